@@ -1,0 +1,358 @@
+/**
+ * Every error the SDK throws. Each has a stable string `code`, so code running in another realm
+ * (the HubSpot bundled copy, a worker) can branch on `err.code` without `instanceof`.
+ *
+ * Messages say what to do next. None of them, and no property of any error, holds a secret: requests
+ * are never attached to errors, and response bodies are copied through {@link safeBody}.
+ */
+
+/** One failed input field, from FML's `fields` list or from local validation. */
+export interface FieldError {
+  /** The request field (or HubSpot input) that failed, e.g. `customerEmail`. */
+  field: string;
+  /** Why it failed, readable by a person. */
+  message: string;
+}
+
+/** Base class of every SDK error. */
+export class FmlError extends Error {
+  /** Stable machine-readable code, e.g. `invalid_client`, `rate_limited`, `connection_error`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** Plain data for logs and `JSON.stringify`; never includes a secret. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const key of Object.keys(this)) if (key !== 'cause' && !(key in out)) out[key] = (this as Record<string, unknown>)[key];
+    return out;
+  }
+}
+
+/** The SDK was configured wrongly (e.g. a missing credential); raised before anything is sent. */
+export class FmlConfigError extends FmlError {
+  constructor(message: string) {
+    super('configuration_error', message);
+  }
+}
+
+/** What an API error is built from: the response as received. */
+export interface ApiErrorInit {
+  status: number;
+  /** Parsed JSON body, or the text when it was not JSON. */
+  body: unknown;
+  headers: Headers | Record<string, string>;
+  /** Overrides the generated message. */
+  message?: string;
+}
+
+/** FML answered with an error status. Subclasses below narrow it by status and `error` code. */
+export class FmlApiError extends FmlError {
+  /** HTTP status FML answered with. */
+  readonly status: number;
+  /** The `error` code FML sent in the body (e.g. `invalid_token`), when it sent one. */
+  readonly apiCode: string | undefined;
+  /** FML's request id (`X-Request-Id`), to quote to FML support. */
+  readonly requestId: string | undefined;
+  /** The parsed error body. */
+  readonly body: unknown;
+  /** Response headers, as a plain lower-cased record. */
+  readonly headers: Record<string, string>;
+  /** Per-field problems FML listed (any of its shapes, normalised). Empty when it listed none. */
+  readonly fields: FieldError[];
+
+  constructor(code: string, init: ApiErrorInit, fallbackMessage: string) {
+    const apiCode = errorCodeOf(init.body);
+    const fields = normalizeFieldErrors(init.body);
+    const detail = errorDetailOf(init.body);
+    const message = init.message ?? composeMessage(fallbackMessage, init.status, apiCode, detail, fields);
+    super(code, message);
+    this.status = init.status;
+    this.apiCode = apiCode;
+    this.headers = headersToRecord(init.headers);
+    this.requestId = this.headers['x-request-id'] ?? this.headers['request-id'];
+    this.body = safeBody(init.body);
+    this.fields = fields;
+  }
+
+  /** The one place that maps an HTTP status (and FML's `error` code) onto an error class. */
+  static from(init: ApiErrorInit): FmlApiError {
+    const apiCode = errorCodeOf(init.body);
+    if (apiCode === 'invalid_client') return new InvalidClientError(init);
+    if (apiCode === 'insufficient_scope') return new InsufficientScopeError(init);
+    if (apiCode === 'validation_error') return new ValidationError(init);
+    if (apiCode === 'idempotency_key_conflict') return new IdempotencyKeyConflictError(init);
+    switch (init.status) {
+      case 400:
+        return apiCode === undefined || apiCode === 'invalid_request' ? new ValidationError(init) : new BadRequestError(init);
+      case 401:
+        return new AuthenticationError(init);
+      case 403:
+        return new PermissionDeniedError(init);
+      case 404:
+        return new NotFoundError(init);
+      case 409:
+        return new ConflictError(init);
+      case 429:
+        return new RateLimitError(init);
+    }
+    if (init.status >= 500) return new ServerError(init);
+    return new FmlApiError(apiCode ?? `http_${init.status}`, init, 'FML rejected the request.');
+  }
+}
+
+/** 400 with an `error` code other than `validation_error` (e.g. OAuth `unsupported_grant_type`). */
+export class BadRequestError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super(errorCodeOf(init.body) ?? 'bad_request', init, 'FML could not accept the request as sent.');
+  }
+}
+
+/** 401 `invalid_client`: the client id or secret is wrong, stale or revoked. */
+export class InvalidClientError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('invalid_client', init, 'FML rejected the client credentials. The client secret is wrong or stale: copy it again from FML (Compliance Configuration → Public Pull API) into FML_CLIENT_SECRET.');
+  }
+}
+
+/** Any other 401, e.g. `invalid_token` after the SDK already re-minted once. */
+export class AuthenticationError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('authentication_error', init, 'FML did not accept the access token, even after minting a fresh one. Check that the API client has not been revoked.');
+  }
+}
+
+/** 403 `insufficient_scope`: the API client lacks a scope (creating cases needs `cases:write`). */
+export class InsufficientScopeError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('insufficient_scope', init, 'The FML API client lacks the scope this call needs (creating cases needs cases:write). Extend the client\'s scopes or mint a new client in FML (Compliance Configuration → Public Pull API).');
+  }
+}
+
+/** Any other 403. */
+export class PermissionDeniedError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('permission_denied', init, 'FML refused this call for this API client.');
+  }
+}
+
+/** 404: the id is unknown, or belongs to another tenant (FML does not tell the two apart). */
+export class NotFoundError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('not_found', init, 'Not found: the id is unknown, or belongs to another FML tenant.');
+  }
+}
+
+/** 409 `idempotency_key_conflict`: the key was used before on a different endpoint. */
+export class IdempotencyKeyConflictError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('idempotency_key_conflict', init, 'This Idempotency-Key was used before on a different endpoint. Use a fresh key for this request.');
+  }
+}
+
+/** Any other 409. */
+export class ConflictError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('conflict', init, 'FML reported a conflict with the current state.');
+  }
+}
+
+/** 429: throttled. FML allows 120 requests/minute per client and 30 token requests/minute. */
+export class RateLimitError extends FmlApiError {
+  /** How long FML asked to wait, from `Retry-After`, in milliseconds (undefined when not sent). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ApiErrorInit) {
+    const retryAfterMs = parseRetryAfter(headersToRecord(init.headers)['retry-after']);
+    const wait = retryAfterMs === undefined ? '' : ` Retry after ${Math.ceil(retryAfterMs / 1000)} s.`;
+    super('rate_limited', init, `FML rate limit reached (120 requests/min per client, 30 token requests/min).${wait} Reuse one client so its token is cached.`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 5xx: FML failed. Safe to retry with the same Idempotency-Key. */
+export class ServerError extends FmlApiError {
+  constructor(init: ApiErrorInit) {
+    super('server_error', init, 'FML had a server error. Retrying with the same Idempotency-Key is safe.');
+  }
+}
+
+/** Init for a locally raised {@link ValidationError}. */
+export interface LocalValidationInit {
+  fields: FieldError[];
+  message?: string;
+}
+
+/**
+ * Input is invalid: raised locally before anything is sent, or from FML's 400 `validation_error`.
+ * `status` is 400 either way; `source` tells whether FML or the SDK caught it.
+ */
+export class ValidationError extends FmlApiError {
+  /** `local`: caught by the SDK, nothing was sent. `server`: FML answered 400. */
+  readonly source: 'local' | 'server';
+
+  constructor(init: ApiErrorInit | LocalValidationInit) {
+    if ('status' in init) {
+      super('validation_error', init, 'FML rejected the request: fix the listed fields.');
+      this.source = 'server';
+    } else {
+      const list = init.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+      super('validation_error', { status: 400, body: { error: 'validation_error', fields: init.fields }, headers: {}, message: init.message ?? `Invalid input, nothing was sent. ${list}` }, '');
+      this.source = 'local';
+    }
+  }
+}
+
+/** The request never got an HTTP answer: DNS, refused or reset connection, TLS, a body cut off. */
+export class FmlConnectionError extends FmlError {
+  constructor(message = 'Could not reach FML (the connection failed or was reset).', options?: { cause?: unknown }) {
+    super('connection_error', message, options);
+  }
+}
+
+/** An attempt, or the whole call's deadline, ran out of time. */
+export class FmlTimeoutError extends FmlError {
+  constructor(message = 'FML did not answer in time.', options?: { cause?: unknown }) {
+    super('timeout', message, options);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class FmlAbortError extends FmlError {
+  constructor(message = 'The request was aborted by the caller.', options?: { cause?: unknown }) {
+    super('aborted', message, options);
+  }
+}
+
+/** Why a webhook signature check failed. */
+export type WebhookVerificationReason =
+  | 'missing_secret'
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'signature_mismatch'
+  | 'timestamp_too_old'
+  | 'body_too_large'
+  | (string & {});
+
+/** A webhook did not verify: the body is not what FML signed with this secret. */
+export class WebhookVerificationError extends FmlError {
+  /** Why, as a stable code. */
+  readonly reason: WebhookVerificationReason;
+
+  constructor(reason: WebhookVerificationReason, message: string) {
+    super('webhook_verification_failed', message);
+    this.reason = reason;
+  }
+}
+
+/** One problem found while parsing a webhook payload. */
+export interface PayloadIssue {
+  /** Dotted path into the payload, empty for the payload itself. */
+  path: string;
+  message: string;
+}
+
+/** A webhook body verified but is not a valid FML event (bad JSON, missing common field, ...). */
+export class WebhookPayloadError extends FmlError {
+  readonly issues: PayloadIssue[];
+
+  constructor(issues: PayloadIssue[], message?: string) {
+    super('webhook_payload_invalid', message ?? `Invalid FML webhook payload: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers for reading FML's error bodies. Bodies come from the network: treat every value as
+// unknown, and never write a body key into an object with bracket assignment (no `__proto__` games).
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** FML's error code: `error` (string), falling back to `code`. */
+export function errorCodeOf(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  return str(body.error) ?? str(body.code);
+}
+
+function errorDetailOf(body: unknown): string | undefined {
+  if (!isRecord(body)) return typeof body === 'string' ? body.slice(0, 300) || undefined : undefined;
+  return str(body.message) ?? str(body.error_description) ?? str(body.detail);
+}
+
+/**
+ * FML's field list, normalised from any of the shapes it may take: an array of
+ * `{ field | path, message | code }`, or an object mapping field → message (or messages).
+ */
+export function normalizeFieldErrors(body: unknown): FieldError[] {
+  if (!isRecord(body)) return [];
+  const raw = body.fields ?? body.errors ?? body.details;
+  const out: FieldError[] = [];
+  if (Array.isArray(raw)) {
+    for (const item of raw) {
+      if (!isRecord(item)) continue;
+      const path = Array.isArray(item.path) ? item.path.map(String).join('.') : str(item.path);
+      const field = str(item.field) ?? path ?? str(item.name) ?? '(unknown field)';
+      const message = str(item.message) ?? str(item.code) ?? str(item.error) ?? 'is invalid';
+      out.push({ field, message });
+    }
+  } else if (isRecord(raw)) {
+    for (const field of Object.keys(raw)) {
+      const value = raw[field];
+      const messages = Array.isArray(value) ? value : [value];
+      for (const m of messages) out.push({ field, message: str(m) ?? (isRecord(m) ? str(m.message) : undefined) ?? 'is invalid' });
+    }
+  }
+  return out;
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value == null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Lower-cased plain record of headers. */
+export function headersToRecord(headers: Headers | Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (!headers) return out;
+  if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') {
+    (headers as Headers).forEach((value, key) => {
+      out[key.toLowerCase()] = value;
+    });
+  } else {
+    for (const key of Object.keys(headers)) {
+      const v = (headers as Record<string, unknown>)[key];
+      if (typeof v === 'string') out[key.toLowerCase()] = v;
+    }
+  }
+  // set-cookie never matters to callers and could hold session material.
+  delete out['set-cookie'];
+  return out;
+}
+
+const SECRET_KEYS = /^(access_token|refresh_token|client_secret|id_token|token|secret|authorization|password)$/i;
+
+/** A copy of a response body with token-like fields replaced by `***` (FML never should echo them). */
+export function safeBody(body: unknown): unknown {
+  if (!isRecord(body)) return body;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    Object.defineProperty(out, key, { value: SECRET_KEYS.test(key) ? '***' : body[key], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function composeMessage(fallback: string, status: number, apiCode: string | undefined, detail: string | undefined, fields: FieldError[]): string {
+  const head = `${status}${apiCode ? ` ${apiCode}` : ''}`;
+  const list = fields.length ? ` Fields: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.` : '';
+  const extra = detail && !fields.length ? ` FML says: ${detail}` : '';
+  return `${fallback} (${head})${list}${extra}`;
+}

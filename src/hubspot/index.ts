@@ -1,0 +1,2 @@
+// Public entry: @firstmilelabs/cases/hubspot (filled in by its issue).
+export {};

@@ -1,0 +1,2 @@
+// Public entry: @firstmilelabs/cases/sandbox (filled in by its issue).
+export {};

@@ -1,0 +1,2 @@
+// Public entry: @firstmilelabs/cases/webhooks (filled in by its issue).
+export {};

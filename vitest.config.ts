@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Tests start real loopback servers; two cores on CI, so keep the pool modest.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
