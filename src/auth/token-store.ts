@@ -1,0 +1,57 @@
+/** An access token as the cache keeps it. */
+export interface StoredToken {
+  /** The bearer token. A secret: never log it. */
+  accessToken: string;
+  /** When FML stops honouring it, as epoch milliseconds (mint time + `expires_in`). */
+  expiresAt: number;
+  /** When it was minted, as epoch milliseconds. */
+  issuedAt: number;
+  /** The scopes FML granted, space-separated. */
+  scope?: string;
+}
+
+/**
+ * Where tokens live between calls. The default keeps them in this process; a shared store (e.g.
+ * `RedisTokenStore`) lets a fleet of processes reuse one token instead of each minting its own,
+ * which FML's 30 mints/minute limit requires at scale.
+ *
+ * Keys are derived from the base URL and client id (never the secret).
+ */
+export interface TokenStore {
+  get(key: string): Promise<StoredToken | undefined>;
+  set(key: string, token: StoredToken): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Optional: return a fresh token for `key`, calling `mint` at most once across every process that
+   * shares this store (a lock with expiry, for example). When absent, the cache mints in-process,
+   * once per process.
+   */
+  acquire?(key: string, mint: () => Promise<StoredToken>): Promise<StoredToken>;
+}
+
+const inspect = Symbol.for('nodejs.util.inspect.custom');
+
+/** The default store: a Map in this process. Tokens are held in a private field, hidden from inspection. */
+export class MemoryTokenStore implements TokenStore {
+  readonly #tokens = new Map<string, StoredToken>();
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    return this.#tokens.get(key);
+  }
+
+  async set(key: string, token: StoredToken): Promise<void> {
+    this.#tokens.set(key, token);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#tokens.delete(key);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { type: 'MemoryTokenStore', size: this.#tokens.size };
+  }
+
+  [inspect](): string {
+    return `MemoryTokenStore { size: ${this.#tokens.size} }`;
+  }
+}

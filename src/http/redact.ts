@@ -1,0 +1,21 @@
+/** Keys whose values are secrets wherever they appear: headers, token bodies, log lines. */
+const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|client_secret|clientsecret|access_token|accesstoken|refresh_token|id_token|token|secret|password|x-hubspot-signature.*|x-fml-signature)$/i;
+
+/** A copy of `value` with every secret-named field replaced by `***` (deep, cycle-safe, prototype-safe). */
+export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, seen));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    Object.defineProperty(out, key, { value: SECRET_KEY.test(key) ? '***' : redact(v, seen), enumerable: true, configurable: true, writable: true });
+  }
+  return out;
+}
+
+/** Plain record of headers with secrets replaced by `***`, for log lines. */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return redact(headers) as Record<string, string>;
+}

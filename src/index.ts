@@ -1,0 +1,13 @@
+// Public entry: `@firstmilelabs/cases`.
+export { FmlClient, DEFAULT_BASE_URL, type FmlClientOptions } from './client';
+export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency';
+export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
+export type { Logger, LogLevel } from './http/logger';
+export type { RequestOptions } from './http/transport';
+export type { CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed } from './resources/cases';
+export type { ListEventsParams } from './resources/events';
+export { CursorList, type Page } from './resources/pagination';
+export type { RequestMethod, RequestPath, RawRequestOptions, RequestResult } from './request-types';
+export * from './errors';
+export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, components, paths } from './types';
+export { VERSION } from './version';

@@ -1,0 +1,37 @@
+// Types for FmlClient.request: everything is derived from the generated `paths`, nothing at run time.
+import type { paths } from '../generated/openapi';
+import type { RequestOptions } from './http/transport';
+
+export type RequestMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+type OperationOf<M extends RequestMethod, P extends keyof paths> = paths[P] extends { [K in Lowercase<M>]: infer Op } ? Op : never;
+
+/** The spec's paths that have an operation for method `M`. */
+export type RequestPath<M extends RequestMethod> = {
+  [P in keyof paths]-?: [OperationOf<M, P>] extends [never] ? never : [OperationOf<M, P>] extends [undefined] ? never : P;
+}[keyof paths];
+
+type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : undefined;
+type ParamsOf<Op> = Op extends { parameters: infer Pm } ? Pm : Record<string, never>;
+type BodyOf<Op> = Op extends { requestBody?: infer RB } ? JsonOf<NonNullable<RB>> : never;
+type SuccessOf<Op> = Op extends { responses: infer R } ? { [S in keyof R]: S extends 200 | 201 | 202 | 203 | 204 ? JsonOf<R[S]> : never }[keyof R] : unknown;
+
+/** Options of `request(M, P)`: the operation's path and query parameters and JSON body, typed. */
+export type RawRequestOptions<M extends RequestMethod, P extends keyof paths> = RequestOptions & {
+  /** Values for `{name}` segments of the path; each is percent-encoded. */
+  path?: ParamsOf<OperationOf<M, P>> extends { path?: infer X } ? X : never;
+  /** Query parameters (snake_case, as in the spec). */
+  query?: ParamsOf<OperationOf<M, P>> extends { query?: infer X } ? X : never;
+  /** The JSON body. */
+  body?: BodyOf<OperationOf<M, P>>;
+  /** Sent as `Idempotency-Key`; also what makes a POST safe to retry. */
+  idempotencyKey?: string;
+};
+
+/** What `request(M, P)` resolves to. */
+export interface RequestResult<M extends RequestMethod, P extends keyof paths> {
+  data: SuccessOf<OperationOf<M, P>>;
+  status: number;
+  headers: Headers;
+  requestId: string | undefined;
+}

@@ -1,0 +1,103 @@
+import { ValidationError, type FieldError } from '../errors';
+import type { RequestOptions, Transport } from '../http/transport';
+import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
+import type { Case, CaseList, CreateCaseRequest } from '../types';
+import { validateCreateCase } from '../validation/create-case';
+import { CursorList } from './pagination';
+import { path } from './path';
+import { checkListParams, toQueryDate } from './list-params';
+
+/** Options for {@link Cases.create}. */
+export interface CreateCaseOptions extends RequestOptions {
+  /**
+   * The key that makes retries and re-runs safe: FML answers a repeated key with the original case.
+   * Use `idempotencyKey.forCrmRecord('hubspot', companyId)` when the case belongs to a CRM record.
+   * @default a random key, generated once before the first attempt and reused by every retry
+   */
+  idempotencyKey?: string;
+}
+
+/**
+ * Whether the case already existed: `false` for a new case (201); `'idempotency-key'` when FML replayed
+ * an earlier answer to the same key; `'crm-record-id'` when a case already existed for this `crmRecordId`.
+ * Any other `Idempotent-Replay` value a newer FML sends is passed through as it is.
+ */
+export type Replayed = false | 'idempotency-key' | 'crm-record-id' | (string & {});
+
+/** What {@link Cases.create} returns. */
+export interface CreateCaseResult {
+  case: Case;
+  replayed: Replayed;
+  /** 201 for a new case, 200 for an existing one. */
+  status: number;
+  /** The key that was sent (the generated one, when none was given). */
+  idempotencyKey: string;
+  requestId: string | undefined;
+}
+
+/** Filters for {@link Cases.list}. */
+export interface ListCasesParams {
+  /** Only cases in this status (e.g. `in-progress`, `approved`). */
+  status?: string;
+  /** Only cases updated at or after this time. */
+  updatedSince?: Date | string;
+  /** Only cases created at or after this time. */
+  createdSince?: Date | string;
+  /**
+   * Cases per page, 1 to 200.
+   * @default 50 (FML's default)
+   */
+  limit?: number;
+  /** Start from this cursor (from an earlier page's `nextCursor`). */
+  cursor?: string;
+}
+
+/** `/v1/cases`: create, get and list KYB cases. */
+export class Cases {
+  readonly #transport: Transport;
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Creates a case and (with `sendInvite: true`) emails the customer their portal link. Validates the
+   * body first — a bad one throws `ValidationError` and nothing is sent — and retries only with the
+   * same Idempotency-Key, so a retry can never make a second case.
+   */
+  async create(body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
+    validateCreateCase(body);
+    const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
+    const res = await this.#transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true }, options);
+    return { case: res.data, replayed: replayedFrom(res.status, res.headers.get('idempotent-replay')), status: res.status, idempotencyKey: key, requestId: res.requestId };
+  }
+
+  /** One case by id. A case of another tenant is a `NotFoundError`, like an unknown id. */
+  async get(caseId: string, options: RequestOptions = {}): Promise<Case> {
+    if (typeof caseId !== 'string' || caseId.trim() === '') throw new ValidationError({ fields: [{ field: 'caseId', message: 'must be a non-empty string' }] });
+    return (await this.#transport.send<Case>({ method: 'GET', path: path`/v1/cases/${caseId}`, auth: true }, options)).data;
+  }
+
+  /**
+   * Every case matching `params`, fetched page by page as you iterate:
+   * `for await (const c of fml.cases.list({ status: 'approved' }))`, or `.firstPage()` for one page.
+   */
+  list(params: ListCasesParams = {}, options: RequestOptions = {}): CursorList<Case> {
+    const problems: FieldError[] = checkListParams(params as Record<string, unknown>, ['updatedSince', 'createdSince']);
+    if (problems.length) throw new ValidationError({ fields: problems });
+    return new CursorList(async (cursor) => {
+      const query = { limit: params.limit, cursor, status: params.status, updated_since: toQueryDate(params.updatedSince), created_since: toQueryDate(params.createdSince) };
+      const res = await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true }, options);
+      return { data: res.data.data, nextCursor: res.data.nextCursor ?? null, hasMore: res.data.hasMore === true, requestId: res.requestId };
+    }, params.cursor);
+  }
+}
+
+/** `replayed` from the status and the `Idempotent-Replay` header. */
+export function replayedFrom(status: number, header: string | null): Replayed {
+  const value = header?.trim().toLowerCase();
+  if (value === 'true') return 'idempotency-key';
+  if (value) return value;
+  // A 200 to a create means the case already existed: that is FML's crm-record-id dedup.
+  return status === 200 ? 'crm-record-id' : false;
+}

@@ -1,0 +1,22 @@
+// The API's data types, straight from the generated OpenAPI types: never copied by hand.
+import type { components, paths } from '../generated/openapi';
+
+export type { components, paths };
+
+/** A KYB case. Unknown fields from newer FML versions pass through. */
+export type Case = components['schemas']['Case'];
+/** The body of `POST /v1/cases`. */
+export type CreateCaseRequest = components['schemas']['CreateCaseRequest'];
+/** One page of `GET /v1/cases`. */
+export type CaseList = components['schemas']['CaseList'];
+/** One page of `GET /v1/events`. */
+export type EventList = components['schemas']['EventList'];
+/** An event from the events feed — the same objects as webhook payloads. */
+export type FeedEvent = EventList['data'][number];
+/** `POST /v1/oauth/token`'s answer. */
+export type TokenResponse = components['schemas']['TokenResponse'];
+/** FML's error body. */
+export type ApiErrorBody = components['schemas']['ApiError'];
+
+/** Case statuses FML is known to use. The set is open: any other string may arrive. */
+export type KnownCaseStatus = 'in-progress' | 'approved' | 'declined' | 'pending_senior' | 'returned';

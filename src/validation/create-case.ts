@@ -1,0 +1,28 @@
+import * as z from 'zod/mini';
+import { ValidationError } from '../errors';
+import type { CreateCaseRequest } from '../types';
+import { toFieldErrors } from './issues';
+
+const text = (max: number) => z.optional(z.string().check(z.maxLength(max)));
+
+// What FML rejects with 400 validation_error, checked before anything is sent. Loose: a field a newer
+// FML accepts is passed through untouched rather than stripped.
+const createCaseSchema = z.looseObject({
+  customerEmail: z.email().check(z.maxLength(320)),
+  customerName: text(500),
+  companyName: text(500),
+  country: text(200),
+  crmRecordId: text(255),
+  crmSource: text(100),
+  sendInvite: z.optional(z.boolean()),
+});
+
+/** Returns `body` unchanged when FML would accept it; else throws a local `ValidationError` listing every bad field. */
+export function validateCreateCase(body: unknown): CreateCaseRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError({ fields: [{ field: '(body)', message: 'must be an object with at least customerEmail' }] });
+  }
+  const result = createCaseSchema.safeParse(body);
+  if (!result.success) throw new ValidationError({ fields: toFieldErrors(result.error.issues, body) });
+  return body as CreateCaseRequest;
+}
