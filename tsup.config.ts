@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 // One build for the npm package: every public entry point as ESM + CJS with its own .d.ts/.d.cts.
@@ -18,4 +19,9 @@ export default defineConfig({
   platform: 'node',
   splitting: false,
   treeshake: true,
+  // The webhook JSON Schemas ship as `@firstmilelabs/cases/schemas/*` (package.json exports map it to
+  // dist/schemas). Node's fs.cp rather than a shell `cp`, so the build works on Windows too.
+  onSuccess: async () => {
+    await cp('generated/schemas', 'dist/schemas', { recursive: true });
+  },
 });

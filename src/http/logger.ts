@@ -11,17 +11,21 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 100 };
 
-export type LogFn = (level: Exclude<LogLevel, 'off'>, message: string, details?: unknown) => void;
+/**
+ * A level-filtered log function. `details` may be a function, called only when the line is logged, so
+ * the hot path never builds (and redacts) details nobody reads. Details must already be redacted.
+ */
+export type LogFn = ((level: Exclude<LogLevel, 'off'>, message: string, details?: unknown) => void) & { enabled(level: Exclude<LogLevel, 'off'>): boolean };
 
-/** A level-filtered log function. Details must already be redacted by the caller. */
 export function createLog(logger: Logger | undefined, level: LogLevel): LogFn {
-  if (!logger || level === 'off') return () => {};
-  const min = RANK[level];
-  return (at, message, details) => {
-    if (RANK[at] < min) return;
-    const fn = logger[at];
-    if (typeof fn === 'function') fn.call(logger, message, details);
+  const min = logger ? RANK[level] : RANK.off;
+  const enabled = (at: Exclude<LogLevel, 'off'>) => RANK[at] >= min;
+  const log = (at: Exclude<LogLevel, 'off'>, message: string, details?: unknown) => {
+    if (!enabled(at)) return;
+    const fn = logger?.[at];
+    if (typeof fn === 'function') fn.call(logger, message, typeof details === 'function' ? (details as () => unknown)() : details);
   };
+  return Object.assign(log, { enabled });
 }
 
 /** The level from `FML_LOG` when it names one, else undefined. */

@@ -56,7 +56,7 @@ export interface TransportConfig {
   headers: Record<string, string>;
   log: LogFn;
   /** Supplies a bearer token; `forget` drops one FML refused. */
-  auth?: { token(signal: AbortSignal): Promise<string>; forget(token: string): Promise<void> };
+  auth?: { token(): Promise<string>; forget(token: string): Promise<void> };
 }
 
 /** The answer to one attempt, before it is judged. */
@@ -88,9 +88,12 @@ export class Transport {
     const id = `req_${++this.#sequence}`;
 
     // The deadline is a signal, so the token wait, every attempt and every backoff sleep all obey it.
-    const deadline = new AbortController();
-    const deadlineTimer = deadlineMs === undefined ? undefined : setTimeout(() => deadline.abort(new FmlTimeoutError(`The call to FML did not finish within its ${deadlineMs} ms deadline.`)), deadlineMs);
-    const call = linkSignals([options.signal, deadline.signal]);
+    // Controllers are made only when needed: each costs a few µs in Node 20, and this is the hot path.
+    const deadline = deadlineMs === undefined ? undefined : new AbortController();
+    const deadlineTimer = deadline && setTimeout(() => deadline.abort(new FmlTimeoutError(`The call to FML did not finish within its ${deadlineMs} ms deadline.`)), deadlineMs);
+    const outer = [options.signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const link = outer.length > 1 ? linkSignals(outer) : undefined;
+    const callSignal = link?.signal ?? outer[0];
     try {
       let retries = 0;
       let reauthorised = false;
@@ -98,17 +101,17 @@ export class Transport {
         let token: string | undefined;
         try {
           // The mint has its own retries; its failure (e.g. invalid_client) ends this call as it is.
-          token = req.auth && cfg.auth ? await raceAbort(cfg.auth.token(call.signal), call.signal) : undefined;
+          token = req.auth && cfg.auth ? await raceAbort(cfg.auth.token(), callSignal) : undefined;
         } catch (error) {
-          throw this.#abortReason(error, options.signal, deadline.signal);
+          throw this.#abortReason(error, options.signal, deadline?.signal);
         }
 
         let attempt: Attempt | undefined;
         let failure: FmlError | undefined;
         try {
-          attempt = await this.#attempt(req, options, token, call.signal, id, retries);
+          attempt = await this.#attempt(req, options, token, callSignal, id, retries);
         } catch (error) {
-          if (options.signal?.aborted || deadline.signal.aborted) throw this.#abortReason(error, options.signal, deadline.signal);
+          if (callSignal?.aborted) throw this.#abortReason(error, options.signal, deadline?.signal);
           failure = error as FmlConnectionError | FmlTimeoutError;
         }
 
@@ -129,21 +132,21 @@ export class Transport {
         waitMs ??= backoffDelayMs(retries, cfg.retryBaseDelayMs, cfg.retryMaxDelayMs);
         cfg.log('info', `fml ${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${failure!.code}`);
         try {
-          await sleep(waitMs, call.signal);
+          await sleep(waitMs, callSignal);
         } catch {
           // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
-          throw this.#abortReason(failure, options.signal, deadline.signal);
+          throw this.#abortReason(failure, options.signal, deadline?.signal);
         }
         retries++;
       }
     } finally {
       clearTimeout(deadlineTimer);
-      call.dispose();
+      link?.dispose();
     }
   }
 
   /** One HTTP exchange, body read included, under a per-attempt timer. */
-  async #attempt(req: HttpRequest, options: RequestOptions, token: string | undefined, callSignal: AbortSignal, id: string, retry: number): Promise<Attempt> {
+  async #attempt(req: HttpRequest, options: RequestOptions, token: string | undefined, callSignal: AbortSignal | undefined, id: string, retry: number): Promise<Attempt> {
     const cfg = this.#config;
     const url = buildUrl(cfg.baseUrl, req.path, req.query);
     const headers = buildHeaders(cfg.headers, options.headers, req, token);
@@ -152,15 +155,15 @@ export class Transport {
     const attempt = linkSignals([callSignal]);
     const timer = setTimeout(() => attempt.abort(new FmlTimeoutError(`FML did not answer within ${timeoutMs} ms.`)), timeoutMs);
     const started = Date.now();
-    cfg.log('debug', `fml ${id} → ${req.method} ${url}${retry ? ` (retry ${retry})` : ''}`, { headers: redactHeaders(headers), body: redact(req.form ?? req.json) });
+    cfg.log('debug', `fml ${id} → ${req.method} ${url}${retry ? ` (retry ${retry})` : ''}`, () => ({ headers: redactHeaders(headers), body: redact(req.form ?? req.json) }));
     try {
       const res = await cfg.fetch(url, { method: req.method, headers, body, signal: attempt.signal });
       const text = await res.text();
-      cfg.log('debug', `fml ${id} ← ${res.status} ${req.method} ${url} in ${Date.now() - started} ms`, { requestId: res.headers.get('x-request-id') ?? undefined, body: redact(parseBody(text)) });
+      cfg.log('debug', `fml ${id} ← ${res.status} ${req.method} ${url} in ${Date.now() - started} ms`, () => ({ requestId: res.headers.get('x-request-id') ?? undefined, body: redact(parseBody(text)) }));
       return { status: res.status, headers: res.headers, text };
     } catch (error) {
-      if (attempt.signal.aborted && !callSignal.aborted) throw attempt.signal.reason as FmlTimeoutError;
-      if (callSignal.aborted) throw error;
+      if (attempt.signal.aborted && !callSignal?.aborted) throw attempt.signal.reason as FmlTimeoutError;
+      if (callSignal?.aborted) throw error;
       throw new FmlConnectionError(`Could not reach FML at ${cfg.baseUrl} (${describeNetworkError(error)}).`, { cause: error });
     } finally {
       clearTimeout(timer);
@@ -169,9 +172,9 @@ export class Transport {
   }
 
   /** Turns "something aborted" into the right SDK error: the caller's abort, or the deadline. */
-  #abortReason(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal): unknown {
+  #abortReason(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal | undefined): unknown {
     if (callerSignal?.aborted) return new FmlAbortError(undefined, { cause: error });
-    if (deadline.aborted) {
+    if (deadline?.aborted) {
       const reason = deadline.reason as FmlTimeoutError;
       return error instanceof FmlError && error !== reason ? new FmlTimeoutError(`${reason.message} Last failure: ${error.message}`, { cause: error }) : reason;
     }
@@ -227,7 +230,8 @@ export function buildHeaders(client: Record<string, string>, call: Record<string
 }
 
 /** Rejects with the signal's reason as soon as it aborts, else settles as `promise` does. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);

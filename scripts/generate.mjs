@@ -1,0 +1,359 @@
+#!/usr/bin/env node
+/**
+ * Writes everything in `generated/` from `openapi.yaml`, the single source of truth:
+ *
+ * - `generated/openapi.ts` — TypeScript types (`paths`, `webhooks`, `components`, `operations`) by
+ *   openapi-typescript;
+ * - `generated/schemas/webhooks/<event>.v1.json` — one standalone JSON Schema (draft 2020-12) per
+ *   webhook, derived from the spec by inlining `$ref`s and flattening `allOf`;
+ * - `generated/schemas/webhooks/index.json` — the list of those schemas.
+ *
+ * Usage: `node scripts/generate.mjs` writes the files (only those that changed, and removes stale
+ * ones); `node scripts/generate.mjs --check` writes nothing and exits 1 naming every file that
+ * differs from what `openapi.yaml` produces (drift). `--root=<dir>` works on another checkout.
+ * The tests import {@link generate} and {@link findDrift} to do the same in memory.
+ *
+ * The output is deterministic: same spec, same bytes, on every platform (LF line endings, fixed
+ * key order, 2-space JSON).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { parse as parseYaml } from 'yaml';
+
+const DEFAULT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+/** Where FML publishes its webhook schemas; our derived copies use the same ids so tools match them. */
+const SCHEMA_ID_BASE = 'https://www.firstmilelabs.com/schemas/webhooks/';
+const WEBHOOK_SCHEMA_DIR = 'generated/schemas/webhooks';
+
+const TS_HEADER = `/**
+ * GENERATED FILE — DO NOT EDIT.
+ *
+ * Generated from openapi.yaml by scripts/generate.mjs (openapi-typescript).
+ * To change these types, edit openapi.yaml and run \`npm run generate\`;
+ * \`npm run check:generated\` fails when this file is out of date.
+ */
+
+`;
+
+const GENERATED_NOTE =
+  'GENERATED from openapi.yaml by scripts/generate.mjs; do not edit. Change openapi.yaml and run `npm run generate`.';
+
+/** Why a schema keyword carries `x-fml-inferred: true`, as a standard `$comment` in JSON Schema output. */
+const INFERRED_NOTE = "x-fml-inferred: not published by FML; the SDK's own decision.";
+const SENSITIVE_NOTE = 'x-fml-sensitive: carries special-category personal data; never log it.';
+
+/**
+ * Keywords first in this order, then any others alphabetically, so that the output does not depend
+ * on how the YAML happens to be written. `properties` keeps the spec's order (it is data, not keywords).
+ */
+const KEYWORD_ORDER = [
+  '$schema', '$id', '$comment', 'title', 'description', 'type', 'const', 'enum', 'format', 'pattern',
+  'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'default', 'examples',
+  'required', 'properties', 'additionalProperties', 'items', 'anyOf', 'oneOf', 'allOf',
+];
+
+/** OpenAPI-only keywords that have no JSON Schema meaning; refusing them beats emitting a wrong schema. */
+const OPENAPI_ONLY_KEYWORDS = new Set(['discriminator', 'example', 'nullable', 'xml', 'externalDocs']);
+
+// ---------------------------------------------------------------------------------------------- TS
+
+/** @param {Record<string, unknown>} spec @returns {Promise<string>} */
+async function renderTypes(spec) {
+  const ast = await openapiTS(/** @type {any} */ (withKnownValuesInDescriptions(spec)), { silent: true });
+  return toLf(TS_HEADER + astToString(ast));
+}
+
+/**
+ * Copies the spec, appending each `x-fml-known-values` list to its description, so that the JSDoc
+ * of an open-set `string` shows the values FML is known to send (openapi-typescript ignores `x-`).
+ * @param {unknown} node @returns {any}
+ */
+function withKnownValuesInDescriptions(node) {
+  if (Array.isArray(node)) return node.map(withKnownValuesInDescriptions);
+  if (node === null || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withKnownValuesInDescriptions(value)]));
+  const known = /** @type {Record<string, unknown>} */ (node)['x-fml-known-values'];
+  if (Array.isArray(known)) {
+    const line = `Known values: ${known.map((v) => `\`${v}\``).join(', ')} (others may appear).`;
+    out.description = out.description ? `${String(out.description).trimEnd()}\n\n${line}` : line;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ JSON Schema
+
+/**
+ * Resolves a local `#/…` reference inside the spec.
+ * @param {Record<string, unknown>} spec @param {string} ref
+ */
+function resolveRef(spec, ref) {
+  if (!ref.startsWith('#/')) throw new Error(`Only local $refs are supported, got ${ref}`);
+  let node = /** @type {unknown} */ (spec);
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) throw new Error(`Unresolvable $ref ${ref}`);
+    node = /** @type {Record<string, unknown>} */ (node)[key];
+  }
+  return node;
+}
+
+/** @param {unknown} a @param {unknown} b */
+function deepEqual(a, b) {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** Later wins for these: the specific event's words replace the common ones. */
+const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment']);
+
+/**
+ * Merges already-standalone schemas as `allOf` would require all of them: properties merged key by
+ * key, `required` unioned, annotations from the later schema. A real conflict (e.g. two different
+ * `type`s) is an error in the spec, reported rather than guessed.
+ * @param {Array<Record<string, unknown>>} schemas @param {string} at
+ */
+function mergeSchemas(schemas, at) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const schema of schemas) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (!(key in out)) {
+        out[key] = key === 'properties' ? { ...value } : key === 'required' ? [...value] : value;
+      } else if (key === 'properties') {
+        for (const [name, sub] of Object.entries(value)) {
+          out.properties[name] = name in out.properties ? mergeSchemas([out.properties[name], sub], `${at}.${name}`) : sub;
+        }
+      } else if (key === 'required') {
+        for (const name of value) if (!out.required.includes(name)) out.required.push(name);
+      } else if (ANNOTATIONS.has(key)) {
+        out[key] = value;
+      } else if (!deepEqual(out[key], value)) {
+        throw new Error(`Cannot flatten allOf at ${at}: conflicting "${key}" (${JSON.stringify(out[key])} vs ${JSON.stringify(value)})`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Turns a spec schema into a standalone JSON Schema: `$ref`s inlined, `allOf` flattened, and the
+ * `x-fml-*` extensions translated into standard keywords so that strict validators (ajv's default)
+ * accept the result without extra vocabulary.
+ * @param {Record<string, unknown>} spec @param {unknown} schema @param {string} at
+ * @returns {any}
+ */
+function toJsonSchema(spec, schema, at) {
+  if (Array.isArray(schema)) return schema.map((item, i) => toJsonSchema(spec, item, `${at}[${i}]`));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node = /** @type {Record<string, unknown>} */ (schema);
+
+  if (typeof node.$ref === 'string') {
+    const { $ref, ...siblings } = node;
+    const target = toJsonSchema(spec, resolveRef(spec, $ref), $ref);
+    return Object.keys(siblings).length === 0 ? target : mergeSchemas([target, toJsonSchema(spec, siblings, at)], at);
+  }
+
+  /** @type {Record<string, any>} */
+  const out = {};
+  /** @type {string[]} */
+  const comments = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (OPENAPI_ONLY_KEYWORDS.has(key)) throw new Error(`${at}: "${key}" has no JSON Schema meaning; use a 3.1 equivalent`);
+    if (key === 'x-fml-inferred') {
+      if (value === true) comments.push(INFERRED_NOTE);
+    } else if (key === 'x-fml-sensitive') {
+      if (value === true) comments.push(SENSITIVE_NOTE);
+    } else if (key === 'x-fml-known-values') {
+      // Known values of an open set are exactly what `examples` means: valid, not exhaustive.
+      if (!('examples' in node)) out.examples = value;
+    } else if (key.startsWith('x-')) {
+      continue;
+    } else if (key === 'properties') {
+      out.properties = Object.fromEntries(
+        Object.entries(/** @type {Record<string, unknown>} */ (value)).map(([name, sub]) => [name, toJsonSchema(spec, sub, `${at}.${name}`)]),
+      );
+    } else if (key === 'allOf') {
+      continue; // flattened below
+    } else {
+      out[key] = toJsonSchema(spec, value, `${at}.${key}`);
+    }
+  }
+  if (comments.length > 0) out.$comment = [out.$comment, ...comments].filter(Boolean).join(' ');
+  if (Array.isArray(node.allOf)) {
+    const parts = node.allOf.map((part, i) => toJsonSchema(spec, part, `${at}.allOf[${i}]`));
+    return mergeSchemas([...parts, out], at);
+  }
+  return out;
+}
+
+/** Sorts schema keywords into {@link KEYWORD_ORDER}; leaves `properties` maps in spec order. */
+function canonical(value, isPropertyMap = false) {
+  if (Array.isArray(value)) return value.map((item) => canonical(item));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  if (!isPropertyMap) entries.sort(([a], [b]) => keywordRank(a) - keywordRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([key, sub]) => [key, canonical(sub, !isPropertyMap && key === 'properties')]));
+}
+
+/** @param {string} key */
+function keywordRank(key) {
+  const i = KEYWORD_ORDER.indexOf(key);
+  return i === -1 ? KEYWORD_ORDER.length : i;
+}
+
+/** @param {unknown} value */
+function toJsonText(value) {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * One JSON Schema per entry of the spec's `webhooks`, plus the index.
+ * @param {Record<string, any>} spec
+ * @returns {Map<string, string>}
+ */
+function renderWebhookSchemas(spec) {
+  /** @type {Map<string, string>} */
+  const files = new Map();
+  const index = [];
+  const names = Object.keys(spec.webhooks ?? {}).sort();
+  for (const event of names) {
+    const operation = spec.webhooks[event]?.post;
+    const bodySchema = operation?.requestBody?.content?.['application/json']?.schema;
+    if (!bodySchema) throw new Error(`webhooks.${event}: needs post.requestBody.content.application/json.schema`);
+    const component = typeof bodySchema.$ref === 'string' ? bodySchema.$ref.split('/').pop() : undefined;
+    const file = `${event}.v1.json`;
+    const id = `${SCHEMA_ID_BASE}${file}`;
+    const flat = toJsonSchema(spec, bodySchema, `webhooks.${event}`);
+    const schema = canonical({
+      ...flat,
+      $schema: JSON_SCHEMA_DIALECT,
+      $id: id,
+      $comment: [GENERATED_NOTE, component ? `Source: components.schemas.${component}.` : '', flat.$comment].filter(Boolean).join(' '),
+      title: `FML webhook ${event} (v1)`,
+      description: [operation.summary === event ? undefined : operation.summary, operation.description, ownDescription(spec, bodySchema)]
+        .filter(Boolean)
+        .map((text) => String(text).trim())
+        .join('\n\n'),
+    });
+    files.set(`${WEBHOOK_SCHEMA_DIR}/${file}`, toJsonText(schema));
+    index.push({ event, version: 1, file, $id: id, ...(component ? { component } : {}) });
+  }
+  files.set(
+    `${WEBHOOK_SCHEMA_DIR}/index.json`,
+    toJsonText({ $comment: GENERATED_NOTE, dialect: JSON_SCHEMA_DIALECT, schemas: index }),
+  );
+  return files;
+}
+
+/**
+ * The description written for this event itself (its inline `allOf` part), not the common one.
+ * @param {Record<string, any>} spec @param {Record<string, any>} schema
+ */
+function ownDescription(spec, schema) {
+  const target = typeof schema.$ref === 'string' ? /** @type {Record<string, any>} */ (resolveRef(spec, schema.$ref)) : schema;
+  const inline = (target.allOf ?? []).filter((part) => !part.$ref).map((part) => part.description);
+  return [target.description, ...inline].filter(Boolean).join('\n\n') || undefined;
+}
+
+// --------------------------------------------------------------------------------------- driver
+
+/** @param {string} text */
+function toLf(text) {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+/**
+ * Everything `generated/` should hold, in memory: repo-relative POSIX path → file content.
+ * @param {{ root?: string }} [options]
+ * @returns {Promise<Map<string, string>>}
+ */
+export async function generate({ root = DEFAULT_ROOT } = {}) {
+  const specPath = join(root, 'openapi.yaml');
+  const spec = parseYaml(await readFile(specPath, 'utf8'));
+  /** @type {Map<string, string>} */
+  const files = new Map();
+  files.set('generated/openapi.ts', await renderTypes(spec));
+  for (const [path, text] of renderWebhookSchemas(spec)) files.set(path, text);
+  return files;
+}
+
+/** @param {string} dir @returns {Promise<string[]>} absolute paths of every file below `dir` */
+async function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name));
+}
+
+/**
+ * Compares the expected files with what is on disk under `generated/`.
+ * @param {Map<string, string>} files @param {{ root?: string }} [options]
+ * @returns {Promise<Array<{ path: string, problem: 'differs' | 'missing' | 'stale' }>>}
+ */
+export async function findDrift(files, { root = DEFAULT_ROOT } = {}) {
+  /** @type {Array<{ path: string, problem: 'differs' | 'missing' | 'stale' }>} */
+  const drift = [];
+  for (const [path, expected] of files) {
+    const abs = join(root, path);
+    if (!existsSync(abs)) drift.push({ path, problem: 'missing' });
+    // Compare LF-normalised, so a checkout with core.autocrlf is not reported as drift.
+    else if (toLf(await readFile(abs, 'utf8')) !== expected) drift.push({ path, problem: 'differs' });
+  }
+  for (const abs of await listFiles(join(root, 'generated'))) {
+    const path = relative(root, abs).split(sep).join('/');
+    if (!files.has(path)) drift.push({ path, problem: 'stale' });
+  }
+  return drift.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Writes changed files and removes stale ones; returns what it touched. */
+async function write(files, root) {
+  const touched = [];
+  for (const { path, problem } of await findDrift(files, { root })) {
+    const abs = join(root, path);
+    if (problem === 'stale') {
+      await rm(abs);
+    } else {
+      await mkdir(dirname(abs), { recursive: true });
+      await writeFile(abs, /** @type {string} */ (files.get(path)));
+    }
+    touched.push(`${problem === 'stale' ? 'removed' : 'wrote'} ${path}`);
+  }
+  return touched;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const check = args.includes('--check');
+  // `--root=<dir>` points at another checkout (the tests use a scratch copy); default: this repo.
+  const rootArg = args.find((arg) => arg.startsWith('--root='));
+  const root = rootArg ? rootArg.slice('--root='.length) : DEFAULT_ROOT;
+  const unknown = args.filter((arg) => arg !== '--check' && arg !== rootArg);
+  if (unknown.length > 0) throw new Error(`Unknown argument ${unknown.join(' ')}. Usage: node scripts/generate.mjs [--check] [--root=<dir>]`);
+  const files = await generate({ root });
+  if (check) {
+    const drift = await findDrift(files, { root });
+    if (drift.length > 0) {
+      console.error(
+        `generated/ is out of date with openapi.yaml (${drift.length} file${drift.length === 1 ? '' : 's'}):\n` +
+          drift.map(({ path, problem }) => `  - ${path} (${problem})`).join('\n') +
+          '\nRun `npm run generate` and commit the result. Never edit generated/ by hand.',
+      );
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`generated/ is up to date with openapi.yaml (${files.size} files).`);
+    return;
+  }
+  const touched = await write(files, root);
+  console.log(touched.length === 0 ? `generated/ already up to date (${files.size} files).` : touched.join('\n'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
