@@ -1,2 +1,12 @@
-// Public entry: @firstmilelabs/cases/sandbox (filled in by its issue).
-export {};
+/**
+ * `@firstmilelabs/cases/sandbox`: a local FML API for tests and demos — OAuth, cases, events, signed
+ * webhooks with retries, rate limits, idempotency and fault switches, on a real HTTP server.
+ */
+export { startSandbox, Sandbox, SandboxClientCredentials } from './sandbox';
+export type { CreateClientOptions, SandboxCaseView, WaitForDeliveriesOptions } from './sandbox';
+export type { SandboxOptions, RateLimitOption, RequestLogEntry } from './options';
+export type { WebhookEndpoint, WebhookEndpointOptions } from './core';
+export type { SandboxFaults, FaultKind, FaultMatch, FaultSpec, FaultRule } from './faults';
+export type { Delivery, DeliveryAttempt } from './webhook-delivery';
+export type { AdvanceSpec } from './lifecycle';
+export type { SandboxCase, SandboxEvent, Page } from './types';

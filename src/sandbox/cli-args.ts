@@ -1,0 +1,111 @@
+import type { RateLimitOption, SandboxOptions } from './options';
+
+/** What the command line asked for. */
+export interface CliArgs {
+  help: boolean;
+  quiet: boolean;
+  webhooks: string[];
+  options: SandboxOptions;
+}
+
+/** Where `--persist` without a file name writes (git-ignored in this repository). */
+export const DEFAULT_PERSIST_FILE = '.fml-sandbox.json';
+
+/** Webhook retries for a standalone sandbox: slow enough to fix a receiver and see it recover. */
+export const CLI_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
+
+export const USAGE = `Usage: fml-sandbox [options]
+
+Serves a local sandbox of the First Mile Labs API (OAuth, cases, events, signed webhooks).
+
+Options:
+  --port <n>              port to listen on (default 4010; 0 picks a free one)
+  --host <address>        interface to bind (default 127.0.0.1)
+  --persist [file]        keep state in a JSON file across restarts (default file ${DEFAULT_PERSIST_FILE})
+  --webhook <url>         deliver events to this URL (repeatable; loopback allowed)
+  --token-ttl <seconds>   access token lifetime, expires_in (default 3600)
+  --rate-limit <n|off>    API requests per minute per client (default 120)
+  --token-rate-limit <n|off>  token requests per minute per client (default 30)
+  --retry-delays <ms,...> webhook retry delays (default ${CLI_RETRY_DELAYS_MS.join(',')})
+  --org-id <id>           tenant of the default client (default org_sandbox)
+  --quiet                 do not print a line per request
+  -h, --help              show this help
+
+Fixed credentials (e.g. for a saved Postman environment) come from the environment, so they stay out
+of shell history: FML_SANDBOX_CLIENT_ID, FML_SANDBOX_CLIENT_SECRET, FML_SANDBOX_WEBHOOK_SECRET.
+`;
+
+/** Thrown for a command line that cannot be understood; the message says which argument. */
+export class CliUsageError extends Error {}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number {
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) throw new CliUsageError(`${flag} needs a whole number ≥ ${min}`);
+  return Number(text);
+}
+
+function rateLimit(flag: string, text: string | undefined): RateLimitOption {
+  if (text === 'off' || text === 'false') return false;
+  return wholeNumber(flag, text, 1);
+}
+
+/** Parses `argv` (without node and script) plus the credential environment variables. */
+export function parseCliArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): CliArgs {
+  const args: CliArgs = { help: false, quiet: false, webhooks: [], options: { port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS } };
+  const o = args.options;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
+    const value = (): string | undefined => inline ?? (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i] : undefined);
+    switch (flag) {
+      case '-h':
+      case '--help':
+        args.help = true;
+        break;
+      case '--quiet':
+        args.quiet = true;
+        break;
+      case '--port':
+        o.port = wholeNumber(flag, value(), 0);
+        if (o.port > 65535) throw new CliUsageError('--port must be at most 65535');
+        break;
+      case '--host':
+        o.host = value() ?? '';
+        if (!o.host) throw new CliUsageError('--host needs an address');
+        break;
+      case '--persist':
+        o.persistPath = value() ?? DEFAULT_PERSIST_FILE;
+        break;
+      case '--webhook': {
+        const url = value();
+        if (!url) throw new CliUsageError('--webhook needs a URL');
+        args.webhooks.push(url);
+        break;
+      }
+      case '--token-ttl':
+        o.tokenTtlSeconds = wholeNumber(flag, value(), 1);
+        break;
+      case '--rate-limit':
+        o.rateLimit = rateLimit(flag, value());
+        break;
+      case '--token-rate-limit':
+        o.tokenRateLimit = rateLimit(flag, value());
+        break;
+      case '--retry-delays': {
+        const text = value() ?? '';
+        const delays = text.split(',').map((d) => d.trim());
+        if (!delays.every((d) => /^\d+$/.test(d))) throw new CliUsageError('--retry-delays needs comma-separated milliseconds, e.g. 1000,5000');
+        o.webhookRetryDelaysMs = delays.map(Number);
+        break;
+      }
+      case '--org-id':
+        o.orgId = value() ?? '';
+        if (!o.orgId) throw new CliUsageError('--org-id needs a value');
+        break;
+      default:
+        throw new CliUsageError(`unknown argument ${JSON.stringify(argv[i])} (see --help)`);
+    }
+  }
+  if (env.FML_SANDBOX_CLIENT_ID) o.clientId = env.FML_SANDBOX_CLIENT_ID;
+  if (env.FML_SANDBOX_CLIENT_SECRET) o.clientSecret = env.FML_SANDBOX_CLIENT_SECRET;
+  if (env.FML_SANDBOX_WEBHOOK_SECRET) o.webhookSecret = env.FML_SANDBOX_WEBHOOK_SECRET;
+  return args;
+}

@@ -1,0 +1,98 @@
+import { CliUsageError, parseCliArgs, USAGE } from './cli-args';
+import type { RequestLogEntry } from './options';
+import { startSandbox, type Sandbox } from './sandbox';
+
+/** What the CLI touches of the outside world, so tests can run it in-process. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: Record<string, string | undefined>;
+  /** Calls `handler` on SIGINT/SIGTERM. */
+  onStopSignal(handler: (signal: string) => void): void;
+}
+
+const time = (): string => new Date().toISOString().slice(11, 19);
+const logLine = (e: RequestLogEntry): string =>
+  `${time()} ${e.method.padEnd(6)} ${e.path} → ${e.status === 0 ? 'connection dropped' : e.status} ${e.durationMs}ms ${e.requestId}${e.fault ? ` [fault: ${e.fault}]` : ''}`;
+
+/** The banner: where it listens, the credentials, and curl lines to copy. Printing secrets is this tool's job. */
+export function banner(sb: Sandbox, persistPath: string | undefined): string {
+  const tokenJson = JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret });
+  const caseJson = JSON.stringify({ customerEmail: 'jane.doe@acme.example', customerName: 'Jane Doe', companyName: 'Acme Holdings Ltd', country: 'United Kingdom', crmRecordId: '12345678901', crmSource: 'hubspot', sendInvite: true });
+  const hooks = sb.webhookEndpoints;
+  return [
+    `FML sandbox listening on ${sb.url}  (state: ${persistPath ? `persisted to ${persistPath}` : 'in memory'})`,
+    '',
+    `  client_id       ${sb.clientId}`,
+    `  client_secret   ${sb.clientSecret}`,
+    `  webhook secret  ${sb.webhookSecret}`,
+    `  org id          ${sb.orgId}`,
+    '',
+    'Mint a token:',
+    `  TOKEN=$(curl -s ${sb.url}/v1/oauth/token -H 'Content-Type: application/json' \\`,
+    `    -d '${tokenJson}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+    '',
+    'Create a case:',
+    `  curl -s ${sb.url}/v1/cases -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+    `    -H 'Idempotency-Key: hubspot-12345678901' -d '${caseJson}'`,
+    '',
+    'Move it along and watch the webhooks (sandbox-only routes, no auth):',
+    `  curl -s -X POST ${sb.url}/_sandbox/cases/<caseId>/advance -H 'Content-Type: application/json' -d '{"status":"approved"}'`,
+    `  curl -s ${sb.url}/_sandbox/deliveries`,
+    '',
+    hooks.length
+      ? `Webhooks: ${hooks.map((h) => `${h.url}${h.events ? ` (${h.events.join(', ')})` : ''}`).join(', ')}`
+      : `Webhooks: none yet (--webhook URL, or POST ${sb.url}/_sandbox/webhooks {"url":"..."})`,
+    'Ctrl+C to stop.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs `fml-sandbox`. Resolves with the exit code: 0 after a clean stop on SIGINT/SIGTERM (or after
+ * `--help`), 2 for a bad command line, 1 when the sandbox cannot start.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args;
+  try {
+    args = parseCliArgs(argv, io.env);
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    io.err(`fml-sandbox: ${err.message}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  let sb: Sandbox | undefined;
+  try {
+    sb = await startSandbox({ ...args.options, ...(args.quiet ? {} : { onRequest: (e) => io.out(logLine(e)) }) });
+    for (const url of args.webhooks) {
+      const endpoint = sb.addWebhookEndpoint(url);
+      // A persisted sandbox already knows the endpoints of earlier runs: don't deliver twice.
+      if (sb.webhookEndpoints.some((h) => h.id !== endpoint.id && h.url === endpoint.url && h.orgId === endpoint.orgId)) sb.removeWebhookEndpoint(endpoint.id);
+    }
+  } catch (err) {
+    await sb?.close();
+    io.err(`fml-sandbox: could not start: ${(err as Error).message}`);
+    return 1;
+  }
+  const running = sb;
+  io.out(banner(running, args.options.persistPath));
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    io.onStopSignal((signal) => {
+      if (stopping) return;
+      stopping = true;
+      io.out(`${signal}: stopping the sandbox…`);
+      running.close().then(
+        () => resolve(0),
+        (err: Error) => {
+          io.err(`fml-sandbox: error while stopping: ${err.message}`);
+          resolve(1);
+        },
+      );
+    });
+  });
+}

@@ -1,0 +1,126 @@
+import { FmlConfigError } from '../errors';
+
+/** A rate limit: `false` turns it off, a number is requests per minute. */
+export type RateLimitOption = false | number | { limit: number; windowSeconds?: number };
+
+/** One line per request the sandbox answered; holds no header, body or secret. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  requestId: string;
+  durationMs: number;
+  /** The fault switch that shaped this response, if any (e.g. `reset`). */
+  fault?: string;
+}
+
+/** Options of {@link startSandbox}. Every one is optional. */
+export interface SandboxOptions {
+  /** Port to listen on. @default 0 (an ephemeral port; read `sb.url`) */
+  port?: number;
+  /** Interface to bind. @default '127.0.0.1' */
+  host?: string;
+  /** Lifetime of minted access tokens, returned as `expires_in`. Set it low to test expiry. @default 3600 */
+  tokenTtlSeconds?: number;
+  /** API requests allowed per client per window (FML: 120/minute). `false` turns it off. @default 120 */
+  rateLimit?: RateLimitOption;
+  /** Token requests allowed per client per window (FML: 30/minute). `false` turns it off. @default 30 */
+  tokenRateLimit?: RateLimitOption;
+  /**
+   * JSON file holding the state (clients, tokens, cases, events, idempotency keys, webhook endpoints),
+   * written atomically after every change and loaded on start, so a standalone sandbox survives restarts.
+   * @default undefined (state lives in memory only)
+   */
+  persistPath?: string;
+  /** Delays between webhook delivery attempts; one retry per entry, then the delivery is `failed`. @default [50, 100, 200, 400, 800] */
+  webhookRetryDelaysMs?: number[];
+  /** How long one webhook attempt may take before it counts as failed. @default 5000 */
+  webhookTimeoutMs?: number;
+  /** The default client's id. @default a random `pk_test_…` (or the persisted one) */
+  clientId?: string;
+  /** The default client's secret. @default a random `sk_test_…` (or the persisted one) */
+  clientSecret?: string;
+  /** Secret that signs webhook deliveries (`X-FML-Signature`). @default a random `whsec_…` (or the persisted one) */
+  webhookSecret?: string;
+  /** Tenant of the default client; every webhook event carries it as `orgId`. @default 'org_sandbox' */
+  orgId?: string;
+  /** Largest request body accepted. @default 1048576 */
+  maxBodyBytes?: number;
+  /** Clock used for timestamps, token expiry and rate limits (inject one to test expiry). @default Date.now */
+  now?: () => number;
+  /** Called once per answered request (the CLI prints these). @default undefined */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+/** A resolved rate limit, or null when off. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
+
+/** Options with every default applied and checked. */
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  tokenTtlSeconds: number;
+  rateLimit: RateLimit | null;
+  tokenRateLimit: RateLimit | null;
+  persistPath: string | undefined;
+  webhookRetryDelaysMs: number[];
+  webhookTimeoutMs: number;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  webhookSecret: string | undefined;
+  orgId: string;
+  maxBodyBytes: number;
+  now: () => number;
+  onRequest: ((entry: RequestLogEntry) => void) | undefined;
+}
+
+const isWholeNumber = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
+
+function resolveRateLimit(name: string, value: RateLimitOption | undefined, fallback: number): RateLimit | null {
+  if (value === false) return null;
+  const spec = value === undefined ? { limit: fallback } : typeof value === 'number' ? { limit: value } : value;
+  const windowSeconds = spec.windowSeconds ?? 60;
+  if (!isWholeNumber(spec.limit, 1)) throw new FmlConfigError(`startSandbox: ${name} must be false, or a whole number of requests ≥ 1.`);
+  if (typeof windowSeconds !== 'number' || !(windowSeconds > 0)) throw new FmlConfigError(`startSandbox: ${name}.windowSeconds must be a positive number.`);
+  return { limit: spec.limit, windowMs: windowSeconds * 1000 };
+}
+
+/** Applies defaults; throws {@link FmlConfigError} for values that cannot work. */
+export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
+  const port = options.port ?? 0;
+  if (!isWholeNumber(port, 0) || port > 65535) throw new FmlConfigError('startSandbox: port must be a whole number from 0 to 65535.');
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
+  if (!isWholeNumber(tokenTtlSeconds, 1)) throw new FmlConfigError('startSandbox: tokenTtlSeconds must be a whole number of seconds ≥ 1.');
+  const webhookRetryDelaysMs = options.webhookRetryDelaysMs ?? [50, 100, 200, 400, 800];
+  if (!Array.isArray(webhookRetryDelaysMs) || !webhookRetryDelaysMs.every((d) => isWholeNumber(d, 0))) {
+    throw new FmlConfigError('startSandbox: webhookRetryDelaysMs must be an array of whole milliseconds ≥ 0.');
+  }
+  const webhookTimeoutMs = options.webhookTimeoutMs ?? 5000;
+  if (!isWholeNumber(webhookTimeoutMs, 1)) throw new FmlConfigError('startSandbox: webhookTimeoutMs must be a whole number ≥ 1.');
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  if (!isWholeNumber(maxBodyBytes, 1)) throw new FmlConfigError('startSandbox: maxBodyBytes must be a whole number ≥ 1.');
+  for (const key of ['clientId', 'clientSecret', 'webhookSecret', 'orgId'] as const) {
+    const v = options[key];
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new FmlConfigError(`startSandbox: ${key} must be a non-empty string.`);
+  }
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    tokenTtlSeconds,
+    rateLimit: resolveRateLimit('rateLimit', options.rateLimit, 120),
+    tokenRateLimit: resolveRateLimit('tokenRateLimit', options.tokenRateLimit, 30),
+    persistPath: options.persistPath,
+    webhookRetryDelaysMs: [...webhookRetryDelaysMs],
+    webhookTimeoutMs,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    webhookSecret: options.webhookSecret,
+    orgId: options.orgId ?? 'org_sandbox',
+    maxBodyBytes,
+    now: options.now ?? Date.now,
+    onRequest: options.onRequest,
+  };
+}

@@ -1,0 +1,25 @@
+import type { Page } from './types';
+
+const PREFIX = 'sbx1:';
+
+/** Cursors are opaque to clients; inside they hold the position (sequence number) to continue after. */
+export const encodeCursor = (seq: number): string => Buffer.from(`${PREFIX}${seq}`).toString('base64url');
+
+/** The position a cursor holds, or undefined when it is not one of ours. */
+export function decodeCursor(cursor: string): number | undefined {
+  const text = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  if (!text.startsWith(PREFIX)) return undefined;
+  const seq = Number(text.slice(PREFIX.length));
+  return Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
+}
+
+/**
+ * One page of `items` (already filtered, in ascending `seq` order) after position `after`. Walking by
+ * sequence keeps pages stable while new items arrive: they join the end, nothing shifts or repeats.
+ */
+export function paginate<T>(items: readonly { seq: number; data: T }[], after: number, limit: number): Page<T> {
+  const rest = items.filter((i) => i.seq > after);
+  const page = rest.slice(0, limit);
+  const hasMore = rest.length > limit;
+  return { data: page.map((i) => i.data), nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.seq) : null, hasMore };
+}

@@ -1,0 +1,113 @@
+import { FmlError } from '../../errors';
+import type { SandboxCore } from '../core';
+import type { FaultKind, FaultSpec } from '../faults';
+import { apiError, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
+import type { AdvanceSpec } from '../lifecycle';
+
+/**
+ * Sandbox-only routes under `/_sandbox` (not part of FML's API, not in openapi.yaml): drive cases,
+ * inspect deliveries, switch faults — for people using the CLI from curl, Postman, Workato or Zapier.
+ * No auth: the sandbox binds 127.0.0.1 by default.
+ */
+type AdminHandler = (core: SandboxCore, body: Record<string, unknown>, param: string) => SandboxResponse;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function casePage(core: SandboxCore, caseId: string, title: string): SandboxResponse {
+  const rec = core.state.cases.get(caseId);
+  if (!rec) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'No such sandbox case.\n' };
+  const body = `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>FML sandbox page: the real FML shows its portal here.</p><pre>${escapeHtml(JSON.stringify({ ...rec.data, stage: rec.stage }, null, 2))}</pre>`;
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
+}
+
+function addFault(core: SandboxCore, body: Record<string, unknown>): SandboxResponse {
+  const spec: FaultSpec = { kind: str(body.kind) as FaultKind };
+  const method = str(body.method);
+  const path = str(body.path);
+  const times = body.times === 'always' ? 'always' : num(body.times);
+  if (method !== undefined) spec.method = method;
+  if (path !== undefined) spec.path = path;
+  if (times !== undefined) spec.times = times;
+  if (num(body.status) !== undefined) spec.status = num(body.status);
+  if (num(body.retryAfterSeconds) !== undefined) spec.retryAfterSeconds = num(body.retryAfterSeconds);
+  if (num(body.delayMs) !== undefined) spec.delayMs = num(body.delayMs);
+  return json(201, core.faults.add(spec));
+}
+
+function advance(core: SandboxCore, body: Record<string, unknown>, caseId: string): SandboxResponse {
+  const spec: AdvanceSpec = {};
+  for (const key of ['status', 'stage', 'recommendation', 'changedBy'] as const) {
+    const v = str(body[key]);
+    if (v !== undefined) spec[key] = v;
+  }
+  return json(200, core.advanceCase(caseId, spec));
+}
+
+function addEndpoint(core: SandboxCore, body: Record<string, unknown>): SandboxResponse {
+  const options: { events?: string[]; secret?: string; orgId?: string } = {};
+  const events = strList(body.events);
+  if (events) options.events = events;
+  if (str(body.secret)) options.secret = str(body.secret)!;
+  if (str(body.orgId)) options.orgId = str(body.orgId)!;
+  return json(201, core.addEndpoint(str(body.url) ?? '', options));
+}
+
+function createClient(core: SandboxCore, body: Record<string, unknown>): SandboxResponse {
+  const scopes = strList(body.scopes);
+  const c = core.createClient({ orgId: str(body.orgId) ?? core.options.orgId, ...(scopes ? { scopes } : {}) });
+  return json(201, { clientId: c.clientId, clientSecret: c.clientSecret, orgId: c.orgId, scopes: c.scopes });
+}
+
+const ROUTES: [string, RegExp, AdminHandler][] = [
+  ['GET', /^\/_sandbox\/?$/, (core) =>
+    json(200, { orgId: core.options.orgId, clientIds: [...core.state.clients.keys()], cases: core.state.cases.size, events: core.state.events.length, webhooks: core.endpoints(), faults: core.faults.list() })],
+  ['GET', /^\/_sandbox\/cases$/, (core) => json(200, { data: [...core.state.cases.values()].map((c) => ({ ...c.data, orgId: c.orgId, stage: c.stage })) })],
+  ['POST', /^\/_sandbox\/cases\/([^/]+)\/advance$/, advance],
+  ['GET', /^\/_sandbox\/events$/, (core) => json(200, { data: core.state.events.map((e) => e.data) })],
+  ['POST', /^\/_sandbox\/events\/([^/]+)\/redeliver$/, (core, _b, id) => json(202, { deliveries: core.redeliver(id) })],
+  ['GET', /^\/_sandbox\/deliveries$/, (core) => json(200, { data: core.deliverer.list() })],
+  ['GET', /^\/_sandbox\/webhooks$/, (core) => json(200, { data: core.endpoints() })],
+  ['POST', /^\/_sandbox\/webhooks$/, addEndpoint],
+  ['DELETE', /^\/_sandbox\/webhooks\/([^/]+)$/, (core, _b, id) => (core.removeEndpoint(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such webhook endpoint.'))],
+  ['GET', /^\/_sandbox\/faults$/, (core) => json(200, { data: core.faults.list() })],
+  ['POST', /^\/_sandbox\/faults$/, addFault],
+  ['DELETE', /^\/_sandbox\/faults$/, (core) => (core.faults.clear(), json(200, { data: [] }))],
+  ['DELETE', /^\/_sandbox\/faults\/([^/]+)$/, (core, _b, id) => (core.faults.remove(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such fault.'))],
+  ['POST', /^\/_sandbox\/clients$/, createClient],
+  ['POST', /^\/_sandbox\/clients\/([^/]+)\/revoke$/, (core, _b, id) => (core.revokeClient(id) ? json(200, { revoked: id }) : apiError(404, 'not_found', 'No such client.'))],
+  ['POST', /^\/_sandbox\/tokens\/expire$/, (core) => (core.expireTokens(), json(200, { expired: true }))],
+  ['POST', /^\/_sandbox\/reset$/, (core) => (core.reset(), json(200, { reset: true }))],
+  ['GET', /^\/_sandbox\/portal\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Customer portal (sandbox)')],
+  ['GET', /^\/_sandbox\/analyst\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Analyst console (sandbox)')],
+];
+
+/** Routes a `/_sandbox/...` request. Misuse answers 400 with the reason; unknown ids 404. */
+export function handleAdmin(core: SandboxCore, req: SandboxRequest): SandboxResponse {
+  for (const [method, pattern, handler] of ROUTES) {
+    const match = pattern.exec(req.path);
+    if (!match || method !== req.method) continue;
+    const text = req.body.toString('utf8').trim();
+    const parsed = text ? parseJson(text) : { ok: true as const, value: {} };
+    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+      return apiError(400, 'invalid_request', 'The body must be a JSON object.');
+    }
+    let param = match[1] ?? '';
+    try {
+      param = decodeURIComponent(param);
+    } catch {
+      // keep the raw segment; it will simply not be found
+    }
+    try {
+      return handler(core, parsed.value as Record<string, unknown>, param);
+    } catch (err) {
+      if (!(err instanceof FmlError)) throw err;
+      const status = err.code.endsWith('_not_found') ? 404 : 400;
+      return apiError(status, err.code, err.message);
+    }
+  }
+  return apiError(404, 'not_found', `No sandbox route ${req.method} ${req.path}. See GET /_sandbox and the README.`);
+}

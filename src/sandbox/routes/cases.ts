@@ -1,0 +1,82 @@
+import type { SandboxCore } from '../core';
+import { apiError, header, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
+import { checkKey, rememberResponse } from '../idempotency';
+import { decodeCursor, paginate } from '../pagination';
+import { readDateTime, readLimit, readText, validateCreateCase, type FieldProblem } from '../validation';
+import { authorize } from './guard';
+
+export const CREATE_CASE = 'POST /v1/cases';
+export const LIST_CASES = 'GET /v1/cases';
+export const GET_CASE = 'GET /v1/cases/{caseId}';
+
+export const validationFailed = (fields: FieldProblem[]): SandboxResponse =>
+  apiError(400, 'validation_error', `Invalid request: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`, {}, fields);
+
+/**
+ * `POST /v1/cases`. Order: auth, rate limit, scope; Idempotency-Key (replay or 409); body validation;
+ * the tenant's `crmRecordId` de-duplication (200 + `Idempotent-Replay: crm-record-id`); create (201).
+ * Only successful outcomes are stored under the key, so a corrected retry with the same key can succeed.
+ */
+export function createCase(core: SandboxCore, req: SandboxRequest): SandboxResponse {
+  const guard = authorize(core, req, 'cases:write');
+  if (!guard.ok) return guard.response;
+  const { orgId } = guard.token;
+  const decision = checkKey(core, orgId, CREATE_CASE, header(req.headers, 'idempotency-key'), true);
+  if (decision.kind === 'respond') return decision.response;
+
+  const parsed = parseJson(req.body.toString('utf8'));
+  // Unparseable JSON is reported like a non-object body: one `body` field problem.
+  const checked = validateCreateCase(parsed.ok ? parsed.value : undefined);
+  if (!checked.ok) return validationFailed(checked.fields);
+
+  const existing = checked.value.crmRecordId === undefined ? undefined : core.caseForCrmRecord(orgId, checked.value.crmRecordId);
+  const response = existing
+    ? json(200, existing.data, { 'idempotent-replay': 'crm-record-id' })
+    : json(201, core.createCase(orgId, checked.value).data);
+  if (decision.key !== undefined) rememberResponse(core, orgId, CREATE_CASE, decision.key, response);
+  return response;
+}
+
+/** `GET /v1/cases`: the tenant's cases in creation order, filtered, one page at a time. */
+export function listCases(core: SandboxCore, req: SandboxRequest): SandboxResponse {
+  const guard = authorize(core, req, 'read:cases');
+  if (!guard.ok) return guard.response;
+  const { orgId } = guard.token;
+  const decision = checkKey(core, orgId, LIST_CASES, header(req.headers, 'idempotency-key'), false);
+  if (decision.kind === 'respond') return decision.response;
+
+  const fields: FieldProblem[] = [];
+  const limit = readLimit(req.query, fields);
+  const cursor = readText(req.query, 'cursor', fields);
+  const after = cursor === undefined ? 0 : decodeCursor(cursor);
+  if (after === undefined) fields.push({ field: 'cursor', message: 'is not a cursor this API returned; pass nextCursor back verbatim' });
+  const status = readText(req.query, 'status', fields);
+  const updatedSince = readDateTime(req.query, 'updated_since', fields);
+  const createdSince = readDateTime(req.query, 'created_since', fields);
+  if (fields.length) return validationFailed(fields);
+
+  const matches = [...core.state.cases.values()]
+    .filter((c) => c.orgId === orgId)
+    .filter((c) => status === undefined || c.data.status === status)
+    .filter((c) => updatedSince === undefined || Date.parse(c.data.updatedAt) >= updatedSince)
+    .filter((c) => createdSince === undefined || Date.parse(c.data.createdAt) >= createdSince)
+    .sort((a, b) => a.seq - b.seq);
+  return json(200, paginate(matches, after ?? 0, limit));
+}
+
+/** `GET /v1/cases/{caseId}`: 404 for unknown ids and for other tenants' ids alike. */
+export function getCase(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
+  const guard = authorize(core, req, 'read:cases');
+  if (!guard.ok) return guard.response;
+  const { orgId } = guard.token;
+  const decision = checkKey(core, orgId, GET_CASE, header(req.headers, 'idempotency-key'), false);
+  if (decision.kind === 'respond') return decision.response;
+  let caseId: string;
+  try {
+    caseId = decodeURIComponent(rawId);
+  } catch {
+    caseId = rawId;
+  }
+  const rec = core.caseOf(orgId, caseId);
+  return rec ? json(200, rec.data) : apiError(404, 'not_found', 'No case with this id.');
+}

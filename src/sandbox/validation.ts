@@ -1,0 +1,92 @@
+import type { CreateCaseInput } from './types';
+
+/** One failed field, as FML lists it in a `validation_error`. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; fields: FieldProblem[] };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+// Deliberately loose (like most servers): one @, no spaces, a dot in the domain.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const OPTIONAL_STRINGS = ['customerName', 'companyName', 'country', 'crmRecordId', 'crmSource'] as const;
+const MAX_TEXT = 1000;
+
+/**
+ * Checks a `POST /v1/cases` body and lists every bad field at once. Only documented fields are copied
+ * out (by name), so unknown keys — `__proto__` included — are ignored and never reach an object.
+ */
+export function validateCreateCase(body: unknown): Checked<CreateCaseInput> {
+  if (!isRecord(body)) return { ok: false, fields: [{ field: 'body', message: 'must be a JSON object' }] };
+  const fields: FieldProblem[] = [];
+  const email = has(body, 'customerEmail') ? body.customerEmail : undefined;
+  if (email === undefined || email === null || email === '') fields.push({ field: 'customerEmail', message: 'is required' });
+  else if (typeof email !== 'string') fields.push({ field: 'customerEmail', message: 'must be a string' });
+  else if (email.length > 254 || !EMAIL.test(email)) fields.push({ field: 'customerEmail', message: 'must be a valid email address' });
+
+  const value: CreateCaseInput = { customerEmail: typeof email === 'string' ? email : '' };
+  for (const key of OPTIONAL_STRINGS) {
+    if (!has(body, key) || body[key] === undefined) continue;
+    const v = body[key];
+    if (typeof v !== 'string') fields.push({ field: key, message: 'must be a string' });
+    else if (v.length > MAX_TEXT) fields.push({ field: key, message: `must be at most ${MAX_TEXT} characters` });
+    else if (key === 'crmRecordId' && v.trim() === '') fields.push({ field: key, message: 'must not be empty' });
+    else value[key] = v;
+  }
+  if (has(body, 'sendInvite') && body.sendInvite !== undefined) {
+    if (typeof body.sendInvite !== 'boolean') fields.push({ field: 'sendInvite', message: 'must be a boolean' });
+    else value.sendInvite = body.sendInvite;
+  }
+  return fields.length ? { ok: false, fields } : { ok: true, value };
+}
+
+/** The `Idempotency-Key` header: opaque, 1–255 visible ASCII characters. */
+export function checkIdempotencyKey(key: string): FieldProblem | undefined {
+  if (key.length === 0 || key.length > 255) return { field: 'Idempotency-Key', message: 'must be 1 to 255 characters' };
+  if (!/^[\x21-\x7e]+$/.test(key)) return { field: 'Idempotency-Key', message: 'must be visible ASCII characters without spaces' };
+  return undefined;
+}
+
+/** A query parameter given at most once. */
+function single(query: URLSearchParams, name: string, fields: FieldProblem[]): string | undefined {
+  const all = query.getAll(name);
+  if (all.length > 1) fields.push({ field: name, message: 'must be given once' });
+  return all[0];
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** `limit` 1–200 (default 50). */
+export function readLimit(query: URLSearchParams, fields: FieldProblem[]): number {
+  const raw = single(query, 'limit', fields);
+  if (raw === undefined) return 50;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= 1 && n <= 200)) {
+    fields.push({ field: 'limit', message: 'must be a whole number from 1 to 200' });
+    return 50;
+  }
+  return n;
+}
+
+/** A date-time query parameter (RFC 3339) as epoch milliseconds, or undefined when absent. */
+export function readDateTime(query: URLSearchParams, name: string, fields: FieldProblem[]): number | undefined {
+  const raw = single(query, name, fields);
+  if (raw === undefined) return undefined;
+  const ms = RFC3339.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    fields.push({ field: name, message: 'must be an RFC 3339 date-time, e.g. 2026-05-15T09:14:11Z' });
+    return undefined;
+  }
+  return ms;
+}
+
+/** A free-text query parameter, or undefined when absent. */
+export function readText(query: URLSearchParams, name: string, fields: FieldProblem[]): string | undefined {
+  const raw = single(query, name, fields);
+  if (raw === '') fields.push({ field: name, message: 'must not be empty' });
+  return raw || undefined;
+}

@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { api, jsonHeaders, mint, postCase, startReceiver, type Receiver } from './helpers';
+
+let sb: Sandbox;
+let call: ReturnType<typeof api>;
+let receiver: Receiver;
+
+beforeEach(async () => {
+  sb = await startSandbox({ webhookRetryDelaysMs: [10] });
+  call = api(sb, await mint(sb));
+  receiver = await startReceiver();
+});
+afterEach(async () => {
+  await sb.close();
+  await receiver.close();
+});
+
+const admin = (path: string, method = 'GET', body?: unknown) =>
+  fetch(`${sb.url}/_sandbox${path}`, { method, ...(body === undefined ? {} : { headers: jsonHeaders, body: JSON.stringify(body) }) });
+
+describe('/_sandbox admin routes', () => {
+  it('register a webhook, advance a case, and show the deliveries', async () => {
+    const hook = await admin('/webhooks', 'POST', { url: receiver.url, events: ['case.status.changed'] });
+    expect(hook.status).toBe(201);
+    const endpoint = (await hook.json()) as { id: string; url: string };
+    expect(endpoint).not.toHaveProperty('secret');
+    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as { caseId: string };
+
+    const advanced = await admin(`/cases/${caseId}/advance`, 'POST', { status: 'declined' });
+    expect(advanced.status).toBe(200);
+    const result = (await advanced.json()) as { case: { status: string }; events: { event: string }[] };
+    expect(result.case.status).toBe('declined');
+    expect(result.events.map((e) => e.event)).toEqual(['case.status.changed', 'case.decision.made', 'case.onboarding_progress.changed']);
+
+    await sb.waitForDeliveries();
+    const deliveries = (await (await admin('/deliveries')).json()) as { data: { event: string; state: string; attempts: unknown[] }[] };
+    expect(deliveries.data.map((d) => [d.event, d.state])).toEqual([['case.status.changed', 'delivered'], ['case.status.changed', 'delivered']]);
+    expect(receiver.requests).toHaveLength(2);
+
+    const eventId = (JSON.parse(receiver.requests[0]!.body) as { eventId: string }).eventId;
+    expect((await admin(`/events/${eventId}/redeliver`, 'POST')).status).toBe(202);
+    await sb.waitForDeliveries();
+    expect(receiver.requests).toHaveLength(3);
+
+    expect((await admin(`/webhooks/${endpoint.id}`, 'DELETE')).status).toBe(200);
+    expect(((await (await admin('/webhooks')).json()) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('answer 400 for bad input and 404 for unknown ids', async () => {
+    expect((await admin('/cases/nope/advance', 'POST', { status: 'approved' })).status).toBe(404);
+    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as { caseId: string };
+    expect((await admin(`/cases/${caseId}/advance`, 'POST', {})).status).toBe(400);
+    expect((await admin('/webhooks', 'POST', { url: 'ftp://x' })).status).toBe(400);
+    expect((await fetch(`${sb.url}/_sandbox/webhooks`, { method: 'POST', headers: jsonHeaders, body: '[' })).status).toBe(400);
+    expect((await admin('/events/nope/redeliver', 'POST')).status).toBe(404);
+    expect((await admin('/nothing-here')).status).toBe(404);
+  });
+
+  it('create clients (another tenant, fewer scopes), expire tokens, revoke clients, reset', async () => {
+    const res = await admin('/clients', 'POST', { orgId: 'org_b', scopes: ['read:cases'] });
+    expect(res.status).toBe(201);
+    const client = (await res.json()) as { clientId: string; clientSecret: string; orgId: string; scopes: string[] };
+    expect(client).toMatchObject({ orgId: 'org_b', scopes: ['read:cases'] });
+    const theirs = api(sb, await mint(sb, client));
+    expect((await postCase(theirs, { customerEmail: 'a@b.example' })).status).toBe(403);
+
+    expect((await admin('/tokens/expire', 'POST')).status).toBe(200);
+    expect((await call('/v1/cases')).status).toBe(401);
+    expect((await admin(`/clients/${client.clientId}/revoke`, 'POST')).status).toBe(200);
+    await expect(mint(sb, client)).rejects.toThrow(/401/);
+
+    call = api(sb, await mint(sb));
+    await postCase(call, { customerEmail: 'jane@acme.example' });
+    expect((await admin('/reset', 'POST')).status).toBe(200);
+    expect(((await (await admin('/cases')).json()) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('serve the portal and analyst links of a case, and an overview without secrets', async () => {
+    const created = (await (await postCase(call, { customerEmail: 'jane@acme.example', companyName: '<Acme & Co>' })).json()) as { customerPortalUrl: string; analystUrl: string };
+    const portal = await fetch(created.customerPortalUrl);
+    expect(portal.status).toBe(200);
+    expect(portal.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await portal.text();
+    expect(html).toContain('&#60;Acme &#38; Co&#62;');
+    expect(html).not.toContain('<Acme');
+    expect((await fetch(created.analystUrl)).status).toBe(200);
+
+    const overview = await (await admin('')).text();
+    expect(JSON.parse(overview)).toMatchObject({ orgId: sb.orgId, clientIds: [sb.clientId], cases: 1 });
+    expect(overview).not.toContain(sb.clientSecret);
+    expect(overview).not.toContain(sb.webhookSecret);
+  });
+});
