@@ -10,3 +10,4 @@ export type { SandboxFaults, FaultKind, FaultMatch, FaultSpec, FaultRule } from 
 export type { Delivery, DeliveryAttempt } from './webhook-delivery';
 export type { AdvanceSpec } from './lifecycle';
 export type { SandboxCase, SandboxEvent, Page } from './types';
+export { startFakeHubSpot, type FakeHubSpot, type FakeHubSpotOptions, type FakeCompany, type FakePropertyDefinition, type FakeHubSpotRequest, type FakeFaultMatch, type FakeRouteHandler, type FakeRouteRequest, type FakeRouteResponse } from './fake-hubspot';

@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// Builds the two paste-ready files for HubSpot Custom Code actions, which cannot `require` anything
+// but a short allow-list of packages:
+//   dist/hubspot/fml-hubspot-action.js  the whole action: settings at the top, `exports.main` at the end
+//   dist/hubspot/fml-sdk.js             the SDK alone, for admins who write their own action code below it
+// Each is ONE CommonJS file, Node built-ins only, readable (not minified). Run after `tsup` (npm run
+// build does both), or on its own: `node scripts/build-hubspot.mjs [outdir]`.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where `import('esbuild')` resolves from: it is installed as tsup's dependency. */
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch (error) {
+    throw new Error(`build-hubspot: esbuild is not installed (it comes with tsup; run npm ci). ${error.message}`);
+  }
+}
+
+const rule = (title) => `// ${'─'.repeat(3)} ${title} ${'─'.repeat(Math.max(3, 96 - title.length))}`;
+
+function actionHeader(version) {
+  return `/*
+ * First Mile Labs — HubSpot Custom Code action: start an FML KYB case for the enrolled Company.
+ * @firstmilelabs/cases v${version} · https://www.npmjs.com/package/@firstmilelabs/cases · MIT licence
+ *
+ * HOW TO USE (Company-based workflow → "Custom code" action, Node.js 24 or Node.js 20):
+ *  1. Secrets panel: add and TICK  FML_CLIENT_ID  and  FML_CLIENT_SECRET  (FML → Compliance
+ *     Configuration → Public Pull API → New client, scope cases:write). Optional: FML_BASE_URL.
+ *  2. "Property to include in code" (inputs):
+ *        companyId ← Record ID (hs_object_id)        name    ← Name
+ *        country   ← Country/Region                  email   ← kyb_contact_email   (required)
+ *        contact   ← kyb_contact_name
+ *     Other input names? Change FML_ACTION_OPTIONS.inputs below.
+ *  3. Paste this whole file as the action's code. Nothing else is needed: it requires no package.
+ *  4. Data outputs: ok (Boolean); caseId, customerPortalUrl, inviteSentAt, status, replayed,
+ *     errorCode, errorMessage (String). Every output is always set ("" when not applicable).
+ *     replayed: "false" = new case, "idempotency-key" = re-run of this action,
+ *     "crm-record-id" = FML already had a case for this Company.
+ *  5. Add a "Copy property value" action after it: Custom code output caseId → Company property
+ *     fml_case_id. FML's webhooks then find the Company by crmRecordId / fml_case_id.
+ *  6. Branch on ok: when false, errorCode/errorMessage say what to fix (a missing secret, an empty
+ *     kyb_contact_email, a stale secret, a missing cases:write scope). When FML is throttling or
+ *     down, the action throws and HubSpot re-runs it later; re-runs never duplicate a case
+ *     (Idempotency-Key hubspot-<companyId>).
+ */
+
+${rule('Settings: edit these')}
+const FML_ACTION_OPTIONS = {
+  // The names of this action's inputs, as entered under "Property to include in code".
+  inputs: { companyId: 'companyId', name: 'name', country: 'country', email: 'email', contact: 'contact' },
+  // The Company properties those inputs are mapped from: error messages name them.
+  propertyLabels: { companyId: 'hs_object_id', name: 'name', country: 'country', email: 'kyb_contact_email', contact: 'kyb_contact_name' },
+  // Email the customer their portal invite as soon as the case exists.
+  sendInvite: true,
+  // Milliseconds one run may spend on FML, retries included. HubSpot stops actions at 20 s.
+  budgetMs: 15000,
+};
+
+${rule('The FML SDK, bundled (generated code: no need to read or edit below)')}
+`;
+}
+
+const actionFooter = `
+${rule('The action')}
+exports.main = FmlHubSpot.hubspotCustomCodeAction(FML_ACTION_OPTIONS);
+`;
+
+function sdkHeader(version) {
+  return `/*
+ * First Mile Labs SDK — one self-contained file for HubSpot Custom Code actions (Node.js 24 or 20).
+ * @firstmilelabs/cases v${version} · https://www.npmjs.com/package/@firstmilelabs/cases · MIT licence
+ *
+ * Paste this file first, then write your own action code BELOW it, using the FmlSdk object:
+ *
+ *   const { FmlClient, idempotencyKey, companyToCreateCase } = FmlSdk;
+ *   const fml = new FmlClient();            // FML_CLIENT_ID / FML_CLIENT_SECRET secrets (tick them)
+ *   exports.main = async (event) => {       // Node 24: return the outputs (no callback)
+ *     const { request, idempotencyKey: key } = companyToCreateCase(event.inputFields);
+ *     const { case: kase, replayed } = await fml.cases.create(request, { idempotencyKey: key, deadlineMs: 15000 });
+ *     return { outputFields: { caseId: kase.caseId, replayed: String(replayed) } };
+ *   };
+ *
+ * Exposes: FmlClient, idempotencyKey, companyToCreateCase, hubspotCustomCodeAction, every error class
+ * (each error has a stable .code), VERSION. Requires no package.
+ */
+`;
+}
+
+const sdkFooter = `
+// Also usable as a CommonJS module (its exports are FmlSdk's members). Assigning onto \`exports\` (never
+// replacing module.exports) keeps \`exports.main = ...\` written below this file working.
+if (typeof exports === 'object' && exports !== null) Object.assign(exports, FmlSdk);
+`;
+
+/**
+ * The paste-ready files validate create-case bodies with src/hubspot/bundle/create-case-lite.ts instead
+ * of the zod/mini schema: the same rules in ~1 KB instead of ~15 KB (test/hubspot/create-case-lite.test.ts
+ * holds the two to identical answers). The npm package keeps the zod schema.
+ */
+const liteValidation = {
+  name: 'fml-lite-create-case-validation',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)validation\/create-case$/ }, () => ({ path: join(root, 'src', 'hubspot', 'bundle', 'create-case-lite.ts') }));
+  },
+};
+
+/** Options every bundle shares: one readable CommonJS-compatible script for Node 20+, nothing external. */
+function common(entry, globalName) {
+  return {
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName,
+    platform: 'node',
+    target: 'node20',
+    minify: false,
+    treeShaking: true,
+    charset: 'utf8',
+    legalComments: 'none',
+    sourcemap: false,
+    logLevel: 'silent',
+    // Every import must be inlined: HubSpot's runtime cannot resolve packages we would leave external.
+    external: [],
+    absWorkingDir: root,
+    plugins: [liteValidation],
+  };
+}
+
+/** Builds both files into `outdir`; returns their paths and sizes (raw, minified, gzip). */
+export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot') } = {}) {
+  const esbuild = await loadEsbuild();
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  await mkdir(outdir, { recursive: true });
+
+  const files = [
+    { name: 'fml-hubspot-action.js', entry: 'src/hubspot/bundle/action-entry.ts', globalName: 'FmlHubSpot', banner: actionHeader(version), footer: actionFooter },
+    { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: sdkFooter },
+  ];
+  const out = {};
+  for (const f of files) {
+    const result = await esbuild.build({ ...common(f.entry, f.globalName), banner: { js: f.banner }, footer: { js: f.footer } });
+    const code = result.outputFiles[0].text;
+    checkSelfContained(f.name, code);
+    if (/\bZodError\b|\$ZodType\b/.test(code)) throw new Error(`build-hubspot: ${f.name} still contains zod; the lite validation swap did not apply.`);
+    const path = join(outdir, f.name);
+    await writeFile(path, code);
+    out[f.name] = { path, ...(await measure(esbuild, code)) };
+  }
+  return { version, outdir, files: out };
+}
+
+/** Fails the build if the bundle would `require` (or import) anything at run time. */
+function checkSelfContained(name, code) {
+  const found = [...code.matchAll(/\brequire\s*\(\s*["'`]([^"'`]+)["'`]\s*\)|\bimport\s*\(\s*["'`]([^"'`]+)/g)].map((m) => m[1] ?? m[2]);
+  if (found.length) throw new Error(`build-hubspot: ${name} must be self-contained but loads ${found.join(', ')}.`);
+}
+
+/** Sizes in bytes: as written, minified by esbuild, and the minified text gzipped. */
+export async function measure(esbuild, code) {
+  const minified = (await esbuild.transform(code, { minify: true, loader: 'js', target: 'node20', charset: 'utf8' })).code;
+  return {
+    rawBytes: Buffer.byteLength(code),
+    minifiedBytes: Buffer.byteLength(minified),
+    gzipBytes: gzipSync(minified, { level: 9 }).length,
+  };
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const outdir = process.argv[2] ? resolve(process.argv[2]) : undefined;
+  buildHubSpotBundles(outdir ? { outdir } : {}).then(
+    ({ version, files }) => {
+      for (const [name, f] of Object.entries(files)) {
+        console.log(`build-hubspot: ${name} v${version} — ${kb(f.rawBytes)} raw, ${kb(f.minifiedBytes)} minified, ${kb(f.gzipBytes)} gzip → ${f.path}`);
+      }
+    },
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,139 @@
+import { FmlConfigError, ValidationError, type FieldError } from '../../errors';
+import { idempotencyKey as keys } from '../../idempotency';
+import type { CreateCaseRequest } from '../../types';
+import { validateCreateCase } from '../../validation/create-case';
+import { ownInput, quote, readRecordId, readText, type InputReading } from './inputs';
+
+/** The five things the action reads from the enrolled Company. */
+export type CompanyInput = 'companyId' | 'name' | 'country' | 'email' | 'contact';
+
+/** Options of {@link companyToCreateCase} (and of the Custom Code action, which passes them on). */
+export interface CompanyToCaseOptions {
+  /**
+   * The names of the action's input fields ("Property to include in code"), per role. Change one when
+   * your action names an input differently, e.g. `{ email: 'kyb_contact_email' }`.
+   * @default { companyId: 'companyId', name: 'name', country: 'country', email: 'email', contact: 'contact' }
+   */
+  inputs?: Partial<Record<CompanyInput, string>>;
+  /**
+   * The Company property each input is mapped from, so error messages name what an admin must fix
+   * ("kyb_contact_email is empty on this Company").
+   * @default { companyId: 'hs_object_id', name: 'name', country: 'country', email: 'kyb_contact_email', contact: 'kyb_contact_name' }
+   */
+  propertyLabels?: Partial<Record<CompanyInput, string>>;
+  /**
+   * Email the customer their portal invite as soon as the case exists.
+   * @default true
+   */
+  sendInvite?: boolean;
+}
+
+/** What {@link companyToCreateCase} returns: the `POST /v1/cases` body and the key that makes it safe to repeat. */
+export interface CompanyCaseRequest {
+  request: CreateCaseRequest;
+  /** `hubspot-<companyId>`: every run for the same Company sends the same key, so re-runs never duplicate. */
+  idempotencyKey: string;
+}
+
+/** Input names and property labels with the defaults applied. */
+export interface ResolvedCompanyMapping {
+  inputs: Record<CompanyInput, string>;
+  labels: Record<CompanyInput, string>;
+  sendInvite: boolean;
+}
+
+const ROLES: readonly CompanyInput[] = ['companyId', 'name', 'country', 'email', 'contact'];
+const DEFAULT_INPUTS: Record<CompanyInput, string> = { companyId: 'companyId', name: 'name', country: 'country', email: 'email', contact: 'contact' };
+const DEFAULT_LABELS: Record<CompanyInput, string> = { companyId: 'hs_object_id', name: 'name', country: 'country', email: 'kyb_contact_email', contact: 'kyb_contact_name' };
+
+// Which request field each role fills, to name the HubSpot side when FML's own rules reject a value.
+const REQUEST_FIELD: Record<string, CompanyInput> = { customerEmail: 'email', customerName: 'contact', companyName: 'name', country: 'country', crmRecordId: 'companyId' };
+
+/** Applies defaults to the mapping options; throws {@link FmlConfigError} for names that cannot work. */
+export function resolveCompanyMapping(options: CompanyToCaseOptions = {}): ResolvedCompanyMapping {
+  const pick = (given: Partial<Record<CompanyInput, string>> | undefined, defaults: Record<CompanyInput, string>, what: string) => {
+    const out = { ...defaults };
+    for (const role of ROLES) {
+      const v = given === undefined ? undefined : ownInput(given, role);
+      if (v === undefined) continue;
+      if (typeof v !== 'string' || v.trim() === '') throw new FmlConfigError(`HubSpot mapping: ${what}.${role} must be a non-empty string, got ${String(v)}.`);
+      out[role] = v.trim();
+    }
+    return out;
+  };
+  if (options.sendInvite !== undefined && typeof options.sendInvite !== 'boolean') throw new FmlConfigError('HubSpot mapping: sendInvite must be true or false.');
+  const inputs = pick(options.inputs, DEFAULT_INPUTS, 'inputs');
+  // A renamed input keeps its role's default label, which is what the recipe's property is called.
+  return { inputs, labels: pick(options.propertyLabels, DEFAULT_LABELS, 'propertyLabels'), sendInvite: options.sendInvite ?? true };
+}
+
+/**
+ * Turns a HubSpot Company's action inputs into a create-case request and its Idempotency-Key.
+ * Tolerates what HubSpot really sends (numeric ids, padded text, "" for unset properties — those are
+ * left out, never sent as ""), and rejects what FML would reject with a local `ValidationError` whose
+ * fields are the action's input names and whose messages name the Company property to fix.
+ *
+ * @example
+ * const { request, idempotencyKey } = companyToCreateCase(event.inputFields);
+ * await fml.cases.create(request, { idempotencyKey });
+ */
+export function companyToCreateCase(inputFields: unknown, options: CompanyToCaseOptions = {}): CompanyCaseRequest {
+  return mapCompany(inputFields, resolveCompanyMapping(options));
+}
+
+/** {@link companyToCreateCase} with the options already resolved (the action resolves them once). */
+export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping): CompanyCaseRequest {
+  const problems: FieldError[] = [];
+  const read = (role: CompanyInput, reader: (v: unknown) => InputReading, required: boolean): string | undefined => {
+    const name = mapping.inputs[role];
+    const present = typeof inputFields === 'object' && inputFields !== null && Object.prototype.hasOwnProperty.call(inputFields, name);
+    const reading = reader(ownInput(inputFields, name));
+    const label = mapping.labels[role];
+    if (reading.kind === 'value') return reading.value;
+    if (reading.kind === 'invalid') problems.push({ field: name, message: `${label} ${reading.why} (input "${name}")` });
+    else if (required) problems.push({ field: name, message: present ? `${label} is empty on this Company: fill it in, then re-enrol the Company (input "${name}")` : `${label} is empty on this Company, or the action has no input "${name}": map ${label} to "${name}" under "Property to include in code"` });
+    return undefined;
+  };
+
+  const companyId = read('companyId', readRecordId, true);
+  const email = read('email', readText, true);
+  const contact = read('contact', readText, false);
+  const name = read('name', readText, false);
+  const country = read('country', readText, false);
+  if (problems.length) throw companyError(problems);
+
+  // Literal keys only: nothing from inputFields is ever used as a key, so `__proto__` inputs cannot pollute.
+  const request: CreateCaseRequest = {
+    customerEmail: email!,
+    ...(contact === undefined ? {} : { customerName: contact }),
+    ...(name === undefined ? {} : { companyName: name }),
+    ...(country === undefined ? {} : { country }),
+    crmRecordId: companyId!,
+    crmSource: 'hubspot',
+    sendInvite: mapping.sendInvite,
+  };
+  try {
+    validateCreateCase(request);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw companyError(error.fields.map((f) => relabel(f, request, mapping)));
+  }
+  return { request, idempotencyKey: keys.forCrmRecord('hubspot', companyId!) };
+}
+
+/**
+ * A field error about a request field, renamed to the HubSpot input and property it came from.
+ * Also used for FML's own 400 answers, whose fields name request fields.
+ */
+export function relabel(field: FieldError, request: Partial<CreateCaseRequest> | undefined, mapping: ResolvedCompanyMapping): FieldError {
+  const role = REQUEST_FIELD[field.field];
+  if (role === undefined) return field;
+  const value = request === undefined ? undefined : (ownInput(request, field.field) as unknown);
+  const got = typeof value === 'string' && !field.message.includes('got') ? ` (got ${quote(value)})` : '';
+  return { field: mapping.inputs[role], message: `${mapping.labels[role]} ${field.message}${got} (input "${mapping.inputs[role]}")` };
+}
+
+/** The error a Company that is not ready gets: every problem at once, nothing sent. */
+export function companyError(fields: FieldError[]): ValidationError {
+  return new ValidationError({ fields, message: `This Company cannot start an FML case yet (nothing was sent to FML): ${fields.map((f) => f.message).join('; ')}.` });
+}

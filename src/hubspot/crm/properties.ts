@@ -1,0 +1,107 @@
+import { FmlConfigError, ValidationError } from '../../errors';
+
+/**
+ * What the write-back needs from an FML event: the common fields every webhook (and feed item) has.
+ * Any parsed event from `@firstmilelabs/cases/webhooks` fits, known or unknown.
+ */
+export interface FmlEventLike {
+  event: string;
+  eventId?: string;
+  timestamp: string;
+  caseId: string;
+  crmRecordId?: string | null;
+  crmSource?: string | null;
+  [field: string]: unknown;
+}
+
+/** The Company properties the write-back fills, by role. */
+export type WriteBackRole = 'caseId' | 'caseStatus' | 'onboardingStage' | 'decision' | 'lastEvent' | 'lastEventAt';
+
+/** Options naming the Company properties the write-back fills. */
+export interface CompanyPropertyOptions {
+  /**
+   * The Company property for each role; `false` leaves that role out.
+   * @default { caseId: 'fml_case_id', caseStatus: 'fml_case_status', onboardingStage: 'fml_onboarding_stage', decision: 'fml_decision', lastEvent: 'fml_last_event', lastEventAt: 'fml_last_event_at' }
+   */
+  properties?: Partial<Record<WriteBackRole, string | false>>;
+}
+
+/** Default Company property per role. */
+export const DEFAULT_PROPERTY_NAMES: Readonly<Record<WriteBackRole, string>> = Object.freeze({
+  caseId: 'fml_case_id',
+  caseStatus: 'fml_case_status',
+  onboardingStage: 'fml_onboarding_stage',
+  decision: 'fml_decision',
+  lastEvent: 'fml_last_event',
+  lastEventAt: 'fml_last_event_at',
+});
+
+const ROLES = Object.keys(DEFAULT_PROPERTY_NAMES) as WriteBackRole[];
+// HubSpot internal names: lower case letters, digits and underscores, starting with a letter.
+const PROPERTY_NAME = /^[a-z][a-z0-9_]{0,99}$/;
+
+/** Property names with defaults applied; a role set to `false` is absent. */
+export function resolvePropertyNames(options: CompanyPropertyOptions = {}): Partial<Record<WriteBackRole, string>> {
+  const out: Partial<Record<WriteBackRole, string>> = {};
+  const given = options.properties ?? {};
+  for (const role of ROLES) {
+    const v = Object.prototype.hasOwnProperty.call(given, role) ? given[role] : undefined;
+    if (v === false) continue;
+    const name = v === undefined ? DEFAULT_PROPERTY_NAMES[role] : v;
+    if (typeof name !== 'string' || !PROPERTY_NAME.test(name)) throw new FmlConfigError(`HubSpot property for ${role} must be a HubSpot internal name (lower case, digits, underscores), got ${JSON.stringify(name)}.`);
+    out[role] = name;
+  }
+  return out;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/**
+ * The Company property values an FML event implies. Every event sets the case id, the event name and
+ * its time; each event adds what it knows — `case.status.changed` the status, the onboarding event the
+ * stage, `case.decision.made` the decision (and status when sent). Values FML did not send are left
+ * out, so an event never blanks what an earlier one wrote. Unknown (newer) events update the common three.
+ *
+ * @example
+ * companyPropertiesFromEvent({ event: 'case.status.changed', status: 'approved', caseId: 'CS-1', ... })
+ * // → { fml_case_id: 'CS-1', fml_case_status: 'approved', fml_last_event: 'case.status.changed', fml_last_event_at: '2026-…' }
+ */
+export function companyPropertiesFromEvent(event: FmlEventLike, options: CompanyPropertyOptions = {}): Record<string, string> {
+  const names = resolvePropertyNames(options);
+  checkEvent(event);
+  const values: Partial<Record<WriteBackRole, string>> = {
+    caseId: text(event.caseId),
+    lastEvent: text(event.event),
+    lastEventAt: new Date(Date.parse(event.timestamp)).toISOString(),
+  };
+  switch (event.event) {
+    case 'case.status.changed':
+      values.caseStatus = text(event.status);
+      break;
+    case 'case.onboarding_progress.changed':
+      values.onboardingStage = text(event.stage);
+      break;
+    case 'case.decision.made':
+      values.caseStatus = text(event.status);
+      values.decision = text(event.decision) ?? text(event.status);
+      break;
+  }
+  // Literal role keys into a fresh object; property names were checked against HubSpot's name rules.
+  const out: Record<string, string> = {};
+  for (const role of ROLES) {
+    const name = names[role];
+    const value = values[role];
+    if (name !== undefined && value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** Throws a local ValidationError when the event lacks what the write-back needs. */
+export function checkEvent(event: FmlEventLike): void {
+  const fields = [];
+  if (typeof event !== 'object' || event === null) throw new ValidationError({ fields: [{ field: '(event)', message: 'must be a parsed FML event object' }] });
+  if (!text(event.event)) fields.push({ field: 'event', message: 'is required' });
+  if (!text(event.caseId)) fields.push({ field: 'caseId', message: 'is required' });
+  if (typeof event.timestamp !== 'string' || Number.isNaN(Date.parse(event.timestamp))) fields.push({ field: 'timestamp', message: 'must be an ISO date-time' });
+  if (fields.length) throw new ValidationError({ fields });
+}

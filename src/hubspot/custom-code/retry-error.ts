@@ -1,0 +1,70 @@
+import { FmlApiError, FmlError } from '../../errors';
+
+/** The axios-style `response` HubSpot looks for on a thrown error. */
+export interface RetryResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  data: { error: string; message: string };
+}
+
+/**
+ * Thrown by the Custom Code action when FML is throttling, failing or out of reach, so that HubSpot
+ * re-runs the whole action later (after a minute at first, for up to three days). HubSpot's rule for
+ * which errors it re-runs names axios and `@hubspot/api-client` errors and is otherwise undocumented,
+ * so this error carries both shapes: `response.status` and `isAxiosError` like axios, `status` like
+ * most HTTP clients. `code` stays the SDK's stable code (`rate_limited`, `server_error`, `timeout`,
+ * `connection_error`). Re-runs are safe: every run sends the same Idempotency-Key.
+ */
+export class RetryableActionError extends FmlError {
+  /** Always true: lets HubSpot's retry rule recognise this as an HTTP client error. */
+  readonly isAxiosError = true;
+  /** 429 for throttling; else FML's 5xx/408 status, or 503 when FML never answered. */
+  readonly status: number;
+  readonly response: RetryResponse;
+  /** The Idempotency-Key the re-run will send again. */
+  readonly idempotencyKey: string;
+
+  constructor(cause: FmlError, idempotencyKey: string) {
+    const status = retryStatus(cause);
+    // A throttle the deadline cut short is still a throttle: name the cause, not the cut.
+    const code = status === 429 ? 'rate_limited' : cause.code;
+    super(code, `FML could not take the case right now (${code}, HTTP ${status}): ${cause.message} HubSpot will re-run this action later; re-runs are safe, because every run sends Idempotency-Key ${idempotencyKey}.`, { cause });
+    this.status = status;
+    this.idempotencyKey = idempotencyKey;
+    const answered = chainOf(cause).find((e): e is FmlApiError => e instanceof FmlApiError);
+    const retryAfter = answered?.headers['retry-after'];
+    this.response = {
+      status,
+      statusText: status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+      headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+      data: { error: cause.code, message: cause.message },
+    };
+  }
+}
+
+/**
+ * The status to report: a throttle anywhere in the chain (even one the deadline cut short) is 429;
+ * else FML's own retryable status; else 503, the status of "the service could not be reached".
+ */
+export function retryStatus(error: unknown): number {
+  const chain = chainOf(error);
+  if (chain.some((e) => (e as FmlError).code === 'rate_limited')) return 429;
+  const api = chain.find((e): e is FmlApiError => e instanceof FmlApiError && (e.status >= 500 || e.status === 408));
+  return api?.status ?? 503;
+}
+
+/** The error and its causes, nearest first (a deadline error keeps the last real failure as its cause). */
+function chainOf(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+/** Is this failure worth a re-run later (throttling, FML down, no answer in time)? */
+export function isTransient(error: unknown): error is FmlError {
+  if (!(error instanceof FmlError)) return false;
+  // invalid_response: a 2xx that was not JSON (a proxy's page) — a re-run with the same key settles it.
+  if (['rate_limited', 'timeout', 'connection_error', 'server_error', 'invalid_response'].includes(error.code)) return true;
+  return error instanceof FmlApiError && (error.status === 408 || error.status >= 500);
+}

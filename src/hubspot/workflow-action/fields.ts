@@ -1,0 +1,32 @@
+// The names of the action's input and output fields. The definition declares them and the handler reads
+// and writes them, so both take them from here: renaming one in only one place would break every
+// workflow that already uses the action.
+
+/** The action's input fields, as named in the definition and in HubSpot's execution requests. */
+export const INPUT_FIELDS = {
+  contactEmail: 'contactEmail',
+  contactName: 'contactName',
+  companyName: 'companyName',
+  country: 'country',
+  sendInvite: 'sendInvite',
+  waitForDecision: 'waitForDecision',
+} as const;
+
+/** The action's output fields: what a later workflow step (or a branch) can read. */
+export const OUTPUT_FIELDS = {
+  caseId: 'caseId',
+  customerPortalUrl: 'customerPortalUrl',
+  status: 'status',
+  decision: 'decision',
+  errorCode: 'errorCode',
+  errorMessage: 'errorMessage',
+} as const;
+
+export type InputFieldName = (typeof INPUT_FIELDS)[keyof typeof INPUT_FIELDS];
+export type OutputFieldName = (typeof OUTPUT_FIELDS)[keyof typeof OUTPUT_FIELDS];
+
+/**
+ * Company properties HubSpot sends along with each execution (`objectRequestOptions`): the company
+ * name and country fill in for empty inputs, and the domain stands in for a company without a name.
+ */
+export const DEFAULT_OBJECT_PROPERTIES: readonly string[] = ['name', 'country', 'domain'];

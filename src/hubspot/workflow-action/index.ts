@@ -1,0 +1,37 @@
+// The app-defined workflow action "Start FML KYB case": its definition, the signed request handler that
+// creates cases and blocks until FML decides, HubSpot request signatures, callbacks and the stores that
+// remember blocked executions.
+
+export { workflowActionDefinition, assertDefinitionConsistent, cardPlaceholders } from './definition';
+export type { FieldOption, FieldTypeDefinition, InputFieldDefinition, OutputFieldDefinition, SupportedValueType, WorkflowActionDefinition, WorkflowActionDefinitionOptions } from './definition';
+export { HUBSPOT_LANGUAGES, shippedLabels } from './labels';
+export type { ActionLabels, HubSpotLanguage } from './labels';
+export { DEFAULT_OBJECT_PROPERTIES as WORKFLOW_ACTION_OBJECT_PROPERTIES, INPUT_FIELDS as WORKFLOW_ACTION_INPUTS, OUTPUT_FIELDS as WORKFLOW_ACTION_OUTPUTS } from './fields';
+export type { InputFieldName as WorkflowActionInputName, OutputFieldName as WorkflowActionOutputName } from './fields';
+
+export { decodeV3Url, hubSpotSignature, verifyHubSpotSignature } from './signature';
+export type { HubSpotHeaders, HubSpotSignatureFailure, HubSpotSignatureParts, HubSpotSignatureResult, HubSpotSignatureVersion, VerifyHubSpotSignatureInput } from './signature';
+
+export { createWorkflowActionHandler } from './handler';
+export type { FmlCasesApi, FmlEventResult, NodeActionRequest, NodeActionResponse, WorkflowActionErrorContext, WorkflowActionHandler, WorkflowActionHandlerOptions, WorkflowActionHubSpotOptions } from './handler';
+export { parseExecutionRequest } from './execution-request';
+export type { ExecutionOrigin, ExecutionRequest, ParsedExecution } from './execution-request';
+export { executionToCreateCase, portalCompanyKey } from './to-case';
+export type { ActionInputDefaults, ExecutionCase } from './to-case';
+export { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent } from './outcome';
+export type { CaseOutcome } from './outcome';
+export { isoDurationMs } from './duration';
+
+export { completeCallbacks } from './callbacks';
+export type { CallbackCompletion } from './callbacks';
+export { automationSender, HUBSPOT_API_BASE_URL } from './hubspot-api';
+export type { AutomationSend, HubSpotAutomationHttpOptions, HubSpotCredential } from './hubspot-api';
+export { createMemoryCallbackStore } from './store';
+export type { CallbackRecord, CallbackState, CallbackStore, OutputFields as WorkflowOutputFields } from './store';
+export { createJsonFileCallbackStore } from './file-store';
+export type { JsonFileCallbackStore, JsonFileCallbackStoreOptions } from './file-store';
+
+export { publishWorkflowAction } from './publish';
+export type { PublishWorkflowActionOptions, PublishWorkflowActionResult } from './publish';
+export { runPublishWorkflowActionCli } from './publish-cli';
+export type { PublishCliIo } from './publish-cli';

@@ -1,0 +1,202 @@
+import type { InputFieldName, OutputFieldName } from './fields';
+
+/** A language HubSpot shows custom-action labels in. English is required; the others are optional. */
+export type HubSpotLanguage = 'en' | 'fr' | 'de' | 'ja' | 'es' | 'pt-br' | 'nl';
+
+/** Every language HubSpot supports for custom-action labels. */
+export const HUBSPOT_LANGUAGES: readonly HubSpotLanguage[] = ['en', 'fr', 'de', 'ja', 'es', 'pt-br', 'nl'];
+
+/** The user-facing copy of the action in one language (HubSpot's `PublicActionLabels`). */
+export interface ActionLabels {
+  /** The action's name in the workflow editor's action list. */
+  actionName: string;
+  /** Shown in the action editor above the inputs. */
+  actionDescription?: string;
+  /** The action card's text in the workflow; `{{inputName}}` shows that input's value. */
+  actionCardContent?: string;
+  /** Shown at the top of the action editor. */
+  appDisplayName?: string;
+  /** Input name → label. Every input needs one in English. */
+  inputFieldLabels?: Record<string, string>;
+  /** Input name → tooltip. */
+  inputFieldDescriptions?: Record<string, string>;
+  /** Input name → option value → label, for select inputs. */
+  inputFieldOptionLabels?: Record<string, Record<string, string>>;
+  /** Output name → label, as later workflow steps show it. */
+  outputFieldLabels?: Record<string, string>;
+  /** Anything newer HubSpot accepts passes through. */
+  [key: string]: unknown;
+}
+
+/** Labels as the SDK ships them: every input and output named. */
+interface ShippedLabels extends ActionLabels {
+  actionDescription: string;
+  actionCardContent: string;
+  inputFieldLabels: Record<InputFieldName, string>;
+  inputFieldDescriptions: Record<InputFieldName, string>;
+  inputFieldOptionLabels: Record<'sendInvite' | 'waitForDecision', Record<'true' | 'false', string>>;
+  outputFieldLabels: Record<OutputFieldName, string>;
+}
+
+const yesNo = (yes: string, no: string) => ({ sendInvite: { true: yes, false: no }, waitForDecision: { true: yes, false: no } });
+
+// Written for this action, reviewed for tone: short, imperative, the way HubSpot's own actions read.
+const SHIPPED: Record<HubSpotLanguage, ShippedLabels> = {
+  en: {
+    actionName: 'Start FML KYB case',
+    actionDescription: "Creates a KYB case in First Mile Labs for the enrolled company and emails the contact their onboarding invite. Can pause the workflow until FML approves or declines the case.",
+    actionCardContent: 'Start an FML KYB case for {{contactEmail}}',
+    inputFieldLabels: { contactEmail: 'Contact email', contactName: 'Contact name', companyName: 'Company name', country: 'Country/Region', sendInvite: 'Send the onboarding invite now', waitForDecision: "Wait for FML's decision" },
+    inputFieldDescriptions: {
+      contactEmail: 'Where FML sends the onboarding invite. Required.',
+      contactName: 'Used to greet the contact in the invite.',
+      companyName: "Leave empty to use the company's name.",
+      country: "Leave empty to use the company's Country/Region.",
+      sendInvite: 'Email the magic-link invite as soon as the case exists.',
+      waitForDecision: 'Pause the workflow until FML approves or declines the case. Branch on the Decision output afterwards.',
+    },
+    inputFieldOptionLabels: yesNo('Yes', 'No'),
+    outputFieldLabels: { caseId: 'FML case ID', customerPortalUrl: 'Customer portal link', status: 'Case status', decision: 'Decision', errorCode: 'Error code', errorMessage: 'Error message' },
+  },
+  fr: {
+    actionName: 'Lancer un dossier KYB FML',
+    actionDescription: "Crée un dossier KYB dans First Mile Labs pour l'entreprise inscrite et envoie au contact son invitation d'intégration. Peut mettre le workflow en pause jusqu'à ce que FML approuve ou refuse le dossier.",
+    actionCardContent: 'Lancer un dossier KYB FML pour {{contactEmail}}',
+    inputFieldLabels: { contactEmail: 'E-mail du contact', contactName: 'Nom du contact', companyName: "Nom de l'entreprise", country: 'Pays/Région', sendInvite: "Envoyer l'invitation maintenant", waitForDecision: 'Attendre la décision de FML' },
+    inputFieldDescriptions: {
+      contactEmail: "Adresse à laquelle FML envoie l'invitation. Obligatoire.",
+      contactName: "Utilisé pour saluer le contact dans l'invitation.",
+      companyName: "Laissez vide pour utiliser le nom de l'entreprise.",
+      country: "Laissez vide pour utiliser le pays/région de l'entreprise.",
+      sendInvite: "Envoyer le lien d'invitation dès la création du dossier.",
+      waitForDecision: "Mettre le workflow en pause jusqu'à ce que FML approuve ou refuse le dossier. Créez ensuite une branche selon la sortie Décision.",
+    },
+    inputFieldOptionLabels: yesNo('Oui', 'Non'),
+    outputFieldLabels: { caseId: 'ID du dossier FML', customerPortalUrl: 'Lien du portail client', status: 'Statut du dossier', decision: 'Décision', errorCode: "Code d'erreur", errorMessage: "Message d'erreur" },
+  },
+  de: {
+    actionName: 'FML-KYB-Fall starten',
+    actionDescription: 'Legt in First Mile Labs einen KYB-Fall für das aufgenommene Unternehmen an und sendet dem Kontakt die Onboarding-Einladung. Kann den Workflow anhalten, bis FML den Fall genehmigt oder ablehnt.',
+    actionCardContent: 'FML-KYB-Fall für {{contactEmail}} starten',
+    inputFieldLabels: { contactEmail: 'E-Mail des Kontakts', contactName: 'Name des Kontakts', companyName: 'Unternehmensname', country: 'Land/Region', sendInvite: 'Einladung jetzt senden', waitForDecision: 'Auf die Entscheidung von FML warten' },
+    inputFieldDescriptions: {
+      contactEmail: 'An diese Adresse sendet FML die Einladung. Pflichtfeld.',
+      contactName: 'Für die Anrede in der Einladung.',
+      companyName: 'Leer lassen, um den Namen des Unternehmens zu verwenden.',
+      country: 'Leer lassen, um Land/Region des Unternehmens zu verwenden.',
+      sendInvite: 'Den Einladungslink senden, sobald der Fall angelegt ist.',
+      waitForDecision: 'Den Workflow anhalten, bis FML den Fall genehmigt oder ablehnt. Danach nach der Ausgabe „Entscheidung“ verzweigen.',
+    },
+    inputFieldOptionLabels: yesNo('Ja', 'Nein'),
+    outputFieldLabels: { caseId: 'FML-Fall-ID', customerPortalUrl: 'Link zum Kundenportal', status: 'Fallstatus', decision: 'Entscheidung', errorCode: 'Fehlercode', errorMessage: 'Fehlermeldung' },
+  },
+  ja: {
+    actionName: 'FML KYB ケースを開始',
+    actionDescription: '登録された会社の KYB ケースを First Mile Labs に作成し、担当者にオンボーディングの招待メールを送信します。FML がケースを承認または却下するまでワークフローを一時停止することもできます。',
+    actionCardContent: '{{contactEmail}} の FML KYB ケースを開始',
+    inputFieldLabels: { contactEmail: '担当者のメールアドレス', contactName: '担当者名', companyName: '会社名', country: '国/地域', sendInvite: '招待を今すぐ送信', waitForDecision: 'FML の判断を待つ' },
+    inputFieldDescriptions: {
+      contactEmail: 'FML が招待を送信するアドレス（必須）。',
+      contactName: '招待メールの宛名に使用します。',
+      companyName: '空欄の場合は会社の名前を使用します。',
+      country: '空欄の場合は会社の国/地域を使用します。',
+      sendInvite: 'ケース作成後すぐに招待リンクを送信します。',
+      waitForDecision: 'FML がケースを承認または却下するまでワークフローを一時停止します。その後「判断」の出力で分岐できます。',
+    },
+    inputFieldOptionLabels: yesNo('はい', 'いいえ'),
+    outputFieldLabels: { caseId: 'FML ケース ID', customerPortalUrl: '顧客ポータルのリンク', status: 'ケースのステータス', decision: '判断', errorCode: 'エラーコード', errorMessage: 'エラーメッセージ' },
+  },
+  es: {
+    actionName: 'Iniciar caso KYB de FML',
+    actionDescription: 'Crea un caso KYB en First Mile Labs para la empresa inscrita y envía al contacto su invitación de incorporación. Puede pausar el workflow hasta que FML apruebe o rechace el caso.',
+    actionCardContent: 'Iniciar un caso KYB de FML para {{contactEmail}}',
+    inputFieldLabels: { contactEmail: 'Correo del contacto', contactName: 'Nombre del contacto', companyName: 'Nombre de la empresa', country: 'País/Región', sendInvite: 'Enviar la invitación ahora', waitForDecision: 'Esperar la decisión de FML' },
+    inputFieldDescriptions: {
+      contactEmail: 'Dirección a la que FML envía la invitación. Obligatorio.',
+      contactName: 'Se usa para saludar al contacto en la invitación.',
+      companyName: 'Déjelo vacío para usar el nombre de la empresa.',
+      country: 'Déjelo vacío para usar el país/región de la empresa.',
+      sendInvite: 'Enviar el enlace de invitación en cuanto exista el caso.',
+      waitForDecision: 'Pausar el workflow hasta que FML apruebe o rechace el caso. Después, ramifique según la salida Decisión.',
+    },
+    inputFieldOptionLabels: yesNo('Sí', 'No'),
+    outputFieldLabels: { caseId: 'ID del caso FML', customerPortalUrl: 'Enlace al portal del cliente', status: 'Estado del caso', decision: 'Decisión', errorCode: 'Código de error', errorMessage: 'Mensaje de error' },
+  },
+  'pt-br': {
+    actionName: 'Iniciar caso KYB da FML',
+    actionDescription: 'Cria um caso KYB na First Mile Labs para a empresa inscrita e envia ao contato o convite de onboarding. Pode pausar o fluxo de trabalho até a FML aprovar ou recusar o caso.',
+    actionCardContent: 'Iniciar um caso KYB da FML para {{contactEmail}}',
+    inputFieldLabels: { contactEmail: 'E-mail do contato', contactName: 'Nome do contato', companyName: 'Nome da empresa', country: 'País/Região', sendInvite: 'Enviar o convite agora', waitForDecision: 'Aguardar a decisão da FML' },
+    inputFieldDescriptions: {
+      contactEmail: 'Endereço para o qual a FML envia o convite. Obrigatório.',
+      contactName: 'Usado para cumprimentar o contato no convite.',
+      companyName: 'Deixe em branco para usar o nome da empresa.',
+      country: 'Deixe em branco para usar o país/região da empresa.',
+      sendInvite: 'Enviar o link do convite assim que o caso existir.',
+      waitForDecision: 'Pausar o fluxo de trabalho até a FML aprovar ou recusar o caso. Depois, ramifique pela saída Decisão.',
+    },
+    inputFieldOptionLabels: yesNo('Sim', 'Não'),
+    outputFieldLabels: { caseId: 'ID do caso FML', customerPortalUrl: 'Link do portal do cliente', status: 'Status do caso', decision: 'Decisão', errorCode: 'Código de erro', errorMessage: 'Mensagem de erro' },
+  },
+  nl: {
+    actionName: 'FML KYB-dossier starten',
+    actionDescription: 'Maakt in First Mile Labs een KYB-dossier aan voor het ingeschreven bedrijf en stuurt de contactpersoon de onboarding-uitnodiging. Kan de workflow pauzeren tot FML het dossier goedkeurt of afwijst.',
+    actionCardContent: 'FML KYB-dossier starten voor {{contactEmail}}',
+    inputFieldLabels: { contactEmail: 'E-mail van contactpersoon', contactName: 'Naam van contactpersoon', companyName: 'Bedrijfsnaam', country: 'Land/regio', sendInvite: 'Uitnodiging nu versturen', waitForDecision: 'Wachten op het besluit van FML' },
+    inputFieldDescriptions: {
+      contactEmail: 'Het adres waar FML de uitnodiging naartoe stuurt. Verplicht.',
+      contactName: 'Voor de aanhef in de uitnodiging.',
+      companyName: 'Laat leeg om de naam van het bedrijf te gebruiken.',
+      country: 'Laat leeg om het land/de regio van het bedrijf te gebruiken.',
+      sendInvite: 'De uitnodigingslink versturen zodra het dossier bestaat.',
+      waitForDecision: 'De workflow pauzeren tot FML het dossier goedkeurt of afwijst. Vertak daarna op de uitvoer Besluit.',
+    },
+    inputFieldOptionLabels: yesNo('Ja', 'Nee'),
+    outputFieldLabels: { caseId: 'FML-dossier-ID', customerPortalUrl: 'Link naar klantportaal', status: 'Dossierstatus', decision: 'Besluit', errorCode: 'Foutcode', errorMessage: 'Foutmelding' },
+  },
+};
+
+/** A deep copy of the labels the SDK ships for `language`. */
+export function shippedLabels(language: HubSpotLanguage): ActionLabels {
+  return structuredClone(SHIPPED[language]);
+}
+
+const MAPS = ['inputFieldLabels', 'inputFieldDescriptions', 'outputFieldLabels'] as const;
+
+/**
+ * `override` on top of `base`: plain fields replace, label maps merge key by key (so one renamed label
+ * keeps the rest), option labels merge per input. Keys are copied with defineProperty, so a caller's
+ * `__proto__` key stays an ordinary key.
+ */
+export function mergeLabels(base: ActionLabels | undefined, override: Partial<ActionLabels>): ActionLabels {
+  const out = copyRecord(base ?? {}) as ActionLabels;
+  for (const key of Object.keys(override)) {
+    const value = (override as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if ((MAPS as readonly string[]).includes(key) && isRecord(value)) put(out, key, { ...copyRecord(isRecord(out[key]) ? out[key] : {}), ...copyRecord(value) });
+    else if (key === 'inputFieldOptionLabels' && isRecord(value)) {
+      const merged = copyRecord(isRecord(out[key]) ? out[key] : {});
+      for (const input of Object.keys(value)) {
+        const given = value[input];
+        const prior = merged[input];
+        put(merged, input, { ...copyRecord(isRecord(prior) ? prior : {}), ...copyRecord(isRecord(given) ? given : {}) });
+      }
+      put(out, key, merged);
+    } else put(out, key, value);
+  }
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function copyRecord(source: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) put(out, key, source[key]);
+  return out;
+}

@@ -1,0 +1,132 @@
+import { ValidationError, type FieldError } from '../../errors';
+import { assertIdempotencyKey } from '../../idempotency';
+import type { CreateCaseRequest } from '../../types';
+import { validateCreateCase } from '../../validation/create-case';
+import { ownInput, quote, readRecordId, readText, type InputReading } from '../company/inputs';
+import type { ParsedExecution } from './execution-request';
+import { INPUT_FIELDS } from './fields';
+
+/** Values used when the workflow leaves an option input empty. */
+export interface ActionInputDefaults {
+  /**
+   * Email the customer their invite as soon as the case exists.
+   * @default true
+   */
+  sendInvite?: boolean;
+  /**
+   * Block the workflow until FML approves or declines the case.
+   * @default false
+   */
+  waitForDecision?: boolean;
+}
+
+/** What an execution asks for: the create-case request, its key, and whether to wait. */
+export interface ExecutionCase {
+  request: CreateCaseRequest;
+  idempotencyKey: string;
+  waitForDecision: boolean;
+}
+
+/**
+ * The Idempotency-Key for a Company: `hubspot-<portalId>-<objectId>`. Custom Code uses
+ * `hubspot-<objectId>` because it runs inside one portal with that portal's own FML credentials; an app
+ * is installed by many portals, Company ids are only unique within a portal, and FML scopes keys to
+ * the FML tenant — so two portals sharing one tenant must not share keys.
+ */
+export function portalCompanyKey(portalId: string, objectId: string): string {
+  return assertIdempotencyKey(`hubspot-${portalId}-${objectId}`);
+}
+
+// Which input each create-case field comes from, so FML's own rules name the input to fix.
+const SOURCE_OF: Record<string, string> = {
+  customerEmail: INPUT_FIELDS.contactEmail,
+  customerName: INPUT_FIELDS.contactName,
+  companyName: INPUT_FIELDS.companyName,
+  country: INPUT_FIELDS.country,
+  crmRecordId: 'object.objectId',
+};
+
+const LABEL: Record<string, string> = {
+  [INPUT_FIELDS.contactEmail]: 'Contact email',
+  [INPUT_FIELDS.contactName]: 'Contact name',
+  [INPUT_FIELDS.companyName]: 'Company name',
+  [INPUT_FIELDS.country]: 'Country/Region',
+  [INPUT_FIELDS.sendInvite]: 'Send the onboarding invite now',
+  [INPUT_FIELDS.waitForDecision]: "Wait for FML's decision",
+  'object.objectId': "The Company's record id",
+};
+
+/**
+ * Maps an execution onto `POST /v1/cases`: the contact from the inputs, the company name and country
+ * from the inputs or else the Company's own properties, `crmRecordId` = the Company id, `crmSource`
+ * `hubspot`. Reads inputs with the same tolerant readers as `companyToCreateCase` (numbers, padding,
+ * "" for unset) and checks the result with the same rules as `fml.cases.create`, so what passes here
+ * passes there. Throws a local `ValidationError` whose fields are the action's input names.
+ */
+export function executionToCreateCase(execution: ParsedExecution, options: { defaults?: ActionInputDefaults; idempotencyKey?: (portalId: string, objectId: string) => string } = {}): ExecutionCase {
+  const inputs = execution.request.inputFields ?? {};
+  const properties = execution.request.object.properties ?? {};
+  const problems: FieldError[] = [];
+  const value = (field: string, reading: InputReading, required: boolean, missing: string): string | undefined => {
+    if (reading.kind === 'value') return reading.value;
+    if (reading.kind === 'invalid') problems.push({ field, message: `${LABEL[field] ?? field} ${reading.why} (input "${field}")` });
+    else if (required) problems.push({ field, message: missing });
+    return undefined;
+  };
+  const firstOf = (...readings: InputReading[]): InputReading => readings.find((r) => r.kind !== 'empty') ?? { kind: 'empty' };
+
+  const objectId = value('object.objectId', readRecordId(execution.request.object.objectId), true, 'The execution names no Company record id.');
+  const email = value(INPUT_FIELDS.contactEmail, readText(ownInput(inputs, INPUT_FIELDS.contactEmail)), true, `Contact email is empty: map the input "${INPUT_FIELDS.contactEmail}" to a Company property that holds the contact's email (and fill it in on this Company), or type an address into the action.`);
+  const name = value(INPUT_FIELDS.contactName, readText(ownInput(inputs, INPUT_FIELDS.contactName)), false, '');
+  const company = value(INPUT_FIELDS.companyName, firstOf(readText(ownInput(inputs, INPUT_FIELDS.companyName)), readText(ownInput(properties, 'name')), readText(ownInput(properties, 'domain'))), false, '');
+  const country = value(INPUT_FIELDS.country, firstOf(readText(ownInput(inputs, INPUT_FIELDS.country)), readText(ownInput(properties, 'country'))), false, '');
+  const sendInvite = readFlag(INPUT_FIELDS.sendInvite, ownInput(inputs, INPUT_FIELDS.sendInvite), options.defaults?.sendInvite ?? true, problems);
+  const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, ownInput(inputs, INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
+  if (problems.length) throw executionError(problems);
+
+  // Literal keys only: nothing the request carries becomes a key, so `__proto__` inputs cannot pollute.
+  const request: CreateCaseRequest = {
+    customerEmail: email!,
+    ...(name === undefined ? {} : { customerName: name }),
+    ...(company === undefined ? {} : { companyName: company }),
+    ...(country === undefined ? {} : { country }),
+    crmRecordId: objectId!,
+    crmSource: 'hubspot',
+    sendInvite,
+  };
+  try {
+    validateCreateCase(request);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw executionError(error.fields.map((f) => relabelField(f, request)));
+  }
+  const keyOf = options.idempotencyKey ?? portalCompanyKey;
+  return { request, idempotencyKey: assertIdempotencyKey(keyOf(execution.portalId, objectId!)), waitForDecision };
+}
+
+/** A create-case field error renamed to the action input it came from (also used for FML's 400s). */
+export function relabelField(field: FieldError, request?: Partial<CreateCaseRequest>): FieldError {
+  const input = Object.prototype.hasOwnProperty.call(SOURCE_OF, field.field) ? SOURCE_OF[field.field]! : undefined;
+  if (input === undefined) return field;
+  const sent = request === undefined ? undefined : ownInput(request, field.field);
+  const got = typeof sent === 'string' && !field.message.includes('got') ? ` (got ${quote(sent)})` : '';
+  return { field: input, message: `${LABEL[input] ?? input} ${field.message}${got} (input "${input}")` };
+}
+
+/** The error for an execution that cannot become a case: every problem at once, nothing sent. */
+export function executionError(fields: FieldError[]): ValidationError {
+  return new ValidationError({ fields, message: `This Company cannot start an FML case (nothing was sent to FML): ${fields.map((f) => f.message).join('; ')}` });
+}
+
+function readFlag(field: string, raw: unknown, fallback: boolean, problems: FieldError[]): boolean {
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  if (raw === true || raw === false) return raw;
+  if (typeof raw === 'string') {
+    const v = raw.trim().toLowerCase();
+    if (v === 'true' || v === 'yes') return true;
+    if (v === 'false' || v === 'no') return false;
+    if (v === '') return fallback;
+  }
+  problems.push({ field, message: `${LABEL[field] ?? field} must be "true" or "false", got ${typeof raw === 'string' ? quote(raw) : typeof raw} (input "${field}")` });
+  return fallback;
+}

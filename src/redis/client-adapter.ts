@@ -1,0 +1,93 @@
+import { FmlConfigError, FmlError } from '../errors';
+
+/**
+ * The part of a `redis` (node-redis v4+) client the SDK uses. Typed by shape, so the package never
+ * imports `redis` itself: pass in the client you already have (`createClient(...)`, connected).
+ */
+export interface NodeRedisClientLike {
+  sendCommand(args: string[]): Promise<unknown>;
+  /** Present on node-redis clients; `false` until `connect()` resolves. */
+  readonly isOpen?: boolean;
+}
+
+/** The part of an `ioredis` client (`new Redis(...)` or `new Redis.Cluster(...)`) the SDK uses. */
+export interface IoRedisClientLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/**
+ * A raw command runner, for any other Redis client: `redisCommand(['SET', key, value, 'NX'])`.
+ * (Not `command`: both node-redis and ioredis already have a `command` method — Redis's COMMAND.)
+ */
+export interface RedisCommandRunner {
+  redisCommand(args: string[]): Promise<unknown>;
+}
+
+/** A Redis client the SDK can use: node-redis v4+, ioredis v5, or anything with `redisCommand(args)`. */
+export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike | RedisCommandRunner;
+
+/** A Redis command or connection failed. The message never holds the values sent (tokens). */
+export class RedisStoreError extends FmlError {
+  /** The Redis command that failed, e.g. `SET`. */
+  readonly command: string;
+
+  constructor(command: string, message: string) {
+    super('redis_error', message);
+    this.command = command;
+  }
+}
+
+/**
+ * The one shape the stores talk to. `secretArgs` are positions in `args` whose values must never
+ * reach an error message (ioredis, for one, copies command arguments onto its errors).
+ */
+export interface RedisCommands {
+  run(args: string[], secretArgs?: readonly number[]): Promise<unknown>;
+}
+
+/** Recognises the client and returns a runner; throws {@link FmlConfigError} for anything else. */
+export function toRedisCommands(client: RedisClientLike): RedisCommands {
+  const send = commandSender(client);
+  return {
+    async run(args, secretArgs = []) {
+      try {
+        return await send(args);
+      } catch (error) {
+        throw describeFailure(args, secretArgs, error);
+      }
+    },
+  };
+}
+
+function commandSender(client: RedisClientLike): (args: string[]) => Promise<unknown> {
+  const c = client as Partial<NodeRedisClientLike & IoRedisClientLike & RedisCommandRunner> | null | undefined;
+  if (c && typeof c.redisCommand === 'function') return (args) => c.redisCommand!(args);
+  // ioredis also has a `sendCommand`, but one that takes its own Command objects: test `call` first.
+  if (c && typeof c.call === 'function') return ([name, ...rest]) => c.call!(name!, ...rest);
+  if (c && typeof c.sendCommand === 'function') {
+    return (args) => {
+      if (c.isOpen === false) return Promise.reject(new Error('the redis client is not connected; await client.connect() before using it'));
+      return c.sendCommand!(args);
+    };
+  }
+  throw new FmlConfigError('Expected a Redis client: a connected `redis` (v4+) client, an `ioredis` client, or an object with redisCommand(args).');
+}
+
+/** A typed error with the command name and Redis's own words, minus anything we sent. */
+function describeFailure(args: string[], secretArgs: readonly number[], error: unknown): RedisStoreError {
+  const name = (args[0] ?? '').toUpperCase();
+  let detail = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : 'unknown error';
+  for (const i of secretArgs) {
+    const value = args[i];
+    if (value) detail = detail.split(value).join('***');
+  }
+  // The error object itself (and its `command.args`) is deliberately not kept as `cause`.
+  return new RedisStoreError(name, `Redis ${name} failed: ${detail.slice(0, 300)}`);
+}
+
+/** Reads a Redis bulk reply as a string (node-redis may hand back Buffers when so configured). */
+export function replyString(reply: unknown): string | undefined {
+  if (typeof reply === 'string') return reply;
+  if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
+  return undefined;
+}

@@ -1,0 +1,133 @@
+import { FmlConfigError } from '../errors';
+import type { RedisCommandRunner } from './client-adapter';
+import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
+
+/** The part of the `redis` package (v4+) this helper calls. */
+export interface RedisPackageLike {
+  createClient(options: Record<string, unknown>): LazyClient;
+}
+
+interface LazyClient {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  ref?(): void;
+  unref?(): void;
+  quit?(): Promise<unknown>;
+  disconnect?(): Promise<unknown>;
+}
+
+/** Options for {@link redisTokenStoreFromUrl}. */
+export interface RedisTokenStoreFromUrlOptions extends RedisTokenStoreOptions {
+  /**
+   * Carry on as a per-process cache when Redis is down, instead of failing the API call.
+   * @default true (here: a token cache must not stop cases being created)
+   */
+  fallbackToLocal?: boolean;
+  /**
+   * How long connecting may take, in ms, before Redis counts as down for this call.
+   * @default 2000 (HubSpot gives a whole action 20 s)
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Loads the `redis` package. Only needed where `require('redis')` / `import('redis')` cannot find it.
+   * @default requires `redis` from the running code's node_modules, on first use only
+   */
+  loadRedis?: () => RedisPackageLike | Promise<RedisPackageLike>;
+}
+
+/**
+ * A {@link RedisTokenStore} that opens its own `redis` (v4+) connection to `url` on first use. Built for
+ * places where you cannot set up a client first — the HubSpot Custom Code action with a `REDIS_URL`
+ * secret: the `redis` package is required lazily (HubSpot allow-lists it; it is never bundled), the idle
+ * connection never holds the process open, and by default a Redis outage degrades to a per-process cache.
+ * Keep the store at module scope so warm runs reuse the connection; `store.close()` closes it.
+ *
+ * @example
+ * const tokenStore = process.env.REDIS_URL ? redisTokenStoreFromUrl(process.env.REDIS_URL) : undefined;
+ * const fml = new FmlClient({ tokenStore });
+ */
+export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFromUrlOptions = {}): RedisTokenStore {
+  if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url.trim())) {
+    throw new FmlConfigError('redisTokenStoreFromUrl needs a redis:// or rediss:// URL (is the REDIS_URL secret set?).');
+  }
+  const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, ...storeOptions } = options;
+  const connection = lazyConnection(url.trim(), loadRedis, connectTimeoutMs);
+  return new RedisTokenStore(connection, { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true }, connection.close);
+}
+
+/** A command runner that connects on first use, reconnects after a failure, and stays unref'd while idle. */
+function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>, connectTimeoutMs: number): RedisCommandRunner & { close(): Promise<void> } {
+  let opening: Promise<LazyClient> | undefined;
+  let inFlight = 0;
+
+  const open = async (): Promise<LazyClient> => {
+    const pkg = await loadRedis();
+    const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
+    if (typeof createClient !== 'function') throw new FmlConfigError('The loaded `redis` package has no createClient(); redisTokenStoreFromUrl needs redis v4 or later.');
+    const client = createClient({
+      url,
+      // Fail fast rather than queue commands behind a dead connection: the caller falls back or fails.
+      disableOfflineQueue: true,
+      socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => (retries >= 2 ? new Error('Redis unreachable') : 100) },
+    });
+    // node-redis emits 'error' for every failed (re)connect; with no listener Node would crash the process.
+    // The failure surfaces on the command instead.
+    client.on('error', () => undefined);
+    await client.connect();
+    if (inFlight === 0) client.unref?.();
+    return client;
+  };
+
+  const connected = async (): Promise<LazyClient> => {
+    opening ??= open();
+    let client: LazyClient;
+    try {
+      client = await opening;
+    } catch (error) {
+      opening = undefined; // try again on the next call
+      throw error;
+    }
+    if (!client.isOpen) {
+      opening = undefined;
+      return connected();
+    }
+    return client;
+  };
+
+  return {
+    async redisCommand(args) {
+      inFlight++;
+      let client: LazyClient | undefined;
+      try {
+        client = await connected();
+        client.ref?.();
+        return await client.sendCommand(args);
+      } finally {
+        // Idle, the socket must not keep a script (or a Lambda waiting for an empty event loop) alive.
+        if (--inFlight === 0) client?.unref?.();
+      }
+    },
+    async close() {
+      const pending = opening;
+      opening = undefined;
+      const client = await pending?.catch(() => undefined);
+      if (client?.isOpen) await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * `require('redis')` in CommonJS (HubSpot's runtime), `import('redis')` in ESM. The name is a variable
+ * so bundlers leave it alone: the package must come from the runtime, never from our bundle.
+ */
+async function loadRedisPackage(): Promise<RedisPackageLike> {
+  const name = 'redis';
+  try {
+    if (typeof require === 'function') return require(name) as RedisPackageLike;
+    return (await import(/* @vite-ignore */ name)) as RedisPackageLike;
+  } catch {
+    throw new FmlConfigError('REDIS_URL is set but the `redis` package (v4+) could not be loaded. Install it (npm i redis), or in HubSpot use a runtime that allows it.');
+  }
+}

@@ -1,0 +1,6 @@
+// Redis-backed shared state for fleets: one FML token for every process, webhook de-duplication across replicas.
+// The package never imports a Redis client: users pass theirs (node-redis v4+ or ioredis), or a URL.
+export { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
+export { redisTokenStoreFromUrl, type RedisTokenStoreFromUrlOptions, type RedisPackageLike } from './from-url';
+export { RedisDedupeStore, createRedisDedupeStore, createRedisEventDeduper, type RedisDedupeStoreOptions, type RedisEventDeduperOptions } from './event-deduper';
+export { RedisStoreError, type RedisClientLike, type NodeRedisClientLike, type IoRedisClientLike, type RedisCommandRunner } from './client-adapter';

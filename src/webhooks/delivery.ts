@@ -1,0 +1,159 @@
+import { FmlConfigError, FmlConnectionError, FmlError, WebhookPayloadError, WebhookVerificationError } from '../errors';
+import type { RawBody } from './bytes';
+import { type HeadersLike, constructEvent } from './construct-event';
+import { type EventDeduper, createEventDeduper } from './dedupe';
+import type { CryptoEngine } from './hmac';
+import { DEFAULT_MAX_BODY_BYTES } from './raw-body';
+import type { WebhookEvent } from './schemas';
+import type { WebhookSecret } from './verify';
+
+/** What the receivers tell `onError` about a delivery they did not answer with 2xx. */
+export interface WebhookErrorContext {
+  /** The HTTP status answered. */
+  status: number;
+  /** Why, as a stable code: a verification reason, `invalid_payload`, `handler_failed`, ... */
+  reason: string;
+  /** Set once the event was parsed. */
+  eventId?: string;
+  event?: string;
+}
+
+/** Options for `createWebhookHandler` and `createNodeWebhookHandler`. */
+export interface WebhookHandlerOptions {
+  /** The endpoint's signing secret from the FML console, or several while rotating. Never logged or echoed. */
+  secret: WebhookSecret;
+  /**
+   * Called once per verified event. The delivery is answered 2xx once it resolves; if it throws, 500 so
+   * FML retries (and the event is not marked as seen). Narrow with `isKnownEvent` / `switch (event.event)`.
+   */
+  onEvent: (event: WebhookEvent) => unknown;
+  /**
+   * De-duplication on `eventId`: redeliveries are answered 200 without calling `onEvent` again.
+   * `false` turns it off; an `EventDeduper` (e.g. on a shared store) replaces the in-memory one.
+   * @default true (in memory, per handler)
+   */
+  dedupe?: boolean | EventDeduper;
+  /**
+   * The largest body accepted, in bytes; a bigger one is answered 413 without being read in full.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxBodyBytes?: number;
+  /**
+   * Reject events whose signed `timestamp` is older than this (400 `timestamp_too_old`). Off by default
+   * because manual redeliveries keep their original timestamp.
+   * @default undefined (no limit)
+   */
+  maxAgeSeconds?: number;
+  /** The HMAC implementation (see `VerifyOptions.crypto`). @default 'auto' */
+  crypto?: CryptoEngine;
+  /**
+   * Told about every delivery not answered 2xx. Never receives the secret. Note that
+   * `case.data_package.delivered` carries special-category data: do not log events.
+   * @default logs 5xx outcomes (an `onEvent` that threw) with `console.error`; 4xx are not logged
+   */
+  onError?: (error: unknown, context: WebhookErrorContext) => void;
+}
+
+/** A request as the receivers see it, whatever the framework. */
+export interface Delivery {
+  method: string | undefined;
+  headers: HeadersLike;
+  /** Reads the raw body, rejecting with reason `body_too_large` past `limit` bytes. */
+  readBody(limit: number): Promise<RawBody>;
+}
+
+/** The answer to send, whatever the framework. */
+export interface DeliveryAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/**
+ * The receiving pipeline shared by the Fetch and Node adapters:
+ * method → body (limited) → verify → parse → de-duplicate → `onEvent` → answer.
+ */
+export function createDeliveryProcessor(options: WebhookHandlerOptions): (delivery: Delivery) => Promise<DeliveryAnswer> {
+  const { secret, onEvent, maxAgeSeconds, crypto } = checkOptions(options);
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const deduper = options.dedupe === false ? undefined : options.dedupe === true || options.dedupe === undefined ? createEventDeduper() : options.dedupe;
+  const onError = options.onError ?? logServerErrors;
+
+  const report = (error: unknown, context: WebhookErrorContext): void => {
+    try {
+      onError(error, context);
+    } catch {
+      // A throwing logger must not change the answer FML gets.
+    }
+  };
+  const fail = (error: unknown, context: WebhookErrorContext, message: string, extra: Record<string, unknown> = {}): DeliveryAnswer => {
+    report(error, context);
+    const headers: Record<string, string> = context.status === 405 ? { allow: 'POST' } : context.status === 413 ? { connection: 'close' } : {};
+    return { status: context.status, body: { error: context.reason, message, ...extra }, headers };
+  };
+
+  return async function processDelivery(delivery) {
+    if (delivery.method?.toUpperCase() !== 'POST') {
+      return fail(undefined, { status: 405, reason: 'method_not_allowed' }, 'FML delivers webhooks with POST.');
+    }
+    let event: WebhookEvent;
+    try {
+      event = await constructEvent(await delivery.readBody(limit), delivery.headers, secret, { maxAgeSeconds, crypto });
+    } catch (error) {
+      const [status, reason, extra] = rejectionOf(error);
+      // Our own errors' messages say what went wrong and never hold the secret; anything else stays generic.
+      const message = error instanceof FmlError ? error.message : 'The receiver failed while reading this delivery.';
+      return fail(error, { status, reason }, message, extra);
+    }
+    const about = { eventId: event.eventId, event: event.event };
+    let started = false;
+    const work = async () => {
+      started = true;
+      await onEvent(event);
+    };
+    try {
+      const outcome = deduper ? await deduper.run(event.eventId, work) : (await work(), { status: 'processed' as const });
+      if (outcome.status === 'in_progress') {
+        return fail(undefined, { status: 409, reason: 'in_progress', ...about }, 'Another receiver is processing this event right now; retry later.');
+      }
+      if ('storeError' in outcome) report(outcome.storeError, { status: 200, reason: 'dedupe_store_failed', ...about });
+      return { status: 200, body: outcome.status === 'duplicate' ? { received: true, duplicate: true } : { received: true }, headers: {} };
+    } catch (error) {
+      return started
+        ? fail(error, { status: 500, reason: 'handler_failed', ...about }, 'onEvent failed, so this delivery was not accepted; FML will retry it.')
+        : fail(error, { status: 503, reason: 'dedupe_store_failed', ...about }, 'The de-duplication store failed; FML will retry this delivery.');
+    }
+  };
+}
+
+/** Status, reason code and extra body fields for an error raised before `onEvent`. */
+function rejectionOf(error: unknown): [number, string, Record<string, unknown>] {
+  if (error instanceof WebhookPayloadError) return [400, 'invalid_payload', { issues: error.issues }];
+  if (error instanceof WebhookVerificationError) {
+    if (error.reason === 'body_too_large') return [413, error.reason, {}];
+    // The body reached us already parsed, or no secret: our setup is wrong, not FML's delivery.
+    if (error.reason === 'invalid_body' || error.reason === 'missing_secret') return [500, error.reason, {}];
+    return [400, error.reason, {}];
+  }
+  if (error instanceof FmlConnectionError) return [400, 'incomplete_body', {}];
+  return [500, 'internal_error', {}];
+}
+
+function logServerErrors(error: unknown, context: WebhookErrorContext): void {
+  if (context.status < 500) return;
+  const about = context.eventId ? ` for event ${context.eventId} (${context.event})` : '';
+  console.error(`[@firstmilelabs/cases/webhooks] answered ${context.status} ${context.reason}${about}:`, error);
+}
+
+function checkOptions(options: WebhookHandlerOptions): WebhookHandlerOptions {
+  if (typeof options?.onEvent !== 'function') throw new FmlConfigError('The webhook handler needs onEvent(event): the function that processes each verified event.');
+  const secrets = typeof options.secret === 'string' ? [options.secret] : Array.isArray(options.secret) ? options.secret : [];
+  if (!secrets.some((s) => typeof s === 'string' && s !== '')) {
+    throw new FmlConfigError("The webhook handler needs `secret`: the endpoint's signing secret from the FML console (is its environment variable unset?).");
+  }
+  const max = options.maxBodyBytes;
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new FmlConfigError(`maxBodyBytes must be a positive whole number of bytes; got ${String(max)}.`);
+  const age = options.maxAgeSeconds;
+  if (age !== undefined && !(age >= 0)) throw new FmlConfigError(`maxAgeSeconds must be a number of seconds ≥ 0; got ${String(age)}.`);
+  return options;
+}

@@ -1,0 +1,118 @@
+import { type ZodMiniType, compile } from 'zod/mini';
+import { type PayloadIssue, WebhookPayloadError } from '../errors';
+import { type RawBody, isRawBody } from './bytes';
+import {
+  type KnownEventName,
+  type KnownWebhookEvent,
+  type WebhookEvent,
+  type WebhookEventOf,
+  knownEventSchemas,
+  webhookEventCommonSchema,
+} from './schemas';
+
+// A Map, not the object literal: a body whose `event` is "constructor" or "__proto__" must find nothing.
+const schemaByName = /* @__PURE__ */ new Map<string, ZodMiniType>(Object.entries(knownEventSchemas));
+// Each schema is compiled by zod on first use into a specialised parser, about five times faster than
+// the generic one (it is most of parseEvent's cost). Where `new Function` is barred (Workers, strict
+// CSP) zod hands back the schema unchanged, so this is only ever a speed-up. Keyed by event name; ''
+// is the common schema that unknown events use.
+const compiledByName = /* @__PURE__ */ new Map<string, ZodMiniType>();
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
+
+/** Every event name this SDK version knows. */
+export const knownEventNames = Object.keys(knownEventSchemas) as readonly KnownEventName[];
+
+/**
+ * Parses and validates a webhook payload: the raw body (string or bytes) or an already-parsed object.
+ * Known events are checked against their schema; any other `event` name is a newer event and comes
+ * back with the common fields checked. Unknown fields and enum values pass through. Throws
+ * `WebhookPayloadError` listing every problem. Does not verify the signature: see `constructEvent`.
+ */
+export function parseEvent(payload: RawBody | object): WebhookEvent {
+  const value = isRawBody(payload) ? parseJson(payload) : payload;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new WebhookPayloadError([{ path: '', message: `the payload must be a JSON object, not ${describe(value)}` }]);
+  }
+  const result = schemaFor((value as { event?: unknown }).event).safeParse(value);
+  if (!result.success) throw new WebhookPayloadError(result.error.issues.map((issue) => toPayloadIssue(issue, value)));
+  return result.data as WebhookEvent;
+}
+
+/** True when this SDK version knows the event's name; narrows to the union that `switch (event.event)` splits. */
+export function isKnownEvent(event: WebhookEvent): event is KnownWebhookEvent {
+  return schemaByName.has(event.event);
+}
+
+/** True when the event is `name`; narrows to that event's type. */
+export function isEvent<Name extends KnownEventName>(event: WebhookEvent, name: Name): event is WebhookEventOf<Name> {
+  return event.event === name;
+}
+
+function schemaFor(name: unknown): ZodMiniType {
+  const key = typeof name === 'string' && schemaByName.has(name) ? name : '';
+  let schema = compiledByName.get(key);
+  if (!schema) compiledByName.set(key, (schema = compile(schemaByName.get(key) ?? webhookEventCommonSchema)));
+  return schema;
+}
+
+function parseJson(body: RawBody): unknown {
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw new WebhookPayloadError([{ path: '', message: 'the body is not valid UTF-8' }]);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The parser's own message can quote the body, which may hold personal data: keep it out.
+    throw new WebhookPayloadError([{ path: '', message: 'the body is not valid JSON' }]);
+  }
+}
+
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  values?: unknown[];
+  format?: string;
+  minimum?: unknown;
+  origin?: string;
+}
+
+/** A readable issue that names the field and the expected type, never the received value (it may be personal data). */
+function toPayloadIssue(issue: ZodIssueLike, root: unknown): PayloadIssue {
+  const path = issue.path.map(String).join('.');
+  const received = issue.path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+  return { path, message: describeIssue(issue, received) };
+}
+
+function describeIssue(issue: ZodIssueLike, received: unknown): string {
+  if (received === undefined && issue.code !== 'too_small') return 'is required';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected === 'int' ? 'an integer' : /^[aeiou]/.test(issue.expected ?? '') ? `an ${issue.expected}` : `a ${issue.expected}`}, got ${describe(received)}`;
+    case 'invalid_value':
+      return `expected ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
+    case 'invalid_format':
+      return issue.format === 'datetime' ? 'expected an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z' : `expected the ${issue.format} format`;
+    case 'invalid_union':
+      // The only unions in the schemas are the id fields whose type FML has not published.
+      return `expected a string or an integer, got ${describe(received)}`;
+    case 'too_small':
+      return issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

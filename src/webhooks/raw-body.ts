@@ -1,0 +1,88 @@
+import { FmlConnectionError, WebhookVerificationError } from '../errors';
+import { concatBytes } from './bytes';
+
+/** The default body limit: FML events are a few KB, so 1 MiB leaves room without inviting abuse. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
+/** The parts of node's `IncomingMessage` that reading a body needs (Express's `req` has them too). */
+export interface NodeBodyStream {
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  pause(): unknown;
+}
+
+/** Options for {@link readRawBody}. */
+export interface ReadRawBodyOptions {
+  /** The most bytes read; past it, reading stops and the promise rejects with reason `body_too_large`. @default 1_048_576 */
+  limit?: number;
+}
+
+/** The error for a body over the limit. */
+export function bodyTooLarge(limit: number): WebhookVerificationError {
+  return new WebhookVerificationError('body_too_large', `The request body is over the ${limit}-byte limit (maxBodyBytes). FML events are a few KB; raise the limit if yours are legitimately bigger.`);
+}
+
+/** Rejects at once when the declared Content-Length is over the limit, before any byte is read. */
+export function assertDeclaredLength(contentLength: string | readonly string[] | null | undefined, limit: number): void {
+  const declared = Number(typeof contentLength === 'string' ? contentLength : undefined);
+  if (declared > limit) throw bodyTooLarge(limit);
+}
+
+/**
+ * Reads a node request's body as bytes, stopping (not draining) as soon as it passes `limit`, so a huge
+ * upload is never buffered. For `node:http` and for Express routes without a body parser.
+ */
+export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {}): Promise<Uint8Array> {
+  const limit = options.limit ?? DEFAULT_MAX_BODY_BYTES;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    assertDeclaredLength(req.headers['content-length'], limit);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const encoder = new TextEncoder();
+    const onData = (chunk: Uint8Array | string): void => {
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      total += bytes.byteLength;
+      if (total > limit) return finish(bodyTooLarge(limit));
+      chunks.push(bytes);
+    };
+    const onEnd = (): void => finish(undefined, concatBytes(chunks, total));
+    const onError = (error: Error): void => finish(new FmlConnectionError('The sender broke off the request before its body was complete.', { cause: error }));
+    const onClose = (): void => finish(new FmlConnectionError('The sender closed the connection before the body was complete.'));
+    function finish(error: Error | undefined, body?: Uint8Array): void {
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('error', onError);
+      req.removeListener('close', onClose);
+      if (error) {
+        req.pause(); // stop pulling bytes off the socket; the caller answers and closes the connection
+        reject(error);
+      } else resolve(body!);
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/** Reads a Fetch `Request`'s body as bytes, cancelling the stream as soon as it passes `limit`. */
+export async function readRequestBody(request: Request, limit: number = DEFAULT_MAX_BODY_BYTES): Promise<Uint8Array> {
+  assertDeclaredLength(request.headers.get('content-length'), limit);
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concatBytes(chunks, total);
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw bodyTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+}

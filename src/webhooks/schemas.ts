@@ -1,0 +1,162 @@
+import * as z from 'zod/mini';
+
+// One zod/mini schema per event in the `webhooks` section of openapi.yaml (zod/mini, not zod, keeps
+// bundles that include this subpath small). Every object is loose: FML adds fields inside v1, so
+// unknown fields pass through. Enum-like fields are open: known values are offered to the editor, and
+// any other string is accepted, because FML may add values without a new version.
+
+/** A string whose known values are listed for autocompletion; any other string is valid too. */
+const open = <Known extends string>() => z.string() as unknown as z.ZodMiniType<Known | (string & {})>;
+/** An optional field that FML may also send as null. */
+const maybe = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
+/** Any JSON value, but present (the shape is not published). */
+const anyJson = z.custom<unknown>((value) => value !== undefined, 'is required');
+const dateTime = z.iso.datetime({ offset: true });
+const count = z.int().check(z.nonnegative());
+const stringOrInt = z.union([z.string(), z.int()]);
+
+type CaseStatus = 'in-progress' | 'approved' | 'declined' | 'pending_senior' | 'returned';
+type Recommendation = 'approve' | 'decline' | 'refer';
+
+/** The fields every event carries; an event name the SDK does not know parses with these. */
+export const webhookEventCommonSchema = z.looseObject({
+  event: z.string(),
+  // Only an idempotency key to the receiver, so its uuid format is not enforced.
+  eventId: z.string().check(z.minLength(1)),
+  eventVersion: z.int().check(z.gte(1)),
+  timestamp: dateTime,
+  orgId: z.string(),
+  caseId: z.string(),
+  crmRecordId: maybe(z.string()),
+  crmSource: maybe(z.string()),
+  companyName: maybe(z.string()),
+});
+
+const event = <Name extends string, Shape extends z.core.$ZodLooseShape>(name: Name, shape: Shape) =>
+  z.extend(webhookEventCommonSchema, { event: z.literal(name), ...shape });
+
+export const caseCreatedSchema = event('case.created', {
+  source: open<'manual' | 'doc_upload' | 'application_form' | 'api'>(),
+  companyNumber: maybe(z.string()),
+  country: maybe(z.string()),
+  customerEmail: maybe(z.string()),
+  createdBy: maybe(z.string()),
+});
+
+export const caseSubmittedSchema = event('case.submitted', {});
+
+export const caseStatusChangedSchema = event('case.status.changed', {
+  status: open<CaseStatus>(),
+  previousStatus: z.nullable(open<CaseStatus>()),
+  changedBy: maybe(z.string()),
+  recommendation: maybe(open<Recommendation>()),
+});
+
+export const caseDecisionMadeSchema = event('case.decision.made', {
+  status: z.optional(open<Exclude<CaseStatus, 'in-progress'>>()),
+  decision: z.optional(open<Recommendation>()),
+  decidedAt: z.optional(dateTime),
+});
+
+export const caseOnboardingProgressChangedSchema = event('case.onboarding_progress.changed', {
+  stage: open<'created' | 'invite_sent' | 'collecting_documents' | 'application_submitted' | 'in_screening' | 'awaiting_id_verification' | 'decision_made'>(),
+  stageLabel: z.string(),
+  roster: anyJson,
+  summary: anyJson,
+});
+
+export const screeningSummaryEntrySchema = z.looseObject({
+  name: z.string(),
+  role: maybe(z.string()),
+  status: open<'clear' | 'match' | 'pep' | 'sanctioned'>(),
+});
+
+export const screeningCompletedSchema = event('screening.completed', {
+  screened: count,
+  summary: z.array(screeningSummaryEntrySchema),
+});
+
+export const screeningHitDetectedSchema = event('screening.hit.detected', {
+  hitId: stringOrInt,
+  source: z.string(),
+  subjectId: maybe(stringOrInt),
+  subjectName: maybe(z.string()),
+});
+
+export const screeningHitTriagedSchema = event('screening.hit.triaged', {});
+
+export const aiRiskFactorSchema = z.looseObject({
+  text: z.string(),
+  severity: open<'high' | 'medium' | 'low'>(),
+});
+
+export const aiReviewCompletedSchema = event('ai_review.completed', {
+  reviewId: z.int(),
+  recommendation: open<'Approve' | 'Refer' | 'Decline'>(),
+  confidence: open<'High' | 'Medium' | 'Low'>(),
+  riskFactorCount: count,
+  riskFactors: z.array(aiRiskFactorSchema),
+  completedAt: dateTime,
+  triggeredBy: maybe(z.string()),
+});
+
+/** Carries special-category personal data: never log it. */
+export const caseDataPackageDeliveredSchema = event('case.data_package.delivered', {
+  decidedAt: dateTime,
+  outcome: anyJson,
+  fullParity: anyJson,
+});
+
+export const dataCorrectedSchema = event('data.corrected', {
+  source: open<'customer_review' | 'analyst_override'>(),
+  amendmentCount: z.optional(count),
+  amendments: z.optional(z.array(z.unknown())),
+  documentId: maybe(stringOrInt),
+  field: maybe(z.string()),
+  originalValue: z.optional(z.unknown()),
+});
+
+/** Every known event's schema, by event name. */
+export const knownEventSchemas = {
+  'case.created': caseCreatedSchema,
+  'case.submitted': caseSubmittedSchema,
+  'case.status.changed': caseStatusChangedSchema,
+  'case.decision.made': caseDecisionMadeSchema,
+  'case.onboarding_progress.changed': caseOnboardingProgressChangedSchema,
+  'screening.completed': screeningCompletedSchema,
+  'screening.hit.detected': screeningHitDetectedSchema,
+  'screening.hit.triaged': screeningHitTriagedSchema,
+  'ai_review.completed': aiReviewCompletedSchema,
+  'case.data_package.delivered': caseDataPackageDeliveredSchema,
+  'data.corrected': dataCorrectedSchema,
+} as const;
+
+export type WebhookEventCommon = z.infer<typeof webhookEventCommonSchema>;
+export type CaseCreatedEvent = z.infer<typeof caseCreatedSchema>;
+export type CaseSubmittedEvent = z.infer<typeof caseSubmittedSchema>;
+export type CaseStatusChangedEvent = z.infer<typeof caseStatusChangedSchema>;
+export type CaseDecisionMadeEvent = z.infer<typeof caseDecisionMadeSchema>;
+export type CaseOnboardingProgressChangedEvent = z.infer<typeof caseOnboardingProgressChangedSchema>;
+export type ScreeningSummaryEntry = z.infer<typeof screeningSummaryEntrySchema>;
+export type ScreeningCompletedEvent = z.infer<typeof screeningCompletedSchema>;
+export type ScreeningHitDetectedEvent = z.infer<typeof screeningHitDetectedSchema>;
+export type ScreeningHitTriagedEvent = z.infer<typeof screeningHitTriagedSchema>;
+export type AiRiskFactor = z.infer<typeof aiRiskFactorSchema>;
+export type AiReviewCompletedEvent = z.infer<typeof aiReviewCompletedSchema>;
+export type CaseDataPackageDeliveredEvent = z.infer<typeof caseDataPackageDeliveredSchema>;
+export type DataCorrectedEvent = z.infer<typeof dataCorrectedSchema>;
+
+/** The name of an event this SDK version knows. */
+export type KnownEventName = keyof typeof knownEventSchemas;
+
+/** One of the events this SDK version knows; `switch (event.event)` narrows it. */
+export type KnownWebhookEvent = { [Name in KnownEventName]: z.infer<(typeof knownEventSchemas)[Name]> }[KnownEventName];
+
+/** An event newer than this SDK version: the common fields are typed, the rest passes through. */
+export type UnknownWebhookEvent = WebhookEventCommon;
+
+/** Any event FML sends: a known one, or a newer one with the common fields. */
+export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
+
+/** The event type for an event name. */
+export type WebhookEventOf<Name extends KnownEventName> = Extract<KnownWebhookEvent, { event: Name }>;

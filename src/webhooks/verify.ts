@@ -1,0 +1,133 @@
+import { WebhookVerificationError } from '../errors';
+import { hashableBody } from './bytes';
+import { type CryptoEngine, hmacNode, hmacWebCrypto, nodeCryptoFor } from './hmac';
+
+/** The endpoint's signing secret, or several while rotating (any one may match). */
+export type WebhookSecret = string | readonly string[];
+
+/** A signature header as frameworks hand it over (node gives `string[]` for repeated headers). */
+export type SignatureHeader = string | readonly string[] | null | undefined;
+
+/** Options shared by the verifiers. */
+export interface VerifyOptions {
+  /**
+   * The HMAC implementation: `auto` uses `node:crypto` where the runtime has it and WebCrypto
+   * elsewhere; `webcrypto` or `node` force one (the sync verifiers always need `node:crypto`).
+   * @default 'auto'
+   */
+  crypto?: CryptoEngine;
+}
+
+/** A checked request: what to hash, with which secrets, and the signatures to compare against. */
+interface Checked {
+  body: string | Uint8Array;
+  secrets: string[];
+  /** Lower-case hex, compared as text: decoding to bytes costs about a third of the HMAC itself. */
+  signatures: string[];
+}
+
+const HEX_64 = /^[0-9a-f]{64}$/i;
+const MISMATCH =
+  'X-FML-Signature does not match the body. Pass the raw body exactly as received (e.g. express.raw(), await request.text()), ' +
+  'not re-serialised JSON, and check the secret belongs to this endpoint (while rotating, pass both secrets as an array).';
+
+/**
+ * Throws `WebhookVerificationError` unless `signatureHeader` holds FML's signature of `rawBody` under
+ * `secret` (or any of several). Its `reason` is `missing_secret`, `invalid_body`, `missing_signature`,
+ * `malformed_signature` or `signature_mismatch`. Async so it runs anywhere: with `node:crypto` the work
+ * is synchronous inside; without it, WebCrypto.
+ */
+export async function assertSignature(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret, options?: VerifyOptions): Promise<void> {
+  const checked = check(rawBody, signatureHeader, secret);
+  const crypto = nodeCryptoFor(options?.crypto);
+  for (const key of checked.secrets) {
+    const digest = crypto ? hmacNode(crypto, key, checked.body) : await hmacWebCrypto(key, checked.body);
+    if (matchesAny(digest, checked.signatures)) return;
+  }
+  throw new WebhookVerificationError('signature_mismatch', MISMATCH);
+}
+
+/** {@link assertSignature} without a promise; needs `node:crypto` (Node, Bun, Deno), else throws `FmlConfigError`. */
+export function assertSignatureSync(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): void {
+  const checked = check(rawBody, signatureHeader, secret);
+  const crypto = nodeCryptoFor('node')!;
+  for (const key of checked.secrets) if (matchesAny(hmacNode(crypto, key, checked.body), checked.signatures)) return;
+  throw new WebhookVerificationError('signature_mismatch', MISMATCH);
+}
+
+/**
+ * True when `signatureHeader` (`sha256=<hex>`) is FML's signature of `rawBody` under `secret` (or any of
+ * several). False for a missing, malformed or wrong signature; throws only for caller mistakes
+ * (no secret, a body that is not raw) since those would otherwise reject every delivery silently.
+ */
+export async function verifySignature(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret, options?: VerifyOptions): Promise<boolean> {
+  try {
+    await assertSignature(rawBody, signatureHeader, secret, options);
+    return true;
+  } catch (error) {
+    if (isDeliveryFault(error)) return false;
+    throw error;
+  }
+}
+
+/** {@link verifySignature} without a promise; needs `node:crypto` (Node, Bun, Deno), else throws `FmlConfigError`. */
+export function verifySignatureSync(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): boolean {
+  try {
+    assertSignatureSync(rawBody, signatureHeader, secret);
+    return true;
+  } catch (error) {
+    if (isDeliveryFault(error)) return false;
+    throw error;
+  }
+}
+
+/** Faults of the request (as opposed to the caller's setup): the boolean verifiers answer false for them. */
+const isDeliveryFault = (error: unknown): boolean =>
+  error instanceof WebhookVerificationError && (error.reason === 'missing_signature' || error.reason === 'malformed_signature' || error.reason === 'signature_mismatch');
+
+function check(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): Checked {
+  const secrets = (typeof secret === 'string' ? [secret] : Array.isArray(secret) ? secret : []).filter((s): s is string => typeof s === 'string' && s !== '');
+  if (secrets.length === 0) {
+    throw new WebhookVerificationError('missing_secret', "No webhook secret was given. Pass the endpoint's signing secret from the FML console; is the environment variable that should hold it unset?");
+  }
+  const body = hashableBody(rawBody);
+  const header = typeof signatureHeader === 'string' ? signatureHeader : (signatureHeader ?? []).join(',');
+  if (header.trim() === '') {
+    throw new WebhookVerificationError('missing_signature', 'The request has no X-FML-Signature header, so it cannot be from FML. If a proxy sits in front, make sure it forwards that header.');
+  }
+  return { body, secrets, signatures: signaturesIn(header) };
+}
+
+/**
+ * The `sha256=` signatures in a header. Several may be listed (comma or space separated); other schemes
+ * are skipped so a future algorithm can be added alongside. Hex is lower-cased first: upper case is the same bytes.
+ */
+function signaturesIn(header: string): string[] {
+  const found: string[] = [];
+  let problem: string | undefined;
+  for (const part of header.split(/[\s,]+/)) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const scheme = part.slice(0, Math.max(eq, 0)).toLowerCase();
+    const hex = part.slice(eq + 1);
+    if (eq < 0) problem ??= 'a value lacks the "sha256=" prefix';
+    else if (scheme !== 'sha256') problem ??= `it uses "${scheme.slice(0, 12)}=", and FML signs with "sha256="`;
+    else if (!HEX_64.test(hex)) problem ??= `the value after "sha256=" is ${hex.length} characters; expected 64 hex digits`;
+    else found.push(hex.toLowerCase());
+  }
+  if (found.length === 0) {
+    throw new WebhookVerificationError('malformed_signature', `X-FML-Signature must look like "sha256=<64 hex digits>", but ${problem ?? 'it is empty'}.`);
+  }
+  return found;
+}
+
+/** Constant-time comparison of one hex digest against each candidate (no early exit inside a comparison). */
+function matchesAny(digest: string, candidates: readonly string[]): boolean {
+  let matched = false;
+  for (const candidate of candidates) {
+    let diff = digest.length ^ candidate.length;
+    for (let i = 0; i < digest.length; i++) diff |= digest.charCodeAt(i) ^ candidate.charCodeAt(i);
+    matched ||= diff === 0;
+  }
+  return matched;
+}

@@ -1,0 +1,315 @@
+import { createServer, type Server } from 'node:http';
+import { inspect } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FmlClient } from '../../src/client';
+import { FmlConfigError } from '../../src/errors';
+import { hubspotCustomCodeAction, RetryableActionError, type CustomCodeActionOptions, type HubSpotActionEvent } from '../../src/hubspot/index';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import type { RequestLogEntry } from '../../src/sandbox/index';
+
+let sb: Sandbox;
+const log: RequestLogEntry[] = [];
+
+beforeAll(async () => {
+  // No rate limits: every test builds a fresh action, so a fresh client and token mint.
+  sb = await startSandbox({ rateLimit: false, tokenRateLimit: false, onRequest: (e) => log.push(e) });
+});
+afterAll(() => sb.close());
+afterEach(() => {
+  sb.reset();
+  log.length = 0;
+});
+
+const OUTPUT_KEYS = ['caseId', 'customerPortalUrl', 'errorCode', 'errorMessage', 'inviteSentAt', 'ok', 'replayed', 'status'];
+
+function event(inputFields: Record<string, unknown>, objectId: number | string = inputFields.companyId as number): HubSpotActionEvent {
+  return { origin: { portalId: 123456, actionDefinitionId: 789 }, object: { objectType: 'COMPANY', objectId }, inputFields, callbackId: `ap-${Math.random()}` };
+}
+
+const company = (id: number, extra: Record<string, unknown> = {}) =>
+  event({ companyId: id, name: 'Acme Holdings Ltd', country: 'United Kingdom', email: 'jane@acme.example', contact: 'Jane Doe', ...extra });
+
+function action(options: CustomCodeActionOptions = {}, secrets: { id?: string; secret?: string; url?: string } = {}) {
+  const env = { FML_CLIENT_ID: secrets.id ?? sb.clientId, FML_CLIENT_SECRET: secrets.secret ?? sb.clientSecret, FML_BASE_URL: secrets.url ?? sb.url };
+  return { main: hubspotCustomCodeAction({ log: false, ...options, env }), env };
+}
+
+const apiCalls = (path: string) => log.filter((e) => e.path === path).length;
+
+async function thrown(p: Promise<unknown>): Promise<RetryableActionError> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RetryableActionError);
+  return error as RetryableActionError;
+}
+
+describe('hubspotCustomCodeAction: success', () => {
+  it('creates the case and returns every output, with replayed "false"', async () => {
+    const { main } = action();
+    const { outputFields } = await main(company(101));
+    expect(Object.keys(outputFields).sort()).toEqual(OUTPUT_KEYS);
+    const made = sb.cases;
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ crmRecordId: '101', crmSource: 'hubspot', customerEmail: 'jane@acme.example', companyName: 'Acme Holdings Ltd', customerName: 'Jane Doe', country: 'United Kingdom' });
+    expect(outputFields).toEqual({
+      ok: true,
+      caseId: made[0]!.caseId,
+      customerPortalUrl: made[0]!.customerPortalUrl,
+      inviteSentAt: made[0]!.inviteSentAt,
+      status: 'in-progress',
+      replayed: 'false',
+      errorCode: '',
+      errorMessage: '',
+    });
+  });
+
+  it('passes the result to a callback (Node 20) and also returns it (Node 24)', async () => {
+    const { main } = action();
+    const calls: unknown[] = [];
+    const returned = await main(company(102), (r: unknown) => calls.push(r));
+    expect(calls).toEqual([returned]);
+    expect(returned.outputFields.ok).toBe(true);
+  });
+
+  it('ignores a second argument that is not a function', async () => {
+    const { main } = action();
+    for (const second of [undefined, null, {}, 'callback', 42]) {
+      await expect(main(company(103), second)).resolves.toMatchObject({ outputFields: { ok: true } });
+    }
+  });
+
+  it('replays on a re-run: same case, replayed "idempotency-key", no duplicate', async () => {
+    const { main } = action();
+    const first = await main(company(104));
+    const again = await main(company(104));
+    expect(again.outputFields).toMatchObject({ ok: true, caseId: first.outputFields.caseId, replayed: 'idempotency-key' });
+    expect(sb.cases).toHaveLength(1);
+  });
+
+  it('reports replayed "crm-record-id" when FML already had a case for the Company', async () => {
+    const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {} });
+    const existing = await fml.cases.create({ customerEmail: 'other@acme.example', crmRecordId: '105', crmSource: 'hubspot' });
+    const { outputFields } = await action().main(company(105));
+    expect(outputFields).toMatchObject({ ok: true, caseId: existing.case.caseId, replayed: 'crm-record-id' });
+    expect(sb.cases).toHaveLength(1);
+  });
+
+  it('falls back to the enrolled Company id when the companyId input is unset', async () => {
+    const { main } = action();
+    const { outputFields } = await main(event({ email: 'a@b.example', companyId: '' }, 106));
+    expect(outputFields.ok).toBe(true);
+    expect(sb.cases[0]!.crmRecordId).toBe('106');
+  });
+
+  it('does not take a Contact id for a Company id', async () => {
+    const e = event({ email: 'a@b.example' }, 107);
+    e.object!.objectType = 'CONTACT';
+    const { outputFields } = await action().main(e);
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'validation_error' });
+    expect(outputFields.errorMessage).toContain('hs_object_id');
+  });
+
+  it('sends no invite when configured so', async () => {
+    const { outputFields } = await action({ sendInvite: false }).main(company(108));
+    expect(outputFields).toMatchObject({ ok: true, inviteSentAt: '' });
+  });
+
+  it('reuses one client, and its token, across warm executions', async () => {
+    const { main } = action();
+    await main(company(109));
+    await main(company(110));
+    await main(company(109));
+    expect(apiCalls('/v1/oauth/token')).toBe(1);
+    expect(apiCalls('/v1/cases')).toBe(3);
+  });
+
+  it('makes a new client when the secrets change', async () => {
+    const env: Record<string, string | undefined> = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url };
+    const main = hubspotCustomCodeAction({ log: false, env });
+    await main(company(111));
+    const other = sb.createClient();
+    env.FML_CLIENT_ID = other.clientId;
+    env.FML_CLIENT_SECRET = other.clientSecret;
+    await main(company(112));
+    expect(apiCalls('/v1/oauth/token')).toBe(2);
+    env.FML_CLIENT_SECRET = 'sk_test_now_wrong_000000';
+    expect((await main(company(113))).outputFields.errorCode).toBe('invalid_client');
+  });
+
+  it('logs one line per run, without the secret', async () => {
+    const lines: string[] = [];
+    const { main, env } = action({ log: (l) => lines.push(l) });
+    await main(company(114));
+    await main(company(114));
+    await main(company(115, { email: '' }));
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('replayed: idempotency-key');
+    expect(lines[2]).toContain('validation_error');
+    for (const l of lines) expect(l).not.toContain(env.FML_CLIENT_SECRET);
+  });
+});
+
+describe('hubspotCustomCodeAction: permanent failures come back as ok: false', () => {
+  it('names a secret that is not ticked, and sends nothing', async () => {
+    const main = hubspotCustomCodeAction({ log: false, env: { FML_CLIENT_ID: sb.clientId, FML_BASE_URL: sb.url } });
+    const { outputFields } = await main(company(201));
+    expect(Object.keys(outputFields).sort()).toEqual(OUTPUT_KEYS);
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'missing_secret', caseId: '', replayed: '' });
+    expect(outputFields.errorMessage).toContain('FML_CLIENT_SECRET');
+    expect(outputFields.errorMessage).not.toContain('FML_CLIENT_ID');
+    expect(outputFields.errorMessage).toMatch(/tick/i);
+    expect(outputFields.errorMessage).toContain('Secrets panel');
+    expect(log).toHaveLength(0);
+  });
+
+  it('names both secrets when neither is there (empty strings count as missing)', async () => {
+    const main = hubspotCustomCodeAction({ log: false, env: { FML_CLIENT_ID: '  ' } });
+    const { outputFields } = await main(company(202));
+    expect(outputFields.errorMessage).toContain('FML_CLIENT_ID and FML_CLIENT_SECRET are not available');
+  });
+
+  it('reports an empty kyb_contact_email before calling FML', async () => {
+    const { outputFields } = await action().main(company(203, { email: '   ' }));
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'validation_error' });
+    expect(outputFields.errorMessage).toContain('kyb_contact_email is empty on this Company');
+    expect(log).toHaveLength(0);
+  });
+
+  it('names the renamed input in the message', async () => {
+    const { outputFields } = await action({ inputs: { email: 'kyb_contact_email' } }).main(event({ companyId: 204, kyb_contact_email: '' }));
+    expect(outputFields.errorMessage).toContain('(input "kyb_contact_email")');
+  });
+
+  it('explains invalid_client without echoing the secret', async () => {
+    const secret = 'sk_test_wrong_but_secret_123456';
+    const { outputFields } = await action({}, { secret }).main(company(205));
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'invalid_client' });
+    expect(outputFields.errorMessage).toContain('FML_CLIENT_SECRET');
+    expect(JSON.stringify(outputFields)).not.toContain(secret);
+    expect(sb.cases).toHaveLength(0);
+  });
+
+  it('explains a client without cases:write', async () => {
+    const readOnly = sb.createClient({ scopes: ['read:cases'] });
+    const { outputFields } = await action({}, { id: readOnly.clientId, secret: readOnly.clientSecret }).main(company(206));
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'insufficient_scope' });
+    expect(outputFields.errorMessage).toContain('cases:write');
+  });
+
+  it('reports idempotency_key_conflict when the key was used on another endpoint', async () => {
+    const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {} });
+    await fml.request('GET', '/v1/cases', { idempotencyKey: 'hubspot-207' });
+    const { outputFields } = await action().main(company(207));
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'idempotency_key_conflict' });
+  });
+
+  it('reports an unusable FML_BASE_URL secret as configuration_error', async () => {
+    const { outputFields } = await action({}, { url: 'not a url' }).main(company(208));
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'configuration_error' });
+    expect(outputFields.errorMessage).toContain('FML_BASE_URL');
+  });
+
+  it('relabels FML\'s own 400 field list to the HubSpot property', async () => {
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/v1/oauth/token') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
+        return;
+      }
+      res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_abc' }).end(JSON.stringify({ error: 'validation_error', fields: [{ field: 'customerEmail', message: 'domain does not accept mail' }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const { outputFields } = await action({}, { url: `http://127.0.0.1:${port}` }).main(company(209));
+      expect(outputFields).toMatchObject({ ok: false, errorCode: 'validation_error' });
+      expect(outputFields.errorMessage).toContain('kyb_contact_email domain does not accept mail');
+      expect(outputFields.errorMessage).toContain('req_abc');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to re-run', () => {
+  it('rides out one 503 inside the budget', async () => {
+    sb.faults.serverError(503, { path: '/v1/cases', times: 1 });
+    const { outputFields } = await action({ budgetMs: 10_000 }).main(company(301));
+    expect(outputFields).toMatchObject({ ok: true, replayed: 'false' });
+    expect(apiCalls('/v1/cases')).toBe(2);
+  });
+
+  it('throws an axios-like 503 when FML keeps failing, and a re-run later succeeds without a duplicate', async () => {
+    sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
+    const { main, env } = action({ budgetMs: 3000, maxRetries: 1 });
+    const error = await thrown(main(company(302)));
+    expect(error).toMatchObject({ isAxiosError: true, status: 503, code: 'server_error', response: { status: 503 } });
+    expect(error.message).toContain('hubspot-302');
+    for (const shown of [JSON.stringify(error), inspect(error, { depth: 5 }), error.message]) expect(shown).not.toContain(env.FML_CLIENT_SECRET);
+    sb.faults.clear();
+    const later = await main(company(302));
+    expect(later.outputFields).toMatchObject({ ok: true });
+    expect(sb.cases).toHaveLength(1);
+  });
+
+  it('throws with status 429 when FML keeps throttling', async () => {
+    sb.faults.rateLimit(1, { path: '/v1/cases', times: 'always' });
+    const error = await thrown(action({ budgetMs: 2500 }).main(company(303)));
+    expect(error.response.status).toBe(429);
+    expect(error.status).toBe(429);
+    expect(error.response.headers['retry-after']).toBe('1');
+  });
+
+  it('does not call the callback when it throws', async () => {
+    sb.faults.serverError(500, { path: '/v1/cases', times: 'always' });
+    const calls: unknown[] = [];
+    const error = await thrown(action({ budgetMs: 1500, maxRetries: 0 }).main(company(304), (r: unknown) => calls.push(r)));
+    expect(error.status).toBe(500);
+    expect(calls).toEqual([]);
+  });
+
+  it('gives up when the budget is spent on a slow FML, as a retryable timeout', async () => {
+    sb.faults.delay(5000, { path: '/v1/cases', times: 'always' });
+    const error = await thrown(action({ budgetMs: 800 }).main(company(305)));
+    expect(error).toMatchObject({ code: 'timeout', status: 503, response: { status: 503 }, isAxiosError: true });
+  });
+
+  it('throws a retryable connection error when FML is unreachable', async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const port = (dead.address() as { port: number }).port;
+    await new Promise((r) => dead.close(r));
+    const error = await thrown(action({ budgetMs: 1500, maxRetries: 1 }, { url: `http://127.0.0.1:${port}` }).main(company(306)));
+    expect(['connection_error', 'timeout']).toContain(error.code);
+    expect(error.response.status).toBe(503);
+  });
+});
+
+describe('hubspotCustomCodeAction: options', () => {
+  it('refuses a budget that leaves no headroom under 20 s, and bad values', () => {
+    expect(() => hubspotCustomCodeAction({ budgetMs: 20_000 })).toThrow(FmlConfigError);
+    expect(() => hubspotCustomCodeAction({ budgetMs: -1 })).toThrow(FmlConfigError);
+    expect(() => hubspotCustomCodeAction({ inputs: { email: 42 as unknown as string } })).toThrow(FmlConfigError);
+  });
+
+  it('caps every output at 65,000 characters', async () => {
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/v1/oauth/token') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', expires_in: 3600 }));
+        return;
+      }
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ caseId: 'CS-1', status: 'x'.repeat(70_000), customerPortalUrl: 'https://p.example' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { outputFields } = await action({}, { url: `http://127.0.0.1:${(server.address() as { port: number }).port}` }).main(company(401));
+      expect(outputFields.status.length).toBe(65_000);
+      expect(outputFields.inviteSentAt).toBe('');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

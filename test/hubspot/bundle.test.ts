@@ -1,0 +1,200 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/version';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { buildBundleDir, editedCopy, hubspotEvent, runAction, type RunResult } from './helpers/bundle';
+import { nodeBinary } from './helpers/runtimes';
+
+// The paste-ready action, loaded the way HubSpot loads it: a separate Node process (real Node 24 and
+// Node 20) running from a temp dir outside the repo, so nothing but Node's built-ins can be required,
+// with the secrets in process.env and a HubSpot-shaped event.
+
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+let sb: Sandbox;
+let bundle: Awaited<ReturnType<typeof buildBundleDir>>;
+let slowAction: string;
+const nodes: Record<'24' | '20', string> = { '24': '', '20': '' };
+
+beforeAll(async () => {
+  [sb, bundle, nodes['24'], nodes['20']] = await Promise.all([startSandbox({ rateLimit: false, tokenRateLimit: false }), buildBundleDir(), nodeBinary(24), nodeBinary(20)]);
+  // What an admin would do to tighten the budget: edit the settings block at the top of the file.
+  slowAction = editedCopy(bundle.action, 'slow-budget-action.js', (src) => src.replace('budgetMs: 15000,', 'budgetMs: 1200,'));
+}, 240_000);
+
+afterAll(async () => {
+  await sb?.close();
+  bundle?.cleanup();
+});
+
+const outputs = (r: RunResult | undefined) => {
+  if (r?.kind !== 'result') throw new Error(`expected outputs, got ${JSON.stringify(r)}`);
+  return r.returned.outputFields;
+};
+const thrownOf = (r: RunResult | undefined) => {
+  if (r?.kind !== 'thrown') throw new Error(`expected a thrown error, got ${JSON.stringify(r)}`);
+  return r.error;
+};
+
+describe('the bundled file', () => {
+  it('starts with a header naming the version and how to use it, and settings near the top', () => {
+    const src = readFileSync(bundle.action, 'utf8');
+    expect(src.startsWith('/*')).toBe(true);
+    const header = src.slice(0, src.indexOf('*/'));
+    expect(header).toContain(`@firstmilelabs/cases v${VERSION}`);
+    for (const needle of ['FML_CLIENT_ID', 'FML_CLIENT_SECRET', 'kyb_contact_email', 'Copy property value', 'fml_case_id', 'replayed']) expect(header).toContain(needle);
+    expect(src.indexOf('const FML_ACTION_OPTIONS = {')).toBeGreaterThan(0);
+    expect(src.indexOf('const FML_ACTION_OPTIONS = {')).toBeLessThan(4000);
+    expect(src.trimEnd().endsWith('exports.main = FmlHubSpot.hubspotCustomCodeAction(FML_ACTION_OPTIONS);')).toBe(true);
+  });
+
+  it('requires nothing and carries no zod, webhook receiver or sandbox code', () => {
+    for (const file of [bundle.action, bundle.sdk]) {
+      const src = readFileSync(file, 'utf8');
+      expect(src).not.toMatch(/\brequire\s*\(/);
+      expect(src).not.toMatch(/\bimport\s*\(/);
+      expect(src).not.toMatch(/ZodError|\$ZodType|createWebhookHandler|startSandbox|node:http/);
+    }
+  });
+
+  it('exposes the SDK for admins writing their own code below it', async () => {
+    const code = `${readFileSync(bundle.sdk, 'utf8')}
+const { FmlClient, idempotencyKey, companyToCreateCase } = FmlSdk;
+const fml = new FmlClient();
+exports.main = async (event) => {
+  const { request, idempotencyKey: key } = companyToCreateCase(event.inputFields);
+  const { case: kase, replayed } = await fml.cases.create(request, { idempotencyKey: key, deadlineMs: 15000 });
+  return { outputFields: { caseId: kase.caseId, replayed: String(replayed), same: key === idempotencyKey.forCrmRecord('hubspot', event.object.objectId) } };
+};`;
+    const file = join(bundle.dir, 'own-code.js');
+    writeFileSync(file, code);
+    const report = await runAction(nodes['24'], file, 'return', [hubspotEvent(990001), hubspotEvent(990001)], { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url });
+    expect(report.loaded).toEqual([]);
+    expect(outputs(report.results[0])).toMatchObject({ replayed: 'false', same: true });
+    expect(outputs(report.results[1])).toMatchObject({ caseId: outputs(report.results[0]).caseId, replayed: 'idempotency-key' });
+    // And as a CommonJS module, its members are its exports.
+    const probe = join(bundle.dir, 'probe.cjs');
+    writeFileSync(probe, `const sdk = require(${JSON.stringify(bundle.sdk)}); exports.main = async () => ({ outputFields: { names: ['FmlClient','idempotencyKey','companyToCreateCase','hubspotCustomCodeAction','ValidationError','RateLimitError','InvalidClientError','VERSION'].filter((n) => sdk[n] === undefined).join(',') || 'all' } });`);
+    const probed = await runAction(nodes['20'], probe, 'return', [{}], {});
+    expect(outputs(probed.results[0])).toEqual({ names: 'all' });
+  });
+
+  it('runs examples/hubspot-custom-code.js pasted below fml-sdk.js', async () => {
+    const file = join(bundle.dir, 'example-action.js');
+    writeFileSync(file, `${readFileSync(bundle.sdk, 'utf8')}\n${readFileSync(join(repoRoot, 'examples/hubspot-custom-code.js'), 'utf8')}`);
+    const env = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url };
+    const report = await runAction(nodes['24'], file, 'return', [hubspotEvent(990002), hubspotEvent(990002)], env);
+    expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    expect(outputs(report.results[1])).toMatchObject({ ok: true, replayed: 'idempotency-key' });
+    sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
+    try {
+      const error = thrownOf((await runAction(nodes['24'], file, 'return', [hubspotEvent(990003)], env)).results[0]);
+      expect(error.response.status).toBe(503);
+    } finally {
+      sb.faults.clear();
+    }
+  });
+});
+
+describe.each([
+  ['24', 'return'],
+  ['24', 'callback'],
+  ['20', 'return'],
+  ['20', 'callback'],
+] as const)('on Node %s, %s-style handler', (major, style) => {
+  // Distinct Company ids per runtime and style, so each combination starts from nothing.
+  const base = Number(major) * 100_000 + (style === 'return' ? 0 : 50_000);
+  const secrets = () => ({ FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url });
+  const run = (events: unknown[], env: Record<string, string> = secrets(), file = bundle.action) => runAction(nodes[major], file, style, events, env);
+
+  /** In callback style the outputs must also arrive through the callback, exactly once. */
+  const checkDelivery = (r: RunResult | undefined) => {
+    if (style === 'callback' && r?.kind === 'result') expect(r.callbackCalls).toEqual([r.returned]);
+  };
+
+  it('runs on the intended Node and requires nothing outside Node', async () => {
+    const report = await run([hubspotEvent(base + 1)]);
+    expect(report.node.split('.')[0]).toBe(major);
+    expect(report.loaded).toEqual([]);
+    checkDelivery(report.results[0]);
+    expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false', status: 'in-progress', errorCode: '', errorMessage: '' });
+  });
+
+  it('creates the case, and a re-run (warm, then cold) replays it without a duplicate', async () => {
+    const id = base + 2;
+    const warm = await run([hubspotEvent(id), hubspotEvent(id)]);
+    const first = outputs(warm.results[0]);
+    checkDelivery(warm.results[0]);
+    expect(first).toMatchObject({ ok: true, replayed: 'false' });
+    expect(String(first.caseId)).not.toBe('');
+    expect(outputs(warm.results[1])).toMatchObject({ ok: true, caseId: first.caseId, replayed: 'idempotency-key' });
+    const cold = await run([hubspotEvent(id)]);
+    expect(outputs(cold.results[0])).toMatchObject({ caseId: first.caseId, replayed: 'idempotency-key' });
+    expect(sb.cases.filter((c) => c.crmRecordId === String(id))).toHaveLength(1);
+  });
+
+  it('reports a missing kyb_contact_email as ok: false', async () => {
+    const report = await run([hubspotEvent(base + 3, { email: '' })]);
+    checkDelivery(report.results[0]);
+    const o = outputs(report.results[0]);
+    expect(o).toMatchObject({ ok: false, errorCode: 'validation_error', caseId: '' });
+    expect(o.errorMessage).toContain('kyb_contact_email is empty on this Company');
+  });
+
+  it('reports a secret that is not ticked', async () => {
+    const { FML_CLIENT_SECRET: _omit, ...rest } = secrets();
+    const o = outputs((await run([hubspotEvent(base + 4)], rest)).results[0]);
+    expect(o).toMatchObject({ ok: false, errorCode: 'missing_secret' });
+    expect(o.errorMessage).toContain('FML_CLIENT_SECRET');
+  });
+
+  it('reports a wrong secret as invalid_client, without echoing it', async () => {
+    const wrong = 'sk_test_definitely_wrong_secret_42';
+    const report = await run([hubspotEvent(base + 5)], { ...secrets(), FML_CLIENT_SECRET: wrong });
+    const o = outputs(report.results[0]);
+    expect(o).toMatchObject({ ok: false, errorCode: 'invalid_client' });
+    expect(JSON.stringify(report)).not.toContain(wrong);
+  });
+
+  it('reports a client without cases:write as insufficient_scope', async () => {
+    const readOnly = sb.createClient({ scopes: ['read:cases', 'read:events'] });
+    const o = outputs((await run([hubspotEvent(base + 6)], { ...secrets(), FML_CLIENT_ID: readOnly.clientId, FML_CLIENT_SECRET: readOnly.clientSecret })).results[0]);
+    expect(o).toMatchObject({ ok: false, errorCode: 'insufficient_scope' });
+    expect(o.errorMessage).toContain('cases:write');
+  });
+
+  it('retries a 503 inside the run and succeeds', async () => {
+    sb.faults.serverError(503, { method: 'POST', path: '/v1/cases', times: 1 });
+    const report = await run([hubspotEvent(base + 7)]);
+    checkDelivery(report.results[0]);
+    expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    expect(sb.faults.list()).toEqual([]);
+  });
+
+  it('throws an axios-like error when the budget runs out on a slow API, without calling back', async () => {
+    const fault = sb.faults.delay(4000, { method: 'POST', path: '/v1/cases', times: 'always' });
+    try {
+      const report = await run([hubspotEvent(base + 8)], secrets(), slowAction);
+      const result = report.results[0]!;
+      const error = thrownOf(result);
+      expect(error).toMatchObject({ code: 'timeout', status: 503, isAxiosError: true, response: { status: 503 } });
+      expect(error.message).toContain(`hubspot-${base + 8}`);
+      expect(error.json + error.inspected).not.toContain(sb.clientSecret);
+      if (style === 'callback') expect(result.callbackCalls).toEqual([]);
+    } finally {
+      sb.faults.remove(fault.id);
+    }
+  });
+
+  it('throws response.status 429 when FML keeps throttling', async () => {
+    const fault = sb.faults.rateLimit(1, { method: 'POST', path: '/v1/cases', times: 'always' });
+    try {
+      const error = thrownOf((await run([hubspotEvent(base + 9)], secrets(), slowAction)).results[0]);
+      expect(error).toMatchObject({ code: 'rate_limited', status: 429, response: { status: 429, headers: { 'retry-after': '1' } }, isAxiosError: true });
+    } finally {
+      sb.faults.remove(fault.id);
+    }
+  });
+});
