@@ -10,6 +10,7 @@ export default defineConfig({
     'hubspot/index': 'src/hubspot/index.ts',
     'sandbox/index': 'src/sandbox/index.ts',
     'sandbox/cli': 'src/sandbox/cli.ts',
+    'hubspot/publish-workflow-action': 'src/hubspot/workflow-action/cli.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

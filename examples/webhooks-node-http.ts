@@ -7,6 +7,7 @@
  * then register http(s)://<your host>:3000/webhooks/fml as an endpoint in the FML console.
  */
 import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { type WebhookEvent, createNodeWebhookHandler, isKnownEvent } from '../src/webhooks';
 
@@ -44,6 +45,9 @@ export function createReceiver(secret: string | string[], onLine: (line: string)
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const secret = process.env.FML_WEBHOOK_SECRET;
   if (!secret) throw new Error('Set FML_WEBHOOK_SECRET to the endpoint signing secret from the FML console.');
-  const port = Number(process.env.PORT ?? 3000);
-  createReceiver(secret).listen(port, () => console.log(`Listening for FML webhooks on http://localhost:${port}/webhooks/fml`));
+  const server = createReceiver(secret);
+  server.listen(Number(process.env.PORT ?? 3000), () => {
+    const { port } = server.address() as AddressInfo;
+    console.log(`Listening for FML webhooks on http://localhost:${port}/webhooks/fml`);
+  });
 }

@@ -5,7 +5,7 @@ import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
 import { DEFAULT_MAX_BODY_BYTES } from './raw-body';
 import type { WebhookEvent } from './schemas';
-import type { WebhookSecret } from './verify';
+import { type WebhookSecret, secretList } from './verify';
 
 /** What the receivers tell `onError` about a delivery they did not answer with 2xx. */
 export interface WebhookErrorContext {
@@ -147,8 +147,7 @@ function logServerErrors(error: unknown, context: WebhookErrorContext): void {
 
 function checkOptions(options: WebhookHandlerOptions): WebhookHandlerOptions {
   if (typeof options?.onEvent !== 'function') throw new FmlConfigError('The webhook handler needs onEvent(event): the function that processes each verified event.');
-  const secrets = typeof options.secret === 'string' ? [options.secret] : Array.isArray(options.secret) ? options.secret : [];
-  if (!secrets.some((s) => typeof s === 'string' && s !== '')) {
+  if (secretList(options.secret).length === 0) {
     throw new FmlConfigError("The webhook handler needs `secret`: the endpoint's signing secret from the FML console (is its environment variable unset?).");
   }
   const max = options.maxBodyBytes;

@@ -86,7 +86,7 @@ const isDeliveryFault = (error: unknown): boolean =>
   error instanceof WebhookVerificationError && (error.reason === 'missing_signature' || error.reason === 'malformed_signature' || error.reason === 'signature_mismatch');
 
 function check(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): Checked {
-  const secrets = (typeof secret === 'string' ? [secret] : Array.isArray(secret) ? secret : []).filter((s): s is string => typeof s === 'string' && s !== '');
+  const secrets = secretList(secret);
   if (secrets.length === 0) {
     throw new WebhookVerificationError('missing_secret', "No webhook secret was given. Pass the endpoint's signing secret from the FML console; is the environment variable that should hold it unset?");
   }
@@ -96,6 +96,12 @@ function check(rawBody: unknown, signatureHeader: SignatureHeader, secret: Webho
     throw new WebhookVerificationError('missing_signature', 'The request has no X-FML-Signature header, so it cannot be from FML. If a proxy sits in front, make sure it forwards that header.');
   }
   return { body, secrets, signatures: signaturesIn(header) };
+}
+
+/** The usable secrets given: one, or several while rotating; empty strings do not count. */
+export function secretList(secret: WebhookSecret | undefined): string[] {
+  const list: readonly unknown[] = typeof secret === 'string' ? [secret] : Array.isArray(secret) ? secret : [];
+  return list.filter((s): s is string => typeof s === 'string' && s !== '');
 }
 
 /**

@@ -129,6 +129,17 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(sb.cases).toHaveLength(0);
   });
 
+  it('answers 500 (HubSpot retries) when a hook throws, and reports it', async () => {
+    const sb = await sandbox();
+    const reasons: string[] = [];
+    const handler = createWorkflowActionHandler(baseOptions(sb, { idempotencyKey: () => { throw new Error('key service down'); }, onError: (_e, c) => reasons.push(c.reason) }));
+    const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toMatchObject({ error: 'internal_error' });
+    expect(reasons).toEqual(['internal_error']);
+    expect(sb.cases).toHaveLength(0);
+  });
+
   it('answers 405 to other methods and 413 to oversized bodies', async () => {
     const sb = await sandbox();
     const handler = createWorkflowActionHandler(baseOptions(sb, { maxBodyBytes: 1024 }));

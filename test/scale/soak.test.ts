@@ -9,7 +9,7 @@ let result: SoakResult;
 beforeAll(async () => {
   redis = await startRedisServer();
   result = await runSoak({ creates: 400, concurrency: 24, faultRate: 0.2, clients: 4, replicas: 3, redis: { url: redis.url, connect: (url) => nodeRedis.connect(url) } });
-  console.log(JSON.stringify(result, null, 1));
+  if (process.env.SOAK_PRINT) console.log(JSON.stringify(result, null, 1));
 }, 60_000);
 afterAll(async () => {
   await redis?.stop();

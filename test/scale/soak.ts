@@ -20,7 +20,6 @@ import { type FaultSpec, type RequestLogEntry, type Sandbox, startSandbox } from
 import type { CreateCaseRequest } from '../../src/types';
 import { type EventDeduper, createEventDeduper } from '../../src/webhooks/dedupe';
 import { createNodeWebhookHandler } from '../../src/webhooks/index';
-import { signWebhookBody } from '../../src/webhooks/sign';
 
 export interface SoakOptions {
   /** Creates to run. */
@@ -102,18 +101,21 @@ function prng(seed: number): () => number {
   };
 }
 
+const TOKEN_PATH = '/v1/oauth/token';
+
 /** Client settings: small retry waits, a short timeout that the `delay` faults outlast. */
 const TIMEOUT_MS = 300;
 const SLOW_MS = 450;
 /** The sandbox's webhook timeout, and how long a `slow` receiver fault stalls (past it). */
-const HOOK_TIMEOUT_MS = 1000;
-const HOOK_SLOW_MS = 1100;
+const HOOK_TIMEOUT_MS = 2500;
+const HOOK_SLOW_MS = 2600;
 
 /** An API fault, weighted the way networks and servers fail. */
-function pickApiFault(random: () => number): FaultSpec {
+function pickApiFault(random: () => number, pendingTokenFaults: number): FaultSpec {
   const create = { method: 'POST', path: '/v1/cases' } as const;
-  const token = { method: 'POST', path: '/v1/oauth/token' } as const;
-  const roll = random();
+  const token = { method: 'POST', path: TOKEN_PATH } as const;
+  // Token faults wait for the next mint; more than two queued would fail one mint outright every time.
+  const roll = pendingTokenFaults >= 2 ? random() * 0.86 : random();
   if (roll < 0.14) return { ...create, kind: 'reset' };
   if (roll < 0.28) return { ...create, kind: 'lose-response' };
   if (roll < 0.38) return { ...create, kind: 'truncate' };
@@ -151,7 +153,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       onRequest: (entry) => {
         requestLog.push(entry);
         // After each answered request, maybe arm a one-shot fault for a coming one: ≈ faultRate of all.
-        if (scheduling && random() < faultRate) sb?.faults.add(pickApiFault(random));
+        if (scheduling && random() < faultRate) sb?.faults.add(pickApiFault(random, sb.faults.list().filter((f) => f.path === TOKEN_PATH).length));
       },
     });
     const webhooks = await startWebhookSide(sb, receiver, options, random, faultRate, connections);
@@ -297,15 +299,8 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
   const applied = new Map<string, number>();
   const faultsByKind: Record<string, number> = {};
   let deliveries = 0;
-  let inflight = 0, maxInflight = 0, slowCount = 0;
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const h = monitorEventLoopDelay({ resolution: 10 }); h.enable();
-  if (process.env.SOAK_DEBUG) setInterval(() => { console.log('DEBUG lag max ms', Math.round(h.max / 1e6), 'p99', Math.round(h.percentile(99) / 1e6)); h.reset(); }, 1000).unref();
-  if (process.env.SOAK_DEBUG) setInterval(() => console.log('DEBUG inflight', inflight, 'max', maxInflight, 'slow', slowCount, 'deliveries', deliveries), 1000).unref();
   let faulting = true;
   const currentFault = new AsyncLocalStorage<ReceiverFault | undefined>();
-  const stageOf = new AsyncLocalStorage<{ stage: string }>();
-  const traces = new Map<string, Array<{ stage: string; t0: number; end: number }>>();
 
   const replicaCount = options.redis ? (options.replicas ?? 3) : 1;
   const dedupers: EventDeduper[] = [];
@@ -314,8 +309,7 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
     if (options.redis) {
       const conn = await options.redis.connect(options.redis.url);
       connections.push(conn);
-      const d = createRedisEventDeduper(conn.client as never, { prefix, leaseMs: 10_000 });
-      dedupers.push(process.env.SOAK_DEBUG ? { run: async (id, work) => { const st = stageOf.getStore(); if (st) st.stage = 'dedupe-wait'; const r = await d.run(id, async () => { if (st) st.stage = 'work'; const v = await work(); if (st) st.stage = 'after-work'; return v; }); if (st) st.stage = 'dedupe-done:' + r.status; return r; } } : d);
+      dedupers.push(createRedisEventDeduper(conn.client as never, { prefix, leaseMs: 10_000 }));
     } else {
       dedupers.push(createEventDeduper());
     }
@@ -332,48 +326,24 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
     }),
   );
 
-  if (process.env.SOAK_DEBUG) server.on('connection', (sock) => {
-    let got = false;
-    sock.once('data', () => (got = true));
-    (sock as unknown as { _dbg: () => void })._dbg = () => undefined;
-    const t = setTimeout(() => console.log('DEBUG conn no request after 900ms, bytesRead', sock.bytesRead, 'gotData', got, 'destroyed', sock.destroyed), 900);
-    server.once('request', () => undefined);
-    sock.on('close', () => clearTimeout(t));
-    (sock as unknown as { _t: unknown })._t = t;
-  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    clearTimeout((req.socket as unknown as { _t: NodeJS.Timeout })._t);
     deliveries++;
-    if (process.env.SOAK_DEBUG) {
-      inflight++;
-      maxInflight = Math.max(maxInflight, inflight);
-      const t0 = Date.now();
-      res.on('close', () => {
-        inflight--;
-        const ms = Date.now() - t0;
-        if (ms > 350) slowCount++;
-      });
-    }
     const fault: ReceiverFault | undefined = faulting && random() < faultRate ? (['drop-before', 'handler-fails', 'drop-after', 'slow'] as const)[Math.floor(random() * 4)] : undefined;
     if (fault) tally(faultsByKind, fault);
     const replica = replicas[Math.floor(random() * replicas.length)]!;
     if (fault === 'drop-before') return void req.socket.destroy();
     // The work is done, but the answer never reaches FML: it retries an event already applied.
     const target = fault === 'drop-after' ? { statusCode: 200, setHeader: () => undefined, end: (_: string, cb?: () => void) => (req.socket.destroy(), cb?.()) } : res;
-    const run = () => {
-      const t0 = Date.now();
-      const st = { stage: 'start', t0: Date.now(), end: 0, fault: String(fault), replica: replicas.indexOf(replica) };
-      if (process.env.SOAK_DEBUG) { const sig = String(req.headers['x-fml-signature']); traces.set(sig, [...(traces.get(sig) ?? []), st]); }
-      const p = stageOf.run(st, () => currentFault.run(fault, () => replica(req, target)));
-      if (process.env.SOAK_DEBUG) {
-        const timer = setTimeout(() => console.log('DEBUG stuck >3s', st.stage, fault, replicas.indexOf(replica), req.headers['x-fml-signature']?.toString().slice(0, 20), 'destroyed', req.socket.destroyed, 'readableEnded', req.readableEnded, 'complete', req.complete), 3000);
-        void p.finally(() => { clearTimeout(timer); st.end = Date.now() - st.t0; if (Date.now() - t0 > 900) console.log('DEBUG slow handler', Date.now() - t0, fault); });
-      }
-      return p;
-    };
-    // Slower than the sender's timeout: it gives up and retries while this one is still working.
-    if (fault === 'slow') setTimeout(run, HOOK_SLOW_MS);
-    else void run();
+    const run = () => currentFault.run(fault, () => replica(req, target));
+    if (fault !== 'slow') return void run();
+    // Slower than the sender's timeout: it gives up and retries while this one is still working. The body
+    // is read first (as Express's raw parser would), so the late work really happens.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks);
+      setTimeout(run, HOOK_SLOW_MS);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   sb.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fml-webhooks`);
@@ -395,11 +365,8 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
       const faultsInjected = Object.values(faultsByKind).reduce((a, b) => a + b, 0);
       // Reconcile: an event whose deliveries all failed is redelivered by hand, as an operator would.
       let reconciled = 0;
-      const dbg = sb.deliveries;
       for (const e of events) {
         if (!applied.has(e.eventId)) {
-          if (process.env.SOAK_DEBUG && reconciled < 5) console.log('DEBUG trace', JSON.stringify(traces.get(signWebhookBody(JSON.stringify(e), sb.webhookSecret))?.map((t) => ({ ...t, t0: t.t0 - started }))));
-          if (process.env.SOAK_DEBUG && reconciled < 5) console.log('DEBUG', e.event, JSON.stringify(dbg.filter((d) => d.eventId === e.eventId).map((d) => [d.state, d.attempts.map((a) => a.status ?? a.error)])));
           sb.redeliver(e.eventId);
           reconciled++;
         }

@@ -15,7 +15,7 @@ export interface PublishCliIo {
   fetch?: typeof globalThis.fetch;
 }
 
-const USAGE = `Usage: publish-workflow-action --app-id <id> --action-url <https-url> [options]
+const USAGE = `Usage: fml-publish-workflow-action --app-id <id> --action-url <https-url> [options]
 
 Creates or updates the "Start FML KYB case" action in your HubSpot app.
 Credentials come from the environment only (never the command line, which shells keep in history):
@@ -38,7 +38,7 @@ const FLAGS = new Set(['--publish', '--new', '--dry-run', '--help']);
 const VALUES = new Set(['--app-id', '--action-url', '--definition-id', '--languages', '--labels', '--base-url']);
 
 /**
- * The publish command (`node scripts/publish-workflow-action.mjs …`): builds the definition, then
+ * The publish command (`npx fml-publish-workflow-action …`): builds the definition, then
  * creates or updates it. Returns the exit code: 0 done, 1 HubSpot or the network failed, 2 bad usage.
  */
 export async function runPublishWorkflowActionCli(argv: readonly string[], io: PublishCliIo = {}): Promise<number> {
