@@ -90,6 +90,7 @@ export class Transport {
     // The deadline is a signal, so the token wait, every attempt and every backoff sleep all obey it.
     // Controllers are made only when needed: each costs a few µs in Node 20, and this is the hot path.
     const deadline = deadlineMs === undefined ? undefined : new AbortController();
+    const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
     const deadlineTimer = deadline && setTimeout(() => deadline.abort(new FmlTimeoutError(`The call to FML did not finish within its ${deadlineMs} ms deadline.`)), deadlineMs);
     const outer = [options.signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
     const link = outer.length > 1 ? linkSignals(outer) : undefined;
@@ -130,6 +131,9 @@ export class Transport {
         }
         if (!retrySafe || retries >= maxRetries) throw failure!;
         waitMs ??= backoffDelayMs(retries, cfg.retryBaseDelayMs, cfg.retryMaxDelayMs);
+        // A wait that cannot end before the deadline only burns the caller's time: report the real
+        // failure now (e.g. a RateLimitError with its retryAfterMs) rather than a timeout later.
+        if (Date.now() + waitMs >= deadlineAt) throw failure!;
         cfg.log('info', `fml ${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${failure!.code}`);
         try {
           await sleep(waitMs, callSignal);

@@ -139,10 +139,23 @@ describe('retries', () => {
     expect((error as FmlAbortError).cause).toBeInstanceOf(ServerError);
   });
 
-  it('bounds all attempts by deadlineMs and says what failed last', async () => {
-    nock(BASE).get('/v1/cases/CS-1').times(10).reply(503, {});
-    const error = await makeClient({ maxRetries: 10, retryBaseDelayMs: 200, retryMaxDelayMs: 200, deadlineMs: 100 }).cases.get('CS-1').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FmlTimeoutError);
-    expect((error as Error).message).toMatch(/deadline.*server error/i);
+  it('stops at once with the real failure when the next wait would pass the deadline', async () => {
+    let attempts = 0;
+    nock(BASE)
+      .get('/v1/cases/CS-1')
+      .times(10)
+      .reply(429, () => (attempts++, {}), { 'Retry-After': '5' });
+    const error = await makeClient({ maxRetries: 10, deadlineMs: 2_000 }).cases.get('CS-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(5000);
+    expect(attempts).toBe(1);
   });
+
+  it('bounds a hung attempt by deadlineMs', async () => {
+    nock(BASE).get('/v1/cases/CS-1').reply(503, {}).get('/v1/cases/CS-1').delay(5_000).reply(200, caseBody());
+    const error = await makeClient({ maxRetries: 10, timeoutMs: 60_000, deadlineMs: 300 }).cases.get('CS-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FmlTimeoutError);
+    expect((error as Error).message).toMatch(/300 ms deadline/);
+  });
+
 });

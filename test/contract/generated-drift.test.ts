@@ -85,5 +85,6 @@ describe('generated/ drift', () => {
     await run(process.execPath, [SCRIPT, `--root=${dir}`]);
     expect(await findDrift(await generate({ root: dir }), { root: dir })).toEqual([]);
     await run(process.execPath, [SCRIPT, '--check', `--root=${dir}`]);
-  });
+    // Three real node processes that each load openapi-typescript: generous, since CI shares 2 cores.
+  }, 120_000);
 });
