@@ -20,6 +20,10 @@ export default defineConfig({
   platform: 'node',
   splitting: false,
   treeshake: true,
+  // Errors match `instanceof` across entry points by class name (see src/errors.ts): keep the names.
+  esbuildOptions(options) {
+    options.keepNames = true;
+  },
   // The webhook JSON Schemas ship as `@firstmilelabs/cases/schemas/*` (package.json exports map it to
   // dist/schemas). Node's fs.cp rather than a shell `cp`, so the build works on Windows too.
   onSuccess: async () => {

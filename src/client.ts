@@ -1,13 +1,14 @@
 import { TokenCache } from './auth/token-cache';
 import { MemoryTokenStore, type StoredToken, type TokenStore } from './auth/token-store';
-import { FmlConfigError, FmlError } from './errors';
+import { FmlConfigError, FmlError, ValidationError } from './errors';
 import { createLog, logLevelFromEnv, type LogLevel, type Logger } from './http/logger';
-import { Transport, type HttpResponse, type RequestOptions } from './http/transport';
+import { Transport, headerProblem, type HttpResponse, type RequestOptions } from './http/transport';
 import { assertIdempotencyKey } from './idempotency';
 import { Cases } from './resources/cases';
 import { Events } from './resources/events';
 import type { TokenResponse } from './types';
-import type { RawRequestOptions, RequestMethod, RequestPath, RequestResult } from './request-types';
+import type { RawRequestOptions, RequestArgs, RequestMethod, RequestPath, RequestResult } from './request-types';
+import { checkPathSegment } from './resources/path';
 import { VERSION } from './version';
 
 /** The FML API's production address. */
@@ -93,6 +94,11 @@ export interface FmlClientOptions {
    */
   defaultHeaders?: Record<string, string>;
   /**
+   * Aborts every call of this client, e.g. on shutdown; each rejects with `FmlAbortError`.
+   * @default none
+   */
+  signal?: AbortSignal;
+  /**
    * Where the `FML_*` defaults are read from.
    * @default process.env (when there is a `process`)
    */
@@ -135,10 +141,9 @@ export class FmlClient {
     if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
     const fetchFn = options.fetch ?? globalThis.fetch;
     if (typeof fetchFn !== 'function') throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
-    for (const name of ['timeoutMs', 'maxRetries', 'deadlineMs', 'maxRetryAfterMs', 'retryBaseDelayMs', 'retryMaxDelayMs', 'tokenSkewMs'] as const) {
-      const v = options[name];
-      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new FmlConfigError(`FmlClient option ${name} must be a number ≥ 0, got ${String(v)}.`);
-    }
+    checkNumericOptions(options);
+    const badHeader = headerProblem(options.defaultHeaders);
+    if (badHeader) throw new FmlConfigError(`FmlClient option defaultHeaders: ${badHeader}.`);
 
     this.baseUrl = baseUrl;
     this.clientId = clientId;
@@ -154,6 +159,7 @@ export class FmlClient {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 8_000,
       headers: { 'user-agent': `fml-cases-typescript/${VERSION}`, ...(options.defaultHeaders ?? {}) },
+      signal: options.signal,
       log,
       auth: {
         token: () => this.#tokens.get(),
@@ -178,15 +184,17 @@ export class FmlClient {
    * For endpoints the resource methods do not wrap yet. Retries follow the same rules (a POST only
    * with an `idempotencyKey`).
    *
+   * Throws `ValidationError` when a path parameter is missing, empty, `.` or `..`.
+   *
    * @example
    * const { data } = await fml.request('GET', '/v1/cases/{caseId}', { path: { caseId: 'CS-1' } });
    */
-  async request<M extends RequestMethod, P extends RequestPath<M>>(method: M, pathTemplate: P, options: RawRequestOptions<M, P> = {} as RawRequestOptions<M, P>): Promise<RequestResult<M, P>> {
-    const { path: pathParams, query, body, idempotencyKey, ...requestOptions } = options as RawRequestOptions<M, P> & { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+  async request<M extends RequestMethod, P extends RequestPath<M>>(method: M, pathTemplate: P, ...[options]: RequestArgs<M, P>): Promise<RequestResult<M, P>> {
+    const { path: pathParams, query, body, idempotencyKey, ...requestOptions } = (options ?? {}) as RawRequestOptions<M, P> & { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
     const resolved = String(pathTemplate).replace(/\{([^}]+)\}/g, (_, name: string) => {
       const value = pathParams?.[name];
-      if (value === undefined || value === null || value === '') throw new FmlError('configuration_error', `request(${method} ${String(pathTemplate)}) needs the path parameter "${name}".`);
-      return encodeURIComponent(String(value));
+      if (value === undefined || value === null || value === '') throw new ValidationError({ fields: [{ field: `path.${name}`, message: `is required by ${method} ${String(pathTemplate)}` }] });
+      return encodeURIComponent(checkPathSegment(`path.${name}`, String(value)));
     });
     const res: HttpResponse<unknown> = await this.#transport.send(
       { method, path: resolved, query, json: body, idempotencyKey: idempotencyKey === undefined ? undefined : assertIdempotencyKey(idempotencyKey), auth: true },
@@ -201,6 +209,22 @@ export class FmlClient {
 
   [inspect](): string {
     return `FmlClient { baseUrl: '${this.baseUrl}', clientId: '${this.clientId}' }`;
+  }
+}
+
+// setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so larger values are refused.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */
+function checkNumericOptions(options: FmlClientOptions): void {
+  const rules = { timeoutMs: 1, deadlineMs: 1, maxRetries: 0, maxRetryAfterMs: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0, tokenSkewMs: 0 } as const;
+  for (const name of Object.keys(rules) as (keyof typeof rules)[]) {
+    const v = options[name];
+    if (v === undefined) continue;
+    const whole = name === 'maxRetries';
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < rules[name] || v > MAX_TIMER_MS || (whole && !Number.isInteger(v))) {
+      throw new FmlConfigError(`FmlClient option ${name} must be ${whole ? 'a whole number' : 'a number'} from ${rules[name]} to ${MAX_TIMER_MS}, got ${String(v)}.`);
+    }
   }
 }
 

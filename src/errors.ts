@@ -1,9 +1,11 @@
+import { redact } from './http/redact';
+
 /**
  * Every error the SDK throws. Each has a stable string `code`, so code running in another realm
  * (the HubSpot bundled copy, a worker) can branch on `err.code` without `instanceof`.
  *
  * Messages say what to do next. None of them, and no property of any error, holds a secret: requests
- * are never attached to errors, and response bodies are copied through {@link safeBody}.
+ * are never attached to errors, and response bodies are copied through `redact`.
  */
 
 /** One failed input field, from FML's `fields` list or from local validation. */
@@ -14,15 +16,34 @@ export interface FieldError {
   message: string;
 }
 
+// Each entry point (`.`, `/webhooks`, `/hubspot`, the bundled copy) carries its own copy of these
+// classes, so plain `instanceof` would fail across them. Every error records its class names under a
+// registry symbol (shared by all copies and realms), and `instanceof` checks that list.
+const CLASS_NAMES = Symbol.for('@firstmilelabs/cases/error-classes');
+
 /** Base class of every SDK error. */
 export class FmlError extends Error {
   /** Stable machine-readable code, e.g. `invalid_client`, `rate_limited`, `connection_error`. */
   readonly code: string;
+  /**
+   * On errors from `cases.create` after sending: the Idempotency-Key that was sent (generated, when
+   * none was given). Retry with it to get the case FML may have created instead of a second one.
+   */
+  idempotencyKey?: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+    const names: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) names.push((c as { name: string }).name);
+    Object.defineProperty(this, CLASS_NAMES, { value: names });
+  }
+
+  /** `err instanceof ValidationError` holds for errors from any copy of the SDK (entry point, bundle, realm). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    const names = typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[CLASS_NAMES] : undefined;
+    return Array.isArray(names) ? names.includes(this.name) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   /** Plain data for logs and `JSON.stringify`; never includes a secret. */
@@ -75,7 +96,7 @@ export class FmlApiError extends FmlError {
     this.apiCode = apiCode;
     this.headers = headersToRecord(init.headers);
     this.requestId = this.headers['x-request-id'] ?? this.headers['request-id'];
-    this.body = safeBody(init.body);
+    this.body = redact(init.body);
     this.fields = fields;
   }
 
@@ -88,7 +109,7 @@ export class FmlApiError extends FmlError {
     if (apiCode === 'idempotency_key_conflict') return new IdempotencyKeyConflictError(init);
     switch (init.status) {
       case 400:
-        return apiCode === undefined || apiCode === 'invalid_request' ? new ValidationError(init) : new BadRequestError(init);
+        return apiCode === undefined && normalizeFieldErrors(init.body).length > 0 ? new ValidationError(init) : new BadRequestError(init);
       case 401:
         return new AuthenticationError(init);
       case 403:
@@ -105,7 +126,7 @@ export class FmlApiError extends FmlError {
   }
 }
 
-/** 400 with an `error` code other than `validation_error` (e.g. OAuth `unsupported_grant_type`). */
+/** 400 other than `validation_error` (e.g. OAuth `invalid_request`, `unsupported_grant_type`). */
 export class BadRequestError extends FmlApiError {
   constructor(init: ApiErrorInit) {
     super(errorCodeOf(init.body) ?? 'bad_request', init, 'FML could not accept the request as sent.');
@@ -119,10 +140,10 @@ export class InvalidClientError extends FmlApiError {
   }
 }
 
-/** Any other 401, e.g. `invalid_token` after the SDK already re-minted once. */
+/** Any other 401: `invalid_token` after the SDK already re-minted once, or the token endpoint refusing the client (e.g. `unauthorized_client`). */
 export class AuthenticationError extends FmlApiError {
   constructor(init: ApiErrorInit) {
-    super('authentication_error', init, 'FML did not accept the access token, even after minting a fresh one. Check that the API client has not been revoked.');
+    super('authentication_error', init, 'FML refused the credentials or the access token. Check that the API client exists, is not revoked, and may use the client-credentials grant.');
   }
 }
 
@@ -236,6 +257,7 @@ export type WebhookVerificationReason =
   | 'signature_mismatch'
   | 'timestamp_too_old'
   | 'body_too_large'
+  | 'invalid_body'
   | (string & {});
 
 /** A webhook did not verify: the body is not what FML signed with this secret. */
@@ -335,18 +357,6 @@ export function headersToRecord(headers: Headers | Record<string, string> | unde
   }
   // set-cookie never matters to callers and could hold session material.
   delete out['set-cookie'];
-  return out;
-}
-
-const SECRET_KEYS = /^(access_token|refresh_token|client_secret|id_token|token|secret|authorization|password)$/i;
-
-/** A copy of a response body with token-like fields replaced by `***` (FML never should echo them). */
-export function safeBody(body: unknown): unknown {
-  if (!isRecord(body)) return body;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(body)) {
-    Object.defineProperty(out, key, { value: SECRET_KEYS.test(key) ? '***' : body[key], enumerable: true, writable: true, configurable: true });
-  }
   return out;
 }
 

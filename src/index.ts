@@ -8,6 +8,32 @@ export type { CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed } f
 export type { ListEventsParams } from './resources/events';
 export { CursorList, type Page } from './resources/pagination';
 export type { RequestMethod, RequestPath, RawRequestOptions, RequestResult } from './request-types';
-export * from './errors';
+export {
+  FmlError,
+  FmlConfigError,
+  FmlApiError,
+  BadRequestError,
+  InvalidClientError,
+  AuthenticationError,
+  InsufficientScopeError,
+  PermissionDeniedError,
+  NotFoundError,
+  IdempotencyKeyConflictError,
+  ConflictError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  FmlConnectionError,
+  FmlTimeoutError,
+  FmlAbortError,
+  WebhookVerificationError,
+  WebhookPayloadError,
+  type FieldError,
+  type ApiErrorInit,
+  type LocalValidationInit,
+  type WebhookVerificationReason,
+  type PayloadIssue,
+} from './errors';
 export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, components, paths } from './types';
 export { VERSION } from './version';
+export { RedisTokenStore, redisTokenStoreFromUrl, RedisStoreError, type RedisTokenStoreOptions, type RedisTokenStoreFromUrlOptions, type RedisClientLike } from './redis/index';

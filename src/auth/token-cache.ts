@@ -8,8 +8,9 @@ export type MintToken = () => Promise<StoredToken>;
  * - reuses a token until `expiresAt - skew`, so a token never expires mid-request;
  * - one mint in flight per process however many calls wait (single flight);
  * - a failed mint is not cached: every waiter gets the error, the next call tries again;
- * - `invalidate(token)` drops a token FML refused, only if it is still the current one, so a burst
- *   of 401s from one stale token triggers one re-mint, not one per request.
+ * - `invalidate(token)` drops a token FML refused, once: a burst of 401s from one stale token triggers
+ *   one re-mint, not one per request. The refused token is remembered, so neither a slow store nor
+ *   another process that still holds it can hand it back.
  */
 export class TokenCache {
   readonly #store: TokenStore;
@@ -18,6 +19,7 @@ export class TokenCache {
   readonly #skewMs: number;
   readonly #now: () => number;
   #current: StoredToken | undefined;
+  #rejected: string | undefined;
   #inflight: Promise<StoredToken> | undefined;
 
   constructor(options: { store: TokenStore; key: string; mint: MintToken; skewMs: number; now?: () => number }) {
@@ -30,31 +32,43 @@ export class TokenCache {
 
   /** A token valid for at least the skew (or half its lifetime, for tokens shorter than twice the skew). */
   async get(): Promise<string> {
-    if (this.#current && this.#fresh(this.#current)) return this.#current.accessToken;
+    if (this.#current && this.#usable(this.#current)) return this.#current.accessToken;
     this.#inflight ??= this.#refresh().finally(() => {
       this.#inflight = undefined;
     });
     return (await this.#inflight).accessToken;
   }
 
-  /** Forget `accessToken` if it is still the current one (FML answered 401 to it). */
+  /** Drop `accessToken`, which FML refused (401). Later calls get a newly minted token. */
   async invalidate(accessToken: string): Promise<void> {
-    if (this.#current?.accessToken !== accessToken) return;
-    this.#current = undefined;
-    const shared = await this.#store.get(this.#key);
-    if (shared?.accessToken === accessToken) await this.#store.delete(this.#key);
+    if (this.#rejected === accessToken) return;
+    this.#rejected = accessToken;
+    if (this.#current?.accessToken === accessToken) this.#current = undefined;
+    await this.#store.delete(this.#key, accessToken);
   }
 
   async #refresh(): Promise<StoredToken> {
     const shared = await this.#store.get(this.#key);
-    if (shared && this.#fresh(shared)) return (this.#current = shared);
+    if (shared && this.#usable(shared)) return (this.#current = shared);
     const mintAndShare = async () => {
       const token = await this.#mint();
+      // FML's own answer is the truth: even if it re-issued the refused string, it is now valid.
+      if (token.accessToken === this.#rejected) this.#rejected = undefined;
       await this.#store.set(this.#key, token);
       return token;
     };
-    const token = this.#store.acquire ? await this.#store.acquire(this.#key, mintAndShare) : await mintAndShare();
+    const acquire = () => (this.#store.acquire ? this.#store.acquire(this.#key, mintAndShare) : mintAndShare());
+    let token = await acquire();
+    if (!this.#usable(token)) {
+      // The shared store still held the refused token (its delete raced ours): drop it and go again.
+      await this.#store.delete(this.#key, token.accessToken);
+      token = await acquire();
+    }
     return (this.#current = token);
+  }
+
+  #usable(token: StoredToken): boolean {
+    return token.accessToken !== this.#rejected && this.#fresh(token);
   }
 
   #fresh(token: StoredToken): boolean {

@@ -20,7 +20,12 @@ export interface StoredToken {
 export interface TokenStore {
   get(key: string): Promise<StoredToken | undefined>;
   set(key: string, token: StoredToken): Promise<void>;
-  delete(key: string): Promise<void>;
+  /**
+   * Forgets the token for `key`. With `onlyIfToken`, only while that is still the stored token (an
+   * atomic compare-and-delete in shared stores), so a process dropping a token FML refused cannot
+   * delete the fresh one another process has just stored.
+   */
+  delete(key: string, onlyIfToken?: string): Promise<void>;
   /**
    * Optional: return a fresh token for `key`, calling `mint` at most once across every process that
    * shares this store (a lock with expiry, for example). When absent, the cache mints in-process,
@@ -43,8 +48,8 @@ export class MemoryTokenStore implements TokenStore {
     this.#tokens.set(key, token);
   }
 
-  async delete(key: string): Promise<void> {
-    this.#tokens.delete(key);
+  async delete(key: string, onlyIfToken?: string): Promise<void> {
+    if (onlyIfToken === undefined || this.#tokens.get(key)?.accessToken === onlyIfToken) this.#tokens.delete(key);
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { FmlAbortError, FmlApiError, FmlConnectionError, FmlError, FmlTimeoutError, RateLimitError, headersToRecord } from '../errors';
+import { FmlAbortError, FmlApiError, FmlConfigError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../errors';
 import { linkSignals } from './abort';
 import { backoffDelayMs, isRetryableStatus, sleep } from './backoff';
 import type { LogFn } from './logger';
@@ -6,15 +6,30 @@ import { redact, redactHeaders } from './redact';
 
 /** Per-call options every SDK method takes. Each falls back to the client's option of the same name. */
 export interface RequestOptions {
-  /** Cancels the call at once (including waits between retries). */
+  /**
+   * Cancels the call at once (including waits between retries); the call rejects with `FmlAbortError`.
+   * @default none
+   */
   signal?: AbortSignal;
-  /** Time limit for each attempt, in ms. */
+  /**
+   * Time limit for each attempt, in ms.
+   * @default the client's `timeoutMs` (30000)
+   */
   timeoutMs?: number;
-  /** Retries after the first attempt. */
+  /**
+   * Retries after the first attempt.
+   * @default the client's `maxRetries` (2)
+   */
   maxRetries?: number;
-  /** Time limit for the whole call — every attempt, every wait and the token mint — in ms. */
+  /**
+   * Time limit for the whole call — every attempt, every wait and the token mint — in ms.
+   * @default the client's `deadlineMs` (none)
+   */
   deadlineMs?: number;
-  /** Extra request headers (the SDK's own `Authorization` and `Idempotency-Key` win). */
+  /**
+   * Extra request headers (the SDK's own `Authorization` and `Idempotency-Key` win).
+   * @default {}
+   */
   headers?: Record<string, string>;
 }
 
@@ -25,8 +40,6 @@ export interface HttpRequest {
   query?: Record<string, unknown>;
   /** A JSON body. */
   json?: unknown;
-  /** A form (`application/x-www-form-urlencoded`) body. */
-  form?: Record<string, string>;
   idempotencyKey?: string;
   /** Attach `Authorization: Bearer …` (everything but the token endpoint). */
   auth: boolean;
@@ -54,6 +67,8 @@ export interface TransportConfig {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   headers: Record<string, string>;
+  /** Aborts every call of the client (e.g. on shutdown). */
+  signal: AbortSignal | undefined;
   log: LogFn;
   /** Supplies a bearer token; `forget` drops one FML refused. */
   auth?: { token(): Promise<string>; forget(token: string): Promise<void> };
@@ -82,6 +97,8 @@ export class Transport {
 
   async send<T>(req: HttpRequest, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const cfg = this.#config;
+    const badHeader = headerProblem(options.headers);
+    if (badHeader) throw new FmlConfigError(`Request option ${badHeader}.`);
     const maxRetries = options.maxRetries ?? cfg.maxRetries;
     const deadlineMs = options.deadlineMs ?? cfg.deadlineMs;
     const retrySafe = req.retrySafe ?? (req.method === 'GET' || req.idempotencyKey !== undefined);
@@ -92,7 +109,7 @@ export class Transport {
     const deadline = deadlineMs === undefined ? undefined : new AbortController();
     const deadlineAt = deadlineMs === undefined ? Infinity : Date.now() + deadlineMs;
     const deadlineTimer = deadline && setTimeout(() => deadline.abort(new FmlTimeoutError(`The call to FML did not finish within its ${deadlineMs} ms deadline.`)), deadlineMs);
-    const outer = [options.signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const outer = [options.signal, cfg.signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
     const link = outer.length > 1 ? linkSignals(outer) : undefined;
     const callSignal = link?.signal ?? outer[0];
     try {
@@ -101,10 +118,12 @@ export class Transport {
       for (;;) {
         let token: string | undefined;
         try {
+          // An already-cancelled call must not start (or join) a token mint.
+          if (callSignal?.aborted) throw callSignal.reason;
           // The mint has its own retries; its failure (e.g. invalid_client) ends this call as it is.
           token = req.auth && cfg.auth ? await raceAbort(cfg.auth.token(), callSignal) : undefined;
         } catch (error) {
-          throw this.#abortReason(error, options.signal, deadline?.signal);
+          throw this.#abortReason(error, cfg.signal, options.signal, deadline?.signal);
         }
 
         let attempt: Attempt | undefined;
@@ -112,7 +131,7 @@ export class Transport {
         try {
           attempt = await this.#attempt(req, options, token, callSignal, id, retries);
         } catch (error) {
-          if (callSignal?.aborted) throw this.#abortReason(error, options.signal, deadline?.signal);
+          if (callSignal?.aborted) throw this.#abortReason(error, cfg.signal, options.signal, deadline?.signal);
           failure = error as FmlConnectionError | FmlTimeoutError;
         }
 
@@ -127,19 +146,21 @@ export class Transport {
           }
           failure = FmlApiError.from({ status: attempt.status, body: parseBody(attempt.text), headers: attempt.headers });
           if (!isRetryableStatus(attempt.status)) throw failure;
-          if (failure instanceof RateLimitError && failure.retryAfterMs !== undefined) waitMs = Math.min(failure.retryAfterMs, cfg.maxRetryAfterMs);
+          // FML may ask for a pause on any retryable answer (429, 503…), not only on 429.
+          const retryAfterMs = parseRetryAfter(attempt.headers.get('retry-after'));
+          if (retryAfterMs !== undefined) waitMs = Math.min(retryAfterMs, cfg.maxRetryAfterMs);
         }
-        if (!retrySafe || retries >= maxRetries) throw failure!;
+        if (!retrySafe || retries >= maxRetries) throw this.#giveUp(id, failure!, retries);
         waitMs ??= backoffDelayMs(retries, cfg.retryBaseDelayMs, cfg.retryMaxDelayMs);
         // A wait that cannot end before the deadline only burns the caller's time: report the real
         // failure now (e.g. a RateLimitError with its retryAfterMs) rather than a timeout later.
-        if (Date.now() + waitMs >= deadlineAt) throw failure!;
+        if (Date.now() + waitMs >= deadlineAt) throw this.#giveUp(id, failure!, retries);
         cfg.log('info', `fml ${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${failure!.code}`);
         try {
           await sleep(waitMs, callSignal);
         } catch {
           // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
-          throw this.#abortReason(failure, options.signal, deadline?.signal);
+          throw this.#abortReason(failure, cfg.signal, options.signal, deadline?.signal);
         }
         retries++;
       }
@@ -154,12 +175,12 @@ export class Transport {
     const cfg = this.#config;
     const url = buildUrl(cfg.baseUrl, req.path, req.query);
     const headers = buildHeaders(cfg.headers, options.headers, req, token);
-    const body = req.form ? new URLSearchParams(req.form).toString() : req.json === undefined ? undefined : JSON.stringify(req.json);
+    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
     const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
     const attempt = linkSignals([callSignal]);
     const timer = setTimeout(() => attempt.abort(new FmlTimeoutError(`FML did not answer within ${timeoutMs} ms.`)), timeoutMs);
     const started = Date.now();
-    cfg.log('debug', `fml ${id} → ${req.method} ${url}${retry ? ` (retry ${retry})` : ''}`, () => ({ headers: redactHeaders(headers), body: redact(req.form ?? req.json) }));
+    cfg.log('debug', `fml ${id} → ${req.method} ${url}${retry ? ` (retry ${retry})` : ''}`, () => ({ headers: redactHeaders(headers), body: redact(req.json) }));
     try {
       const res = await cfg.fetch(url, { method: req.method, headers, body, signal: attempt.signal });
       const text = await res.text();
@@ -175,9 +196,15 @@ export class Transport {
     }
   }
 
-  /** Turns "something aborted" into the right SDK error: the caller's abort, or the deadline. */
-  #abortReason(error: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal | undefined): unknown {
-    if (callerSignal?.aborted) return new FmlAbortError(undefined, { cause: error });
+  /** The last failure after retries ran out (or could not fit the deadline), logged where a user will see it. */
+  #giveUp(id: string, failure: FmlError, retries: number): FmlError {
+    this.#config.log('warn', `fml ${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${failure.code}: ${failure.message}`);
+    return failure;
+  }
+
+  /** Turns "something aborted" into the right SDK error: the caller's (or client's) abort, or the deadline. */
+  #abortReason(error: unknown, clientSignal: AbortSignal | undefined, callerSignal: AbortSignal | undefined, deadline: AbortSignal | undefined): unknown {
+    if (callerSignal?.aborted || clientSignal?.aborted) return new FmlAbortError(undefined, { cause: error });
     if (deadline?.aborted) {
       const reason = deadline.reason as FmlTimeoutError;
       return error instanceof FmlError && error !== reason ? new FmlTimeoutError(`${reason.message} Last failure: ${error.message}`, { cause: error }) : reason;
@@ -226,7 +253,6 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, un
 export function buildHeaders(client: Record<string, string>, call: Record<string, string> | undefined, req: HttpRequest, token: string | undefined): Record<string, string> {
   const out: Record<string, string> = { accept: 'application/json' };
   if (req.json !== undefined) out['content-type'] = 'application/json';
-  if (req.form) out['content-type'] = 'application/x-www-form-urlencoded';
   for (const layer of [client, call ?? {}]) for (const key of Object.keys(layer)) out[key.toLowerCase()] = layer[key]!;
   if (token) out.authorization = `Bearer ${token}`;
   if (req.idempotencyKey !== undefined) out['idempotency-key'] = req.idempotencyKey;
@@ -251,4 +277,13 @@ function describeNetworkError(error: unknown): string {
   return (first as string | undefined) ?? 'network error';
 }
 
-export { headersToRecord };
+/** Header names and values fetch will accept, else a message naming the bad one. */
+export function headerProblem(headers: Record<string, string> | undefined): string | undefined {
+  for (const key of Object.keys(headers ?? {})) {
+    const value = headers![key];
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return `header name ${JSON.stringify(key)} is not a valid HTTP header name`;
+    // Headers are bytes: fetch rejects anything past U+00FF and any CR, LF or NUL.
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) return `header ${key} must be a string of visible Latin-1 characters`;
+  }
+  return undefined;
+}

@@ -1,10 +1,10 @@
-import { ValidationError, type FieldError } from '../errors';
+import { FmlError, ValidationError, type FieldError } from '../errors';
 import type { RequestOptions, Transport } from '../http/transport';
 import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
 import type { Case, CaseList, CreateCaseRequest } from '../types';
 import { validateCreateCase } from '../validation/create-case';
-import { CursorList } from './pagination';
-import { path } from './path';
+import { CursorList, toPage } from './pagination';
+import { checkPathSegment, path } from './path';
 import { checkListParams, toQueryDate } from './list-params';
 
 /** Options for {@link Cases.create}. */
@@ -37,18 +37,30 @@ export interface CreateCaseResult {
 
 /** Filters for {@link Cases.list}. */
 export interface ListCasesParams {
-  /** Only cases in this status (e.g. `in-progress`, `approved`). */
+  /**
+   * Only cases in this status (e.g. `in-progress`, `approved`).
+   * @default any status
+   */
   status?: string;
-  /** Only cases updated at or after this time. */
+  /**
+   * Only cases updated at or after this time: a Date, or an ISO 8601 string with an offset (or a plain date, read as UTC).
+   * @default no lower bound
+   */
   updatedSince?: Date | string;
-  /** Only cases created at or after this time. */
+  /**
+   * Only cases created at or after this time (same forms as `updatedSince`).
+   * @default no lower bound
+   */
   createdSince?: Date | string;
   /**
    * Cases per page, 1 to 200.
    * @default 50 (FML's default)
    */
   limit?: number;
-  /** Start from this cursor (from an earlier page's `nextCursor`). */
+  /**
+   * Start from this cursor (from an earlier page's `nextCursor`).
+   * @default the first page
+   */
   cursor?: string;
 }
 
@@ -64,17 +76,27 @@ export class Cases {
    * Creates a case and (with `sendInvite: true`) emails the customer their portal link. Validates the
    * body first — a bad one throws `ValidationError` and nothing is sent — and retries only with the
    * same Idempotency-Key, so a retry can never make a second case.
+   *
+   * When it fails after sending, the error carries `idempotencyKey`: retry with that key (it may be a
+   * generated one) so that a case FML did create is returned instead of a second one being made.
    */
   async create(body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
     validateCreateCase(body);
     const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
-    const res = await this.#transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true }, options);
+    let res;
+    try {
+      res = await this.#transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true }, options);
+    } catch (error) {
+      if (error instanceof FmlError) error.idempotencyKey = key;
+      throw error;
+    }
     return { case: res.data, replayed: replayedFrom(res.status, res.headers.get('idempotent-replay')), status: res.status, idempotencyKey: key, requestId: res.requestId };
   }
 
   /** One case by id. A case of another tenant is a `NotFoundError`, like an unknown id. */
   async get(caseId: string, options: RequestOptions = {}): Promise<Case> {
     if (typeof caseId !== 'string' || caseId.trim() === '') throw new ValidationError({ fields: [{ field: 'caseId', message: 'must be a non-empty string' }] });
+    checkPathSegment('caseId', caseId);
     return (await this.#transport.send<Case>({ method: 'GET', path: path`/v1/cases/${caseId}`, auth: true }, options)).data;
   }
 
@@ -87,8 +109,7 @@ export class Cases {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, status: params.status, updated_since: toQueryDate(params.updatedSince), created_since: toQueryDate(params.createdSince) };
-      const res = await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true }, options);
-      return { data: res.data.data, nextCursor: res.data.nextCursor ?? null, hasMore: res.data.hasMore === true, requestId: res.requestId };
+      return toPage<Case>(await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true }, options));
     }, params.cursor);
   }
 }
@@ -97,7 +118,7 @@ export class Cases {
 export function replayedFrom(status: number, header: string | null): Replayed {
   const value = header?.trim().toLowerCase();
   if (value === 'true') return 'idempotency-key';
-  if (value) return value;
+  if (value && value !== 'false' && value !== '0') return value;
   // A 200 to a create means the case already existed: that is FML's crm-record-id dedup.
   return status === 200 ? 'crm-record-id' : false;
 }

@@ -2,24 +2,37 @@ import { ValidationError } from '../errors';
 import type { RequestOptions, Transport } from '../http/transport';
 import type { EventList, FeedEvent } from '../types';
 import { checkListParams, toQueryDate } from './list-params';
-import { CursorList } from './pagination';
+import { CursorList, toPage } from './pagination';
 
 /** Filters for {@link Events.list}. */
 export interface ListEventsParams {
-  /** Only events emitted at or after this time. */
+  /**
+   * Only events emitted at or after this time: a Date, or an ISO 8601 string with an offset (or a plain date, read as UTC).
+   * @default no lower bound
+   */
   since?: Date | string;
-  /** Only this event type, e.g. `case.status.changed`. */
+  /**
+   * Only this event type, e.g. `case.status.changed`.
+   * @default every type
+   */
   type?: string;
   /**
    * Events per page, 1 to 200.
-   * @default 50
+   * @default FML's default page size
    */
   limit?: number;
-  /** Start from this cursor. */
+  /**
+   * Start from this cursor.
+   * @default the first page
+   */
   cursor?: string;
 }
 
-/** `/v1/events`: the event feed — the same objects FML sends as webhooks, for catch-up and backfill. */
+/**
+ * `/v1/events`: the event feed — the same objects FML sends as webhooks, for catch-up and backfill.
+ * Items are typed but not validated at run time (that would pull the webhook schemas into every
+ * bundle); pass one to `parseEvent` from `@firstmilelabs/cases/webhooks` to validate it.
+ */
 export class Events {
   readonly #transport: Transport;
 
@@ -33,8 +46,7 @@ export class Events {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, since: toQueryDate(params.since), type: params.type };
-      const res = await this.#transport.send<EventList>({ method: 'GET', path: '/v1/events', query, auth: true }, options);
-      return { data: res.data.data, nextCursor: res.data.nextCursor ?? null, hasMore: res.data.hasMore === true, requestId: res.requestId };
+      return toPage<FeedEvent>(await this.#transport.send<EventList>({ method: 'GET', path: '/v1/events', query, auth: true }, options));
     }, params.cursor);
   }
 }

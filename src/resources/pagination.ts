@@ -1,3 +1,5 @@
+import { FmlError } from '../errors';
+
 /** One page of a cursor-paginated list. */
 export interface Page<T> {
   data: T[];
@@ -6,6 +8,15 @@ export interface Page<T> {
   hasMore: boolean;
   /** FML's request id for this page, when sent. */
   requestId: string | undefined;
+}
+
+/** A page as FML sends it (`{ data, nextCursor, hasMore }`), turned into a {@link Page}; anything else is an `invalid_response` error. */
+export function toPage<T>(res: { data: unknown; requestId: string | undefined }): Page<T> {
+  const body = res.data as { data?: unknown; nextCursor?: unknown; hasMore?: unknown } | undefined;
+  if (typeof body !== 'object' || body === null || !Array.isArray(body.data)) {
+    throw new FmlError('invalid_response', 'FML answered a list request without a `data` array.');
+  }
+  return { data: body.data as T[], nextCursor: typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : null, hasMore: body.hasMore === true, requestId: res.requestId };
 }
 
 /** Fetches the page at `cursor` (undefined for the first). */
@@ -31,8 +42,8 @@ export class CursorList<T> implements AsyncIterable<T> {
 
   /** Every page in order. Stops when FML says there are no more, or repeats a cursor (never loops). */
   async *pages(): AsyncGenerator<Page<T>, void, undefined> {
-    const seen = new Set<string>();
     let cursor = this.#startCursor;
+    const seen = new Set<string>(cursor === undefined ? [] : [cursor]);
     for (;;) {
       const page = await this.#fetchPage(cursor);
       yield page;
@@ -46,12 +57,16 @@ export class CursorList<T> implements AsyncIterable<T> {
     for await (const page of this.pages()) yield* page.data;
   }
 
-  /** Every item, collected into an array (up to `limit` items; default: all). */
+  /**
+   * Every item, collected into an array, fetching no page beyond the one that fills `limit`.
+   * @param limit the most items to collect; @default Infinity (all)
+   */
   async toArray(limit = Infinity): Promise<T[]> {
     const out: T[] = [];
+    if (limit <= 0) return out;
     for await (const item of this) {
-      if (out.length >= limit) break;
       out.push(item);
+      if (out.length >= limit) break;
     }
     return out;
   }

@@ -13,25 +13,33 @@ export interface ZodIssueLike {
   values?: unknown[];
 }
 
-/** A readable message for one zod issue, e.g. "is required", "must be a valid email address". */
-export function issueMessage(issue: ZodIssueLike, input?: unknown): string {
+/**
+ * A readable message for one zod issue, e.g. "is required", "must be a valid email address". Names the
+ * expected type and the received *type*, never the received value (it may be personal data).
+ */
+export function issueMessage(issue: ZodIssueLike, received?: unknown): string {
+  if (received === undefined && issue.code !== 'too_small' && issue.code !== 'too_big') return 'is required';
   switch (issue.code) {
     case 'invalid_type':
-      return input === undefined ? 'is required' : `must be ${article(issue.expected ?? 'valid value')}, got ${describe(input)}`;
+      return `must be ${article(issue.expected === 'int' ? 'integer' : (issue.expected ?? 'valid value'))}, got ${describe(received)}`;
     case 'invalid_format':
-      return issue.format === 'email' ? 'must be a valid email address' : `must be a valid ${issue.format ?? 'value'}`;
+      if (issue.format === 'email') return 'must be a valid email address';
+      if (issue.format === 'datetime') return 'must be an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z';
+      return `must be a valid ${issue.format ?? 'value'}`;
     case 'too_big':
       return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
     case 'too_small':
       return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`) : `must be at least ${issue.minimum}`;
     case 'invalid_value':
       return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return `has the wrong type: got ${describe(received)}`;
     default:
       return 'is invalid';
   }
 }
 
-/** Zod issues as the SDK's field errors; `valueAt` reads the offending input to say what was there. */
+/** Zod issues as the SDK's field errors; `valueAt` reads the offending input to say what type was there. */
 export function toFieldErrors(issues: readonly ZodIssueLike[], root: unknown): FieldError[] {
   return issues.map((issue) => ({
     field: issue.path.map(String).join('.') || '(body)',
@@ -39,7 +47,8 @@ export function toFieldErrors(issues: readonly ZodIssueLike[], root: unknown): F
   }));
 }
 
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
+/** The value at `path` in `root`, reading own properties only (so `constructor` finds nothing). */
+export function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v = root;
   for (const key of path) {
     if (typeof v !== 'object' || v === null || !Object.prototype.hasOwnProperty.call(v, key)) return undefined;
@@ -48,10 +57,12 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
-function describe(v: unknown): string {
+/** A value's JSON type with its article: `a string`, `an integer`, `null`, `an array`… */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : typeof v;
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return typeof v === 'object' ? 'an object' : article(typeof v);
 }
 
 function article(type: string): string {

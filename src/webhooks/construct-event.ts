@@ -46,8 +46,13 @@ export function signatureHeaderOf(headers: HeadersLike | null | undefined): stri
   return values.length ? values.join(', ') : undefined;
 }
 
+/** Throws a configuration error unless `maxAgeSeconds` is absent or a number ≥ 0. */
+export function checkMaxAgeSeconds(maxAgeSeconds: number | undefined): void {
+  if (maxAgeSeconds !== undefined && !(maxAgeSeconds >= 0)) throw new FmlConfigError(`maxAgeSeconds must be a number of seconds ≥ 0; got ${String(maxAgeSeconds)}.`);
+}
+
 function assertFresh(timestamp: string, maxAgeSeconds: number): void {
-  if (!(maxAgeSeconds >= 0)) throw new FmlConfigError(`maxAgeSeconds must be a number of seconds ≥ 0; got ${String(maxAgeSeconds)}.`);
+  checkMaxAgeSeconds(maxAgeSeconds);
   const ageSeconds = (Date.now() - Date.parse(timestamp)) / 1000;
   if (ageSeconds > maxAgeSeconds) {
     throw new WebhookVerificationError(

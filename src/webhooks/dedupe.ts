@@ -83,7 +83,10 @@ export function createEventDeduper(options: EventDeduperOptions = {}): EventDedu
       try {
         value = await work();
       } catch (error) {
-        await Promise.resolve(store.release(eventId)).catch(() => undefined); // the lease lapses anyway
+        // Never let a failing release (sync or async) mask the work's own error; the lease lapses anyway.
+        await Promise.resolve()
+          .then(() => store.release(eventId))
+          .catch(() => undefined);
         throw error;
       }
       try {

@@ -1,6 +1,6 @@
 import { FmlConfigError, FmlConnectionError, FmlError, WebhookPayloadError, WebhookVerificationError } from '../errors';
 import type { RawBody } from './bytes';
-import { type HeadersLike, constructEvent } from './construct-event';
+import { type HeadersLike, checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
 import { DEFAULT_MAX_BODY_BYTES } from './raw-body';
@@ -152,7 +152,6 @@ function checkOptions(options: WebhookHandlerOptions): WebhookHandlerOptions {
   }
   const max = options.maxBodyBytes;
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new FmlConfigError(`maxBodyBytes must be a positive whole number of bytes; got ${String(max)}.`);
-  const age = options.maxAgeSeconds;
-  if (age !== undefined && !(age >= 0)) throw new FmlConfigError(`maxAgeSeconds must be a number of seconds ≥ 0; got ${String(age)}.`);
+  checkMaxAgeSeconds(options.maxAgeSeconds);
   return options;
 }

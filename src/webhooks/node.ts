@@ -1,4 +1,4 @@
-import { type RawBody, hashableBody, isRawBody } from './bytes';
+import { type RawBody, hashableBody, isRawBody, toBytes } from './bytes';
 import { type WebhookHandlerOptions, createDeliveryProcessor } from './delivery';
 import { type NodeBodyStream, bodyTooLarge, readRawBody } from './raw-body';
 
@@ -40,7 +40,7 @@ export function createNodeWebhookHandler(options: WebhookHandlerOptions): (req: 
 async function bodyOf(req: NodeWebhookRequest, limit: number): Promise<RawBody> {
   const parsed = req.body;
   if (isRawBody(parsed)) {
-    const size = typeof parsed === 'string' ? new TextEncoder().encode(parsed).byteLength : parsed.byteLength;
+    const size = typeof parsed === 'string' ? toBytes(parsed).byteLength : parsed.byteLength;
     if (size > limit) throw bodyTooLarge(limit);
     return parsed;
   }

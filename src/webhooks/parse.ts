@@ -1,5 +1,6 @@
 import { type ZodMiniType, compile } from 'zod/mini';
 import { type PayloadIssue, WebhookPayloadError } from '../errors';
+import { describe, issueMessage, valueAt, type ZodIssueLike } from '../validation/issues';
 import { type RawBody, isRawBody } from './bytes';
 import {
   type KnownEventName,
@@ -73,46 +74,7 @@ function parseJson(body: RawBody): unknown {
   }
 }
 
-interface ZodIssueLike {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  expected?: string;
-  values?: unknown[];
-  format?: string;
-  minimum?: unknown;
-  origin?: string;
-}
-
 /** A readable issue that names the field and the expected type, never the received value (it may be personal data). */
 function toPayloadIssue(issue: ZodIssueLike, root: unknown): PayloadIssue {
-  const path = issue.path.map(String).join('.');
-  const received = issue.path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
-  return { path, message: describeIssue(issue, received) };
-}
-
-function describeIssue(issue: ZodIssueLike, received: unknown): string {
-  if (received === undefined && issue.code !== 'too_small') return 'is required';
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected === 'int' ? 'an integer' : /^[aeiou]/.test(issue.expected ?? '') ? `an ${issue.expected}` : `a ${issue.expected}`}, got ${describe(received)}`;
-    case 'invalid_value':
-      return `expected ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
-    case 'invalid_format':
-      return issue.format === 'datetime' ? 'expected an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z' : `expected the ${issue.format} format`;
-    case 'invalid_union':
-      // The only unions in the schemas are the id fields whose type FML has not published.
-      return `expected a string or an integer, got ${describe(received)}`;
-    case 'too_small':
-      return issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`;
-    default:
-      return issue.message;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return { path: issue.path.map(String).join('.'), message: issueMessage(issue, valueAt(root, issue.path)) };
 }

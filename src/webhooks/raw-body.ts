@@ -1,5 +1,5 @@
 import { FmlConnectionError, WebhookVerificationError } from '../errors';
-import { concatBytes } from './bytes';
+import { concatBytes, toBytes } from './bytes';
 
 /** The default body limit: FML events are a few KB, so 1 MiB leaves room without inviting abuse. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
@@ -12,6 +12,8 @@ export interface NodeBodyStream {
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   pause(): unknown;
+  /** True once the stream has been read to its end (node sets it). */
+  readableEnded?: boolean;
 }
 
 /** Options for {@link readRawBody}. */
@@ -39,11 +41,15 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
   const limit = options.limit ?? DEFAULT_MAX_BODY_BYTES;
   return new Promise<Uint8Array>((resolve, reject) => {
     assertDeclaredLength(req.headers['content-length'], limit);
+    // A stream someone already read (e.g. Koa's bodyparser) will never emit 'end' again: waiting would
+    // hang the request until FML gives up, and FML would retry forever.
+    if (req.readableEnded) {
+      throw new WebhookVerificationError('invalid_body', 'The request body was already read by other middleware before the webhook handler. Mount the handler before body parsers, or pass the raw body (e.g. express.raw()).');
+    }
     const chunks: Uint8Array[] = [];
     let total = 0;
-    const encoder = new TextEncoder();
     const onData = (chunk: Uint8Array | string): void => {
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      const bytes = typeof chunk === 'string' ? toBytes(chunk) : chunk;
       total += bytes.byteLength;
       if (total > limit) return finish(bodyTooLarge(limit));
       chunks.push(bytes);

@@ -41,8 +41,8 @@ describe('cases.create', () => {
   it.each([
     [{ customerName: 'Jane' }, [{ field: 'customerEmail', message: 'is required' }]],
     [{ customerEmail: 'not-an-email' }, [{ field: 'customerEmail', message: 'must be a valid email address' }]],
-    [{ customerEmail: 'a@b.co', sendInvite: 'yes' }, [{ field: 'sendInvite', message: 'must be a boolean, got string' }]],
-    [{ customerEmail: 42, crmRecordId: 7 }, [{ field: 'customerEmail', message: 'must be a string, got number' }, { field: 'crmRecordId', message: 'must be a string, got number' }]],
+    [{ customerEmail: 'a@b.co', sendInvite: 'yes' }, [{ field: 'sendInvite', message: 'must be a boolean, got a string' }]],
+    [{ customerEmail: 42, crmRecordId: 7 }, [{ field: 'customerEmail', message: 'must be a string, got an integer' }, { field: 'crmRecordId', message: 'must be a string, got an integer' }]],
     [null, [{ field: '(body)', message: 'must be an object with at least customerEmail' }]],
   ])('rejects %j locally, listing every bad field, and sends nothing', async (body, fields) => {
     const error = (await makeClient().cases.create(body as never).catch((e: unknown) => e)) as ValidationError;

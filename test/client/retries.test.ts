@@ -132,12 +132,14 @@ describe('retries', () => {
   it('stops waiting between retries when the caller aborts', async () => {
     nock(BASE).get('/v1/cases/CS-1').reply(503, {});
     const controller = new AbortController();
-    const pending = makeClient({ retryBaseDelayMs: 60_000, retryMaxDelayMs: 60_000 }).cases.get('CS-1', { signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    // Abort exactly when the client starts its (minute-long) wait before retrying: no timers involved.
+    const logger = { info: (message: string) => message.includes('retrying in') && controller.abort() };
+    const pending = makeClient({ retryBaseDelayMs: 60_000, retryMaxDelayMs: 60_000, logger, logLevel: 'info' }).cases.get('CS-1', { signal: controller.signal });
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlAbortError);
     expect((error as FmlAbortError).cause).toBeInstanceOf(ServerError);
   });
+
 
   it('stops at once with the real failure when the next wait would pass the deadline', async () => {
     let attempts = 0;

@@ -114,3 +114,40 @@ describe('token cache', () => {
     expect(token.count()).toBe(1);
   });
 });
+
+describe('token cache with a slow shared store', () => {
+  /** A MemoryTokenStore that takes `ms` per call, like a store across the network. */
+  function slowStore(ms: number) {
+    const inner = new MemoryTokenStore();
+    const wait = () => new Promise((r) => setTimeout(r, ms));
+    return {
+      get: async (k: string) => (await wait(), inner.get(k)),
+      set: async (k: string, t: import('../../src/index').StoredToken) => (await wait(), inner.set(k, t)),
+      delete: async (k: string, only?: string) => (await wait(), inner.delete(k, only)),
+    };
+  }
+
+  it('never hands back a token FML refused, even while the store is still deleting it', async () => {
+    const token = mockToken();
+    nock(BASE)
+      .get(/\/v1\/cases\/.+/)
+      .times(200)
+      .reply(function (this: nock.ReplyFnContext) {
+        return this.req.headers.authorization === 'Bearer tok_1' ? [401, { error: 'invalid_token' }] : [200, caseBody()];
+      });
+    const fml = makeClient({ tokenStore: slowStore(3) });
+    await expect(fml.cases.get('CS-0')).resolves.toBeTruthy(); // tok_1 refused → tok_2
+    // Revoke tok_2 too, then fire calls spread over time while the re-mint is in flight.
+    nock.cleanAll();
+    mockToken({ token: () => `tok_${token.count() + 2}` });
+    nock(BASE)
+      .get(/\/v1\/cases\/.+/)
+      .times(500)
+      .reply(function (this: nock.ReplyFnContext) {
+        return this.req.headers.authorization === 'Bearer tok_2' ? [401, { error: 'invalid_token' }] : [200, caseBody()];
+      });
+    const calls = Array.from({ length: 50 }, (_, i) => new Promise((r) => setTimeout(r, i)).then(() => fml.cases.get(`CS-${i}`)));
+    const results = await Promise.allSettled(calls);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+  });
+});

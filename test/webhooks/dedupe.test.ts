@@ -75,6 +75,18 @@ describe('createEventDeduper', () => {
     expect(state).toMatchObject({ calls: 2, maxActive: 1 });
   });
 
+  it("rethrows the work's own error even when the store's release throws synchronously", async () => {
+    const store: DedupeStore = {
+      claim: () => 'claimed',
+      markDone: () => undefined,
+      release: () => {
+        throw new Error('store down');
+      },
+    };
+    const deduper = createEventDeduper({ store });
+    await expect(deduper.run('evt_1', () => Promise.reject(new Error('onEvent failed')))).rejects.toThrow('onEvent failed');
+  });
+
   it('forgets an event after ttlMs', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const deduper = createEventDeduper({ ttlMs: 60_000 });

@@ -71,6 +71,20 @@ describe('createNodeWebhookHandler on a real node:http server', () => {
     expect(onEvent).not.toHaveBeenCalled();
   });
 
+  it('answers 500 at once, instead of hanging, when middleware consumed the body without keeping it', async () => {
+    const onEvent = vi.fn();
+    const handler = createNodeWebhookHandler({ secret: SECRET, onEvent });
+    // Like Koa's bodyparser: reads the stream to its end, keeps the result somewhere other than req.body.
+    const url = await serve((req, res) => {
+      req.resume();
+      req.on('end', () => void handler(req, res));
+    });
+    const response = await post(url);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ error: 'invalid_body' });
+    expect(onEvent).not.toHaveBeenCalled();
+  });
+
   it('answers 400 for a bad signature, 405 for GET, and acknowledges a redelivery', async () => {
     const onEvent = vi.fn();
     const handler = createNodeWebhookHandler({ secret: SECRET, onEvent });

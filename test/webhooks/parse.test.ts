@@ -75,12 +75,12 @@ describe('parseEvent', () => {
     const bad = { ...samples['ai_review.completed'], reviewId: 'r-1', confidence: 3, riskFactors: [{ text: 'x' }], completedAt: 'yesterday', secretNote: 'ignored' };
     const error = payloadError(() => parseEvent(JSON.stringify(bad)));
     expect(error.issues).toEqual([
-      { path: 'reviewId', message: 'expected a number, got a string' },
-      { path: 'confidence', message: 'expected a string, got an integer' },
+      { path: 'reviewId', message: 'must be a number, got a string' },
+      { path: 'confidence', message: 'must be a string, got an integer' },
       { path: 'riskFactors.0.severity', message: 'is required' },
-      { path: 'completedAt', message: 'expected an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z' },
+      { path: 'completedAt', message: 'must be an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z' },
     ]);
-    expect(error.message).toContain('reviewId: expected a number, got a string');
+    expect(error.message).toContain('reviewId: must be a number, got a string');
     expect(error.message).not.toContain('yesterday');
     expect(error.code).toBe('webhook_payload_invalid');
   });
