@@ -26,6 +26,7 @@ export async function loadSoak() {
         "export { runSoak } from './test/scale/soak.ts';",
         "export { startRedisServer, findRedisServer } from './test/helpers/redis-server.ts';",
         "export { nodeRedis } from './test/scale/redis-clients.ts';",
+        "export { startSandbox } from './src/sandbox/index.ts';",
       ].join('\n'),
       resolveDir: ROOT,
       loader: 'ts',

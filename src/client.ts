@@ -1,6 +1,6 @@
 import { TokenCache } from './auth/token-cache';
 import { MemoryTokenStore, type StoredToken, type TokenStore } from './auth/token-store';
-import { FmlConfigError, FmlError, ValidationError } from './errors';
+import { FmlConfigError, FmlError, NotFoundError, ValidationError } from './errors';
 import { createLog, logLevelFromEnv, type LogLevel, type Logger } from './http/logger';
 import { Transport, headerProblem, type HttpResponse, type RequestOptions } from './http/transport';
 import { assertIdempotencyKey } from './idempotency';
@@ -79,12 +79,13 @@ export interface FmlClientOptions {
    */
   tokenSkewMs?: number;
   /**
-   * Receives log lines; secrets are replaced by `***` before they get here.
-   * @default undefined (no logging)
+   * Receives log lines; secrets are replaced by `***` before they get here. Debug lines include
+   * request and response bodies, which hold personal data (customer emails): keep them out of shared logs.
+   * @default console when FML_LOG is set, else none (no logging)
    */
   logger?: Logger;
   /**
-   * `debug` logs every request and response; `info` retries and token mints; `warn` problems only.
+   * `debug` logs every request and response; `info` retries and token mints; `warn` final failures.
    * @default process.env.FML_LOG, else "warn"
    */
   logLevel?: LogLevel;
@@ -139,6 +140,7 @@ export class FmlClient {
     if (!clientSecret) throw new FmlConfigError('FmlClient needs an API client secret: pass { clientSecret } or set the FML_CLIENT_SECRET environment variable.');
     const baseUrl = (options.baseUrl ?? env.FML_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
+    if (/\/v\d+$/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl is the server's root, without the API version: use ${JSON.stringify(baseUrl.replace(/\/v\d+$/, ''))}, not ${JSON.stringify(baseUrl)}.`);
     const fetchFn = options.fetch ?? globalThis.fetch;
     if (typeof fetchFn !== 'function') throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
     checkNumericOptions(options);
@@ -147,7 +149,10 @@ export class FmlClient {
 
     this.baseUrl = baseUrl;
     this.clientId = clientId;
-    const log = createLog(options.logger, options.logLevel ?? logLevelFromEnv(env) ?? 'warn');
+    const envLevel = logLevelFromEnv(env);
+    // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
+    const logger = options.logger ?? (envLevel && envLevel !== 'off' ? console : undefined);
+    const log = createLog(logger, options.logLevel ?? envLevel ?? 'warn');
     this.#transport = new Transport({
       baseUrl,
       // Called unbound, a stored `fetch` throws "Illegal invocation" in some runtimes.
@@ -172,7 +177,7 @@ export class FmlClient {
       skewMs: options.tokenSkewMs ?? 60_000,
       mint: async () => {
         log('info', `fml minting an access token for client ${clientId}`);
-        return mintToken(this.#transport, clientId, clientSecret);
+        return mintToken(this.#transport, clientId, clientSecret, baseUrl);
       },
     });
     this.cases = new Cases(this.#transport);
@@ -229,15 +234,22 @@ function checkNumericOptions(options: FmlClientOptions): void {
 }
 
 /** `POST /v1/oauth/token` with the client-credentials grant. Safe to retry: a second mint is harmless. */
-async function mintToken(transport: Transport, clientId: string, clientSecret: string): Promise<StoredToken> {
+async function mintToken(transport: Transport, clientId: string, clientSecret: string, baseUrl: string): Promise<StoredToken> {
   const issuedAt = Date.now();
-  const res = await transport.send<TokenResponse>({
-    method: 'POST',
-    path: '/v1/oauth/token',
-    json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
-    auth: false,
-    retrySafe: true,
-  });
+  let res;
+  try {
+    res = await transport.send<TokenResponse>({
+      method: 'POST',
+      path: '/v1/oauth/token',
+      json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+      auth: false,
+      retrySafe: true,
+    });
+  } catch (error) {
+    // A 404 here is never "unknown id": the address is wrong.
+    if (error instanceof NotFoundError) throw new FmlConfigError(`There is no FML token endpoint at ${baseUrl}/v1/oauth/token (404): check baseUrl / FML_BASE_URL — it is the server's root, e.g. ${DEFAULT_BASE_URL}.`);
+    throw error;
+  }
   const { access_token: accessToken, expires_in: expiresIn, scope } = res.data ?? ({} as TokenResponse);
   if (typeof accessToken !== 'string' || accessToken === '') throw new FmlError('invalid_response', 'FML answered the token request without an access_token.');
   const lifetimeS = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 3600;

@@ -136,7 +136,7 @@ export class BadRequestError extends FmlApiError {
 /** 401 `invalid_client`: the client id or secret is wrong, stale or revoked. */
 export class InvalidClientError extends FmlApiError {
   constructor(init: ApiErrorInit) {
-    super('invalid_client', init, 'FML rejected the client credentials. The client secret is wrong or stale: copy it again from FML (Compliance Configuration → Public Pull API) into FML_CLIENT_SECRET.');
+    super('invalid_client', init, 'FML rejected the client credentials: the client secret (FML_CLIENT_SECRET) is wrong or stale, or the client id (FML_CLIENT_ID) names another client. Copy both again from FML (Compliance Configuration → Public Pull API).');
   }
 }
 

@@ -23,7 +23,10 @@ export function createLog(logger: Logger | undefined, level: LogLevel): LogFn {
   const log = (at: Exclude<LogLevel, 'off'>, message: string, details?: unknown) => {
     if (!enabled(at)) return;
     const fn = logger?.[at];
-    if (typeof fn === 'function') fn.call(logger, message, typeof details === 'function' ? (details as () => unknown)() : details);
+    if (typeof fn !== 'function') return;
+    // Only pass details that exist, so `console` prints no trailing "undefined".
+    if (details === undefined) fn.call(logger, message);
+    else fn.call(logger, message, typeof details === 'function' ? (details as () => unknown)() : details);
   };
   return Object.assign(log, { enabled });
 }

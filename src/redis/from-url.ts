@@ -125,7 +125,8 @@ function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise
 async function loadRedisPackage(): Promise<RedisPackageLike> {
   const name = 'redis';
   try {
-    if (typeof require === 'function') return require(name) as RedisPackageLike;
+    // `module` too: an ESM bundle turns `require` into a shim that throws, but has no `module`.
+    if (typeof module === 'object' && module !== null && typeof require === 'function') return require(name) as RedisPackageLike;
     return (await import(/* @vite-ignore */ name)) as RedisPackageLike;
   } catch {
     throw new FmlConfigError('REDIS_URL is set but the `redis` package (v4+) could not be loaded. Install it (npm i redis), or in HubSpot use a runtime that allows it.');

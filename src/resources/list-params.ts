@@ -4,7 +4,10 @@ import type { FieldError } from '../errors';
 export function checkListParams(params: Record<string, unknown>, dateFields: string[]): FieldError[] {
   const problems: FieldError[] = [];
   if (typeof params !== 'object' || params === null) return [{ field: '(params)', message: 'must be an object' }];
-  const { limit, cursor } = params;
+  const { limit, cursor, status, type } = params;
+  for (const [field, v] of [['status', status], ['type', type]] as const) {
+    if (v !== undefined && (typeof v !== 'string' || v === '')) problems.push({ field, message: 'must be a non-empty string' });
+  }
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 200)) {
     problems.push({ field: 'limit', message: 'must be a whole number from 1 to 200' });
   }

@@ -16,6 +16,8 @@ export interface NodeWebhookResponse {
   statusCode: number;
   setHeader(name: string, value: string): unknown;
   end(chunk: string, callback?: () => void): unknown;
+  /** node's `ServerResponse` emits `close` when the connection goes, flushed or not. */
+  once?(event: 'close', listener: () => void): unknown;
 }
 
 /**
@@ -30,7 +32,11 @@ export function createNodeWebhookHandler(options: WebhookHandlerOptions): (req: 
     res.statusCode = answer.status;
     res.setHeader('content-type', 'application/json');
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    await new Promise<void>((resolve) => res.end(JSON.stringify(answer.body), resolve));
+    // `end`'s callback never fires on a socket the sender already dropped; `close` always does.
+    await new Promise<void>((resolve) => {
+      res.once?.('close', resolve);
+      res.end(JSON.stringify(answer.body), resolve);
+    });
     // The rest of an oversized upload is not worth reading: once the 413 is flushed, drop the connection.
     if (answer.status === 413 && !req.readableEnded) req.socket?.destroy();
   };

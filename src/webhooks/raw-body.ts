@@ -14,6 +14,8 @@ export interface NodeBodyStream {
   pause(): unknown;
   /** True once the stream has been read to its end (node sets it). */
   readableEnded?: boolean;
+  /** True once the stream was destroyed, e.g. the sender hung up (node sets it). */
+  destroyed?: boolean;
 }
 
 /** Options for {@link readRawBody}. */
@@ -46,6 +48,8 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
     if (req.readableEnded) {
       throw new WebhookVerificationError('invalid_body', 'The request body was already read by other middleware before the webhook handler. Mount the handler before body parsers, or pass the raw body (e.g. express.raw()).');
     }
+    // A sender that hung up before we started reading leaves a stream that never emits again.
+    if (req.destroyed) throw new FmlConnectionError('The sender closed the connection before the body was read.');
     const chunks: Uint8Array[] = [];
     let total = 0;
     const onData = (chunk: Uint8Array | string): void => {

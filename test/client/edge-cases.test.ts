@@ -152,3 +152,35 @@ describe('token endpoint errors say what happened', () => {
     expect((error as Error).message).toContain('grant_type missing');
   });
 });
+
+describe('configuration mistakes get messages that name the fix', () => {
+  it('refuses a baseUrl that ends in the API version', () => {
+    expect(() => makeClient({ baseUrl: `${BASE}/v1/` })).toThrow(/without the API version/);
+  });
+
+  it('turns a 404 from the token endpoint into a configuration error about the address', async () => {
+    nock.cleanAll();
+    nock(BASE).post('/v1/oauth/token').reply(404, { error: 'not_found' });
+    const error = await makeClient().cases.get('C1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FmlConfigError);
+    expect((error as Error).message).toMatch(/no FML token endpoint.*baseUrl/);
+  });
+
+  it('refuses a non-string status filter', () => {
+    expect(() => makeClient().cases.list({ status: 7 as unknown as string })).toThrow(ValidationError);
+  });
+});
+
+describe('logging', () => {
+  it('logs to the console when only FML_LOG is set, with no trailing undefined', async () => {
+    const info = vi.spyOn(console, 'info').mockImplementation(() => {});
+    try {
+      nock(BASE).get('/v1/cases/C1').reply(200, caseBody());
+      await makeClient({ env: { FML_LOG: 'info' } }).cases.get('C1');
+      expect(info).toHaveBeenCalledWith(expect.stringContaining('minting an access token'));
+      expect(info.mock.calls.every((args) => !args.includes(undefined))).toBe(true);
+    } finally {
+      info.mockRestore();
+    }
+  });
+});

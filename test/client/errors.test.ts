@@ -13,7 +13,7 @@ afterEach(() => {
 
 describe('error mapping', () => {
   it.each([
-    [401, { error: 'invalid_client' }, 'InvalidClientError', 'invalid_client', /re-?paste|copy it again/i],
+    [401, { error: 'invalid_client' }, 'InvalidClientError', 'invalid_client', /copy both again/i],
     [403, { error: 'insufficient_scope' }, 'InsufficientScopeError', 'insufficient_scope', /cases:write/],
     [400, { error: 'validation_error', fields: [{ field: 'customerEmail', message: 'is required' }] }, 'ValidationError', 'validation_error', /customerEmail: is required/],
     [409, { error: 'idempotency_key_conflict' }, 'IdempotencyKeyConflictError', 'idempotency_key_conflict', /fresh key/],

@@ -115,12 +115,12 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
 
   it('renews its lock while a slow mint runs, so nobody else mints meanwhile', async () => {
     const p = prefix();
-    const a = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 150, pollIntervalMs: 10 });
-    const b = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 150, pollIntervalMs: 10 });
+    const a = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 400, pollIntervalMs: 10 });
+    const b = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 400, pollIntervalMs: 10 });
     let mints = 0;
     const slowMint = async () => {
       mints++;
-      await new Promise((r) => setTimeout(r, 600)); // four lock lifetimes
+      await new Promise((r) => setTimeout(r, 1200)); // three lock lifetimes
       return token(3_600_000, `slow-${mints}`);
     };
     const first = a.acquire('k', slowMint);

@@ -104,8 +104,8 @@ function prng(seed: number): () => number {
 const TOKEN_PATH = '/v1/oauth/token';
 
 /** Client settings: small retry waits, a short timeout that the `delay` faults outlast. */
-const TIMEOUT_MS = 300;
-const SLOW_MS = 450;
+const TIMEOUT_MS = 1000;
+const SLOW_MS = 1200;
 /** The sandbox's webhook timeout, and how long a `slow` receiver fault stalls (past it). */
 const HOOK_TIMEOUT_MS = 2500;
 const HOOK_SLOW_MS = 2600;
@@ -346,11 +346,12 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sb.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fml-webhooks`);
+  // One event per case (case.created), so N creates make N events: retries and redeliveries multiply them.
+  sb.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fml-webhooks`, { events: ['case.created'] });
 
   return {
     async finish(): Promise<WebhookSoakResult> {
-      const events = sb.events;
+      const events = sb.events.filter((e) => e.event === 'case.created');
       // Manual redeliveries on top of the retries: duplicates by another road.
       // Paced, as people click: a few hundred in one tick would just be a self-made outage.
       let redeliveredByHand = 0;

@@ -196,3 +196,25 @@ describe('readRawBody', () => {
     expect(await response.json()).toEqual({ reason: 'body_too_large' });
   });
 });
+
+describe('senders that hang up', () => {
+  it('rejects at once when the request was destroyed before reading began, instead of hanging', async () => {
+    const { PassThrough } = await import('node:stream');
+    const req = Object.assign(new PassThrough(), { headers: {} });
+    req.destroy();
+    await expect(readRawBody(req)).rejects.toMatchObject({ code: 'connection_error' });
+  });
+
+  it('settles the handler when the response socket is gone and end() never calls back', async () => {
+    const handler = createNodeWebhookHandler({ secret: SECRET, onEvent: () => {} });
+    const s = signed(samples['case.status.changed']);
+    const { PassThrough } = await import('node:stream');
+    const req = Object.assign(new PassThrough(), { method: 'POST', headers: { 'x-fml-signature': s.signature } });
+    req.end(s.body);
+    const listeners: (() => void)[] = [];
+    const res = { statusCode: 0, setHeader: () => undefined, end: () => listeners.forEach((l) => l()), once: (_: 'close', l: () => void) => void listeners.push(l) };
+    // `end` here never calls its callback (as on a destroyed socket); only `close` fires.
+    await expect(handler(req, res)).resolves.toBeUndefined();
+    expect(res.statusCode).toBe(200);
+  });
+});

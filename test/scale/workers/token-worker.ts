@@ -15,12 +15,14 @@ interface Config {
   count: number;
   prefix: string;
   lockTtlMs: number;
+  /** `memory`: each process its own cache (the comparison the benchmark draws). @default 'redis' */
+  store?: 'redis' | 'memory';
 }
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.FML_WORKER_CONFIG ?? '{}') as Config;
   const redis = await connectRedis(config.kind, config.redisUrl);
-  const tokenStore = new RedisTokenStore(redis.client, { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10 });
+  const tokenStore = config.store === 'memory' ? undefined : new RedisTokenStore(redis.client, { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10 });
   const fml = new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4 });
   await tell({ type: 'ready' });
   await nextMessage('go');
