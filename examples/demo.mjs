@@ -5,11 +5,15 @@
 //   the workflow     → the paste-ready dist/hubspot/fml-hubspot-action.js, loaded like HubSpot loads it
 //   your receiver    → createNodeWebhookHandler + updateCompanyFromEvent on a node:http server
 // Run with `npm run demo` (builds first). Exits 0 when every step did what it should, 1 otherwise.
+// FML_DIST_DIR=<dir> runs it against a build elsewhere (the tests build into a temp dir); default dist/.
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dist = (path) => fileURLToPath(new URL(`../dist/${path}`, import.meta.url));
+const DIST_DIR = process.env.FML_DIST_DIR ? resolve(process.env.FML_DIST_DIR) : fileURLToPath(new URL('../dist/', import.meta.url));
+const dist = (path) => join(DIST_DIR, path);
+const load = (path) => import(pathToFileURL(dist(path)).href);
 const ACTION_FILE = dist('hubspot/fml-hubspot-action.js');
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -38,17 +42,18 @@ function table(head, rows) {
 
 async function main() {
   for (const file of ['sandbox/index.js', 'webhooks/index.js', 'hubspot/index.js', 'hubspot/fml-hubspot-action.js']) {
-    check(existsSync(dist(file)), `dist/${file} is missing: run \`npm run build\` (or \`npm run demo\`, which builds first).`);
+    check(existsSync(dist(file)), `${dist(file)} is missing: run \`npm run build\` (or \`npm run demo\`, which builds first).`);
   }
-  const sandboxModule = await import('../dist/sandbox/index.js');
-  const { createNodeWebhookHandler } = await import('../dist/webhooks/index.js');
-  const { ensureCompanyProperties, updateCompanyFromEvent } = await import('../dist/hubspot/index.js');
+  const sandboxModule = await load('sandbox/index.js');
+  const { createNodeWebhookHandler } = await load('webhooks/index.js');
+  const { ensureCompanyProperties, updateCompanyFromEvent } = await load('hubspot/index.js');
   const { loadCustomCodeAction } = await import('./demo/hubspot-runtime.mjs');
   const { startSandbox, startFakeHubSpot } = sandboxModule;
   check(typeof startFakeHubSpot === 'function', 'dist/sandbox does not export startFakeHubSpot (src/sandbox/index.ts must re-export it from ./fake-hubspot).');
 
   say(bold('FML Cases SDK — the HubSpot round trip, run locally'));
   say(dim('A Company becomes ready for KYB → the Custom Code action starts an FML case → FML webhooks update the Company.'));
+  say(dim(`Built files: ${DIST_DIR}`));
 
   const closers = [];
   try {
@@ -77,7 +82,7 @@ async function main() {
           const result = await updateCompanyFromEvent(event, { accessToken: hs.accessToken, baseUrl: hs.url });
           applied.push({ event, result });
           const props = Object.entries(result.properties)
-            .filter(([k]) => !['fml_case_id', 'fml_last_event', 'fml_last_event_at'].includes(k))
+            .filter(([k]) => !['fml_case_id', 'fml_last_event', 'fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at'].includes(k))
             .map(([k, v]) => `${k}=${v}`)
             .join(' ');
           say(`   ${dim('↳ webhook')} ${event.event.padEnd(32)} → Company ${result.companyId ?? '?'} ${result.outcome}${result.reason ? ` (${result.reason})` : ''}${props ? `  ${props}` : ''}`);

@@ -2,23 +2,28 @@
 // section). Paste dist/hubspot/fml-sdk.js into the action first, then this code BELOW it. For the
 // ready-made action, paste dist/hubspot/fml-hubspot-action.js instead — it does all of this and more.
 /* global FmlSdk */
-const { FmlClient, idempotencyKey, companyToCreateCase } = FmlSdk;
+const { FmlClient, RetryableActionError, companyToCreateCase } = FmlSdk;
 
-// Outside exports.main: a warm Lambda keeps the client, and so its access token, between runs.
-const fml = new FmlClient({ timeoutMs: 7000 }); // FML_CLIENT_ID / FML_CLIENT_SECRET: tick both secrets
+// Kept between runs of a warm Lambda, and so its access token. Made on the first run, not at load:
+// a secret that is not ticked then shows up as this action's output instead of a crash at load.
+let fml;
 
 exports.main = async (event) => {
-  // Throws a ValidationError naming the Company property to fix (e.g. an empty kyb_contact_email).
-  const { request } = companyToCreateCase(event.inputFields, { sendInvite: true });
-  const key = idempotencyKey.forCrmRecord('hubspot', request.crmRecordId); // "hubspot-<companyId>"
+  let key = '';
   try {
+    // FML_CLIENT_ID / FML_CLIENT_SECRET come from the action's secrets: add and tick both.
+    fml ??= new FmlClient({ timeoutMs: 7000 });
+    // Throws a ValidationError naming the Company property to fix (e.g. an empty kyb_contact_email).
+    const { request, idempotencyKey } = companyToCreateCase(event.inputFields, { sendInvite: true });
+    key = idempotencyKey; // "hubspot-<companyId>": every run for this Company sends the same key
     const { case: kase, replayed } = await fml.cases.create(request, { idempotencyKey: key, deadlineMs: 15000 });
-    return { outputFields: { ok: true, caseId: kase.caseId, replayed: String(replayed), errorCode: '' } };
+    return { outputFields: { ok: true, caseId: kase.caseId, replayed: String(replayed), errorCode: '', errorMessage: '' } };
   } catch (error) {
-    // Throttled or down: re-throw with an HTTP status so HubSpot re-runs the action (same key: no duplicate).
-    if (['rate_limited', 'server_error', 'timeout', 'connection_error'].includes(error.code)) {
-      throw Object.assign(new Error(error.message), { response: { status: error.code === 'rate_limited' ? 429 : 503 }, isAxiosError: true });
-    }
-    return { outputFields: { ok: false, caseId: '', replayed: '', errorCode: error.code || 'unexpected_error' } };
+    // Throttled, down or too slow: throw so HubSpot re-runs the action later (same key: no duplicate).
+    const retry = RetryableActionError.from(error, key);
+    if (retry) throw retry;
+    // Anything else needs a person: a missing secret, bad Company data, a wrong secret or scope.
+    const hint = error?.code === 'configuration_error' ? ' In HubSpot: add the secret in this action\'s Secrets panel and tick it.' : '';
+    return { outputFields: { ok: false, caseId: '', replayed: '', errorCode: error?.code || 'unexpected_error', errorMessage: `${error?.message ?? error}${hint}` } };
   }
 };

@@ -13,6 +13,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+// In your code: from '@firstmilelabs/cases/webhooks' (this repository imports the source directly).
 import { type WebhookEvent, createWebhookHandler, isEvent } from '../src/webhooks';
 
 /** Keeps the CRM in step with FML. Here the "CRM" is a map; throw to make FML retry later. */

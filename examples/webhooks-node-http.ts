@@ -9,6 +9,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+// In your code: from '@firstmilelabs/cases/webhooks' (this repository imports the source directly).
 import { type WebhookEvent, createNodeWebhookHandler, isKnownEvent } from '../src/webhooks';
 
 /** What the example does with each event: here, one log line. Replace it with your CRM update. */

@@ -9,6 +9,7 @@
  * says "claimed" (and lapses after `leaseMs` if the process dies); afterwards it says "done" for `ttlMs`.
  */
 import type { createClient } from 'redis';
+// In your code: from '@firstmilelabs/cases/webhooks' (this repository imports the source directly).
 import type { ClaimResult, DedupeStore } from '../src/webhooks';
 
 type RedisClient = ReturnType<typeof createClient>;

@@ -423,11 +423,16 @@ export interface components {
         /**
          * @description The case to create. Only `customerEmail` is required. Extra fields are allowed by the
          *     schema (no `additionalProperties` keyword), yet the generated type still catches typos.
+         *
+         *     FML has not published length limits. The `maxLength` values here are the SDK's decision
+         *     (`x-fml-inferred`): generous enough for real CRM data, and checked before anything is sent
+         *     so a too-long value fails locally with the field named. `src/validation/limits.ts` holds
+         *     the same numbers for the client, the paste-ready HubSpot action and the sandbox.
          */
         CreateCaseRequest: {
             /**
              * Format: email
-             * @description Where the invite goes.
+             * @description Where the invite goes. At most 254 characters, the longest address SMTP carries (RFC 5321).
              */
             customerEmail: string;
             /** @description Salutation name in the invite. */
@@ -1007,6 +1012,15 @@ export interface operations {
                  * @description Caller-supplied opaque key; retries with the same key never create a second case.
                  *     The HubSpot recipe uses `hubspot-{companyId}`. The 255-character limit is the SDK's
                  *     decision (`x-fml-inferred`).
+                 *
+                 *     **Replayed errors (`x-fml-inferred`).** FML documents that a replay returns "the original
+                 *     status and body verbatim" but not whether an *error* answer (a `400 validation_error`) is
+                 *     stored under the key too. If it is, a retry with the same key gets the same 400 with
+                 *     `Idempotent-Replay: true` even after the data was fixed: the key is stuck, and only a new
+                 *     key (e.g. `hubspot-{companyId}-v2`) creates the case. The SDK handles both: the HubSpot
+                 *     action names a replayed 400 and how to recover (its `idempotencyKeySuffix` option); the
+                 *     sandbox stores only successful answers by default and replays errors too with
+                 *     `startSandbox({ replayErrors: true })`.
                  */
                 "Idempotency-Key"?: string;
             };

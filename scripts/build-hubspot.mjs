@@ -23,6 +23,10 @@ async function loadEsbuild() {
 
 const rule = (title) => `// ${'─'.repeat(3)} ${title} ${'─'.repeat(Math.max(3, 96 - title.length))}`;
 
+// The action file's first statement, so the whole file — settings included — runs in strict mode. esbuild
+// puts its own "use strict" after the banner, where it is only an expression; that one is removed.
+const STRICT = '"use strict";';
+
 function actionHeader(version) {
   return `/*
  * First Mile Labs — HubSpot Custom Code action: start an FML KYB case for the enrolled Company.
@@ -32,9 +36,10 @@ function actionHeader(version) {
  *  1. Secrets panel: add and TICK  FML_CLIENT_ID  and  FML_CLIENT_SECRET  (FML → Compliance
  *     Configuration → Public Pull API → New client, scope cases:write). Optional: FML_BASE_URL.
  *  2. "Property to include in code" (inputs):
- *        companyId ← Record ID (hs_object_id)        name    ← Name
- *        country   ← Country/Region                  email   ← kyb_contact_email   (required)
- *        contact   ← kyb_contact_name
+ *        email     ← kyb_contact_email   (required)  name    ← Name
+ *        country   ← Country/Region                  contact ← kyb_contact_name
+ *        companyId ← Record ID (hs_object_id)        (optional: without it, the enrolled
+ *                                                     Company's own id is used)
  *     Other input names? Change FML_ACTION_OPTIONS.inputs below.
  *  3. Paste this whole file as the action's code. Nothing else is needed: it requires no package.
  *  4. Data outputs: ok (Boolean); caseId, customerPortalUrl, inviteSentAt, status, replayed,
@@ -42,12 +47,16 @@ function actionHeader(version) {
  *     replayed: "false" = new case, "idempotency-key" = re-run of this action,
  *     "crm-record-id" = FML already had a case for this Company.
  *  5. Add a "Copy property value" action after it: Custom code output caseId → Company property
- *     fml_case_id. FML's webhooks then find the Company by crmRecordId / fml_case_id.
+ *     fml_case_id. This action only STARTS the case: for FML's later events (status, stage,
+ *     decision) to update the Company, run a webhook receiver outside HubSpot — e.g. the npm
+ *     package's createNodeWebhookHandler + updateCompanyFromEvent — registered in FML. It finds
+ *     the Company by crmRecordId, else by fml_case_id.
  *  6. Branch on ok: when false, errorCode/errorMessage say what to fix (a missing secret, an empty
  *     kyb_contact_email, a stale secret, a missing cases:write scope). When FML is throttling or
  *     down, the action throws and HubSpot re-runs it later; re-runs never duplicate a case
  *     (Idempotency-Key hubspot-<companyId>).
  */
+${STRICT}
 
 ${rule('Settings: edit these')}
 const FML_ACTION_OPTIONS = {
@@ -59,6 +68,9 @@ const FML_ACTION_OPTIONS = {
   sendInvite: true,
   // Milliseconds one run may spend on FML, retries included. HubSpot stops actions at 20 s.
   budgetMs: 15000,
+  // Appended to every Idempotency-Key (hubspot-<companyId>-<suffix>). Leave "" unless errorCode
+  // validation_error_replayed says a key is stuck; then set e.g. "v2" (errorMessage explains).
+  idempotencyKeySuffix: '',
 };
 
 ${rule('The FML SDK, bundled (generated code: no need to read or edit below)')}
@@ -139,13 +151,13 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
   await mkdir(outdir, { recursive: true });
 
   const files = [
-    { name: 'fml-hubspot-action.js', entry: 'src/hubspot/bundle/action-entry.ts', globalName: 'FmlHubSpot', banner: actionHeader(version), footer: actionFooter },
+    { name: 'fml-hubspot-action.js', entry: 'src/hubspot/bundle/action-entry.ts', globalName: 'FmlHubSpot', banner: actionHeader(version), footer: actionFooter, strict: true },
     { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: sdkFooter },
   ];
   const out = {};
   for (const f of files) {
     const result = await esbuild.build({ ...common(f.entry, f.globalName), banner: { js: f.banner }, footer: { js: f.footer } });
-    const code = result.outputFiles[0].text;
+    const code = f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text;
     checkSelfContained(f.name, code);
     if (/\bZodError\b|\$ZodType\b/.test(code)) throw new Error(`build-hubspot: ${f.name} still contains zod; the lite validation swap did not apply.`);
     const path = join(outdir, f.name);
@@ -153,6 +165,14 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
     out[f.name] = { path, ...(await measure(esbuild, code)) };
   }
   return { version, outdir, files: out };
+}
+
+/** Removes esbuild's "use strict" that follows the banner (the banner's own one already applies). */
+function dropInertStrict(name, code) {
+  const first = code.indexOf(STRICT);
+  const second = code.indexOf(`\n${STRICT}\n`, first + STRICT.length);
+  if (first < 0 || first > code.indexOf('const FML_ACTION_OPTIONS')) throw new Error(`build-hubspot: ${name} must start (after its header comment) with ${STRICT}`);
+  return second < 0 ? code : code.slice(0, second) + code.slice(second + STRICT.length + 1);
 }
 
 /** Fails the build if the bundle would `require` (or import) anything at run time. */

@@ -28,6 +28,10 @@ Options:
   --token-rate-limit <n|off>  token requests per minute per client (default 30)
   --retry-delays <ms,...> webhook retry delays (default ${CLI_RETRY_DELAYS_MS.join(',')})
   --org-id <id>           tenant of the default client (default org_sandbox)
+  --replay-errors         also store a create's 400 under its Idempotency-Key and replay it
+                          (default: only successes are replayed; FML's choice is undocumented)
+  --public-host <name>    answer the /_sandbox admin routes for this host name too (repeatable;
+                          default: loopback names only, so web pages cannot drive the sandbox)
   --quiet                 do not print a line per request
   -h, --help              show this help
 
@@ -100,6 +104,15 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
         o.orgId = value() ?? '';
         if (!o.orgId) throw new CliUsageError('--org-id needs a value');
         break;
+      case '--replay-errors':
+        o.replayErrors = true;
+        break;
+      case '--public-host': {
+        const name = value();
+        if (!name) throw new CliUsageError('--public-host needs a host name');
+        o.publicHosts = [...(o.publicHosts === true ? [] : (o.publicHosts ?? [])), name];
+        break;
+      }
       default:
         throw new CliUsageError(`unknown argument ${JSON.stringify(argv[i])} (see --help)`);
     }

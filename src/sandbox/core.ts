@@ -1,7 +1,7 @@
 import { FmlError } from '../errors';
 import { createClientRecord, type NewClient } from './auth';
 import { newShortId, newUuid } from './ids';
-import { applyAdvance, creationEvents, toAdvanceSpec, type AdvanceSpec } from './lifecycle';
+import { applyAdvance, creationEvents, toAdvanceSpec, type AdvanceSpec, type EventStamp } from './lifecycle';
 import type { ResolvedOptions } from './options';
 import { saveState } from './persistence';
 import { SlidingWindowLimiter } from './rate-limit';
@@ -44,6 +44,8 @@ export class SandboxCore {
   readonly deliverer: WebhookDeliverer;
   /** Base URL once listening (portal and analyst links point here). */
   baseUrl = '';
+  /** The latest event timestamp handed out, in ms: later events never go back before it. */
+  #lastEventMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly state: SandboxState,
@@ -52,6 +54,11 @@ export class SandboxCore {
     this.apiLimiter = new SlidingWindowLimiter(options.rateLimit);
     this.tokenLimiter = new SlidingWindowLimiter(options.tokenRateLimit);
     this.deliverer = new WebhookDeliverer({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs, now: options.now });
+    // A persisted sandbox continues after its last event, even if the clock says otherwise.
+    for (const e of state.events) {
+      const ms = Date.parse(e.data.timestamp);
+      if (ms > this.#lastEventMs) this.#lastEventMs = ms;
+    }
   }
 
   now(): number {
@@ -60,6 +67,24 @@ export class SandboxCore {
 
   nowIso(): string {
     return new Date(this.options.now()).toISOString();
+  }
+
+  /**
+   * Timestamps for the events of one change: the first at the clock's time (or 1 ms after the previous
+   * event, if the clock has not moved past it), each next one 1 ms later. Receivers that order by
+   * `timestamp` (like the HubSpot write-back) then see one change's events — and consecutive changes —
+   * in emission order, even under a frozen test clock.
+   */
+  eventStamp(): { at: string; stamp: EventStamp } {
+    let next = Math.max(this.options.now(), this.#lastEventMs + 1);
+    const at = new Date(next).toISOString();
+    return {
+      at,
+      stamp: () => {
+        this.#lastEventMs = next;
+        return new Date(next++).toISOString();
+      },
+    };
   }
 
   /** Saves the state when a persist file is configured; call after every change. */
@@ -86,7 +111,7 @@ export class SandboxCore {
   }
 
   createCase(orgId: string, input: CreateCaseInput): CaseRecord {
-    const at = this.nowIso();
+    const { at, stamp } = this.eventStamp();
     const caseId = newUuid();
     // The contract types customerName/companyName/country as plain strings: absent, never null.
     const data: SandboxCase = {
@@ -110,7 +135,7 @@ export class SandboxCore {
     const rec: CaseRecord = { orgId, seq: nextSeq(this.state), stage: input.sendInvite ? 'invite_sent' : 'created', data };
     this.state.cases.set(caseId, rec);
     if (data.crmRecordId !== null) this.state.crmIndex.set(tenantKey(orgId, data.crmRecordId), caseId);
-    this.emit(orgId, creationEvents(rec, at));
+    this.emit(orgId, creationEvents(rec, stamp));
     return rec;
   }
 
@@ -119,7 +144,7 @@ export class SandboxCore {
     const spec = toAdvanceSpec(target);
     const rec = this.state.cases.get(caseId);
     if (!rec) throw new FmlError('sandbox_case_not_found', `advanceCase: the sandbox has no case ${JSON.stringify(caseId)}.`);
-    const events = applyAdvance(rec, spec, this.nowIso());
+    const events = applyAdvance(rec, spec, this.eventStamp().stamp);
     this.emit(rec.orgId, events);
     return { case: structuredClone(rec.data), events: structuredClone(events) };
   }

@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isoDurationMs } from '../hubspot/workflow-action/duration';
+import { BodyTooLargeError, readBody } from './http-io';
 
 /**
  * A local stand-in for HubSpot's workflow engine, as an app-defined workflow action meets it:
@@ -17,23 +19,43 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 
 /** Options of {@link startFakeHubSpotAutomation}. */
 export interface FakeHubSpotAutomationOptions {
-  /** The app's client secret: signs every execution request. */
+  /** The app's client secret: signs every execution request. Required. */
   appSecret: string;
   /**
    * The bearer token the callbacks API accepts, for every portal; or one per portal id.
    * @default a random `pat-na1-…` (read `accessToken`)
    */
   accessToken?: string | Record<string, string>;
-  /** The developer API key the definitions API accepts as `hapikey`. @default a random key */
+  /**
+   * The developer API key the definitions API accepts as `hapikey`.
+   * @default a random key (read `developerApiKey`)
+   */
   developerApiKey?: string;
-  /** The app id the definitions API serves. @default "424242" */
+  /**
+   * The app id the definitions API serves.
+   * @default "424242"
+   */
   appId?: string;
-  /** @default 0 (an ephemeral port) */
+  /**
+   * The port to listen on.
+   * @default 0 (an ephemeral port)
+   */
   port?: number;
-  /** @default "127.0.0.1" */
+  /**
+   * The address to listen on.
+   * @default "127.0.0.1"
+   */
   host?: string;
-  /** Clock for request timestamps and block expiry. @default Date.now */
+  /**
+   * Clock for request timestamps and block expiry, in epoch ms.
+   * @default Date.now
+   */
   now?: () => number;
+  /**
+   * The largest API request body accepted, in bytes (413 past it).
+   * @default 1048576
+   */
+  maxBodyBytes?: number;
 }
 
 /** How to execute the action once. */
@@ -60,13 +82,22 @@ export interface ExecuteActionOptions {
    * @default "v3"
    */
   signature?: 'v3' | 'v3-only' | 'v2' | 'v1' | 'none';
-  /** The `X-HubSpot-Request-Timestamp` (epoch ms). @default now */
+  /** The `X-HubSpot-Request-Timestamp` (epoch ms). @default the stand-in's clock (`now`) */
   timestamp?: number;
-  /** Sign with this secret instead of the app's (a forged request). */
+  /**
+   * Sign with this secret instead of the app's (a forged request).
+   * @default the app secret
+   */
   signWith?: string;
-  /** The body to send instead of the execution JSON (signed as given). */
+  /**
+   * The body to send instead of the execution JSON (signed as given).
+   * @default the execution request built from the other options
+   */
   rawBody?: string;
-  /** Changes the body after signing (a tampered request). */
+  /**
+   * Changes the body after signing (a tampered request).
+   * @default undefined (the body is sent as signed)
+   */
   tamper?: (body: string) => string;
   /** HubSpot's docs use both names for the origin. @default "origin" */
   originField?: 'origin' | 'requestOrigin';
@@ -117,13 +148,20 @@ interface Execution {
 }
 
 interface Fault {
-  status: number;
+  /** An error status to answer with, or `drop`: complete the callbacks, then cut the connection unanswered. */
+  status: number | 'drop';
   retryAfterSeconds: number | undefined;
   remaining: number;
 }
 
+interface Waiter {
+  check(): void;
+  fail(error: Error): void;
+}
+
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DAY_MS = 86_400_000;
+const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 
 /** A running automation stand-in. Close it when done. */
 export class FakeHubSpotAutomation {
@@ -142,11 +180,13 @@ export class FakeHubSpotAutomation {
   readonly #executions = new Map<string, Execution>();
   readonly #definitions = new Map<string, FakeActionDefinition>();
   readonly #faults: Fault[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Set<Waiter>();
+  readonly #maxBodyBytes: number;
+  #closed = false;
   #seq = 0;
 
   /** @internal Use {@link startFakeHubSpotAutomation}. */
-  constructor(server: ReturnType<typeof createServer>, url: string, options: Required<Pick<FakeHubSpotAutomationOptions, 'appSecret' | 'accessToken' | 'developerApiKey' | 'appId' | 'now'>>) {
+  constructor(server: ReturnType<typeof createServer>, url: string, options: Required<Pick<FakeHubSpotAutomationOptions, 'appSecret' | 'accessToken' | 'developerApiKey' | 'appId' | 'now' | 'maxBodyBytes'>>) {
     this.#server = server;
     this.url = url;
     this.appId = options.appId;
@@ -154,6 +194,7 @@ export class FakeHubSpotAutomation {
     this.#tokens = options.accessToken;
     this.#devKey = options.developerApiKey;
     this.#now = options.now;
+    this.#maxBodyBytes = options.maxBodyBytes;
   }
 
   /** The bearer token for a portal (the single token when one was configured). */
@@ -215,31 +256,41 @@ export class FakeHubSpotAutomation {
     return { callbackId, status: res.status, headers: resHeaders, body: parsed, request: options.rawBody === undefined ? request : undefined };
   }
 
-  /** Resolves with the completion of `callbackId` once it arrives; rejects after `timeoutMs`. */
+  /**
+   * Resolves with the completion of `callbackId` once it arrives; rejects after `timeoutMs`, or at once
+   * when the stand-in is closed.
+   */
   waitForCompletion(callbackId: string, timeoutMs = 10_000): Promise<RecordedCompletion> {
     return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const found = this.completions.find((c) => c.callbackId === callbackId);
-        if (!found) return false;
+      if (this.#closed) return reject(new Error(`The HubSpot automation stand-in is closed; no completion of ${callbackId} can arrive.`));
+      const settle = (): void => {
         this.#waiters.delete(waiter);
         clearTimeout(timer);
-        resolve(found);
-        return true;
       };
-      const waiter = (): void => {
-        check();
+      const waiter: Waiter = {
+        check: () => {
+          const found = this.completions.find((c) => c.callbackId === callbackId);
+          if (!found) return;
+          settle();
+          resolve(found);
+        },
+        fail: (error) => {
+          settle();
+          reject(error);
+        },
       };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(waiter);
-        reject(new Error(`No completion of ${callbackId} within ${timeoutMs} ms.`));
-      }, timeoutMs);
+      const timer = setTimeout(() => waiter.fail(new Error(`No completion of ${callbackId} within ${timeoutMs} ms.`)), timeoutMs);
       this.#waiters.add(waiter);
-      check();
+      waiter.check();
     });
   }
 
-  /** The next `times` callback completions get `status` (429 or 5xx), with `Retry-After` when given. */
-  failCompletions(options: { status?: number; times?: number; retryAfterSeconds?: number } = {}): void {
+  /**
+   * The next `times` callback-completion requests fail: with `status` (429 or 5xx, with `Retry-After`
+   * when given), or with `status: 'drop'` the callbacks ARE completed and the connection is then cut
+   * without an answer — a response lost on the way back, so the caller cannot tell it went through.
+   */
+  failCompletions(options: { status?: number | 'drop'; times?: number; retryAfterSeconds?: number } = {}): void {
     this.#faults.push({ status: options.status ?? 429, retryAfterSeconds: options.retryAfterSeconds, remaining: options.times ?? 1 });
   }
 
@@ -248,7 +299,10 @@ export class FakeHubSpotAutomation {
     for (const [id, e] of this.#executions) if (e.state === 'blocked' && (callbackId === undefined || id === callbackId)) e.blockExpiresAt = this.#now() - 1;
   }
 
+  /** Stops the server; pending `waitForCompletion` calls reject (their timers are cleared). */
   close(): Promise<void> {
+    this.#closed = true;
+    for (const waiter of [...this.#waiters]) waiter.fail(new Error('The HubSpot automation stand-in was closed before the completion arrived.'));
     return new Promise((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
@@ -268,7 +322,7 @@ export class FakeHubSpotAutomation {
     const state = outputs?.hs_execution_state;
     if (this.#executions.get(callbackId)?.state === 'completed') return;
     if (state === 'BLOCK') {
-      const duration = typeof outputs?.hs_expiration_duration === 'string' ? parseDurationMs(outputs.hs_expiration_duration) : undefined;
+      const duration = typeof outputs?.hs_expiration_duration === 'string' ? isoDurationMs(outputs.hs_expiration_duration) : undefined;
       this.#executions.set(callbackId, { portalId, state: 'blocked', blockExpiresAt: this.#now() + (duration ?? 7 * DAY_MS) });
     } else this.#executions.set(callbackId, { portalId, state: 'answered' });
   }
@@ -277,7 +331,16 @@ export class FakeHubSpotAutomation {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
-    const text = await readText(req);
+    let text: string;
+    try {
+      text = (await readBody(req, this.#maxBodyBytes)).toString('utf8');
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      this.requests.push({ method, path: url.pathname, status: 413, auth: 'none', body: undefined });
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ status: 'error', category: 'VALIDATION_ERROR', message: `The request body is larger than ${this.#maxBodyBytes} bytes.` }));
+      return;
+    }
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
@@ -305,7 +368,7 @@ export class FakeHubSpotAutomation {
       const tokens = typeof this.#tokens === 'string' ? [this.#tokens] : Object.values(this.#tokens);
       if (!bearer || !tokens.includes(bearer)) return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found or invalid.');
       const fault = this.#faults.find((f) => f.remaining > 0);
-      if (fault) {
+      if (fault && fault.status !== 'drop') {
         fault.remaining -= 1;
         return fault.status === 429
           ? answer(429, { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' }, fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) })
@@ -326,7 +389,13 @@ export class FakeHubSpotAutomation {
         execution.state = 'completed';
         this.completions.push({ callbackId: input.callbackId, portalId: execution.portalId, outputFields: { ...input.outputFields }, via: callbacks[1] !== undefined ? 'single' : 'batch', at: this.#now() });
       }
-      for (const waiter of [...this.#waiters]) waiter();
+      for (const waiter of [...this.#waiters]) waiter.check();
+      if (fault?.status === 'drop') {
+        fault.remaining -= 1;
+        this.requests.push({ method, path: url.pathname, status: 0, auth, body });
+        res.destroy(); // completed, but the answer never reaches the caller
+        return;
+      }
       return answer(204);
     }
 
@@ -367,7 +436,8 @@ export class FakeHubSpotAutomation {
     const execution = this.#executions.get(callbackId);
     if (!execution) return `unknown callbackId ${callbackId}`;
     if (typeof this.#tokens !== 'string' && this.#tokens[execution.portalId] !== bearer) return `callback ${callbackId} belongs to another portal`;
-    if (execution.state === 'completed') return `callback ${callbackId} is already completed`;
+    // HubSpot refuses a second completion of one callback with a 400 that says so.
+    if (execution.state === 'completed') return `Callback ${callbackId} has already been completed.`;
     if (execution.state !== 'blocked') return `callback ${callbackId} is not blocked`;
     if (execution.blockExpiresAt !== undefined && execution.blockExpiresAt <= this.#now()) return `callback ${callbackId} has expired`;
     if (typeof outputFields !== 'object' || outputFields === null || Array.isArray(outputFields)) return 'outputFields must be an object';
@@ -409,6 +479,7 @@ export async function startFakeHubSpotAutomation(options: FakeHubSpotAutomationO
     developerApiKey: options.developerApiKey ?? randomBytes(16).toString('hex'),
     appId: options.appId ?? '424242',
     now: options.now ?? Date.now,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   });
   return fake;
 }
@@ -441,13 +512,6 @@ function signHeaders(kind: NonNullable<ExecuteActionOptions['signature']>, secre
   }
 }
 
-function parseDurationMs(value: string): number | undefined {
-  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(value);
-  if (!m) return undefined;
-  const [, w, d, h, mi, s] = m.map((x) => Number(x ?? 0));
-  return (w! * 7 + d!) * DAY_MS + h! * 3_600_000 + mi! * 60_000 + s! * 1000;
-}
-
 function definitionProblem(body: unknown, creating: boolean): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be an action definition object.';
   const d = body as Record<string, unknown>;
@@ -461,13 +525,4 @@ function definitionProblem(body: unknown, creating: boolean): string | undefined
     if (typeof en?.actionName !== 'string') return 'labels.en.actionName is required.';
   }
   return undefined;
-}
-
-function readText(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

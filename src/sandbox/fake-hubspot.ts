@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody } from './http-io';
 
 /**
  * A local stand-in for the parts of HubSpot's CRM API the SDK's HubSpot helpers call: Companies
@@ -26,6 +27,8 @@ export interface FakeHubSpotOptions {
   searchLagMs?: number;
   /** Clock for timestamps and the search lag. @default Date.now */
   now?: () => number;
+  /** Largest request body accepted; a larger one gets HubSpot's 413. @default 1048576 */
+  maxBodyBytes?: number;
 }
 
 /** A Company as the fake holds it. */
@@ -57,6 +60,7 @@ export interface FakeHubSpotRequest {
   path: string;
   /** The query string, without `?`. */
   query: string;
+  /** The status answered; 0 when none was: the fake closed, or the client gave up, while a delay fault held the request. */
   status: number;
   /** The parsed JSON body, if any. */
   body: unknown;
@@ -72,6 +76,20 @@ export interface FakeFaultMatch {
   path?: string | RegExp;
   /** How many matching requests it hits. @default 1 */
   times?: number;
+}
+
+/** Options of `faults.rateLimit`. */
+export interface FakeRateLimitFault extends FakeFaultMatch {
+  /** Seconds to send in `Retry-After`. @default undefined (no header, like most of HubSpot's 429s) */
+  retryAfterSeconds?: number;
+  /** The `policyName` in the body; `DAILY` is the limit the write-back must not retry. @default 'TEN_SECONDLY_ROLLING' */
+  policyName?: string;
+}
+
+/** Options of `faults.serverError`. */
+export interface FakeServerErrorFault extends FakeFaultMatch {
+  /** The 5xx status to answer. @default 502 */
+  status?: number;
 }
 
 /** A request as a route handler sees it. */
@@ -114,17 +132,20 @@ export interface FakeHubSpot {
   defineProperty(name: string, init?: Partial<Omit<FakePropertyDefinition, 'name' | 'readOnly' | 'hubspotDefined'>>): FakePropertyDefinition;
   readonly faults: {
     /** The next matching request(s) get HubSpot's 429 body; `Retry-After` only when `retryAfterSeconds` is given (HubSpot rarely sends one). */
-    rateLimit(options?: FakeFaultMatch & { retryAfterSeconds?: number; policyName?: string }): void;
-    /** The next matching request(s) get a 5xx. @default status 502 */
-    serverError(options?: FakeFaultMatch & { status?: number }): void;
-    /** The next matching request(s) are answered after `ms`. */
+    rateLimit(options?: FakeRateLimitFault): void;
+    /** The next matching request(s) get a 5xx. */
+    serverError(options?: FakeServerErrorFault): void;
+    /** The next matching request(s) are answered after `ms` (or cut, with status 0, when the fake closes first). */
     delay(ms: number, options?: FakeFaultMatch): void;
     /** Switches every fault off. */
     clear(): void;
   };
   /** Serves another endpoint (checked before the built-in ones; every route requires the bearer token). */
   route(method: string, pattern: RegExp, handler: FakeRouteHandler): void;
-  /** Stops the server and cuts open connections. */
+  /**
+   * Stops the server and cuts open connections. Requests held by a delay fault end at once (recorded
+   * with status 0), so no timer and no handler is left pending. Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -164,7 +185,6 @@ const TYPES = new Set(['string', 'number', 'date', 'datetime', 'enumeration', 'b
 const FIELD_TYPES = new Set(['text', 'textarea', 'date', 'number', 'select', 'radio', 'checkbox', 'booleancheckbox', 'phonenumber', 'file', 'html', 'calculation_equation']);
 const DEFAULT_READ = ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'];
 const SEARCH_OPERATORS = new Set(['EQ', 'NEQ', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']);
-const MAX_BODY = 1024 * 1024;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const correlationId = () => randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
@@ -185,6 +205,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   const now = options.now ?? Date.now;
   const token = options.accessToken ?? `pat-na1-${randomBytes(12).toString('hex')}`;
   const searchLagMs = options.searchLagMs ?? 0;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const companies = new Map<string, FakeCompany>();
   // When each value was written, so search can lag behind like HubSpot's index.
   const writes = new Map<string, Map<string, { value: string | null; at: number }[]>>();
@@ -390,19 +411,31 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   const server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  const timers = new Set<NodeJS.Timeout>();
+  /** Pending delay faults, each with the function that ends it early (answering false). */
+  const delays = new Map<NodeJS.Timeout, (completed: boolean) => void>();
+  let closing: Promise<void> | undefined;
+  /** Resolves true after `ms`, or false as soon as the fake closes (close() settles it). */
+  const sleep = (ms: number) =>
+    new Promise<boolean>((resolve) => {
+      if (closing) return resolve(false);
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve(!closing);
+      }, ms);
+      delays.set(timer, resolve);
+    });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://fake-hubspot.invalid');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY) return send(res, { method, path: url.pathname, query: url.search.slice(1), body: undefined }, hsError(413, 'VALIDATION_ERROR', 'Request body too large.'));
-      chunks.push(chunk);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      return send(res, { method, path: url.pathname, query: url.search.slice(1), body: undefined }, hsError(413, 'VALIDATION_ERROR', 'Request body too large.'));
     }
-    const text = Buffer.concat(chunks).toString('utf8');
+    const text = raw.toString('utf8');
     let body: unknown;
     const entry = { method, path: url.pathname, query: url.search.slice(1), body: undefined as unknown };
     if (text !== '') {
@@ -433,15 +466,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       return send(res, { ...entry, fault: 'rate-limit' }, response);
     }
     if (fault?.kind === 'server-error') return send(res, { ...entry, fault: 'server-error' }, hsError(fault.status ?? 502, 'INTERNAL_ERROR', 'internal error'));
-    if (fault?.kind === 'delay') {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          resolve();
-        }, fault.ms ?? 0);
-        timers.add(t);
-      });
-      if (res.destroyed) return;
+    if (fault?.kind === 'delay' && (!(await sleep(fault.ms ?? 0)) || res.destroyed)) {
+      requests.push({ ...entry, fault: 'delay', status: 0 });
+      return void res.destroy();
     }
 
     for (const route of [...routes, ...builtIn]) {
@@ -477,7 +504,6 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     });
   });
 
-  let closing: Promise<void> | undefined;
   const fake: FakeHubSpot = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     accessToken: token,
@@ -499,8 +525,12 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
+        const stalled = [...delays];
+        delays.clear();
+        for (const [timer, end] of stalled) {
+          clearTimeout(timer);
+          end(false);
+        }
         server.close(() => resolve());
         server.closeAllConnections();
       })),

@@ -33,7 +33,7 @@ export function checkKey(core: SandboxCore, orgId: string, endpoint: string, key
   return { kind: 'proceed', key };
 }
 
-/** Stores a create's successful response under its key, so a retry gets exactly the same answer. */
+/** Stores a create's response under its key (a success; an error too with `replayErrors`), so a retry gets exactly the same answer. */
 export function rememberResponse(core: SandboxCore, orgId: string, endpoint: string, key: string, response: SandboxResponse): void {
   core.state.idempotency.set(tenantKey(orgId, key), { endpoint, response: { status: response.status, headers: response.headers, body: response.body }, createdAt: core.now() });
   core.persist();

@@ -1,7 +1,15 @@
 import { FmlConfigError } from '../errors';
 
 /** A rate limit: `false` turns it off, a number is requests per minute. */
-export type RateLimitOption = false | number | { limit: number; windowSeconds?: number };
+export type RateLimitOption =
+  | false
+  | number
+  | {
+      /** Requests allowed per client per window. */
+      limit: number;
+      /** The window's length, in seconds. @default 60 */
+      windowSeconds?: number;
+    };
 
 /** One line per request the sandbox answered; holds no header, body or secret. */
 export interface RequestLogEntry {
@@ -50,6 +58,27 @@ export interface SandboxOptions {
   now?: () => number;
   /** Called once per answered request (the CLI prints these). @default undefined */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Whether a `POST /v1/cases` that fails validation (400) is stored under its `Idempotency-Key` and
+   * replayed — same status and body, `Idempotent-Replay: true` — to every later request with that
+   * key. FML documents that replays return "the original status and body verbatim" but not whether
+   * error answers count, so both behaviours are available to test against:
+   * - `false`: only successful answers (201, or 200 for an existing `crmRecordId`) are stored, so a
+   *   corrected retry with the same key can still create the case;
+   * - `true`: the first answer is final, errors included — the key is stuck, and only a new key
+   *   creates the case (what the HubSpot action's `idempotencyKeySuffix` option is for).
+   * @default false
+   */
+  replayErrors?: boolean;
+  /**
+   * Host names (without port) the sandbox answers its `/_sandbox` admin routes for, besides loopback
+   * (`localhost`, `127.0.0.1`, `[::1]`). The admin routes have no auth, so requests whose `Host` or
+   * `Origin` names another host are refused (403) — a web page cannot drive a developer's sandbox
+   * through their browser (DNS rebinding, cross-site POSTs). Name the host here when the sandbox runs
+   * behind a public name on purpose (a container, a tunnel); `true` accepts every host.
+   * @default [] (loopback only)
+   */
+  publicHosts?: string[] | true;
 }
 
 /** A resolved rate limit, or null when off. */
@@ -75,6 +104,9 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   now: () => number;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  replayErrors: boolean;
+  /** Lower-cased host names accepted on admin routes besides loopback, or true for any. */
+  publicHosts: string[] | true;
 }
 
 const isWholeNumber = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
@@ -106,6 +138,11 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     const v = options[key];
     if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new FmlConfigError(`startSandbox: ${key} must be a non-empty string.`);
   }
+  if (options.replayErrors !== undefined && typeof options.replayErrors !== 'boolean') throw new FmlConfigError('startSandbox: replayErrors must be true or false.');
+  const publicHosts = options.publicHosts ?? [];
+  if (publicHosts !== true && (!Array.isArray(publicHosts) || !publicHosts.every((h) => typeof h === 'string' && h.trim() !== ''))) {
+    throw new FmlConfigError('startSandbox: publicHosts must be true or an array of host names.');
+  }
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -122,5 +159,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     maxBodyBytes,
     now: options.now ?? Date.now,
     onRequest: options.onRequest,
+    replayErrors: options.replayErrors ?? false,
+    publicHosts: publicHosts === true ? true : publicHosts.map((h) => h.trim().toLowerCase()),
   };
 }

@@ -1,3 +1,4 @@
+import { readLimit, readText, type FieldProblem } from './validation';
 import type { Page } from './types';
 
 const PREFIX = 'sbx1:';
@@ -22,4 +23,13 @@ export function paginate<T>(items: readonly { seq: number; data: T }[], after: n
   const page = rest.slice(0, limit);
   const hasMore = rest.length > limit;
   return { data: page.map((i) => i.data), nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.seq) : null, hasMore };
+}
+
+/** `limit` and `cursor` from a list query, as the page size and the sequence number to start after. */
+export function readPageParams(query: URLSearchParams, fields: FieldProblem[]): { limit: number; after: number } {
+  const limit = readLimit(query, fields);
+  const cursor = readText(query, 'cursor', fields);
+  const after = cursor === undefined ? 0 : decodeCursor(cursor);
+  if (after === undefined) fields.push({ field: 'cursor', message: 'is not a cursor this API returned; pass nextCursor back verbatim' });
+  return { limit, after: after ?? 0 };
 }

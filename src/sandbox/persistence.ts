@@ -1,14 +1,14 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import * as fs from 'node:fs';
+import { resolve } from 'node:path';
 import { FmlConfigError } from '../errors';
-import { randomToken } from './ids';
+import { writeJsonAtomicSync } from '../internal/write-json-atomic';
 import { fromSnapshot, toSnapshot, type SandboxState } from './state';
 
 /** The state saved at `path`, or undefined when there is no file yet. */
 export function loadState(path: string): SandboxState | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = fs.readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -23,18 +23,10 @@ export function loadState(path: string): SandboxState | undefined {
 }
 
 /**
- * Writes the state to `path` atomically: a temp file in the same directory, then a rename, so a crash
- * mid-write leaves the previous file intact. Mode 0600 because the file holds the client secrets.
+ * Writes the state to `path` atomically (temporary file, fsync, rename; the folder is created), so a
+ * crash mid-write leaves the previous file intact. Mode 0600 because the file holds the client secrets.
+ * Synchronous: the sandbox saves in step with each change, from code that does not await.
  */
 export function saveState(path: string, state: SandboxState): void {
-  const target = resolve(path);
-  mkdirSync(dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.${randomToken(6)}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify(toSnapshot(state)), { mode: 0o600 });
-    renameSync(temp, target);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
+  writeJsonAtomicSync(fs, resolve(path), toSnapshot(state), { mode: 0o600 });
 }

@@ -18,7 +18,8 @@ const dropConnection = (socket: Socket): void => {
 /** An HTTP server over a {@link SandboxCore}: request ids, faults, routing, logging. */
 export class SandboxServer {
   readonly #server: Server;
-  readonly #delays = new Set<NodeJS.Timeout>();
+  /** Pending fault delays, each with the function that ends it early (answering false). */
+  readonly #delays = new Map<NodeJS.Timeout, (completed: boolean) => void>();
   #closing: Promise<void> | undefined;
 
   constructor(private readonly core: SandboxCore) {
@@ -42,11 +43,19 @@ export class SandboxServer {
     });
   }
 
-  /** Stops listening and cuts open connections (keep-alive ones included). Safe to call twice. */
+  /**
+   * Stops listening and cuts open connections (keep-alive ones included). Requests stalled by a delay
+   * fault end at once (logged with status 0, their connection dropped), so nothing is left pending: no
+   * timer, no unsettled handler. Safe to call twice.
+   */
   close(): Promise<void> {
     this.#closing ??= new Promise((resolve) => {
-      for (const t of this.#delays) clearTimeout(t);
+      const stalled = [...this.#delays];
       this.#delays.clear();
+      for (const [timer, end] of stalled) {
+        clearTimeout(timer);
+        end(false);
+      }
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
@@ -76,7 +85,10 @@ export class SandboxServer {
     }
     const early = fault ? this.#faultResponse(fault) : undefined;
     if (early) return void this.#write(res, requestId, early, undefined, log);
-    if (fault?.kind === 'delay' && !(await this.#sleep(fault.delayMs ?? 0))) return void dropConnection(req.socket);
+    if (fault?.kind === 'delay' && !(await this.#sleep(fault.delayMs ?? 0))) {
+      log(0);
+      return void dropConnection(req.socket);
+    }
 
     const request: SandboxRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body };
     let response: SandboxResponse;
@@ -97,7 +109,7 @@ export class SandboxServer {
     return undefined;
   }
 
-  /** Resolves true after `ms`, or false if the sandbox closes first. */
+  /** Resolves true after `ms`, or false as soon as the sandbox closes (close() settles it). */
   #sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       if (this.#closing) return resolve(false);
@@ -105,7 +117,7 @@ export class SandboxServer {
         this.#delays.delete(timer);
         resolve(!this.#closing);
       }, ms);
-      this.#delays.add(timer);
+      this.#delays.set(timer, resolve);
     });
   }
 

@@ -1,3 +1,4 @@
+import { CREATE_CASE_LIMITS as MAX, CREATE_CASE_TEXT_FIELDS } from '../validation/limits';
 import type { CreateCaseInput } from './types';
 
 /** One failed field, as FML lists it in a `validation_error`. */
@@ -13,8 +14,6 @@ const has = (o: Record<string, unknown>, key: string): boolean => Object.prototy
 
 // Deliberately loose (like most servers): one @, no spaces, a dot in the domain.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const OPTIONAL_STRINGS = ['customerName', 'companyName', 'country', 'crmRecordId', 'crmSource'] as const;
-const MAX_TEXT = 1000;
 
 /**
  * Checks a `POST /v1/cases` body and lists every bad field at once. Only documented fields are copied
@@ -26,14 +25,15 @@ export function validateCreateCase(body: unknown): Checked<CreateCaseInput> {
   const email = has(body, 'customerEmail') ? body.customerEmail : undefined;
   if (email === undefined || email === null || email === '') fields.push({ field: 'customerEmail', message: 'is required' });
   else if (typeof email !== 'string') fields.push({ field: 'customerEmail', message: 'must be a string' });
-  else if (email.length > 254 || !EMAIL.test(email)) fields.push({ field: 'customerEmail', message: 'must be a valid email address' });
+  else if (email.length > MAX.customerEmail) fields.push({ field: 'customerEmail', message: `must be at most ${MAX.customerEmail} characters` });
+  else if (!EMAIL.test(email)) fields.push({ field: 'customerEmail', message: 'must be a valid email address' });
 
   const value: CreateCaseInput = { customerEmail: typeof email === 'string' ? email : '' };
-  for (const key of OPTIONAL_STRINGS) {
+  for (const key of CREATE_CASE_TEXT_FIELDS) {
     if (!has(body, key) || body[key] === undefined) continue;
     const v = body[key];
     if (typeof v !== 'string') fields.push({ field: key, message: 'must be a string' });
-    else if (v.length > MAX_TEXT) fields.push({ field: key, message: `must be at most ${MAX_TEXT} characters` });
+    else if (v.length > MAX[key]) fields.push({ field: key, message: `must be at most ${MAX[key]} characters` });
     else if (key === 'crmRecordId' && v.trim() === '') fields.push({ field: key, message: 'must not be empty' });
     else value[key] = v;
   }

@@ -2,18 +2,19 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 import type { CreateCaseRequest } from '../types';
 import { toFieldErrors } from './issues';
+import { CREATE_CASE_LIMITS as MAX } from './limits';
 
 const text = (max: number) => z.optional(z.string().check(z.maxLength(max)));
 
 // What FML rejects with 400 validation_error, checked before anything is sent. Loose: a field a newer
 // FML accepts is passed through untouched rather than stripped.
 const createCaseSchema = z.looseObject({
-  customerEmail: z.email().check(z.maxLength(320)),
-  customerName: text(500),
-  companyName: text(500),
-  country: text(200),
-  crmRecordId: text(255),
-  crmSource: text(100),
+  customerEmail: z.email().check(z.maxLength(MAX.customerEmail)),
+  customerName: text(MAX.customerName),
+  companyName: text(MAX.companyName),
+  country: text(MAX.country),
+  crmRecordId: text(MAX.crmRecordId),
+  crmSource: text(MAX.crmSource),
   sendInvite: z.optional(z.boolean()),
 });
 

@@ -1,6 +1,7 @@
 import { WebhookVerificationError } from '../errors';
+import { hmacSha256, hmacSha256Node, timingSafeEqual, toHex } from '../internal/crypto';
 import { hashableBody } from './bytes';
-import { type CryptoEngine, hmacNode, hmacWebCrypto, nodeCryptoFor } from './hmac';
+import { type CryptoEngine, nodeCryptoFor } from './hmac';
 
 /** The endpoint's signing secret, or several while rotating (any one may match). */
 export type WebhookSecret = string | readonly string[];
@@ -41,7 +42,7 @@ export async function assertSignature(rawBody: unknown, signatureHeader: Signatu
   const checked = check(rawBody, signatureHeader, secret);
   const crypto = nodeCryptoFor(options?.crypto);
   for (const key of checked.secrets) {
-    const digest = crypto ? hmacNode(crypto, key, checked.body) : await hmacWebCrypto(key, checked.body);
+    const digest = crypto ? hmacSha256Node(crypto, key, checked.body) : toHex(await hmacSha256(key, checked.body, 'webhook signatures'));
     if (matchesAny(digest, checked.signatures)) return;
   }
   throw new WebhookVerificationError('signature_mismatch', MISMATCH);
@@ -51,7 +52,7 @@ export async function assertSignature(rawBody: unknown, signatureHeader: Signatu
 export function assertSignatureSync(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): void {
   const checked = check(rawBody, signatureHeader, secret);
   const crypto = nodeCryptoFor('node')!;
-  for (const key of checked.secrets) if (matchesAny(hmacNode(crypto, key, checked.body), checked.signatures)) return;
+  for (const key of checked.secrets) if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
   throw new WebhookVerificationError('signature_mismatch', MISMATCH);
 }
 
@@ -127,13 +128,9 @@ function signaturesIn(header: string): string[] {
   return found;
 }
 
-/** Constant-time comparison of one hex digest against each candidate (no early exit inside a comparison). */
+/** Compares one hex digest against each candidate, each in constant time, without stopping at a match. */
 function matchesAny(digest: string, candidates: readonly string[]): boolean {
   let matched = false;
-  for (const candidate of candidates) {
-    let diff = digest.length ^ candidate.length;
-    for (let i = 0; i < digest.length; i++) diff |= digest.charCodeAt(i) ^ candidate.charCodeAt(i);
-    matched ||= diff === 0;
-  }
+  for (const candidate of candidates) matched = timingSafeEqual(digest, candidate) || matched;
   return matched;
 }

@@ -166,19 +166,21 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     expect(outputsOf(empty.body).errorMessage).toMatch(/Contact email is empty/);
   });
 
-  it('answers FAIL_CONTINUE with the code when FML refuses the client (403 insufficient_scope)', async () => {
+  it("answers 503 with Retry-After when FML refuses the app's own client (403 insufficient_scope)", async () => {
     h = await startHarness({
       fmlClient: (sb) => {
-        const readOnly = sb.createClient({ scopes: ['read:cases'] });
-        return { clientId: readOnly.clientId, clientSecret: readOnly.clientSecret };
+        const limited = sb.createClient({ scopes: ['read:cases'] });
+        return { clientId: limited.clientId, clientSecret: limited.clientSecret };
       },
     });
     const run = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs() });
-    expect(run.status).toBe(200);
-    expect(outputsOf(run.body)).toMatchObject({ hs_execution_state: 'FAIL_CONTINUE', errorCode: 'insufficient_scope' });
-    expect(outputsOf(run.body).errorMessage).toContain('cases:write');
+    // The operator's misconfiguration, not the Company's: no permanent FAIL_CONTINUE, nothing remembered.
+    expect(run.status).toBe(503);
+    expect(run.headers['retry-after']).toBe('60');
+    expect(run.body).toMatchObject({ error: 'fml_credentials_rejected' });
+    expect(await h.store.get(run.callbackId)).toBeUndefined();
     expect(h.sb.cases).toHaveLength(0);
-    expect(h.reported.map((r) => r.reason)).toContain('insufficient_scope');
+    expect(h.reported.map((r) => r.reason)).toContain('fml_credentials_rejected');
   });
 
   it('completes several blocked executions of one case with the batch endpoint', async () => {

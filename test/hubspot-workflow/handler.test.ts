@@ -1,69 +1,16 @@
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FmlClient } from '../../src/client';
 import { FmlConfigError } from '../../src/errors';
-import { createMemoryCallbackStore, createWorkflowActionHandler, type CallbackStore, type WorkflowActionHandlerOptions } from '../../src/hubspot/workflow-action/index';
-import { startFakeHubSpotAutomation, type FakeHubSpotAutomation } from '../../src/sandbox/fake-hubspot-automation';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { createJsonFileCallbackStore, createMemoryCallbackStore, createWorkflowActionHandler, type CallbackStore, type WorkflowActionHandlerOptions } from '../../src/hubspot/workflow-action/index';
 import type { WebhookEvent } from '../../src/webhooks/index';
+import { automation, baseOptions, decision, execution, executionRequest, fakeFml, listen, onCleanup, runCleanups, sandbox, v2ExecutionRequest } from './fixtures';
 import { APP_SECRET, goodInputs, outputsOf } from './harness';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  cleanups.push(() => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
-  return { url, server };
-}
-
-async function sandbox(): Promise<Sandbox> {
-  const sb = await startSandbox();
-  cleanups.push(() => sb.close());
-  return sb;
-}
-
-async function automation(options: Partial<Parameters<typeof startFakeHubSpotAutomation>[0]> = {}): Promise<FakeHubSpotAutomation> {
-  const hubspot = await startFakeHubSpotAutomation({ appSecret: APP_SECRET, ...options });
-  cleanups.push(() => hubspot.close());
-  return hubspot;
-}
-
-/** An execution request signed v3 for `signedUrl`, sent to the handler as a Fetch Request for `localUrl`. */
-function executionRequest(localUrl: string, signedUrl: string, body: Record<string, unknown>, timestamp = Date.now()): Request {
-  const text = JSON.stringify(body);
-  return new Request(localUrl, {
-    method: 'POST',
-    body: text,
-    headers: { 'content-type': 'application/json', 'X-HubSpot-Signature-v3': createHmac('sha256', APP_SECRET).update(`POST${signedUrl}${text}${timestamp}`).digest('base64'), 'X-HubSpot-Request-Timestamp': String(timestamp) },
-  });
-}
-
-const execution = (over: Record<string, unknown> = {}) => ({
-  callbackId: `ap-${Math.random().toString(36).slice(2)}`,
-  origin: { portalId: 111, actionDefinitionId: 9, actionDefinitionVersion: 1 },
-  object: { objectType: 'COMPANY', objectId: 501, properties: { name: 'Initech', country: 'US', domain: 'initech.example' } },
-  inputFields: goodInputs({ waitForDecision: 'false' }),
-  ...over,
-});
-
-const baseOptions = (sb: Pick<Sandbox, 'clientId' | 'clientSecret' | 'url'>, over: Partial<WorkflowActionHandlerOptions> = {}): WorkflowActionHandlerOptions => ({
-  fml: new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, maxRetries: 0 }),
-  appSecret: APP_SECRET,
-  publicUrl: 'https://kyb.example.com',
-  hubspot: { accessToken: 'pat-test-token' },
-  onError: () => undefined,
-  ...over,
-});
+afterEach(runCleanups);
 
 describe('createWorkflowActionHandler (Fetch API)', () => {
   it('checks the signature against the public URL, not the local one (behind a proxy)', async () => {
@@ -158,23 +105,122 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(res.headers.get('retry-after')).toBe('60');
   });
 
+  it("answers 503 with Retry-After, not a stored FAIL_CONTINUE, when FML refuses the app's own credentials", async () => {
+    const fml = await fakeFml();
+    fml.token = { status: 401, error: 'invalid_client' };
+    const reported: { reason: string; status?: number }[] = [];
+    const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { onError: (_e, c) => reported.push({ reason: c.reason, status: c.status }) }));
+    const body = execution();
+    const refused = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ error: 'fml_credentials_rejected' });
+    expect(reported).toEqual([{ reason: 'fml_credentials_rejected', status: 503 }]);
+
+    // The operator fixes the secret; HubSpot's retry of the same execution now creates the case.
+    fml.token = { status: 200 };
+    const retried = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
+    expect(retried.status).toBe(200);
+    expect(outputsOf(await retried.json())).toMatchObject({ hs_execution_state: 'SUCCESS', caseId: 'CS-2026-00042' });
+  });
+
+  it("answers 503 too when FML says the app's client lacks a scope (403 insufficient_scope)", async () => {
+    const fml = await fakeFml();
+    fml.token = { status: 403, error: 'insufficient_scope' };
+    const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }));
+    const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: 'fml_credentials_rejected' });
+  });
+
+  it('with requireV3, refuses a request signed v2 only (v3 headers stripped) and still accepts v3', async () => {
+    const sb = await sandbox();
+    const strict = createWorkflowActionHandler(baseOptions(sb, { requireV3: true }));
+    const stripped = await strict(v2ExecutionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
+    expect(stripped.status).toBe(401);
+    expect(await stripped.json()).toMatchObject({ reason: 'version_not_allowed' });
+    expect((await strict(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()))).status).toBe(200);
+    // The default still takes v2, which HubSpot's older requests carry.
+    const lenient = createWorkflowActionHandler(baseOptions(sb));
+    expect((await lenient(v2ExecutionRequest('http://x/a', 'https://kyb.example.com/a', execution()))).status).toBe(200);
+    expect(() => createWorkflowActionHandler(baseOptions(sb, { requireV3: true, signatureVersions: ['v3', 'v2'] }))).toThrow(FmlConfigError);
+  });
+
+  it('answers a retry from the disk, not from a BLOCK record whose write failed', async () => {
+    const sb = await sandbox();
+    const dir = await mkdtemp(join(tmpdir(), 'fml-wfa-disk-'));
+    onCleanup(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'callbacks.json');
+    const store = createJsonFileCallbackStore(file);
+    expect(await store.get('warm-up')).toBeUndefined(); // loaded: the file does not exist yet
+    // A directory where the file goes: the rename onto it fails, as on a full or read-only disk.
+    await mkdir(join(file, 'in-the-way'), { recursive: true });
+    const handler = createWorkflowActionHandler(baseOptions(sb, { store }));
+    const body = execution({ inputFields: goodInputs() });
+    const failed = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
+    expect(failed.status).toBe(503);
+    expect(await store.get(body.callbackId)).toBeUndefined();
+
+    await rm(file, { recursive: true });
+    const retried = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
+    expect(outputsOf(await retried.json()).hs_execution_state).toBe('BLOCK');
+    // The BLOCK HubSpot was given is on disk: a restarted server can complete it.
+    expect(await createJsonFileCallbackStore(file).get(body.callbackId)).toMatchObject({ state: 'blocked', caseId: sb.cases[0]!.caseId });
+    expect(sb.cases).toHaveLength(1);
+  });
+
   it('completes the callbacks of each portal with that portal\'s token', async () => {
     const sb = await sandbox();
     const hubspot = await automation({ accessToken: { '111': 'tok-portal-111', '222': 'tok-portal-222' } });
     const asked: string[] = [];
     const app = await listen(() => undefined);
     const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, getAccessToken: async (portal) => (asked.push(portal), hubspot.accessTokenFor(portal)) } }));
-    app.server.removeAllListeners('request');
+    app.server.on('request', (req, res) => void handler.node(req, res));
+    const a = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 111, objectId: 8, inputFields: goodInputs() });
+    const b = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 222, objectId: 9, inputFields: goodInputs() });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(sb.cases).toHaveLength(2);
+    for (const kase of sb.cases) await handler.onFmlEvent(decision(kase.caseId, 'approved'));
+    expect(asked.sort()).toEqual(['111', '222']);
+    expect(hubspot.completions.map((c) => `${c.portalId}:${c.callbackId}`).sort()).toEqual([`111:${a.callbackId}`, `222:${b.callbackId}`].sort());
+  });
+
+  it("never answers one portal with the case another portal made for the same Company id on a shared FML tenant", async () => {
+    const sb = await sandbox();
+    const hubspot = await automation({ accessToken: { '111': 'tok-portal-111', '222': 'tok-portal-222' } });
+    const app = await listen(() => undefined);
+    const reasons: string[] = [];
+    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, getAccessToken: (portal) => hubspot.accessTokenFor(portal) }, onError: (_e, c) => reasons.push(c.reason) }));
     app.server.on('request', (req, res) => void handler.node(req, res));
     const a = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 111, objectId: 8, inputFields: goodInputs() });
     const b = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 222, objectId: 8, inputFields: goodInputs() });
-    expect([a.status, b.status]).toEqual([200, 200]);
-    // Same FML tenant and the same Company id in two portals: FML files both under one case.
+    expect(outputsOf(a.body).hs_execution_state).toBe('BLOCK');
+    // FML de-duplicates on (tenant, crmRecordId "8") and hands back portal 111's case: refused, not passed on.
+    const refused = outputsOf(b.body);
+    expect(refused).toMatchObject({ hs_execution_state: 'FAIL_CONTINUE', errorCode: 'cross_portal_conflict' });
+    expect(refused.errorMessage).not.toContain('111');
+    expect(refused.caseId).toBeUndefined();
     expect(sb.cases).toHaveLength(1);
+    expect(reasons).toContain('cross_portal_conflict');
+
     const result = await handler.onFmlEvent(decision(sb.cases[0]!.caseId, 'approved'));
-    expect(result.completed.sort()).toEqual([a.callbackId, b.callbackId].sort());
-    expect(asked.sort()).toEqual(['111', '222']);
-    expect(hubspot.completions.map((c) => c.portalId).sort()).toEqual(['111', '222']);
+    expect(result.completed).toEqual([a.callbackId]);
+    expect(hubspot.completions.map((c) => c.portalId)).toEqual(['111']);
+    // The owning portal running again for its Company still gets its case.
+    const again = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 111, objectId: 8, inputFields: goodInputs({ waitForDecision: 'false' }) });
+    expect(outputsOf(again.body)).toMatchObject({ hs_execution_state: 'SUCCESS', caseId: sb.cases[0]!.caseId });
+  });
+
+  it('keeps portals apart on a shared FML tenant with a portal-qualified crmRecordId', async () => {
+    const sb = await sandbox();
+    const hubspot = await automation({ accessToken: { '111': 'tok-portal-111', '222': 'tok-portal-222' } });
+    const app = await listen(() => undefined);
+    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, crmRecordId: (portal, company) => `${portal}:${company}`, hubspot: { baseUrl: hubspot.url, getAccessToken: (portal) => hubspot.accessTokenFor(portal) } }));
+    app.server.on('request', (req, res) => void handler.node(req, res));
+    const a = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 111, objectId: 8, inputFields: goodInputs() });
+    const b = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 222, objectId: 8, inputFields: goodInputs() });
+    expect([outputsOf(a.body).hs_execution_state, outputsOf(b.body).hs_execution_state]).toEqual(['BLOCK', 'BLOCK']);
+    expect(sb.cases.map((c) => c.crmRecordId).sort()).toEqual(['111:8', '222:8']);
   });
 
   it('marks a callback HubSpot refuses for good as failed, without failing the event', async () => {
@@ -244,7 +290,3 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(res.status).toBe(200);
   });
 });
-
-function decision(caseId: string, status: 'approved' | 'declined'): WebhookEvent {
-  return { event: 'case.decision.made', eventId: `e-${caseId}`, eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId, status, decision: status === 'approved' ? 'approve' : 'decline' } as WebhookEvent;
-}

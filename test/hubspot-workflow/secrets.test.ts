@@ -77,8 +77,9 @@ describe('secrets stay out of errors, logs, inspect and JSON', () => {
       await hubspot.execute({ actionUrl: `${appUrl}/act`, inputFields: goodInputs(), signWith: 'forged' }),
       await hubspot.execute({ actionUrl: `${appUrl}/bad`, inputFields: goodInputs() }),
     ];
-    expect(answers.map((a) => a.status)).toEqual([200, 401, 200]);
-    expect((answers[2]!.body as { outputFields: Record<string, string> }).outputFields.errorCode).toBe('invalid_client');
+    expect(answers.map((a) => a.status)).toEqual([200, 401, 503]);
+    expect(answers[2]!.body).toMatchObject({ error: 'fml_credentials_rejected' });
+    expect(JSON.stringify(answers[2]!.body)).toContain('invalid_client');
 
     sb.advanceCase(sb.cases[0]!.caseId, 'approved');
     await sb.waitForDeliveries();

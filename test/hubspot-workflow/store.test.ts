@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -124,6 +124,34 @@ describe('JSON file callback store', () => {
     expect(p?.answer.hs_execution_state).toBe('SUCCESS');
     expect((p?.answer as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('drops a change whose write fails: reads never see it, and later changes land without it', async () => {
+    const file = join(dir, 'store.json');
+    const store = createJsonFileCallbackStore(file);
+    await store.set(record({ callbackId: 'ap-kept' }));
+    // A directory where the file goes: the rename onto it fails, as a full or read-only disk would.
+    await rm(file);
+    await mkdir(join(file, 'in-the-way'), { recursive: true });
+    await expect(store.set(record({ callbackId: 'ap-lost', caseId: 'CS-lost' }))).rejects.toThrow();
+    await expect(store.delete('ap-kept')).rejects.toThrow();
+    expect(await store.get('ap-lost')).toBeUndefined();
+    expect(await store.findByCase('CS-lost')).toEqual([]);
+    expect(await store.get('ap-kept')).toBeDefined();
+
+    await rm(file, { recursive: true });
+    await store.set(record({ callbackId: 'ap-later' }));
+    const onDisk = JSON.parse(await readFile(file, 'utf8')) as { records: CallbackRecord[] };
+    expect(onDisk.records.map((r) => r.callbackId).sort()).toEqual(['ap-kept', 'ap-later']);
+    expect((await readdir(dir)).sort()).toEqual(['store.json']);
+  });
+
+  it('creates the folder it is told to write in', async () => {
+    const file = join(dir, 'state', 'workflow', 'callbacks.json');
+    const store = createJsonFileCallbackStore(file);
+    await store.set(record());
+    expect(await createJsonFileCallbackStore(file).get('ap-1-2-3')).toEqual(record());
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('starts empty when the file does not exist yet', async () => {

@@ -67,6 +67,8 @@ describe('hubspotCustomCodeAction: success', () => {
 
   it('passes the result to a callback (Node 20) and also returns it (Node 24)', async () => {
     const { main } = action();
+    // Declared as (event, ...rest): a parameter-counting runtime must not take it for callback style.
+    expect(main.length).toBe(1);
     const calls: unknown[] = [];
     const returned = await main(company(102), (r: unknown) => calls.push(r));
     expect(calls).toEqual([returned]);
@@ -205,6 +207,52 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'idempotency_key_conflict' });
   });
 
+  describe.each([false, true])('when FML rejected the first request under the key (sandbox replayErrors: %s)', (replayErrors) => {
+    let strict: Sandbox;
+    beforeAll(async () => {
+      strict = await startSandbox({ rateLimit: false, tokenRateLimit: false, replayErrors });
+    });
+    afterAll(() => strict.close());
+
+    // An earlier run sent data FML refused (a rule the SDK cannot check locally, here a bad address),
+    // under the Company's key; the admin has since fixed the Company.
+    async function rejectedEarlier(companyId: number, key = `hubspot-${companyId}`): Promise<void> {
+      const fml = new FmlClient({ clientId: strict.clientId, clientSecret: strict.clientSecret, baseUrl: strict.url, env: {} });
+      const refused = await fml.request('POST', '/v1/cases', { body: { customerEmail: 'jane@', crmRecordId: String(companyId), crmSource: 'hubspot' }, idempotencyKey: key }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ status: 400, code: 'validation_error' });
+    }
+    const strictAction = (options: CustomCodeActionOptions = {}) =>
+      hubspotCustomCodeAction({ log: false, ...options, env: { FML_CLIENT_ID: strict.clientId, FML_CLIENT_SECRET: strict.clientSecret, FML_BASE_URL: strict.url } });
+
+    it(replayErrors ? 'says the key is stuck and how to recover; a new idempotencyKeySuffix then gets the case' : 'creates the case on the re-run with the same key', async () => {
+      const id = replayErrors ? 260 : 261;
+      await rejectedEarlier(id);
+      const { outputFields } = await strictAction()(company(id));
+      if (!replayErrors) {
+        expect(outputFields).toMatchObject({ ok: true, replayed: 'false' });
+        return;
+      }
+      expect(outputFields).toMatchObject({ ok: false, errorCode: 'validation_error_replayed', caseId: '' });
+      expect(outputFields.errorMessage).toContain(`Idempotency-Key hubspot-${id} is stuck`);
+      expect(outputFields.errorMessage).toContain('kyb_contact_email'); // the original reason, named as the HubSpot property
+      expect(outputFields.errorMessage).toContain('idempotencyKeySuffix to "v2"');
+      expect(strict.cases.filter((c) => c.crmRecordId === String(id))).toHaveLength(0);
+      // The recovery the message describes: a new key suffix.
+      const recovered = (await strictAction({ idempotencyKeySuffix: 'v2' })(company(id))).outputFields;
+      expect(recovered).toMatchObject({ ok: true, replayed: 'false' });
+      // A Company that already had its case keeps it under the new suffix (crmRecordId de-duplication).
+      const other = (await strictAction()(company(id + 100))).outputFields;
+      expect((await strictAction({ idempotencyKeySuffix: 'v2' })(company(id + 100))).outputFields).toMatchObject({ ok: true, caseId: other.caseId, replayed: 'crm-record-id' });
+      // Stuck again under "v2", the message names another suffix.
+      await rejectedEarlier(id + 200, `hubspot-${id + 200}-v2`);
+      expect((await strictAction({ idempotencyKeySuffix: 'v2' })(company(id + 200))).outputFields.errorMessage).toContain('a suffix other than "v2"');
+    });
+  });
+
+  it('refuses an idempotencyKeySuffix that cannot go into a header', () => {
+    for (const bad of ['has space', 'x'.repeat(41), 'é', 42]) expect(() => hubspotCustomCodeAction({ idempotencyKeySuffix: bad as string })).toThrow(FmlConfigError);
+  });
+
   it('reports an unusable FML_BASE_URL secret as configuration_error', async () => {
     const { outputFields } = await action({}, { url: 'not a url' }).main(company(208));
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'configuration_error' });
@@ -284,6 +332,22 @@ describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to 
     const error = await thrown(action({ budgetMs: 1500, maxRetries: 1 }, { url: `http://127.0.0.1:${port}` }).main(company(306)));
     expect(['connection_error', 'timeout']).toContain(error.code);
     expect(error.response.status).toBe(503);
+  });
+});
+
+describe('RetryableActionError.from', () => {
+  it('wraps what a re-run may fix, and leaves what needs a person', async () => {
+    sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
+    const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {}, maxRetries: 0 });
+    const down = await fml.cases.create({ customerEmail: 'jane@acme.example' }, { idempotencyKey: 'hubspot-501' }).catch((e: unknown) => e);
+    const wrapped = RetryableActionError.from(down, 'hubspot-501');
+    expect(wrapped).toBeInstanceOf(RetryableActionError);
+    expect(wrapped).toMatchObject({ name: 'RetryableActionError', code: 'server_error', status: 503, isAxiosError: true, idempotencyKey: 'hubspot-501' });
+    expect(RetryableActionError.from(wrapped, 'other')).toBe(wrapped);
+    sb.faults.clear();
+    const bad = await fml.cases.create({ customerEmail: 'not an email' }).catch((e: unknown) => e);
+    expect(RetryableActionError.from(bad, 'hubspot-501')).toBeUndefined();
+    expect(RetryableActionError.from(new Error('boom'), 'hubspot-501')).toBeUndefined();
   });
 });
 

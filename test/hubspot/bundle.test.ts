@@ -45,9 +45,27 @@ describe('the bundled file', () => {
     const header = src.slice(0, src.indexOf('*/'));
     expect(header).toContain(`@firstmilelabs/cases v${VERSION}`);
     for (const needle of ['FML_CLIENT_ID', 'FML_CLIENT_SECRET', 'kyb_contact_email', 'Copy property value', 'fml_case_id', 'replayed']) expect(header).toContain(needle);
+    // Step 5: the action only starts the case; FML's events reach the Company through a webhook receiver.
+    expect(header).toMatch(/5\.[\s\S]*webhook receiver[\s\S]*updateCompanyFromEvent[\s\S]*6\./);
+    // Step 2: companyId is optional (the enrolled Company's own id stands in).
+    expect(header).toMatch(/companyId[^\n]*\(optional/);
+    // "use strict" is the first statement, so it applies to the whole file (settings included) — and only once.
+    expect(src.slice(src.indexOf('*/') + 2).trimStart().startsWith('"use strict";')).toBe(true);
+    expect(src.match(/"use strict"/g)).toHaveLength(1);
     expect(src.indexOf('const FML_ACTION_OPTIONS = {')).toBeGreaterThan(0);
-    expect(src.indexOf('const FML_ACTION_OPTIONS = {')).toBeLessThan(4000);
+    expect(src.indexOf('const FML_ACTION_OPTIONS = {')).toBeLessThan(4500);
     expect(src.trimEnd().endsWith('exports.main = FmlHubSpot.hubspotCustomCodeAction(FML_ACTION_OPTIONS);')).toBe(true);
+  });
+
+  it('runs its settings in strict mode, and exports a main with one declared parameter', async () => {
+    // An admin's typo in the settings block (an undeclared name) must fail loudly, not make a global.
+    const typo = editedCopy(bundle.action, 'typo-action.js', (src) => src.replace('const FML_ACTION_OPTIONS = {', 'bugetMs = 1000;\nconst FML_ACTION_OPTIONS = {'));
+    expect(readFileSync(typo, 'utf8')).toContain('bugetMs = 1000;');
+    await expect(runAction(nodes['24'], typo, 'return', [], {})).rejects.toThrow(/bugetMs is not defined/);
+    // A runtime that counts parameters to tell callback handlers (Node 20) from returning ones must see one.
+    const probe = join(bundle.dir, 'length-probe.cjs');
+    writeFileSync(probe, `const action = require(${JSON.stringify(bundle.action)}); exports.main = async () => ({ outputFields: { length: action.main.length } });`);
+    expect(outputs((await runAction(nodes['24'], probe, 'return', [{}], {})).results[0])).toEqual({ length: 1 });
   });
 
   it('requires nothing and carries no zod, webhook receiver or sandbox code', () => {
@@ -91,10 +109,20 @@ exports.main = async (event) => {
     sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
     try {
       const error = thrownOf((await runAction(nodes['24'], file, 'return', [hubspotEvent(990003)], env)).results[0]);
-      expect(error.response.status).toBe(503);
+      // The SDK's own RetryableActionError: axios-like, naming the key the re-run will send.
+      expect(error).toMatchObject({ name: 'RetryableActionError', code: 'server_error', isAxiosError: true, status: 503, response: { status: 503 } });
+      expect(error.message).toContain('hubspot-990003');
     } finally {
       sb.faults.clear();
     }
+    // A secret that is not ticked: the file still loads, and the run reports it as an output.
+    const { FML_CLIENT_SECRET: _omit, ...unticked } = env;
+    const missing = await runAction(nodes['24'], file, 'return', [hubspotEvent(990004)], unticked);
+    expect(outputs(missing.results[0])).toMatchObject({ ok: false, errorCode: 'configuration_error' });
+    expect(String(outputs(missing.results[0]).errorMessage)).toContain('FML_CLIENT_SECRET');
+    // Bad Company data is an output too, not a crash (the mapping runs inside the try).
+    const bad = await runAction(nodes['24'], file, 'return', [hubspotEvent(990005, { email: '' })], env);
+    expect(outputs(bad.results[0])).toMatchObject({ ok: false, errorCode: 'validation_error' });
   });
 });
 

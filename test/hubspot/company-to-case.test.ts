@@ -34,6 +34,13 @@ describe('companyToCreateCase', () => {
     expect(Object.keys(request)).not.toContain('companyName');
   });
 
+  it('appends idempotencyKeySuffix to the key, and only to the key', () => {
+    const plain = companyToCreateCase(full);
+    const bumped = companyToCreateCase(full, { idempotencyKeySuffix: 'v2' });
+    expect(bumped).toEqual({ request: plain.request, idempotencyKey: `${plain.idempotencyKey}-v2` });
+    expect(companyToCreateCase(full, { idempotencyKeySuffix: '' }).idempotencyKey).toBe(plain.idempotencyKey);
+  });
+
   it('turns the invite off when asked', () => {
     expect(companyToCreateCase(full, { sendInvite: false }).request.sendInvite).toBe(false);
   });

@@ -1,33 +1,46 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { build } from 'tsup';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `npm run demo` is the project's main deliverable: run it as a user would and check what it shows.
-// `npm test` runs vitest before `npm run build`, so this builds dist/ itself when it is missing or older
-// than the sources.
+// It runs against a build of the current sources made for this test alone, in a temp dir (the demo
+// reads FML_DIST_DIR), so it never races the shared dist/ of `npm run build` or another test run.
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const NEEDED = ['dist/sandbox/index.js', 'dist/webhooks/index.js', 'dist/hubspot/index.js', 'dist/hubspot/fml-hubspot-action.js'].map((p) => join(root, p));
-const SOURCES = [join(root, 'src'), join(root, 'scripts/build-hubspot.mjs'), join(root, 'tsup.config.ts'), join(root, 'package.json')];
+let distDir: string;
 
-function newestSource(): number {
-  let newest = 0;
-  for (const source of SOURCES) {
-    if (!existsSync(source)) continue;
-    const stat = statSync(source);
-    if (!stat.isDirectory()) newest = Math.max(newest, stat.mtimeMs);
-    else for (const f of readdirSync(source, { recursive: true }) as string[]) newest = Math.max(newest, statSync(join(source, f)).mtimeMs);
-  }
-  return newest;
+/** The demo's entry points, built the way tsup.config.ts builds them (ESM, class names kept), plus the paste-ready files. */
+async function buildInto(dir: string): Promise<void> {
+  await build({
+    entry: { 'sandbox/index': 'src/sandbox/index.ts', 'webhooks/index': 'src/webhooks/index.ts', 'hubspot/index': 'src/hubspot/index.ts' },
+    outDir: dir,
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    dts: false,
+    splitting: false,
+    treeshake: true,
+    silent: true,
+    config: false,
+    clean: false,
+    esbuildOptions(options) {
+      options.keepNames = true;
+    },
+  });
+  const script = join(root, 'scripts/build-hubspot.mjs');
+  const { buildHubSpotBundles } = (await import(script)) as { buildHubSpotBundles: (o: { outdir: string }) => Promise<unknown> };
+  await buildHubSpotBundles({ outdir: join(dir, 'hubspot') });
+  // The built files import their dependencies (zod) by name: let them resolve from the repo's node_modules.
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
 }
 
-const distIsFresh = () => NEEDED.every((f) => existsSync(f) && statSync(f).mtimeMs >= newestSource());
-
-function run(cmd: string, args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(cmd: string, args: string[], timeout: number, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(cmd, args, { cwd: root, timeout, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(cmd, args, { cwd: root, timeout, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -36,18 +49,21 @@ function run(cmd: string, args: string[], timeout: number): Promise<{ code: numb
 let demo: { code: number; stdout: string; stderr: string };
 
 beforeAll(async () => {
-  if (!distIsFresh()) {
-    const build = await run('npm', ['run', 'build'], 300_000);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  demo = await run(process.execPath, ['examples/demo.mjs'], 90_000);
+  distDir = mkdtempSync(join(tmpdir(), 'fml-demo-dist-'));
+  await buildInto(distDir);
+  demo = await run(process.execPath, ['examples/demo.mjs'], 90_000, { FML_DIST_DIR: distDir });
 }, 400_000);
+
+afterAll(() => {
+  if (distDir) rmSync(distDir, { recursive: true, force: true });
+});
 
 describe('npm run demo', () => {
   it('exits 0 and says the round trip completed', () => {
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
     expect(demo.stdout).toContain('✓ Round trip complete');
+    expect(demo.stdout).toContain(`Built files: ${distDir}`); // this test's own build, not the shared dist/
   });
 
   it('runs the bundled action like HubSpot would, requiring nothing', () => {

@@ -19,10 +19,13 @@ const base = (event: string, extra: Record<string, unknown> = {}): FmlEventLike 
 
 describe('companyPropertiesFromEvent', () => {
   it('maps each event onto the Company properties it informs', () => {
-    const common = { fml_case_id: 'CS-2026-00471', fml_last_event_at: '2026-05-15T09:14:11.421Z' };
-    expect(companyPropertiesFromEvent(base('case.status.changed', { status: 'approved', previousStatus: 'in-progress' }))).toEqual({ ...common, fml_case_status: 'approved', fml_last_event: 'case.status.changed' });
-    expect(companyPropertiesFromEvent(base('case.onboarding_progress.changed', { stage: 'collecting_documents', stageLabel: 'Collecting', roster: [], summary: {} }))).toEqual({ ...common, fml_onboarding_stage: 'collecting_documents', fml_last_event: 'case.onboarding_progress.changed' });
-    expect(companyPropertiesFromEvent(base('case.decision.made', { status: 'approved', decision: 'approve' }))).toEqual({ ...common, fml_case_status: 'approved', fml_decision: 'approve', fml_last_event: 'case.decision.made' });
+    const at = '2026-05-15T09:14:11.421Z';
+    const common = { fml_case_id: 'CS-2026-00471', fml_last_event_at: at };
+    expect(companyPropertiesFromEvent(base('case.status.changed', { status: 'approved', previousStatus: 'in-progress' }))).toEqual({ ...common, fml_case_status: 'approved', fml_case_status_at: at, fml_last_event: 'case.status.changed' });
+    expect(companyPropertiesFromEvent(base('case.onboarding_progress.changed', { stage: 'collecting_documents', stageLabel: 'Collecting', roster: [], summary: {} }))).toEqual({ ...common, fml_onboarding_stage: 'collecting_documents', fml_onboarding_stage_at: at, fml_last_event: 'case.onboarding_progress.changed' });
+    expect(companyPropertiesFromEvent(base('case.decision.made', { status: 'approved', decision: 'approve' }))).toEqual({ ...common, fml_case_status: 'approved', fml_decision: 'approve', fml_case_status_at: at, fml_last_event: 'case.decision.made' });
+    // No value for a role, no move of its clock: a status event without a status leaves fml_case_status_at alone.
+    expect(companyPropertiesFromEvent(base('case.status.changed', { status: '' }))).not.toHaveProperty('fml_case_status_at');
     expect(companyPropertiesFromEvent(base('case.decision.made', { status: 'declined' }))).toMatchObject({ fml_decision: 'declined' });
   });
 
@@ -38,7 +41,7 @@ describe('companyPropertiesFromEvent', () => {
 
   it('uses the configured property names, and leaves out roles set to false', () => {
     const props = companyPropertiesFromEvent(base('case.status.changed', { status: 'approved' }), { properties: { caseStatus: 'kyb_status', lastEvent: false } });
-    expect(props).toEqual({ fml_case_id: 'CS-2026-00471', kyb_status: 'approved', fml_last_event_at: '2026-05-15T09:14:11.421Z' });
+    expect(props).toEqual({ fml_case_id: 'CS-2026-00471', kyb_status: 'approved', fml_last_event_at: '2026-05-15T09:14:11.421Z', fml_case_status_at: '2026-05-15T09:14:11.421Z' });
   });
 
   it('rejects events it cannot use, and property names HubSpot would reject', () => {
@@ -63,17 +66,18 @@ describe('updateCompanyFromEvent', () => {
 
   const calls = () => hs.requests.map((r) => `${r.method} ${r.path}${r.fault ? ` (${r.fault})` : ''} → ${r.status}`);
 
-  it('reads fml_last_event_at, then PATCHes the Company named by crmRecordId', async () => {
+  it('reads the role timestamps, then PATCHes the Company named by crmRecordId', async () => {
     const c = hs.createCompany({ name: 'Acme' });
     const result = await updateCompanyFromEvent(base('case.status.changed', { status: 'approved', crmRecordId: c.id }), opts);
-    expect(result).toMatchObject({ outcome: 'updated', companyId: c.id, foundBy: 'crm-record-id', previousEventAt: null });
-    expect(c.properties).toMatchObject({ name: 'Acme', fml_case_id: 'CS-2026-00471', fml_case_status: 'approved', fml_last_event: 'case.status.changed', fml_last_event_at: '2026-05-15T09:14:11.421Z' });
+    expect(result).toMatchObject({ outcome: 'updated', companyId: c.id, foundBy: 'crm-record-id', previousEventAt: null, staleProperties: [] });
+    expect(c.properties).toMatchObject({ name: 'Acme', fml_case_id: 'CS-2026-00471', fml_case_status: 'approved', fml_case_status_at: '2026-05-15T09:14:11.421Z', fml_last_event: 'case.status.changed', fml_last_event_at: '2026-05-15T09:14:11.421Z' });
     expect(calls()).toEqual([`GET /crm/v3/objects/companies/${c.id} → 200`, `PATCH /crm/v3/objects/companies/${c.id} → 200`]);
+    expect(hs.requests[0]!.query).toBe('properties=fml_last_event_at,fml_case_status_at');
     expect(hs.requests[1]!.body).toEqual({ properties: result.properties });
   });
 
-  it('skips an event older than the last one applied, and applies one of equal time', async () => {
-    const c = hs.createCompany({ fml_last_event_at: '2026-05-15T10:00:00.000Z', fml_case_status: 'approved' });
+  it('skips an event older than the last one of its kind, and applies one of equal time', async () => {
+    const c = hs.createCompany({ fml_last_event_at: '2026-05-15T10:00:00.000Z', fml_case_status_at: '2026-05-15T10:00:00.000Z', fml_case_status: 'approved' });
     const stale = await updateCompanyFromEvent(base('case.status.changed', { status: 'in-progress', crmRecordId: c.id }), opts);
     expect(stale).toMatchObject({ outcome: 'skipped', reason: 'stale', previousEventAt: '2026-05-15T10:00:00.000Z' });
     expect(c.properties.fml_case_status).toBe('approved');
@@ -81,6 +85,39 @@ describe('updateCompanyFromEvent', () => {
     const same = await updateCompanyFromEvent(base('case.decision.made', { status: 'approved', decision: 'approve', crmRecordId: c.id, timestamp: '2026-05-15T10:00:00.000Z' }), opts);
     expect(same.outcome).toBe('updated');
     expect(c.properties.fml_decision).toBe('approve');
+  });
+
+  it('keeps order per kind: a newer stage event applied first never hides an older status event', async () => {
+    const c = hs.createCompany({ fml_case_status: 'in-progress' });
+    const T = Date.parse('2026-05-15T09:00:00.000Z');
+    const at = (ms: number) => new Date(T + ms).toISOString();
+    // The stage event of T+5 ms overtakes the status event of T (a retry, parallel deliveries).
+    const stage = await updateCompanyFromEvent(base('case.onboarding_progress.changed', { stage: 'decision_made', timestamp: at(5), crmRecordId: c.id }), opts);
+    expect(stage.outcome).toBe('updated');
+    const status = await updateCompanyFromEvent(base('case.status.changed', { status: 'approved', timestamp: at(0), crmRecordId: c.id }), opts);
+    expect(status).toMatchObject({ outcome: 'updated', previousEventAt: at(5), staleProperties: ['fml_case_id', 'fml_last_event', 'fml_last_event_at'] });
+    expect(status.properties).toEqual({ fml_case_status: 'approved', fml_case_status_at: at(0) });
+    // The status is written; "the latest event seen" stays the stage event, and never moves back.
+    expect(c.properties).toMatchObject({ fml_case_status: 'approved', fml_case_status_at: at(0), fml_onboarding_stage: 'decision_made', fml_onboarding_stage_at: at(5), fml_last_event: 'case.onboarding_progress.changed', fml_last_event_at: at(5) });
+    // An older status event still loses to the newer status, even though its stage clock is untouched.
+    const older = await updateCompanyFromEvent(base('case.status.changed', { status: 'in-progress', timestamp: at(-10), crmRecordId: c.id }), opts);
+    expect(older).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+    expect(c.properties.fml_case_status).toBe('approved');
+  });
+
+  it('orders a role by fml_last_event_at when its own timestamp property is switched off', async () => {
+    const c = hs.createCompany({ fml_last_event_at: '2026-05-15T10:00:00.000Z' });
+    const result = await updateCompanyFromEvent(base('case.status.changed', { status: 'approved', crmRecordId: c.id }), { ...opts, properties: { caseStatusAt: false } });
+    expect(result).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+    expect(hs.requests.find((r) => r.method === 'GET')!.query).toBe('properties=fml_last_event_at');
+  });
+
+  it('reads the role timestamps in the search when it finds the Company by fml_case_id', async () => {
+    const c = hs.createCompany({ fml_case_id: 'CS-2026-00471', fml_last_event_at: '2026-05-15T10:00:00.000Z' });
+    const result = await updateCompanyFromEvent(base('case.onboarding_progress.changed', { stage: 'in_screening' }), opts);
+    expect(result).toMatchObject({ outcome: 'updated', foundBy: 'search', properties: { fml_onboarding_stage: 'in_screening', fml_onboarding_stage_at: '2026-05-15T09:14:11.421Z' } });
+    expect(hs.requests[0]!.body).toMatchObject({ properties: ['fml_case_id', 'fml_last_event_at', 'fml_onboarding_stage_at'] });
+    expect(c.properties.fml_last_event_at).toBe('2026-05-15T10:00:00.000Z');
   });
 
   it('writes straight away, without the read, when skipStale is false', async () => {
@@ -191,9 +228,9 @@ describe('ensureCompanyProperties', () => {
     const hs = await startFakeHubSpot();
     try {
       const first = await ensureCompanyProperties({ accessToken: hs.accessToken, baseUrl: hs.url });
-      expect(first.created).toEqual(['kyb_contact_email', 'kyb_contact_name', 'fml_case_id', 'fml_case_status', 'fml_onboarding_stage', 'fml_decision', 'fml_last_event', 'fml_last_event_at']);
+      expect(first.created).toEqual(['kyb_contact_email', 'kyb_contact_name', 'fml_case_id', 'fml_case_status', 'fml_onboarding_stage', 'fml_decision', 'fml_last_event', 'fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at']);
       expect(first.existing).toEqual([]);
-      expect(hs.propertyDefinitions.get('fml_last_event_at')).toMatchObject({ type: 'datetime', fieldType: 'date', groupName: 'companyinformation' });
+      for (const dated of ['fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at']) expect(hs.propertyDefinitions.get(dated)).toMatchObject({ type: 'datetime', fieldType: 'date', groupName: 'companyinformation' });
       expect(hs.propertyDefinitions.get('fml_case_id')).toMatchObject({ type: 'string', fieldType: 'text' });
       const second = await ensureCompanyProperties({ accessToken: hs.accessToken, baseUrl: hs.url });
       expect(second).toEqual({ created: [], existing: first.created });
@@ -204,6 +241,6 @@ describe('ensureCompanyProperties', () => {
 
   it('can skip the input properties and follow renamed ones', () => {
     const names = companyPropertyDefinitions({ inputProperties: false, properties: { decision: false, caseStatus: 'kyb_status' } }).map((d) => d.name);
-    expect(names).toEqual(['fml_case_id', 'kyb_status', 'fml_onboarding_stage', 'fml_last_event', 'fml_last_event_at']);
+    expect(names).toEqual(['fml_case_id', 'kyb_status', 'fml_onboarding_stage', 'fml_last_event', 'fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at']);
   });
 });

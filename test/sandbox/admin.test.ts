@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { api, jsonHeaders, mint, postCase, startReceiver, type Receiver } from './helpers';
@@ -17,7 +18,19 @@ afterEach(async () => {
 });
 
 const admin = (path: string, method = 'GET', body?: unknown) =>
-  fetch(`${sb.url}/_sandbox${path}`, { method, ...(body === undefined ? {} : { headers: jsonHeaders, body: JSON.stringify(body) }) });
+  fetch(`${sb.url}/_sandbox${path}`, { method, ...(method === 'POST' ? { headers: jsonHeaders } : {}), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+/** A raw request (node:http), so Host and Origin can be set the way a browser or a rebound name sets them. */
+function rawAdmin(path: string, method: string, headers: Record<string, string>, body = ''): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${sb.url}/_sandbox${path}`, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 describe('/_sandbox admin routes', () => {
   it('register a webhook, advance a case, and show the deliveries', async () => {
@@ -74,6 +87,42 @@ describe('/_sandbox admin routes', () => {
     await postCase(call, { customerEmail: 'jane@acme.example' });
     expect((await admin('/reset', 'POST')).status).toBe(200);
     expect(((await (await admin('/cases')).json()) as { data: unknown[] }).data).toEqual([]);
+  });
+
+  it('refuse what a web page could send through the browser: non-JSON POSTs (415), foreign Host or Origin (403)', async () => {
+    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as { caseId: string };
+    const port = new URL(sb.url).port;
+    // A cross-site <form> or no-cors fetch: a "simple" request, no preflight — refused, and nothing changed.
+    expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'text/plain' }, '{"status":"approved"}')).toBe(415);
+    expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded' }, 'status=approved')).toBe(415);
+    expect(await rawAdmin('/reset', 'POST', { host: `127.0.0.1:${port}` })).toBe(415);
+    // A page elsewhere, even with the right content type (the browser would preflight; the sandbox never allows it).
+    expect(await rawAdmin('/reset', 'POST', { host: `127.0.0.1:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' }, '{}')).toBe(403);
+    expect(await rawAdmin('/reset', 'POST', { host: `127.0.0.1:${port}`, origin: 'null', 'content-type': 'application/json' }, '{}')).toBe(403);
+    // DNS rebinding: the browser thinks it talks to evil.example, and says so in Host.
+    expect(await rawAdmin('/cases', 'GET', { host: `evil.example:${port}` })).toBe(403);
+    expect(await rawAdmin('/reset', 'POST', { host: `evil.example:${port}`, 'content-type': 'application/json' }, '{}')).toBe(403);
+    expect(sb.cases[0]).toMatchObject({ caseId, status: 'in-progress' });
+    // Loopback in any spelling, with a local page's Origin, is fine.
+    for (const host of [`localhost:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`]) expect(await rawAdmin('', 'GET', { host, origin: 'http://localhost:3000' }), host).toBe(200);
+    expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'application/json; charset=utf-8' }, '{"status":"approved"}')).toBe(200);
+  });
+
+  it('serve a public host name only when told to (publicHosts)', async () => {
+    const open = await startSandbox({ publicHosts: ['sandbox.internal'] });
+    try {
+      const port = new URL(open.url).port;
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(`${open.url}/_sandbox`, { headers: { host } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+          req.on('error', reject);
+          req.end();
+        });
+      expect(await status(`sandbox.internal:${port}`)).toBe(200);
+      expect(await status(`other.internal:${port}`)).toBe(403);
+    } finally {
+      await open.close();
+    }
   });
 
   it('serve the portal and analyst links of a case, and an overview without secrets', async () => {

@@ -90,6 +90,28 @@ describe('POST /v1/cases', () => {
     expect(good.headers.get('idempotent-replay')).toBeNull();
   });
 
+  it('with replayErrors, stores the 400 too: the key replays it verbatim even for corrected data, and a new key works', async () => {
+    const strict = await startSandbox({ replayErrors: true });
+    try {
+      const strictCall = api(strict, await mint(strict));
+      const bad = await postCase(strictCall, { customerEmail: 'nope' }, { 'idempotency-key': 'k-1' });
+      const badText = await bad.text();
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('idempotent-replay')).toBeNull();
+      const retried = await postCase(strictCall, { customerEmail: 'ok@acme.example' }, { 'idempotency-key': 'k-1' });
+      expect(retried.status).toBe(400);
+      expect(retried.headers.get('idempotent-replay')).toBe('true');
+      expect(await retried.text()).toBe(badText);
+      expect(strict.cases).toHaveLength(0);
+      const fresh = await postCase(strictCall, { customerEmail: 'ok@acme.example' }, { 'idempotency-key': 'k-1-v2' });
+      expect(fresh.status).toBe(201);
+      // Without a key there is nothing to store: a bad body is simply refused each time.
+      expect((await postCase(strictCall, { customerEmail: 'nope' })).headers.get('idempotent-replay')).toBeNull();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('answers 409 idempotency_key_conflict when a key used on another endpoint comes to create', async () => {
     expect((await call('/v1/cases', { headers: { 'idempotency-key': 'shared-key' } })).status).toBe(200);
     const res = await postCase(call, hubspotCase, { 'idempotency-key': 'shared-key' });

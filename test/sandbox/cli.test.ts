@@ -34,10 +34,12 @@ describe('parseCliArgs', () => {
     expect(args.options).toMatchObject({ port: 4011, host: '0.0.0.0', persistPath: '.fml-sandbox.json', tokenTtlSeconds: 60, rateLimit: false, tokenRateLimit: 5, webhookRetryDelaysMs: [10, 20], orgId: 'org_x', clientId: 'pk_test_env', clientSecret: 'sk_test_env' });
     expect(parseCliArgs([]).options).toMatchObject({ port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS });
     expect(parseCliArgs(['--persist', 'state.json']).options.persistPath).toBe('state.json');
+    expect(parseCliArgs(['--replay-errors', '--public-host', 'sb.internal', '--public-host=sb.example']).options).toMatchObject({ replayErrors: true, publicHosts: ['sb.internal', 'sb.example'] });
+    expect(parseCliArgs([]).options).not.toHaveProperty('replayErrors');
   });
 
   it('refuses what it does not understand', () => {
-    for (const argv of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--webhook'], ['--retry-delays', '1,x'], ['--rate-limit', '0']]) {
+    for (const argv of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--webhook'], ['--retry-delays', '1,x'], ['--rate-limit', '0'], ['--public-host']]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow();
     }
   });

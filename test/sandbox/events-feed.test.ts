@@ -24,8 +24,9 @@ describe('GET /v1/events', () => {
     for (const e of data) {
       expect(e).toMatchObject({ eventVersion: 1, orgId: sb.orgId, caseId: created.caseId, crmRecordId: '42', crmSource: 'hubspot', companyName: 'Acme' });
       expect(e.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(Date.parse(String(e.timestamp))).toBe(clock.now());
     }
+    // One change's events get distinct, increasing times (1 ms apart), starting at the change's time.
+    expect(data.map((e) => Date.parse(String(e.timestamp)))).toEqual([clock.now(), clock.now() + 1, clock.now() + 2]);
     expect(data[0]).toMatchObject({ source: 'api', customerEmail: 'jane@acme.example' });
     expect(data[1]).toMatchObject({ status: 'in-progress', previousStatus: null });
     expect(data[2]).toMatchObject({ stage: 'invite_sent', stageLabel: 'Invite sent' });
@@ -42,6 +43,11 @@ describe('GET /v1/events', () => {
       'case.created', 'case.status.changed', 'case.onboarding_progress.changed',
       'case.status.changed', 'case.decision.made', 'case.onboarding_progress.changed',
     ]);
+    // Every event has its own time, in emission order — across changes too, though the clock stood still between them.
+    const times = all.map((e) => Date.parse(String(e.timestamp)));
+    expect(new Set(times).size).toBe(times.length);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(times.slice(3)).toEqual([Date.parse(later), Date.parse(later) + 1, Date.parse(later) + 2]);
     const walked: unknown[] = [];
     let cursor: string | null = null;
     do {
@@ -54,6 +60,12 @@ describe('GET /v1/events', () => {
     expect((await page('?type=case.status.changed')).data.map((e) => e.status)).toEqual(['in-progress', 'approved']);
     expect((await page(`?since=${encodeURIComponent(later)}`)).data).toHaveLength(3);
     for (const q of ['?limit=500', '?since=tomorrow', '?cursor=xyz']) expect((await call(`/v1/events${q}`)).status, q).toBe(400);
+
+    sb.advanceCase(caseId, 'in_screening');
+    sb.advanceCase(caseId, 'awaiting_id_verification');
+    const twoMore = (await page('?limit=200')).data.slice(6).map((e) => Date.parse(String(e.timestamp)));
+    expect(twoMore).toEqual([Date.parse(later) + 3, Date.parse(later) + 4]);
+    expect(sb.cases[0]!.updatedAt).toBe(new Date(Date.parse(later) + 4).toISOString());
   });
 
   it('shows a tenant only its own events and needs read:events', async () => {

@@ -1,13 +1,6 @@
 import { inspect } from 'node:util';
-import { describe, expect, it, vi } from 'vitest';
-import {
-  assertSignature,
-  constructEvent,
-  createEventDeduper,
-  createMemoryDedupeStore,
-  createNodeWebhookHandler,
-  createWebhookHandler,
-} from '../../src/webhooks';
+import { describe, expect, it } from 'vitest';
+import { assertSignature, constructEvent, createWebhookHandler } from '../../src/webhooks';
 import { SECRET, samples, signed } from './fixtures';
 
 /** Every way an object can end up in a log. */

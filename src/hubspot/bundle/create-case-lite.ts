@@ -1,6 +1,7 @@
 import { ValidationError } from '../../errors';
 import type { CreateCaseRequest } from '../../types';
 import { toFieldErrors, type ZodIssueLike } from '../../validation/issues';
+import { CREATE_CASE_LIMITS as MAX, CREATE_CASE_TEXT_FIELDS } from '../../validation/limits';
 
 // The paste-ready HubSpot files swap `src/validation/create-case.ts` for this file at build time
 // (scripts/build-hubspot.mjs): zod/mini is ~15 KB of a ~44 KB action, and these few rules need none
@@ -9,15 +10,6 @@ import { toFieldErrors, type ZodIssueLike } from '../../validation/issues';
 
 /** zod's `z.email()` pattern (zod/v4/core/regexes.js `email`), copied so the bundle needs no zod. */
 export const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
-
-// Field → maximum length, in the schema's key order (zod reports issues in that order).
-const TEXT: ReadonlyArray<readonly [keyof CreateCaseRequest, number]> = [
-  ['customerName', 500],
-  ['companyName', 500],
-  ['country', 200],
-  ['crmRecordId', 255],
-  ['crmSource', 100],
-];
 
 /** Same contract as `validation/create-case`: returns `body` when FML would accept it, else throws a local ValidationError. */
 export function validateCreateCase(body: unknown): CreateCaseRequest {
@@ -34,8 +26,9 @@ export function validateCreateCase(body: unknown): CreateCaseRequest {
     if (email && !EMAIL.test(v)) issues.push({ code: 'invalid_format', format: 'email', path: [key] });
     if (v.length > max) issues.push({ code: 'too_big', origin: 'string', maximum: max, path: [key] });
   };
-  text('customerEmail', 320, true, true);
-  for (const [key, max] of TEXT) text(key, max, false, false);
+  text('customerEmail', MAX.customerEmail, true, true);
+  // In the schema's key order: zod reports issues in that order.
+  for (const key of CREATE_CASE_TEXT_FIELDS) text(key, MAX[key], false, false);
   const invite = own('sendInvite');
   if (invite !== undefined && typeof invite !== 'boolean') issues.push({ code: 'invalid_type', expected: 'boolean', path: ['sendInvite'] });
   if (issues.length) throw new ValidationError({ fields: toFieldErrors(issues, body) });

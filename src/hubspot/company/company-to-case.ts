@@ -1,5 +1,5 @@
 import { FmlConfigError, ValidationError, type FieldError } from '../../errors';
-import { idempotencyKey as keys } from '../../idempotency';
+import { assertIdempotencyKey, idempotencyKey as keys } from '../../idempotency';
 import type { CreateCaseRequest } from '../../types';
 import { validateCreateCase } from '../../validation/create-case';
 import { ownInput, quote, readRecordId, readText, type InputReading } from './inputs';
@@ -26,12 +26,25 @@ export interface CompanyToCaseOptions {
    * @default true
    */
   sendInvite?: boolean;
+  /**
+   * Appended to every Idempotency-Key as `hubspot-<companyId>-<suffix>`. Leave it empty until a key is
+   * stuck: if FML stores a rejected (400) first answer under a key — its documentation leaves that open
+   * — every re-run with that key gets the same 400, even after the Company's data is fixed. Setting a
+   * new suffix (e.g. `v2`) makes every run send a new key. That is safe for Companies that already have
+   * a case: FML still finds it by `crmRecordId` and answers with it (`replayed: crm-record-id`).
+   * Letters, digits, `.`, `_`, `:` and `-`; at most 40 characters.
+   * @default "" (the key is `hubspot-<companyId>`)
+   */
+  idempotencyKeySuffix?: string;
 }
 
 /** What {@link companyToCreateCase} returns: the `POST /v1/cases` body and the key that makes it safe to repeat. */
 export interface CompanyCaseRequest {
   request: CreateCaseRequest;
-  /** `hubspot-<companyId>`: every run for the same Company sends the same key, so re-runs never duplicate. */
+  /**
+   * `hubspot-<companyId>` (plus `-<idempotencyKeySuffix>` when set): every run for the same Company
+   * sends the same key, so re-runs never duplicate.
+   */
   idempotencyKey: string;
 }
 
@@ -40,6 +53,8 @@ export interface ResolvedCompanyMapping {
   inputs: Record<CompanyInput, string>;
   labels: Record<CompanyInput, string>;
   sendInvite: boolean;
+  /** "" for none. */
+  keySuffix: string;
 }
 
 const ROLES: readonly CompanyInput[] = ['companyId', 'name', 'country', 'email', 'contact'];
@@ -50,21 +65,29 @@ const DEFAULT_LABELS: Record<CompanyInput, string> = { companyId: 'hs_object_id'
 const REQUEST_FIELD: Record<string, CompanyInput> = { customerEmail: 'email', customerName: 'contact', companyName: 'name', country: 'country', crmRecordId: 'companyId' };
 
 /** Applies defaults to the mapping options; throws {@link FmlConfigError} for names that cannot work. */
-export function resolveCompanyMapping(options: CompanyToCaseOptions = {}): ResolvedCompanyMapping {
-  const pick = (given: Partial<Record<CompanyInput, string>> | undefined, defaults: Record<CompanyInput, string>, what: string) => {
+export function resolveCompanyMapping(raw: CompanyToCaseOptions | null = {}): ResolvedCompanyMapping {
+  // null reads as "no options", like undefined; any other non-object is a mistake worth naming.
+  const options: CompanyToCaseOptions = raw ?? {};
+  if (typeof options !== 'object') throw new FmlConfigError(`HubSpot mapping: the options must be an object, got ${typeof options}.`);
+  const pick = (given: Partial<Record<CompanyInput, string>> | null | undefined, defaults: Record<CompanyInput, string>, what: string) => {
+    if (given != null && typeof given !== 'object') throw new FmlConfigError(`HubSpot mapping: ${what} must be an object (role → name), got ${typeof given}.`);
     const out = { ...defaults };
     for (const role of ROLES) {
-      const v = given === undefined ? undefined : ownInput(given, role);
+      const v = ownInput(given, role);
       if (v === undefined) continue;
-      if (typeof v !== 'string' || v.trim() === '') throw new FmlConfigError(`HubSpot mapping: ${what}.${role} must be a non-empty string, got ${String(v)}.`);
+      if (typeof v !== 'string' || v.trim() === '') throw new FmlConfigError(`HubSpot mapping: ${what}.${role} must be a non-empty string, got ${typeof v === 'string' ? '""' : typeof v}.`);
       out[role] = v.trim();
     }
     return out;
   };
   if (options.sendInvite !== undefined && typeof options.sendInvite !== 'boolean') throw new FmlConfigError('HubSpot mapping: sendInvite must be true or false.');
+  const keySuffix = options.idempotencyKeySuffix ?? '';
+  if (typeof keySuffix !== 'string' || !/^[A-Za-z0-9._:-]{0,40}$/.test(keySuffix.trim())) {
+    throw new FmlConfigError(`HubSpot mapping: idempotencyKeySuffix must be up to 40 of A-Z a-z 0-9 . _ : - (e.g. "v2"), got ${typeof keySuffix === 'string' ? quote(keySuffix) : typeof keySuffix}.`);
+  }
   const inputs = pick(options.inputs, DEFAULT_INPUTS, 'inputs');
   // A renamed input keeps its role's default label, which is what the recipe's property is called.
-  return { inputs, labels: pick(options.propertyLabels, DEFAULT_LABELS, 'propertyLabels'), sendInvite: options.sendInvite ?? true };
+  return { inputs, labels: pick(options.propertyLabels, DEFAULT_LABELS, 'propertyLabels'), sendInvite: options.sendInvite ?? true, keySuffix: keySuffix.trim() };
 }
 
 /**
@@ -77,7 +100,7 @@ export function resolveCompanyMapping(options: CompanyToCaseOptions = {}): Resol
  * const { request, idempotencyKey } = companyToCreateCase(event.inputFields);
  * await fml.cases.create(request, { idempotencyKey });
  */
-export function companyToCreateCase(inputFields: unknown, options: CompanyToCaseOptions = {}): CompanyCaseRequest {
+export function companyToCreateCase(inputFields: unknown, options: CompanyToCaseOptions | null = {}): CompanyCaseRequest {
   return mapCompany(inputFields, resolveCompanyMapping(options));
 }
 
@@ -118,7 +141,8 @@ export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping
     if (!(error instanceof ValidationError)) throw error;
     throw companyError(error.fields.map((f) => relabel(f, request, mapping)));
   }
-  return { request, idempotencyKey: keys.forCrmRecord('hubspot', companyId!) };
+  const key = keys.forCrmRecord('hubspot', companyId!);
+  return { request, idempotencyKey: mapping.keySuffix ? assertIdempotencyKey(`${key}-${mapping.keySuffix}`) : key };
 }
 
 /**

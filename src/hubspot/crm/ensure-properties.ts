@@ -41,7 +41,9 @@ const LABELS: Record<WriteBackRole, [string, string]> = {
   onboardingStage: ['FML onboarding stage', 'Where the customer is in FML onboarding (invite_sent, collecting_documents, ...).'],
   decision: ['FML decision', "FML's decision on the case, once made."],
   lastEvent: ['FML last event', 'The last FML webhook event applied to this Company.'],
-  lastEventAt: ['FML last event at', 'When FML emitted the last event applied (older events are ignored).'],
+  lastEventAt: ['FML last event at', 'When FML emitted the latest event applied (it only moves forward).'],
+  caseStatusAt: ['FML case status at', 'When FML emitted the event behind FML case status and FML decision (older status events are ignored).'],
+  onboardingStageAt: ['FML onboarding stage at', 'When FML emitted the event behind FML onboarding stage (older stage events are ignored).'],
 };
 
 /** The definitions {@link ensureCompanyProperties} creates, for review or for your own tooling. */
@@ -58,15 +60,17 @@ export function companyPropertyDefinitions(options: Omit<EnsurePropertiesOptions
     if (name === undefined) continue;
     const [label, description] = LABELS[role];
     // A datetime, so workflows can filter on "last FML event more than 7 days ago".
-    const dated = role === 'lastEventAt';
+    const dated = role === 'lastEventAt' || role === 'caseStatusAt' || role === 'onboardingStageAt';
     defs.push({ name, label, type: dated ? 'datetime' : 'string', fieldType: dated ? 'date' : 'text', groupName, description });
   }
   return defs;
 }
 
 /**
- * Creates the Company properties the recipe and the write-back use, in one portal. Safe to run again:
- * a property that already exists (409) is reported in `existing` and left as it is.
+ * Creates the Company properties the recipe and the write-back use, in one portal — the per-role
+ * timestamps (`fml_case_status_at`, `fml_onboarding_stage_at`) included. Safe to run again: a property
+ * that already exists (409) is reported in `existing` and left as it is, so re-running it after an
+ * upgrade adds only the new ones.
  */
 export async function ensureCompanyProperties(options: EnsurePropertiesOptions): Promise<EnsurePropertiesResult> {
   const send = hubSpotSender(options);

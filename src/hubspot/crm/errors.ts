@@ -1,7 +1,7 @@
 import { FmlError, headersToRecord } from '../../errors';
 
 /**
- * HubSpot's CRM API answered with an error status. `category` is HubSpot's own error category
+ * HubSpot's API (CRM or automation) answered with an error status. `category` is HubSpot's own error category
  * (`VALIDATION_ERROR`, `OBJECT_NOT_FOUND`, `RATE_LIMIT`, ...). Holds no token: the request is never
  * attached, and HubSpot's message is copied with the token blanked out should it ever be echoed.
  */
@@ -19,13 +19,17 @@ export class HubSpotApiError extends FmlError {
   /** Response headers, lower-cased. */
   readonly headers: Record<string, string>;
 
-  constructor(init: { status: number; body: unknown; headers: Headers; what: string; secret?: string }) {
+  /**
+   * `hints` says what a status means for this call (which scope a 403 needs differs between the CRM and
+   * the automation API); statuses it leaves out get a generic hint.
+   */
+  constructor(init: { status: number; body: unknown; headers: Headers; what: string; secret?: string; hints?: Partial<Record<number, string>> }) {
     const body = typeof init.body === 'object' && init.body !== null ? (init.body as Record<string, unknown>) : {};
     const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
     const category = str(body.category) ?? str(body.errorType);
     const policyName = str(body.policyName);
     const detail = str(body.message) ?? (typeof init.body === 'string' ? init.body.slice(0, 300) : undefined);
-    const hint = HINTS[init.status] ?? '';
+    const hint = init.hints?.[init.status] ?? HINTS[init.status] ?? '';
     const raw = `HubSpot answered ${init.status}${category ? ` ${category}` : ''} to ${init.what}.${detail ? ` HubSpot says: ${detail}` : ''}${hint ? ` ${hint}` : ''}`;
     super(codeFor(init.status), init.secret ? raw.split(init.secret).join('***') : raw);
     this.status = init.status;
@@ -38,8 +42,8 @@ export class HubSpotApiError extends FmlError {
 }
 
 const HINTS: Record<number, string> = {
-  401: 'The access token is wrong, expired or revoked: use a private app token (or OAuth token) for this portal.',
-  403: 'The token lacks a scope: the private app needs crm.objects.companies.write (and crm.schemas.companies.write to create properties).',
+  401: 'The credential is wrong, expired or revoked.',
+  403: 'The credential lacks a scope this call needs.',
   429: 'HubSpot rate limit reached.',
 };
 

@@ -1,4 +1,4 @@
-import { FmlAbortError, FmlConfigError, FmlConnectionError, FmlTimeoutError, parseRetryAfter } from '../../errors';
+import { FmlAbortError, FmlConfigError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../../errors';
 import { linkSignals } from '../../http/abort';
 import { backoffDelayMs, sleep } from '../../http/backoff';
 import { parseBody } from '../../http/transport';
@@ -7,16 +7,10 @@ import { HubSpotApiError } from './errors';
 /** HubSpot's API address. */
 export const HUBSPOT_API_URL = 'https://api.hubapi.com';
 
-/** How to reach HubSpot's CRM API. Shared by every write-back helper. */
-export interface HubSpotConnectionOptions {
+/** How HubSpot's API is called: the same settings for the CRM write-back and the workflow action. */
+export interface HubSpotHttpOptions {
   /**
-   * A private app access token (or an OAuth access token) for the portal, with the
-   * `crm.objects.companies.read`/`.write` scopes (and `crm.schemas.companies.write` to create properties).
-   * Held privately: never logged, never in an error.
-   */
-  accessToken: string;
-  /**
-   * HubSpot's API address; point it at `startFakeHubSpot().url` in tests.
+   * HubSpot's API address; point it at `startFakeHubSpot().url` or `startFakeHubSpotAutomation().url` in tests.
    * @default "https://api.hubapi.com"
    */
   baseUrl?: string;
@@ -31,7 +25,8 @@ export interface HubSpotConnectionOptions {
    */
   timeoutMs?: number;
   /**
-   * Retries after the first attempt, for connection errors, timeouts, 429 (except the daily limit) and 5xx.
+   * Retries after the first attempt. A 429 (except the daily limit) is always retried — HubSpot refused
+   * it unprocessed; 5xx, timeouts and connection errors only for calls that are safe to repeat.
    * @default 3
    */
   maxRetries?: number;
@@ -47,8 +42,49 @@ export interface HubSpotConnectionOptions {
    * @default 10000
    */
   maxRetryAfterMs?: number;
-  /** Cancels the call, waits included. */
+  /**
+   * Total time for one call — every attempt and every wait — in ms. A retry whose wait would not fit
+   * is not started: the call ends at once with the failure that prompted it.
+   * @default undefined (no total limit: `timeoutMs` per attempt and `maxRetries` bound the call)
+   */
+  deadlineMs?: number;
+  /**
+   * Cancels the call, waits included (rejects with `FmlAbortError`, or with the signal's reason when it
+   * is an SDK error such as `FmlTimeoutError`).
+   * @default undefined (not cancellable)
+   */
   signal?: AbortSignal;
+}
+
+/** How to reach HubSpot's CRM API. Shared by every write-back helper. */
+export interface HubSpotConnectionOptions extends HubSpotHttpOptions {
+  /**
+   * A private app access token (or an OAuth access token) for the portal, with the
+   * `crm.objects.companies.read`/`.write` scopes (and `crm.schemas.companies.write` to create properties).
+   * Held privately: never logged, never in an error.
+   */
+  accessToken: string;
+}
+
+/** A credential: an app or private-app access token (Bearer), or a developer API key (`hapikey`). */
+export type HubSpotCredential = { accessToken: string } | { developerApiKey: string };
+
+/** The HTTP methods the SDK sends to HubSpot. */
+export type HubSpotMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Per-call settings of a {@link HubSpotSend}. */
+export interface HubSpotCallOptions {
+  /**
+   * Whether sending the request twice does no harm, so a 5xx, a timeout or a dropped connection may be
+   * retried (HubSpot may have acted on the first).
+   * @default true for GET, PUT, PATCH and DELETE; false for POST
+   */
+  idempotent?: boolean;
+  /**
+   * What a 403 means for this call — which scope or key it needs.
+   * @default the sender's hint for the path
+   */
+  forbiddenHint?: string;
 }
 
 /** A 2xx answer. */
@@ -58,44 +94,76 @@ export interface HubSpotResponse<T> {
 }
 
 /** Sends one logical request to HubSpot, with retries. `what` names it in errors ("PATCH company 123"). */
-export type HubSpotSend = <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, what: string) => Promise<HubSpotResponse<T>>;
+export type HubSpotSend = <T>(method: HubSpotMethod, path: string, body: unknown, what: string, call?: HubSpotCallOptions) => Promise<HubSpotResponse<T>>;
 
-/** Checks the options and returns a sender that holds the token in its closure only. */
-export function hubSpotSender(options: HubSpotConnectionOptions): HubSpotSend {
-  const token = typeof options?.accessToken === 'string' ? options.accessToken.trim() : '';
-  if (!token) throw new FmlConfigError('HubSpot write-back needs { accessToken }: a private app token for the portal.');
+/** What differs between the APIs sharing the sender: defaults, and what a 403 or a repeat means there. */
+export interface HubSpotApiProfile {
+  maxRetries: number;
+  maxRetryAfterMs: number;
+  /** The 403 hint for a call. */
+  forbiddenHint: (method: HubSpotMethod, path: string) => string;
+  /** Whether a call is safe to repeat, when it does not say. */
+  idempotent: (method: HubSpotMethod, path: string) => boolean;
+  /** An absolute time (epoch ms, real clock) no call of this sender may run past. */
+  deadlineAt?: number;
+}
+
+const byMethod = (method: HubSpotMethod): boolean => method !== 'POST';
+
+/**
+ * The one HubSpot sender: the credential (Bearer token or `hapikey`) lives in this closure only — never
+ * in an error (HubSpot's message is scrubbed of it should it be echoed) and never logged. Each attempt
+ * runs under `timeoutMs`; HubSpot's `Retry-After` is honoured up to `maxRetryAfterMs`, else backoff with
+ * jitter; nothing waits past the deadline or after the signal fires.
+ */
+export function createHubSpotSender(credential: HubSpotCredential, options: HubSpotHttpOptions = {}, profile: Partial<HubSpotApiProfile> = {}): HubSpotSend {
+  const token = 'accessToken' in credential && typeof credential.accessToken === 'string' ? credential.accessToken.trim() : '';
+  const apiKey = 'developerApiKey' in credential && typeof credential.developerApiKey === 'string' ? credential.developerApiKey.trim() : '';
+  const secret = token || apiKey;
+  if (!secret) throw new FmlConfigError('HubSpot needs a credential: an access token (app OAuth or private app) or a developer API key.');
   const baseUrl = (options.baseUrl ?? HUBSPOT_API_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`HubSpot baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const maxRetries = options.maxRetries ?? 3;
+  const maxRetries = options.maxRetries ?? profile.maxRetries ?? 3;
   const baseDelay = options.retryBaseDelayMs ?? 1000;
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
-  for (const [name, v] of [['timeoutMs', timeoutMs], ['maxRetries', maxRetries], ['retryBaseDelayMs', baseDelay], ['maxRetryAfterMs', maxRetryAfterMs]] as const) {
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? profile.maxRetryAfterMs ?? 10_000;
+  const deadlineMs = options.deadlineMs;
+  for (const [name, v] of [['timeoutMs', timeoutMs], ['maxRetries', maxRetries], ['retryBaseDelayMs', baseDelay], ['maxRetryAfterMs', maxRetryAfterMs], ['deadlineMs', deadlineMs ?? 0]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new FmlConfigError(`HubSpot option ${name} must be a number ≥ 0, got ${String(v)}.`);
   }
   const outer = options.signal;
+  const forbiddenHint = profile.forbiddenHint ?? (() => 'The credential lacks a scope this call needs.');
+  const idempotentByDefault = profile.idempotent ?? byMethod;
+  const unauthorizedHint = token
+    ? 'The access token is wrong, expired or revoked: use a private app token (or the OAuth token) of this portal.'
+    : "The developer API key is wrong or was rotated: copy it again from the developer account's Keys page.";
 
-  return async function send<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, what: string): Promise<HubSpotResponse<T>> {
+  return async function send<T>(method: HubSpotMethod, path: string, body: unknown, what: string, call: HubSpotCallOptions = {}): Promise<HubSpotResponse<T>> {
+    const url = apiKey ? `${baseUrl}${path}${path.includes('?') ? '&' : '?'}hapikey=${encodeURIComponent(apiKey)}` : `${baseUrl}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const idempotent = call.idempotent ?? idempotentByDefault(method, path);
+    const hints = { 401: unauthorizedHint, 403: call.forbiddenHint ?? forbiddenHint(method, path) };
+    const deadline = Math.min(deadlineMs === undefined ? Infinity : Date.now() + deadlineMs, profile.deadlineAt ?? Infinity);
+
     for (let retry = 0; ; retry++) {
-      if (outer?.aborted) throw new FmlAbortError();
+      if (outer?.aborted) throw abortError(outer.reason);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new FmlTimeoutError(`HubSpot did not complete ${what} before the deadline.`);
+      const attemptMs = Math.min(timeoutMs, left);
       let failure: Error;
       let waitMs: number | undefined;
       const attempt = linkSignals([outer]);
-      const timer = setTimeout(() => attempt.abort(new FmlTimeoutError(`HubSpot did not answer ${what} within ${timeoutMs} ms.`)), timeoutMs);
+      const timer = setTimeout(() => attempt.abort(new FmlTimeoutError(`HubSpot did not answer ${what} within ${Math.round(attemptMs)} ms.`)), attemptMs);
       try {
-        const res = await fetchFn(`${baseUrl}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: attempt.signal,
-        });
-        const text = await res.text();
-        const data = parseBody(text);
+        const res = await fetchFn(url, { method, headers, body: payload, signal: attempt.signal });
+        const data = parseBody(await res.text());
         if (res.ok) return { status: res.status, data: data as T };
-        const error = new HubSpotApiError({ status: res.status, body: data, headers: res.headers, what, secret: token });
-        if (!error.retryable) throw error;
+        const error = new HubSpotApiError({ status: res.status, body: data, headers: res.headers, what, secret, hints });
+        // A 429 was refused unprocessed, so it is always safe to send again; a 5xx may have been acted on.
+        if (!error.retryable || (res.status !== 429 && !idempotent)) throw error;
         failure = error;
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
         if (retryAfter !== undefined) {
@@ -104,16 +172,45 @@ export function hubSpotSender(options: HubSpotConnectionOptions): HubSpotSend {
         }
       } catch (error) {
         if (error instanceof HubSpotApiError) throw error;
-        if (outer?.aborted) throw new FmlAbortError(undefined, { cause: error });
-        failure = attempt.signal.aborted ? (attempt.signal.reason as FmlTimeoutError) : new FmlConnectionError(`Could not reach HubSpot for ${what}.`, { cause: error });
+        if (outer?.aborted) throw abortError(outer.reason, error);
+        // With a developer key the fetch error could quote the URL, key included: it is not kept as `cause`.
+        failure = attempt.signal.aborted ? (attempt.signal.reason as FmlTimeoutError) : new FmlConnectionError(`Could not reach HubSpot for ${what}.`, apiKey ? undefined : { cause: error });
+        if (!idempotent) throw failure;
       } finally {
         clearTimeout(timer);
         attempt.dispose();
       }
       if (retry >= maxRetries) throw failure;
-      await sleep(waitMs ?? backoffDelayMs(retry, baseDelay, Math.max(baseDelay, 16_000)), outer).catch((e: unknown) => {
-        throw new FmlAbortError(undefined, { cause: e });
+      const wait = waitMs ?? backoffDelayMs(retry, baseDelay, Math.max(baseDelay, 16_000));
+      // Waiting past the deadline only to give up there: stop now, with the real failure.
+      if (Date.now() + wait >= deadline) throw failure;
+      await sleep(wait, outer).catch((reason: unknown) => {
+        throw abortError(reason);
       });
     }
   };
+}
+
+/** The write-back's sender: `accessToken` from the options, CRM scopes in the 403 hint. */
+export function hubSpotSender(options: HubSpotConnectionOptions): HubSpotSend {
+  const token = typeof options?.accessToken === 'string' ? options.accessToken.trim() : '';
+  if (!token) throw new FmlConfigError('HubSpot write-back needs { accessToken }: a private app token for the portal.');
+  return createHubSpotSender({ accessToken: token }, options, {
+    // Every CRM call the SDK makes may be repeated: PATCH sets the same values, GET and search read, and
+    // a repeated property create answers 409, which ensureCompanyProperties counts as existing.
+    idempotent: () => true,
+    forbiddenHint: crmForbiddenHint,
+  });
+}
+
+/** The CRM scope a call needs, for the 403 message. */
+export function crmForbiddenHint(method: HubSpotMethod, path: string): string {
+  if (path.startsWith('/crm/v3/properties/')) return 'The token lacks a scope: creating Company properties needs crm.schemas.companies.write.';
+  const read = method === 'GET' || path.endsWith('/search');
+  return `The token lacks a scope: the private app needs ${read ? 'crm.objects.companies.read' : 'crm.objects.companies.write'}.`;
+}
+
+function abortError(reason: unknown, cause?: unknown): FmlError {
+  // The handler's own deadline aborts with an FmlTimeoutError: pass that on rather than calling it an abort.
+  return reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: cause ?? reason });
 }

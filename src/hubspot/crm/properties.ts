@@ -14,14 +14,21 @@ export interface FmlEventLike {
   [field: string]: unknown;
 }
 
-/** The Company properties the write-back fills, by role. */
-export type WriteBackRole = 'caseId' | 'caseStatus' | 'onboardingStage' | 'decision' | 'lastEvent' | 'lastEventAt';
+/**
+ * The Company properties the write-back fills, by role. Each kind of fact keeps its own clock, so an
+ * event of one type never makes an older event of another type look stale: `caseStatusAt` orders
+ * `caseStatus` and `decision`, `onboardingStageAt` orders `onboardingStage`, and `lastEventAt` orders
+ * `lastEvent` and `caseId` (the latest event seen; it only moves forward).
+ */
+export type WriteBackRole = 'caseId' | 'caseStatus' | 'onboardingStage' | 'decision' | 'lastEvent' | 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt';
 
 /** Options naming the Company properties the write-back fills. */
 export interface CompanyPropertyOptions {
   /**
-   * The Company property for each role; `false` leaves that role out.
-   * @default { caseId: 'fml_case_id', caseStatus: 'fml_case_status', onboardingStage: 'fml_onboarding_stage', decision: 'fml_decision', lastEvent: 'fml_last_event', lastEventAt: 'fml_last_event_at' }
+   * The Company property for each role; `false` leaves that role out. Leaving out `caseStatusAt` or
+   * `onboardingStageAt` makes `updateCompanyFromEvent` order that role by `lastEventAt` instead — the
+   * coarse rule, under which a newer event of another type hides an older status or stage.
+   * @default { caseId: 'fml_case_id', caseStatus: 'fml_case_status', onboardingStage: 'fml_onboarding_stage', decision: 'fml_decision', lastEvent: 'fml_last_event', lastEventAt: 'fml_last_event_at', caseStatusAt: 'fml_case_status_at', onboardingStageAt: 'fml_onboarding_stage_at' }
    */
   properties?: Partial<Record<WriteBackRole, string | false>>;
 }
@@ -34,6 +41,8 @@ export const DEFAULT_PROPERTY_NAMES: Readonly<Record<WriteBackRole, string>> = O
   decision: 'fml_decision',
   lastEvent: 'fml_last_event',
   lastEventAt: 'fml_last_event_at',
+  caseStatusAt: 'fml_case_status_at',
+  onboardingStageAt: 'fml_onboarding_stage_at',
 });
 
 const ROLES = Object.keys(DEFAULT_PROPERTY_NAMES) as WriteBackRole[];
@@ -58,21 +67,37 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
 
 /**
  * The Company property values an FML event implies. Every event sets the case id, the event name and
- * its time; each event adds what it knows — `case.status.changed` the status, the onboarding event the
- * stage, `case.decision.made` the decision (and status when sent). Values FML did not send are left
- * out, so an event never blanks what an earlier one wrote. Unknown (newer) events update the common three.
+ * its time; each event adds what it knows, stamped with the event's time in that role's own clock —
+ * `case.status.changed` the status (+ `fml_case_status_at`), the onboarding event the stage
+ * (+ `fml_onboarding_stage_at`), `case.decision.made` the decision and status (+ `fml_case_status_at`).
+ * Values FML did not send are left out, so an event never blanks what an earlier one wrote. Unknown
+ * (newer) events update the common three.
  *
  * @example
  * companyPropertiesFromEvent({ event: 'case.status.changed', status: 'approved', caseId: 'CS-1', ... })
- * // → { fml_case_id: 'CS-1', fml_case_status: 'approved', fml_last_event: 'case.status.changed', fml_last_event_at: '2026-…' }
+ * // → { fml_case_id: 'CS-1', fml_case_status: 'approved', fml_case_status_at: '2026-…', fml_last_event: 'case.status.changed', fml_last_event_at: '2026-…' }
  */
 export function companyPropertiesFromEvent(event: FmlEventLike, options: CompanyPropertyOptions = {}): Record<string, string> {
   const names = resolvePropertyNames(options);
+  const values = roleValuesFromEvent(event);
+  // Literal role keys into a fresh object; property names were checked against HubSpot's name rules.
+  const out: Record<string, string> = {};
+  for (const role of ROLES) {
+    const name = names[role];
+    const value = values[role];
+    if (name !== undefined && value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** The value an event implies for each role (see {@link companyPropertiesFromEvent}), before naming. */
+export function roleValuesFromEvent(event: FmlEventLike): Partial<Record<WriteBackRole, string>> {
   checkEvent(event);
+  const at = new Date(Date.parse(event.timestamp)).toISOString();
   const values: Partial<Record<WriteBackRole, string>> = {
     caseId: text(event.caseId),
     lastEvent: text(event.event),
-    lastEventAt: new Date(Date.parse(event.timestamp)).toISOString(),
+    lastEventAt: at,
   };
   switch (event.event) {
     case 'case.status.changed':
@@ -86,15 +111,26 @@ export function companyPropertiesFromEvent(event: FmlEventLike, options: Company
       values.decision = text(event.decision) ?? text(event.status);
       break;
   }
-  // Literal role keys into a fresh object; property names were checked against HubSpot's name rules.
-  const out: Record<string, string> = {};
-  for (const role of ROLES) {
-    const name = names[role];
-    const value = values[role];
-    if (name !== undefined && value !== undefined) out[name] = value;
-  }
-  return out;
+  // A role's clock moves only with a value for that role, so it always dates the value it sits next to.
+  if (values.caseStatus !== undefined || values.decision !== undefined) values.caseStatusAt = at;
+  if (values.onboardingStage !== undefined) values.onboardingStageAt = at;
+  return values;
 }
+
+/** Each role, and the role whose timestamp orders it. */
+export const CLOCK_OF: Readonly<Record<WriteBackRole, 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt'>> = Object.freeze({
+  caseId: 'lastEventAt',
+  lastEvent: 'lastEventAt',
+  lastEventAt: 'lastEventAt',
+  caseStatus: 'caseStatusAt',
+  decision: 'caseStatusAt',
+  caseStatusAt: 'caseStatusAt',
+  onboardingStage: 'onboardingStageAt',
+  onboardingStageAt: 'onboardingStageAt',
+});
+
+/** Every role, in the order properties are written. */
+export const WRITE_BACK_ROLES: readonly WriteBackRole[] = ROLES;
 
 /** Throws a local ValidationError when the event lacks what the write-back needs. */
 export function checkEvent(event: FmlEventLike): void {

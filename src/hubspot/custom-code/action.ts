@@ -1,4 +1,7 @@
-import { DEFAULT_BASE_URL, FmlClient } from '../../client';
+import { clientTransport, DEFAULT_BASE_URL } from '../../http/client-transport';
+import type { Transport } from '../../http/transport';
+import { replayedFrom } from '../../resources/cases';
+import type { Case } from '../../types';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
 import { mapCompany, relabel, resolveCompanyMapping, type CompanyToCaseOptions, type ResolvedCompanyMapping } from '../company/company-to-case';
 import { ownInput } from '../company/inputs';
@@ -84,12 +87,12 @@ const SECRET_BASE_URL = 'FML_BASE_URL';
  */
 export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): CustomCodeHandler {
   const config = resolveActionOptions(options);
-  let cached: { key: string; client: FmlClient } | undefined;
+  let cached: { key: string; transport: Transport } | undefined;
 
-  const clientFor = (clientId: string, clientSecret: string, baseUrl: string): FmlClient => {
+  const clientFor = (clientId: string, clientSecret: string, baseUrl: string): Transport => {
     const key = `${baseUrl}\n${clientId}\n${clientSecret}`;
     if (cached?.key !== key) {
-      const client = new FmlClient({
+      const { transport } = clientTransport({
         clientId,
         clientSecret,
         baseUrl,
@@ -98,9 +101,9 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): 
         maxRetries: config.maxRetries,
         ...(config.fetch ? { fetch: config.fetch } : {}),
       });
-      cached = { key, client };
+      cached = { key, transport };
     }
-    return cached.client;
+    return cached.transport;
   };
 
   const run = async (event: HubSpotActionEvent): Promise<CustomCodeResult> => {
@@ -122,9 +125,9 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): 
       throw error;
     }
 
-    let client: FmlClient;
+    let transport: Transport;
     try {
-      client = clientFor(clientId!, clientSecret!, env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL);
+      transport = clientFor(clientId!, clientSecret!, env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL);
     } catch (error) {
       if (error instanceof FmlConfigError) return failureOutputs(error.code, `The ${SECRET_BASE_URL} secret is not usable: ${error.message} Remove it to use FML production, or set it to FML's https:// address.`);
       throw error;
@@ -132,20 +135,25 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): 
 
     try {
       const remaining = Math.max(1, deadline - Date.now());
-      const result = await client.cases.create(mapped.request, {
-        idempotencyKey: mapped.idempotencyKey,
-        deadlineMs: remaining,
-        timeoutMs: Math.min(config.attemptTimeoutMs, remaining),
-      });
-      return successOutputs(result);
+      // What `fml.cases.create` sends; mapCompany has already validated the body and the key.
+      const res = await transport.send<Case>(
+        { method: 'POST', path: '/v1/cases', json: mapped.request, idempotencyKey: mapped.idempotencyKey, auth: true },
+        { deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) },
+      );
+      return successOutputs(res.data, replayedFrom(res.status, res.headers.get('idempotent-replay')));
     } catch (error) {
       if (isTransient(error)) throw new RetryableActionError(error, mapped.idempotencyKey);
+      if (isReplayedRejection(error)) return failureOutputs(STUCK_KEY_CODE, stuckKey(error, mapped, config.mapping));
       if (error instanceof FmlError) return failureOutputs(error.code, explain(error, mapped.request, config.mapping));
       return failureOutputs('unexpected_error', `The FML action failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
 
-  return async function main(event: HubSpotActionEvent, callback?: unknown): Promise<CustomCodeResult> {
+  // One declared parameter (`main.length === 1`): a runtime that tells Node 20 callback handlers from
+  // Node 24 returning ones by counting parameters must see a returning one. A callback passed anyway is
+  // still called.
+  return async function main(event: HubSpotActionEvent, ...rest: unknown[]): Promise<CustomCodeResult> {
+    const callback = rest[0];
     let result: CustomCodeResult;
     try {
       result = scrub(await run(event ?? {}), secretsOf(config.env()));
@@ -181,6 +189,25 @@ function inputsOf(event: HubSpotActionEvent, mapping: ResolvedCompanyMapping): u
   return fields;
 }
 
+/** errorCode of a 400 that FML replays under the key: it starts like `validation_error`, so a branch on that prefix still matches. */
+const STUCK_KEY_CODE = 'validation_error_replayed';
+
+/** A 400 FML sent as a replay (`Idempotent-Replay: true`): the key holds a rejection, whatever the data now is. */
+function isReplayedRejection(error: unknown): error is ValidationError {
+  return error instanceof ValidationError && error.source === 'server' && error.headers['idempotent-replay']?.trim().toLowerCase() === 'true';
+}
+
+/** The message for a stuck key: what FML replayed, and the two steps that get the Company a case. */
+function stuckKey(error: ValidationError, mapped: { request: object; idempotencyKey: string }, mapping: ResolvedCompanyMapping): string {
+  const rid = error.requestId ? ` (FML request id ${error.requestId})` : '';
+  const fields = error.fields.map((f) => relabel(f, mapped.request, mapping).message);
+  const next = mapping.keySuffix ? `a suffix other than "${mapping.keySuffix}"` : '"v2"';
+  return (
+    `FML replayed its first answer to this Company, a 400 (Idempotent-Replay: true): Idempotency-Key ${mapped.idempotencyKey} is stuck, and re-runs with it fail even with fixed data. ` +
+    `Reason: ${fields.length ? fields.join('; ') : error.message}. To recover: fix the Company, set FML_ACTION_OPTIONS.idempotencyKeySuffix to ${next} (a new key; Companies that have a case keep it, FML matches crmRecordId), then re-enrol it.${rid}`
+  );
+}
+
 /** The admin-facing message for a permanent failure: what happened and what to change in HubSpot or FML. */
 function explain(error: FmlError, request: object, mapping: ResolvedCompanyMapping): string {
   const rid = (error as { requestId?: string }).requestId;
@@ -197,7 +224,7 @@ function explain(error: FmlError, request: object, mapping: ResolvedCompanyMappi
     case 'validation_error': {
       if (error instanceof ValidationError && error.source === 'server') {
         const fields = error.fields.map((f) => relabel(f, request, mapping).message);
-        return `FML rejected this Company's data (400 validation_error): ${fields.length ? fields.join('; ') : error.message}. Fix the Company's properties, then re-enrol it.${ref}`;
+        return `FML rejected this Company's data (400 validation_error): ${fields.length ? fields.join('; ') : error.message}. Fix the Company's properties, then re-enrol it (a re-run reporting ${STUCK_KEY_CODE} says how to move to a new key).${ref}`;
       }
       return error.message;
     }

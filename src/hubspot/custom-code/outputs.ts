@@ -1,4 +1,5 @@
-import type { CreateCaseResult } from '../../resources/cases';
+import type { Replayed } from '../../resources/cases';
+import type { Case } from '../../types';
 
 /**
  * The action's outputs. Every key is always present (an empty string when it does not apply), so the
@@ -24,7 +25,11 @@ export interface CustomCodeOutputFields {
    * "" when `ok` is false.
    */
   replayed: string;
-  /** A stable code when `ok` is false (`missing_secret`, `validation_error`, `invalid_client`, ...), else "". */
+  /**
+   * A stable code when `ok` is false (`missing_secret`, `validation_error`, `invalid_client`, ...), else "".
+   * `validation_error_replayed`: FML replayed an earlier 400 under this Company's Idempotency-Key, so
+   * only a new key helps (see the `idempotencyKeySuffix` option; `errorMessage` gives the steps).
+   */
   errorCode: string;
   /** What went wrong and how to fix it, when `ok` is false, else "". */
   errorMessage: string;
@@ -44,8 +49,7 @@ const fit = (value: unknown): string => {
 };
 
 /** Outputs for a case FML made or already had. */
-export function successOutputs(result: CreateCaseResult): CustomCodeResult {
-  const c = result.case;
+export function successOutputs(c: Case, replayed: Replayed): CustomCodeResult {
   return {
     outputFields: {
       ok: true,
@@ -53,7 +57,7 @@ export function successOutputs(result: CreateCaseResult): CustomCodeResult {
       customerPortalUrl: fit(c.customerPortalUrl),
       inviteSentAt: fit(c.inviteSentAt),
       status: fit(c.status),
-      replayed: fit(result.replayed === false ? 'false' : result.replayed),
+      replayed: fit(replayed === false ? 'false' : replayed),
       errorCode: '',
       errorMessage: '',
     },

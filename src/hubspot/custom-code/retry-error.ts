@@ -23,7 +23,26 @@ export class RetryableActionError extends FmlError {
   readonly status: number;
   readonly response: RetryResponse;
   /** The Idempotency-Key the re-run will send again. */
-  readonly idempotencyKey: string;
+  override readonly idempotencyKey: string;
+
+  /**
+   * The error to throw for `error` when a re-run later may succeed (FML throttling, failing, out of
+   * reach or too slow), else undefined — then the failure is permanent, and the action should report
+   * it in its outputs instead. For hand-written actions:
+   *
+   * @example
+   * } catch (error) {
+   *   const retry = RetryableActionError.from(error, key);
+   *   if (retry) throw retry; // HubSpot re-runs the action later; the same key means no duplicate
+   *   return { outputFields: { ok: false, errorCode: error.code ?? 'unexpected_error' } };
+   * }
+   */
+  static from(error: unknown, idempotencyKey: string): RetryableActionError | undefined {
+    // `this`, not the class name: a class body naming itself makes bundlers rename the class, and
+    // `name` is what error classes are recognised by across copies of the SDK.
+    if (error instanceof this) return error;
+    return isTransient(error) ? new this(error, idempotencyKey) : undefined;
+  }
 
   constructor(cause: FmlError, idempotencyKey: string) {
     const status = retryStatus(cause);

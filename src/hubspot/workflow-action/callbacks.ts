@@ -1,3 +1,4 @@
+import { HubSpotApiError } from '../crm/errors';
 import type { AutomationSend } from './hubspot-api';
 import type { OutputFields } from './store';
 
@@ -10,21 +11,66 @@ export interface CallbackCompletion {
 
 // HubSpot's batch endpoints take at most 100 inputs.
 const BATCH_LIMIT = 100;
+// A completion sent twice is harmless: HubSpot refuses the second as already completed, which
+// `isAlreadyCompleted` recognises. So a completion whose answer was lost may be retried.
+const SAFE = { idempotent: true } as const;
+
+/**
+ * HubSpot's answer to completing a callback that is completed already — typically our own completion
+ * whose answer was lost, retried. HubSpot answers 400 and says so in its message; this reads that.
+ */
+export function isAlreadyCompleted(error: unknown): boolean {
+  return error instanceof HubSpotApiError && error.status === 400 && /already\s+(been\s+)?completed/i.test(error.message);
+}
 
 /**
  * Completes blocked executions so their workflows move on: one with
  * `POST /automation/v4/actions/callbacks/{callbackId}/complete`, several at once with the batch
  * `POST /automation/v4/actions/callbacks/complete` (100 per call). All must belong to the portal whose
- * token `send` holds. Rejects with the first failure after the sender's retries.
+ * token `send` holds. Completions are retried like reads (see `isAlreadyCompleted` for the repeat's
+ * answer). Rejects with the first failure after the sender's retries.
  */
 export async function completeCallbacks(send: AutomationSend, completions: readonly CallbackCompletion[]): Promise<void> {
   if (completions.length === 1) {
     const only = completions[0]!;
-    await send('POST', `/automation/v4/actions/callbacks/${encodeURIComponent(only.callbackId)}/complete`, { outputFields: only.outputFields }, `complete callback ${only.callbackId}`);
+    await send('POST', `/automation/v4/actions/callbacks/${encodeURIComponent(only.callbackId)}/complete`, { outputFields: only.outputFields }, `complete callback ${only.callbackId}`, SAFE);
     return;
   }
   for (let i = 0; i < completions.length; i += BATCH_LIMIT) {
     const inputs = completions.slice(i, i + BATCH_LIMIT).map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields }));
-    await send('POST', '/automation/v4/actions/callbacks/complete', { inputs }, `complete ${inputs.length} callbacks`);
+    await send('POST', '/automation/v4/actions/callbacks/complete', { inputs }, `complete ${inputs.length} callbacks`, SAFE);
   }
+}
+
+/**
+ * Completes a portal's callbacks; when a batch is refused for good (one stale callback spoils the
+ * lot), completes them one by one so the others still go through. Returns the refusals by callbackId.
+ */
+export async function completeWithFallback(send: AutomationSend, completions: readonly CallbackCompletion[]): Promise<Map<string, HubSpotApiError>> {
+  const refused = new Map<string, HubSpotApiError>();
+  try {
+    await completeCallbacks(send, completions);
+    return refused;
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    if (completions.length === 1) {
+      // Already completed: our own earlier attempt went through and only its answer was lost.
+      if (!isAlreadyCompleted(error)) refused.set(completions[0]!.callbackId, error);
+      return refused;
+    }
+  }
+  for (const c of completions) {
+    try {
+      await completeCallbacks(send, [c]);
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      if (!isAlreadyCompleted(error)) refused.set(c.callbackId, error);
+    }
+  }
+  return refused;
+}
+
+/** HubSpot said no for good: not throttling or failing, and not a token problem that a fix or refresh cures. */
+function isRefusal(error: unknown): error is HubSpotApiError {
+  return error instanceof HubSpotApiError && !error.retryable && error.status !== 401 && error.status !== 403;
 }

@@ -1,4 +1,5 @@
 import { FmlConfigError, FmlError } from '../../errors';
+import { writeJsonAtomic } from '../../internal/write-json-atomic';
 import { CallbackRecordMap, type CallbackRecord, type CallbackState, type CallbackStore, type OutputFields } from './store';
 
 /** Options of {@link createJsonFileCallbackStore}. */
@@ -19,64 +20,106 @@ export interface JsonFileCallbackStore extends CallbackStore {
 const STATES: readonly CallbackState[] = ['answered', 'blocked', 'completed', 'failed'];
 const FILE_VERSION = 1;
 
+/** One change waiting for the next write, with the callbacks of the caller waiting on it. */
+interface Pending {
+  apply(map: CallbackRecordMap): number;
+  resolve(result: number): void;
+  reject(error: unknown): void;
+}
+
 /**
  * A durable {@link CallbackStore} for one process: every change rewrites the JSON file atomically (a
- * temporary file, flushed to disk, then renamed over the old one), so a crash leaves either the old or
- * the new file — never half of one — and a restart loses no blocked execution. For several processes,
- * implement `CallbackStore` on a shared database instead: two processes writing one file overwrite
- * each other's changes.
+ * temporary file, flushed to disk, then renamed over the old one; the folder is created), so a crash
+ * leaves either the old or the new file — never half of one — and a restart loses no blocked execution.
+ * A change counts only once it is on disk: until then reads do not see it, and when the write fails
+ * the change is dropped and its caller gets the error, so nothing is ever answered from a record the
+ * file does not hold. Changes made while a write runs go to disk together in the next one.
+ *
+ * For several processes, implement `CallbackStore` on a shared database instead: two processes writing
+ * one file overwrite each other's changes.
  *
  * Node, Bun and Deno only (it uses `node:fs`, loaded on first use so other runtimes can import the module).
  */
 export function createJsonFileCallbackStore(path: string, options: JsonFileCallbackStoreOptions = {}): JsonFileCallbackStore {
   if (typeof path !== 'string' || path.trim() === '') throw new FmlConfigError('createJsonFileCallbackStore needs the path of the JSON file to keep executions in.');
   const mode = options.mode ?? 0o600;
-  const map = new CallbackRecordMap();
+  // What the file holds. Replaced only after a successful write.
+  let committed = new CallbackRecordMap();
   let loaded: Promise<void> | undefined;
-  let chain: Promise<void> = Promise.resolve();
-  let queued: Promise<void> | undefined;
+  const pending: Pending[] = [];
+  let draining = false;
+  let drained: Promise<void> = Promise.resolve();
 
-  const ready = (): Promise<void> => (loaded ??= load(path, map));
-  const persist = (): Promise<void> => {
-    if (queued) return queued;
-    const run = chain.then(() => {
-      // Cleared before the snapshot is taken: a change made while this write runs queues the next one.
-      queued = undefined;
-      return writeAtomically(path, JSON.stringify({ version: FILE_VERSION, records: map.values() }), mode);
-    });
-    queued = run;
-    chain = run.catch(() => undefined);
-    return run;
+  const ready = (): Promise<void> => (loaded ??= load(path, committed));
+
+  /** Writes every queued change at once, then any queued meanwhile, until none is left. Never rejects. */
+  const drain = async (): Promise<void> => {
+    try {
+      while (pending.length) {
+        const next = committed.copy();
+        const batch: Pending[] = [];
+        const results: number[] = [];
+        for (const c of pending.splice(0)) {
+          try {
+            results.push(c.apply(next));
+            batch.push(c);
+          } catch (error) {
+            c.reject(error); // e.g. a record structuredClone cannot copy: refused alone
+          }
+        }
+        if (!batch.length) continue;
+        try {
+          await writeJsonAtomic(path, { version: FILE_VERSION, records: next.values() }, { mode });
+        } catch (error) {
+          // The file still holds `committed`: this batch never happened.
+          for (const c of batch) c.reject(error);
+          continue;
+        }
+        committed = next;
+        batch.forEach((c, i) => c.resolve(results[i]!));
+      }
+    } finally {
+      // Cleared in the same turn as the last check of `pending`, so no change can slip in unwritten.
+      draining = false;
+    }
+  };
+  const change = async (apply: (map: CallbackRecordMap) => number): Promise<number> => {
+    await ready();
+    const done = new Promise<number>((resolve, reject) => pending.push({ apply, resolve, reject }));
+    if (!draining) {
+      draining = true;
+      drained = drain();
+    }
+    return done;
   };
 
   return {
     path,
     async get(callbackId) {
       await ready();
-      return map.get(callbackId);
+      return committed.get(callbackId);
     },
     async set(record) {
-      await ready();
-      map.set(record);
-      await persist();
+      const copy = structuredClone(record); // as it is now, whatever the caller does with it next
+      await change((map) => (map.set(copy), 1));
     },
     async delete(callbackId) {
       await ready();
-      if (map.delete(callbackId)) await persist();
+      if (!committed.has(callbackId) && !pending.length) return;
+      await change((map) => (map.delete(callbackId) ? 1 : 0));
     },
     async findByCase(caseId) {
       await ready();
-      return map.findByCase(caseId);
+      return committed.findByCase(caseId);
     },
     async prune(now) {
       await ready();
-      const removed = map.prune(now);
-      if (removed > 0) await persist();
-      return removed;
+      if (!committed.hasExpired(now) && !pending.length) return 0;
+      return change((map) => map.prune(now));
     },
     async flush() {
       await ready();
-      await chain;
+      await drained;
     },
   };
 }
@@ -102,25 +145,6 @@ async function load(path: string, map: CallbackRecordMap): Promise<void> {
   for (const raw of records) {
     const record = reviveRecord(raw);
     if (record) map.set(record);
-  }
-}
-
-async function writeAtomically(path: string, text: string, mode: number): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const temp = `${path}.${globalThis.crypto.randomUUID().slice(0, 8)}.tmp`;
-  const handle = await fs.open(temp, 'w', mode);
-  try {
-    await handle.writeFile(text, 'utf8');
-    // On disk before the rename, or a power cut could leave the new name pointing at nothing.
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temp, path);
-  } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    throw error;
   }
 }
 

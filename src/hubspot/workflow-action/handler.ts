@@ -1,15 +1,16 @@
-import { FmlApiError, FmlConfigError, FmlError, RateLimitError, ValidationError, WebhookVerificationError } from '../../errors';
+import { FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, RateLimitError, ValidationError, WebhookVerificationError } from '../../errors';
+import { linkSignals } from '../../http/abort';
 import type { Cases } from '../../resources/cases';
 import type { Case } from '../../types';
 import { isRawBody, type RawBody } from '../../webhooks/bytes';
 import { bodyTooLarge, DEFAULT_MAX_BODY_BYTES, readRawBody, readRequestBody } from '../../webhooks/raw-body';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import { HubSpotApiError } from '../crm/errors';
-import { completeCallbacks, type CallbackCompletion } from './callbacks';
+import { completeWithFallback } from './callbacks';
 import { isoDurationMs } from './duration';
 import { parseExecutionRequest, type ParsedExecution } from './execution-request';
 import { automationSender, type HubSpotAutomationHttpOptions } from './hubspot-api';
-import { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent, type CaseOutcome } from './outcome';
+import { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent, RecentDecisions, type CaseOutcome } from './outcome';
 import { verifyHubSpotSignature, type HubSpotHeaders, type HubSpotSignatureVersion } from './signature';
 import { createMemoryCallbackStore, type CallbackRecord, type CallbackStore, type OutputFields } from './store';
 import { executionToCreateCase, relabelField, type ActionInputDefaults, type ExecutionCase } from './to-case';
@@ -24,18 +25,23 @@ export interface WorkflowActionHubSpotOptions extends HubSpotAutomationHttpOptio
   /**
    * One access token for every portal: a private app token (single-portal apps, tests). Needs the
    * `automation` scope. Give this or `getAccessToken`.
+   * @default undefined (then `getAccessToken` is required)
    */
   accessToken?: string;
   /**
    * The portal's current OAuth access token (your app stores one per installing portal and refreshes
-   * it). Called for each completion, so return a fresh one.
+   * it). Called for each completion, so return a fresh one. Takes precedence over `accessToken`.
+   * @default undefined (then `accessToken` is used for every portal)
    */
   getAccessToken?: (portalId: string) => string | Promise<string>;
 }
 
 /** What `onError` is told about. Ids only: never a secret, never a request body (they hold PII). */
 export interface WorkflowActionErrorContext {
-  /** A stable code: `fml_unavailable`, `store_failed`, `completion_failed`, `configuration_error`, ... */
+  /**
+   * A stable code: `fml_unavailable`, `fml_rate_limited`, `fml_credentials_rejected`, `store_failed`,
+   * `completion_failed`, `completion_refused`, `cross_portal_conflict`, `configuration_error`, ...
+   */
   reason: string;
   /** The HTTP status answered to HubSpot, for execution requests. */
   status?: number;
@@ -48,8 +54,9 @@ export interface WorkflowActionErrorContext {
 /** Options of {@link createWorkflowActionHandler}. */
 export interface WorkflowActionHandlerOptions {
   /**
-   * The FML client to create cases with — or, when portals map to different FML tenants, a function
-   * returning the portal's client.
+   * The FML client to create cases with — or a function returning the portal's client. Prefer one FML
+   * tenant per portal: FML keeps one case per `crmRecordId` and tenant, and Company ids repeat across
+   * portals, so portals sharing a tenant can meet the same record id (see `crmRecordId`).
    */
   fml: FmlCasesApi | ((portalId: string) => FmlCasesApi | Promise<FmlCasesApi>);
   /** The HubSpot app's client secret: it signs every execution request. Never logged or echoed. */
@@ -78,10 +85,19 @@ export interface WorkflowActionHandlerOptions {
   defaults?: ActionInputDefaults;
   /**
    * Signature versions accepted. Workflow actions are signed v2 (older) or v3; v1 signs only the body,
-   * so it could be replayed against another URL, and no workflow action sends it.
+   * so it could be replayed against another URL, and no workflow action sends it. Accepting v2 is a
+   * downgrade risk: it signs no timestamp, and HubSpot sends it next to v3, so a captured request can
+   * be replayed later with its v3 headers stripped (a repeat of a remembered `callbackId` is only
+   * answered again, but one forgotten after `retentionMs` runs again). See `requireV3`.
    * @default ["v3", "v2"]
    */
   signatureVersions?: readonly HubSpotSignatureVersion[];
+  /**
+   * Accept v3 signatures only (`signatureVersions: ["v3"]`): closes the v2 downgrade, but refuses any
+   * portal or HubSpot path that still signs v2 only.
+   * @default false
+   */
+  requireV3?: boolean;
   /**
    * How far a v3 timestamp may be from now, either way, in ms.
    * @default 300000
@@ -114,10 +130,27 @@ export interface WorkflowActionHandlerOptions {
    */
   idempotencyKey?: (portalId: string, objectId: string) => string;
   /**
+   * The case's `crmRecordId` for a portal's Company. FML keeps one case per record id and tenant, and
+   * the write-back (`updateCompanyFromEvent`) finds the Company by it. When portals share one FML
+   * tenant, two of them can have a Company with the same id: a portal-qualified id, e.g.
+   * `` (p, o) => `${p}:${o}` ``, keeps their cases apart (split it again before writing back). With the
+   * bare id, an execution whose Company id already has another portal's case — as far as the store
+   * remembers — answers `FAIL_CONTINUE` with `cross_portal_conflict` instead of that case.
+   * @default (portalId, objectId) => objectId
+   */
+  crmRecordId?: (portalId: string, objectId: string) => string;
+  /**
    * Case statuses that end the wait (besides any `case.decision.made`).
    * @default ["approved", "declined"]
    */
   terminalStatuses?: readonly string[];
+  /**
+   * Total time `onFmlEvent` may spend completing one event's callbacks — every HubSpot call, retry and
+   * wait — in ms. Past it, the event fails fast (the webhook receiver answers 5xx) and FML redelivers
+   * it later, instead of FML's delivery timing out on a hung handler.
+   * @default 20000
+   */
+  completionDeadlineMs?: number;
   /**
    * Told about every failure worth a look: FML unavailable, a store or completion failure, a
    * misconfiguration. Never receives a secret or a request body.
@@ -141,6 +174,15 @@ export interface FmlEventResult {
   expired: string[];
   /** Callbacks HubSpot refused for good (e.g. already expired on its side). */
   failed: string[];
+}
+
+/** Options of {@link WorkflowActionHandler.onFmlEvent}. */
+export interface FmlEventOptions {
+  /**
+   * Cancels the completion pass (e.g. the webhook request was dropped); pending HubSpot calls and waits stop.
+   * @default undefined (bounded by `completionDeadlineMs` only)
+   */
+  signal?: AbortSignal;
 }
 
 /** The parts of node's `IncomingMessage` the Node adapter uses (Express's `req` has them too). */
@@ -174,10 +216,11 @@ export interface WorkflowActionHandler {
   node(req: NodeActionRequest, res: NodeActionResponse): Promise<void>;
   /**
    * Completes the blocked executions of the event's case when the event decides it (approved,
-   * declined, or any `case.decision.made`). Rejects when HubSpot could not be reached, so an FML
-   * webhook receiver answers 5xx and FML redelivers the event later.
+   * declined, or any `case.decision.made`). Rejects when HubSpot could not be reached within
+   * `completionDeadlineMs` (or `signal` fired), so an FML webhook receiver answers 5xx and FML
+   * redelivers the event later.
    */
-  onFmlEvent(event: WebhookEvent): Promise<FmlEventResult>;
+  onFmlEvent(event: WebhookEvent, options?: FmlEventOptions): Promise<FmlEventResult>;
   /** `onFmlEvent` shaped for `createWebhookHandler({ secret, onEvent: handler.onEvent })`. */
   onEvent(event: WebhookEvent): Promise<void>;
   /** Deletes remembered executions past their retention and blocks past their expiry; returns how many. */
@@ -199,6 +242,8 @@ interface Incoming {
 
 const WEEK_MS = 7 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
+// FML refusing the app's own credentials: the operator must fix the configuration; HubSpot should retry.
+const CREDENTIAL_CODES = new Set(['invalid_client', 'authentication_error', 'insufficient_scope', 'permission_denied']);
 
 /**
  * The request handler for the "Start FML KYB case" workflow action (see `workflowActionDefinition`).
@@ -209,7 +254,8 @@ const PRUNE_EVERY_MS = 3_600_000;
  * - `SUCCESS` with `caseId`, `customerPortalUrl`, `status` — or, when the workflow waits for FML's
  *   decision, `BLOCK` (remembering callbackId → case) until `onFmlEvent` sees the decision;
  * - `FAIL_CONTINUE` with `errorCode` / `errorMessage` when the input or FML's answer rules the case out;
- * - 429 / 503 with `Retry-After` when FML is throttling or unavailable, so HubSpot retries later.
+ * - 429 / 503 with `Retry-After` when FML is throttling, unavailable or refusing the app's own FML
+ *   credentials, so HubSpot retries later.
  *
  * @example
  * const action = createWorkflowActionHandler({ fml, appSecret, publicUrl: 'https://kyb.example.com', hubspot: { getAccessToken }, store });
@@ -220,9 +266,11 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
   const config = resolveOptions(options);
   const { store, now } = config;
   const inflight = new Map<string, Promise<Answer>>();
-  // One completion pass per case at a time: FML sends status.changed and decision.made for one decision
-  // together, and two passes racing would complete the same callback twice.
+  // One pass per case at a time: FML sends status.changed and decision.made for one decision together,
+  // and two completion passes racing would complete the same callback twice; and an execution storing
+  // its BLOCK must not interleave with a pass that would miss it.
   const caseQueues = new Map<string, Promise<unknown>>();
+  const recentDecisions = new RecentDecisions(now);
   let lastPrune = now();
 
   const report = (error: unknown, context: WorkflowActionErrorContext): void => {
@@ -240,6 +288,17 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     if (now() - lastPrune < PRUNE_EVERY_MS) return;
     prune().catch((error: unknown) => report(error, { reason: 'store_failed' }));
   };
+  const oneAtATime = async <T>(caseId: string, work: () => Promise<T>): Promise<T> => {
+    const previous = caseQueues.get(caseId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(work);
+    caseQueues.set(caseId, run);
+    try {
+      return await run;
+    } finally {
+      if (caseQueues.get(caseId) === run) caseQueues.delete(caseId);
+    }
+  };
+  const storeUnavailable = (): Answer => retryLater(503, 'store_unavailable', 'The execution store is unavailable; retry later.', config.retryAfterSeconds);
 
   async function processExecution(incoming: Incoming): Promise<Answer> {
     if (incoming.method?.toUpperCase() !== 'POST') return json(405, { error: 'method_not_allowed', message: 'HubSpot executes workflow actions with POST.' }, { allow: 'POST' });
@@ -293,7 +352,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       prior = await store.get(callbackId);
     } catch (error) {
       report(error, { ...about, reason: 'store_failed', status: 503 });
-      return retryLater(503, 'store_unavailable', 'The execution store is unavailable; retry later.', config.retryAfterSeconds);
+      return storeUnavailable();
     }
     if (prior) return json(200, { outputFields: prior.answer });
     return execute(execution);
@@ -311,7 +370,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
         // Without the record a BLOCK could never be completed: make HubSpot retry (the create replays).
         if (record.state === 'blocked') {
           report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 503 });
-          return retryLater(503, 'store_unavailable', 'The execution store is unavailable; retry later.', config.retryAfterSeconds);
+          return storeUnavailable();
         }
         report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 200 });
       }
@@ -323,7 +382,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     }
     let mapped: ExecutionCase;
     try {
-      mapped = executionToCreateCase(execution, { defaults: config.defaults, idempotencyKey: config.idempotencyKey });
+      mapped = executionToCreateCase(execution, { defaults: config.defaults, idempotencyKey: config.idempotencyKey, crmRecordId: config.crmRecordId });
     } catch (error) {
       if (error instanceof ValidationError) return finish(failure(error.code, error.message));
       throw error;
@@ -345,6 +404,21 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     } catch (error) {
       return fmlFailure(error, about, finish, mapped);
     }
+    if (replayed) {
+      // FML hands back an existing case for this record id — possibly one another portal sharing this
+      // FML tenant made for its own Company with the same id. Never answer with another portal's case.
+      let owner: string | undefined;
+      try {
+        owner = ownerPortal(await store.findByCase(kase.caseId));
+      } catch (error) {
+        report(error, { ...about, caseId: kase.caseId, reason: 'store_failed', status: 503 });
+        return storeUnavailable();
+      }
+      if (owner !== undefined && owner !== execution.portalId) {
+        report(new FmlError('cross_portal_conflict', `Case ${kase.caseId} (crmRecordId ${mapped.request.crmRecordId ?? ''}) belongs to portal ${owner}, not ${execution.portalId}.`), { ...about, caseId: kase.caseId, reason: 'cross_portal_conflict' });
+        return finish(failure('cross_portal_conflict', `FML already has a case for record id ${mapped.request.crmRecordId ?? ''} from another HubSpot portal connected to the same FML account, so none was created for this Company. Ask the app's operator to give each portal its own FML account or to set crmRecordId per portal.`));
+      }
+    }
     const created = { caseId: kase.caseId, ...(typeof kase.customerPortalUrl === 'string' ? { customerPortalUrl: kase.customerPortalUrl } : {}) };
 
     if (!mapped.waitForDecision) {
@@ -359,10 +433,34 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
         report(error, { ...about, caseId: kase.caseId, reason: 'fml_refresh_failed' });
       }
     }
-    const decided = outcomeOfCase(kase, config.terminalStatuses);
+    const decided = outcomeOfCase(kase, config.terminalStatuses) ?? recentDecisions.get(kase.caseId);
     if (decided) return finish(success(kase, decided), created);
+    return oneAtATime(kase.caseId, () => block(fml, kase, created, finish, about));
+  }
+
+  /**
+   * Stores the BLOCK, then looks once more: a decision that arrived while the record was being stored
+   * found nothing to complete, and FML will not announce it again. Runs in the case's queue, so an
+   * `onFmlEvent` pass either completes before (and is remembered) or after (and finds the record).
+   */
+  async function block(fml: FmlCasesApi, kase: Case, created: Partial<CallbackRecord>, finish: (fields: OutputFields, extra?: Partial<CallbackRecord>) => Promise<Answer>, about: { callbackId: string; portalId: string }): Promise<Answer> {
     const blockExpiresAt = now() + config.expirationMs;
-    return finish({ hs_execution_state: 'BLOCK', hs_expiration_duration: config.expirationDuration }, { ...created, state: 'blocked', blockExpiresAt, forgetAt: blockExpiresAt });
+    const blocked = await finish({ hs_execution_state: 'BLOCK', hs_expiration_duration: config.expirationDuration }, { ...created, state: 'blocked', blockExpiresAt, forgetAt: blockExpiresAt });
+    if (blocked.status !== 200) return blocked;
+    let latest: Case = kase;
+    let decided = recentDecisions.get(kase.caseId);
+    if (!decided) {
+      try {
+        latest = await fml.cases.get(kase.caseId, { deadlineMs: config.fmlDeadlineMs });
+        decided = outcomeOfCase(latest, config.terminalStatuses);
+      } catch (error) {
+        // The BLOCK stands: the decision's webhook (or its redelivery) will complete it.
+        report(error, { ...about, caseId: kase.caseId, reason: 'fml_refresh_failed' });
+      }
+    }
+    if (!decided) return blocked;
+    // HubSpot has not seen the BLOCK yet: answer with the outcome, and the record with it.
+    return finish(success(latest, decided), created);
   }
 
   async function fmlFailure(error: unknown, about: { callbackId: string; portalId: string }, finish: (fields: OutputFields) => Promise<Answer>, mapped: ExecutionCase): Promise<Answer> {
@@ -381,8 +479,14 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       const list = fields.length ? fields.map((f) => f.message).join('; ') : error.message;
       return finish(failure('validation_error', `FML rejected the case: ${list}`));
     }
+    if (error instanceof FmlApiError && (CREDENTIAL_CODES.has(error.code) || error.status === 401 || error.status === 403)) {
+      // The app's own FML client is misconfigured (wrong secret, missing scope): nothing about this
+      // Company is wrong, so do not fail its workflow for good — alert the operator and let HubSpot retry.
+      report(error, { ...about, reason: 'fml_credentials_rejected', status: 503 });
+      return retryLater(503, 'fml_credentials_rejected', `FML refused this app's API credentials (${error.code}); the app's operator must fix them. HubSpot will retry.`, config.retryAfterSeconds);
+    }
     if (error instanceof FmlApiError) {
-      // FML said no for a reason retrying will not fix (wrong credentials, a missing scope, …).
+      // FML said no for a reason retrying will not fix.
       report(error, { ...about, reason: error.code });
       return finish(failure(error.code, error.message));
     }
@@ -390,22 +494,26 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     return json(500, { error: 'internal_error', message: 'The action handler failed; HubSpot will retry.' });
   }
 
-  async function onFmlEvent(event: WebhookEvent): Promise<FmlEventResult> {
+  async function onFmlEvent(event: WebhookEvent, eventOptions: FmlEventOptions = {}): Promise<FmlEventResult> {
     maybePrune();
     const outcome = outcomeOfEvent(event, config.terminalStatuses);
     if (!outcome) return { completed: [], expired: [], failed: [] };
-    const previous = caseQueues.get(event.caseId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => completeCase(event, outcome));
-    caseQueues.set(event.caseId, run);
+    recentDecisions.remember(outcome);
+    // The deadline covers the wait for the case's queue too: a stuck pass ahead must not hold this one.
+    const deadlineAt = Date.now() + config.completionDeadlineMs;
+    const limit = linkSignals([eventOptions.signal, config.hubspotHttp.signal]);
+    const timer = setTimeout(() => limit.abort(new FmlTimeoutError(`Completing the HubSpot callbacks of case ${event.caseId} took longer than ${config.completionDeadlineMs} ms; they stay blocked until FML redelivers the event.`)), config.completionDeadlineMs);
     try {
-      return await run;
+      return await oneAtATime(event.caseId, () => completeCase(event, outcome, limit.signal, deadlineAt));
     } finally {
-      if (caseQueues.get(event.caseId) === run) caseQueues.delete(event.caseId);
+      clearTimeout(timer);
+      limit.dispose();
     }
   }
 
-  async function completeCase(event: WebhookEvent, outcome: CaseOutcome): Promise<FmlEventResult> {
+  async function completeCase(event: WebhookEvent, outcome: CaseOutcome, signal: AbortSignal, deadlineAt: number): Promise<FmlEventResult> {
     const result: FmlEventResult = { outcome, completed: [], expired: [], failed: [] };
+    if (signal.aborted) throw completionFailed(event, 'some', signal.reason);
     const at = now();
     const blocked = (await store.findByCase(event.caseId)).filter((r) => r.state === 'blocked');
     const due: CallbackRecord[] = [];
@@ -421,7 +529,8 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       const completions = records.map((r) => ({ callbackId: r.callbackId, outputFields: completionOutputs(r, outcome) }));
       let refusals: Map<string, HubSpotApiError>;
       try {
-        const send = automationSender({ accessToken: await config.accessToken(portalId) }, config.hubspotHttp);
+        const token = await untilAborted(config.accessToken(portalId), signal);
+        const send = automationSender({ accessToken: token }, { ...config.hubspotHttp, signal }, deadlineAt);
         refusals = await completeWithFallback(send, completions);
       } catch (error) {
         report(error, { reason: 'completion_failed', portalId, caseId: event.caseId, eventId: event.eventId });
@@ -447,9 +556,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
         }
       }
     }
-    if (errors.length) {
-      throw new FmlError('callback_completion_failed', `Could not complete ${due.length - result.completed.length - result.failed.length} HubSpot workflow callback(s) for case ${event.caseId}; they stay blocked and are completed when this event is delivered again.`, { cause: errors[0] });
-    }
+    if (errors.length) throw completionFailed(event, due.length - result.completed.length - result.failed.length, errors[0]);
     return result;
   }
 
@@ -476,35 +583,27 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
 }
 
 /**
- * Completes a portal's callbacks; when a batch is refused for good (one stale callback spoils the
- * lot), completes them one by one so the others still go through. Returns the refusals by callbackId.
+ * The portal whose execution first used a case, from the store's records of it; undefined when the
+ * store remembers none (a case made by Custom Code, by hand, or forgotten after `retentionMs`).
  */
-async function completeWithFallback(send: ReturnType<typeof automationSender>, completions: CallbackCompletion[]): Promise<Map<string, HubSpotApiError>> {
-  const refused = new Map<string, HubSpotApiError>();
-  try {
-    await completeCallbacks(send, completions);
-    return refused;
-  } catch (error) {
-    if (!isRefusal(error)) throw error;
-    if (completions.length === 1) {
-      refused.set(completions[0]!.callbackId, error);
-      return refused;
-    }
-  }
-  for (const c of completions) {
-    try {
-      await completeCallbacks(send, [c]);
-    } catch (error) {
-      if (!isRefusal(error)) throw error;
-      refused.set(c.callbackId, error);
-    }
-  }
-  return refused;
+function ownerPortal(records: readonly CallbackRecord[]): string | undefined {
+  let first: CallbackRecord | undefined;
+  for (const r of records) if (r.portalId !== '' && (first === undefined || r.createdAt < first.createdAt)) first = r;
+  return first?.portalId;
 }
 
-/** HubSpot said no for good: not throttling or failing, and not a token problem that a fix or refresh cures. */
-function isRefusal(error: unknown): error is HubSpotApiError {
-  return error instanceof HubSpotApiError && !error.retryable && error.status !== 401 && error.status !== 403;
+function completionFailed(event: WebhookEvent, pending: number | 'some', cause: unknown): FmlError {
+  return new FmlError('callback_completion_failed', `Could not complete ${pending} HubSpot workflow callback(s) for case ${event.caseId}; they stay blocked and are completed when this event is delivered again.`, { cause });
+}
+
+/** The promise's value, unless `signal` fires first (then its reason). */
+function untilAborted<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(value).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function completionOutputs(record: CallbackRecord, outcome: CaseOutcome): OutputFields {
@@ -516,7 +615,8 @@ function success(kase: Case, decided: CaseOutcome | undefined): OutputFields {
     hs_execution_state: 'SUCCESS',
     caseId: kase.caseId,
     customerPortalUrl: typeof kase.customerPortalUrl === 'string' ? kase.customerPortalUrl : '',
-    status: typeof kase.status === 'string' ? kase.status : '',
+    // A decision the case read does not show yet (a remembered event) still names its status.
+    status: decided?.status || (typeof kase.status === 'string' ? kase.status : ''),
     ...(decided ? { decision: decided.decision } : {}),
   };
 }
@@ -568,7 +668,9 @@ interface ResolvedOptions {
   retryAfterSeconds: number;
   retentionMs: number;
   idempotencyKey: ((portalId: string, objectId: string) => string) | undefined;
+  crmRecordId: ((portalId: string, objectId: string) => string) | undefined;
   terminalStatuses: readonly string[];
+  completionDeadlineMs: number;
   onError: (error: unknown, context: WorkflowActionErrorContext) => void;
   now: () => number;
 }
@@ -600,9 +702,19 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
   };
   const expirationDuration = options.expirationDuration ?? 'P1W';
   const expirationMs = isoDurationMs(expirationDuration) ?? fail(`expirationDuration must be an ISO 8601 duration such as "P1W" or "PT36H", got ${JSON.stringify(expirationDuration)}.`);
-  const versions = options.signatureVersions ?? ['v3', 'v2'];
+  const versions = options.signatureVersions ?? (options.requireV3 === true ? ['v3'] : ['v3', 'v2']);
   if (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === 'v1' || v === 'v2' || v === 'v3')) fail('signatureVersions must list some of "v3", "v2", "v1".');
-  const numbers = { maxSignatureAgeMs: options.maxSignatureAgeMs ?? 300_000, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, fmlDeadlineMs: options.fmlDeadlineMs ?? 10_000, retryAfterSeconds: options.retryAfterSeconds ?? 60, retentionMs: options.retentionMs ?? WEEK_MS };
+  if (options.requireV3 !== undefined && typeof options.requireV3 !== 'boolean') fail('requireV3 must be true or false.');
+  if (options.requireV3 === true && versions.some((v) => v !== 'v3')) fail(`requireV3 accepts v3 only, but signatureVersions lists ${versions.join(', ')}: drop one of the two.`);
+  for (const hook of ['idempotencyKey', 'crmRecordId'] as const) if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function (portalId, objectId) => string.`);
+  const numbers = {
+    maxSignatureAgeMs: options.maxSignatureAgeMs ?? 300_000,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    fmlDeadlineMs: options.fmlDeadlineMs ?? 10_000,
+    retryAfterSeconds: options.retryAfterSeconds ?? 60,
+    retentionMs: options.retentionMs ?? WEEK_MS,
+    completionDeadlineMs: options.completionDeadlineMs ?? 20_000,
+  };
   for (const [name, v] of Object.entries(numbers)) if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${name} must be a number > 0, got ${String(v)}.`);
   if (options.store !== undefined && !['get', 'set', 'delete', 'findByCase', 'prune'].every((m) => typeof (options.store as unknown as Record<string, unknown>)[m] === 'function')) fail('store must implement get, set, delete, findByCase and prune (see CallbackStore).');
   return {
@@ -618,6 +730,7 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
     signatureVersions: versions,
     ...numbers,
     idempotencyKey: options.idempotencyKey,
+    crmRecordId: options.crmRecordId,
     terminalStatuses: options.terminalStatuses ?? DEFAULT_TERMINAL_STATUSES,
     onError: options.onError ?? logServerSide,
     now: options.now ?? Date.now,

@@ -13,7 +13,7 @@ export { decodeV3Url, hubSpotSignature, verifyHubSpotSignature } from './signatu
 export type { HubSpotHeaders, HubSpotSignatureFailure, HubSpotSignatureParts, HubSpotSignatureResult, HubSpotSignatureVersion, VerifyHubSpotSignatureInput } from './signature';
 
 export { createWorkflowActionHandler } from './handler';
-export type { FmlCasesApi, FmlEventResult, NodeActionRequest, NodeActionResponse, WorkflowActionErrorContext, WorkflowActionHandler, WorkflowActionHandlerOptions, WorkflowActionHubSpotOptions } from './handler';
+export type { FmlCasesApi, FmlEventOptions, FmlEventResult, NodeActionRequest, NodeActionResponse, WorkflowActionErrorContext, WorkflowActionHandler, WorkflowActionHandlerOptions, WorkflowActionHubSpotOptions } from './handler';
 export { parseExecutionRequest } from './execution-request';
 export type { ExecutionOrigin, ExecutionRequest, ParsedExecution } from './execution-request';
 export { executionToCreateCase, portalCompanyKey } from './to-case';
@@ -22,10 +22,12 @@ export { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent } from './outc
 export type { CaseOutcome } from './outcome';
 export { isoDurationMs } from './duration';
 
-export { completeCallbacks } from './callbacks';
+export { completeCallbacks, isAlreadyCompleted } from './callbacks';
 export type { CallbackCompletion } from './callbacks';
-export { automationSender, HUBSPOT_API_BASE_URL } from './hubspot-api';
+// The one HubSpot sender lives in ../crm/http (shared with the write-back); this is its automation profile.
+export { automationSender } from './hubspot-api';
 export type { AutomationSend, HubSpotAutomationHttpOptions, HubSpotCredential } from './hubspot-api';
+export type { HubSpotCallOptions, HubSpotHttpOptions, HubSpotMethod } from '../crm/http';
 export { createMemoryCallbackStore } from './store';
 export type { CallbackRecord, CallbackState, CallbackStore, OutputFields as WorkflowOutputFields } from './store';
 export { createJsonFileCallbackStore } from './file-store';

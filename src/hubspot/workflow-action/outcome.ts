@@ -44,3 +44,37 @@ export function outcomeOfCase(kase: { caseId: string; status?: unknown }, termin
   if (status === undefined || !terminalStatuses.includes(status)) return undefined;
   return { caseId: kase.caseId, status, decision: lookup(DECISION_OF, status) ?? status };
 }
+
+/**
+ * Decisions `onFmlEvent` saw lately, for an execution still storing its BLOCK for that case when the
+ * decision arrived (it found nothing to complete, and FML will not announce the decision again).
+ * Bounded and short-lived: a late BLOCK comes within seconds, not hours.
+ */
+export class RecentDecisions {
+  readonly #byCase = new Map<string, { outcome: CaseOutcome; at: number }>();
+  readonly #now: () => number;
+  readonly #ttlMs: number;
+  readonly #max: number;
+
+  constructor(now: () => number, ttlMs = 10 * 60_000, max = 1000) {
+    this.#now = now;
+    this.#ttlMs = ttlMs;
+    this.#max = max;
+  }
+
+  remember(outcome: CaseOutcome): void {
+    const at = this.#now();
+    this.#byCase.delete(outcome.caseId);
+    this.#byCase.set(outcome.caseId, { outcome, at });
+    // Insertion order is age order: drop the lapsed, then any beyond the bound.
+    for (const [caseId, entry] of this.#byCase) {
+      if (at - entry.at < this.#ttlMs && this.#byCase.size <= this.#max) break;
+      this.#byCase.delete(caseId);
+    }
+  }
+
+  get(caseId: string): CaseOutcome | undefined {
+    const entry = this.#byCase.get(caseId);
+    return entry && this.#now() - entry.at < this.#ttlMs ? entry.outcome : undefined;
+  }
+}

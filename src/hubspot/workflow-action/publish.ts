@@ -1,6 +1,6 @@
 import { FmlConfigError, FmlError } from '../../errors';
 import type { WorkflowActionDefinition } from './definition';
-import { automationSender, type HubSpotAutomationHttpOptions, type HubSpotCredential } from './hubspot-api';
+import { automationSender, type AutomationSend, type HubSpotAutomationHttpOptions, type HubSpotCredential } from './hubspot-api';
 
 /** Options of {@link publishWorkflowAction}. */
 export interface PublishWorkflowActionOptions extends HubSpotAutomationHttpOptions {
@@ -8,11 +8,21 @@ export interface PublishWorkflowActionOptions extends HubSpotAutomationHttpOptio
   appId: string | number;
   /** The definition to create or update, from `workflowActionDefinition()`. */
   definition: WorkflowActionDefinition;
-  /** A developer API key, sent as the `hapikey` query parameter. Give this or `accessToken`. */
+  /**
+   * A developer API key, sent as the `hapikey` query parameter. Give this or `accessToken`; when both
+   * are given, this one is used.
+   * @default undefined (then `accessToken` is required)
+   */
   developerApiKey?: string;
-  /** A bearer token allowed to manage the app's actions. Give this or `developerApiKey`. */
+  /**
+   * A bearer token allowed to manage the app's actions. Give this or `developerApiKey`.
+   * @default undefined (then `developerApiKey` is required)
+   */
   accessToken?: string;
-  /** Update this definition (`PATCH`) instead of looking one up. */
+  /**
+   * Update this definition (`PATCH`) instead of looking one up.
+   * @default undefined (found by `actionUrl` when `matchExisting`, else a new one is created)
+   */
   definitionId?: string;
   /**
    * Without `definitionId`, update the app's existing definition with the same `actionUrl` (so running
@@ -60,7 +70,7 @@ export async function publishWorkflowAction(options: PublishWorkflowActionOption
   return resultOf(res.data, false, definitionId);
 }
 
-async function findByActionUrl(send: ReturnType<typeof automationSender>, base: string, actionUrl: string): Promise<string | undefined> {
+async function findByActionUrl(send: AutomationSend, base: string, actionUrl: string): Promise<string | undefined> {
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
     const query = `?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`;

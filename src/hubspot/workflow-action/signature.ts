@@ -1,4 +1,5 @@
-import { isRawBody, toBytes, type RawBody } from '../../webhooks/bytes';
+import { hmacSha256, sha256, timingSafeEqual, toBase64, toHex } from '../../internal/crypto';
+import { concatBytes, hashableBody, isRawBody, toBytes, type RawBody } from '../../webhooks/bytes';
 
 /** HubSpot's request-signature versions. */
 export type HubSpotSignatureVersion = 'v1' | 'v2' | 'v3';
@@ -50,9 +51,11 @@ export interface VerifyHubSpotSignatureInput {
    */
   now?: number;
   /**
-   * The versions accepted. v3 is checked whenever its header is present and then decides alone, so a
-   * replayed request cannot fall back to the timestamp-free v2. v1 signs only the body: drop it where
-   * a signed body must not be replayable against another URL.
+   * The versions accepted. When `X-HubSpot-Signature-v3` is present it decides alone. v2 signs no
+   * timestamp, and HubSpot sends both headers: whoever captures one signed request can strip its v3
+   * headers and replay it on the v2 signature at any later time. Pass `["v3"]` to close that downgrade
+   * (HubSpot signs workflow actions with v3 today). v1 signs only the body, so it also replays against
+   * any URL.
    * @default ["v3", "v2", "v1"]
    */
   versions?: readonly HubSpotSignatureVersion[];
@@ -65,11 +68,15 @@ export interface HubSpotSignatureParts {
   method: string;
   url: string;
   body: RawBody;
-  /** v3 only: the `X-HubSpot-Request-Timestamp` value (epoch ms). */
+  /**
+   * v3 only: the `X-HubSpot-Request-Timestamp` value (epoch ms), signed as its decimal text.
+   * @default "" (nothing appended; only right for v1 and v2, which sign no timestamp)
+   */
   timestamp?: number | string;
 }
 
 const DEFAULT_MAX_AGE_MS = 5 * 60_000;
+const PURPOSE = 'HubSpot signatures';
 const ALL_VERSIONS: readonly HubSpotSignatureVersion[] = ['v3', 'v2', 'v1'];
 
 // HubSpot decodes exactly these escapes before signing a v3 URL; every other escape stays as sent.
@@ -86,14 +93,14 @@ export function decodeV3Url(url: string): string {
  */
 export async function hubSpotSignature(parts: HubSpotSignatureParts): Promise<string> {
   const method = parts.method.toUpperCase();
-  const body = bodyBytes(parts.body);
+  const body = toBytes(hashableBody(parts.body));
   switch (parts.version) {
     case 'v1':
-      return hex(await sha256(concat(toBytes(parts.secret), body)));
+      return toHex(await sha256(concat(toBytes(parts.secret), body), PURPOSE));
     case 'v2':
-      return hex(await sha256(concat(toBytes(parts.secret + method + parts.url), body)));
+      return toHex(await sha256(concat(toBytes(parts.secret + method + parts.url), body), PURPOSE));
     case 'v3':
-      return base64(await hmacSha256(parts.secret, concat(toBytes(method + decodeV3Url(parts.url)), body, toBytes(String(parts.timestamp ?? '')))));
+      return toBase64(await hmacSha256(parts.secret, concat(toBytes(method + decodeV3Url(parts.url)), body, toBytes(String(parts.timestamp ?? ''))), PURPOSE));
     default:
       throw new TypeError(`Unknown HubSpot signature version ${String(parts.version)}.`);
   }
@@ -125,7 +132,7 @@ export async function verifyHubSpotSignature(input: VerifyHubSpotSignatureInput)
   if (declared !== 'v1' && declared !== 'v2') return fail('unsupported_version', `Unsupported X-HubSpot-Signature-Version ${JSON.stringify(declared.slice(0, 20))}.`);
   if (!versions.includes(declared)) return fail('version_not_allowed', `The request is signed with ${declared}, which this verifier was told not to accept (allowed: ${versions.join(', ')}).`, declared);
   const expected = await hubSpotSignature({ version: declared, secret: input.secret, method: input.method, url: input.url, body: input.body });
-  return constantTimeEqual(expected, signature.trim().toLowerCase()) ? { valid: true, version: declared } : fail('signature_mismatch', mismatchMessage(declared), declared);
+  return timingSafeEqual(expected, signature.trim().toLowerCase()) ? { valid: true, version: declared } : fail('signature_mismatch', mismatchMessage(declared), declared);
 }
 
 async function verifyV3(input: VerifyHubSpotSignatureInput, signature: string): Promise<HubSpotSignatureResult> {
@@ -138,7 +145,7 @@ async function verifyV3(input: VerifyHubSpotSignatureInput, signature: string): 
   if (now - timestamp > maxAge) return fail('timestamp_too_old', `The request was signed ${Math.round((now - timestamp) / 1000)} s ago, more than the ${Math.round(maxAge / 1000)} s allowed: a replay, or this server's clock is wrong.`, 'v3');
   if (timestamp - now > maxAge) return fail('timestamp_in_future', `The request's timestamp is ${Math.round((timestamp - now) / 1000)} s in the future, more than the ${Math.round(maxAge / 1000)} s allowed: check this server's clock.`, 'v3');
   const expected = await hubSpotSignature({ version: 'v3', secret: input.secret, method: input.method, url: input.url, body: input.body, timestamp: raw.trim() });
-  return constantTimeEqual(expected, signature.trim()) ? { valid: true, version: 'v3' } : fail('signature_mismatch', mismatchMessage('v3'), 'v3');
+  return timingSafeEqual(expected, signature.trim()) ? { valid: true, version: 'v3' } : fail('signature_mismatch', mismatchMessage('v3'), 'v3');
 }
 
 function mismatchMessage(version: HubSpotSignatureVersion): string {
@@ -163,54 +170,6 @@ export function header(headers: HubSpotHeaders, name: string): string | undefine
   return undefined;
 }
 
-/** Equal strings, in time that depends only on their lengths. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = toBytes(a);
-  const y = toBytes(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ (y[i % Math.max(1, y.length)] ?? 0);
-  return diff === 0;
-}
-
-function bodyBytes(body: RawBody): Uint8Array {
-  if (typeof body === 'string') return toBytes(body);
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-}
-
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle;
-  if (!s) throw new TypeError('This runtime has no WebCrypto (crypto.subtle), so HubSpot signatures cannot be checked.');
-  return s;
-}
-
-async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle().digest('SHA-256', data as BufferSource));
-}
-
-async function hmacSha256(secret: string, data: Uint8Array): Promise<Uint8Array> {
-  const key = await subtle().importKey('raw', toBytes(secret) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await subtle().sign('HMAC', key, data as BufferSource));
-}
-
-function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
+  return concatBytes(parts, parts.reduce((n, p) => n + p.byteLength, 0));
 }

@@ -69,12 +69,15 @@ export class CallbackRecordMap {
 
   set(record: CallbackRecord): void {
     this.delete(record.callbackId);
-    const copy = structuredClone(record);
-    this.#byId.set(copy.callbackId, copy);
-    if (copy.caseId !== undefined) {
-      const ids = this.#byCase.get(copy.caseId) ?? new Set<string>();
-      ids.add(copy.callbackId);
-      this.#byCase.set(copy.caseId, ids);
+    this.#insert(structuredClone(record));
+  }
+
+  #insert(record: CallbackRecord): void {
+    this.#byId.set(record.callbackId, record);
+    if (record.caseId !== undefined) {
+      const ids = this.#byCase.get(record.caseId) ?? new Set<string>();
+      ids.add(record.callbackId);
+      this.#byCase.set(record.caseId, ids);
     }
   }
 
@@ -98,6 +101,23 @@ export class CallbackRecordMap {
     let removed = 0;
     for (const record of [...this.#byId.values()]) if (record.forgetAt <= now && this.delete(record.callbackId)) removed++;
     return removed;
+  }
+
+  has(callbackId: string): boolean {
+    return this.#byId.has(callbackId);
+  }
+
+  /** Whether {@link prune} at `now` would remove anything. */
+  hasExpired(now: number): boolean {
+    for (const record of this.#byId.values()) if (record.forgetAt <= now) return true;
+    return false;
+  }
+
+  /** An independent map with the same records (records are never changed in place, so they are shared). */
+  copy(): CallbackRecordMap {
+    const out = new CallbackRecordMap();
+    for (const record of this.#byId.values()) out.#insert(record);
+    return out;
   }
 
   values(): CallbackRecord[] {

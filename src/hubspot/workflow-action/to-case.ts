@@ -1,4 +1,4 @@
-import { ValidationError, type FieldError } from '../../errors';
+import { FmlConfigError, ValidationError, type FieldError } from '../../errors';
 import { assertIdempotencyKey } from '../../idempotency';
 import type { CreateCaseRequest } from '../../types';
 import { validateCreateCase } from '../../validation/create-case';
@@ -29,9 +29,14 @@ export interface ExecutionCase {
 
 /**
  * The Idempotency-Key for a Company: `hubspot-<portalId>-<objectId>`. Custom Code uses
- * `hubspot-<objectId>` because it runs inside one portal with that portal's own FML credentials; an app
- * is installed by many portals, Company ids are only unique within a portal, and FML scopes keys to
- * the FML tenant — so two portals sharing one tenant must not share keys.
+ * `hubspot-<objectId>` because it runs inside one portal; an app is installed by many portals, and
+ * Company ids are only unique within a portal, so the key names the portal too.
+ *
+ * The key alone does not keep portals apart: FML also de-duplicates on `crmRecordId` within a tenant,
+ * and `crmRecordId` is the bare Company id (the write-back finds the Company by it). Two portals sharing
+ * one FML tenant would therefore share a case for the same Company id; the handler refuses that (answer
+ * `cross_portal_conflict`) when it knows the case is another portal's. Give each portal its own tenant,
+ * or a portal-qualified `crmRecordId`, to rule it out.
  */
 export function portalCompanyKey(portalId: string, objectId: string): string {
   return assertIdempotencyKey(`hubspot-${portalId}-${objectId}`);
@@ -58,12 +63,15 @@ const LABEL: Record<string, string> = {
 
 /**
  * Maps an execution onto `POST /v1/cases`: the contact from the inputs, the company name and country
- * from the inputs or else the Company's own properties, `crmRecordId` = the Company id, `crmSource`
- * `hubspot`. Reads inputs with the same tolerant readers as `companyToCreateCase` (numbers, padding,
+ * from the inputs or else the Company's own properties, `crmRecordId` = the Company id (or what the
+ * `crmRecordId` option makes of the portal and Company ids), `crmSource` `hubspot`. Reads inputs with the same tolerant readers as `companyToCreateCase` (numbers, padding,
  * "" for unset) and checks the result with the same rules as `fml.cases.create`, so what passes here
  * passes there. Throws a local `ValidationError` whose fields are the action's input names.
  */
-export function executionToCreateCase(execution: ParsedExecution, options: { defaults?: ActionInputDefaults; idempotencyKey?: (portalId: string, objectId: string) => string } = {}): ExecutionCase {
+export function executionToCreateCase(
+  execution: ParsedExecution,
+  options: { defaults?: ActionInputDefaults; idempotencyKey?: (portalId: string, objectId: string) => string; crmRecordId?: (portalId: string, objectId: string) => string } = {},
+): ExecutionCase {
   const inputs = execution.request.inputFields ?? {};
   const properties = execution.request.object.properties ?? {};
   const problems: FieldError[] = [];
@@ -84,13 +92,15 @@ export function executionToCreateCase(execution: ParsedExecution, options: { def
   const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, ownInput(inputs, INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
   if (problems.length) throw executionError(problems);
 
+  const recordId = options.crmRecordId ? options.crmRecordId(execution.portalId, objectId!) : objectId!;
+  if (typeof recordId !== 'string' || recordId.trim() === '') throw new FmlConfigError(`The crmRecordId option must return a non-empty string, got ${JSON.stringify(recordId)}.`);
   // Literal keys only: nothing the request carries becomes a key, so `__proto__` inputs cannot pollute.
   const request: CreateCaseRequest = {
     customerEmail: email!,
     ...(name === undefined ? {} : { customerName: name }),
     ...(company === undefined ? {} : { companyName: company }),
     ...(country === undefined ? {} : { country }),
-    crmRecordId: objectId!,
+    crmRecordId: recordId,
     crmSource: 'hubspot',
     sendInvite,
   };

@@ -1,13 +1,14 @@
 import { FmlError } from '../../errors';
 import type { SandboxCore } from '../core';
 import type { FaultKind, FaultSpec } from '../faults';
-import { apiError, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
+import { apiError, header, json, mediaType, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
 import type { AdvanceSpec } from '../lifecycle';
 
 /**
  * Sandbox-only routes under `/_sandbox` (not part of FML's API, not in openapi.yaml): drive cases,
  * inspect deliveries, switch faults — for people using the CLI from curl, Postman, Workato or Zapier.
- * No auth: the sandbox binds 127.0.0.1 by default.
+ * No auth: the sandbox binds 127.0.0.1 by default. Binding to loopback does not keep a browser out,
+ * though — any web page the developer opens can POST to 127.0.0.1 — so see {@link refuseForeign}.
  */
 type AdminHandler = (core: SandboxCore, body: Record<string, unknown>, param: string) => SandboxResponse;
 
@@ -85,8 +86,57 @@ const ROUTES: [string, RegExp, AdminHandler][] = [
   ['GET', /^\/_sandbox\/analyst\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Analyst console (sandbox)')],
 ];
 
-/** Routes a `/_sandbox/...` request. Misuse answers 400 with the reason; unknown ids 404. */
+const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
+
+/** Loopback names and addresses: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
+const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
+
+/** The host name of a `Host` header (`[::1]:4010` → `::1`, `Example.com:80` → `example.com`). */
+function hostOf(value: string): string {
+  const v = value.trim().toLowerCase();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v);
+  if (bracketed) return bracketed[1]!;
+  return v.replace(/:\d+$/, '');
+}
+
+/**
+ * Refuses what a web page could send through the developer's browser. A cross-site page can POST to
+ * 127.0.0.1 without a CORS preflight when the body looks like a form or plain text, and a DNS-rebound
+ * name can even read the answers. So admin requests must name a loopback host (or one the sandbox was
+ * told to serve, `publicHosts`) in `Host` and in `Origin` when a browser sends one, and admin POSTs must
+ * be `Content-Type: application/json`, which a page cannot send cross-site without a preflight the
+ * sandbox never grants.
+ */
+export function refuseForeign(core: SandboxCore, req: SandboxRequest): SandboxResponse | undefined {
+  const allowed = core.options.publicHosts;
+  const bound = hostOf(core.options.host);
+  const ok = (host: string) => allowed === true || isLoopback(host) || allowed.includes(host) || (host === bound && bound !== '0.0.0.0' && bound !== '::');
+  const host = header(req.headers, 'host');
+  if (host === undefined || !ok(hostOf(host))) {
+    return apiError(403, 'forbidden_host', `The sandbox's /_sandbox routes answer only for loopback hosts (got Host ${JSON.stringify(host ?? '')}). Start it with publicHosts (CLI: --public-host <name>) to serve this name.`);
+  }
+  const origin = header(req.headers, 'origin');
+  if (origin !== undefined) {
+    let originHost: string | undefined;
+    try {
+      originHost = hostOf(new URL(origin).hostname);
+    } catch {
+      originHost = undefined; // "null" (sandboxed frames, file: pages) and garbage alike
+    }
+    if (originHost === undefined || !ok(originHost)) {
+      return apiError(403, 'forbidden_origin', `The sandbox's /_sandbox routes refuse requests from web pages of other sites (Origin ${JSON.stringify(origin)}).`);
+    }
+  }
+  if (req.method === 'POST' && mediaType(req.headers) !== 'application/json') {
+    return apiError(415, 'unsupported_media_type', 'Admin POSTs need Content-Type: application/json (send {} when there is nothing to say).');
+  }
+  return undefined;
+}
+
+/** Routes a `/_sandbox/...` request. Foreign hosts and origins get 403, non-JSON POSTs 415, misuse 400 with the reason; unknown ids 404. */
 export function handleAdmin(core: SandboxCore, req: SandboxRequest): SandboxResponse {
+  const refused = refuseForeign(core, req);
+  if (refused) return refused;
   for (const [method, pattern, handler] of ROUTES) {
     const match = pattern.exec(req.path);
     if (!match || method !== req.method) continue;

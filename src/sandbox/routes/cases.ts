@@ -1,9 +1,9 @@
 import type { SandboxCore } from '../core';
 import { apiError, header, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
 import { checkKey, rememberResponse } from '../idempotency';
-import { decodeCursor, paginate } from '../pagination';
-import { readDateTime, readLimit, readText, validateCreateCase, type FieldProblem } from '../validation';
-import { authorize } from './guard';
+import { paginate, readPageParams } from '../pagination';
+import { readDateTime, readText, validateCreateCase, type FieldProblem } from '../validation';
+import { authorize, authorizeRead } from './guard';
 
 export const CREATE_CASE = 'POST /v1/cases';
 export const LIST_CASES = 'GET /v1/cases';
@@ -15,7 +15,9 @@ export const validationFailed = (fields: FieldProblem[]): SandboxResponse =>
 /**
  * `POST /v1/cases`. Order: auth, rate limit, scope; Idempotency-Key (replay or 409); body validation;
  * the tenant's `crmRecordId` de-duplication (200 + `Idempotent-Replay: crm-record-id`); create (201).
- * Only successful outcomes are stored under the key, so a corrected retry with the same key can succeed.
+ * Successful outcomes are stored under the key. A validation 400 is stored too only with the
+ * `replayErrors` option (FML's behaviour there is undocumented); by default a corrected retry with the
+ * same key can succeed.
  */
 export function createCase(core: SandboxCore, req: SandboxRequest): SandboxResponse {
   const guard = authorize(core, req, 'cases:write');
@@ -27,7 +29,11 @@ export function createCase(core: SandboxCore, req: SandboxRequest): SandboxRespo
   const parsed = parseJson(req.body.toString('utf8'));
   // Unparseable JSON is reported like a non-object body: one `body` field problem.
   const checked = validateCreateCase(parsed.ok ? parsed.value : undefined);
-  if (!checked.ok) return validationFailed(checked.fields);
+  if (!checked.ok) {
+    const failed = validationFailed(checked.fields);
+    if (core.options.replayErrors && decision.key !== undefined) rememberResponse(core, orgId, CREATE_CASE, decision.key, failed);
+    return failed;
+  }
 
   const existing = checked.value.crmRecordId === undefined ? undefined : core.caseForCrmRecord(orgId, checked.value.crmRecordId);
   const response = existing
@@ -39,17 +45,12 @@ export function createCase(core: SandboxCore, req: SandboxRequest): SandboxRespo
 
 /** `GET /v1/cases`: the tenant's cases in creation order, filtered, one page at a time. */
 export function listCases(core: SandboxCore, req: SandboxRequest): SandboxResponse {
-  const guard = authorize(core, req, 'read:cases');
-  if (!guard.ok) return guard.response;
-  const { orgId } = guard.token;
-  const decision = checkKey(core, orgId, LIST_CASES, header(req.headers, 'idempotency-key'), false);
-  if (decision.kind === 'respond') return decision.response;
+  const read = authorizeRead(core, req, 'read:cases', LIST_CASES);
+  if (!read.ok) return read.response;
+  const { orgId } = read;
 
   const fields: FieldProblem[] = [];
-  const limit = readLimit(req.query, fields);
-  const cursor = readText(req.query, 'cursor', fields);
-  const after = cursor === undefined ? 0 : decodeCursor(cursor);
-  if (after === undefined) fields.push({ field: 'cursor', message: 'is not a cursor this API returned; pass nextCursor back verbatim' });
+  const { limit, after } = readPageParams(req.query, fields);
   const status = readText(req.query, 'status', fields);
   const updatedSince = readDateTime(req.query, 'updated_since', fields);
   const createdSince = readDateTime(req.query, 'created_since', fields);
@@ -61,16 +62,14 @@ export function listCases(core: SandboxCore, req: SandboxRequest): SandboxRespon
     .filter((c) => updatedSince === undefined || Date.parse(c.data.updatedAt) >= updatedSince)
     .filter((c) => createdSince === undefined || Date.parse(c.data.createdAt) >= createdSince)
     .sort((a, b) => a.seq - b.seq);
-  return json(200, paginate(matches, after ?? 0, limit));
+  return json(200, paginate(matches, after, limit));
 }
 
 /** `GET /v1/cases/{caseId}`: 404 for unknown ids and for other tenants' ids alike. */
 export function getCase(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
-  const guard = authorize(core, req, 'read:cases');
-  if (!guard.ok) return guard.response;
-  const { orgId } = guard.token;
-  const decision = checkKey(core, orgId, GET_CASE, header(req.headers, 'idempotency-key'), false);
-  if (decision.kind === 'respond') return decision.response;
+  const read = authorizeRead(core, req, 'read:cases', GET_CASE);
+  if (!read.ok) return read.response;
+  const { orgId } = read;
   let caseId: string;
   try {
     caseId = decodeURIComponent(rawId);

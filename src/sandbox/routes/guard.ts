@@ -1,6 +1,7 @@
 import { verifyBearer } from '../auth';
 import type { SandboxCore } from '../core';
 import { apiError, header, type SandboxRequest, type SandboxResponse } from '../http-io';
+import { checkKey } from '../idempotency';
 import type { TokenRecord } from '../state';
 
 export type Guarded = { ok: true; token: TokenRecord } | { ok: false; response: SandboxResponse };
@@ -23,4 +24,16 @@ export function authorize(core: SandboxCore, req: SandboxRequest, scope: string)
     return { ok: false, response: apiError(403, 'insufficient_scope', `This API client lacks the ${scope} scope.`, { 'www-authenticate': challenge }) };
   }
   return { ok: true, token: bearer.token };
+}
+
+/**
+ * How every read route opens: `authorize`, then the Idempotency-Key check (reads never replay, but a
+ * key first used on another route is a 409). Gives the tenant to read from, or the answer to send.
+ */
+export function authorizeRead(core: SandboxCore, req: SandboxRequest, scope: string, route: string): { ok: true; orgId: string } | { ok: false; response: SandboxResponse } {
+  const guard = authorize(core, req, scope);
+  if (!guard.ok) return guard;
+  const { orgId } = guard.token;
+  const decision = checkKey(core, orgId, route, header(req.headers, 'idempotency-key'), false);
+  return decision.kind === 'respond' ? { ok: false, response: decision.response } : { ok: true, orgId };
 }

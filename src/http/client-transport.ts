@@ -1,0 +1,107 @@
+import { TokenCache } from '../auth/token-cache';
+import { MemoryTokenStore, type StoredToken } from '../auth/token-store';
+import type { FmlClientOptions } from '../client';
+import { FmlConfigError, FmlError, NotFoundError } from '../errors';
+import type { TokenResponse } from '../types';
+import { VERSION } from '../version';
+import { createLog, logLevelFromEnv } from './logger';
+import { headerProblem, Transport } from './transport';
+
+// What FmlClient is built on, in a module of its own: the client class cannot be tree-shaken (its
+// inspect method has a computed key), so code that needs only the transport — the paste-ready HubSpot
+// action — imports this file and leaves the class, its resources and their list helpers behind.
+
+/** The FML API's production address. */
+export const DEFAULT_BASE_URL = 'https://www.firstmilelabs.com';
+
+/**
+ * @internal What a client is made of: its checked settings and a transport that holds the token cache.
+ * `FmlClient` wraps it. Throws `FmlConfigError` for unusable options, as the client's constructor does.
+ */
+export function clientTransport(options: FmlClientOptions): { baseUrl: string; clientId: string; transport: Transport } {
+  const env = options.env ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const clientId = (options.clientId ?? env.FML_CLIENT_ID)?.trim();
+  const clientSecret = (options.clientSecret ?? env.FML_CLIENT_SECRET)?.trim();
+  if (!clientId) throw new FmlConfigError('FmlClient needs an API client id: pass { clientId } or set the FML_CLIENT_ID environment variable.');
+  if (!clientSecret) throw new FmlConfigError('FmlClient needs an API client secret: pass { clientSecret } or set the FML_CLIENT_SECRET environment variable.');
+  const baseUrl = (options.baseUrl ?? env.FML_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
+  if (/\/v\d+$/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl is the server's root, without the API version: use ${JSON.stringify(baseUrl.replace(/\/v\d+$/, ''))}, not ${JSON.stringify(baseUrl)}.`);
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  if (typeof fetchFn !== 'function') throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
+  checkNumericOptions(options);
+  const badHeader = headerProblem(options.defaultHeaders);
+  if (badHeader) throw new FmlConfigError(`FmlClient option defaultHeaders: ${badHeader}.`);
+
+  const envLevel = logLevelFromEnv(env);
+  // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
+  const logger = options.logger ?? (envLevel && envLevel !== 'off' ? console : undefined);
+  const log = createLog(logger, options.logLevel ?? envLevel ?? 'warn');
+  const transport: Transport = new Transport({
+    baseUrl,
+    // Called unbound, a stored `fetch` throws "Illegal invocation" in some runtimes.
+    fetch: (input, init) => fetchFn(input, init),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 2,
+    deadlineMs: options.deadlineMs,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+    retryMaxDelayMs: options.retryMaxDelayMs ?? 8_000,
+    headers: { 'user-agent': `fml-cases-typescript/${VERSION}`, ...(options.defaultHeaders ?? {}) },
+    signal: options.signal,
+    log,
+    auth: {
+      token: () => tokens.get(),
+      forget: (token) => tokens.invalidate(token),
+    },
+  });
+  const tokens = new TokenCache({
+    store: options.tokenStore ?? new MemoryTokenStore(),
+    key: `fml-token:${baseUrl}:${clientId}`,
+    skewMs: options.tokenSkewMs ?? 60_000,
+    mint: async () => {
+      log('info', `fml minting an access token for client ${clientId}`);
+      return mintToken(transport, clientId, clientSecret, baseUrl);
+    },
+  });
+  return { baseUrl, clientId, transport };
+}
+
+// setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so larger values are refused.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */
+function checkNumericOptions(options: FmlClientOptions): void {
+  const rules = { timeoutMs: 1, deadlineMs: 1, maxRetries: 0, maxRetryAfterMs: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0, tokenSkewMs: 0 } as const;
+  for (const name of Object.keys(rules) as (keyof typeof rules)[]) {
+    const v = options[name];
+    if (v === undefined) continue;
+    const whole = name === 'maxRetries';
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < rules[name] || v > MAX_TIMER_MS || (whole && !Number.isInteger(v))) {
+      throw new FmlConfigError(`FmlClient option ${name} must be ${whole ? 'a whole number' : 'a number'} from ${rules[name]} to ${MAX_TIMER_MS}, got ${String(v)}.`);
+    }
+  }
+}
+
+/** `POST /v1/oauth/token` with the client-credentials grant. Safe to retry: a second mint is harmless. */
+async function mintToken(transport: Transport, clientId: string, clientSecret: string, baseUrl: string): Promise<StoredToken> {
+  const issuedAt = Date.now();
+  let res;
+  try {
+    res = await transport.send<TokenResponse>({
+      method: 'POST',
+      path: '/v1/oauth/token',
+      json: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+      auth: false,
+      retrySafe: true,
+    });
+  } catch (error) {
+    // A 404 here is never "unknown id": the address is wrong.
+    if (error instanceof NotFoundError) throw new FmlConfigError(`There is no FML token endpoint at ${baseUrl}/v1/oauth/token (404): check baseUrl / FML_BASE_URL — it is the server's root, e.g. ${DEFAULT_BASE_URL}.`);
+    throw error;
+  }
+  const { access_token: accessToken, expires_in: expiresIn, scope } = res.data ?? ({} as TokenResponse);
+  if (typeof accessToken !== 'string' || accessToken === '') throw new FmlError('invalid_response', 'FML answered the token request without an access_token.');
+  const lifetimeS = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 3600;
+  return { accessToken, issuedAt, expiresAt: issuedAt + lifetimeS * 1000, ...(typeof scope === 'string' ? { scope } : {}) };
+}

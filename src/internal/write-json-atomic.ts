@@ -1,0 +1,99 @@
+import type * as NodeFs from 'node:fs';
+
+// One way to replace a JSON file so that a crash leaves the old file or the new one, never half of one:
+// write a temporary file next to it, flush it to disk, rename it over the target, then flush the folder
+// so the rename itself survives a power cut. Used by the workflow action's JSON callback store (async)
+// and the sandbox's persist file (sync: its state changes are applied synchronously and saved in step).
+//
+// The async variant loads node:fs on first use, so the entries that include it (the HubSpot one) still
+// import in runtimes without it. The sync variant is handed node:fs by its caller for the same reason.
+
+/** Options of {@link writeJsonAtomic} and {@link writeJsonAtomicSync}. */
+export interface WriteJsonAtomicOptions {
+  /**
+   * File permissions of the written file.
+   * @default 0o600 (the owner only: these files hold client secrets or customers' case ids)
+   */
+  mode?: number;
+}
+
+/** The node:fs functions {@link writeJsonAtomicSync} uses. */
+export type SyncFs = Pick<typeof NodeFs, 'mkdirSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'>;
+
+/** Writes `value` as JSON to `path` atomically, creating its folder first. Node, Bun and Deno. */
+export async function writeJsonAtomic(path: string, value: unknown, options: WriteJsonAtomicOptions = {}): Promise<void> {
+  const text = JSON.stringify(value);
+  const fs = await import('node:fs/promises');
+  const folder = parentOf(path);
+  await fs.mkdir(folder, { recursive: true });
+  const temp = tempPathFor(path);
+  try {
+    const handle = await fs.open(temp, 'wx', options.mode ?? 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      // On disk before the rename, or a power cut could leave the new name pointing at nothing.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  await fs
+    .open(folder, 'r')
+    .then(async (dir) => {
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    })
+    .catch(() => undefined); // Windows cannot open a folder; the rename is as durable as it gets there.
+}
+
+/** {@link writeJsonAtomic}, synchronously, with the caller's node:fs. */
+export function writeJsonAtomicSync(fs: SyncFs, path: string, value: unknown, options: WriteJsonAtomicOptions = {}): void {
+  const text = JSON.stringify(value);
+  const folder = parentOf(path);
+  fs.mkdirSync(folder, { recursive: true });
+  const temp = tempPathFor(path);
+  try {
+    const fd = fs.openSync(temp, 'wx', options.mode ?? 0o600);
+    try {
+      fs.writeSync(fd, text, null, 'utf8');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, path);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  try {
+    const dir = fs.openSync(folder, 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  } catch {
+    // Windows cannot open a folder; the rename is as durable as it gets there.
+  }
+}
+
+/** A fresh name in the target's own folder: a rename is atomic only within one file system. */
+function tempPathFor(path: string): string {
+  return `${path}.${globalThis.crypto.randomUUID().slice(0, 8)}.tmp`;
+}
+
+/** The folder holding `path` (node:path is not loaded for this: both separators are handled). */
+function parentOf(path: string): string {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  if (cut < 0) return '.';
+  if (cut === 0) return path.slice(0, 1);
+  // "C:\file" → "C:\"
+  return /^[A-Za-z]:$/.test(path.slice(0, cut)) ? path.slice(0, cut + 1) : path.slice(0, cut);
+}
