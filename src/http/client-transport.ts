@@ -4,7 +4,7 @@ import type { FmlClientOptions } from '../client';
 import { FmlConfigError, FmlError, NotFoundError } from '../errors';
 import type { TokenResponse } from '../types';
 import { VERSION } from '../version';
-import { createLog, logLevelFromEnv } from './logger';
+import { createLog, logLevelFromEnv, type LogFn } from './logger';
 import { headerProblem, Transport } from './transport';
 
 // What FmlClient is built on, in a module of its own: the client class cannot be tree-shaken (its
@@ -24,9 +24,7 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   const clientSecret = (options.clientSecret ?? env.FML_CLIENT_SECRET)?.trim();
   if (!clientId) throw new FmlConfigError('FmlClient needs an API client id: pass { clientId } or set the FML_CLIENT_ID environment variable.');
   if (!clientSecret) throw new FmlConfigError('FmlClient needs an API client secret: pass { clientSecret } or set the FML_CLIENT_SECRET environment variable.');
-  const baseUrl = (options.baseUrl ?? env.FML_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
-  if (/\/v\d+$/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl is the server's root, without the API version: use ${JSON.stringify(baseUrl.replace(/\/v\d+$/, ''))}, not ${JSON.stringify(baseUrl)}.`);
+  const baseUrl = checkBaseUrl(options.baseUrl ?? env.FML_BASE_URL ?? DEFAULT_BASE_URL);
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
   checkNumericOptions(options);
@@ -37,6 +35,26 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
   const logger = options.logger ?? (envLevel && envLevel !== 'off' ? console : undefined);
   const log = createLog(logger, options.logLevel ?? envLevel ?? 'warn');
+  return { baseUrl, clientId, transport: tokenTransport({ ...options, clientId, clientSecret, baseUrl, fetch: fetchFn }, log) };
+}
+
+/** @internal `baseUrl` without trailing slashes; `FmlConfigError` when it cannot be the API's root address. */
+export function checkBaseUrl(raw: string): string {
+  const baseUrl = raw.replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
+  if (/\/v\d+$/.test(baseUrl)) throw new FmlConfigError(`FmlClient baseUrl is the server's root, without the API version: use ${JSON.stringify(baseUrl.replace(/\/v\d+$/, ''))}, not ${JSON.stringify(baseUrl)}.`);
+  return baseUrl;
+}
+
+/** @internal Options {@link tokenTransport} takes: checked, with the credentials, address and fetch resolved. */
+export type ResolvedClientOptions = FmlClientOptions & { clientId: string; clientSecret: string; baseUrl: string; fetch: typeof globalThis.fetch };
+
+/**
+ * @internal The transport, with a token cache minting through it, for options already checked (the
+ * client's defaults are applied here). The HubSpot action, which checks its own settings, calls it directly.
+ */
+export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Transport {
+  const { clientId, clientSecret, baseUrl, fetch: fetchFn } = options;
   const transport: Transport = new Transport({
     baseUrl,
     // Called unbound, a stored `fetch` throws "Illegal invocation" in some runtimes.
@@ -64,14 +82,13 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
       return mintToken(transport, clientId, clientSecret, baseUrl);
     },
   });
-  return { baseUrl, clientId, transport };
+  return transport;
 }
-
-// setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so larger values are refused.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */
 function checkNumericOptions(options: FmlClientOptions): void {
+  // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so larger values are refused.
+  const MAX_TIMER_MS = 2 ** 31 - 1;
   const rules = { timeoutMs: 1, deadlineMs: 1, maxRetries: 0, maxRetryAfterMs: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0, tokenSkewMs: 0 } as const;
   for (const name of Object.keys(rules) as (keyof typeof rules)[]) {
     const v = options[name];

@@ -57,8 +57,11 @@ export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFrom
   return new RedisTokenStore(connection, { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true }, connection.close);
 }
 
-/** A command runner that connects on first use, reconnects after a failure, and stays unref'd while idle. */
-function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>, connectTimeoutMs: number): RedisCommandRunner & { close(): Promise<void> } {
+/**
+ * @internal A command runner that connects on first use, reconnects after a failure, and stays unref'd
+ * while idle. Also the connection of the HubSpot action's own store (./hubspot-token-store).
+ */
+export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>, connectTimeoutMs: number): RedisCommandRunner & { close(): Promise<void> } {
   let opening: Promise<LazyClient> | undefined;
   let inFlight = 0;
 
@@ -119,14 +122,16 @@ function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise
 }
 
 /**
- * `require('redis')` in CommonJS (HubSpot's runtime), `import('redis')` in ESM. The name is a variable
+ * @internal `require('redis')` in CommonJS (HubSpot's runtime), `import('redis')` in ESM. The name is a variable
  * so bundlers leave it alone: the package must come from the runtime, never from our bundle.
  */
-async function loadRedisPackage(): Promise<RedisPackageLike> {
+export async function loadRedisPackage(): Promise<RedisPackageLike> {
   const name = 'redis';
   try {
-    // `module` too: an ESM bundle turns `require` into a shim that throws, but has no `module`.
-    if (typeof module === 'object' && module !== null && typeof require === 'function') return require(name) as RedisPackageLike;
+    // `module.require`, not `require`: bundlers wrap a bare `require` in a shim (bytes the HubSpot action
+    // cannot spare) that throws in ESM; in ESM there is no `module`, so `import()` is used instead.
+    const cjs = typeof module === 'object' ? module : undefined;
+    if (typeof cjs?.require === 'function') return cjs.require(name) as RedisPackageLike;
     return (await import(/* @vite-ignore */ name)) as RedisPackageLike;
   } catch {
     throw new FmlConfigError('REDIS_URL is set but the `redis` package (v4+) could not be loaded. Install it (npm i redis), or in HubSpot use a runtime that allows it.');

@@ -1,3 +1,4 @@
+import { DELETE_IF_TOKEN, RELEASE_LOCK, RENEW_LOCK } from './lua';
 import type { StoredToken, TokenStore } from '../auth/token-store';
 import { MemoryTokenStore } from '../auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../errors';
@@ -42,17 +43,6 @@ export interface RedisTokenStoreOptions {
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
-/** Deletes the lock only if this process still holds it, so a lapsed holder never frees a successor's lock. */
-const RELEASE_LOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-/** Deletes the token only if it is still the given one (a compare-and-delete on its accessToken). */
-const DELETE_IF_TOKEN = `local v = redis.call('GET', KEYS[1])
-if not v then return 0 end
-local ok, t = pcall(cjson.decode, v)
-if ok and type(t) == 'table' and t.accessToken == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-/** Extends the lock only if this process still holds it. */
-const RENEW_LOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 
 /**
  * A {@link TokenStore} on Redis, so every process of a fleet (web replicas, queue workers, serverless

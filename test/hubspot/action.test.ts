@@ -253,6 +253,16 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
     for (const bad of ['has space', 'x'.repeat(41), 'é', 42]) expect(() => hubspotCustomCodeAction({ idempotencyKeySuffix: bad as string })).toThrow(FmlConfigError);
   });
 
+  it('reports a REDIS_URL secret that is not a redis:// URL as configuration_error, sending nothing', async () => {
+    const env = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: 'http://:s3cret-redis-pass@cache.example' };
+    const { outputFields } = await hubspotCustomCodeAction({ log: false, env })(company(403));
+    expect(outputFields).toMatchObject({ ok: false, errorCode: 'configuration_error' });
+    expect(outputFields.errorMessage).toContain('The REDIS_URL secret is not usable');
+    expect(outputFields.errorMessage).not.toContain('FML_BASE_URL');
+    expect(JSON.stringify(outputFields)).not.toContain('s3cret-redis-pass');
+    expect(log).toHaveLength(0);
+  });
+
   it('reports an unusable FML_BASE_URL secret as configuration_error', async () => {
     const { outputFields } = await action({}, { url: 'not a url' }).main(company(208));
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'configuration_error' });
@@ -356,6 +366,26 @@ describe('hubspotCustomCodeAction: options', () => {
     expect(() => hubspotCustomCodeAction({ budgetMs: 20_000 })).toThrow(FmlConfigError);
     expect(() => hubspotCustomCodeAction({ budgetMs: -1 })).toThrow(FmlConfigError);
     expect(() => hubspotCustomCodeAction({ inputs: { email: 42 as unknown as string } })).toThrow(FmlConfigError);
+    // Retries are counted: a fraction is a typo, reported as one (not later, as if FML_BASE_URL were wrong).
+    expect(() => hubspotCustomCodeAction({ maxRetries: 1.5 })).toThrow(/maxRetries must be a whole number/);
+    expect(() => hubspotCustomCodeAction({ budgetMs: Object.create(null) as number })).toThrow(/budgetMs must be a number ≥ 1, got object/);
+    expect(() => hubspotCustomCodeAction('fast' as unknown as CustomCodeActionOptions)).toThrow(FmlConfigError);
+  });
+
+  it('reads null options as none (the settings block emptied by hand)', async () => {
+    const env = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url };
+    const main = hubspotCustomCodeAction(null);
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const { outputFields } = await main(company(402));
+      expect(outputFields).toMatchObject({ ok: true, replayed: 'false' });
+      expect(sb.cases[0]).toMatchObject({ crmRecordId: '402' });
+      expect(outputFields.inviteSentAt).not.toBe(''); // the default sendInvite: true
+    } finally {
+      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 
   it('caps every output at 65,000 characters', async () => {

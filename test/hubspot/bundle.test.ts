@@ -6,6 +6,7 @@ import { VERSION } from '../../src/version';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { buildBundleDir, editedCopy, hubspotEvent, runAction, type RunResult } from './helpers/bundle';
 import { nodeBinary } from './helpers/runtimes';
+import { type RedisServer, startRedisServer } from '../helpers/redis-server';
 
 // The paste-ready action, loaded the way HubSpot loads it: a separate Node process (real Node 24 and
 // Node 20) running from a temp dir outside the repo, so nothing but Node's built-ins can be required,
@@ -14,12 +15,14 @@ import { nodeBinary } from './helpers/runtimes';
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 let sb: Sandbox;
+/** Access tokens the sandbox has minted (successful POST /v1/oauth/token). */
+let mints = 0;
 let bundle: Awaited<ReturnType<typeof buildBundleDir>>;
 let slowAction: string;
 const nodes: Record<'24' | '20', string> = { '24': '', '20': '' };
 
 beforeAll(async () => {
-  [sb, bundle, nodes['24'], nodes['20']] = await Promise.all([startSandbox({ rateLimit: false, tokenRateLimit: false }), buildBundleDir(), nodeBinary(24), nodeBinary(20)]);
+  [sb, bundle, nodes['24'], nodes['20']] = await Promise.all([startSandbox({ rateLimit: false, tokenRateLimit: false, onRequest: (e) => void (e.path === '/v1/oauth/token' && e.status === 200 && mints++) }), buildBundleDir(), nodeBinary(24), nodeBinary(20)]);
   // What an admin would do to tighten the budget: edit the settings block at the top of the file.
   slowAction = editedCopy(bundle.action, 'slow-budget-action.js', (src) => src.replace('budgetMs: 15000,', 'budgetMs: 1200,'));
 }, 240_000);
@@ -44,7 +47,7 @@ describe('the bundled file', () => {
     expect(src.startsWith('/*')).toBe(true);
     const header = src.slice(0, src.indexOf('*/'));
     expect(header).toContain(`@firstmilelabs/cases v${VERSION}`);
-    for (const needle of ['FML_CLIENT_ID', 'FML_CLIENT_SECRET', 'kyb_contact_email', 'Copy property value', 'fml_case_id', 'replayed']) expect(header).toContain(needle);
+    for (const needle of ['FML_CLIENT_ID', 'FML_CLIENT_SECRET', 'REDIS_URL', 'kyb_contact_email', 'Copy property value', 'fml_case_id', 'replayed']) expect(header).toContain(needle);
     // Step 5: the action only starts the case; FML's events reach the Company through a webhook receiver.
     expect(header).toMatch(/5\.[\s\S]*webhook receiver[\s\S]*updateCompanyFromEvent[\s\S]*6\./);
     // Step 2: companyId is optional (the enrolled Company's own id stands in).
@@ -68,13 +71,17 @@ describe('the bundled file', () => {
     expect(outputs((await runAction(nodes['24'], probe, 'return', [{}], {})).results[0])).toEqual({ length: 1 });
   });
 
-  it('requires nothing and carries no zod, webhook receiver or sandbox code', () => {
+  it('requires nothing but, lazily, `redis` (REDIS_URL), and carries no zod, webhook receiver or sandbox code', () => {
     for (const file of [bundle.action, bundle.sdk]) {
       const src = readFileSync(file, 'utf8');
-      expect(src).not.toMatch(/\brequire\s*\(/);
-      expect(src).not.toMatch(/\bimport\s*\(/);
-      expect(src).not.toMatch(/ZodError|\$ZodType|createWebhookHandler|startSandbox|node:http/);
+      // The one loader is the REDIS_URL store's: `require(name)` (CommonJS) or `import(name)`, name = "redis".
+      const loads = [...src.matchAll(/\b(?:require|import)\s*\(\s*(?:\/\*[^*]*\*\/\s*)?([^)\s]*)\s*\)/g)].map((m) => m[1]);
+      expect(loads).toEqual(['name', 'name']);
+      expect(src).toMatch(/const name = "redis";\s*try \{/);
+      expect(src).not.toMatch(/ZodError|\$ZodType|createWebhookHandler|startSandbox|node:http|@redis\/client|ioredis/);
     }
+    // No esbuild export glue either (the action hands its two names to `let FmlHubSpot` itself).
+    expect(readFileSync(bundle.action, 'utf8')).not.toMatch(/__toCommonJS|__export\b|__require\b/);
   });
 
   it('exposes the SDK for admins writing their own code below it', async () => {
@@ -217,12 +224,89 @@ describe.each([
   });
 
   it('throws response.status 429 when FML keeps throttling', async () => {
-    const fault = sb.faults.rateLimit(1, { method: 'POST', path: '/v1/cases', times: 'always' });
+    // Retry-After 5 s against a 1.2 s budget: the wait cannot fit, so the first 429 is handed to HubSpot
+    // at once, whatever the machine's load (no race between a retry and the deadline).
+    const fault = sb.faults.rateLimit(5, { method: 'POST', path: '/v1/cases', times: 'always' });
     try {
       const error = thrownOf((await run([hubspotEvent(base + 9)], secrets(), slowAction)).results[0]);
-      expect(error).toMatchObject({ code: 'rate_limited', status: 429, response: { status: 429, headers: { 'retry-after': '1' } }, isAxiosError: true });
+      expect(error).toMatchObject({ code: 'rate_limited', status: 429, response: { status: 429, headers: { 'retry-after': '5' } }, isAxiosError: true });
+      expect(error.message).toContain(`hubspot-${base + 9}`);
     } finally {
       sb.faults.remove(fault.id);
     }
+  });
+});
+
+describe('with a REDIS_URL secret', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  }, 30_000);
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  // HubSpot's runtime resolves `redis` (^4) from its own node_modules; here NODE_PATH points at this repo's.
+  const redisEnv = (client: { clientId: string; clientSecret: string }, url: string) => ({
+    FML_CLIENT_ID: client.clientId,
+    FML_CLIENT_SECRET: client.clientSecret,
+    FML_BASE_URL: sb.url,
+    REDIS_URL: url,
+    NODE_PATH: join(repoRoot, 'node_modules'),
+  });
+
+  it('without it, each cold Lambda mints its own token (the count the tests below rely on)', async () => {
+    const client = sb.createClient();
+    const env = { FML_CLIENT_ID: client.clientId, FML_CLIENT_SECRET: client.clientSecret, FML_BASE_URL: sb.url };
+    const before = mints;
+    for (const id of [970001, 970002]) expect(outputs((await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(id)], env)).results[0])).toMatchObject({ ok: true });
+    expect(mints - before).toBe(2);
+  });
+
+  it.each(['24', '20'] as const)('on Node %s, a second cold Lambda reuses the first one\'s token, and Lambdas starting together mint once', async (major) => {
+    const base = 971000 + Number(major) * 100;
+    const client = sb.createClient();
+    const before = mints;
+    const first = await runAction(nodes[major], bundle.action, 'return', [hubspotEvent(base + 1)], redisEnv(client, redis.url));
+    expect(first.loaded).toEqual(['redis']);
+    expect(outputs(first.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    // The idle Redis connection does not hold the process (a Lambda) open: it ended by itself.
+    expect(first.exit).toEqual({ code: 0, signal: null });
+    expect(mints - before).toBe(1);
+
+    const second = await runAction(nodes[major], bundle.action, 'return', [hubspotEvent(base + 2)], redisEnv(client, redis.url));
+    expect(outputs(second.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    expect(mints - before).toBe(1);
+
+    // Another client, three cold Lambdas at once: one takes the Redis lock and mints, the others wait for it.
+    const crowdClient = sb.createClient();
+    const beforeCrowd = mints;
+    const crowd = await Promise.all([3, 4, 5].map((n) => runAction(nodes[major], bundle.action, 'return', [hubspotEvent(base + n)], redisEnv(crowdClient, redis.url))));
+    for (const report of crowd) expect(outputs(report.results[0])).toMatchObject({ ok: true });
+    expect(mints - beforeCrowd).toBe(1);
+  });
+
+  it('carries on with its own token when Redis is down, says so in the log, and never shows the URL', async () => {
+    const gone = await startRedisServer();
+    await gone.stop();
+    const password = 'redis-pass-5f0c2a';
+    const url = `redis://:${password}@127.0.0.1:${gone.port}`;
+    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(972001)], redisEnv(sb.createClient(), url));
+    expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    expect(report.logs.some((l) => l.includes('REDIS_URL Redis failed'))).toBe(true);
+    expect(report.exit).toEqual({ code: 0, signal: null });
+    expect(JSON.stringify(report)).not.toContain(password);
+  });
+
+  it('reports a REDIS_URL that is not a redis:// URL as ok: false, loading nothing', async () => {
+    const url = 'https://user:hunter2-secret@cache.example.com:6379';
+    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(972002)], redisEnv(sb.createClient(), url));
+    const o = outputs(report.results[0]);
+    expect(o).toMatchObject({ ok: false, errorCode: 'configuration_error', caseId: '' });
+    expect(o.errorMessage).toContain('REDIS_URL');
+    expect(o.errorMessage).toContain('redis://');
+    expect(JSON.stringify(report)).not.toContain('hunter2-secret');
+    expect(report.loaded).toEqual([]);
+    expect(sb.cases.filter((c) => c.crmRecordId === '972002')).toHaveLength(0);
   });
 });

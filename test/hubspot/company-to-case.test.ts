@@ -114,6 +114,18 @@ describe('companyToCreateCase', () => {
   it('refuses unusable options as configuration errors', () => {
     expect(() => companyToCreateCase(full, { inputs: { email: '' } })).toThrow(FmlConfigError);
     expect(() => companyToCreateCase(full, { sendInvite: 'yes' as unknown as boolean })).toThrow(FmlConfigError);
+    for (const bad of ['x', 42, true, () => ({})]) expect(() => companyToCreateCase(full, bad as never)).toThrow(FmlConfigError);
+    expect(() => companyToCreateCase(full, { inputs: 'email' as never })).toThrow(/inputs must be an object/);
+    // Values that cannot even be printed are described by type, never by String() (which would throw).
+    expect(() => companyToCreateCase(full, { inputs: { email: Object.create(null) as string } })).toThrow(/inputs\.email must be a non-empty string, got object/);
+    expect(() => companyToCreateCase(full, { idempotencyKeySuffix: 7n as never })).toThrow(/idempotencyKeySuffix .* got bigint/);
+  });
+
+  it('reads null or undefined options (and option groups) as the defaults', () => {
+    const plain = companyToCreateCase(full);
+    expect(companyToCreateCase(full, null)).toEqual(plain);
+    expect(companyToCreateCase(full, undefined)).toEqual(plain);
+    expect(companyToCreateCase(full, { inputs: null as never, propertyLabels: undefined })).toEqual(plain);
   });
 
   it('never throws anything but a ValidationError, whatever HubSpot passes', () => {

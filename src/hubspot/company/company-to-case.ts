@@ -1,5 +1,5 @@
 import { FmlConfigError, ValidationError, type FieldError } from '../../errors';
-import { assertIdempotencyKey, idempotencyKey as keys } from '../../idempotency';
+import { assertIdempotencyKey } from '../../idempotency';
 import type { CreateCaseRequest } from '../../types';
 import { validateCreateCase } from '../../validation/create-case';
 import { ownInput, quote, readRecordId, readText, type InputReading } from './inputs';
@@ -68,22 +68,23 @@ const REQUEST_FIELD: Record<string, CompanyInput> = { customerEmail: 'email', cu
 export function resolveCompanyMapping(raw: CompanyToCaseOptions | null = {}): ResolvedCompanyMapping {
   // null reads as "no options", like undefined; any other non-object is a mistake worth naming.
   const options: CompanyToCaseOptions = raw ?? {};
-  if (typeof options !== 'object') throw new FmlConfigError(`HubSpot mapping: the options must be an object, got ${typeof options}.`);
+  const bad = (problem: string) => new FmlConfigError(`HubSpot mapping: ${problem}`);
+  if (typeof options !== 'object') throw bad(`the options must be an object, got ${typeof options}.`);
   const pick = (given: Partial<Record<CompanyInput, string>> | null | undefined, defaults: Record<CompanyInput, string>, what: string) => {
-    if (given != null && typeof given !== 'object') throw new FmlConfigError(`HubSpot mapping: ${what} must be an object (role → name), got ${typeof given}.`);
+    if (given != null && typeof given !== 'object') throw bad(`${what} must be an object (role → name), got ${typeof given}.`);
     const out = { ...defaults };
     for (const role of ROLES) {
       const v = ownInput(given, role);
       if (v === undefined) continue;
-      if (typeof v !== 'string' || v.trim() === '') throw new FmlConfigError(`HubSpot mapping: ${what}.${role} must be a non-empty string, got ${typeof v === 'string' ? '""' : typeof v}.`);
+      if (typeof v !== 'string' || v.trim() === '') throw bad(`${what}.${role} must be a non-empty string, got ${typeof v === 'string' ? '""' : typeof v}.`);
       out[role] = v.trim();
     }
     return out;
   };
-  if (options.sendInvite !== undefined && typeof options.sendInvite !== 'boolean') throw new FmlConfigError('HubSpot mapping: sendInvite must be true or false.');
+  if (options.sendInvite !== undefined && typeof options.sendInvite !== 'boolean') throw bad('sendInvite must be true or false.');
   const keySuffix = options.idempotencyKeySuffix ?? '';
   if (typeof keySuffix !== 'string' || !/^[A-Za-z0-9._:-]{0,40}$/.test(keySuffix.trim())) {
-    throw new FmlConfigError(`HubSpot mapping: idempotencyKeySuffix must be up to 40 of A-Z a-z 0-9 . _ : - (e.g. "v2"), got ${typeof keySuffix === 'string' ? quote(keySuffix) : typeof keySuffix}.`);
+    throw bad(`idempotencyKeySuffix must be up to 40 of A-Z a-z 0-9 . _ : - (e.g. "v2"), got ${typeof keySuffix === 'string' ? quote(keySuffix) : typeof keySuffix}.`);
   }
   const inputs = pick(options.inputs, DEFAULT_INPUTS, 'inputs');
   // A renamed input keeps its role's default label, which is what the recipe's property is called.
@@ -141,8 +142,9 @@ export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping
     if (!(error instanceof ValidationError)) throw error;
     throw companyError(error.fields.map((f) => relabel(f, request, mapping)));
   }
-  const key = keys.forCrmRecord('hubspot', companyId!);
-  return { request, idempotencyKey: mapping.keySuffix ? assertIdempotencyKey(`${key}-${mapping.keySuffix}`) : key };
+  // `idempotencyKey.forCrmRecord('hubspot', companyId)`'s key, spelt out: companyId is already checked
+  // digits, and the paste-ready action then needs none of the idempotencyKey helpers.
+  return { request, idempotencyKey: assertIdempotencyKey(`hubspot-${companyId}${mapping.keySuffix ? `-${mapping.keySuffix}` : ''}`) };
 }
 
 /**

@@ -1,5 +1,8 @@
-import { clientTransport, DEFAULT_BASE_URL } from '../../http/client-transport';
+import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../http/client-transport';
+import type { LogFn } from '../../http/logger';
+import type { TokenStore } from '../../auth/token-store';
 import type { Transport } from '../../http/transport';
+import { hubspotRedisTokenStore } from '../../redis/hubspot-token-store';
 import { replayedFrom } from '../../resources/cases';
 import type { Case } from '../../types';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
@@ -40,8 +43,10 @@ export interface CustomCodeActionOptions extends CompanyToCaseOptions {
    */
   maxRetries?: number;
   /**
-   * Where the secrets `FML_CLIENT_ID`, `FML_CLIENT_SECRET` and (optional) `FML_BASE_URL` are read
-   * from, on every execution.
+   * Where the secrets `FML_CLIENT_ID`, `FML_CLIENT_SECRET` and (optional) `FML_BASE_URL` and
+   * `REDIS_URL` are read from, on every execution. With `REDIS_URL` (redis:// or rediss://), every
+   * Lambda running the action shares one FML token through that Redis (via the runtime's `redis`
+   * package, loaded only then) instead of minting its own: FML allows 30 token mints a minute.
    * @default process.env (HubSpot puts the action's ticked secrets there)
    */
   env?: Record<string, string | undefined>;
@@ -71,6 +76,20 @@ interface ResolvedActionOptions {
 const SECRET_CLIENT_ID = 'FML_CLIENT_ID';
 const SECRET_CLIENT_SECRET = 'FML_CLIENT_SECRET';
 const SECRET_BASE_URL = 'FML_BASE_URL';
+const SECRET_REDIS_URL = 'REDIS_URL';
+
+/** The SDK logs nothing here (as a client without a logger): the action writes its own one line per run. */
+const QUIET: LogFn = Object.assign(() => undefined, { enabled: () => false });
+
+/** One shared token store (one Redis connection) per REDIS_URL value, for every handler in this process. */
+let redisStores: Map<string, TokenStore> | undefined;
+
+function redisStore(url: string, log: (line: string) => void): TokenStore {
+  redisStores ??= new Map();
+  let store = redisStores.get(url);
+  if (!store) redisStores.set(url, (store = hubspotRedisTokenStore(url, (why) => log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token until it answers (${why}).`))));
+  return store;
+}
 
 /**
  * The whole Custom Code action: `exports.main = hubspotCustomCodeAction()`.
@@ -85,22 +104,27 @@ const SECRET_BASE_URL = 'FML_BASE_URL';
  * The client (and so its access token) lives in this closure: created on the first execution, reused
  * by every warm execution of the same Lambda, and replaced when the secrets change.
  */
-export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): CustomCodeHandler {
+export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null = {}): CustomCodeHandler {
   const config = resolveActionOptions(options);
   let cached: { key: string; transport: Transport } | undefined;
 
-  const clientFor = (clientId: string, clientSecret: string, baseUrl: string): Transport => {
-    const key = `${baseUrl}\n${clientId}\n${clientSecret}`;
+  // The client's transport and token cache, without FmlClient: the settings are checked here already,
+  // and the paste-ready file then carries none of the client's other methods.
+  const clientFor = (clientId: string, clientSecret: string, baseUrl: string, redisUrl: string): Transport => {
+    const key = `${baseUrl}\n${clientId}\n${clientSecret}\n${redisUrl}`;
     if (cached?.key !== key) {
-      const { transport } = clientTransport({
-        clientId,
-        clientSecret,
-        baseUrl,
-        env: {},
-        timeoutMs: config.attemptTimeoutMs,
-        maxRetries: config.maxRetries,
-        ...(config.fetch ? { fetch: config.fetch } : {}),
-      });
+      const transport = tokenTransport(
+        {
+          clientId,
+          clientSecret,
+          baseUrl,
+          fetch: config.fetch ?? globalThis.fetch,
+          timeoutMs: config.attemptTimeoutMs,
+          maxRetries: config.maxRetries,
+          ...(redisUrl ? { tokenStore: redisStore(redisUrl, config.log) } : {}),
+        },
+        QUIET,
+      );
       cached = { key, transport };
     }
     return cached.transport;
@@ -113,8 +137,8 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): 
     const clientSecret = env[SECRET_CLIENT_SECRET]?.trim();
     const missing = [clientId ? undefined : SECRET_CLIENT_ID, clientSecret ? undefined : SECRET_CLIENT_SECRET].filter((s): s is string => s !== undefined);
     if (missing.length) {
-      const names = missing.join(' and ');
-      return failureOutputs('missing_secret', `The secret${missing.length > 1 ? 's' : ''} ${names} ${missing.length > 1 ? 'are' : 'is'} not available to this action: add ${missing.length > 1 ? 'them' : 'it'} in the Custom code action's Secrets panel and tick ${missing.length > 1 ? 'them' : 'it'} for this action (HubSpot only passes ticked secrets to the code). The values come from FML → Compliance Configuration → Public Pull API.`);
+      const [s, are, them] = missing.length > 1 ? ['s', 'are', 'them'] : ['', 'is', 'it'];
+      return failureOutputs('missing_secret', `The secret${s} ${missing.join(' and ')} ${are} not available to this action: add ${them} in the Custom code action's Secrets panel and tick ${them} for this action (HubSpot only passes ticked secrets to the code). The values come from FML → Compliance Configuration → Public Pull API.`);
     }
 
     let mapped: ReturnType<typeof mapCompany>;
@@ -126,11 +150,16 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions = {}): 
     }
 
     let transport: Transport;
+    const redisUrl = env[SECRET_REDIS_URL]?.trim() ?? '';
     try {
-      transport = clientFor(clientId!, clientSecret!, env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL);
+      if (redisUrl) redisStore(redisUrl, config.log); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
     } catch (error) {
-      if (error instanceof FmlConfigError) return failureOutputs(error.code, `The ${SECRET_BASE_URL} secret is not usable: ${error.message} Remove it to use FML production, or set it to FML's https:// address.`);
-      throw error;
+      return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL.');
+    }
+    try {
+      transport = clientFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
+    } catch (error) {
+      return unusableSecret(SECRET_BASE_URL, error, 'Remove it to use FML production, or set it to FML\'s https:// address.');
     }
 
     try {
@@ -179,12 +208,9 @@ function inputsOf(event: HubSpotActionEvent, mapping: ResolvedCompanyMapping): u
   const objectId = ownInput(object, 'objectId');
   const isCompany = objectType === undefined || (typeof objectType === 'string' && /^(company|companies|0-2)$/i.test(objectType));
   if ((given === undefined || given === '') && isCompany && (typeof objectId === 'number' || typeof objectId === 'string')) {
-    // A fresh object with the id defined on it: `fields` itself is never written to.
-    const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    const keys = typeof fields === 'object' && fields !== null ? Object.keys(fields).filter((k) => k !== idName) : [];
-    for (const k of keys) Object.defineProperty(copy, k, { value: (fields as Record<string, unknown>)[k], enumerable: true });
-    Object.defineProperty(copy, idName, { value: objectId, enumerable: true });
-    return copy;
+    // A fresh object: `fields` itself is never written to. Spread and a computed key both define own
+    // properties, so even a `__proto__` input or id name cannot reach a prototype.
+    return { ...(typeof fields === 'object' ? fields : undefined), [idName]: objectId };
   }
   return fields;
 }
@@ -208,29 +234,25 @@ function stuckKey(error: ValidationError, mapped: { request: object; idempotency
   );
 }
 
-/** The admin-facing message for a permanent failure: what happened and what to change in HubSpot or FML. */
+/**
+ * The admin-facing message for a permanent failure: what happened and what to change in HubSpot or FML.
+ * The SDK's own messages already say that for credentials and scopes (naming FML_CLIENT_ID and
+ * FML_CLIENT_SECRET, which are also the secrets' names here); a 400 is retold in HubSpot's terms.
+ */
 function explain(error: FmlError, request: object, mapping: ResolvedCompanyMapping): string {
   const rid = (error as { requestId?: string }).requestId;
   const ref = rid ? ` (FML request id ${rid})` : '';
-  switch (error.code) {
-    case 'invalid_client':
-      return `FML rejected the client credentials (401 invalid_client): the ${SECRET_CLIENT_SECRET} secret is wrong or stale, or ${SECRET_CLIENT_ID} names another client. Copy the client secret again from FML (Compliance Configuration → Public Pull API) into the ${SECRET_CLIENT_SECRET} secret.${ref}`;
-    case 'insufficient_scope':
-      return `The FML API client in ${SECRET_CLIENT_ID} lacks the cases:write scope (403 insufficient_scope). Extend its scopes, or mint a new client with cases:write, in FML (Compliance Configuration → Public Pull API), then update the action's secrets.${ref}`;
-    case 'authentication_error':
-      return `FML did not accept the access token even after minting a fresh one: the API client may have been revoked. Mint a new client in FML and update the action's secrets.${ref}`;
-    case 'idempotency_key_conflict':
-      return `FML says the Idempotency-Key for this Company was used before on a different endpoint (409 idempotency_key_conflict): another integration shares the "hubspot-<id>" key scheme. Give FML support the request id.${ref}`;
-    case 'validation_error': {
-      if (error instanceof ValidationError && error.source === 'server') {
-        const fields = error.fields.map((f) => relabel(f, request, mapping).message);
-        return `FML rejected this Company's data (400 validation_error): ${fields.length ? fields.join('; ') : error.message}. Fix the Company's properties, then re-enrol it (a re-run reporting ${STUCK_KEY_CODE} says how to move to a new key).${ref}`;
-      }
-      return error.message;
-    }
-    default:
-      return `${error.message}${ref}`;
+  if (error instanceof ValidationError && error.source === 'server') {
+    const fields = error.fields.map((f) => relabel(f, request, mapping).message);
+    return `FML rejected this Company's data (400 validation_error): ${fields.length ? fields.join('; ') : error.message}. Fix the Company's properties, then re-enrol it (a re-run reporting ${STUCK_KEY_CODE} says how to move to a new key).${ref}`;
   }
+  return `${error.message}${ref}`;
+}
+
+/** The outputs for a secret whose value cannot work (an FmlConfigError); anything else is rethrown. */
+function unusableSecret(name: string, error: unknown, fix: string): CustomCodeResult {
+  if (error instanceof FmlConfigError) return failureOutputs(error.code, `The ${name} secret is not usable: ${error.message} ${fix}`);
+  throw error;
 }
 
 /** Defence in depth: no output may carry a secret, whatever an upstream message held. */
@@ -244,26 +266,30 @@ function scrub(result: CustomCodeResult, secrets: string[]): CustomCodeResult {
 }
 
 function secretsOf(env: Record<string, string | undefined>): string[] {
-  const s = env[SECRET_CLIENT_SECRET]?.trim();
-  // Very short values would blank out ordinary words; real secrets are long.
-  return s && s.length >= 8 ? [s] : [];
+  // Very short values would blank out ordinary words; real secrets are long. A Redis URL may hold a password.
+  return [env[SECRET_CLIENT_SECRET]?.trim(), env[SECRET_REDIS_URL]?.trim()].filter((s): s is string => !!s && s.length >= 8);
 }
 
-function resolveActionOptions(options: CustomCodeActionOptions): ResolvedActionOptions {
+function resolveActionOptions(raw: CustomCodeActionOptions | null): ResolvedActionOptions {
+  // null reads as "no options"; resolveCompanyMapping refuses any other non-object.
+  const options: CustomCodeActionOptions = raw ?? {};
+  const mapping = resolveCompanyMapping(options);
+  const bad = (problem: string) => new FmlConfigError(`hubspotCustomCodeAction: ${problem}`);
   const num = (name: 'budgetMs' | 'attemptTimeoutMs' | 'maxRetries', fallback: number, min: number): number => {
     const v = options[name];
     if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new FmlConfigError(`hubspotCustomCodeAction: ${name} must be a number ≥ ${min}, got ${String(v)}.`);
+    const whole = name === 'maxRetries';
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (whole && !Number.isInteger(v))) throw bad(`${name} must be a ${whole ? 'whole ' : ''}number ≥ ${min}, got ${typeof v === 'number' ? v : typeof v}.`);
     return v;
   };
   const budgetMs = num('budgetMs', 15_000, 1);
-  if (budgetMs > 19_000) throw new FmlConfigError(`hubspotCustomCodeAction: budgetMs must leave headroom under HubSpot's 20 s limit (at most 19000), got ${budgetMs}.`);
+  if (budgetMs > 19_000) throw bad(`budgetMs must leave headroom under HubSpot's 20 s limit (at most 19000), got ${budgetMs}.`);
   const attemptTimeoutMs = Math.min(num('attemptTimeoutMs', Math.round(budgetMs / 2), 1), budgetMs);
   const maxRetries = num('maxRetries', 2, 0);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new FmlConfigError('hubspotCustomCodeAction: fetch must be a function.');
-  if (options.log !== undefined && options.log !== false && typeof options.log !== 'function') throw new FmlConfigError('hubspotCustomCodeAction: log must be a function or false.');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw bad('fetch must be a function.');
+  if (options.log !== undefined && options.log !== false && typeof options.log !== 'function') throw bad('log must be a function or false.');
   const given = options.env;
   const env = () => given ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
   const log = options.log === false ? () => {} : (options.log ?? ((line: string) => console.log(line)));
-  return { mapping: resolveCompanyMapping(options), budgetMs, attemptTimeoutMs, maxRetries, env, fetch: options.fetch, log };
+  return { mapping, budgetMs, attemptTimeoutMs, maxRetries, env, fetch: options.fetch, log };
 }

@@ -9,9 +9,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** What one runner process reports. */
 export interface RunReport {
   node: string;
-  /** Modules the action required that are not Node built-ins (must stay empty). */
+  /** Modules the action file required that are not Node built-ins (empty, or `redis` with REDIS_URL). */
   loaded: string[];
   results: RunResult[];
+  /** What the process printed besides its report: the action's log lines. */
+  logs: string[];
+  /** How the process ended: `signal` is set when it had to be killed (something held it open). */
+  exit: { code: number | null; signal: string | null };
 }
 
 export type RunResult =
@@ -48,16 +52,20 @@ export function editedCopy(actionFile: string, name: string, edit: (source: stri
 
 /**
  * Runs `file` in a child process of `nodePath`, with only the given secrets in its environment (plus
- * PATH), from the temp dir, calling exports.main once per event.
+ * PATH), from the temp dir, calling exports.main once per event. Killed after 60 s (`exit.signal`).
  */
 export function runAction(nodePath: string, file: string, style: 'return' | 'callback', events: unknown[], secrets: Record<string, string>): Promise<RunReport> {
   const dir = resolve(file, '..');
   return new Promise((resolvePromise, reject) => {
     execFile(nodePath, [join(dir, 'runner.cjs'), file, style, JSON.stringify(events)], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...secrets }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('@@RESULT '));
+      const lines = stdout.split('\n');
+      const line = lines.find((l) => l.startsWith('@@RESULT '));
       if (!line) return reject(new Error(`runner gave no result (${error?.message ?? 'no error'}): ${stderr}`));
       const report = JSON.parse(line.slice('@@RESULT '.length)) as RunReport & { fatal?: ThrownError };
       if (report.fatal) return reject(new Error(`runner failed: ${report.fatal.message}`));
+      const failed = error as (Error & { code?: number | string; signal?: string | null }) | null;
+      report.logs = lines.filter((l) => l !== '' && !l.startsWith('@@RESULT '));
+      report.exit = { code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0, signal: failed?.signal ?? null };
       resolvePromise(report);
     });
   });

@@ -1,6 +1,7 @@
 // Runs a Custom Code action file the way HubSpot's Lambda wrapper does: require the file, then call
 // exports.main(event) once per event (one process = one warm Lambda), in the requested handler style.
-// Copied next to the bundle in a temp dir outside the repo, so no node_modules can resolve.
+// Copied next to the bundle in a temp dir outside the repo, so no node_modules can resolve (unless a
+// test sets NODE_PATH, as HubSpot's runtime provides the `redis` package).
 'use strict';
 const Module = require('node:module');
 const { isBuiltin } = Module;
@@ -9,7 +10,8 @@ const [file, style, eventsJson] = process.argv.slice(2);
 const loaded = [];
 const realRequire = Module.prototype.require;
 Module.prototype.require = function (id) {
-  if (!isBuiltin(id) && id !== file) loaded.push(id);
+  // What the action file itself requires (what a package loads in turn is that package's business).
+  if (!isBuiltin(id) && id !== file && this.filename === file) loaded.push(id);
   return realRequire.apply(this, arguments);
 };
 const report = (value) => process.stdout.write(`@@RESULT ${JSON.stringify(value)}\n`);
