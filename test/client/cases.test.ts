@@ -1,17 +1,10 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { idempotencyKey, ValidationError } from '../../src/index';
-import { BASE, caseBody, makeClient, mockToken, validCreate } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, validCreate , useNock } from '../helpers/fml-nock';
 
-let token: ReturnType<typeof mockToken>;
-beforeEach(() => {
-  nock.disableNetConnect();
-  token = mockToken();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const mocked = useNock({ withToken: true });
+const token = { count: () => mocked.token().count() };
 
 describe('cases.create', () => {
   it('sends the body, the key and the bearer, and reports a new case', async () => {

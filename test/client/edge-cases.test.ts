@@ -1,17 +1,10 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, BadRequestError, FmlAbortError, FmlConfigError, FmlError, ServerError, ValidationError } from '../../src/index';
-import { BASE, caseBody, makeClient, memoryLogger, mockToken, validCreate } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, memoryLogger, validCreate , useNock } from '../helpers/fml-nock';
 
-let token: ReturnType<typeof mockToken>;
-beforeEach(() => {
-  nock.disableNetConnect();
-  token = mockToken();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const mocked = useNock({ withToken: true });
+const token = { count: () => mocked.token().count() };
 
 describe('instanceof across copies of the SDK', () => {
   it('recognises errors made by another copy of the error classes (another entry point, bundle or realm)', async () => {

@@ -1,15 +1,11 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as sdk from '../../src/index';
 import { FmlApiError } from '../../src/index';
 import { normalizeFieldErrors, parseRetryAfter } from '../../src/errors';
-import { BASE, makeClient, mockToken, validCreate } from '../helpers/fml-nock';
+import { BASE, makeClient, mockToken, validCreate , useNock } from '../helpers/fml-nock';
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock();
 
 describe('error mapping', () => {
   it.each([

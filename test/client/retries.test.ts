@@ -1,16 +1,9 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FmlAbortError, FmlConnectionError, FmlTimeoutError, IdempotencyKeyConflictError, InsufficientScopeError, RateLimitError, ServerError, ValidationError } from '../../src/index';
-import { BASE, caseBody, makeClient, memoryLogger, mockToken, validCreate } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, memoryLogger, validCreate , useNock } from '../helpers/fml-nock';
 
-beforeEach(() => {
-  nock.disableNetConnect();
-  mockToken();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+useNock({ withToken: true });
 
 /** Intercepts POST /v1/cases with a sequence of replies, recording each attempt's Idempotency-Key. */
 function createSequence(replies: ((scope: nock.Interceptor) => nock.Scope)[]) {

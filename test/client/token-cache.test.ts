@@ -1,14 +1,10 @@
 import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidClientError, AuthenticationError, MemoryTokenStore } from '../../src/index';
-import { BASE, caseBody, makeClient, mockToken } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, mockToken , useNock } from '../helpers/fml-nock';
 
-beforeEach(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-  vi.useRealTimers();
-});
+useNock();
+afterEach(() => vi.useRealTimers());
 
 describe('token cache', () => {
   it('mints exactly one token for 1,000 concurrent calls on a cold client', async () => {

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { afterEach, beforeEach } from 'vitest';
 import { FmlClient, type FmlClientOptions } from '../../src/index';
 
 export const BASE = 'https://fml.test';
@@ -52,4 +53,21 @@ export function memoryLogger() {
   const lines: string[] = [];
   const put = (level: string) => (message: string, details?: unknown) => lines.push(`${level} ${message} ${details === undefined ? '' : JSON.stringify(details)}`);
   return { lines, logger: { debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') } };
+}
+
+/**
+ * For a test file: no real network, and no interceptor outliving its test. With `withToken`, every test
+ * starts with a token endpoint mocked; `token()` gives that test's mock (to count mints).
+ */
+export function useNock(options: { withToken?: boolean } = {}) {
+  let token: ReturnType<typeof mockToken> | undefined;
+  beforeEach(() => {
+    nock.disableNetConnect();
+    if (options.withToken) token = mockToken();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  return { token: () => token! };
 }
