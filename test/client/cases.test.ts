@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { idempotencyKey, ValidationError } from '../../src/index';
-import { BASE, caseBody, makeClient, validCreate , useNock } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, validCreate, useNock } from '../helpers/fml-nock';
 
 const mocked = useNock({ withToken: true });
 const token = { count: () => mocked.token().count() };

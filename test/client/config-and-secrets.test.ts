@@ -2,7 +2,7 @@ import nock from 'nock';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FmlClient, FmlConfigError, VERSION } from '../../src/index';
-import { BASE, CLIENT_SECRET, caseBody, makeClient, memoryLogger, validCreate , useNock } from '../helpers/fml-nock';
+import { BASE, CLIENT_SECRET, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 import pkg from '../../package.json' with { type: 'json' };
 
 const ACCESS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.ACCESS_TOKEN_SECRET.sig';

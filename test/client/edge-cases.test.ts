@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, BadRequestError, FmlAbortError, FmlConfigError, FmlError, ServerError, ValidationError } from '../../src/index';
-import { BASE, caseBody, makeClient, memoryLogger, validCreate , useNock } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 
 const mocked = useNock({ withToken: true });
 const token = { count: () => mocked.token().count() };

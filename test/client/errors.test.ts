@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as sdk from '../../src/index';
 import { FmlApiError } from '../../src/index';
 import { normalizeFieldErrors, parseRetryAfter } from '../../src/errors';
-import { BASE, makeClient, mockToken, validCreate , useNock } from '../helpers/fml-nock';
+import { BASE, makeClient, mockToken, validCreate, useNock } from '../helpers/fml-nock';
 
 useNock();
 

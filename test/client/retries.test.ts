@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { FmlAbortError, FmlConnectionError, FmlTimeoutError, IdempotencyKeyConflictError, InsufficientScopeError, RateLimitError, ServerError, ValidationError } from '../../src/index';
-import { BASE, caseBody, makeClient, memoryLogger, validCreate , useNock } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 
 useNock({ withToken: true });
 

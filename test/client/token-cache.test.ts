@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidClientError, AuthenticationError, MemoryTokenStore } from '../../src/index';
-import { BASE, caseBody, makeClient, mockToken , useNock } from '../helpers/fml-nock';
+import { BASE, caseBody, makeClient, mockToken, useNock } from '../helpers/fml-nock';
 
 useNock();
 afterEach(() => vi.useRealTimers());
