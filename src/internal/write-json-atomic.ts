@@ -62,7 +62,13 @@ export function writeJsonAtomicSync(fs: SyncFs, path: string, value: unknown, op
   try {
     const fd = fs.openSync(temp, 'wx', options.mode ?? 0o600);
     try {
-      fs.writeSync(fd, text, null, 'utf8');
+      // writeSync may write only part of the buffer without throwing (a full disk, a signal): go on until all is written.
+      const bytes = new TextEncoder().encode(text);
+      for (let done = 0; done < bytes.length; ) {
+        const wrote = fs.writeSync(fd, bytes, done, bytes.length - done);
+        if (!(wrote > 0)) throw new Error(`writeJsonAtomicSync: no progress writing ${path}`);
+        done += wrote;
+      }
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

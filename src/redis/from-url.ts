@@ -9,6 +9,7 @@ export interface RedisPackageLike {
 
 interface LazyClient {
   readonly isOpen: boolean;
+  readonly isReady?: boolean;
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
   on(event: 'error', listener: (error: unknown) => void): unknown;
@@ -60,21 +61,28 @@ export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFrom
 /**
  * @internal A command runner that connects on first use, reconnects after a failure, and stays unref'd
  * while idle. Also the connection of the HubSpot action's own store (./hubspot-token-store).
+ *
+ * Each command, connecting included, gets `timeoutMs`: node-redis's own connectTimeout covers only the
+ * TCP connect, and a server that accepts but never answers would otherwise hang its handshake and every
+ * command forever. After any failure Redis is skipped for `pauseMs` (commands reject at once), so the
+ * callers' local fallback costs one timeout per outage, not one per command.
  */
-export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>, connectTimeoutMs: number): RedisCommandRunner & { close(): Promise<void> } {
+export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>, connectTimeoutMs: number, timeoutMs = 1200, pauseMs = 30_000): RedisCommandRunner & { close(): Promise<void> } {
   let opening: Promise<LazyClient> | undefined;
+  let current: LazyClient | undefined;
   let inFlight = 0;
+  let skipUntil = 0;
 
   const open = async (): Promise<LazyClient> => {
     const pkg = await loadRedis();
     const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
     if (typeof createClient !== 'function') throw new FmlConfigError('The loaded `redis` package has no createClient(); redisTokenStoreFromUrl needs redis v4 or later.');
-    const client = createClient({
+    const client = (current = createClient({
       url,
       // Fail fast rather than queue commands behind a dead connection: the caller falls back or fails.
       disableOfflineQueue: true,
-      socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => (retries >= 2 ? new Error('Redis unreachable') : 100) },
-    });
+      socket: { connectTimeout: Math.min(connectTimeoutMs, timeoutMs), reconnectStrategy: (retries: number) => (retries >= 2 ? new Error('Redis unreachable') : 100) },
+    }));
     // node-redis emits 'error' for every failed (re)connect; with no listener Node would crash the process.
     // The failure surfaces on the command instead.
     client.on('error', () => undefined);
@@ -84,39 +92,69 @@ export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | 
   };
 
   const connected = async (): Promise<LazyClient> => {
-    opening ??= open();
+    const pending = (opening ??= open());
     let client: LazyClient;
     try {
-      client = await opening;
+      client = await pending;
     } catch (error) {
-      opening = undefined; // try again on the next call
+      if (opening === pending) opening = undefined; // try again on the next call
       throw error;
     }
     if (!client.isOpen) {
+      // Dropped after a timeout: that caller has gone, and must not leave a new connection behind.
+      if (opening !== pending) throw new Error('Redis connection dropped');
       opening = undefined;
       return connected();
     }
     return client;
   };
 
+  /** Drops the connection (open or still handshaking) so the next use after the pause starts afresh. */
+  const drop = () => {
+    const client = current;
+    opening = current = undefined;
+    try {
+      void client?.disconnect?.()?.catch(() => undefined);
+    } catch {
+      // already closed
+    }
+  };
+
   return {
     async redisCommand(args) {
+      if (Date.now() < skipUntil) throw new Error('Redis skipped: it failed moments ago');
       inFlight++;
       let client: LazyClient | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        client = await connected();
-        client.ref?.();
-        return await client.sendCommand(args);
+        return await Promise.race([
+          (async () => {
+            client = await connected();
+            client.ref?.();
+            return client.sendCommand(args);
+          })(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              drop();
+              reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
+            }, timeoutMs);
+          }),
+        ]);
+      } catch (error) {
+        skipUntil = Date.now() + pauseMs;
+        throw error;
       } finally {
+        clearTimeout(timer);
         // Idle, the socket must not keep a script (or a Lambda waiting for an empty event loop) alive.
         if (--inFlight === 0) client?.unref?.();
       }
     },
     async close() {
-      const pending = opening;
-      opening = undefined;
-      const client = await pending?.catch(() => undefined);
-      if (client?.isOpen) await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
+      const client = current;
+      opening = current = undefined;
+      // A client still handshaking (a silent server) cannot QUIT: it is cut off instead.
+      if (client?.isReady !== false && client?.isOpen) await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
+      else await client?.disconnect?.()?.catch(() => undefined);
     },
   };
 }

@@ -12,19 +12,21 @@ import { randomId, sleep } from './util';
 // test/hubspot/redis-token-store.test.ts holds the two to the same behaviour against a real Redis.
 
 const PREFIX = 'fml:';
-/** RedisTokenStore's defaults: lock TTL (renewed every third while minting), wait limit, first poll pause. */
+/** RedisTokenStore's defaults: lock TTL (renewed every third while minting), first poll pause. */
 const LOCK_TTL_MS = 10_000;
-const WAIT_MS = 30_000;
 const POLL_MS = 25;
 
 /**
  * A {@link TokenStore} on the Redis at `url` (redis:// or rediss://), connected on first use through the
  * runtime's own `redis` package (required only then, never bundled). A Redis that is down, unreachable or
  * refusing never fails a call: this process then keeps its own token until Redis answers again, and
- * `onOutage` hears of the first failure of each outage (its message never holds the URL).
+ * `onOutage` hears of the first failure of each outage (its message never holds the URL). A Redis that
+ * hangs costs one short timeout, then is skipped for a while (see lazyConnection).
+ * `waitMs` caps waiting for another process's mint — the action's budget, RedisTokenStore's 30 s being
+ * more than HubSpot's 20 s: an acquire the action has given up on must not linger and mint later.
  * Throws {@link FmlConfigError} for a URL that is not redis:// or rediss://.
  */
-export function hubspotRedisTokenStore(url: string, onOutage?: (message: string) => void): TokenStore {
+export function hubspotRedisTokenStore(url: string, onOutage?: (message: string) => void, waitMs = 10_000): TokenStore & { close(): Promise<void> } {
   if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url.trim())) throw new FmlConfigError('it must be a redis:// or rediss:// URL.');
   const connection = lazyConnection(url.trim(), loadRedisPackage, 2000);
   let down = false;
@@ -57,6 +59,7 @@ export function hubspotRedisTokenStore(url: string, onOutage?: (message: string)
   return {
     get,
     set,
+    close: connection.close,
     async delete(key, onlyIfToken) {
       await local.delete(key, onlyIfToken);
       await (onlyIfToken === undefined ? run('DEL', PREFIX + key) : run('EVAL', DELETE_IF_TOKEN, '1', PREFIX + key, onlyIfToken)).catch(() => undefined);
@@ -65,7 +68,10 @@ export function hubspotRedisTokenStore(url: string, onOutage?: (message: string)
     async acquire(key, mint) {
       const lock = `${PREFIX}${key}:lock`;
       const owner = randomId();
-      const giveUpAt = Date.now() + WAIT_MS;
+      const giveUpAt = Date.now() + waitMs;
+      // Past the wait, nothing mints: the caller has given up, and a late mint only spends FML's quota.
+      const timedOut = () => new FmlTimeoutError(`Waited ${waitMs} ms for the FML access token (Redis lock ${lock}).`);
+      const mintInTime = () => (Date.now() < giveUpAt ? mint() : Promise.reject(timedOut()));
       for (let pause = POLL_MS; ; pause = Math.min(pause * 2, POLL_MS * 10)) {
         let locked: boolean;
         try {
@@ -74,7 +80,7 @@ export function hubspotRedisTokenStore(url: string, onOutage?: (message: string)
           locked = (await run('SET', lock, owner, 'NX', 'PX', String(LOCK_TTL_MS))) !== null;
         } catch {
           // Redis is gone: mint in this process (the caller single-flights it).
-          const token = await mint();
+          const token = await mintInTime();
           await local.set(key, token);
           return token;
         }
@@ -85,7 +91,7 @@ export function hubspotRedisTokenStore(url: string, onOutage?: (message: string)
             // Another process may have minted between our last look and taking the lock.
             const cached = await get(key);
             if (cached && hasHalfLifeLeft(cached)) return cached;
-            const token = await mint();
+            const token = await mintInTime();
             await set(key, token);
             return token;
           } finally {
@@ -93,7 +99,7 @@ export function hubspotRedisTokenStore(url: string, onOutage?: (message: string)
             await run('EVAL', RELEASE_LOCK, '1', lock, owner).catch(() => undefined); // it lapses anyway
           }
         }
-        if (Date.now() >= giveUpAt) throw new FmlTimeoutError(`Waited ${WAIT_MS} ms for another process to mint the FML access token (Redis lock ${lock}).`);
+        if (Date.now() >= giveUpAt) throw timedOut();
         // Jitter, so a crowd of waiters does not knock on Redis in step.
         await sleep(Math.min(pause, giveUpAt - Date.now()) * (0.75 + Math.random() / 2));
       }

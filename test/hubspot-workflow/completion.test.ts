@@ -144,3 +144,128 @@ describe("HubSpot's 'already completed' answer to a retried completion", () => {
     expect(hubspot.completions.map((c) => c.via)).toEqual(['batch', 'batch']);
   });
 });
+
+describe('a slow store within completionDeadlineMs', () => {
+  it('rejects by the deadline when the store hangs recording a completion', async () => {
+    const sb = await sandbox();
+    const hubspot = await automation();
+    const memory = createMemoryCallbackStore();
+    let hang = false;
+    const slow: CallbackStore = { ...memory, set: (record) => (hang ? new Promise<void>(() => undefined) : memory.set(record)) };
+    const { handler, actionUrl } = await serve(baseOptions(sb, { store: slow, hubspot: hubspotOf(hubspot), completionDeadlineMs: 100 }));
+    const run = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
+    expect(outputsOf(run.body).hs_execution_state).toBe('BLOCK');
+    hang = true;
+    const error = await handler.onFmlEvent(decision(sb.cases[0]!.caseId, 'approved')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'callback_completion_failed', cause: { code: 'timeout' } });
+    // HubSpot got the completion before the store stalled.
+    expect(hubspot.completions.map((c) => c.callbackId)).toEqual([run.callbackId]);
+  });
+
+  it('rejects by the deadline while waiting behind a stuck pass, and never runs the pass it gave up on', async () => {
+    const sb = await sandbox();
+    const hubspot = await automation();
+    const memory = createMemoryCallbackStore();
+    let release!: () => void;
+    let storing!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const blockBeingStored = new Promise<void>((resolve) => (storing = resolve));
+    let lookups = 0;
+    // The BLOCK's write hangs, holding the case's queue.
+    const slow: CallbackStore = {
+      ...memory,
+      set: async (record) => {
+        if (record.state === 'blocked') {
+          storing();
+          await gate;
+        }
+        return memory.set(record);
+      },
+      findByCase: (caseId) => {
+        lookups++;
+        return memory.findByCase(caseId);
+      },
+    };
+    const { handler, actionUrl } = await serve(baseOptions(sb, { store: slow, hubspot: hubspotOf(hubspot), completionDeadlineMs: 100 }));
+    const running = hubspot.execute({ actionUrl, inputFields: goodInputs() });
+    await blockBeingStored;
+    const caseId = sb.cases[0]!.caseId;
+    const error = await handler.onFmlEvent(decision(caseId, 'approved')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'callback_completion_failed', cause: { code: 'timeout' } });
+
+    const before = lookups;
+    release();
+    const answer = await running;
+    expect(outputsOf(answer.body).hs_execution_state).toBe('BLOCK');
+    // The abandoned pass did not start once the queue freed up: no lookup, no completion.
+    expect(lookups).toBe(before);
+    expect(hubspot.completions).toHaveLength(0);
+    // FML's redelivery completes it.
+    sb.advanceCase(caseId, 'approved');
+    expect((await handler.onFmlEvent(decision(caseId, 'approved'))).completed).toEqual([answer.callbackId]);
+  });
+});
+
+describe('a decision found after the BLOCK, when the store cannot record it', () => {
+  /** A store whose `set` fails on the calls numbered in `failing` (1-based). */
+  function flaky(failing: (n: number) => boolean): { store: CallbackStore; memory: CallbackStore } {
+    const memory = createMemoryCallbackStore();
+    let n = 0;
+    return {
+      memory,
+      store: {
+        ...memory,
+        set: async (record) => {
+          n++;
+          if (failing(n)) throw new Error(`disk full (set #${n})`);
+          return memory.set(record);
+        },
+      },
+    };
+  }
+
+  async function raceDecision(store: CallbackStore, memory: CallbackStore) {
+    const sb = await sandbox();
+    const hubspot = await automation();
+    // The case is decided right after the BLOCK record is written, before the re-check reads it.
+    const watching: CallbackStore = {
+      ...store,
+      set: async (record) => {
+        await store.set(record);
+        if (record.state === 'blocked') sb.advanceCase(sb.cases[0]!.caseId, 'approved');
+      },
+    };
+    const { actionUrl } = await serve(baseOptions(sb, { store: watching, hubspot: hubspotOf(hubspot), onError: () => undefined }));
+    const answer = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
+    return { answer, hubspot, held: await memory.get(answer.callbackId) };
+  }
+
+  it('tries the overwrite once more, and answers SUCCESS only once the store holds it', async () => {
+    const { store, memory } = flaky((n) => n === 2);
+    const { answer, held } = await raceDecision(store, memory);
+    expect(outputsOf(answer.body)).toMatchObject({ hs_execution_state: 'SUCCESS', status: 'approved' });
+    expect(held).toMatchObject({ state: 'answered', answer: { hs_execution_state: 'SUCCESS' } });
+  });
+
+  it('answers the BLOCK the store holds when the overwrite keeps failing, then completes the callback itself', async () => {
+    const { store, memory } = flaky((n) => n >= 2);
+    const { answer, hubspot, held } = await raceDecision(store, memory);
+    expect(outputsOf(answer.body).hs_execution_state).toBe('BLOCK');
+    expect(held).toMatchObject({ state: 'blocked' });
+    const completion = await hubspot.waitForCompletion(answer.callbackId, 5000);
+    expect(completion.outputFields).toMatchObject({ hs_execution_state: 'SUCCESS', status: 'approved', decision: 'approve' });
+    expect(hubspot.blockedCallbacks).toEqual([]);
+  });
+});
+
+describe('a remembered decision against a fresh read', () => {
+  it('follows the fresh FML read when it succeeds, even after an earlier decision event', async () => {
+    const fml = await fakeFml(); // reads answer the case as in-progress
+    const hubspot = await automation();
+    const { handler, actionUrl } = await serve(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { hubspot: hubspotOf(hubspot) }));
+    await handler.onFmlEvent(decision('CS-2026-00042', 'declined'));
+    const run = await hubspot.execute({ actionUrl, objectId: 501, inputFields: goodInputs() });
+    expect(outputsOf(run.body).hs_execution_state).toBe('BLOCK');
+    expect(hubspot.blockedCallbacks).toEqual([run.callbackId]);
+  });
+});

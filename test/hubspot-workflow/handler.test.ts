@@ -290,3 +290,40 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('the Node adapter and a connection that goes away', () => {
+  const noFml = { clientId: 'pk', clientSecret: 'sk', url: 'http://127.0.0.1:9' };
+  const fakeReq = (over: Record<string, unknown> = {}) => ({ method: 'GET', url: '/act', headers: {}, on: () => undefined, removeListener: () => undefined, pause: () => undefined, ...over });
+
+  it("settles on the response's 'close' when end() never calls back (a socket already destroyed)", async () => {
+    const handler = createWorkflowActionHandler(baseOptions(noFml));
+    let onClose: (() => void) | undefined;
+    let ended!: () => void;
+    const endCalled = new Promise<void>((resolve) => (ended = resolve));
+    const res = {
+      statusCode: 0,
+      setHeader: () => undefined,
+      end: () => void ended(), // never calls its callback
+      once: (_event: 'close', listener: () => void) => void (onClose = listener),
+    };
+    let settled = false;
+    const done = handler.node(fakeReq(), res).then(() => (settled = true));
+    await endCalled;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(res.statusCode).toBe(405);
+    onClose!();
+    await done;
+    expect(settled).toBe(true);
+  });
+
+  it('drops the connection after a 413, rather than reading the rest of the upload', async () => {
+    const handler = createWorkflowActionHandler(baseOptions(noFml, { maxBodyBytes: 16 }));
+    let destroyed = 0;
+    const req = fakeReq({ method: 'POST', body: Buffer.alloc(64), readableEnded: false, socket: { destroy: () => void destroyed++ } });
+    const res = { statusCode: 0, setHeader: () => undefined, end: (_chunk: string, callback?: () => void) => void callback?.() };
+    await handler.node(req, res);
+    expect(res.statusCode).toBe(413);
+    expect(destroyed).toBe(1);
+  });
+});

@@ -74,6 +74,14 @@ describe('the shared HubSpot sender', () => {
     await expect(send('GET', '/crm/v3/objects/companies/1', undefined, 'GET company 1')).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('rejects a deadlineMs of 0 (or less) as a configuration error, before anything is sent', async () => {
+    const { FmlConfigError } = await import('../../src/errors');
+    for (const deadlineMs of [0, -1, Number.NaN]) {
+      expect(() => createHubSpotSender({ accessToken: 'tok' }, { baseUrl: 'http://127.0.0.1:9', deadlineMs })).toThrow(FmlConfigError);
+    }
+    expect(() => createHubSpotSender({ accessToken: 'tok' }, { baseUrl: 'http://127.0.0.1:9', deadlineMs: 1 })).not.toThrow();
+  });
+
   it('never puts a developer key in an error, even for a failed connection', async () => {
     const send = createHubSpotSender({ developerApiKey: 'dev-key-secret-123' }, { baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });
     const error = await send('GET', '/automation/v4/actions/1', undefined, 'list').catch((e: unknown) => e);

@@ -109,6 +109,27 @@ describe('JSON file callback store', () => {
     expect(await readFile(file, 'utf8')).toBe('{"records": [');
   });
 
+  it('tries the read again after it failed once, but keeps refusing a file that is not a store', async () => {
+    const file = join(dir, 'store.json');
+    // A directory where the file should be: the read fails (EISDIR), as a transient fault would.
+    await mkdir(file);
+    const store = createJsonFileCallbackStore(file);
+    await expect(store.get('ap-1-2-3')).rejects.toMatchObject({ code: 'store_unreadable' });
+    await rm(file, { recursive: true });
+    const seeded = createJsonFileCallbackStore(file);
+    await seeded.set(record());
+    // The same store now reads the file: the failure was not remembered.
+    expect(await store.get('ap-1-2-3')).toEqual(record());
+
+    // A parse error is permanent: fixing the file under a store that refused it does not revive it.
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, '{"records": [');
+    const refused = createJsonFileCallbackStore(bad);
+    await expect(refused.get('x')).rejects.toMatchObject({ code: 'store_unreadable' });
+    await writeFile(bad, JSON.stringify({ version: 1, records: [] }));
+    await expect(refused.get('x')).rejects.toMatchObject({ code: 'store_unreadable' });
+  });
+
   it('skips hand-edited records it cannot use, and keeps __proto__ keys inert', async () => {
     const file = join(dir, 'store.json');
     const good = record();

@@ -23,7 +23,9 @@ describe('companyPropertiesFromEvent', () => {
     const common = { fml_case_id: 'CS-2026-00471', fml_last_event_at: at };
     expect(companyPropertiesFromEvent(base('case.status.changed', { status: 'approved', previousStatus: 'in-progress' }))).toEqual({ ...common, fml_case_status: 'approved', fml_case_status_at: at, fml_last_event: 'case.status.changed' });
     expect(companyPropertiesFromEvent(base('case.onboarding_progress.changed', { stage: 'collecting_documents', stageLabel: 'Collecting', roster: [], summary: {} }))).toEqual({ ...common, fml_onboarding_stage: 'collecting_documents', fml_onboarding_stage_at: at, fml_last_event: 'case.onboarding_progress.changed' });
-    expect(companyPropertiesFromEvent(base('case.decision.made', { status: 'approved', decision: 'approve' }))).toEqual({ ...common, fml_case_status: 'approved', fml_decision: 'approve', fml_case_status_at: at, fml_last_event: 'case.decision.made' });
+    expect(companyPropertiesFromEvent(base('case.decision.made', { status: 'approved', decision: 'approve' }))).toEqual({ ...common, fml_case_status: 'approved', fml_decision: 'approve', fml_case_status_at: at, fml_decision_at: at, fml_last_event: 'case.decision.made' });
+    // A decision without a status moves only the decision's clock.
+    expect(companyPropertiesFromEvent(base('case.decision.made', { decision: 'approve' }))).toEqual({ ...common, fml_decision: 'approve', fml_decision_at: at, fml_last_event: 'case.decision.made' });
     // No value for a role, no move of its clock: a status event without a status leaves fml_case_status_at alone.
     expect(companyPropertiesFromEvent(base('case.status.changed', { status: '' }))).not.toHaveProperty('fml_case_status_at');
     expect(companyPropertiesFromEvent(base('case.decision.made', { status: 'declined' }))).toMatchObject({ fml_decision: 'declined' });
@@ -103,6 +105,23 @@ describe('updateCompanyFromEvent', () => {
     const older = await updateCompanyFromEvent(base('case.status.changed', { status: 'in-progress', timestamp: at(-10), crmRecordId: c.id }), opts);
     expect(older).toMatchObject({ outcome: 'skipped', reason: 'stale' });
     expect(c.properties.fml_case_status).toBe('approved');
+  });
+
+  it('keeps the decision when a status event 1 ms newer was applied first (the decision has its own clock)', async () => {
+    const c = hs.createCompany({ fml_case_status: 'in-progress' });
+    const T = Date.parse('2026-05-15T09:00:00.000Z');
+    const at = (ms: number) => new Date(T + ms).toISOString();
+    const status = await updateCompanyFromEvent(base('case.status.changed', { status: 'approved', timestamp: at(1), crmRecordId: c.id }), opts);
+    expect(status.outcome).toBe('updated');
+    const decision = await updateCompanyFromEvent(base('case.decision.made', { status: 'approved', decision: 'approve', timestamp: at(0), crmRecordId: c.id }), opts);
+    expect(decision).toMatchObject({ outcome: 'updated', properties: { fml_decision: 'approve', fml_decision_at: at(0) } });
+    // The decision is written; the status keeps its newer value and clock.
+    expect(c.properties).toMatchObject({ fml_decision: 'approve', fml_decision_at: at(0), fml_case_status: 'approved', fml_case_status_at: at(1) });
+    expect(decision.staleProperties).toEqual(expect.arrayContaining(['fml_case_status', 'fml_case_status_at']));
+    // An older decision still loses to the newer one.
+    const older = await updateCompanyFromEvent(base('case.decision.made', { decision: 'decline', timestamp: at(-10), crmRecordId: c.id }), opts);
+    expect(older).toMatchObject({ outcome: 'skipped', reason: 'stale' });
+    expect(c.properties.fml_decision).toBe('approve');
   });
 
   it('orders a role by fml_last_event_at when its own timestamp property is switched off', async () => {
@@ -228,9 +247,9 @@ describe('ensureCompanyProperties', () => {
     const hs = await startFakeHubSpot();
     try {
       const first = await ensureCompanyProperties({ accessToken: hs.accessToken, baseUrl: hs.url });
-      expect(first.created).toEqual(['kyb_contact_email', 'kyb_contact_name', 'fml_case_id', 'fml_case_status', 'fml_onboarding_stage', 'fml_decision', 'fml_last_event', 'fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at']);
+      expect(first.created).toEqual(['kyb_contact_email', 'kyb_contact_name', 'fml_case_id', 'fml_case_status', 'fml_onboarding_stage', 'fml_decision', 'fml_last_event', 'fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at', 'fml_decision_at']);
       expect(first.existing).toEqual([]);
-      for (const dated of ['fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at']) expect(hs.propertyDefinitions.get(dated)).toMatchObject({ type: 'datetime', fieldType: 'date', groupName: 'companyinformation' });
+      for (const dated of ['fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at', 'fml_decision_at']) expect(hs.propertyDefinitions.get(dated)).toMatchObject({ type: 'datetime', fieldType: 'date', groupName: 'companyinformation' });
       expect(hs.propertyDefinitions.get('fml_case_id')).toMatchObject({ type: 'string', fieldType: 'text' });
       const second = await ensureCompanyProperties({ accessToken: hs.accessToken, baseUrl: hs.url });
       expect(second).toEqual({ created: [], existing: first.created });

@@ -42,8 +42,9 @@ const LABELS: Record<WriteBackRole, [string, string]> = {
   decision: ['FML decision', "FML's decision on the case, once made."],
   lastEvent: ['FML last event', 'The last FML webhook event applied to this Company.'],
   lastEventAt: ['FML last event at', 'When FML emitted the latest event applied (it only moves forward).'],
-  caseStatusAt: ['FML case status at', 'When FML emitted the event behind FML case status and FML decision (older status events are ignored).'],
+  caseStatusAt: ['FML case status at', 'When FML emitted the event behind FML case status (older status events are ignored).'],
   onboardingStageAt: ['FML onboarding stage at', 'When FML emitted the event behind FML onboarding stage (older stage events are ignored).'],
+  decisionAt: ['FML decision at', 'When FML emitted the event behind FML decision (older decision events are ignored).'],
 };
 
 /** The definitions {@link ensureCompanyProperties} creates, for review or for your own tooling. */
@@ -60,7 +61,7 @@ export function companyPropertyDefinitions(options: Omit<EnsurePropertiesOptions
     if (name === undefined) continue;
     const [label, description] = LABELS[role];
     // A datetime, so workflows can filter on "last FML event more than 7 days ago".
-    const dated = role === 'lastEventAt' || role === 'caseStatusAt' || role === 'onboardingStageAt';
+    const dated = role === 'lastEventAt' || role === 'caseStatusAt' || role === 'onboardingStageAt' || role === 'decisionAt';
     defs.push({ name, label, type: dated ? 'datetime' : 'string', fieldType: dated ? 'date' : 'text', groupName, description });
   }
   return defs;
@@ -68,7 +69,7 @@ export function companyPropertyDefinitions(options: Omit<EnsurePropertiesOptions
 
 /**
  * Creates the Company properties the recipe and the write-back use, in one portal — the per-role
- * timestamps (`fml_case_status_at`, `fml_onboarding_stage_at`) included. Safe to run again: a property
+ * timestamps (`fml_case_status_at`, `fml_onboarding_stage_at`, `fml_decision_at`) included. Safe to run again: a property
  * that already exists (409) is reported in `existing` and left as it is, so re-running it after an
  * upgrade adds only the new ones.
  */

@@ -43,7 +43,7 @@ export interface HubSpotHttpOptions {
    */
   maxRetryAfterMs?: number;
   /**
-   * Total time for one call — every attempt and every wait — in ms. A retry whose wait would not fit
+   * Total time for one call — every attempt and every wait — in ms, > 0. A retry whose wait would not fit
    * is not started: the call ends at once with the failure that prompted it.
    * @default undefined (no total limit: `timeoutMs` per attempt and `maxRetries` bound the call)
    */
@@ -133,6 +133,8 @@ export function createHubSpotSender(credential: HubSpotCredential, options: HubS
   for (const [name, v] of [['timeoutMs', timeoutMs], ['maxRetries', maxRetries], ['retryBaseDelayMs', baseDelay], ['maxRetryAfterMs', maxRetryAfterMs], ['deadlineMs', deadlineMs ?? 0]] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new FmlConfigError(`HubSpot option ${name} must be a number ≥ 0, got ${String(v)}.`);
   }
+  // A zero budget would fail every call before it is sent: that is a mistake in the configuration, not a timeout.
+  if (deadlineMs !== undefined && !(deadlineMs > 0)) throw new FmlConfigError(`HubSpot option deadlineMs must be a number > 0, got ${String(deadlineMs)}.`);
   const outer = options.signal;
   const forbiddenHint = profile.forbiddenHint ?? (() => 'The credential lacks a scope this call needs.');
   const idempotentByDefault = profile.idempotent ?? byMethod;

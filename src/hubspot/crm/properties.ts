@@ -17,18 +17,20 @@ export interface FmlEventLike {
 /**
  * The Company properties the write-back fills, by role. Each kind of fact keeps its own clock, so an
  * event of one type never makes an older event of another type look stale: `caseStatusAt` orders
- * `caseStatus` and `decision`, `onboardingStageAt` orders `onboardingStage`, and `lastEventAt` orders
- * `lastEvent` and `caseId` (the latest event seen; it only moves forward).
+ * `caseStatus`, `decisionAt` orders `decision`, `onboardingStageAt` orders `onboardingStage`, and
+ * `lastEventAt` orders `lastEvent` and `caseId` (the latest event seen; it only moves forward). The
+ * decision has its own clock because `case.status.changed` moves the status clock without carrying a
+ * decision: sharing it would let a status event 1 ms newer, applied first, drop the decision for good.
  */
-export type WriteBackRole = 'caseId' | 'caseStatus' | 'onboardingStage' | 'decision' | 'lastEvent' | 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt';
+export type WriteBackRole = 'caseId' | 'caseStatus' | 'onboardingStage' | 'decision' | 'lastEvent' | 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt' | 'decisionAt';
 
 /** Options naming the Company properties the write-back fills. */
 export interface CompanyPropertyOptions {
   /**
-   * The Company property for each role; `false` leaves that role out. Leaving out `caseStatusAt` or
-   * `onboardingStageAt` makes `updateCompanyFromEvent` order that role by `lastEventAt` instead — the
+   * The Company property for each role; `false` leaves that role out. Leaving out `caseStatusAt`,
+   * `onboardingStageAt` or `decisionAt` makes `updateCompanyFromEvent` order that role by `lastEventAt` instead — the
    * coarse rule, under which a newer event of another type hides an older status or stage.
-   * @default { caseId: 'fml_case_id', caseStatus: 'fml_case_status', onboardingStage: 'fml_onboarding_stage', decision: 'fml_decision', lastEvent: 'fml_last_event', lastEventAt: 'fml_last_event_at', caseStatusAt: 'fml_case_status_at', onboardingStageAt: 'fml_onboarding_stage_at' }
+   * @default { caseId: 'fml_case_id', caseStatus: 'fml_case_status', onboardingStage: 'fml_onboarding_stage', decision: 'fml_decision', lastEvent: 'fml_last_event', lastEventAt: 'fml_last_event_at', caseStatusAt: 'fml_case_status_at', onboardingStageAt: 'fml_onboarding_stage_at', decisionAt: 'fml_decision_at' }
    */
   properties?: Partial<Record<WriteBackRole, string | false>>;
 }
@@ -43,6 +45,7 @@ export const DEFAULT_PROPERTY_NAMES: Readonly<Record<WriteBackRole, string>> = O
   lastEventAt: 'fml_last_event_at',
   caseStatusAt: 'fml_case_status_at',
   onboardingStageAt: 'fml_onboarding_stage_at',
+  decisionAt: 'fml_decision_at',
 });
 
 const ROLES = Object.keys(DEFAULT_PROPERTY_NAMES) as WriteBackRole[];
@@ -60,6 +63,8 @@ export function resolvePropertyNames(options: CompanyPropertyOptions = {}): Part
     if (typeof name !== 'string' || !PROPERTY_NAME.test(name)) throw new FmlConfigError(`HubSpot property for ${role} must be a HubSpot internal name (lower case, digits, underscores), got ${JSON.stringify(name)}.`);
     out[role] = name;
   }
+  // The decision's clock dates nothing once the decision is left out; keep it only when named outright.
+  if (out.decision === undefined && !Object.prototype.hasOwnProperty.call(given, 'decisionAt')) delete out.decisionAt;
   return out;
 }
 
@@ -69,7 +74,8 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * The Company property values an FML event implies. Every event sets the case id, the event name and
  * its time; each event adds what it knows, stamped with the event's time in that role's own clock —
  * `case.status.changed` the status (+ `fml_case_status_at`), the onboarding event the stage
- * (+ `fml_onboarding_stage_at`), `case.decision.made` the decision and status (+ `fml_case_status_at`).
+ * (+ `fml_onboarding_stage_at`), `case.decision.made` the decision (+ `fml_decision_at`) and the status
+ * when sent (+ `fml_case_status_at`).
  * Values FML did not send are left out, so an event never blanks what an earlier one wrote. Unknown
  * (newer) events update the common three.
  *
@@ -112,19 +118,21 @@ export function roleValuesFromEvent(event: FmlEventLike): Partial<Record<WriteBa
       break;
   }
   // A role's clock moves only with a value for that role, so it always dates the value it sits next to.
-  if (values.caseStatus !== undefined || values.decision !== undefined) values.caseStatusAt = at;
+  if (values.caseStatus !== undefined) values.caseStatusAt = at;
+  if (values.decision !== undefined) values.decisionAt = at;
   if (values.onboardingStage !== undefined) values.onboardingStageAt = at;
   return values;
 }
 
 /** Each role, and the role whose timestamp orders it. */
-export const CLOCK_OF: Readonly<Record<WriteBackRole, 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt'>> = Object.freeze({
+export const CLOCK_OF: Readonly<Record<WriteBackRole, 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt' | 'decisionAt'>> = Object.freeze({
   caseId: 'lastEventAt',
   lastEvent: 'lastEventAt',
   lastEventAt: 'lastEventAt',
   caseStatus: 'caseStatusAt',
-  decision: 'caseStatusAt',
   caseStatusAt: 'caseStatusAt',
+  decision: 'decisionAt',
+  decisionAt: 'decisionAt',
   onboardingStage: 'onboardingStageAt',
   onboardingStageAt: 'onboardingStageAt',
 });

@@ -6,8 +6,8 @@ import { checkEvent, CLOCK_OF, resolvePropertyNames, roleValuesFromEvent, WRITE_
 export interface UpdateCompanyOptions extends HubSpotConnectionOptions, CompanyPropertyOptions {
   /**
    * Leave out what an older event would overwrite. FML retries and redeliveries arrive out of order,
-   * so each kind of fact is ordered by its own timestamp on the Company: the status and decision by
-   * `fml_case_status_at`, the stage by `fml_onboarding_stage_at`, the last-event pair and case id by
+   * so each kind of fact is ordered by its own timestamp on the Company: the status by
+   * `fml_case_status_at`, the decision by `fml_decision_at`, the stage by `fml_onboarding_stage_at`, the last-event pair and case id by
    * `fml_last_event_at`. A property is left out only when its own timestamp is newer than the event —
    * a stage event at 10:05 never hides a status event at 10:00 that arrives after it. Costs one GET
    * (none when the lookup was a search, which returns the timestamps). Two receivers racing on one

@@ -81,14 +81,19 @@ const SECRET_REDIS_URL = 'REDIS_URL';
 /** The SDK logs nothing here (as a client without a logger): the action writes its own one line per run. */
 const QUIET: LogFn = Object.assign(() => undefined, { enabled: () => false });
 
-/** One shared token store (one Redis connection) per REDIS_URL value, for every handler in this process. */
-let redisStores: Map<string, TokenStore> | undefined;
+/**
+ * The shared token store (one Redis connection) of the current REDIS_URL value, for every handler in
+ * this process. A rotated URL closes the old one: a warm Lambda lives long, and must not hold it open.
+ */
+let redis: { url: string; store: ReturnType<typeof hubspotRedisTokenStore> } | undefined;
 
-function redisStore(url: string, log: (line: string) => void): TokenStore {
-  redisStores ??= new Map();
-  let store = redisStores.get(url);
-  if (!store) redisStores.set(url, (store = hubspotRedisTokenStore(url, (why) => log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token until it answers (${why}).`))));
-  return store;
+function redisStore(url: string, log: (line: string) => void, waitMs: number): TokenStore {
+  if (redis?.url !== url) {
+    const store = hubspotRedisTokenStore(url, (why) => log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token until it answers (${why}).`), waitMs);
+    void redis?.store.close();
+    redis = { url, store };
+  }
+  return redis.store;
 }
 
 /**
@@ -121,7 +126,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
           fetch: config.fetch ?? globalThis.fetch,
           timeoutMs: config.attemptTimeoutMs,
           maxRetries: config.maxRetries,
-          ...(redisUrl ? { tokenStore: redisStore(redisUrl, config.log) } : {}),
+          ...(redisUrl ? { tokenStore: redisStore(redisUrl, config.log, config.budgetMs) } : {}),
         },
         QUIET,
       );
@@ -152,7 +157,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     let transport: Transport;
     const redisUrl = env[SECRET_REDIS_URL]?.trim() ?? '';
     try {
-      if (redisUrl) redisStore(redisUrl, config.log); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
+      if (redisUrl) redisStore(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
     } catch (error) {
       return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL.');
     }

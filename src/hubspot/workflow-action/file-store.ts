@@ -50,7 +50,18 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
   let draining = false;
   let drained: Promise<void> = Promise.resolve();
 
-  const ready = (): Promise<void> => (loaded ??= load(path, committed));
+  // A read that failed (EACCES, EMFILE, a busy disk) is tried again by the next call; a file that was
+  // read but is not a store (invalid JSON, wrong shape) stays refused, as no retry would change it.
+  const ready = (): Promise<void> =>
+    (loaded ??= readStore(path).then(
+      (text) => {
+        if (text !== undefined) parseStore(path, text, committed);
+      },
+      (error: unknown) => {
+        loaded = undefined;
+        throw error;
+      },
+    ));
 
   /** Writes every queued change at once, then any queued meanwhile, until none is left. Never rejects. */
   const drain = async (): Promise<void> => {
@@ -124,15 +135,18 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
   };
 }
 
-async function load(path: string, map: CallbackRecordMap): Promise<void> {
+/** The file's text; undefined when there is no file yet. */
+async function readStore(path: string): Promise<string | undefined> {
   const fs = await import('node:fs/promises');
-  let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    return await fs.readFile(path, 'utf8');
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return;
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
     throw new FmlError('store_unreadable', `Could not read the workflow-action store ${path}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+function parseStore(path: string, text: string, map: CallbackRecordMap): void {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,4 +1,4 @@
-import { FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, RateLimitError, ValidationError, WebhookVerificationError } from '../../errors';
+import { FmlAbortError, FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, RateLimitError, ValidationError, WebhookVerificationError } from '../../errors';
 import { linkSignals } from '../../http/abort';
 import type { Cases } from '../../resources/cases';
 import type { Case } from '../../types';
@@ -135,7 +135,10 @@ export interface WorkflowActionHandlerOptions {
    * tenant, two of them can have a Company with the same id: a portal-qualified id, e.g.
    * `` (p, o) => `${p}:${o}` ``, keeps their cases apart (split it again before writing back). With the
    * bare id, an execution whose Company id already has another portal's case — as far as the store
-   * remembers — answers `FAIL_CONTINUE` with `cross_portal_conflict` instead of that case.
+   * remembers — answers `FAIL_CONTINUE` with `cross_portal_conflict` instead of that case. That guard
+   * is best effort: two portals executing the action for the same Company id at the same instant can
+   * both pass it before either has stored its record, and then share one case. Only one FML tenant per
+   * portal, or a portal-qualified `crmRecordId`, guarantees each portal its own case.
    * @default (portalId, objectId) => objectId
    */
   crmRecordId?: (portalId: string, objectId: string) => string;
@@ -197,6 +200,8 @@ export interface NodeActionRequest {
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   pause(): unknown;
+  readableEnded?: boolean;
+  socket?: { destroy(): unknown } | null;
 }
 
 /** The parts of node's `ServerResponse` the Node adapter uses. */
@@ -204,6 +209,8 @@ export interface NodeActionResponse {
   statusCode: number;
   setHeader(name: string, value: string): unknown;
   end(chunk: string, callback?: () => void): unknown;
+  /** node's `ServerResponse` emits `close` when the connection goes, flushed or not. */
+  once?(event: 'close', listener: () => void): unknown;
 }
 
 /**
@@ -288,15 +295,25 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     if (now() - lastPrune < PRUNE_EVERY_MS) return;
     prune().catch((error: unknown) => report(error, { reason: 'store_failed' }));
   };
-  const oneAtATime = async <T>(caseId: string, work: () => Promise<T>): Promise<T> => {
+  // With a signal, the caller stops waiting when it fires; work that has not started by then never
+  // starts (so it cannot run half-way), and work already running keeps its place in the queue.
+  const oneAtATime = <T>(caseId: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
     const previous = caseQueues.get(caseId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(work);
+    const run = previous
+      .catch(() => undefined)
+      .then(() => {
+        if (signal?.aborted) throw signal.reason;
+        return work();
+      });
     caseQueues.set(caseId, run);
-    try {
-      return await run;
-    } finally {
+    // Leave the queue when the work settles, not when the caller gives up: the next pass must wait for it.
+    run.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
       if (caseQueues.get(caseId) === run) caseQueues.delete(caseId);
-    }
+    });
+    return signal ? untilAborted(run, signal) : run;
   };
   const storeUnavailable = (): Answer => retryLater(503, 'store_unavailable', 'The execution store is unavailable; retry later.', config.retryAfterSeconds);
 
@@ -362,8 +379,9 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     const { callbackId } = execution.request;
     const about = { callbackId, portalId: execution.portalId };
     const base = { callbackId, portalId: execution.portalId, objectId: execution.objectId, createdAt: now() };
+    const recordOf = (fields: OutputFields, extra: Partial<CallbackRecord> = {}): CallbackRecord => ({ ...base, state: 'answered', answer: fields, forgetAt: base.createdAt + config.retentionMs, ...extra });
     const finish = async (fields: OutputFields, extra: Partial<CallbackRecord> = {}): Promise<Answer> => {
-      const record: CallbackRecord = { ...base, state: 'answered', answer: fields, forgetAt: base.createdAt + config.retentionMs, ...extra };
+      const record = recordOf(fields, extra);
       try {
         await store.set(record);
       } catch (error) {
@@ -426,16 +444,20 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       return finish(success(kase, decided), created);
     }
     // An existing case may be decided already, and FML will not announce that decision again.
+    let refreshed = false;
     if (replayed) {
       try {
         kase = await fml.cases.get(kase.caseId, { deadlineMs: config.fmlDeadlineMs });
+        refreshed = true;
       } catch (error) {
         report(error, { ...about, caseId: kase.caseId, reason: 'fml_refresh_failed' });
       }
     }
-    const decided = outcomeOfCase(kase, config.terminalStatuses) ?? recentDecisions.get(kase.caseId);
+    // A fresh read (the create's answer, or the refresh) beats a remembered event: memory stands in only
+    // when the read failed. `block` looks once more, with the same rule.
+    const decided = outcomeOfCase(kase, config.terminalStatuses) ?? (replayed && !refreshed ? recentDecisions.get(kase.caseId) : undefined);
     if (decided) return finish(success(kase, decided), created);
-    return oneAtATime(kase.caseId, () => block(fml, kase, created, finish, about));
+    return oneAtATime(kase.caseId, () => block(fml, kase, created, finish, recordOf, about));
   }
 
   /**
@@ -443,24 +465,74 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
    * found nothing to complete, and FML will not announce it again. Runs in the case's queue, so an
    * `onFmlEvent` pass either completes before (and is remembered) or after (and finds the record).
    */
-  async function block(fml: FmlCasesApi, kase: Case, created: Partial<CallbackRecord>, finish: (fields: OutputFields, extra?: Partial<CallbackRecord>) => Promise<Answer>, about: { callbackId: string; portalId: string }): Promise<Answer> {
+  async function block(
+    fml: FmlCasesApi,
+    kase: Case,
+    created: Partial<CallbackRecord>,
+    finish: (fields: OutputFields, extra?: Partial<CallbackRecord>) => Promise<Answer>,
+    recordOf: (fields: OutputFields, extra?: Partial<CallbackRecord>) => CallbackRecord,
+    about: { callbackId: string; portalId: string },
+  ): Promise<Answer> {
     const blockExpiresAt = now() + config.expirationMs;
-    const blocked = await finish({ hs_execution_state: 'BLOCK', hs_expiration_duration: config.expirationDuration }, { ...created, state: 'blocked', blockExpiresAt, forgetAt: blockExpiresAt });
+    const blockedExtra: Partial<CallbackRecord> = { ...created, state: 'blocked', blockExpiresAt, forgetAt: blockExpiresAt };
+    const blocked = await finish({ hs_execution_state: 'BLOCK', hs_expiration_duration: config.expirationDuration }, blockedExtra);
     if (blocked.status !== 200) return blocked;
     let latest: Case = kase;
-    let decided = recentDecisions.get(kase.caseId);
-    if (!decided) {
-      try {
-        latest = await fml.cases.get(kase.caseId, { deadlineMs: config.fmlDeadlineMs });
-        decided = outcomeOfCase(latest, config.terminalStatuses);
-      } catch (error) {
-        // The BLOCK stands: the decision's webhook (or its redelivery) will complete it.
-        report(error, { ...about, caseId: kase.caseId, reason: 'fml_refresh_failed' });
-      }
+    let decided: CaseOutcome | undefined;
+    try {
+      latest = await fml.cases.get(kase.caseId, { deadlineMs: config.fmlDeadlineMs });
+      decided = outcomeOfCase(latest, config.terminalStatuses);
+    } catch (error) {
+      // Only when FML cannot be read does a remembered decision stand in; without one the BLOCK stands
+      // and the decision's webhook (or its redelivery) completes it.
+      decided = recentDecisions.get(kase.caseId);
+      report(error, { ...about, caseId: kase.caseId, reason: 'fml_refresh_failed' });
     }
     if (!decided) return blocked;
-    // HubSpot has not seen the BLOCK yet: answer with the outcome, and the record with it.
-    return finish(success(latest, decided), created);
+    // HubSpot has not seen the BLOCK yet: answer with the outcome, once the store holds it too, so the
+    // answer and the record never disagree.
+    const fields = success(latest, decided);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.set(recordOf(fields, created));
+        return json(200, { outputFields: fields });
+      } catch (error) {
+        report(error, { ...about, caseId: kase.caseId, reason: 'store_failed' });
+        if (attempt >= 2) break;
+      }
+    }
+    // The store still holds the BLOCK, and FML will not announce this decision again: answer what the
+    // store holds, and complete the callback with the known outcome as soon as HubSpot has the BLOCK.
+    completeSoon({ ...recordOf(blocked.body.outputFields as OutputFields, blockedExtra) }, decided);
+    return blocked;
+  }
+
+  /**
+   * Completes one blocked callback in the background, for a BLOCK whose decision is already known.
+   * HubSpot refuses a completion until it has seen the BLOCK answer, so a refusal is tried again after
+   * a pause, within `completionDeadlineMs`.
+   */
+  function completeSoon(record: CallbackRecord, outcome: CaseOutcome): void {
+    const about = { callbackId: record.callbackId, portalId: record.portalId, caseId: outcome.caseId };
+    const deadlineAt = Date.now() + config.completionDeadlineMs;
+    const outputFields = completionOutputs(record, outcome);
+    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+    const run = async (): Promise<void> => {
+      let refused: HubSpotApiError | undefined;
+      for (const waitMs of [50, 500, 2000, 5000]) {
+        if (Date.now() + waitMs >= deadlineAt) break;
+        await pause(waitMs);
+        const token = await config.accessToken(record.portalId);
+        const send = automationSender({ accessToken: token }, config.hubspotHttp, deadlineAt);
+        refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }])).get(record.callbackId);
+        if (!refused) {
+          await store.set({ ...record, state: 'completed', completedAt: now(), completion: outputFields, forgetAt: now() + config.retentionMs }).catch((error: unknown) => report(error, { ...about, reason: 'store_failed' }));
+          return;
+        }
+      }
+      report(refused ?? new FmlTimeoutError(`Completing HubSpot callback ${record.callbackId} ran out of time.`), { ...about, reason: refused ? 'completion_refused' : 'completion_failed' });
+    };
+    run().catch((error: unknown) => report(error, { ...about, reason: 'completion_failed' }));
   }
 
   async function fmlFailure(error: unknown, about: { callbackId: string; portalId: string }, finish: (fields: OutputFields) => Promise<Answer>, mapped: ExecutionCase): Promise<Answer> {
@@ -504,7 +576,15 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     const limit = linkSignals([eventOptions.signal, config.hubspotHttp.signal]);
     const timer = setTimeout(() => limit.abort(new FmlTimeoutError(`Completing the HubSpot callbacks of case ${event.caseId} took longer than ${config.completionDeadlineMs} ms; they stay blocked until FML redelivers the event.`)), config.completionDeadlineMs);
     try {
-      return await oneAtATime(event.caseId, () => completeCase(event, outcome, limit.signal, deadlineAt));
+      return await oneAtATime(event.caseId, () => completeCase(event, outcome, limit.signal, deadlineAt), limit.signal);
+    } catch (error) {
+      // The deadline (or the caller's signal) fired while waiting for the queue or for the store.
+      if (limit.signal.aborted && !(error instanceof FmlError && error.code === 'callback_completion_failed')) {
+        const reason: unknown = limit.signal.reason;
+        // The deadline's own FmlTimeoutError passes on; a caller's abort is named as one.
+        throw completionFailed(event, 'some', reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: reason }));
+      }
+      throw error;
     } finally {
       clearTimeout(timer);
       limit.dispose();
@@ -514,13 +594,15 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
   async function completeCase(event: WebhookEvent, outcome: CaseOutcome, signal: AbortSignal, deadlineAt: number): Promise<FmlEventResult> {
     const result: FmlEventResult = { outcome, completed: [], expired: [], failed: [] };
     if (signal.aborted) throw completionFailed(event, 'some', signal.reason);
+    // A slow store must not hold the pass past its deadline either.
+    const guarded = <T>(promise: Promise<T>): Promise<T> => untilAborted(promise, signal);
     const at = now();
-    const blocked = (await store.findByCase(event.caseId)).filter((r) => r.state === 'blocked');
+    const blocked = (await guarded(store.findByCase(event.caseId))).filter((r) => r.state === 'blocked');
     const due: CallbackRecord[] = [];
     for (const record of blocked) {
       if (record.blockExpiresAt !== undefined && record.blockExpiresAt <= at) {
         // HubSpot has already moved the workflow on; completing now would be refused.
-        await store.delete(record.callbackId);
+        await guarded(store.delete(record.callbackId));
         result.expired.push(record.callbackId);
       } else due.push(record);
     }
@@ -542,10 +624,17 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
         const about = { callbackId: r.callbackId, portalId, caseId: event.caseId, eventId: event.eventId };
         // HubSpot already has the answer: a store failure now is reported, but must not make FML redeliver
         // the event for a completion that went through.
-        const remember = (record: CallbackRecord) => store.set(record).catch((error: unknown) => report(error, { ...about, reason: 'store_failed' }));
+        const remember = (record: CallbackRecord) =>
+          guarded(store.set(record)).catch((error: unknown) => {
+            if (signal.aborted) throw error;
+            report(error, { ...about, reason: 'store_failed' });
+          });
         if (refused) {
           // Another server may have completed it first (HubSpot then refuses ours): that is not a failure.
-          const latest = await store.get(r.callbackId).catch(() => undefined);
+          const latest = await guarded(store.get(r.callbackId)).catch((error: unknown) => {
+            if (signal.aborted) throw error;
+            return undefined;
+          });
           if (latest?.state === 'completed') continue;
           report(refused, { ...about, reason: 'completion_refused' });
           await remember({ ...r, state: 'failed', completedAt: now(), completion: completions[i]!.outputFields, error: { code: refused.code, message: refused.message }, forgetAt: now() + config.retentionMs });
@@ -570,7 +659,13 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     res.statusCode = answer.status;
     res.setHeader('content-type', 'application/json');
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    await new Promise<void>((resolve) => res.end(JSON.stringify(answer.body), resolve));
+    // `end`'s callback never fires on a socket HubSpot already dropped; `close` always does.
+    await new Promise<void>((resolve) => {
+      res.once?.('close', resolve);
+      res.end(JSON.stringify(answer.body), resolve);
+    });
+    // The rest of an oversized upload is not worth reading: once the 413 is flushed, drop the connection.
+    if (answer.status === 413 && !req.readableEnded) req.socket?.destroy();
   };
   return Object.assign(handler, {
     node,
