@@ -1,3 +1,4 @@
+import { createServer as createNetServer, type Socket as NetSocket } from 'node:net';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -108,4 +109,41 @@ async function stopServer(child: ChildProcess, dir: string): Promise<void> {
 function once(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   return () => (done ??= fn());
+}
+
+/** A silent Redis stand-in, see {@link startSilentServer}. */
+export interface SilentServer {
+  port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Connections still open. */
+  open(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP server on 127.0.0.1 that accepts connections and never answers: a hung proxy, a paused VM, a
+ * full server. node-redis's connectTimeout does not cover it, which is what the stall tests need.
+ */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<NetSocket>();
+  let count = 0;
+  const server = createNetServer((socket) => {
+    count++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.resume(); // reads (and ignores) every command, so it sees the client hang up
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    connections: () => count,
+    open: () => sockets.size,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((done) => server.close(() => done()));
+    },
+  };
 }

@@ -1,4 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
@@ -8,7 +7,7 @@ import { checkBaseUrl } from '../../src/http/client-transport';
 import { hubspotCustomCodeAction, RetryableActionError } from '../../src/hubspot/index';
 import { hubspotRedisTokenStore } from '../../src/redis/hubspot-token-store';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
-import { type RedisServer, startRedisServer } from '../helpers/redis-server';
+import { type RedisServer, startRedisServer, startSilentServer } from '../helpers/redis-server';
 import { buildBundleDir, editedCopy, hubspotEvent, runAction, type RunResult } from './helpers/bundle';
 import { nodeBinary } from './helpers/runtimes';
 
@@ -17,29 +16,6 @@ import { nodeBinary } from './helpers/runtimes';
 // quickly, fall back to its own token, and still finish inside its budget.
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-
-/** A TCP server on 127.0.0.1 that accepts connections and never answers. Counts connections. */
-async function silentServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let count = 0;
-  const server: Server = createServer((socket) => {
-    count++;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.resume(); // reads (and ignores) every command, so it sees the client hang up
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    connections: () => count,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((done) => server.close(() => done()));
-    },
-  };
-}
 
 let sb: Sandbox;
 let mints = 0;
@@ -74,7 +50,7 @@ describe('the bundled action with a REDIS_URL that accepts and never answers', (
     ['with a password (AUTH never answered)', 'redis://:stall-pass-77c1@127.0.0.1', 973001],
     ['without a password', 'redis://127.0.0.1', 973011],
   ])('%s: every run is ok inside the budget, the outage is logged once, and warm runs skip Redis', async (_, base, id) => {
-    const silent = await silentServer();
+    const silent = await startSilentServer();
     try {
       const report = await runAction(node24, tightAction, 'return', [hubspotEvent(id), hubspotEvent(id + 1)], env(`${base}:${silent.port}`));
       expect(report.loaded).toEqual(['redis']);
@@ -92,7 +68,7 @@ describe('the bundled action with a REDIS_URL that accepts and never answers', (
 
 describe('hubspotRedisTokenStore against a silent Redis', () => {
   it('falls back to minting locally and reports the outage', async () => {
-    const silent = await silentServer();
+    const silent = await startSilentServer();
     const outages: string[] = [];
     const store = hubspotRedisTokenStore(`redis://:pw-silent-1@127.0.0.1:${silent.port}`, (why) => outages.push(why));
     try {

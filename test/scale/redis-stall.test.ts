@@ -1,4 +1,4 @@
-import { createServer, type Socket } from 'node:net';
+import { startSilentServer } from '../helpers/redis-server';
 import { describe, expect, it } from 'vitest';
 import { type RedisStoreError, redisTokenStoreFromUrl } from '../../src/redis/index';
 import { lazyConnection, loadRedisPackage } from '../../src/redis/from-url';
@@ -6,27 +6,10 @@ import { lazyConnection, loadRedisPackage } from '../../src/redis/from-url';
 // A Redis that accepts the TCP connection and then never answers: node-redis's connectTimeout does not
 // cover it, so without our own limit every command (and the handshake) would wait forever.
 
-async function silentServer(): Promise<{ url: string; connections: () => number; open: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let count = 0;
-  const server = createServer((socket) => {
-    count++;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.resume(); // reads (and ignores) every command, so it sees the client hang up
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `redis://:pw-stall-4410@127.0.0.1:${port}`,
-    connections: () => count,
-    open: () => sockets.size,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((done) => server.close(() => done()));
-    },
-  };
+/** A silent server, and a password-carrying URL to it (the password must never show up anywhere). */
+async function silentServer() {
+  const server = await startSilentServer();
+  return { ...server, url: `redis://:pw-stall-4410@127.0.0.1:${server.port}` };
 }
 
 describe('redisTokenStoreFromUrl against a Redis that never answers', () => {

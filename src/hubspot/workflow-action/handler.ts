@@ -2,8 +2,9 @@ import { FmlAbortError, FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, 
 import { linkSignals } from '../../http/abort';
 import type { Cases } from '../../resources/cases';
 import type { Case } from '../../types';
-import { isRawBody, type RawBody } from '../../webhooks/bytes';
-import { bodyTooLarge, DEFAULT_MAX_BODY_BYTES, readRawBody, readRequestBody } from '../../webhooks/raw-body';
+import type { RawBody } from '../../webhooks/bytes';
+import { rawBodyOf, writeAnswer, type NodeRequest, type NodeResponse } from '../../webhooks/node-io';
+import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from '../../webhooks/raw-body';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import { HubSpotApiError } from '../crm/errors';
 import { completeWithFallback } from './callbacks';
@@ -188,30 +189,11 @@ export interface FmlEventOptions {
   signal?: AbortSignal;
 }
 
-/** The parts of node's `IncomingMessage` the Node adapter uses (Express's `req` has them too). */
-export interface NodeActionRequest {
-  method?: string | undefined;
-  url?: string | undefined;
-  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** A raw body parser's result (`express.raw()`), if one ran. */
-  body?: unknown;
-  on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
-  on(event: 'end' | 'close', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  removeListener(event: string, listener: (...args: never[]) => void): unknown;
-  pause(): unknown;
-  readableEnded?: boolean;
-  socket?: { destroy(): unknown } | null;
-}
+/** The request shape the Node adapter reads (node's `IncomingMessage`, Express's `req`). */
+export type NodeActionRequest = NodeRequest;
 
-/** The parts of node's `ServerResponse` the Node adapter uses. */
-export interface NodeActionResponse {
-  statusCode: number;
-  setHeader(name: string, value: string): unknown;
-  end(chunk: string, callback?: () => void): unknown;
-  /** node's `ServerResponse` emits `close` when the connection goes, flushed or not. */
-  once?(event: 'close', listener: () => void): unknown;
-}
+/** The response shape the Node adapter writes (node's `ServerResponse`, Express's `res`). */
+export type NodeActionResponse = NodeResponse;
 
 /**
  * The action's request handler: a Fetch-API handler `(request) => Promise<Response>`, with a Node
@@ -655,17 +637,8 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers } });
   };
   const node = async (req: NodeActionRequest, res: NodeActionResponse): Promise<void> => {
-    const answer = await processExecution({ method: req.method, pathAndQuery: req.url ?? '/', headers: req.headers, readBody: (limit) => nodeBody(req, limit) });
-    res.statusCode = answer.status;
-    res.setHeader('content-type', 'application/json');
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    // `end`'s callback never fires on a socket HubSpot already dropped; `close` always does.
-    await new Promise<void>((resolve) => {
-      res.once?.('close', resolve);
-      res.end(JSON.stringify(answer.body), resolve);
-    });
-    // The rest of an oversized upload is not worth reading: once the 413 is flushed, drop the connection.
-    if (answer.status === 413 && !req.readableEnded) req.socket?.destroy();
+    const answer = await processExecution({ method: req.method, pathAndQuery: req.url ?? '/', headers: req.headers, readBody: async (limit) => rawBodyOf(req, limit) });
+    await writeAnswer(req, res, answer);
   };
   return Object.assign(handler, {
     node,
@@ -735,15 +708,6 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     out.set(k, [...(out.get(k) ?? []), item]);
   }
   return out;
-}
-
-async function nodeBody(req: NodeActionRequest, limit: number): Promise<RawBody> {
-  if (isRawBody(req.body)) {
-    const size = typeof req.body === 'string' ? new TextEncoder().encode(req.body).byteLength : req.body.byteLength;
-    if (size > limit) throw bodyTooLarge(limit);
-    return req.body;
-  }
-  return readRawBody(req, { limit });
 }
 
 interface ResolvedOptions {

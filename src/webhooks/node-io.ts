@@ -1,0 +1,54 @@
+import { isRawBody, toBytes, type RawBody } from './bytes';
+import { bodyTooLarge, readRawBody, type NodeBodyStream } from './raw-body';
+
+// What the two `node:http` / Express adapters (the FML webhook receiver and the HubSpot workflow
+// action) share: the request and response shapes they read, the body, and writing the answer.
+
+/** The parts of node's `IncomingMessage` (or Express's `req`) a Node adapter uses. */
+export interface NodeRequest extends NodeBodyStream {
+  method?: string | undefined;
+  url?: string | undefined;
+  /** Set by Express body parsers: a Buffer with `express.raw()`, which is what the adapters want. */
+  body?: unknown;
+  readableEnded?: boolean;
+  socket?: { destroy(): unknown } | null;
+}
+
+/** The parts of node's `ServerResponse` (or Express's `res`) a Node adapter uses. */
+export interface NodeResponse {
+  statusCode: number;
+  setHeader(name: string, value: string): unknown;
+  end(chunk: string, callback?: () => void): unknown;
+  /** node's `ServerResponse` emits `close` when the connection goes, flushed or not. */
+  once?(event: 'close', listener: () => void): unknown;
+}
+
+/** An adapter's answer, written as JSON. */
+export interface NodeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** The raw body from `express.raw()` (or a text parser) when one ran, within `limit`; else read from the stream. */
+export function rawBodyOf(req: NodeRequest, limit: number): Promise<RawBody> | RawBody {
+  const parsed = req.body;
+  if (!isRawBody(parsed)) return readRawBody(req, { limit });
+  const size = typeof parsed === 'string' ? toBytes(parsed).byteLength : parsed.byteLength;
+  if (size > limit) throw bodyTooLarge(limit);
+  return parsed;
+}
+
+/** Writes `answer` and resolves once it is flushed or the connection is gone. */
+export async function writeAnswer(req: NodeRequest, res: NodeResponse, answer: NodeAnswer): Promise<void> {
+  res.statusCode = answer.status;
+  res.setHeader('content-type', 'application/json');
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  // `end`'s callback never fires on a socket the sender already dropped; `close` always does.
+  await new Promise<void>((resolve) => {
+    res.once?.('close', resolve);
+    res.end(JSON.stringify(answer.body), resolve);
+  });
+  // The rest of an oversized upload is not worth reading: once the 413 is flushed, drop the connection.
+  if (answer.status === 413 && !req.readableEnded) req.socket?.destroy();
+}
