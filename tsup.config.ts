@@ -1,5 +1,6 @@
 import { cp } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
+import libraryEntries from './scripts/library-entries.json';
 
 // Shared by both builds. `dist/` is emptied by the build script first, not by tsup's `clean`, because
 // tsup runs the two configs in parallel and one's clean could delete the other's output.
@@ -17,17 +18,13 @@ const common: Options = {
 };
 
 export default defineConfig([
-  // The library: every public entry point as ESM + CJS with its own .d.ts/.d.cts.
+  // The library: every public entry point as ESM + CJS. Their .d.ts/.d.cts come from
+  // scripts/build-types.mjs (which keeps type names readable in editor hovers), not from tsup.
   {
     ...common,
-    entry: {
-      index: 'src/index.ts',
-      'webhooks/index': 'src/webhooks/index.ts',
-      'hubspot/index': 'src/hubspot/index.ts',
-      'sandbox/index': 'src/sandbox/index.ts',
-    },
+    entry: libraryEntries,
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: false,
     // The webhook JSON Schemas ship as `@firstmilelabs/cases/schemas/*` (package.json exports map it to
     // dist/schemas). Node's fs.cp rather than a shell `cp`, so the build works on Windows too.
     onSuccess: async () => {

@@ -4,8 +4,8 @@ export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from
 export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
 export type { Logger, LogLevel } from './http/logger';
 export type { RequestOptions } from './http/transport';
-export type { CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed } from './resources/cases';
-export type { ListEventsParams } from './resources/events';
+export type { Cases, CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed } from './resources/cases';
+export type { Events, ListEventsParams } from './resources/events';
 export { CursorList, type Page } from './resources/pagination';
 export type { RequestMethod, RequestPath, RawRequestOptions, RequestResult } from './request-types';
 export {
