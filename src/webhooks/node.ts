@@ -10,8 +10,10 @@ export type NodeWebhookResponse = NodeResponse;
 
 /**
  * A receiver for `node:http` and Express: `(req, res) => Promise<void>`, with the same answers as
- * `createWebhookHandler`. With Express, mount it behind `express.raw({ type: 'application/json' })`
- * (or no body parser at all); a body already parsed by `express.json()` cannot be verified.
+ * `createWebhookHandler`. With Express, mount it with `app.all(path, handler)` before any body parser,
+ * so it reads the raw body itself and its JSON 405/413 answers reach the sender (behind `express.raw()`
+ * it still verifies, but Express answers oversized bodies itself); a body already parsed by
+ * `express.json()` cannot be verified.
  */
 export function createNodeWebhookHandler(options: WebhookHandlerOptions): (req: NodeWebhookRequest, res: NodeWebhookResponse) => Promise<void> {
   const processDelivery = createDeliveryProcessor(options);
