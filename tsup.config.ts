@@ -11,6 +11,8 @@ const common: Options = {
   splitting: false,
   treeshake: true,
   clean: false,
+  // Errors still print; the per-file size lines only buried `npm test`'s summary.
+  silent: true,
   // Errors match `instanceof` across entry points by class name (see src/errors.ts): keep the names.
   esbuildOptions(options) {
     options.keepNames = true;
