@@ -31,8 +31,17 @@ export function createLog(logger: Logger | undefined, level: LogLevel): LogFn {
   return Object.assign(log, { enabled });
 }
 
-/** The level from `FML_LOG` when it names one, else undefined. */
+/**
+ * The level from `FML_LOG` when it names one, else undefined. `FML_LOG` is optional, so a runtime that
+ * refuses to read it (Deno without `--allow-env` throws `NotCapable`) reads as unset: a client given
+ * its credentials in code then needs no environment access at all.
+ */
 export function logLevelFromEnv(env: Record<string, string | undefined> | undefined): LogLevel | undefined {
-  const v = env?.FML_LOG?.toLowerCase();
+  let v: string | undefined;
+  try {
+    v = env?.FML_LOG?.toLowerCase();
+  } catch {
+    v = undefined;
+  }
   return v && v in RANK ? (v as LogLevel) : undefined;
 }
