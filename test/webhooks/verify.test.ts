@@ -136,14 +136,14 @@ describe('where node:crypto is absent (Workers, browsers, Node < 20.16)', () => 
 
   it('the async verifier falls back to WebCrypto', async () => {
     removeNodeCrypto();
-    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
     expect(await verifySignature(body, signature, SECRET)).toBe(true);
     expect(await verifySignature(`${body} `, signature, SECRET)).toBe(false);
-    expect(sign).toHaveBeenCalledTimes(2);
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 
   it('works where there is no process object at all (Workers without nodejs_compat)', async () => {
-    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
     const saved = globalThis.process;
     let pending: Promise<boolean>;
     (globalThis as { process?: unknown }).process = undefined;
@@ -153,7 +153,7 @@ describe('where node:crypto is absent (Workers, browsers, Node < 20.16)', () => 
       globalThis.process = saved;
     }
     expect(await pending).toBe(true);
-    expect(sign).toHaveBeenCalledTimes(1);
+    expect(verify).toHaveBeenCalledTimes(1);
   });
 
   it('the entry, with everything it imports, loads no Node module statically (Workers, Deno, browsers)', async () => {
@@ -176,8 +176,68 @@ describe('where node:crypto is absent (Workers, browsers, Node < 20.16)', () => 
 
   it('with node:crypto present, auto does not touch WebCrypto', async () => {
     const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
     expect(await verifySignature(body, signature, SECRET)).toBe(true);
     expect(sign).not.toHaveBeenCalled();
+    expect(verify).not.toHaveBeenCalled();
+  });
+});
+
+describe('the WebCrypto key cache', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const webcrypto = { crypto: 'webcrypto' } as const;
+  // Secrets of their own: the cache is per process, and other tests may have warmed it.
+  const fresh = (name: string) => `whsec_cache_${name}_${Math.random().toString(36).slice(2)}`;
+
+  it('imports a secret once, however many events it verifies (concurrent first calls included)', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    const secret = fresh('once');
+    const sig = signWebhookBody(body, secret);
+    const results = await Promise.all(Array.from({ length: 20 }, () => verifySignature(body, sig, secret, webcrypto)));
+    for (let i = 0; i < 30; i++) results.push(await verifySignature(body, sig, secret, webcrypto));
+    expect(results.every(Boolean)).toBe(true);
+    expect(importKey).toHaveBeenCalledTimes(1);
+  });
+
+  it('keys each secret apart: a cached right secret never makes a wrong one pass', async () => {
+    const [right, wrong] = [fresh('right'), fresh('wrong')];
+    const sig = signWebhookBody(body, right);
+    expect(await verifySignature(body, sig, right, webcrypto)).toBe(true);
+    expect(await verifySignature(body, sig, wrong, webcrypto)).toBe(false);
+    expect(await verifySignature(body, sig, [wrong, right], webcrypto)).toBe(true);
+    expect(await verifySignature(body, signWebhookBody(body, wrong), right, webcrypto)).toBe(false);
+  });
+
+  it('stays correct and bounded past its size: 100 secrets in turn, then the first again', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    const secrets = Array.from({ length: 100 }, (_, i) => fresh(`many${i}`));
+    for (const s of secrets) expect(await verifySignature(body, signWebhookBody(body, s), s, webcrypto)).toBe(true);
+    expect(await verifySignature(body, signWebhookBody(body, secrets[0]!), secrets[0]!, webcrypto)).toBe(true);
+    // The first secret was dropped to make room (bounded), so it was imported again.
+    expect(importKey).toHaveBeenCalledTimes(101);
+  });
+
+  it('keeps the secrets it uses most: one verified between every other stays imported', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    const hot = fresh('hot');
+    const hotSig = signWebhookBody(body, hot);
+    for (let i = 0; i < 60; i++) {
+      const cold = fresh(`cold${i}`);
+      expect(await verifySignature(body, signWebhookBody(body, cold), cold, webcrypto)).toBe(true);
+      expect(await verifySignature(body, hotSig, hot, webcrypto)).toBe(true);
+    }
+    expect(importKey).toHaveBeenCalledTimes(61);
+  });
+
+  it('a failed import is not remembered: the next call imports again', async () => {
+    const secret = fresh('fails');
+    const sig = signWebhookBody(body, secret);
+    const real = globalThis.crypto.subtle.importKey.bind(globalThis.crypto.subtle);
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey').mockImplementationOnce(() => Promise.reject(new DOMException('busy', 'OperationError')));
+    await expect(verifySignature(body, sig, secret, webcrypto)).rejects.toThrow(/busy/);
+    importKey.mockImplementation(real);
+    expect(await verifySignature(body, sig, secret, webcrypto)).toBe(true);
+    expect(importKey).toHaveBeenCalledTimes(2);
   });
 });
 
