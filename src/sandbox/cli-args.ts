@@ -3,6 +3,7 @@ import type { RateLimitOption, SandboxOptions } from './options';
 /** What the command line asked for. */
 export interface CliArgs {
   help: boolean;
+  version: boolean;
   quiet: boolean;
   webhooks: string[];
   options: SandboxOptions;
@@ -32,7 +33,8 @@ Options:
                           (default: only successes are replayed; FML's choice is undocumented)
   --public-host <name>    answer the /_sandbox admin routes for this host name too (repeatable;
                           default: loopback names only, so web pages cannot drive the sandbox)
-  --quiet                 do not print a line per request
+  --quiet                 do not print a line per request and per webhook delivery
+  -v, --version           print the version and exit
   -h, --help              show this help
 
 Fixed credentials (e.g. for a saved Postman environment) come from the environment, so they stay out
@@ -54,7 +56,7 @@ function rateLimit(flag: string, text: string | undefined): RateLimitOption {
 
 /** Parses `argv` (without node and script) plus the credential environment variables. */
 export function parseCliArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): CliArgs {
-  const args: CliArgs = { help: false, quiet: false, webhooks: [], options: { port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS } };
+  const args: CliArgs = { help: false, version: false, quiet: false, webhooks: [], options: { port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS } };
   const o = args.options;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
@@ -63,6 +65,10 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
       case '-h':
       case '--help':
         args.help = true;
+        break;
+      case '-v':
+      case '--version':
+        args.version = true;
         break;
       case '--quiet':
         args.quiet = true;

@@ -1,5 +1,6 @@
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args';
-import type { RequestLogEntry } from './options';
+import { VERSION } from '../version';
+import type { DeliveryLogEntry, RequestLogEntry } from './options';
 import { startSandbox, type Sandbox } from './sandbox';
 
 /** What the CLI touches of the outside world, so tests can run it in-process. */
@@ -14,6 +15,21 @@ export interface CliIo {
 const time = (): string => new Date().toISOString().slice(11, 19);
 const logLine = (e: RequestLogEntry): string =>
   `${time()} ${e.method.padEnd(6)} ${e.path} → ${e.status === 0 ? 'connection dropped' : e.status} ${e.durationMs}ms ${e.requestId}${e.fault ? ` [fault: ${e.fault}]` : ''}`;
+
+/** An outgoing request: one webhook delivery attempt, in the same log as the requests answered. */
+const deliveryLine = (e: DeliveryLogEntry): string => {
+  const answer = e.status === null ? `no answer (${e.error})` : String(e.status);
+  const next = e.outcome === 'retrying' ? `, retry at ${e.nextAttemptAt?.slice(11, 19)}` : e.outcome === 'failed' ? ', out of retries' : '';
+  return `${time()} ⇢ POST  ${e.url} ${e.event} ${e.eventId} → ${answer} ${e.durationMs}ms (attempt ${e.attempt}${next})`;
+};
+
+/** What to say when the sandbox cannot start: the usual causes get the fix, not just the errno. */
+function startFailure(err: NodeJS.ErrnoException, port: number | undefined, host: string | undefined): string {
+  if (err.code === 'EADDRINUSE') return `port ${port} on ${host ?? '127.0.0.1'} is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`;
+  if (err.code === 'EACCES') return `no permission to listen on port ${port} (ports below 1024 need privileges). Try --port 0 or a port above 1023.`;
+  if (err.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine. Try --host 127.0.0.1.`;
+  return err.message;
+}
 
 /** The banner: where it listens, the credentials, and curl lines to copy. Printing secrets is this tool's job. */
 export function banner(sb: Sandbox, persistPath: string | undefined): string {
@@ -50,7 +66,7 @@ export function banner(sb: Sandbox, persistPath: string | undefined): string {
 
 /**
  * Runs `fml-sandbox`. Resolves with the exit code: 0 after a clean stop on SIGINT/SIGTERM (or after
- * `--help`), 2 for a bad command line, 1 when the sandbox cannot start.
+ * `--help` / `--version`), 2 for a bad command line, 1 when the sandbox cannot start.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let args;
@@ -65,9 +81,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(USAGE);
     return 0;
   }
+  if (args.version) {
+    io.out(`fml-sandbox ${VERSION} (@firstmilelabs/cases)`);
+    return 0;
+  }
   let sb: Sandbox | undefined;
   try {
-    sb = await startSandbox({ ...args.options, ...(args.quiet ? {} : { onRequest: (e) => io.out(logLine(e)) }) });
+    sb = await startSandbox({ ...args.options, ...(args.quiet ? {} : { onRequest: (e) => io.out(logLine(e)), onDelivery: (e) => io.out(deliveryLine(e)) }) });
     for (const url of args.webhooks) {
       const endpoint = sb.addWebhookEndpoint(url);
       // A persisted sandbox already knows the endpoints of earlier runs: don't deliver twice.
@@ -75,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (err) {
     await sb?.close();
-    io.err(`fml-sandbox: could not start: ${(err as Error).message}`);
+    io.err(`fml-sandbox: could not start: ${startFailure(err as NodeJS.ErrnoException, args.options.port, args.options.host)}`);
     return 1;
   }
   const running = sb;

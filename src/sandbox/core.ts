@@ -53,7 +53,7 @@ export class SandboxCore {
   ) {
     this.apiLimiter = new SlidingWindowLimiter(options.rateLimit);
     this.tokenLimiter = new SlidingWindowLimiter(options.tokenRateLimit);
-    this.deliverer = new WebhookDeliverer({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs, now: options.now });
+    this.deliverer = new WebhookDeliverer({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs, now: options.now, onAttempt: options.onDelivery });
     // A persisted sandbox continues after its last event, even if the clock says otherwise.
     for (const e of state.events) {
       const ms = Date.parse(e.data.timestamp);

@@ -14,9 +14,9 @@ export type FaultKind = 'reset' | 'truncate' | 'status' | 'rate-limit' | 'delay'
 
 /** Which requests a fault hits. Admin routes (`/_sandbox/...`) are never hit. */
 export interface FaultMatch {
-  /** HTTP method, any case. @default any method */
+  /** HTTP method, any case. @default any method (`lose-response`: `POST`) */
   method?: string;
-  /** Exact path (`/v1/cases`), a prefix ending in `*` (`/v1/cases*`), or a RegExp tested against the path. @default any API path, the token endpoint included */
+  /** Exact path (`/v1/cases`), a prefix ending in `*` (`/v1/cases*`), or a RegExp tested against the path. @default any API path, the token endpoint included (`lose-response`: `/v1/cases`) */
   path?: string | RegExp;
   /** How many matching requests it hits; `'always'` keeps it until removed. @default 1 */
   times?: number | 'always';
@@ -53,6 +53,9 @@ interface ActiveFault {
   matchPath: (path: string) => boolean;
 }
 
+/** Where a `lose-response` fault hits when it names neither method nor path: the create it exists for. */
+const LOSE_RESPONSE_DEFAULT = { method: 'POST', path: '/v1/cases' } as const;
+
 const KINDS: readonly FaultKind[] = ['reset', 'truncate', 'status', 'rate-limit', 'delay', 'lose-response'];
 
 function pathMatcher(path: string | RegExp | undefined): (p: string) => boolean {
@@ -87,8 +90,13 @@ function checkSpec(spec: FaultSpec): void {
 export class SandboxFaults {
   #active: ActiveFault[] = [];
 
-  /** Switches on a fault; returns it (its `id` removes it early). */
-  add(spec: FaultSpec): FaultRule {
+  /**
+   * Switches on a fault; returns it (its `id` removes it early). A `lose-response` fault that names
+   * neither method nor path hits `POST /v1/cases` — the same default from code, the admin route
+   * (`POST /_sandbox/faults`) and {@link loseResponse}.
+   */
+  add(input: FaultSpec): FaultRule {
+    const spec = input.kind === 'lose-response' && input.method === undefined && input.path === undefined ? { ...input, ...LOSE_RESPONSE_DEFAULT } : input;
     checkSpec(spec);
     const times = spec.times ?? 1;
     const rule: FaultRule = {
@@ -133,10 +141,11 @@ export class SandboxFaults {
 
   /**
    * The next matching request(s) are handled — a create makes its case — and then the connection is
-   * dropped before the response. Matches `POST /v1/cases` unless told otherwise.
+   * dropped before the response. Matches `POST /v1/cases` unless a method or path is given (then only
+   * what is given: `{ path: '/v1/oauth/token' }` hits that path with any method).
    */
   loseResponse(match: FaultMatch = {}): FaultRule {
-    return this.add({ method: 'POST', path: '/v1/cases', ...match, kind: 'lose-response' });
+    return this.add({ ...match, kind: 'lose-response' });
   }
 
   /** The switched-on faults, oldest first. */

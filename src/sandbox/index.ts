@@ -4,7 +4,7 @@
  */
 export { startSandbox, Sandbox, SandboxClientCredentials } from './sandbox';
 export type { CreateClientOptions, SandboxCaseView, WaitForDeliveriesOptions } from './sandbox';
-export type { SandboxOptions, RateLimitOption, RequestLogEntry } from './options';
+export type { SandboxOptions, RateLimitOption, RequestLogEntry, DeliveryLogEntry } from './options';
 export type { WebhookEndpoint, WebhookEndpointOptions } from './core';
 export type { SandboxFaults, FaultKind, FaultMatch, FaultSpec, FaultRule } from './faults';
 export type { Delivery, DeliveryAttempt } from './webhook-delivery';

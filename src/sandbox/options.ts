@@ -22,6 +22,25 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
+/** One webhook delivery attempt the sandbox made (an outgoing request); holds no body, header or secret. */
+export interface DeliveryLogEntry {
+  /** The delivery's id (one per event and endpoint; see `sb.deliveries`). */
+  deliveryId: string;
+  event: string;
+  eventId: string;
+  url: string;
+  /** 1 for the first try. */
+  attempt: number;
+  /** The receiver's status, or null when it did not answer (see `error`). */
+  status: number | null;
+  /** Why there was no answer (`ECONNREFUSED`, `timeout after 5000 ms`, …), or null. */
+  error: string | null;
+  durationMs: number;
+  /** What happens next: `delivered`, `retrying` (with `nextAttemptAt`) or `failed` (out of retries). */
+  outcome: 'delivered' | 'retrying' | 'failed';
+  nextAttemptAt: string | null;
+}
+
 /** Options of {@link startSandbox}. Every one is optional. */
 export interface SandboxOptions {
   /** Port to listen on. @default 0 (an ephemeral port; read `sb.url`) */
@@ -58,6 +77,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** Called once per answered request (the CLI prints these). @default undefined */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** Called after every webhook delivery attempt, the sandbox's outgoing requests (the CLI prints these too). @default undefined */
+  onDelivery?: (entry: DeliveryLogEntry) => void;
   /**
    * Whether a `POST /v1/cases` that fails validation (400) is stored under its `Idempotency-Key` and
    * replayed — same status and body, `Idempotent-Replay: true` — to every later request with that
@@ -104,6 +125,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   now: () => number;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  onDelivery: ((entry: DeliveryLogEntry) => void) | undefined;
   replayErrors: boolean;
   /** Lower-cased host names accepted on admin routes besides loopback, or true for any. */
   publicHosts: string[] | true;
@@ -159,6 +181,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     maxBodyBytes,
     now: options.now ?? Date.now,
     onRequest: options.onRequest,
+    onDelivery: options.onDelivery,
     replayErrors: options.replayErrors ?? false,
     publicHosts: publicHosts === true ? true : publicHosts.map((h) => h.trim().toLowerCase()),
   };

@@ -2,6 +2,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { signWebhookBody } from '../webhooks/sign';
 import { newShortId } from './ids';
+import type { DeliveryLogEntry } from './options';
 import type { SandboxEvent } from './types';
 
 /** One try at delivering an event to an endpoint. */
@@ -42,6 +43,8 @@ export interface DelivererOptions {
   retryDelaysMs: number[];
   timeoutMs: number;
   now: () => number;
+  /** Told about every finished attempt (the sandbox's `onDelivery` option). */
+  onAttempt?: ((entry: DeliveryLogEntry) => void) | undefined;
 }
 
 interface Waiter {
@@ -151,6 +154,9 @@ export class WebhookDeliverer {
         this.#timers.add(timer);
       }
     }
+    const next = delivery.state === 'pending' ? 'retrying' : delivery.state;
+    const { attempt: n, status, error, durationMs } = attempt;
+    this.options.onAttempt?.({ deliveryId: delivery.id, event: delivery.event, eventId: delivery.eventId, url: delivery.url, attempt: n, status, error, durationMs, outcome: next, nextAttemptAt: delivery.nextAttemptAt });
     this.#settleWaiters();
   }
 

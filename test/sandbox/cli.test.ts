@@ -7,6 +7,7 @@ import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_RETRY_DELAYS_MS, parseCliArgs } from '../../src/sandbox/cli-args';
 import { runCli, type CliIo } from '../../src/sandbox/cli-main';
+import { VERSION } from '../../src/version';
 import { startReceiver } from './helpers';
 
 /** In-process IO: captured lines and a stop switch. */
@@ -47,7 +48,9 @@ describe('parseCliArgs', () => {
 
 describe('runCli (in-process)', () => {
   it('prints credentials and curl lines that work, logs requests without secrets, and stops cleanly', async () => {
-    const receiver = await startReceiver();
+    // The first delivery of each event is refused, so the log shows a retry and then the success.
+    const firstTry = (r: { body: string }, earlier: { body: string }[]) => !earlier.some((e) => e.body === r.body);
+    const receiver = await startReceiver((r, earlier) => (firstTry(r, earlier) ? 503 : 200));
     const cli = fakeIo();
     const exit = runCli(['--port', '0', '--webhook', receiver.url, '--retry-delays', '10'], cli.io);
     await expect.poll(cli.started).toBe(true);
@@ -59,12 +62,23 @@ describe('runCli (in-process)', () => {
     const token = (await (await fetch(`${url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) })).json()) as { access_token: string };
     const created = await fetch(`${url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ customerEmail: 'jane@acme.example' }) });
     expect(created.status).toBe(201);
-    await expect.poll(() => receiver.requests.length).toBe(3);
+    await expect.poll(() => receiver.requests.length).toBe(6);
+    const { caseId } = (await created.json()) as { caseId: string };
+    const eventIds = receiver.requests.map((r) => (JSON.parse(r.body) as { eventId: string }).eventId);
 
     const logs = cli.out.slice(1).join('\n');
     expect(logs).toMatch(/POST\s+\/v1\/oauth\/token → 200/);
     expect(logs).toMatch(/POST\s+\/v1\/cases → 201/);
     expect(logs).not.toContain(token.access_token);
+    // Outgoing webhook deliveries are in the same log: each attempt, its answer and what happens next.
+    await expect.poll(() => cli.out.filter((l) => l.includes('⇢')).length).toBe(6);
+    const deliveries = cli.out.filter((l) => l.includes('⇢'));
+    expect(deliveries.filter((l) => l.includes('→ 503') && l.includes('(attempt 1, retry at')).length).toBe(3);
+    expect(deliveries.filter((l) => l.includes('→ 200') && l.includes('(attempt 2)')).length).toBe(3);
+    for (const name of ['case.created', 'case.status.changed', 'case.onboarding_progress.changed']) expect(deliveries.some((l) => l.includes(`${receiver.url} ${name} `))).toBe(true);
+    for (const id of new Set(eventIds)) expect(deliveries.filter((l) => l.includes(id))).toHaveLength(2);
+    expect(caseId).toEqual(expect.any(String));
+    expect(logs).not.toContain(credsFrom(text).clientSecret);
 
     cli.stop('SIGINT');
     expect(await exit).toBe(0);
@@ -72,10 +86,17 @@ describe('runCli (in-process)', () => {
     await receiver.close();
   });
 
-  it('exits 0 with usage for --help, 2 for a bad flag, 1 when the port is taken', async () => {
+  it('exits 0 with usage for --help, 0 with the version for --version, 2 for a bad flag, 1 with a --port 0 hint when the port is taken', async () => {
     const help = fakeIo();
     expect(await runCli(['--help'], help.io)).toBe(0);
     expect(help.out.join('\n')).toContain('Usage: fml-sandbox');
+    expect(help.out.join('\n')).toContain('--version');
+    for (const flag of ['--version', '-v']) {
+      const version = fakeIo();
+      expect(await runCli([flag], version.io)).toBe(0);
+      expect(version.out).toEqual([`fml-sandbox ${VERSION} (@firstmilelabs/cases)`]);
+      expect(version.started()).toBe(false);
+    }
     const bad = fakeIo();
     expect(await runCli(['--nope'], bad.io)).toBe(2);
     expect(bad.err.join('\n')).toContain('--nope');
@@ -86,7 +107,7 @@ describe('runCli (in-process)', () => {
     const port = new URL(credsFrom(first.out.join('\n')).url).port;
     const taken = fakeIo();
     expect(await runCli(['--port', port], taken.io)).toBe(1);
-    expect(taken.err.join('\n')).toMatch(/EADDRINUSE/);
+    expect(taken.err).toEqual([`fml-sandbox: could not start: port ${port} on 127.0.0.1 is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`]);
     first.stop();
     expect(await running).toBe(0);
   });

@@ -113,6 +113,25 @@ describe('fault switches', () => {
     expect(bad.status).toBe(400);
 
     await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ kind: 'lose-response' }) });
-    expect(await fetchFailure(call('/v1/cases'))).toBe('ECONNRESET');
+    expect(await fetchFailure(postCase(call, body))).toBe('ECONNRESET');
+    expect(sb.cases).toHaveLength(1);
+  });
+
+  it('lose-response hits the same routes whether set from code or from the admin route', async () => {
+    const fromCode = sb.faults.loseResponse({ times: 'always' });
+    const res = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ kind: 'lose-response', times: 'always' }) });
+    const fromAdmin = (await res.json()) as typeof fromCode;
+    const { id: _a, ...codeRule } = fromCode;
+    const { id: _b, ...adminRule } = fromAdmin;
+    expect(adminRule).toEqual(codeRule);
+    expect(codeRule).toMatchObject({ method: 'POST', path: '/v1/cases' });
+    // Reads are not hit by either rule; only the create is.
+    expect((await call('/v1/cases')).status).toBe(200);
+    expect(await fetchFailure(postCase(call, body))).toBe('ECONNRESET');
+    sb.faults.clear();
+    // Naming a path (or a method) targets exactly that, from code and over HTTP alike.
+    const onEvents = sb.faults.loseResponse({ path: '/v1/events' });
+    expect(onEvents).toMatchObject({ method: null, path: '/v1/events' });
+    expect(await fetchFailure(call('/v1/events'))).toBe('ECONNRESET');
   });
 });

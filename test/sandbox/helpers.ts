@@ -36,21 +36,22 @@ export interface ReceivedRequest {
   body: string;
 }
 
-/** A loopback webhook receiver: answers `statuses[i]` to request i, then 200. */
+/** A loopback webhook receiver: answers `statuses[i]` to request i (or what the function says for a request), then 200. */
 export interface Receiver {
   url: string;
   requests: ReceivedRequest[];
   close(): Promise<void>;
 }
 
-export async function startReceiver(statuses: number[] = []): Promise<Receiver> {
+export async function startReceiver(statuses: number[] | ((request: ReceivedRequest, earlier: ReceivedRequest[]) => number) = []): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = statuses[requests.length - 1] ?? 200;
+      const received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      res.statusCode = typeof statuses === 'function' ? statuses(received, [...requests]) : (statuses[requests.length] ?? 200);
+      requests.push(received);
       res.end('ok');
     });
   });
