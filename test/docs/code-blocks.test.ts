@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
-import { allDocBlocks, type CodeBlock } from './code-blocks';
+import { allDocBlocks, type CodeBlock } from './markdown';
 
 const root = join(__dirname, '..', '..');
 const blocks = allDocBlocks(root);

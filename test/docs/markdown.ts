@@ -1,4 +1,4 @@
-// Finding the code blocks of the Markdown docs, for the test that type-checks them.
+// Reading the Markdown docs for the tests that check them: their files, fenced code blocks, relative links and headings.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -62,4 +62,49 @@ export function docFiles(root: string): string[] {
 /** Every block of every doc file. */
 export function allDocBlocks(root: string): CodeBlock[] {
   return docFiles(root).flatMap((file) => codeBlocks(readFileSync(join(root, file), 'utf8'), file));
+}
+
+/** A relative link of a Markdown file: `[text](target)` where the target is a path and/or `#anchor`. */
+export interface DocLink {
+  where: string;
+  path: string;
+  anchor: string;
+}
+
+/** The relative links outside code blocks and inline code (web links are not checked: CI is offline). */
+export function relativeLinks(markdown: string, file: string): DocLink[] {
+  const links: DocLink[] = [];
+  let inFence = false;
+  markdown.split('\n').forEach((line, n) => {
+    if (FENCE.test(line)) inFence = !inFence;
+    if (inFence) return;
+    for (const match of line.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = match[1]!;
+      if (/^[a-z][a-z+.-]*:/i.test(target)) continue; // https:, mailto:
+      const [path = '', anchor = ''] = target.split('#');
+      links.push({ where: `${file}:${n + 1}`, path, anchor });
+    }
+  });
+  return links;
+}
+
+/** The anchors GitHub gives a Markdown file's headings: lower case, punctuation dropped, spaces as `-`. */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let inFence = false;
+  for (const line of markdown.split('\n')) {
+    if (FENCE.test(line)) inFence = !inFence;
+    const heading = !inFence && /^#{1,6}\s+(.*)$/.exec(line);
+    if (!heading) continue;
+    const slug = heading[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    anchors.add(count ? `${slug}-${count}` : slug);
+  }
+  return anchors;
 }
