@@ -22,6 +22,12 @@ export interface paths {
          *     Configuration → Public Pull API → New client; the secret is shown once) for a bearer token.
          *     No bearer is needed. The body may be JSON or form-encoded. Tokens are honoured until they
          *     expire unless the client is revoked. Rate limit: 30 requests per minute per client.
+         *
+         *     **Client authentication** (RFC 6749 §2.3.1), either way:
+         *     - `client_secret_post` (documented by FML): `client_id` and `client_secret` in the body;
+         *     - `client_secret_basic`: `Authorization: Basic base64(client_id:client_secret)` and only
+         *       `grant_type` in the body (Postman's and many OAuth libraries' default). FML does not
+         *       document Basic (`x-fml-inferred`); the SDK sends the body form, and the sandbox accepts both.
          */
         post: operations["createToken"];
         delete?: never;
@@ -102,6 +108,61 @@ export interface paths {
         get: operations["listEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/screening/disposition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a disposition for a screening hit
+         * @description Records the disposition of one screening hit (`hitId`, from `screening.hit.detected`) on a
+         *     case: the `(caseId, hitId)` pair FML names.
+         *
+         *     **What is known:** FML names this path and method, and that it records a disposition for
+         *     `(caseId, hitId)`. **What is not (`x-fml-inferred`):** the request body, the response, the
+         *     scope and the errors. The SDK assumes a JSON body `{ hitId, disposition, note? }`, a `200`
+         *     echoing what was recorded, scope `cases:write` (FML's only published write scope), and the
+         *     usual error answers. Check against FML before relying on it in production.
+         */
+        post: operations["recordScreeningDisposition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{caseId}/crm-record-id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a case to a CRM record after it was created
+         * @description Sets the case's `crmRecordId` (and, optionally, `crmSource`); every later webhook carries the
+         *     new value. For cases made by an analyst, a document upload or an application form, which
+         *     had no CRM record when they were created.
+         *
+         *     **What is known:** FML names the path — note `/api`, not `/v1` — and the method, and that
+         *     it sets `crmRecordId` after creation. **What is not (`x-fml-inferred`):** the body, the
+         *     response, the auth and the errors. The SDK assumes the same bearer as `/v1` with scope
+         *     `cases:write`, a JSON body `{ crmRecordId, crmSource? }`, a `200` with the updated case,
+         *     and `409` when another case of the tenant already holds that `crmRecordId`.
+         */
+        post: operations["setCaseCrmRecordId"];
         delete?: never;
         options?: never;
         head?: never;
@@ -201,7 +262,8 @@ export interface webhooks {
         put?: never;
         /**
          * case.onboarding_progress.changed
-         * @description The case moved to another onboarding stage.
+         * @description A de-duplicated, CRM-safe snapshot of onboarding progress: emitted only when the stage or a
+         *     person's coarse verification status changes. `companyName` is null for individual (KYC) cases.
          */
         post: operations["caseOnboardingProgressChangedWebhook"];
         delete?: never;
@@ -221,7 +283,8 @@ export interface webhooks {
         put?: never;
         /**
          * screening.completed
-         * @description Screening of the case's subjects finished.
+         * @description Screening of the case's subjects finished. In older payloads `timestamp` held the
+         *     screening-completion time rather than the emission time: do not order events by it alone.
          */
         post: operations["screeningCompletedWebhook"];
         delete?: never;
@@ -241,7 +304,8 @@ export interface webhooks {
         put?: never;
         /**
          * screening.hit.detected
-         * @description Screening found a potential hit.
+         * @description Emitted once per new sanctions / PEP hit, during onboarding screening or later by ongoing
+         *     monitoring (told apart by `source`).
          */
         post: operations["screeningHitDetectedWebhook"];
         delete?: never;
@@ -261,7 +325,8 @@ export interface webhooks {
         put?: never;
         /**
          * screening.hit.triaged
-         * @description An analyst triaged a screening hit.
+         * @description FML's AI triaged a screening hit: the event carries the **AI disposition** of the hit, not
+         *     an analyst's (an analyst's is recorded with `POST /v1/cases/{caseId}/screening/disposition`).
          */
         post: operations["screeningHitTriagedWebhook"];
         delete?: never;
@@ -301,8 +366,10 @@ export interface webhooks {
         put?: never;
         /**
          * case.data_package.delivered
-         * @description The decided case's data package was delivered. Carries special-category personal data:
-         *     never log this payload.
+         * @description The decided case's data package, emitted once at decision time, only for tenants with
+         *     full-parity egress. Carries special-category personal data: never log this payload. **Its
+         *     2xx acknowledgement is FML's precondition to purge the data (Zero-Retention)**: persist it
+         *     before answering 2xx, and never acknowledge it unprocessed.
          */
         post: operations["caseDataPackageDeliveredWebhook"];
         delete?: never;
@@ -342,10 +409,16 @@ export interface components {
         TokenRequest: {
             /** @constant */
             grant_type: "client_credentials";
-            /** @description The API client's id, e.g. `pk_live_…`. */
-            client_id: string;
-            /** @description The API client's secret, e.g. `sk_live_…`. Never log it. */
-            client_secret: string;
+            /**
+             * @description The API client's id, e.g. `pk_live_…`. Required in the body unless the client
+             *     authenticates with HTTP Basic (`clientBasic`).
+             */
+            client_id?: string;
+            /**
+             * @description The API client's secret, e.g. `sk_live_…`. Never log it. Required in the body unless the
+             *     client authenticates with HTTP Basic (`clientBasic`).
+             */
+            client_secret?: string;
             /** @description Space-separated scopes to request; defaults to all the client's scopes. */
             scope?: string;
         };
@@ -545,6 +618,45 @@ export interface components {
             [key: string]: unknown;
         };
         /**
+         * @description The disposition to record for one hit. FML has not published this body: every field here
+         *     is the SDK's decision (`x-fml-inferred`).
+         */
+        ScreeningDispositionRequest: {
+            /** @description The hit, as `hitId` in `screening.hit.detected` (a vendor entity id, or `ca:<slug>`). */
+            hitId: string;
+            /**
+             * @description The analyst's disposition. An open set.
+             *
+             *     Known values: `false_positive`, `true_positive` (others may appear).
+             */
+            disposition: string;
+            /** @description Why, for the audit trail. */
+            note?: string;
+        };
+        /** @description The disposition as recorded (`x-fml-inferred`). */
+        ScreeningDisposition: {
+            caseId: string;
+            hitId: string;
+            /** @description Known values: `false_positive`, `true_positive` (others may appear). */
+            disposition: string;
+            note?: string | null;
+            /** Format: date-time */
+            recordedAt?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The CRM record to link (`x-fml-inferred`: FML has not published this body). */
+        SetCrmRecordIdRequest: {
+            /** @description The upstream CRM record id (e.g. the HubSpot Company id). */
+            crmRecordId: string;
+            /**
+             * @description Lower-case origin system, e.g. `hubspot`. An open set.
+             *
+             *     Known values: `hubspot`, `salesforce` (others may appear).
+             */
+            crmSource?: string;
+        };
+        /**
          * @description The fields every event carries. Payloads are flat (no `data` wrapper). An `event` name the
          *     SDK does not know yet is a valid, newer event with (at least) these fields.
          */
@@ -580,19 +692,24 @@ export interface components {
             /** @constant */
             event: "case.created";
             /**
-             * @description How the case was made. An open set.
+             * @description How the case was made. An open set: FML's schema lists `manual`, `doc_upload` and
+             *     `application_form`; `api` is what the recipe guide shows for cases made by
+             *     `POST /v1/cases` (FML's event schema omits it).
              *
              *     Known values: `manual`, `doc_upload`, `application_form`, `api` (others may appear).
              */
             source: string;
             /** @description The company registration number. */
             companyNumber?: string | null;
-            /** @description The company's country. */
+            /** @description The company's country (an ISO country code or a jurisdiction). */
             country?: string | null;
             /** @description The customer's email. */
             customerEmail?: string | null;
-            /** @description Who created the case. */
-            createdBy?: string | null;
+            /**
+             * @description The analyst's email, only on manual creation (absent otherwise, never null). A case's
+             *     `crmRecordId` can be set later with `POST /api/cases/{caseId}/crm-record-id`.
+             */
+            createdBy?: string;
         } & {
             [key: string]: unknown;
         });
@@ -682,8 +799,8 @@ export interface components {
         /** @description One screened subject. */
         ScreeningSummaryEntry: {
             name: string;
-            /** @description The subject's role, e.g. director. */
-            role?: string | null;
+            /** @description The subject's role, e.g. `director`; always present, null for the company row. */
+            role: string | null;
             /**
              * @description The screening result. An open set.
              *
@@ -696,12 +813,15 @@ export interface components {
         ScreeningHitDetectedEvent: components["schemas"]["WebhookEventCommon"] & ({
             /** @constant */
             event: "screening.hit.detected";
-            /** @description The hit's id. Its type is not published, so both strings and integers are accepted. */
-            hitId: string | number;
-            /** @description The screening list or provider that produced the hit. */
+            /**
+             * @description The hit's id: the screening vendor's entity id, or `ca:<slug>`. With `caseId`, what a
+             *     disposition is recorded for.
+             */
+            hitId: string;
+            /** @description Where the hit came from (onboarding screening or ongoing monitoring). */
             source: string;
-            /** @description The screened subject's id. Its type is not published. */
-            subjectId?: string | number | null;
+            /** @description The screened subject's id; null for ongoing-monitoring hits. */
+            subjectId?: string | null;
             /** @description The screened subject's name. */
             subjectName?: string | null;
         } & {
@@ -738,8 +858,11 @@ export interface components {
              * @description When the review finished.
              */
             completedAt: string;
-            /** @description Who or what started the review. */
-            triggeredBy?: string | null;
+            /**
+             * @description Who or what started the review: an analyst's email, or
+             *     `system:form-submission:<email>` / `system:confirm-review:<email>`.
+             */
+            triggeredBy?: string;
         } & {
             [key: string]: unknown;
         });
@@ -747,9 +870,10 @@ export interface components {
         AiRiskFactor: {
             text: string;
             /**
-             * @description An open set.
+             * @description Upper case. An open set: FML's schema was readable up to `HIGH`, `MED…`, so both
+             *     `MEDIUM` and `MED` are expected.
              *
-             *     Known values: `high`, `medium`, `low` (others may appear).
+             *     Known values: `HIGH`, `MEDIUM`, `MED`, `LOW` (others may appear).
              */
             severity: string;
         } & {
@@ -781,17 +905,34 @@ export interface components {
             source: string;
             /** @description With `customer_review`, how many amendments the customer made. */
             amendmentCount?: number;
-            /** @description With `customer_review`, the amendments (shape not published; any JSON). */
-            amendments?: unknown[];
-            /** @description With `analyst_override`, the corrected document. Its type is not published. */
-            documentId?: string | number | null;
-            /** @description With `analyst_override`, the corrected field. */
-            field?: string | null;
-            /** @description With `analyst_override`, the value before (any JSON). */
-            originalValue?: unknown;
+            /** @description With `customer_review`, one entry per amended field. */
+            amendments?: components["schemas"]["DataAmendment"][];
+            /** @description With `analyst_override`, the corrected document. */
+            documentId?: number;
+            /**
+             * @description With `analyst_override`, the corrected field (always `document_status` today).
+             *
+             *     Known values: `document_status` (others may appear).
+             */
+            field?: string;
+            /** @description With `analyst_override`, the value before (typically `error`). */
+            originalValue?: string | null;
         } & {
             [key: string]: unknown;
         });
+        /** @description One field the customer amended in their review. */
+        DataAmendment: {
+            /** @description The section of the application the field belongs to. */
+            section: string;
+            /** @description The amended field. */
+            field: string;
+            /** @description The value before (any JSON). */
+            originalValue?: unknown;
+            /** @description The value after (any JSON). */
+            correctedValue?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
         /**
          * @description Any webhook payload (or `GET /v1/events` item): one of the known events, or a newer event
          *     with the common fields. Match on `event`.
@@ -821,6 +962,26 @@ export interface components {
         };
         /** @description A field is missing or invalid (`validation_error`); the body lists each failed field. */
         ValidationError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /** @description A query parameter of a list is invalid (`validation_error`); the body lists each failed parameter. */
+        InvalidListQuery: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiError"];
+            };
+        };
+        /** @description The request body is missing a field or has an invalid one (`validation_error`). */
+        InvalidBody: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
@@ -902,6 +1063,13 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The case id (opaque; seen both as a UUID and as `CS-2026-00471`). */
+        CaseId: string;
+        /**
+         * @description Opaque key that makes a retry safe (the SDK's decision, `x-fml-inferred`: FML documents
+         *     Idempotency-Key for `POST /v1/cases` only).
+         */
+        IdempotencyKeyOptional: string;
         /** @description Page size. */
         Limit: number;
         /** @description The `nextCursor` of the previous page, passed back verbatim (opaque). */
@@ -997,7 +1165,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseList"];
                 };
             };
-            400: components["responses"]["ValidationError"];
+            400: components["responses"]["InvalidListQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -1073,7 +1241,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The case id (opaque; seen both as a UUID and as `CS-2026-00471`). */
-                caseId: string;
+                caseId: components["parameters"]["CaseId"];
             };
             cookie?: never;
         };
@@ -1124,9 +1292,93 @@ export interface operations {
                     "application/json": components["schemas"]["EventList"];
                 };
             };
-            400: components["responses"]["ValidationError"];
+            400: components["responses"]["InvalidListQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    recordScreeningDisposition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Opaque key that makes a retry safe (the SDK's decision, `x-fml-inferred`: FML documents
+                 *     Idempotency-Key for `POST /v1/cases` only).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKeyOptional"];
+            };
+            path: {
+                /** @description The case id (opaque; seen both as a UUID and as `CS-2026-00471`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScreeningDispositionRequest"];
+            };
+        };
+        responses: {
+            /** @description The disposition was recorded. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScreeningDisposition"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["ServerError"];
+        };
+    };
+    setCaseCrmRecordId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The case id (opaque; seen both as a UUID and as `CS-2026-00471`). */
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCrmRecordIdRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated case. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Another case of this tenant already holds this `crmRecordId` (`x-fml-inferred`). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["ServerError"];
         };

@@ -6,7 +6,9 @@
  *   openapi-typescript;
  * - `generated/schemas/webhooks/<event>.v1.json` — one standalone JSON Schema (draft 2020-12) per
  *   webhook, derived from the spec by inlining `$ref`s and flattening `allOf`;
- * - `generated/schemas/webhooks/index.json` — the list of those schemas.
+ * - `generated/schemas/webhooks/index.json` — the list of those schemas;
+ * - `generated/operations.ts` — per operation, its scopes and the required shape of its 2xx bodies
+ *   (what the client checks at run time).
  *
  * Usage: `node scripts/generate.mjs` writes the files (only those that changed, and removes stale
  * ones); `node scripts/generate.mjs --check` writes nothing and exits 1 naming every file that
@@ -25,8 +27,15 @@ import { parse as parseYaml } from 'yaml';
 
 const DEFAULT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
-/** Where FML publishes its webhook schemas; our derived copies use the same ids so tools match them. */
-const SCHEMA_ID_BASE = 'https://www.firstmilelabs.com/schemas/webhooks/';
+/**
+ * The `$id` namespace of the schemas this package ships: its own, where the files really are (the
+ * package's `./schemas/*` export on the npm CDN). Not FML's `/schemas/webhooks/` URLs: these are the
+ * SDK's reading of FML's contract, not FML's files, and two schemas with one `$id` cannot be loaded
+ * into one validator. Each schema names the FML schema it reads in `$comment`.
+ */
+const SCHEMA_ID_BASE = 'https://cdn.jsdelivr.net/npm/@firstmilelabs/cases/dist/schemas/webhooks/';
+/** Where FML publishes its own schema for each event (named in `$comment`, never used as `$id`). */
+const FML_SCHEMA_BASE = 'https://www.firstmilelabs.com/schemas/webhooks/';
 const WEBHOOK_SCHEMA_DIR = 'generated/schemas/webhooks';
 
 const TS_HEADER = `/**
@@ -231,7 +240,9 @@ function renderWebhookSchemas(spec) {
       ...flat,
       $schema: JSON_SCHEMA_DIALECT,
       $id: id,
-      $comment: [GENERATED_NOTE, component ? `Source: components.schemas.${component}.` : '', flat.$comment].filter(Boolean).join(' '),
+      $comment: [GENERATED_NOTE, component ? `Source: components.schemas.${component}.` : '', `Reads FML's ${FML_SCHEMA_BASE}${file}.`, flat.$comment]
+        .filter(Boolean)
+        .join(' '),
       title: `FML webhook ${event} (v1)`,
       description: [operation.summary === event ? undefined : operation.summary, operation.description, ownDescription(spec, bodySchema)]
         .filter(Boolean)
@@ -258,6 +269,126 @@ function ownDescription(spec, schema) {
   return [target.description, ...inline].filter(Boolean).join('\n\n') || undefined;
 }
 
+// ------------------------------------------------------------------------------ operation facts
+
+const OPERATIONS_HEADER = `/**
+ * GENERATED FILE — DO NOT EDIT.
+ *
+ * Generated from openapi.yaml by scripts/generate.mjs: what the client checks at run time, per
+ * operation ("METHOD /path/{param}"): the OAuth scopes its \`security\` names (for
+ * InsufficientScopeError) and, per 2xx status, the shape its JSON body must have — only what the
+ * spec *requires* (required properties and their types, recursively; \`anyOf\` reduced to its
+ * weakest branch when one branch is implied by all others), so an unknown field or value never fails.
+ */
+
+`;
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/**
+ * The shape a body must have: `type` (JSON types; `integer` included), `required` (property →
+ * shape), `items` (shape of every item), `anyOf` (one of these must hold). Undefined keys check nothing.
+ * @typedef {{ type?: string[], required?: Record<string, Shape>, items?: Shape, anyOf?: Shape[] }} Shape
+ */
+
+/** @param {Record<string, any>} spec @param {unknown} schema @param {number} depth @returns {Shape} */
+function requiredShape(spec, schema, depth = 0) {
+  if (depth > 20) throw new Error('requiredShape: schema nesting too deep (a cycle?)');
+  if (schema === null || typeof schema !== 'object') return {};
+  let node = /** @type {Record<string, any>} */ (schema);
+  if (typeof node.$ref === 'string') node = /** @type {Record<string, any>} */ (resolveRef(spec, node.$ref));
+  /** @type {Shape} */
+  let shape = {};
+  if (node.type !== undefined) shape.type = [node.type].flat().map(String);
+  if (Array.isArray(node.required) && node.required.length > 0) {
+    shape.required = Object.fromEntries(node.required.map((name) => [name, requiredShape(spec, node.properties?.[name], depth + 1)]));
+  }
+  if (node.items !== undefined) {
+    const items = requiredShape(spec, node.items, depth + 1);
+    if (Object.keys(items).length > 0) shape.items = items;
+  }
+  for (const part of node.allOf ?? []) shape = mergeShapes(shape, requiredShape(spec, part, depth + 1));
+  const alternatives = node.anyOf ?? node.oneOf;
+  if (Array.isArray(alternatives)) {
+    const shapes = alternatives.map((alt) => requiredShape(spec, alt, depth + 1));
+    // anyOf holds exactly when its weakest branch holds, if one branch is implied by every other.
+    const weakest = shapes.find((candidate) => shapes.every((other) => implies(other, candidate)));
+    shape = mergeShapes(shape, weakest ?? { anyOf: shapes });
+  }
+  return shape;
+}
+
+/** Both shapes must hold. @param {Shape} a @param {Shape} b @returns {Shape} */
+function mergeShapes(a, b) {
+  /** @type {Shape} */
+  const out = { ...a };
+  if (b.type) out.type = a.type ? a.type.filter((t) => b.type.includes(t) || (t === 'number' && b.type.includes('integer'))) : b.type;
+  if (b.required) {
+    out.required = { ...a.required };
+    for (const [name, sub] of Object.entries(b.required)) out.required[name] = out.required[name] ? mergeShapes(out.required[name], sub) : sub;
+  }
+  if (b.items) out.items = a.items ? mergeShapes(a.items, b.items) : b.items;
+  if (b.anyOf) out.anyOf = a.anyOf ? [...a.anyOf, ...b.anyOf] : b.anyOf;
+  return out;
+}
+
+/** Whether every value that satisfies `strong` satisfies `weak` (conservatively). @param {Shape} strong @param {Shape} weak */
+function implies(strong, weak) {
+  if (weak.anyOf || strong.anyOf) return deepEqual(strong, weak);
+  if (weak.type && !(strong.type && strong.type.every((t) => weak.type.includes(t) || (t === 'integer' && weak.type.includes('number'))))) return false;
+  for (const [name, sub] of Object.entries(weak.required ?? {})) {
+    const other = strong.required?.[name];
+    if (!other || !implies(other, sub)) return false;
+  }
+  return !weak.items || (strong.items !== undefined && implies(strong.items, weak.items));
+}
+
+/** @param {Record<string, any>} spec @returns {string} */
+function renderOperations(spec) {
+  /** @type {Record<string, unknown>} */
+  const table = {};
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = item?.[method];
+      if (!op) continue;
+      const security = op.security ?? spec.security ?? [];
+      const scopes = [...new Set(security.flatMap((requirement) => Object.values(requirement ?? {}).flat()))].sort();
+      /** @type {Record<string, Shape>} */
+      const responses = {};
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if (!/^2\d\d$/.test(status)) continue;
+        const resolved = typeof response.$ref === 'string' ? resolveRef(spec, response.$ref) : response;
+        const schema = resolved?.content?.['application/json']?.schema;
+        if (schema) responses[status] = requiredShape(spec, schema);
+      }
+      table[`${method.toUpperCase()} ${path}`] = { operationId: op.operationId, scopes, responses };
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return toLf(
+    `${OPERATIONS_HEADER}/** What a body must hold; see the file header. */
+export interface ResponseShape {
+  readonly type?: readonly string[];
+  readonly required?: Readonly<Record<string, ResponseShape>>;
+  readonly items?: ResponseShape;
+  readonly anyOf?: readonly ResponseShape[];
+}
+
+/** One operation's run-time facts. */
+export interface OperationFacts {
+  readonly operationId: string;
+  /** The OAuth scopes the operation's \`security\` names. */
+  readonly scopes: readonly string[];
+  /** Per 2xx status, the shape of the JSON body. */
+  readonly responses: Readonly<Record<string, ResponseShape>>;
+}
+
+/** Every operation in openapi.yaml, keyed "METHOD /path/{param}". */
+export const operations: Readonly<Record<string, OperationFacts>> = ${JSON.stringify(sorted, null, 2)};
+`,
+  );
+}
+
 // --------------------------------------------------------------------------------------- driver
 
 /** @param {string} text */
@@ -277,6 +408,7 @@ export async function generate({ root = DEFAULT_ROOT } = {}) {
   const files = new Map();
   files.set('generated/openapi.ts', await renderTypes(spec));
   for (const [path, text] of renderWebhookSchemas(spec)) files.set(path, text);
+  files.set('generated/operations.ts', renderOperations(spec));
   return files;
 }
 

@@ -11,6 +11,8 @@ export interface ZodIssueLike {
   origin?: string;
   input?: unknown;
   values?: unknown[];
+  /** Set by the SDK's own checks (`z.custom`, `z.refine`): what was expected. */
+  params?: { expected?: string; format?: string };
 }
 
 /**
@@ -32,6 +34,9 @@ export function issueMessage(issue: ZodIssueLike, received?: unknown): string {
       return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`) : `must be at least ${issue.minimum}`;
     case 'invalid_value':
       return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'custom':
+      if (issue.params?.format === 'date-time') return 'must be an RFC 3339 date-time, e.g. 2026-05-15T09:14:11Z';
+      return issue.params?.expected ? `must be ${article(issue.params.expected)}, got ${describe(received)}` : 'is invalid';
     case 'invalid_union':
       return `has the wrong type: got ${describe(received)}`;
     default:

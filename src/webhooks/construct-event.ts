@@ -1,5 +1,6 @@
 import { FmlConfigError, WebhookVerificationError } from '../errors';
 import type { RawBody } from './bytes';
+import { rfc3339ToEpochMs } from '../validation/json-values';
 import { parseEvent } from './parse';
 import type { WebhookEvent } from './schemas';
 import { type VerifyOptions, type WebhookSecret, assertSignature } from './verify';
@@ -53,7 +54,7 @@ export function checkMaxAgeSeconds(maxAgeSeconds: number | undefined): void {
 
 function assertFresh(timestamp: string, maxAgeSeconds: number): void {
   checkMaxAgeSeconds(maxAgeSeconds);
-  const ageSeconds = (Date.now() - Date.parse(timestamp)) / 1000;
+  const ageSeconds = (Date.now() - rfc3339ToEpochMs(timestamp)) / 1000;
   if (ageSeconds > maxAgeSeconds) {
     throw new WebhookVerificationError(
       'timestamp_too_old',

@@ -1,5 +1,5 @@
-import { FmlConfigError, FmlConnectionError, FmlError, WebhookPayloadError, WebhookVerificationError } from '../errors';
-import type { RawBody } from './bytes';
+import { FmlConfigError, FmlConnectionError, FmlError, type PayloadIssue, WebhookPayloadError, WebhookVerificationError } from '../errors';
+import { type RawBody } from './bytes';
 import { type HeadersLike, checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
@@ -47,6 +47,22 @@ export interface WebhookHandlerOptions {
   /** The HMAC implementation (see `VerifyOptions.crypto`). @default 'auto' */
   crypto?: CryptoEngine;
   /**
+   * Called with a delivery whose signature is valid but whose payload fails validation (not JSON, or
+   * a field FML's schema does not allow). Such an event really comes from FML, so it is never refused
+   * for good: without this hook the receiver answers **500 `invalid_payload`** and FML redelivers it
+   * (after you upgrade the SDK, or fix what broke, the redelivery goes through). With it, the delivery
+   * is answered 200 once the hook resolves — so the hook must keep the event (e.g. store `raw` in a
+   * dead-letter table) — and 500 if it throws. Why not 200 by default: FML purges
+   * `case.data_package.delivered` data once it gets a 2xx, so acknowledging an event nobody processed
+   * loses it. With de-duplication on, a redelivery of an event the hook already took (same `eventId`)
+   * is answered 200 without calling it again.
+   *
+   * `raw` is the parsed JSON body when it is JSON, else the body as text. It is verified FML data
+   * and may hold special-category personal data: store it like the events themselves, never log it.
+   * @default undefined (answer 500 so FML redelivers)
+   */
+  onInvalidEvent?: (raw: unknown, issues: PayloadIssue[]) => unknown;
+  /**
    * Told about every delivery not answered 2xx. Never receives the secret. Note that
    * `case.data_package.delivered` carries special-category data: do not log events.
    * @default logs 5xx outcomes (an `onEvent` that threw) with `console.error`; 4xx are not logged
@@ -74,7 +90,7 @@ export interface DeliveryAnswer {
  * method → body (limited) → verify → parse → de-duplicate → `onEvent` → answer.
  */
 export function createDeliveryProcessor(options: WebhookHandlerOptions): (delivery: Delivery) => Promise<DeliveryAnswer> {
-  const { secret, onEvent, maxAgeSeconds, crypto } = checkOptions(options);
+  const { secret, onEvent, onInvalidEvent, maxAgeSeconds, crypto } = checkOptions(options);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deduper = options.dedupe === false ? undefined : options.dedupe === true || options.dedupe === undefined ? createEventDeduper() : options.dedupe;
   const onError = options.onError ?? logServerErrors;
@@ -97,22 +113,43 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
       return fail(undefined, { status: 405, reason: 'method_not_allowed' }, 'FML delivers webhooks with POST.');
     }
     let event: WebhookEvent;
+    let body: RawBody | undefined;
     try {
-      event = await constructEvent(await delivery.readBody(limit), delivery.headers, secret, { maxAgeSeconds, crypto });
+      body = await delivery.readBody(limit);
+      event = await constructEvent(body, delivery.headers, secret, { maxAgeSeconds, crypto });
     } catch (error) {
+      // constructEvent checks the signature before parsing: a payload error is about a verified event.
+      if (error instanceof WebhookPayloadError && body !== undefined) return invalidEvent(body, error);
       const [status, reason, extra] = rejectionOf(error);
       // Our own errors' messages say what went wrong and never hold the secret; anything else stays generic.
       const message = error instanceof FmlError ? error.message : 'The receiver failed while reading this delivery.';
       return fail(error, { status, reason }, message, extra);
     }
-    const about = { eventId: event.eventId, event: event.event };
+    return process({ eventId: event.eventId, event: event.event }, () => onEvent(event), 'onEvent');
+  };
+
+  /** A verified event that fails validation: 500 so FML redelivers, unless `onInvalidEvent` takes it. */
+  async function invalidEvent(body: RawBody, error: WebhookPayloadError): Promise<DeliveryAnswer> {
+    const raw = rawValueOf(body);
+    const eventId = typeof (raw as { eventId?: unknown } | null)?.eventId === 'string' ? (raw as { eventId: string }).eventId : undefined;
+    const name = typeof (raw as { event?: unknown } | null)?.event === 'string' ? (raw as { event: string }).event : undefined;
+    const about = { ...(eventId ? { eventId } : {}), ...(name ? { event: name } : {}) };
+    const hook = onInvalidEvent;
+    if (!hook) {
+      return fail(error, { status: 500, reason: 'invalid_payload', ...about }, `${error.message} The signature is valid, so this delivery is not acknowledged: FML will redeliver it.`, { issues: error.issues });
+    }
+    return process(about, () => hook(raw, error.issues), 'onInvalidEvent');
+  }
+
+  /** Runs `work` once per `eventId` (when known and de-duplication is on) and answers accordingly. */
+  async function process(about: { eventId?: string; event?: string }, run: () => unknown, hookName: string): Promise<DeliveryAnswer> {
     let started = false;
     const work = async () => {
       started = true;
-      await onEvent(event);
+      await run();
     };
     try {
-      const outcome = deduper ? await deduper.run(event.eventId, work) : (await work(), { status: 'processed' as const });
+      const outcome = deduper && about.eventId !== undefined ? await deduper.run(about.eventId, work) : (await work(), { status: 'processed' as const });
       if (outcome.status === 'in_progress') {
         return fail(undefined, { status: 409, reason: 'in_progress', ...about }, 'Another receiver is processing this event right now; retry later.');
       }
@@ -120,15 +157,24 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
       return { status: 200, body: outcome.status === 'duplicate' ? { received: true, duplicate: true } : { received: true }, headers: {} };
     } catch (error) {
       return started
-        ? fail(error, { status: 500, reason: 'handler_failed', ...about }, 'onEvent failed, so this delivery was not accepted; FML will retry it.')
+        ? fail(error, { status: 500, reason: 'handler_failed', ...about }, `${hookName} failed, so this delivery was not accepted; FML will retry it.`)
         : fail(error, { status: 503, reason: 'dedupe_store_failed', ...about }, 'The de-duplication store failed; FML will retry this delivery.');
     }
-  };
+  }
+}
+
+/** The verified body for `onInvalidEvent`: its JSON value when it parses, else its text. */
+function rawValueOf(body: RawBody): unknown {
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Status, reason code and extra body fields for an error raised before `onEvent`. */
 function rejectionOf(error: unknown): [number, string, Record<string, unknown>] {
-  if (error instanceof WebhookPayloadError) return [400, 'invalid_payload', { issues: error.issues }];
   if (error instanceof WebhookVerificationError) {
     if (error.reason === 'body_too_large') return [413, error.reason, {}];
     // The body reached us already parsed, or no secret: our setup is wrong, not FML's delivery.
@@ -147,6 +193,7 @@ function logServerErrors(error: unknown, context: WebhookErrorContext): void {
 
 function checkOptions(options: WebhookHandlerOptions): WebhookHandlerOptions {
   if (typeof options?.onEvent !== 'function') throw new FmlConfigError('The webhook handler needs onEvent(event): the function that processes each verified event.');
+  if (options.onInvalidEvent !== undefined && typeof options.onInvalidEvent !== 'function') throw new FmlConfigError('onInvalidEvent must be a function (raw, issues) => unknown.');
   if (secretList(options.secret).length === 0) {
     throw new FmlConfigError("The webhook handler needs `secret`: the endpoint's signing secret from the FML console (is its environment variable unset?).");
   }

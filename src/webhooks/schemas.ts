@@ -1,9 +1,12 @@
 import * as z from 'zod/mini';
+import { isJsonInteger, isRfc3339DateTime } from '../validation/json-values';
 
 // One zod/mini schema per event in the `webhooks` section of openapi.yaml (zod/mini, not zod, keeps
-// bundles that include this subpath small). Every object is loose: FML adds fields inside v1, so
-// unknown fields pass through. Enum-like fields are open: known values are offered to the editor, and
-// any other string is accepted, because FML may add values without a new version.
+// bundles that include this subpath small), field by field as FML's published schemas say
+// (fml-api.md §7). Every object is loose: FML adds fields inside v1, so unknown fields pass through.
+// Enum-like fields are open: known values are offered to the editor, and any other string is
+// accepted, because FML may add values without a new version. These schemas and the JSON Schemas
+// generated from openapi.yaml are held to each other both ways by test/contract/schema-parity.test.ts.
 
 /** A string whose known values are listed for autocompletion; any other string is valid too. */
 const open = <Known extends string>() => z.string() as unknown as z.ZodMiniType<Known | (string & {})>;
@@ -11,9 +14,11 @@ const open = <Known extends string>() => z.string() as unknown as z.ZodMiniType<
 const maybe = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 /** Any JSON value, but present (the shape is not published). */
 const anyJson = z.custom<unknown>((value) => value !== undefined, 'is required');
-const dateTime = z.iso.datetime({ offset: true });
-const count = z.int().check(z.nonnegative());
-const stringOrInt = z.union([z.string(), z.int()]);
+/** RFC 3339 in full (`format: date-time`): any case of `T`/`Z`, leap seconds, any fraction, offsets. */
+const dateTime = z.string().check(z.refine(isRfc3339DateTime, { abort: true, params: { format: 'date-time' } }));
+/** `type: integer` with no maximum: past 2^53 the number JSON gave is kept, never refused. */
+const integer = z.custom<number>(isJsonInteger, { params: { expected: 'integer' } });
+const count = integer.check(z.gte(0));
 
 type CaseStatus = 'in-progress' | 'approved' | 'declined' | 'pending_senior' | 'returned';
 type Recommendation = 'approve' | 'decline' | 'refer';
@@ -23,7 +28,7 @@ export const webhookEventCommonSchema = z.looseObject({
   event: z.string(),
   // Only an idempotency key to the receiver, so its uuid format is not enforced.
   eventId: z.string().check(z.minLength(1)),
-  eventVersion: z.int().check(z.gte(1)),
+  eventVersion: integer.check(z.gte(1)),
   timestamp: dateTime,
   orgId: z.string(),
   caseId: z.string(),
@@ -40,7 +45,8 @@ export const caseCreatedSchema = event('case.created', {
   companyNumber: maybe(z.string()),
   country: maybe(z.string()),
   customerEmail: maybe(z.string()),
-  createdBy: maybe(z.string()),
+  /** The analyst's email, only on manual creation; never null. */
+  createdBy: z.optional(z.string()),
 });
 
 export const caseSubmittedSchema = event('case.submitted', {});
@@ -67,7 +73,8 @@ export const caseOnboardingProgressChangedSchema = event('case.onboarding_progre
 
 export const screeningSummaryEntrySchema = z.looseObject({
   name: z.string(),
-  role: maybe(z.string()),
+  /** Always present; null for the company row. */
+  role: z.nullable(z.string()),
   status: open<'clear' | 'match' | 'pep' | 'sanctioned'>(),
 });
 
@@ -77,27 +84,33 @@ export const screeningCompletedSchema = event('screening.completed', {
 });
 
 export const screeningHitDetectedSchema = event('screening.hit.detected', {
-  hitId: stringOrInt,
+  /** The vendor's entity id, or `ca:<slug>`. */
+  hitId: z.string(),
+  /** Onboarding screening or ongoing monitoring. */
   source: z.string(),
-  subjectId: maybe(stringOrInt),
+  /** Null for ongoing-monitoring hits. */
+  subjectId: maybe(z.string()),
   subjectName: maybe(z.string()),
 });
 
+/** The AI disposition of a screening hit (not an analyst's); its fields are not published. */
 export const screeningHitTriagedSchema = event('screening.hit.triaged', {});
 
 export const aiRiskFactorSchema = z.looseObject({
   text: z.string(),
-  severity: open<'high' | 'medium' | 'low'>(),
+  /** Upper case; FML's list was readable up to `HIGH`, `MED…`. */
+  severity: open<'HIGH' | 'MEDIUM' | 'MED' | 'LOW'>(),
 });
 
 export const aiReviewCompletedSchema = event('ai_review.completed', {
-  reviewId: z.int(),
+  reviewId: integer,
   recommendation: open<'Approve' | 'Refer' | 'Decline'>(),
   confidence: open<'High' | 'Medium' | 'Low'>(),
   riskFactorCount: count,
   riskFactors: z.array(aiRiskFactorSchema),
   completedAt: dateTime,
-  triggeredBy: maybe(z.string()),
+  /** An analyst's email, or `system:form-submission:<email>` / `system:confirm-review:<email>`. */
+  triggeredBy: z.optional(z.string()),
 });
 
 /** Carries special-category personal data: never log it. */
@@ -107,13 +120,26 @@ export const caseDataPackageDeliveredSchema = event('case.data_package.delivered
   fullParity: anyJson,
 });
 
+/** One field the customer amended (`data.corrected` from `customer_review`). */
+export const dataAmendmentSchema = z.looseObject({
+  section: z.string(),
+  field: z.string(),
+  originalValue: z.optional(z.unknown()),
+  correctedValue: z.optional(z.unknown()),
+});
+
+/**
+ * FML's schema is a `oneOf` per `source`; read here as one object whose per-source fields are
+ * optional, so a newer source still parses. `customer_review`: `amendmentCount`, `amendments`;
+ * `analyst_override`: `documentId`, `field` (`document_status`), `originalValue` (typically `error`).
+ */
 export const dataCorrectedSchema = event('data.corrected', {
   source: open<'customer_review' | 'analyst_override'>(),
   amendmentCount: z.optional(count),
-  amendments: z.optional(z.array(z.unknown())),
-  documentId: maybe(stringOrInt),
-  field: maybe(z.string()),
-  originalValue: z.optional(z.unknown()),
+  amendments: z.optional(z.array(dataAmendmentSchema)),
+  documentId: z.optional(integer),
+  field: z.optional(open<'document_status'>()),
+  originalValue: z.optional(z.nullable(z.string())),
 });
 
 /** Every known event's schema, by event name. */
@@ -144,6 +170,7 @@ export type ScreeningHitTriagedEvent = z.infer<typeof screeningHitTriagedSchema>
 export type AiRiskFactor = z.infer<typeof aiRiskFactorSchema>;
 export type AiReviewCompletedEvent = z.infer<typeof aiReviewCompletedSchema>;
 export type CaseDataPackageDeliveredEvent = z.infer<typeof caseDataPackageDeliveredSchema>;
+export type DataAmendment = z.infer<typeof dataAmendmentSchema>;
 export type DataCorrectedEvent = z.infer<typeof dataCorrectedSchema>;
 
 /** The name of an event this SDK version knows. */

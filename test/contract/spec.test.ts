@@ -32,6 +32,8 @@ const OPERATIONS: Array<[string, string, string, boolean]> = [
   ['/v1/cases', 'post', 'createCase', false],
   ['/v1/cases/{caseId}', 'get', 'getCase', true],
   ['/v1/events', 'get', 'listEvents', true],
+  ['/v1/cases/{caseId}/screening/disposition', 'post', 'recordScreeningDisposition', true],
+  ['/api/cases/{caseId}/crm-record-id', 'post', 'setCaseCrmRecordId', true],
 ];
 
 /** Resolves a local `$ref` (one level) so assertions can look inside. */
@@ -85,10 +87,15 @@ describe('openapi.yaml', () => {
     expect(ids.sort()).toEqual(OPERATIONS.map(([, , id]) => id).sort());
   });
 
-  it('asks for the documented scope on each call, and none on the token endpoint', () => {
+  it('asks for the documented scope on each call, and no bearer on the token endpoint (body or HTTP Basic client auth)', () => {
     const scopes = (path: string, method: string) =>
       spec.paths[path][method].security.flatMap((req: Loose) => req.oauth2 ?? []);
-    expect(spec.paths['/v1/oauth/token'].post.security).toEqual([]);
+    // `{}`: client_secret_post (credentials in the body); `clientBasic`: client_secret_basic.
+    expect(spec.paths['/v1/oauth/token'].post.security).toEqual([{}, { clientBasic: [] }]);
+    expect(spec.components.securitySchemes.clientBasic).toMatchObject({ type: 'http', scheme: 'basic' });
+    expect(spec.components.schemas.TokenRequest.required).toEqual(['grant_type']);
+    expect(scopes('/v1/cases/{caseId}/screening/disposition', 'post')).toEqual(['cases:write']);
+    expect(scopes('/api/cases/{caseId}/crm-record-id', 'post')).toEqual(['cases:write']);
     expect(scopes('/v1/cases', 'get')).toEqual(['read:cases']);
     expect(scopes('/v1/cases', 'post')).toEqual(['cases:write']);
     expect(scopes('/v1/cases/{caseId}', 'get')).toEqual(['read:cases']);

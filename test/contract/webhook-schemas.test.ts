@@ -50,14 +50,14 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'screening.hit.triaged': { ...common, event: 'screening.hit.triaged' },
   'ai_review.completed': {
     ...common, event: 'ai_review.completed', reviewId: 4711, recommendation: 'Refer', confidence: 'Medium', riskFactorCount: 1,
-    riskFactors: [{ text: 'Director is a PEP', severity: 'high' }], completedAt: '2026-05-16T09:58:00.000Z', triggeredBy: 'auto',
+    riskFactors: [{ text: 'Director is a PEP', severity: 'HIGH' }], completedAt: '2026-05-16T09:58:00.000Z', triggeredBy: 'auto',
   },
   'case.data_package.delivered': {
     ...common, event: 'case.data_package.delivered', decidedAt: '2026-05-16T10:01:59.000Z', outcome: 'approved', fullParity: { documents: [] },
   },
   'data.corrected': {
-    ...common, event: 'data.corrected', source: 'analyst_override', documentId: 'doc_9', field: 'registeredAddress',
-    originalValue: '1 Old St', correctedValue: '1 New St',
+    ...common, event: 'data.corrected', source: 'analyst_override', documentId: 9, field: 'document_status',
+    originalValue: 'error', correctedValue: 'verified',
   },
 };
 

@@ -160,11 +160,15 @@ describe('createWebhookHandler (Fetch API)', () => {
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ reason }), { status: 400, reason });
   });
 
-  it('answers 400 with the issues for a signed payload that is not a valid event', async () => {
+  it('answers 500 (never 400) with the issues for a signed payload that is not a valid event, so FML redelivers it', async () => {
     const { status: _status, ...payload } = samples['case.status.changed'];
-    const response = await createWebhookHandler({ secret: SECRET, onEvent: vi.fn() })(delivery(payload));
-    expect(response.status).toBe(400);
+    const onEvent = vi.fn();
+    const onError = vi.fn();
+    const response = await createWebhookHandler({ secret: SECRET, onEvent, onError })(delivery(payload));
+    expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'status', message: 'is required' }] });
+    expect(onEvent).not.toHaveBeenCalled();
+    expect(onError).toHaveBeenCalledWith(expect.any(Error), expect.objectContaining({ status: 500, reason: 'invalid_payload', eventId: payload.eventId }));
   });
 
   it('answers 400 timestamp_too_old when maxAgeSeconds is set and the event is older', async () => {

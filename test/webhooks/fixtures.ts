@@ -1,4 +1,5 @@
-// Sample payloads for every known event, shaped as the `webhooks` section of openapi.yaml describes.
+// Sample payloads for every known event, shaped as the `webhooks` section of openapi.yaml and FML's
+// published schemas (fml-api.md §7) describe.
 import { signWebhookBody } from '../../src/webhooks/sign';
 
 export const SECRET = 'whsec_test_SECRET_never_show_me_7f3a';
@@ -17,7 +18,7 @@ const common = {
 
 /** One payload per known event name. */
 export const samples = {
-  'case.created': { event: 'case.created', ...common, source: 'api', companyNumber: '01234567', country: 'United Kingdom', customerEmail: 'jane@acme.example', createdBy: null },
+  'case.created': { event: 'case.created', ...common, source: 'api', companyNumber: '01234567', country: 'United Kingdom', customerEmail: 'jane@acme.example' },
   'case.submitted': { event: 'case.submitted', ...common },
   'case.status.changed': { event: 'case.status.changed', ...common, status: 'approved', previousStatus: 'in-progress', changedBy: 'analyst@fml.example', recommendation: 'approve' },
   'case.decision.made': { event: 'case.decision.made', ...common, status: 'approved', decision: 'approve', decidedAt: '2026-05-16T10:00:00Z' },
@@ -38,7 +39,7 @@ export const samples = {
       { name: 'John Roe', role: null, status: 'pep' },
     ],
   },
-  'screening.hit.detected': { event: 'screening.hit.detected', ...common, hitId: 'hit_991', source: 'OFAC SDN', subjectId: 42, subjectName: 'John Roe' },
+  'screening.hit.detected': { event: 'screening.hit.detected', ...common, hitId: 'hit_991', source: 'OFAC SDN', subjectId: 'sub_42', subjectName: 'John Roe' },
   'screening.hit.triaged': { event: 'screening.hit.triaged', ...common, hitId: 'hit_991', outcome: 'false_positive' },
   'ai_review.completed': {
     event: 'ai_review.completed',
@@ -48,14 +49,14 @@ export const samples = {
     confidence: 'Medium',
     riskFactorCount: 2,
     riskFactors: [
-      { text: 'Director appears on a PEP list', severity: 'high' },
-      { text: 'Registered address is a virtual office', severity: 'low' },
+      { text: 'Director appears on a PEP list', severity: 'HIGH' },
+      { text: 'Registered address is a virtual office', severity: 'LOW' },
     ],
     completedAt: '2026-05-15T09:20:00+01:00',
-    triggeredBy: 'case.submitted',
+    triggeredBy: 'system:form-submission:jane@acme.example',
   },
   'case.data_package.delivered': { event: 'case.data_package.delivered', ...common, decidedAt: '2026-05-16T10:00:00Z', outcome: { decision: 'approved' }, fullParity: { documents: [] } },
-  'data.corrected': { event: 'data.corrected', ...common, source: 'customer_review', amendmentCount: 1, amendments: [{ field: 'country', from: 'UK', to: 'United Kingdom' }] },
+  'data.corrected': { event: 'data.corrected', ...common, source: 'customer_review', amendmentCount: 1, amendments: [{ section: 'company', field: 'country', originalValue: 'UK', correctedValue: 'United Kingdom' }] },
 } as const;
 
 /** A body and its valid signature header. */

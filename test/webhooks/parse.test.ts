@@ -60,13 +60,15 @@ describe('parseEvent', () => {
     const sample = { ...samples['case.status.changed'], status: 'escalated_to_mlro', recommendation: 'hold', region: 'eu-west-2' };
     const event = parseEvent(JSON.stringify(sample));
     expect(event).toMatchObject({ status: 'escalated_to_mlro', recommendation: 'hold', region: 'eu-west-2' });
-    const screening = parseEvent({ ...samples['screening.completed'], summary: [{ name: 'A', status: 'adverse_media', score: 0.7 }] });
-    expect(screening).toMatchObject({ summary: [{ name: 'A', status: 'adverse_media', score: 0.7 }] });
+    const screening = parseEvent({ ...samples['screening.completed'], summary: [{ name: 'A', role: null, status: 'adverse_media', score: 0.7 }] });
+    expect(screening).toMatchObject({ summary: [{ name: 'A', role: null, status: 'adverse_media', score: 0.7 }] });
   });
 
-  it('accepts a date-time with an offset, null where the contract allows it, and integer or string ids', () => {
+  it('accepts a date-time with an offset, null where the contract allows it, and string ids (§7)', () => {
     expect(() => parseEvent({ ...samples['case.created'], timestamp: '2026-05-15T10:14:11+01:00', crmRecordId: null, crmSource: null, companyName: null })).not.toThrow();
-    expect(() => parseEvent({ ...samples['screening.hit.detected'], hitId: 991, subjectId: 'subj_1' })).not.toThrow();
+    expect(() => parseEvent({ ...samples['screening.hit.detected'], hitId: 'ca:john-roe', subjectId: null })).not.toThrow();
+    // hitId is a string in FML's schema: an integer is not a valid hit id.
+    expect(payloadError(() => parseEvent({ ...samples['screening.hit.detected'], hitId: 991 })).issues).toEqual([{ path: 'hitId', message: 'must be a string, got an integer' }]);
     const { crmRecordId: _a, crmSource: _b, companyName: _c, ...withoutOptional } = samples['case.submitted'];
     expect(() => parseEvent(withoutOptional)).not.toThrow();
   });
@@ -75,12 +77,12 @@ describe('parseEvent', () => {
     const bad = { ...samples['ai_review.completed'], reviewId: 'r-1', confidence: 3, riskFactors: [{ text: 'x' }], completedAt: 'yesterday', secretNote: 'ignored' };
     const error = payloadError(() => parseEvent(JSON.stringify(bad)));
     expect(error.issues).toEqual([
-      { path: 'reviewId', message: 'must be a number, got a string' },
+      { path: 'reviewId', message: 'must be an integer, got a string' },
       { path: 'confidence', message: 'must be a string, got an integer' },
       { path: 'riskFactors.0.severity', message: 'is required' },
-      { path: 'completedAt', message: 'must be an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z' },
+      { path: 'completedAt', message: 'must be an RFC 3339 date-time, e.g. 2026-05-15T09:14:11Z' },
     ]);
-    expect(error.message).toContain('reviewId: must be a number, got a string');
+    expect(error.message).toContain('reviewId: must be an integer, got a string');
     expect(error.message).not.toContain('yesterday');
     expect(error.code).toBe('webhook_payload_invalid');
   });
@@ -139,7 +141,7 @@ describe('parseEvent', () => {
   it('does not let __proto__ or constructor keys pollute any prototype', () => {
     const body =
       '{"event":"screening.completed","eventId":"e-1","eventVersion":1,"timestamp":"2026-05-15T09:14:11Z","orgId":"o","caseId":"c",' +
-      '"screened":1,"summary":[{"name":"A","status":"clear","__proto__":{"pollutedEntry":true}}],' +
+      '"screened":1,"summary":[{"name":"A","role":null,"status":"clear","__proto__":{"pollutedEntry":true}}],' +
       '"__proto__":{"polluted":true,"status":"hijacked"},"constructor":{"prototype":{"pollutedCtor":true}}}';
     const event = parseEvent(body) as Record<string, unknown> & { summary: Record<string, unknown>[] };
     expect(Object.getPrototypeOf(event)).toBe(Object.prototype);

@@ -1,4 +1,5 @@
 import { FmlConfigError, ValidationError } from '../../errors';
+import { rfc3339ToEpochMs } from '../../validation/json-values';
 
 /**
  * What the write-back needs from an FML event: the common fields every webhook (and feed item) has.
@@ -99,7 +100,7 @@ export function companyPropertiesFromEvent(event: FmlEventLike, options: Company
 /** The value an event implies for each role (see {@link companyPropertiesFromEvent}), before naming. */
 export function roleValuesFromEvent(event: FmlEventLike): Partial<Record<WriteBackRole, string>> {
   checkEvent(event);
-  const at = new Date(Date.parse(event.timestamp)).toISOString();
+  const at = new Date(eventTimeMs(event.timestamp)).toISOString();
   const values: Partial<Record<WriteBackRole, string>> = {
     caseId: text(event.caseId),
     lastEvent: text(event.event),
@@ -146,6 +147,12 @@ export function checkEvent(event: FmlEventLike): void {
   if (typeof event !== 'object' || event === null) throw new ValidationError({ fields: [{ field: '(event)', message: 'must be a parsed FML event object' }] });
   if (!text(event.event)) fields.push({ field: 'event', message: 'is required' });
   if (!text(event.caseId)) fields.push({ field: 'caseId', message: 'is required' });
-  if (typeof event.timestamp !== 'string' || Number.isNaN(Date.parse(event.timestamp))) fields.push({ field: 'timestamp', message: 'must be an ISO date-time' });
+  if (typeof event.timestamp !== 'string' || Number.isNaN(eventTimeMs(event.timestamp))) fields.push({ field: 'timestamp', message: 'must be an ISO date-time' });
   if (fields.length) throw new ValidationError({ fields });
+}
+
+/** An event's time in ms: any RFC 3339 form FML sends (lower-case `t`/`z`, a leap second), else whatever `Date.parse` reads. */
+export function eventTimeMs(timestamp: string): number {
+  const ms = rfc3339ToEpochMs(timestamp);
+  return Number.isNaN(ms) ? Date.parse(timestamp) : ms;
 }

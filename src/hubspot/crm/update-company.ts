@@ -1,6 +1,6 @@
 import { hubSpotSender, type HubSpotConnectionOptions, type HubSpotSend } from './http';
 import { HubSpotApiError } from './errors';
-import { checkEvent, CLOCK_OF, resolvePropertyNames, roleValuesFromEvent, WRITE_BACK_ROLES, type CompanyPropertyOptions, type FmlEventLike, type WriteBackRole } from './properties';
+import { checkEvent, CLOCK_OF, eventTimeMs, resolvePropertyNames, roleValuesFromEvent, WRITE_BACK_ROLES, type CompanyPropertyOptions, type FmlEventLike, type WriteBackRole } from './properties';
 
 /** Options of {@link updateCompanyFromEvent}. */
 export interface UpdateCompanyOptions extends HubSpotConnectionOptions, CompanyPropertyOptions {
@@ -136,7 +136,7 @@ function isOlder(timestamp: string, held: string | null | undefined): boolean {
   if (held === null || held === undefined || held === '') return false;
   // HubSpot returns datetime properties as ISO strings, but a text property may hold epoch milliseconds.
   const heldMs = /^\d+$/.test(held) ? Number(held) : Date.parse(held);
-  return !Number.isNaN(heldMs) && Date.parse(timestamp) < heldMs;
+  return !Number.isNaN(heldMs) && eventTimeMs(timestamp) < heldMs;
 }
 
 /** PATCHes the Company; false when HubSpot has no such Company (404). */
