@@ -534,7 +534,7 @@ export interface components {
          */
         Case: {
             /**
-             * @description Opaque id (seen both as a UUID and as `CS-2026-00471`).
+             * @description Opaque id (seen both as a UUID and as `CS-2026-00471`); never empty.
              * @example 8a0e8d9c-7b1a-4f2e-9c3b-2d1e8f7a4b6c
              * @example CS-2026-00471
              */

@@ -288,7 +288,8 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 /**
  * The shape a body must have: `type` (JSON types; `integer` included), `required` (property →
  * shape), `items` (shape of every item), `anyOf` (one of these must hold). Undefined keys check nothing.
- * @typedef {{ type?: string[], required?: Record<string, Shape>, items?: Shape, anyOf?: Shape[] }} Shape
+ * `minLength` applies to strings.
+ * @typedef {{ type?: string[], minLength?: number, required?: Record<string, Shape>, items?: Shape, anyOf?: Shape[] }} Shape
  */
 
 /** @param {Record<string, any>} spec @param {unknown} schema @param {number} depth @returns {Shape} */
@@ -300,6 +301,7 @@ function requiredShape(spec, schema, depth = 0) {
   /** @type {Shape} */
   let shape = {};
   if (node.type !== undefined) shape.type = [node.type].flat().map(String);
+  if (typeof node.minLength === 'number' && node.minLength > 0) shape.minLength = node.minLength;
   if (Array.isArray(node.required) && node.required.length > 0) {
     shape.required = Object.fromEntries(node.required.map((name) => [name, requiredShape(spec, node.properties?.[name], depth + 1)]));
   }
@@ -327,6 +329,7 @@ function mergeShapes(a, b) {
     out.required = { ...a.required };
     for (const [name, sub] of Object.entries(b.required)) out.required[name] = out.required[name] ? mergeShapes(out.required[name], sub) : sub;
   }
+  if (b.minLength) out.minLength = Math.max(a.minLength ?? 0, b.minLength);
   if (b.items) out.items = a.items ? mergeShapes(a.items, b.items) : b.items;
   if (b.anyOf) out.anyOf = a.anyOf ? [...a.anyOf, ...b.anyOf] : b.anyOf;
   return out;
@@ -335,6 +338,7 @@ function mergeShapes(a, b) {
 /** Whether every value that satisfies `strong` satisfies `weak` (conservatively). @param {Shape} strong @param {Shape} weak */
 function implies(strong, weak) {
   if (weak.anyOf || strong.anyOf) return deepEqual(strong, weak);
+  if ((weak.minLength ?? 0) > (strong.minLength ?? 0)) return false;
   if (weak.type && !(strong.type && strong.type.every((t) => weak.type.includes(t) || (t === 'integer' && weak.type.includes('number'))))) return false;
   for (const [name, sub] of Object.entries(weak.required ?? {})) {
     const other = strong.required?.[name];
@@ -361,14 +365,21 @@ function renderOperations(spec) {
         const schema = resolved?.content?.['application/json']?.schema;
         if (schema) responses[status] = requiredShape(spec, schema);
       }
-      table[`${method.toUpperCase()} ${path}`] = { operationId: op.operationId, scopes, responses };
+      const key = `${method.toUpperCase()} ${path}`;
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(op.operationId ?? '')) throw new Error(`${key}: needs an operationId that is a JavaScript identifier`);
+      table[key] = { operation: key, operationId: op.operationId, scopes, responses };
     }
   }
-  const sorted = Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const keys = Object.keys(table).sort();
+  // One export per operation (named by operationId), so a bundle that calls one operation carries only its facts.
+  const named = keys
+    .map((key) => `/** \`${key}\` */\nexport const ${table[key].operationId}: OperationFacts = ${JSON.stringify(table[key], null, 2)};\n`)
+    .join('\n');
   return toLf(
     `${OPERATIONS_HEADER}/** What a body must hold; see the file header. */
 export interface ResponseShape {
   readonly type?: readonly string[];
+  readonly minLength?: number;
   readonly required?: Readonly<Record<string, ResponseShape>>;
   readonly items?: ResponseShape;
   readonly anyOf?: readonly ResponseShape[];
@@ -376,6 +387,8 @@ export interface ResponseShape {
 
 /** One operation's run-time facts. */
 export interface OperationFacts {
+  /** "METHOD /path/{param}", as in openapi.yaml. */
+  readonly operation: string;
   readonly operationId: string;
   /** The OAuth scopes the operation's \`security\` names. */
   readonly scopes: readonly string[];
@@ -383,8 +396,11 @@ export interface OperationFacts {
   readonly responses: Readonly<Record<string, ResponseShape>>;
 }
 
+${named}
 /** Every operation in openapi.yaml, keyed "METHOD /path/{param}". */
-export const operations: Readonly<Record<string, OperationFacts>> = ${JSON.stringify(sorted, null, 2)};
+export const operations: Readonly<Record<string, OperationFacts>> = {
+${keys.map((key) => `  ${JSON.stringify(key)}: ${table[key].operationId},`).join('\n')}
+};
 `,
   );
 }

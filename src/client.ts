@@ -6,6 +6,9 @@ import type { HttpResponse, RequestOptions, Transport } from './http/transport';
 import { assertIdempotencyKey } from './idempotency';
 import { Cases } from './resources/cases';
 import { Events } from './resources/events';
+import { operations } from '../generated/operations';
+import { callOperation } from './resources/operation';
+import { Screening } from './resources/screening';
 import type { RawRequestOptions, RequestArgs, RequestMethod, RequestPath, RequestResult } from './request-types';
 import { checkPathSegment } from './resources/path';
 
@@ -121,6 +124,8 @@ export class FmlClient {
   readonly cases: Cases;
   /** `/v1/events`: the event feed. */
   readonly events: Events;
+  /** Screening hits: record a disposition (`/v1/cases/{caseId}/screening/disposition`). */
+  readonly screening: Screening;
   /** The API address in use. */
   readonly baseUrl: string;
   /** The API client id in use (not a secret). */
@@ -135,6 +140,7 @@ export class FmlClient {
     this.#transport = transport;
     this.cases = new Cases(transport);
     this.events = new Events(transport);
+    this.screening = new Screening(transport);
   }
 
   /**
@@ -142,7 +148,9 @@ export class FmlClient {
    * For endpoints the resource methods do not wrap yet. Retries follow the same rules (a POST only
    * with an `idempotencyKey`).
    *
-   * Throws `ValidationError` when a path parameter is missing, empty, `.` or `..`.
+   * Throws `ValidationError` when a path parameter is missing, empty, `.` or `..`; like the resource
+   * methods, `InvalidResponseError` when a 2xx body lacks what the spec requires for it, and an
+   * `InsufficientScopeError` naming the scope the operation's `security` lists.
    *
    * @example
    * const { data } = await fml.request('GET', '/v1/cases/{caseId}', { path: { caseId: 'CS-1' } });
@@ -154,7 +162,9 @@ export class FmlClient {
       if (value === undefined || value === null || value === '') throw new ValidationError({ fields: [{ field: `path.${name}`, message: `is required by ${method} ${String(pathTemplate)}` }] });
       return encodeURIComponent(checkPathSegment(`path.${name}`, String(value)));
     });
-    const res: HttpResponse<unknown> = await this.#transport.send(
+    const res: HttpResponse<unknown> = await callOperation(
+      this.#transport,
+      operations[`${method} ${String(pathTemplate)}`],
       { method, path: resolved, query, json: body, idempotencyKey: idempotencyKey === undefined ? undefined : assertIdempotencyKey(idempotencyKey), auth: true },
       requestOptions as RequestOptions,
     );

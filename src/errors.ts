@@ -147,10 +147,53 @@ export class AuthenticationError extends FmlApiError {
   }
 }
 
-/** 403 `insufficient_scope`: the API client lacks a scope (creating cases needs `cases:write`). */
+/**
+ * 403 `insufficient_scope`: the API client lacks a scope. `requiredScopes` names what the failing
+ * call needs — from its operation's `security` in openapi.yaml (`read:cases` to read cases,
+ * `read:events` for the feed, `cases:write` to create), else from FML's answer (a `scope` in the body
+ * or the `WWW-Authenticate` header, RFC 6750 §3).
+ */
 export class InsufficientScopeError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('insufficient_scope', init, 'The FML API client lacks the scope this call needs (creating cases needs cases:write). Extend the client\'s scopes or mint a new client in FML (Compliance Configuration → Public Pull API).');
+  /** The scopes the failing call needs; empty when neither the spec nor FML's answer says. */
+  readonly requiredScopes: readonly string[];
+
+  constructor(init: ApiErrorInit & { requiredScopes?: readonly string[] }) {
+    const scopes = init.requiredScopes?.length ? [...init.requiredScopes] : scopesFromAnswer(init);
+    const needs = scopes.length ? `this call needs ${scopes.join(' and ')}` : 'it lacks the scope this call needs';
+    super('insufficient_scope', init, `The FML API client was refused: ${needs}. Extend the client's scopes or mint a new client in FML (Compliance Configuration → Public Pull API).`);
+    this.requiredScopes = scopes;
+  }
+}
+
+/** A `scope` FML named in its 403: the body's `scope`, else `WWW-Authenticate: Bearer … scope="…"`. */
+function scopesFromAnswer(init: ApiErrorInit): string[] {
+  const body = init.body as { scope?: unknown } | null | undefined;
+  if (typeof body === 'object' && body !== null && typeof body.scope === 'string') return body.scope.split(/\s+/).filter(Boolean);
+  const header = headersToRecord(init.headers)['www-authenticate'];
+  const match = header ? /\bscope="([^"]*)"/i.exec(header) : null;
+  return match ? match[1]!.split(/\s+/).filter(Boolean) : [];
+}
+
+/**
+ * FML answered 2xx with a body that breaks the contract in `openapi.yaml` — not JSON, or without
+ * what the spec requires (a case without `caseId`, a page without `data`). Nothing downstream gets a
+ * half result. Quote `requestId` to FML support.
+ */
+export class InvalidResponseError extends FmlError {
+  /** The HTTP status FML answered with. */
+  readonly status: number;
+  /** FML's request id (`X-Request-Id`), when sent. */
+  readonly requestId: string | undefined;
+  /** Where the body breaks the contract, e.g. `caseId` or `data.3.caseId` (paths only, never values). */
+  readonly problems: readonly string[];
+
+  constructor(init: { status: number; requestId: string | undefined; operation: string; problems: readonly string[] }) {
+    const shown = init.problems.slice(0, 5).join('; ');
+    const more = init.problems.length > 5 ? `; and ${init.problems.length - 5} more` : '';
+    super('invalid_response', `FML answered ${init.status} to ${init.operation} with a body the API contract does not allow: ${shown}${more}. Nothing was returned; quote request id ${init.requestId ?? '(none sent)'} to FML support.`);
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.problems = init.problems;
   }
 }
 

@@ -4,8 +4,9 @@ export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from
 export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
 export type { Logger, LogLevel } from './http/logger';
 export type { RequestOptions } from './http/transport';
-export type { Cases, CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed } from './resources/cases';
+export type { Cases, CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed, SetCrmRecordIdOptions } from './resources/cases';
 export type { Events, ListEventsParams } from './resources/events';
+export type { RecordDispositionOptions, Screening } from './resources/screening';
 export { CursorList, type Page } from './resources/pagination';
 export type { RequestMethod, RequestPath, RawRequestOptions, RequestResult } from './request-types';
 export {
@@ -16,6 +17,7 @@ export {
   InvalidClientError,
   AuthenticationError,
   InsufficientScopeError,
+  InvalidResponseError,
   PermissionDeniedError,
   NotFoundError,
   IdempotencyKeyConflictError,
@@ -34,6 +36,6 @@ export {
   type WebhookVerificationReason,
   type PayloadIssue,
 } from './errors';
-export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, components, paths } from './types';
+export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, paths } from './types';
 export { VERSION } from './version';
 export { RedisTokenStore, redisTokenStoreFromUrl, RedisStoreError, type RedisTokenStoreOptions, type RedisTokenStoreFromUrlOptions, type RedisClientLike } from './redis/index';

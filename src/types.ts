@@ -20,3 +20,10 @@ export type ApiErrorBody = components['schemas']['ApiError'];
 
 /** Case statuses FML is known to use. The set is open: any other string may arrive. */
 export type KnownCaseStatus = 'in-progress' | 'approved' | 'declined' | 'pending_senior' | 'returned';
+
+/** The body of `POST /v1/cases/{caseId}/screening/disposition` (inferred: FML has not published it). */
+export type ScreeningDispositionRequest = components['schemas']['ScreeningDispositionRequest'];
+/** A recorded screening disposition (inferred). */
+export type ScreeningDisposition = components['schemas']['ScreeningDisposition'];
+/** The body of `POST /api/cases/{caseId}/crm-record-id` (inferred). */
+export type SetCrmRecordIdRequest = components['schemas']['SetCrmRecordIdRequest'];

@@ -3,8 +3,11 @@ import type { RequestOptions, Transport } from '../http/transport';
 import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
 import type { Case, CaseList, CreateCaseRequest } from '../types';
 import { validateCreateCase } from '../validation/create-case';
+import { CREATE_CASE_LIMITS } from '../validation/limits';
+import { createCase, getCase, listCases, setCaseCrmRecordId } from '../../generated/operations';
+import { callOperation } from './operation';
 import { CursorList, toPage } from './pagination';
-import { checkPathSegment, path } from './path';
+import { caseIdProblems, checkCaseId, checkText, path } from './path';
 import { checkListParams, toQueryDate } from './list-params';
 
 /** Options for {@link Cases.create}. */
@@ -64,7 +67,16 @@ export interface ListCasesParams {
   cursor?: string;
 }
 
-/** `/v1/cases`: create, get and list KYB cases. */
+/** Options for {@link Cases.setCrmRecordId}. */
+export interface SetCrmRecordIdOptions extends RequestOptions {
+  /**
+   * The lower-case origin system, e.g. `hubspot`.
+   * @default not sent (FML keeps the case's current `crmSource`)
+   */
+  crmSource?: string;
+}
+
+/** `/v1/cases`: create, get and list KYB cases, and link one to a CRM record. */
 export class Cases {
   readonly #transport: Transport;
 
@@ -85,7 +97,7 @@ export class Cases {
     const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
     let res;
     try {
-      res = await this.#transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true }, options);
+      res = await callOperation<Case>(this.#transport, createCase, { method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true }, options);
     } catch (error) {
       if (error instanceof FmlError) error.idempotencyKey = key;
       throw error;
@@ -95,9 +107,32 @@ export class Cases {
 
   /** One case by id. A case of another tenant is a `NotFoundError`, like an unknown id. */
   async get(caseId: string, options: RequestOptions = {}): Promise<Case> {
-    if (typeof caseId !== 'string' || caseId.trim() === '') throw new ValidationError({ fields: [{ field: 'caseId', message: 'must be a non-empty string' }] });
-    checkPathSegment('caseId', caseId);
-    return (await this.#transport.send<Case>({ method: 'GET', path: path`/v1/cases/${caseId}`, auth: true }, options)).data;
+    checkCaseId(caseId);
+    return (await callOperation<Case>(this.#transport, getCase, { method: 'GET', path: path`/v1/cases/${caseId}`, auth: true }, options)).data;
+  }
+
+  /**
+   * Links an existing case to a CRM record (`POST /api/cases/{caseId}/crm-record-id` — `/api`, not
+   * `/v1`): every later webhook carries the new `crmRecordId`. For cases made in FML's console, by a
+   * document upload or an application form. Resolves with the updated case.
+   *
+   * FML names this endpoint but has not published its body, answer or scope: the SDK assumes
+   * `{ crmRecordId, crmSource? }`, the updated case, and `cases:write` (`x-fml-inferred` in openapi.yaml).
+   * Setting the same value twice is harmless, so the call is retried like a read.
+   *
+   * @example await fml.cases.setCrmRecordId('CS-2026-00471', String(companyId), { crmSource: 'hubspot' });
+   */
+  async setCrmRecordId(caseId: string, crmRecordId: string, options: SetCrmRecordIdOptions = {}): Promise<Case> {
+    const { crmSource, ...requestOptions } = options;
+    const fields = [
+      ...caseIdProblems(caseId),
+      ...checkText('crmRecordId', crmRecordId, { required: true, max: CREATE_CASE_LIMITS.crmRecordId }),
+      ...checkText('crmSource', crmSource, { required: false, max: CREATE_CASE_LIMITS.crmSource }),
+    ];
+    if (fields.length) throw new ValidationError({ fields });
+    const json = crmSource === undefined ? { crmRecordId } : { crmRecordId, crmSource };
+    const req = { method: 'POST', path: path`/api/cases/${caseId}/crm-record-id`, json, auth: true, retrySafe: true } as const;
+    return (await callOperation<Case>(this.#transport, setCaseCrmRecordId, req, requestOptions)).data;
   }
 
   /**
@@ -109,7 +144,7 @@ export class Cases {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, status: params.status, updated_since: toQueryDate(params.updatedSince), created_since: toQueryDate(params.createdSince) };
-      return toPage<Case>(await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true }, options));
+      return toPage<Case>(await callOperation<CaseList>(this.#transport, listCases, { method: 'GET', path: '/v1/cases', query, auth: true }, options));
     }, params.cursor);
   }
 }

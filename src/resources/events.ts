@@ -2,6 +2,8 @@ import { ValidationError } from '../errors';
 import type { RequestOptions, Transport } from '../http/transport';
 import type { EventList, FeedEvent } from '../types';
 import { checkListParams, toQueryDate } from './list-params';
+import { listEvents } from '../../generated/operations';
+import { callOperation } from './operation';
 import { CursorList, toPage } from './pagination';
 
 /** Filters for {@link Events.list}. */
@@ -30,8 +32,10 @@ export interface ListEventsParams {
 
 /**
  * `/v1/events`: the event feed — the same objects FML sends as webhooks, for catch-up and backfill.
- * Items are typed but not validated at run time (that would pull the webhook schemas into every
- * bundle); pass one to `parseEvent` from `@firstmilelabs/cases/webhooks` to validate it.
+ * Each item is checked for the fields every event carries (`event`, `eventId`, `caseId`, …): a page
+ * without them is an `InvalidResponseError`. Event-specific fields are typed but not validated at run
+ * time (that would pull the webhook schemas into every bundle); pass an item to `parseEvent` from
+ * `@firstmilelabs/cases/webhooks` to validate it in full.
  */
 export class Events {
   readonly #transport: Transport;
@@ -46,7 +50,7 @@ export class Events {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, since: toQueryDate(params.since), type: params.type };
-      return toPage<FeedEvent>(await this.#transport.send<EventList>({ method: 'GET', path: '/v1/events', query, auth: true }, options));
+      return toPage<FeedEvent>(await callOperation<EventList>(this.#transport, listEvents, { method: 'GET', path: '/v1/events', query, auth: true }, options));
     }, params.cursor);
   }
 }

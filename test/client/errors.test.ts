@@ -10,7 +10,7 @@ useNock();
 describe('error mapping', () => {
   it.each([
     [401, { error: 'invalid_client' }, 'InvalidClientError', 'invalid_client', /copy both again/i],
-    [403, { error: 'insufficient_scope' }, 'InsufficientScopeError', 'insufficient_scope', /cases:write/],
+    [403, { error: 'insufficient_scope' }, 'InsufficientScopeError', 'insufficient_scope', /lacks the scope this call needs/],
     [400, { error: 'validation_error', fields: [{ field: 'customerEmail', message: 'is required' }] }, 'ValidationError', 'validation_error', /customerEmail: is required/],
     [409, { error: 'idempotency_key_conflict' }, 'IdempotencyKeyConflictError', 'idempotency_key_conflict', /fresh key/],
     [404, { error: 'not_found' }, 'NotFoundError', 'not_found', /another FML tenant/],

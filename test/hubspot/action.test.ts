@@ -291,6 +291,40 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
   });
 });
 
+describe('hubspotCustomCodeAction: a 2xx without a caseId', () => {
+  it.each([
+    ['201 {}', 201, {}],
+    ['201 with an empty caseId', 201, { caseId: '', status: 'in-progress' }],
+    ['200 crm-record-id replay without caseId', 200, { status: 'in-progress', customerPortalUrl: 'https://p.example/' }],
+  ])('never outputs ok: true for %s, so no empty id is copied onto the Company', async (_label, status, body) => {
+    const server: Server = createServer((req, res) => {
+      if (req.url === '/v1/oauth/token') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
+        return;
+      }
+      res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_noid' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const outcome = await action({ budgetMs: 1500, maxRetries: 0 }, { url: `http://127.0.0.1:${port}` })
+        .main(company(210))
+        .then((result) => ({ result }), (error: unknown) => ({ error }));
+      if ('result' in outcome) {
+        expect(outcome.result.outputFields).toMatchObject({ ok: false, caseId: '' });
+      } else {
+        // Thrown for HubSpot to re-run later (a re-run with the same key settles it): still no ok: true.
+        expect(outcome.error).toBeInstanceOf(RetryableActionError);
+        expect(outcome.error).toMatchObject({ code: 'invalid_response' });
+        expect((outcome.error as Error).message).toContain('req_noid');
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to re-run', () => {
   it('rides out one 503 inside the budget', async () => {
     sb.faults.serverError(503, { path: '/v1/cases', times: 1 });
