@@ -1,4 +1,4 @@
-import { FmlAbortError, FmlApiError, FmlConfigError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../errors';
+import { FmlAbortError, FmlApiError, FmlConfigError, FmlConnectionError, FmlError, FmlTimeoutError, InvalidResponseError, parseRetryAfter } from '../errors';
 import { linkSignals } from './abort';
 import { backoffDelayMs, isRetryableStatus, sleep } from './backoff';
 import type { LogFn } from './logger';
@@ -137,7 +137,7 @@ export class Transport {
 
         let waitMs: number | undefined;
         if (attempt) {
-          if (attempt.status >= 200 && attempt.status < 300) return toResponse<T>(attempt);
+          if (attempt.status >= 200 && attempt.status < 300) return toResponse<T>(attempt, req);
           if (attempt.status === 401 && token && !reauthorised) {
             reauthorised = true;
             cfg.log('info', `fml ${id} got 401, minting a new token and retrying once`);
@@ -213,14 +213,16 @@ export class Transport {
   }
 }
 
-function toResponse<T>(attempt: Attempt): HttpResponse<T> {
+function toResponse<T>(attempt: Attempt, req: HttpRequest): HttpResponse<T> {
+  const requestId = attempt.headers.get('x-request-id') ?? undefined;
   let data: unknown;
   try {
     data = attempt.text === '' ? undefined : JSON.parse(attempt.text);
-  } catch (error) {
-    throw new FmlError('invalid_response', `FML answered ${attempt.status} with a body that is not JSON.`, { cause: error });
+  } catch {
+    // A proxy's HTML page, a truncated body: never handed on as a result.
+    throw new InvalidResponseError({ status: attempt.status, requestId, operation: `${req.method} ${req.path}`, problems: ['(body): is not JSON'] });
   }
-  return { status: attempt.status, headers: attempt.headers, data: data as T, requestId: attempt.headers.get('x-request-id') ?? undefined };
+  return { status: attempt.status, headers: attempt.headers, data: data as T, requestId };
 }
 
 /** A body as JSON when it is JSON, else the text itself (error pages, proxies). */

@@ -42,6 +42,14 @@ describe('a 2xx body without what the spec requires', () => {
     expect(error).toMatchObject({ code: 'invalid_response', requestId: 'req_contract_1', problems });
   });
 
+  it('a 2xx that is not JSON (a proxy page) is invalid_response with the status and requestId', async () => {
+    nock(BASE).get('/v1/cases/CS-1').reply(200, '<html>Gateway login</html>', { 'content-type': 'text/html', ...withRequestId });
+    const error = await failure(makeClient().cases.get('CS-1'));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ code: 'invalid_response', status: 200, requestId: 'req_contract_1', problems: ['(body): is not JSON'] });
+    expect((error as Error).message).not.toContain('Gateway login');
+  });
+
   it('cases.list: a page whose second case has no caseId is invalid_response naming data.1.caseId', async () => {
     const { caseId: _dropped, ...noId } = caseBody();
     nock(BASE).get('/v1/cases').reply(200, { data: [caseBody(), noId], nextCursor: null, hasMore: false }, withRequestId);

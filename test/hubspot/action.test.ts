@@ -307,17 +307,16 @@ describe('hubspotCustomCodeAction: a 2xx without a caseId', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as { port: number }).port;
-      const outcome = await action({ budgetMs: 1500, maxRetries: 0 }, { url: `http://127.0.0.1:${port}` })
+      // Thrown for HubSpot to re-run later (a re-run with the same key gets FML's replay): never ok: true.
+      const error = await action({ budgetMs: 1500, maxRetries: 0 }, { url: `http://127.0.0.1:${port}` })
         .main(company(210))
-        .then((result) => ({ result }), (error: unknown) => ({ error }));
-      if ('result' in outcome) {
-        expect(outcome.result.outputFields).toMatchObject({ ok: false, caseId: '' });
-      } else {
-        // Thrown for HubSpot to re-run later (a re-run with the same key settles it): still no ok: true.
-        expect(outcome.error).toBeInstanceOf(RetryableActionError);
-        expect(outcome.error).toMatchObject({ code: 'invalid_response' });
-        expect((outcome.error as Error).message).toContain('req_noid');
-      }
+        .then((result) => {
+          throw new Error(`expected a throw, got ${JSON.stringify(result.outputFields)}`);
+        }, (thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(RetryableActionError);
+      expect(error).toMatchObject({ code: 'invalid_response', idempotencyKey: 'hubspot-210' });
+      expect((error as Error).message).toContain('req_noid');
+      expect((error as Error).message).toContain('caseId');
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
