@@ -883,10 +883,11 @@ export interface components {
             /** @constant */
             event: "case.data_package.delivered";
             /**
-             * Format: date-time
-             * @description When the case was decided.
+             * @description When the case was decided. FML's schema requires it, but its shape is past the
+             *     readable part, so any JSON value is accepted (typically an RFC 3339 date-time string):
+             *     refusing this event over a guessed type would lose the data package FML then purges.
              */
-            decidedAt: string;
+            decidedAt: unknown;
             /** @description The decision outcome (shape not published; any JSON). */
             outcome: unknown;
             /** @description The delivered data package (shape not published; any JSON). */

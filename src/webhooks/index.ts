@@ -18,6 +18,7 @@ export type {
   CaseOnboardingProgressChangedEvent,
   CaseStatusChangedEvent,
   CaseSubmittedEvent,
+  DataAmendment,
   DataCorrectedEvent,
   KnownEventName,
   KnownWebhookEvent,

@@ -115,7 +115,8 @@ export const aiReviewCompletedSchema = event('ai_review.completed', {
 
 /** Carries special-category personal data: never log it. */
 export const caseDataPackageDeliveredSchema = event('case.data_package.delivered', {
-  decidedAt: dateTime,
+  /** Required, shape past the readable part of FML's schema (typically an RFC 3339 string): any JSON. */
+  decidedAt: anyJson,
   outcome: anyJson,
   fullParity: anyJson,
 });

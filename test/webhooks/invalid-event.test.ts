@@ -33,8 +33,8 @@ const fetchDelivery = (payload: unknown): Request => {
 
 // The data package FML purges once it gets a 2xx (Zero-Retention).
 const lowerCase = { ...samples['case.data_package.delivered'], eventId: '6d1f0c2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', timestamp: '2026-05-16t10:02:00z', decidedAt: '2016-12-31T23:59:60.123456789+00:00' };
-// Valid JSON, signed, but `decidedAt` is not a date-time: no SDK version can read it as this event.
-const broken = { ...samples['case.data_package.delivered'], eventId: '0e9b6c55-3f4d-4b1a-9c8e-7d6f5e4d3c2b', decidedAt: 'last Tuesday' };
+// Valid JSON, signed, but `timestamp` is not a date-time: FML's own schema refuses it too.
+const broken = { ...samples['case.data_package.delivered'], eventId: '0e9b6c55-3f4d-4b1a-9c8e-7d6f5e4d3c2b', timestamp: 'last Tuesday' };
 
 describe('a signed event with 2026-05-16t10:02:00z (RFC 3339, lower-case t and z)', () => {
   it('is applied exactly once over three deliveries on node:http', async () => {
@@ -72,7 +72,7 @@ describe('a signed event that fails validation', () => {
       const response = await post(url, broken);
       expect(response.status).toBe(500);
       const body = (await response.json()) as { error: string; issues: unknown; message: string };
-      expect(body).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'decidedAt' }] });
+      expect(body).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'timestamp' }] });
       expect(body.message).toMatch(/FML will redeliver it/);
       // Issues name the field, never the value (the data package holds special-category data).
       expect(JSON.stringify(body)).not.toContain('last Tuesday');
@@ -98,7 +98,7 @@ describe('a signed event that fails validation', () => {
     release();
     const response = await first;
     expect(response.status).toBe(200);
-    expect(taken).toEqual([[broken, [expect.objectContaining({ path: 'decidedAt' })]]]);
+    expect(taken).toEqual([[broken, [expect.objectContaining({ path: 'timestamp' })]]]);
     // A redelivery of the event the hook already took is acknowledged without calling it again.
     const again = await post(url, broken);
     expect([again.status, await again.json()]).toEqual([200, { received: true, duplicate: true }]);

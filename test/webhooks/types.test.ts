@@ -33,6 +33,7 @@ describe('event types agree with openapi.yaml', () => {
   it('for the nested objects', () => {
     expectTypeOf<Agrees<ours.ScreeningSummaryEntry, Spec['ScreeningSummaryEntry']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.AiRiskFactor, Spec['AiRiskFactor']>>().toEqualTypeOf<true>();
+    expectTypeOf<Agrees<ours.DataAmendment, Spec['DataAmendment']>>().toEqualTypeOf<true>();
   });
 
   it('covers exactly the spec\'s known events', () => {
@@ -45,6 +46,30 @@ describe('event types agree with openapi.yaml', () => {
     expectTypeOf<string>().toExtend<ours.CaseStatusChangedEvent['status']>();
     expectTypeOf<'approved'>().toExtend<ours.CaseStatusChangedEvent['status']>();
     expectTypeOf<ours.AiReviewCompletedEvent['confidence']>().toExtend<string>();
+  });
+
+  it('follows FML\'s published schemas (§7) field by field', () => {
+    // severity: upper case known values, still open.
+    expectTypeOf<'HIGH' | 'MEDIUM' | 'MED' | 'LOW'>().toExtend<ours.AiRiskFactor['severity']>();
+    expectTypeOf<'CRITICAL'>().toExtend<ours.AiRiskFactor['severity']>();
+    expectTypeOf<ours.AiRiskFactor['severity']>().toExtend<string>();
+    expectTypeOf<Extract<ours.AiRiskFactor['severity'], 'high'>>().toEqualTypeOf<never>();
+    // Ids and people: strings, null only where FML sends null.
+    expectTypeOf<ours.ScreeningHitDetectedEvent['hitId']>().toEqualTypeOf<string>();
+    expectTypeOf<ours.ScreeningHitDetectedEvent['subjectId']>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<ours.CaseCreatedEvent['createdBy']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ours.AiReviewCompletedEvent['triggeredBy']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ours.AiReviewCompletedEvent['reviewId']>().toEqualTypeOf<number>();
+    // summary[].role: required, nullable.
+    expectTypeOf<ours.ScreeningSummaryEntry['role']>().toEqualTypeOf<string | null>();
+    expectTypeOf<{ name: string; status: 'clear' }>().not.toExtend<ours.ScreeningSummaryEntry>();
+    // data.corrected: integer documentId, string field, typed amendments.
+    expectTypeOf<ours.DataCorrectedEvent['documentId']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ours.DataCorrectedEvent['field']>().toExtend<string | undefined>();
+    expectTypeOf<NonNullable<ours.DataCorrectedEvent['amendments']>[number]>().toEqualTypeOf<ours.DataAmendment>();
+    expectTypeOf<ours.DataAmendment['section']>().toEqualTypeOf<string>();
+    expectTypeOf<ours.DataAmendment['field']>().toEqualTypeOf<string>();
+    expectTypeOf<{ section: string; field: string }>().toExtend<ours.DataAmendment>();
   });
 
   it('narrows a parsed event by name once it is known', () => {
