@@ -139,6 +139,25 @@ export class SandboxCore {
     return rec;
   }
 
+  /**
+   * Links a case of this tenant to a CRM record: later events carry the new `crmRecordId` (and
+   * `crmSource`, when given), and creates with that `crmRecordId` find this case. `taken` when another
+   * case of the tenant already holds it; `not_found` for unknown and other tenants' cases.
+   */
+  setCrmRecordId(orgId: string, caseId: string, crmRecordId: string, crmSource?: string): CaseRecord | 'not_found' | 'taken' {
+    const rec = this.caseOf(orgId, caseId);
+    if (!rec) return 'not_found';
+    const holder = this.caseForCrmRecord(orgId, crmRecordId);
+    if (holder && holder !== rec) return 'taken';
+    if (rec.data.crmRecordId !== null && rec.data.crmRecordId !== crmRecordId) this.state.crmIndex.delete(tenantKey(orgId, rec.data.crmRecordId));
+    rec.data.crmRecordId = crmRecordId;
+    if (crmSource !== undefined) rec.data.crmSource = crmSource;
+    rec.data.updatedAt = this.nowIso();
+    this.state.crmIndex.set(tenantKey(orgId, crmRecordId), caseId);
+    this.persist();
+    return rec;
+  }
+
   /** Moves a case (any tenant) and emits what the move emits. Throws for an unknown case id. */
   advanceCase(caseId: string, target: string | AdvanceSpec): { case: SandboxCase; events: SandboxEvent[] } {
     const spec = toAdvanceSpec(target);

@@ -44,6 +44,47 @@ export function validateCreateCase(body: unknown): Checked<CreateCaseInput> {
   return fields.length ? { ok: false, fields } : { ok: true, value };
 }
 
+/**
+ * One text field of a JSON body: a string of at most `max` characters, non-blank when `required`.
+ * Reads by own name only, so `__proto__` and friends never reach an object.
+ */
+function readBodyText(body: Record<string, unknown>, key: string, { required, max }: { required: boolean; max: number }, fields: FieldProblem[]): string | undefined {
+  const v = has(body, key) ? body[key] : undefined;
+  if (v === undefined || v === null) {
+    if (required) fields.push({ field: key, message: 'is required' });
+    return undefined;
+  }
+  if (typeof v !== 'string') fields.push({ field: key, message: 'must be a string' });
+  else if (required && v.trim() === '') fields.push({ field: key, message: 'must not be empty' });
+  else if (v.length > max) fields.push({ field: key, message: `must be at most ${max} characters` });
+  else return v;
+  return undefined;
+}
+
+/** A `POST /api/cases/{caseId}/crm-record-id` body (inferred): `{ crmRecordId, crmSource? }`. */
+export function validateSetCrmRecordId(body: unknown): Checked<{ crmRecordId: string; crmSource?: string }> {
+  if (!isRecord(body)) return { ok: false, fields: [{ field: 'body', message: 'must be a JSON object' }] };
+  const fields: FieldProblem[] = [];
+  const crmRecordId = readBodyText(body, 'crmRecordId', { required: true, max: MAX.crmRecordId }, fields);
+  const crmSource = readBodyText(body, 'crmSource', { required: false, max: MAX.crmSource }, fields);
+  if (fields.length) return { ok: false, fields };
+  return { ok: true, value: { crmRecordId: crmRecordId!, ...(crmSource !== undefined ? { crmSource } : {}) } };
+}
+
+/** The longest disposition `note` (openapi.yaml's `maxLength`, an SDK decision). */
+const MAX_NOTE = 2000;
+
+/** A `POST /v1/cases/{caseId}/screening/disposition` body (inferred): `{ hitId, disposition, note? }`. */
+export function validateDisposition(body: unknown): Checked<{ hitId: string; disposition: string; note?: string }> {
+  if (!isRecord(body)) return { ok: false, fields: [{ field: 'body', message: 'must be a JSON object' }] };
+  const fields: FieldProblem[] = [];
+  const hitId = readBodyText(body, 'hitId', { required: true, max: Infinity }, fields);
+  const disposition = readBodyText(body, 'disposition', { required: true, max: Infinity }, fields);
+  const note = readBodyText(body, 'note', { required: false, max: MAX_NOTE }, fields);
+  if (fields.length) return { ok: false, fields };
+  return { ok: true, value: { hitId: hitId!, disposition: disposition!, ...(note !== undefined ? { note } : {}) } };
+}
+
 /** The `Idempotency-Key` header: opaque, 1–255 visible ASCII characters. */
 export function checkIdempotencyKey(key: string): FieldProblem | undefined {
   if (key.length === 0 || key.length > 255) return { field: 'Idempotency-Key', message: 'must be 1 to 255 characters' };

@@ -37,7 +37,7 @@ describe('the Postman collection', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs green against the sandbox with the documented newman command: token → create → get → list → events', async () => {
+  it('runs green against the sandbox with the documented newman command: token → create → get → list → crm-record-id → events → disposition', async () => {
     const report = join(dir, 'report.json');
     // Exactly the README's command, pointed at this sandbox with --env-var; the JSON reporter is read back.
     const argv = ['run', COLLECTION_PATH, '-e', ENVIRONMENT_PATH, '--env-var', `baseUrl=${sb.url}`, '--env-var', `clientId=${sb.clientId}`, '--env-var', `clientSecret=${sb.clientSecret}`, '--reporters', 'json', '--reporter-json-export', report];
@@ -47,7 +47,17 @@ describe('the Postman collection', () => {
     expect(result.failures).toEqual([]);
     const steps = result.executions.map((e) => `${e.request.method} /${e.request.url.path.join('/')} ${e.response.code}`);
     const caseId = sb.cases[0]!.caseId;
-    expect(steps).toEqual(['POST /v1/oauth/token 200', 'POST /v1/cases 201', `GET /v1/cases/${caseId} 200`, 'GET /v1/cases 200', 'GET /v1/events 200']);
+    // Folders by tag: the Cases folder includes the crm-record-id link (FML names it; inferred body), the
+    // Screening folder the disposition, both on the created case.
+    expect(steps).toEqual([
+      'POST /v1/oauth/token 200',
+      'POST /v1/cases 201',
+      `GET /v1/cases/${caseId} 200`,
+      'GET /v1/cases 200',
+      `POST /api/cases/${caseId}/crm-record-id 200`,
+      'GET /v1/events 200',
+      `POST /v1/cases/${caseId}/screening/disposition 200`,
+    ]);
     for (const e of result.executions) expect(e.assertions?.length, e.item.name).toBeGreaterThanOrEqual(2);
     expect(result.stats.assertions!.failed).toBe(0);
     // The collection reuses its token: one mint for the whole run, none by the pre-request script.
@@ -62,7 +72,7 @@ describe('the Postman collection', () => {
     await run(process.execPath, [NEWMAN, 'run', COLLECTION_PATH, '-e', ENVIRONMENT_PATH, '--env-var', `baseUrl=${sb.url}`, '--env-var', `clientId=${sb.clientId}`, '--env-var', `clientSecret=${sb.clientSecret}`, '--reporters', 'json', '--reporter-json-export', report], { cwd: ROOT, timeout: 60_000 });
     const { run: result } = JSON.parse(await readFile(report, 'utf8')) as NewmanReport;
     expect(result.failures).toEqual([]);
-    expect(result.executions.map((e) => e.response.code)).toEqual([200, 201, 200, 200, 200]);
+    expect(result.executions.map((e) => e.response.code)).toEqual([200, 201, 200, 200, 200, 200, 200]);
     expect(sb.cases).toHaveLength(1);
   });
 

@@ -76,6 +76,26 @@ describe('every sandbox response validates against openapi.yaml', () => {
     await expectStatus('getCase tenant', send(`/v1/cases/${caseId}`, { token: tokenB }), 404);
     await expectStatus('getCase noauth', send(`/v1/cases/${caseId}`), 401);
 
+    // setCaseCrmRecordId (inferred): 200, 400, 401, 403, 404, 409.
+    const link = (id: string, body: unknown, t = token) => send(`/api/cases/${encodeURIComponent(id)}/crm-record-id`, { method: 'POST', token: t, body: JSON.stringify(body) });
+    await expectStatus('setCaseCrmRecordId ok', link(caseId, { crmRecordId: '12345678901', crmSource: 'hubspot' }), 200);
+    await expectStatus('setCaseCrmRecordId invalid', link(caseId, { crmRecordId: '' }), 400);
+    await expectStatus('setCaseCrmRecordId noauth', link(caseId, { crmRecordId: '1' }, 'bogus'), 401);
+    await expectStatus('setCaseCrmRecordId scope', link(caseId, { crmRecordId: '1' }, readerToken), 403);
+    await expectStatus('setCaseCrmRecordId unknown', link('CS-2026-00471', { crmRecordId: '1' }), 404);
+    await expectStatus('setCaseCrmRecordId taken', link(caseId, { crmRecordId: 'r0' }), 409);
+
+    // recordScreeningDisposition (inferred): 200 (and its replay), 400, 401, 403, 404.
+    const dispose = (id: string, body: unknown, headers: Record<string, string> = {}, t = token) =>
+      send(`/v1/cases/${encodeURIComponent(id)}/screening/disposition`, { method: 'POST', token: t, body: JSON.stringify(body), headers });
+    const hit = { hitId: 'ca:jane-doe-1', disposition: 'false_positive', note: 'Different date of birth.' };
+    await expectStatus('recordScreeningDisposition ok', dispose(caseId, hit, { 'idempotency-key': 'disp-1' }), 200);
+    await expectStatus('recordScreeningDisposition replay', dispose(caseId, hit, { 'idempotency-key': 'disp-1' }), 200);
+    await expectStatus('recordScreeningDisposition invalid', dispose(caseId, { hitId: 7 }), 400);
+    await expectStatus('recordScreeningDisposition noauth', dispose(caseId, hit, {}, 'bogus'), 401);
+    await expectStatus('recordScreeningDisposition scope', dispose(caseId, hit, {}, readerToken), 403);
+    await expectStatus('recordScreeningDisposition unknown', dispose('CS-2026-00471', hit), 404);
+
     // listCases: pages, filters, 400, 401.
     let cursor: string | null = null;
     do {

@@ -1,6 +1,6 @@
 import type { SandboxCore } from '../core';
 import { apiError, type SandboxRequest, type SandboxResponse } from '../http-io';
-import { createCase, getCase, listCases } from './cases';
+import { createCase, getCase, listCases, recordDisposition, setCrmRecordId } from './cases';
 import { listEvents } from './events';
 import { createToken } from './token';
 
@@ -15,10 +15,13 @@ const ROUTES: Route[] = [
   { pattern: /^\/v1\/oauth\/token\/?$/, methods: { POST: createToken } },
   { pattern: /^\/v1\/cases\/?$/, methods: { GET: listCases, POST: createCase } },
   { pattern: /^\/v1\/cases\/([^/]+)\/?$/, methods: { GET: getCase } },
+  { pattern: /^\/v1\/cases\/([^/]+)\/screening\/disposition\/?$/, methods: { POST: recordDisposition } },
+  // FML names this one under /api, not /v1.
+  { pattern: /^\/api\/cases\/([^/]+)\/crm-record-id\/?$/, methods: { POST: setCrmRecordId } },
   { pattern: /^\/v1\/events\/?$/, methods: { GET: listEvents } },
 ];
 
-/** Routes a public API request (`/v1/...`) to its handler; 404 for unknown paths, 405 for wrong methods. */
+/** Routes a public API request (`/v1/...`, and FML's one `/api/...` path) to its handler; 404 for unknown paths, 405 for wrong methods. */
 export function handleApi(core: SandboxCore, req: SandboxRequest): SandboxResponse {
   for (const route of ROUTES) {
     const match = route.pattern.exec(req.path);

@@ -2,12 +2,14 @@ import type { SandboxCore } from '../core';
 import { apiError, header, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
 import { checkKey, rememberResponse } from '../idempotency';
 import { paginate, readPageParams } from '../pagination';
-import { readDateTime, readText, validateCreateCase, type FieldProblem } from '../validation';
+import { readDateTime, readText, validateCreateCase, validateDisposition, validateSetCrmRecordId, type FieldProblem } from '../validation';
 import { authorize, authorizeRead } from './guard';
 
 export const CREATE_CASE = 'POST /v1/cases';
 export const LIST_CASES = 'GET /v1/cases';
 export const GET_CASE = 'GET /v1/cases/{caseId}';
+export const SET_CRM_RECORD_ID = 'POST /api/cases/{caseId}/crm-record-id';
+export const RECORD_DISPOSITION = 'POST /v1/cases/{caseId}/screening/disposition';
 
 export const validationFailed = (fields: FieldProblem[]): SandboxResponse =>
   apiError(400, 'validation_error', `Invalid request: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`, {}, fields);
@@ -65,17 +67,63 @@ export function listCases(core: SandboxCore, req: SandboxRequest): SandboxRespon
   return json(200, paginate(matches, after, limit));
 }
 
+/** A `{caseId}` path segment, percent-decoded (kept as sent when it is not valid percent-encoding). */
+function caseIdOf(rawId: string): string {
+  try {
+    return decodeURIComponent(rawId);
+  } catch {
+    return rawId;
+  }
+}
+
+const caseNotFound = (): SandboxResponse => apiError(404, 'not_found', 'No case with this id.');
+
 /** `GET /v1/cases/{caseId}`: 404 for unknown ids and for other tenants' ids alike. */
 export function getCase(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
   const read = authorizeRead(core, req, 'read:cases', GET_CASE);
   if (!read.ok) return read.response;
-  const { orgId } = read;
-  let caseId: string;
-  try {
-    caseId = decodeURIComponent(rawId);
-  } catch {
-    caseId = rawId;
-  }
-  const rec = core.caseOf(orgId, caseId);
-  return rec ? json(200, rec.data) : apiError(404, 'not_found', 'No case with this id.');
+  const rec = core.caseOf(read.orgId, caseIdOf(rawId));
+  return rec ? json(200, rec.data) : caseNotFound();
+}
+
+/**
+ * `POST /api/cases/{caseId}/crm-record-id` (FML names it; body, answer and scope inferred, as in
+ * openapi.yaml): sets the case's `crmRecordId`, so every later webhook carries it. 200 with the case;
+ * setting the value the case already has is a no-op 200; 409 when another case of the tenant holds it.
+ */
+export function setCrmRecordId(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
+  const guard = authorize(core, req, 'cases:write');
+  if (!guard.ok) return guard.response;
+  const { orgId } = guard.token;
+  const decision = checkKey(core, orgId, SET_CRM_RECORD_ID, header(req.headers, 'idempotency-key'), false);
+  if (decision.kind === 'respond') return decision.response;
+  const parsed = parseJson(req.body.toString('utf8'));
+  const checked = validateSetCrmRecordId(parsed.ok ? parsed.value : undefined);
+  if (!checked.ok) return validationFailed(checked.fields);
+  const outcome = core.setCrmRecordId(orgId, caseIdOf(rawId), checked.value.crmRecordId, checked.value.crmSource);
+  if (outcome === 'not_found') return caseNotFound();
+  if (outcome === 'taken') return apiError(409, 'conflict', 'Another case already has this crmRecordId.');
+  return json(200, outcome.data);
+}
+
+/**
+ * `POST /v1/cases/{caseId}/screening/disposition` (FML names it; body and answer inferred): records
+ * a disposition for `(caseId, hitId)` and echoes it. With an Idempotency-Key, a retry replays the
+ * first answer.
+ */
+export function recordDisposition(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
+  const guard = authorize(core, req, 'cases:write');
+  if (!guard.ok) return guard.response;
+  const { orgId } = guard.token;
+  const decision = checkKey(core, orgId, RECORD_DISPOSITION, header(req.headers, 'idempotency-key'), true);
+  if (decision.kind === 'respond') return decision.response;
+  const parsed = parseJson(req.body.toString('utf8'));
+  const checked = validateDisposition(parsed.ok ? parsed.value : undefined);
+  if (!checked.ok) return validationFailed(checked.fields);
+  const rec = core.caseOf(orgId, caseIdOf(rawId));
+  if (!rec) return caseNotFound();
+  const { hitId, disposition, note } = checked.value;
+  const response = json(200, { caseId: rec.data.caseId, hitId, disposition, note: note ?? null, recordedAt: core.nowIso() });
+  if (decision.key !== undefined) rememberResponse(core, orgId, RECORD_DISPOSITION, decision.key, response);
+  return response;
 }
