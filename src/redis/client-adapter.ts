@@ -1,5 +1,5 @@
 import { FmlConfigError, FmlError } from '../errors';
-import { type RedisTimeLimitOptions, RedisUnavailableError, guardedSender, isAuthFailure } from './time-limit';
+import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, unavailableReason } from './time-limit';
 
 /**
  * The part of a `redis` (node-redis v4+) client the SDK uses. Typed by shape, so the package never
@@ -74,9 +74,6 @@ export function toRedisCommands(client: RedisClientLike, limits: RedisTimeLimitO
   };
 }
 
-/** @internal Marks a runner that already limits its commands' time (a {@link lazyConnection}). */
-export const GUARDED = Symbol('fml.redis.guarded');
-
 function isGuarded(client: RedisClientLike): boolean {
   return (client as { [GUARDED]?: unknown } | null | undefined)?.[GUARDED] === true;
 }
@@ -105,7 +102,8 @@ function describeFailure(args: string[], secretArgs: readonly number[], error: u
   }
   detail = detail.slice(0, 300);
   // The error object itself (and its `command.args`) is deliberately not kept as `cause`.
-  if (error instanceof RedisUnavailableError) return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, error.reason);
+  const unanswered = unavailableReason(error);
+  if (unanswered) return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, unanswered);
   if (isAuthFailure(error)) {
     return new RedisStoreError(name, `Redis ${name} failed: authentication failed — Redis refused the password (or ACL user) it was given; check the credentials in the URL or client options. Redis said: ${detail}`, 'auth');
   }

@@ -1,6 +1,6 @@
 import { FmlConfigError } from '../errors';
-import { GUARDED, type RedisCommandRunner } from './client-adapter';
-import { DEFAULT_COMMAND_TIMEOUT_MS, checkTimeLimits, createCircuitBreaker, isAuthFailure, isErrorReply, withTimeLimit } from './time-limit';
+import type { RedisCommandRunner } from './client-adapter';
+import { DEFAULT_COMMAND_TIMEOUT_MS, GUARDED, checkTimeLimits, createCircuitBreaker, isAuthFailure, withTimeLimit } from './time-limit';
 import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 
 /** The part of the `redis` package (v4+) this helper calls. */
@@ -91,15 +91,17 @@ export function lazyConnection(
   const breaker = createCircuitBreaker(pauseMs);
 
   const load = (): Promise<RedisPackageLike['createClient']> =>
-    (loading ??= (async () => {
-      const pkg = await loadRedis();
-      const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
-      if (typeof createClient !== 'function') throw new FmlConfigError('The loaded `redis` package has no createClient(); redisTokenStoreFromUrl needs redis v4 or later.');
-      return createClient;
-    })().catch((error: unknown) => {
-      loading = undefined; // try again on the next call
-      throw error;
-    }));
+    (loading ??= Promise.resolve()
+      .then(loadRedis)
+      .then((pkg) => {
+        const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
+        if (typeof createClient !== 'function') throw new FmlConfigError('The `redis` package has no createClient(): redis v4+ is needed.');
+        return createClient;
+      })
+      .catch((error: unknown) => {
+        loading = undefined; // try again on the next call
+        throw error;
+      }));
 
   const open = async (createClient: RedisPackageLike['createClient']): Promise<LazyClient> => {
     let refused: unknown;
@@ -164,14 +166,14 @@ export function lazyConnection(
       let client: LazyClient | undefined;
       try {
         const createClient = await load();
-        client = await withTimeLimit(connected(createClient), connectTimeoutMs, 'Redis (connecting)', drop);
+        client = await withTimeLimit(connected(createClient), connectTimeoutMs, 'Redis connect', drop);
         client.ref?.();
         const reply = await withTimeLimit(client.sendCommand(args), timeoutMs, 'Redis', drop);
         breaker.success();
         return reply;
       } catch (error) {
-        if (isErrorReply(error)) breaker.success();
-        else breaker.failure();
+        // Any failure pauses Redis here: the callers fall back to a local cache, which is always safe.
+        breaker.failure();
         throw error;
       } finally {
         // Idle, the socket must not keep a script (or a Lambda waiting for an empty event loop) alive.

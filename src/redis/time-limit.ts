@@ -15,34 +15,41 @@ export interface RedisTimeLimitOptions {
   commandTimeoutMs?: number;
   /**
    * After a command failed or timed out, Redis is skipped for this long, in ms: calls fail at once
-   * (reason `circuit_open`) instead of each waiting out the time limit. Then one call tries Redis again.
+   * (reason `circuit_open`) instead of each waiting out the time limit. Then one call tries Redis again while the
+   * others keep failing at once until it settles.
    * `0` turns the breaker off.
    * @default 10000
    */
   breakerPauseMs?: number;
 }
 
+/** @internal Marks a command runner that already limits its commands' time (a `lazyConnection`). */
+export const GUARDED = Symbol('fml.redis.guarded');
+
 /** The defaults of {@link RedisTimeLimitOptions}. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000;
 export const DEFAULT_BREAKER_PAUSE_MS = 10_000;
 
-/** Why a guarded Redis call failed without Redis answering it. */
-export class RedisUnavailableError extends Error {
-  constructor(
-    readonly reason: 'timeout' | 'circuit_open',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RedisUnavailableError';
-  }
+/** Why a guarded Redis call failed without Redis answering it: `timeout` or `circuit_open`. */
+export type RedisUnavailableReason = 'timeout' | 'circuit_open';
+
+/** An error for a call Redis did not answer; `unavailableReason` tells it apart. (A plain Error: every byte counts in the HubSpot action.) */
+export function unavailable(reason: RedisUnavailableReason, message: string): Error {
+  return Object.assign(new Error(message), { unavailableReason: reason });
+}
+
+/** The reason {@link unavailable} put on an error, if it made it. */
+export function unavailableReason(error: unknown): RedisUnavailableReason | undefined {
+  return (error as { unavailableReason?: RedisUnavailableReason } | undefined)?.unavailableReason;
 }
 
 /**
- * Stops calls for `pauseMs` after a failure. While it is open every call is refused at once; after the
- * pause one call (the probe) goes through, and the others keep being refused until it settles.
+ * Stops calls for `pauseMs` after a failure: while it is open every call is refused at once. After the
+ * pause one call (the probe) goes through and the others keep being refused until it settles, so a Redis
+ * that is still hung costs one wait per pause, not one per concurrent delivery.
  */
 export interface CircuitBreaker {
-  /** Throws {@link RedisUnavailableError} (`circuit_open`) while calls must not reach Redis. */
+  /** Throws an {@link unavailable} error (`circuit_open`) while calls must not reach Redis. */
   enter(): void;
   success(): void;
   failure(): void;
@@ -54,7 +61,7 @@ export function createCircuitBreaker(pauseMs: number, now: () => number = Date.n
   return {
     enter() {
       if (openUntil === 0) return;
-      if (now() < openUntil || probing) throw new RedisUnavailableError('circuit_open', 'Redis skipped: it failed moments ago');
+      if (probing || now() < openUntil) throw unavailable('circuit_open', 'Redis skipped: it failed moments ago');
       probing = true;
     },
     success() {
@@ -62,15 +69,14 @@ export function createCircuitBreaker(pauseMs: number, now: () => number = Date.n
       probing = false;
     },
     failure() {
-      if (pauseMs === 0) return; // breaker off
-      openUntil = now() + pauseMs;
       probing = false;
+      if (pauseMs > 0) openUntil = now() + pauseMs; // 0: the breaker is off
     },
   };
 }
 
 /**
- * Settles like `work`, or rejects with {@link RedisUnavailableError} (`timeout`) after `ms`, calling
+ * Settles like `work`, or rejects with an {@link unavailable} error (`timeout`) after `ms`, calling
  * `onTimeout` first (e.g. to cut a connection stuck in its handshake). The work is not cancelled.
  */
 export async function withTimeLimit<T>(work: Promise<T>, ms: number, what = 'Redis', onTimeout?: () => void): Promise<T> {
@@ -87,10 +93,10 @@ export async function withTimeLimit<T>(work: Promise<T>, ms: number, what = 'Red
           // Timers run before pending I/O in Node's loop: after a stall of this process (a busy machine, a
           // long GC) the answer may be sitting in the socket already. Let I/O run once before giving up,
           // so our own stall is not blamed on Redis.
-          afterPendingIo(() => {
+          (globalThis.setImmediate ?? setTimeout)(() => {
             if (settled) return;
             onTimeout?.();
-            reject(new RedisUnavailableError('timeout', `${what} did not answer within ${ms} ms`));
+            reject(unavailable('timeout', `${what} did not answer within ${ms} ms`));
           });
         }, ms);
       }),
@@ -99,12 +105,6 @@ export async function withTimeLimit<T>(work: Promise<T>, ms: number, what = 'Red
     clearTimeout(timer);
   }
 }
-
-/** `setImmediate` where there is one (Node, Bun, Deno), else the next macrotask. */
-const afterPendingIo = (fn: () => void): void => {
-  if (typeof globalThis.setImmediate === 'function') globalThis.setImmediate(fn);
-  else setTimeout(fn, 0);
-};
 
 /** Wraps a command sender with the time limit and the breaker. */
 export function guardedSender(send: (args: string[]) => Promise<unknown>, options: RedisTimeLimitOptions = {}): (args: string[]) => Promise<unknown> {
@@ -144,7 +144,7 @@ export function isErrorReply(error: unknown): boolean {
 /** Redis refused the credentials: a wrong password or ACL user, or none given where one is required. */
 export function isAuthFailure(error: unknown): boolean {
   const message = (error as { message?: unknown })?.message;
-  return typeof message === 'string' && /\b(WRONGPASS|NOAUTH|NOPERM)\b|invalid password|invalid username-password/i.test(message);
+  return /WRONGPASS|NOAUTH|NOPERM|invalid (username-)?password/i.test(String(message));
 }
 
 function positive(value: number | undefined, fallback: number, name: string, zeroAllowed = false): number {

@@ -113,7 +113,7 @@ describe('createCircuitBreaker', () => {
     expect(() => breaker.enter()).toThrow(/skipped/);
     now += 1;
     breaker.enter(); // the probe
-    expect(() => breaker.enter()).toThrow(/skipped/); // others wait for it
+    expect(() => breaker.enter()).toThrow(/skipped/); // the others wait for it
     breaker.failure();
     now += 4_000;
     expect(() => breaker.enter()).toThrow(/skipped/);
