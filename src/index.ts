@@ -38,4 +38,4 @@ export {
 } from './errors';
 export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, paths } from './types';
 export { VERSION } from './version';
-export { RedisTokenStore, redisTokenStoreFromUrl, RedisStoreError, type RedisTokenStoreOptions, type RedisTokenStoreFromUrlOptions, type RedisClientLike } from './redis/index';
+export { RedisTokenStore, redisTokenStoreFromUrl, RedisStoreError, type RedisTokenStoreOptions, type RedisTokenStoreFromUrlOptions, type RedisClientLike, type RedisTimeLimitOptions, type RedisFailureReason } from './redis/index';

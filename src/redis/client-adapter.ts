@@ -1,4 +1,5 @@
 import { FmlConfigError, FmlError } from '../errors';
+import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, unavailableReason } from './time-limit';
 
 /**
  * The part of a `redis` (node-redis v4+) client the SDK uses. Typed by shape, so the package never
@@ -26,14 +27,24 @@ export interface RedisCommandRunner {
 /** A Redis client the SDK can use: node-redis v4+, ioredis v5, or anything with `redisCommand(args)`. */
 export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike | RedisCommandRunner;
 
+/**
+ * Why a Redis call failed: `timeout` (no answer within `commandTimeoutMs`), `circuit_open` (skipped: Redis
+ * failed moments ago), `auth` (Redis refused the password or ACL user), `unavailable` (could not connect,
+ * connection lost), `command` (Redis answered with an error).
+ */
+export type RedisFailureReason = 'timeout' | 'circuit_open' | 'auth' | 'unavailable' | 'command';
+
 /** A Redis command or connection failed. The message never holds the values sent (tokens). */
 export class RedisStoreError extends FmlError {
   /** The Redis command that failed, e.g. `SET`. */
   readonly command: string;
+  /** Why it failed (see {@link RedisFailureReason}). */
+  readonly reason: RedisFailureReason;
 
-  constructor(command: string, message: string) {
+  constructor(command: string, message: string, reason: RedisFailureReason = 'unavailable') {
     super('redis_error', message);
     this.command = command;
+    this.reason = reason;
   }
 }
 
@@ -45,9 +56,13 @@ export interface RedisCommands {
   run(args: string[], secretArgs?: readonly number[]): Promise<unknown>;
 }
 
-/** Recognises the client and returns a runner; throws {@link FmlConfigError} for anything else. */
-export function toRedisCommands(client: RedisClientLike): RedisCommands {
-  const send = commandSender(client);
+/**
+ * Recognises the client and returns a runner; throws {@link FmlConfigError} for anything else. Every
+ * command gets the time limit and the circuit breaker of `limits` (`false`: the client has its own, as a
+ * {@link lazyConnection} does).
+ */
+export function toRedisCommands(client: RedisClientLike, limits: RedisTimeLimitOptions | false = {}): RedisCommands {
+  const send = limits === false || isGuarded(client) ? commandSender(client) : guardedSender(commandSender(client), limits);
   return {
     async run(args, secretArgs = []) {
       try {
@@ -57,6 +72,10 @@ export function toRedisCommands(client: RedisClientLike): RedisCommands {
       }
     },
   };
+}
+
+function isGuarded(client: RedisClientLike): boolean {
+  return (client as { [GUARDED]?: unknown } | null | undefined)?.[GUARDED] === true;
 }
 
 function commandSender(client: RedisClientLike): (args: string[]) => Promise<unknown> {
@@ -81,8 +100,15 @@ function describeFailure(args: string[], secretArgs: readonly number[], error: u
     const value = args[i];
     if (value) detail = detail.split(value).join('***');
   }
+  detail = detail.slice(0, 300);
   // The error object itself (and its `command.args`) is deliberately not kept as `cause`.
-  return new RedisStoreError(name, `Redis ${name} failed: ${detail.slice(0, 300)}`);
+  const unanswered = unavailableReason(error);
+  if (unanswered) return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, unanswered);
+  if (isAuthFailure(error)) {
+    return new RedisStoreError(name, `Redis ${name} failed: authentication failed — Redis refused the password (or ACL user) it was given; check the credentials in the URL or client options. Redis said: ${detail}`, 'auth');
+  }
+  const reason = (error as { name?: unknown })?.name === 'ErrorReply' || (error as { name?: unknown })?.name === 'ReplyError' ? 'command' : 'unavailable';
+  return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, reason);
 }
 
 /** Reads a Redis bulk reply as a string (node-redis may hand back Buffers when so configured). */

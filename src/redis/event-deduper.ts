@@ -1,10 +1,15 @@
 import { FmlConfigError } from '../errors';
 import { type ClaimResult, type DedupeStore, type EventDeduper, type EventDeduperOptions, createEventDeduper } from '../webhooks/dedupe';
 import { type RedisClientLike, type RedisCommands, replyString, toRedisCommands } from './client-adapter';
+import type { RedisTimeLimitOptions } from './time-limit';
 import { randomId } from './util';
 
-/** Options for {@link RedisDedupeStore}. */
-export interface RedisDedupeStoreOptions {
+/**
+ * Options for {@link RedisDedupeStore}. Every command has a time limit (`commandTimeoutMs`, 1 s) and a
+ * circuit breaker (`breakerPauseMs`, 10 s): a hung Redis makes the receiver answer 503 within the limit,
+ * then at once while the breaker is open, and FML retries.
+ */
+export interface RedisDedupeStoreOptions extends RedisTimeLimitOptions {
   /**
    * Prepended to every event-id key. Give each receiver (endpoint) its own when they share a Redis and
    * must each process every event.
@@ -41,7 +46,7 @@ export class RedisDedupeStore implements DedupeStore {
   readonly #owned = new Map<string, string>();
 
   constructor(client: RedisClientLike, options: RedisDedupeStoreOptions = {}) {
-    this.#redis = toRedisCommands(client);
+    this.#redis = toRedisCommands(client, { commandTimeoutMs: options.commandTimeoutMs, breakerPauseMs: options.breakerPauseMs });
     this.prefix = options.prefix ?? 'fml:webhook:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisDedupeStore prefix must be a string.');
   }
@@ -93,6 +98,6 @@ export type RedisEventDeduperOptions = Omit<EventDeduperOptions, 'store' | 'maxE
  * export const POST = createWebhookHandler({ secret, onEvent, dedupe });
  */
 export function createRedisEventDeduper(client: RedisClientLike, options: RedisEventDeduperOptions = {}): EventDeduper {
-  const { prefix, ...timings } = options;
-  return createEventDeduper({ ...timings, store: new RedisDedupeStore(client, prefix === undefined ? {} : { prefix }) });
+  const { prefix, commandTimeoutMs, breakerPauseMs, ...timings } = options;
+  return createEventDeduper({ ...timings, store: new RedisDedupeStore(client, { ...(prefix === undefined ? {} : { prefix }), commandTimeoutMs, breakerPauseMs }) });
 }

@@ -1,5 +1,6 @@
 import { FmlConfigError } from '../errors';
 import type { RedisCommandRunner } from './client-adapter';
+import { DEFAULT_COMMAND_TIMEOUT_MS, GUARDED, checkTimeLimits, createCircuitBreaker, isAuthFailure, withTimeLimit } from './time-limit';
 import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 
 /** The part of the `redis` package (v4+) this helper calls. */
@@ -32,6 +33,12 @@ export interface RedisTokenStoreFromUrlOptions extends RedisTokenStoreOptions {
    */
   connectTimeoutMs?: number;
   /**
+   * How long one command may take once connected, in ms, before Redis counts as down for this call.
+   * Loading the `redis` package is never charged to it.
+   * @default 1000
+   */
+  commandTimeoutMs?: number;
+  /**
    * Loads the `redis` package. Only needed where `require('redis')` / `import('redis')` cannot find it.
    * @default requires `redis` from the running code's node_modules, on first use only
    */
@@ -53,8 +60,9 @@ export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFrom
   if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url.trim())) {
     throw new FmlConfigError('redisTokenStoreFromUrl needs a redis:// or rediss:// URL (is the REDIS_URL secret set?).');
   }
-  const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, ...storeOptions } = options;
-  const connection = lazyConnection(url.trim(), loadRedis, connectTimeoutMs);
+  const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, commandTimeoutMs, breakerPauseMs, ...storeOptions } = options;
+  const limits = checkTimeLimits({ commandTimeoutMs, breakerPauseMs });
+  const connection = lazyConnection(url.trim(), loadRedis, checkTimeLimits({ commandTimeoutMs: connectTimeoutMs }).timeoutMs, limits.timeoutMs, limits.pauseMs);
   return new RedisTokenStore(connection, { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true }, connection.close);
 }
 
@@ -62,37 +70,67 @@ export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFrom
  * @internal A command runner that connects on first use, reconnects after a failure, and stays unref'd
  * while idle. Also the connection of the HubSpot action's own store (./hubspot-token-store).
  *
- * Each command, connecting included, gets `timeoutMs`: node-redis's own connectTimeout covers only the
- * TCP connect, and a server that accepts but never answers would otherwise hang its handshake and every
- * command forever. After any failure Redis is skipped for `pauseMs` (commands reject at once), so the
- * callers' local fallback costs one timeout per outage, not one per command.
+ * Loading the `redis` package happens first and outside every time limit: a cold `require('redis')` on a
+ * busy machine can take longer than a command may, and is not Redis being slow. Then connecting gets
+ * `connectTimeoutMs` and the command `timeoutMs` (./time-limit): node-redis's own connectTimeout covers
+ * only the TCP connect, and a server that accepts but never answers would otherwise hang its handshake
+ * and every command forever. After a failure Redis is skipped for `pauseMs` (the circuit breaker), so
+ * the callers' local fallback costs one timeout per outage, not one per command.
  */
-export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>, connectTimeoutMs: number, timeoutMs = 1200, pauseMs = 30_000): RedisCommandRunner & { close(): Promise<void> } {
+export function lazyConnection(
+  url: string,
+  loadRedis: () => RedisPackageLike | Promise<RedisPackageLike>,
+  connectTimeoutMs: number,
+  timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  pauseMs = 30_000,
+): RedisCommandRunner & { close(): Promise<void> } {
+  let loading: Promise<RedisPackageLike['createClient']> | undefined;
   let opening: Promise<LazyClient> | undefined;
   let current: LazyClient | undefined;
   let inFlight = 0;
-  let skipUntil = 0;
+  const breaker = createCircuitBreaker(pauseMs);
 
-  const open = async (): Promise<LazyClient> => {
-    const pkg = await loadRedis();
-    const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
-    if (typeof createClient !== 'function') throw new FmlConfigError('The loaded `redis` package has no createClient(); redisTokenStoreFromUrl needs redis v4 or later.');
+  const load = (): Promise<RedisPackageLike['createClient']> =>
+    (loading ??= Promise.resolve()
+      .then(loadRedis)
+      .then((pkg) => {
+        const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
+        if (typeof createClient !== 'function') throw new FmlConfigError('The `redis` package has no createClient(): redis v4+ is needed.');
+        return createClient;
+      })
+      .catch((error: unknown) => {
+        loading = undefined; // try again on the next call
+        throw error;
+      }));
+
+  const open = async (createClient: RedisPackageLike['createClient']): Promise<LazyClient> => {
+    let refused: unknown;
     const client = (current = createClient({
       url,
       // Fail fast rather than queue commands behind a dead connection: the caller falls back or fails.
       disableOfflineQueue: true,
-      socket: { connectTimeout: Math.min(connectTimeoutMs, timeoutMs), reconnectStrategy: (retries: number) => (retries >= 2 ? new Error('Redis unreachable') : 100) },
+      socket: {
+        connectTimeout: connectTimeoutMs,
+        // A refused password will be refused again: report it as what it is, not as "unreachable".
+        reconnectStrategy: (retries: number) => (refused ? refused : retries >= 2 ? new Error('Redis unreachable') : 100),
+      },
     }));
     // node-redis emits 'error' for every failed (re)connect; with no listener Node would crash the process.
     // The failure surfaces on the command instead.
-    client.on('error', () => undefined);
-    await client.connect();
+    client.on('error', (error) => {
+      if (isAuthFailure(error)) refused = error;
+    });
+    try {
+      await client.connect();
+    } catch (error) {
+      throw refused ?? error;
+    }
     if (inFlight === 0) client.unref?.();
     return client;
   };
 
-  const connected = async (): Promise<LazyClient> => {
-    const pending = (opening ??= open());
+  const connected = async (createClient: RedisPackageLike['createClient']): Promise<LazyClient> => {
+    const pending = (opening ??= open(createClient));
     let client: LazyClient;
     try {
       client = await pending;
@@ -104,7 +142,7 @@ export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | 
       // Dropped after a timeout: that caller has gone, and must not leave a new connection behind.
       if (opening !== pending) throw new Error('Redis connection dropped');
       opening = undefined;
-      return connected();
+      return connected(createClient);
     }
     return client;
   };
@@ -121,30 +159,23 @@ export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | 
   };
 
   return {
+    [GUARDED]: true,
     async redisCommand(args) {
-      if (Date.now() < skipUntil) throw new Error('Redis skipped: it failed moments ago');
+      breaker.enter();
       inFlight++;
       let client: LazyClient | undefined;
-      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        return await Promise.race([
-          (async () => {
-            client = await connected();
-            client.ref?.();
-            return client.sendCommand(args);
-          })(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              drop();
-              reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
-            }, timeoutMs);
-          }),
-        ]);
+        const createClient = await load();
+        client = await withTimeLimit(connected(createClient), connectTimeoutMs, 'Redis connect', drop);
+        client.ref?.();
+        const reply = await withTimeLimit(client.sendCommand(args), timeoutMs, 'Redis', drop);
+        breaker.success();
+        return reply;
       } catch (error) {
-        skipUntil = Date.now() + pauseMs;
+        // Any failure pauses Redis here: the callers fall back to a local cache, which is always safe.
+        breaker.failure();
         throw error;
       } finally {
-        clearTimeout(timer);
         // Idle, the socket must not keep a script (or a Lambda waiting for an empty event loop) alive.
         if (--inFlight === 0) client?.unref?.();
       }
@@ -156,7 +187,7 @@ export function lazyConnection(url: string, loadRedis: () => RedisPackageLike | 
       if (client?.isReady !== false && client?.isOpen) await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
       else await client?.disconnect?.()?.catch(() => undefined);
     },
-  };
+  } as RedisCommandRunner & { close(): Promise<void> };
 }
 
 /**

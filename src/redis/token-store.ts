@@ -3,10 +3,11 @@ import type { StoredToken, TokenStore } from '../auth/token-store';
 import { MemoryTokenStore } from '../auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../errors';
 import { type RedisClientLike, type RedisCommands, RedisStoreError, replyString, toRedisCommands } from './client-adapter';
+import type { RedisTimeLimitOptions } from './time-limit';
 import { randomId, sleep } from './util';
 
-/** Options for {@link RedisTokenStore}. */
-export interface RedisTokenStoreOptions {
+/** Options for {@link RedisTokenStore}, including each command's time limit and the circuit breaker. */
+export interface RedisTokenStoreOptions extends RedisTimeLimitOptions {
   /**
    * Prepended to every key the store writes (the token, and `<token key>:lock`). Give each
    * environment its own when they share one Redis.
@@ -72,7 +73,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #close: (() => Promise<void>) | undefined;
 
   constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}, /** @internal */ close?: () => Promise<void>) {
-    this.#redis = toRedisCommands(client);
+    this.#redis = toRedisCommands(client, { commandTimeoutMs: options.commandTimeoutMs, breakerPauseMs: options.breakerPauseMs });
     this.prefix = options.prefix ?? 'fml:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisTokenStore prefix must be a string.');
     this.#lockTtlMs = positive(options.lockTtlMs, 10_000, 'lockTtlMs');

@@ -29,7 +29,7 @@ export function findRedisServer(): string | undefined {
  * Starts `redis-server --port N --bind 127.0.0.1 --save '' --appendonly no --dir <tmp>`. Throws — so the
  * Redis tests FAIL, never skip — when redis-server is not installed: CI (`.ci/run`) installs it.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { password?: string; /** Reuse a stopped server's port (a restart). */ port?: number } = {}): Promise<RedisServer> {
   const bin = findRedisServer();
   if (!bin) {
     throw new Error('redis-server is not installed, and the Redis tests need a real Redis. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or point REDIS_SERVER_BIN at it. .ci/run installs it on CI.');
@@ -37,9 +37,9 @@ export async function startRedisServer(): Promise<RedisServer> {
   let lastError: unknown;
   // The free port is found by binding and closing; another process may grab it in between, so retry.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const dir = await mkdtemp(join(tmpdir(), 'fml-redis-'));
-    const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -90,7 +90,8 @@ function ping(port: number): Promise<boolean> {
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (d) => {
       reply += d.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      // A server with a password answers an unauthenticated PING with -NOAUTH: it is up all the same.
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
     });
   });
 }
@@ -118,6 +119,8 @@ export interface SilentServer {
   connections(): number;
   /** Connections still open. */
   open(): number;
+  /** Bytes received so far (every command a client sent). */
+  bytesReceived(): number;
   close(): Promise<void>;
 }
 
@@ -128,11 +131,13 @@ export interface SilentServer {
 export async function startSilentServer(): Promise<SilentServer> {
   const sockets = new Set<NetSocket>();
   let count = 0;
+  let bytes = 0;
   const server = createNetServer((socket) => {
     count++;
     sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.resume(); // reads (and ignores) every command, so it sees the client hang up
+    // Reads (and ignores) every command, so it sees the client hang up.
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -141,6 +146,7 @@ export async function startSilentServer(): Promise<SilentServer> {
     port,
     connections: () => count,
     open: () => sockets.size,
+    bytesReceived: () => bytes,
     close: () => {
       for (const s of sockets) s.destroy();
       return new Promise((done) => server.close(() => done()));

@@ -51,7 +51,7 @@ describe('redisTokenStoreFromUrl against a Redis that never answers', () => {
 describe('lazyConnection', () => {
   it('times out a hung connect, drops it, and tries Redis again once the pause is over', async () => {
     const silent = await silentServer();
-    const connection = lazyConnection(silent.url, loadRedisPackage, 2_000, 300, 400);
+    const connection = lazyConnection(silent.url, loadRedisPackage, 300, 300, 400);
     try {
       await expect(connection.redisCommand(['GET', 'k'])).rejects.toThrow(/did not answer/);
       await expect.poll(() => silent.open()).toBe(0);

@@ -159,6 +159,48 @@ describe('createEventDeduper', () => {
     expect(outcome).toMatchObject({ status: 'processed', value: 'value', storeError: expect.objectContaining({ message: 'write failed' }) });
   });
 
+  it('retries a failed done-write within the delivery, so a blip of the store costs nothing', async () => {
+    const writes: string[] = [];
+    let failures = 2;
+    const store: DedupeStore = {
+      claim: () => 'claimed',
+      markDone: (id) => {
+        writes.push(id);
+        if (failures-- > 0) throw new Error('blip');
+      },
+      release: () => undefined,
+    };
+    expect(await createEventDeduper({ store }).run('evt-1', () => 'value')).toEqual({ status: 'processed', value: 'value' });
+    expect(writes).toEqual(['evt-1', 'evt-1', 'evt-1']);
+  });
+
+  it('when the done-write keeps failing: keeps the claim, answers redeliveries as duplicates, never runs the work twice', async () => {
+    const released: string[] = [];
+    let up = false;
+    const done = new Set<string>();
+    const store: DedupeStore = {
+      claim: (id) => (done.has(id) ? 'done' : 'claimed'),
+      markDone: (id) => {
+        if (!up) throw new Error('store down');
+        done.add(id);
+      },
+      release: (id) => void released.push(id),
+    };
+    const deduper = createEventDeduper({ store, markDoneAttempts: 2 });
+    const { state, track } = counter();
+    expect(await deduper.run('evt-1', () => track(() => 'v'))).toMatchObject({ status: 'processed', storeError: expect.objectContaining({ message: 'store down' }) });
+    expect(await deduper.run('evt-1', () => track(() => 'v'))).toEqual({ status: 'duplicate' });
+    expect(released).toEqual([]); // the claim stays: other processes see in_progress until the lease lapses
+    up = true;
+    expect(await deduper.run('evt-1', () => track(() => 'v'))).toEqual({ status: 'duplicate' });
+    expect(done.has('evt-1')).toBe(true); // recorded on the way
+    expect(state.calls).toBe(1);
+  });
+
+  it('rejects markDoneAttempts out of range', () => {
+    for (const bad of [0, 1.5, 11, Number.NaN]) expect(() => createEventDeduper({ markDoneAttempts: bad })).toThrow(/markDoneAttempts/);
+  });
+
   it.each([
     [{ ttlMs: 0 }, /ttlMs/],
     [{ leaseMs: -1 }, /leaseMs/],
@@ -166,5 +208,39 @@ describe('createEventDeduper', () => {
   ])('rejects a bad option %o', (options, message) => {
     expect(() => createEventDeduper(options)).toThrow(FmlConfigError);
     expect(() => createEventDeduper(options)).toThrow(message);
+  });
+});
+
+describe('createMemoryDedupeStore (an LRU with expiry)', () => {
+  it('remembers at least 100,000 ids by default, forgetting the least recently seen first', () => {
+    let now = 0;
+    const store = createMemoryDedupeStore({ now: () => now });
+    for (let i = 0; i <= 100_000; i++) {
+      store.claim(`evt-${i}`, 1_000);
+      store.markDone(`evt-${i}`, 86_400_000);
+      now++;
+    }
+    expect(store.claim('evt-0', 1_000)).toBe('claimed'); // the 100,001st id pushed out the oldest
+    expect(store.claim('evt-2', 1_000)).toBe('done');
+    expect(store.claim('evt-100000', 1_000)).toBe('done');
+  });
+
+  it('counts a redelivery as a use: a redelivered id outlives ids seen once since', async () => {
+    const deduper = createEventDeduper({ maxEntries: 3 });
+    for (const id of ['a', 'b', 'c']) await deduper.run(id, () => id);
+    expect(await deduper.run('a', () => 'again')).toEqual({ status: 'duplicate' }); // a is now the most recent
+    await deduper.run('d', () => 'd'); // evicts b, the least recently seen
+    expect(await deduper.run('a', () => 'again')).toEqual({ status: 'duplicate' });
+    expect(await deduper.run('b', () => 'b again')).toEqual({ status: 'processed', value: 'b again' });
+  });
+
+  it('expires entries on the injected clock, and frees expired ones as new ids arrive', () => {
+    let now = 0;
+    const store = createMemoryDedupeStore({ maxEntries: 10, now: () => now });
+    store.markDone('old', 100);
+    now = 100;
+    expect(store.claim('old', 50)).toBe('claimed'); // expired at exactly its ttl
+    now = 1_000;
+    expect(store.claim('old', 50)).toBe('claimed'); // the claim lapsed too
   });
 });
