@@ -191,7 +191,7 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     h.sb.advanceCase(h.sb.cases[0]!.caseId, 'approved');
     await Promise.all([h.hubspot.waitForCompletion(a.callbackId), h.hubspot.waitForCompletion(b.callbackId)]);
     expect(h.hubspot.completions.map((c) => c.via)).toEqual(['batch', 'batch']);
-    const batchCalls = h.hubspot.requests.filter((r) => r.path === '/automation/v4/actions/callbacks/complete');
+    const batchCalls = h.hubspot.requests.filter((r) => r.path === '/automation/actions/callbacks/2026-03/complete');
     expect(batchCalls).toHaveLength(1);
     expect((batchCalls[0]!.body as { inputs: unknown[] }).inputs).toHaveLength(2);
   });

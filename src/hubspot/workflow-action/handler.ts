@@ -7,10 +7,11 @@ import { rawBodyOf, writeAnswer, type NodeRequest, type NodeResponse } from '../
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from '../../webhooks/raw-body';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import { HubSpotApiError } from '../crm/errors';
-import { completeWithFallback } from './callbacks';
+import { completeWithFallback, type CompleteCallbacksOptions } from './callbacks';
 import { isoDurationMs } from './duration';
 import { parseExecutionRequest, type ParsedExecution } from './execution-request';
 import { automationSender, type HubSpotAutomationHttpOptions } from './hubspot-api';
+import { automationPaths } from './paths';
 import { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent, RecentDecisions, type CaseOutcome } from './outcome';
 import { verifyHubSpotSignature, type HubSpotHeaders, type HubSpotSignatureVersion } from './signature';
 import { createMemoryCallbackStore, type CallbackRecord, type CallbackStore, type OutputFields } from './store';
@@ -506,7 +507,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
         await pause(waitMs);
         const token = await config.accessToken(record.portalId);
         const send = automationSender({ accessToken: token }, config.hubspotHttp, deadlineAt);
-        refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }])).get(record.callbackId);
+        refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }], config.completion)).get(record.callbackId);
         if (!refused) {
           await store.set({ ...record, state: 'completed', completedAt: now(), completion: outputFields, forgetAt: now() + config.retentionMs }).catch((error: unknown) => report(error, { ...about, reason: 'store_failed' }));
           return;
@@ -595,7 +596,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       try {
         const token = await untilAborted(config.accessToken(portalId), signal);
         const send = automationSender({ accessToken: token }, { ...config.hubspotHttp, signal }, deadlineAt);
-        refusals = await completeWithFallback(send, completions);
+        refusals = await completeWithFallback(send, completions, config.completion);
       } catch (error) {
         report(error, { reason: 'completion_failed', portalId, caseId: event.caseId, eventId: event.eventId });
         errors.push(error);
@@ -716,6 +717,7 @@ interface ResolvedOptions {
   publicUrl: (pathAndQuery: string) => string;
   accessToken: (portalId: string) => Promise<string>;
   hubspotHttp: HubSpotAutomationHttpOptions;
+  completion: CompleteCallbacksOptions;
   store: CallbackStore;
   expirationDuration: string;
   expirationMs: number;
@@ -782,6 +784,8 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
     publicUrl: buildUrl!,
     accessToken: tokenFor,
     hubspotHttp,
+    // Checked now, so a misspelt version fails at start-up rather than as HubSpot 404s at completion time.
+    completion: { apiVersion: automationPaths(hubspotHttp.apiVersion).version },
     store: options.store ?? createMemoryCallbackStore(),
     expirationDuration,
     expirationMs,

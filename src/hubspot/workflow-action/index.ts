@@ -23,7 +23,7 @@ export type { CaseOutcome } from './outcome';
 export { isoDurationMs } from './duration';
 
 export { completeCallbacks, isAlreadyCompleted } from './callbacks';
-export type { CallbackCompletion } from './callbacks';
+export type { CallbackCompletion, CompleteCallbacksOptions } from './callbacks';
 // The one HubSpot sender lives in ../crm/http (shared with the write-back); this is its automation profile.
 export { automationSender } from './hubspot-api';
 export type { AutomationSend, HubSpotAutomationHttpOptions, HubSpotCredential } from './hubspot-api';
@@ -37,3 +37,5 @@ export { publishWorkflowAction } from './publish';
 export type { PublishWorkflowActionOptions, PublishWorkflowActionResult } from './publish';
 export { runPublishWorkflowActionCli } from './publish-cli';
 export type { PublishCliIo } from './publish-cli';
+export { automationPaths, DEFAULT_AUTOMATION_API_VERSION } from './paths';
+export type { AutomationApiVersion, AutomationPaths } from './paths';
