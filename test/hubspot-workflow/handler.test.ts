@@ -76,12 +76,13 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(sb.cases).toHaveLength(0);
   });
 
-  it('answers 500 (HubSpot retries) when a hook throws, and reports it', async () => {
+  it('answers 429 with Retry-After (HubSpot retries) when a hook throws, and reports it', async () => {
     const sb = await sandbox();
     const reasons: string[] = [];
     const handler = createWorkflowActionHandler(baseOptions(sb, { idempotencyKey: () => { throw new Error('key service down'); }, onError: (_e, c) => reasons.push(c.reason) }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('60');
     expect(await res.json()).toMatchObject({ error: 'internal_error' });
     expect(reasons).toEqual(['internal_error']);
     expect(sb.cases).toHaveLength(0);
@@ -95,27 +96,28 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(big.status).toBe(413);
   });
 
-  it('answers 503 (so HubSpot retries) when the store cannot remember a BLOCK', async () => {
+  it('answers 429 (so HubSpot retries) when the store cannot remember a BLOCK', async () => {
     const sb = await sandbox();
     const memory = createMemoryCallbackStore();
     const failing: CallbackStore = { ...memory, set: async () => Promise.reject(new Error('disk full')) };
     const handler = createWorkflowActionHandler(baseOptions(sb, { store: failing }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution({ inputFields: goodInputs() })));
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('60');
+    expect(await res.json()).toMatchObject({ error: 'store_unavailable' });
   });
 
-  it("answers 503 with Retry-After, not a stored FAIL_CONTINUE, when FML refuses the app's own credentials", async () => {
+  it("answers 429 with Retry-After, not a stored FAIL_CONTINUE, when FML refuses the app's own credentials", async () => {
     const fml = await fakeFml();
     fml.token = { status: 401, error: 'invalid_client' };
     const reported: { reason: string; status?: number }[] = [];
     const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { onError: (_e, c) => reported.push({ reason: c.reason, status: c.status }) }));
     const body = execution();
     const refused = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('300');
     expect(await refused.json()).toMatchObject({ error: 'fml_credentials_rejected' });
-    expect(reported).toEqual([{ reason: 'fml_credentials_rejected', status: 503 }]);
+    expect(reported).toEqual([{ reason: 'fml_credentials_rejected', status: 429 }]);
 
     // The operator fixes the secret; HubSpot's retry of the same execution now creates the case.
     fml.token = { status: 200 };
@@ -124,12 +126,12 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(outputsOf(await retried.json())).toMatchObject({ hs_execution_state: 'SUCCESS', caseId: 'CS-2026-00042' });
   });
 
-  it("answers 503 too when FML says the app's client lacks a scope (403 insufficient_scope)", async () => {
+  it("answers 429 too when FML says the app's client lacks a scope (403 insufficient_scope)", async () => {
     const fml = await fakeFml();
     fml.token = { status: 403, error: 'insufficient_scope' };
     const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(429);
     expect(await res.json()).toMatchObject({ error: 'fml_credentials_rejected' });
   });
 
@@ -158,7 +160,7 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     const handler = createWorkflowActionHandler(baseOptions(sb, { store }));
     const body = execution({ inputFields: goodInputs() });
     const failed = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
-    expect(failed.status).toBe(503);
+    expect(failed.status).toBe(429);
     expect(await store.get(body.callbackId)).toBeUndefined();
 
     await rm(file, { recursive: true });

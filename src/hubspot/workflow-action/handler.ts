@@ -12,6 +12,7 @@ import { isoDurationMs } from './duration';
 import { parseExecutionRequest, type ParsedExecution } from './execution-request';
 import { automationSender, type HubSpotAutomationHttpOptions } from './hubspot-api';
 import { automationPaths } from './paths';
+import { resolveRetryAfter, retryLaterAnswer, type RetryAfterSetting, type RetryLaterReason } from './retry-later';
 import { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent, RecentDecisions, type CaseOutcome } from './outcome';
 import { verifyHubSpotSignature, type HubSpotHeaders, type HubSpotSignatureVersion } from './signature';
 import { createMemoryCallbackStore, type CallbackRecord, type CallbackStore, type OutputFields } from './store';
@@ -112,15 +113,17 @@ export interface WorkflowActionHandlerOptions {
   maxBodyBytes?: number;
   /**
    * Time FML may take to create a case — every attempt and wait — before HubSpot is told to retry
-   * (503), in ms. Keep it under HubSpot's own request timeout.
+   * (429), in ms. Keep it under HubSpot's own request timeout.
    * @default 10000
    */
   fmlDeadlineMs?: number;
   /**
-   * `Retry-After` sent with a 503 when FML is unreachable, in seconds (a 429 passes on FML's own).
-   * @default 60
+   * `Retry-After` of the 429 "retry later" answers, in whole seconds: one number for every reason, or
+   * per reason (`{ fml_unavailable: 30, fml_credentials_rejected: 900 }`). FML's own `Retry-After` on
+   * its 429 is passed on instead when it sent one.
+   * @default 60, and 300 for fml_credentials_rejected and configuration_error (a person must act)
    */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: RetryAfterSetting;
   /**
    * How long finished executions are remembered to answer HubSpot's repeats, in ms.
    * @default 604800000 (7 days)
@@ -244,8 +247,9 @@ const CREDENTIAL_CODES = new Set(['invalid_client', 'authentication_error', 'ins
  * - `SUCCESS` with `caseId`, `customerPortalUrl`, `status` — or, when the workflow waits for FML's
  *   decision, `BLOCK` (remembering callbackId → case) until `onFmlEvent` sees the decision;
  * - `FAIL_CONTINUE` with `errorCode` / `errorMessage` when the input or FML's answer rules the case out;
- * - 429 / 503 with `Retry-After` when FML is throttling, unavailable or refusing the app's own FML
- *   credentials, so HubSpot retries later.
+ * - 429 with `Retry-After` whenever the execution should simply be sent again later — FML throttling,
+ *   unavailable or refusing the app's own FML credentials, the store failing, a misconfiguration or a
+ *   bug — because HubSpot retries a 429 under every reading of its docs (see `RetryLaterReason`).
  *
  * @example
  * const action = createWorkflowActionHandler({ fml, appSecret, publicUrl: 'https://kyb.example.com', hubspot: { getAccessToken }, store });
@@ -298,7 +302,9 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     });
     return signal ? untilAborted(run, signal) : run;
   };
-  const storeUnavailable = (): Answer => retryLater(503, 'store_unavailable', 'The execution store is unavailable; retry later.', config.retryAfterSeconds);
+  const retryLater = (reason: RetryLaterReason, message: string, seconds = config.retryAfter(reason)): Answer => retryLaterAnswer(reason, message, seconds);
+  const storeUnavailable = (): Answer => retryLater('store_unavailable', 'The execution store is unavailable; retry later.');
+  const internalError = (): Answer => retryLater('internal_error', 'The action handler failed; retry later (the retry cannot create a second case).');
 
   async function processExecution(incoming: Incoming): Promise<Answer> {
     if (incoming.method?.toUpperCase() !== 'POST') return json(405, { error: 'method_not_allowed', message: 'HubSpot executes workflow actions with POST.' }, { allow: 'POST' });
@@ -313,8 +319,8 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     try {
       url = config.publicUrl(incoming.pathAndQuery);
     } catch (error) {
-      report(error, { reason: 'configuration_error', status: 500 });
-      return json(500, { error: 'configuration_error', message: 'publicUrl failed to build the public URL.' });
+      report(error, { reason: 'configuration_error', status: 429 });
+      return retryLater('configuration_error', "publicUrl failed to build the public URL; the app's operator must fix it. Retry later.");
     }
     const check = await verifyHubSpotSignature({ method: 'POST', url, body, headers: incoming.headers, secret: config.appSecret, maxAgeMs: config.maxSignatureAgeMs, now: now(), versions: config.signatureVersions });
     if (!check.valid) return json(401, { error: 'invalid_signature', reason: check.reason, message: check.message });
@@ -335,8 +341,9 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     const work = answerOnce(execution.value)
       .catch((error: unknown) => {
         // A bug or a throwing hook (fml, idempotencyKey): 500 makes HubSpot retry, and the retry is safe.
-        report(error, { callbackId, portalId: execution.value.portalId, reason: 'internal_error', status: 500 });
-        return json(500, { error: 'internal_error', message: 'The action handler failed; HubSpot will retry.' });
+        // A bug or a throwing hook (fml, idempotencyKey): retry later, which is safe.
+        report(error, { callbackId, portalId: execution.value.portalId, reason: 'internal_error', status: 429 });
+        return internalError();
       })
       .finally(() => inflight.delete(callbackId));
     inflight.set(callbackId, work);
@@ -351,7 +358,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     try {
       prior = await store.get(callbackId);
     } catch (error) {
-      report(error, { ...about, reason: 'store_failed', status: 503 });
+      report(error, { ...about, reason: 'store_failed', status: 429 });
       return storeUnavailable();
     }
     if (prior) return json(200, { outputFields: prior.answer });
@@ -370,7 +377,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       } catch (error) {
         // Without the record a BLOCK could never be completed: make HubSpot retry (the create replays).
         if (record.state === 'blocked') {
-          report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 503 });
+          report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 429 });
           return storeUnavailable();
         }
         report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 200 });
@@ -393,8 +400,8 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     try {
       fml = await config.fml(execution.portalId);
     } catch (error) {
-      report(error, { ...about, reason: 'configuration_error', status: 500 });
-      return json(500, { error: 'configuration_error', message: 'No FML client for this portal.' });
+      report(error, { ...about, reason: 'configuration_error', status: 429 });
+      return retryLater('configuration_error', "No FML client for this portal; the app's operator must fix it. Retry later.");
     }
     let kase: Case;
     let replayed: unknown;
@@ -412,7 +419,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       try {
         owner = ownerPortal(await store.findByCase(kase.caseId));
       } catch (error) {
-        report(error, { ...about, caseId: kase.caseId, reason: 'store_failed', status: 503 });
+        report(error, { ...about, caseId: kase.caseId, reason: 'store_failed', status: 429 });
         return storeUnavailable();
       }
       if (owner !== undefined && owner !== execution.portalId) {
@@ -521,13 +528,13 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
   async function fmlFailure(error: unknown, about: { callbackId: string; portalId: string }, finish: (fields: OutputFields) => Promise<Answer>, mapped: ExecutionCase): Promise<Answer> {
     if (error instanceof RateLimitError) {
       report(error, { ...about, reason: 'fml_rate_limited', status: 429 });
-      const seconds = error.retryAfterMs === undefined ? config.retryAfterSeconds : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-      return retryLater(429, 'fml_rate_limited', 'FML is throttling requests; retry later.', seconds);
+      const seconds = error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      return retryLater('fml_rate_limited', 'FML is throttling requests; retry later.', seconds);
     }
     const code = error instanceof FmlError ? error.code : undefined;
     if (code === 'server_error' || code === 'connection_error' || code === 'timeout' || code === 'aborted') {
-      report(error, { ...about, reason: 'fml_unavailable', status: 503 });
-      return retryLater(503, 'fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).', config.retryAfterSeconds);
+      report(error, { ...about, reason: 'fml_unavailable', status: 429 });
+      return retryLater('fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).');
     }
     if (error instanceof ValidationError) {
       const fields = error.fields.map((f) => relabelField(f, mapped.request));
@@ -537,16 +544,16 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     if (error instanceof FmlApiError && (CREDENTIAL_CODES.has(error.code) || error.status === 401 || error.status === 403)) {
       // The app's own FML client is misconfigured (wrong secret, missing scope): nothing about this
       // Company is wrong, so do not fail its workflow for good — alert the operator and let HubSpot retry.
-      report(error, { ...about, reason: 'fml_credentials_rejected', status: 503 });
-      return retryLater(503, 'fml_credentials_rejected', `FML refused this app's API credentials (${error.code}); the app's operator must fix them. HubSpot will retry.`, config.retryAfterSeconds);
+      report(error, { ...about, reason: 'fml_credentials_rejected', status: 429 });
+      return retryLater('fml_credentials_rejected', `FML refused this app's API credentials (${error.code}); the app's operator must fix them. Retry later.`);
     }
     if (error instanceof FmlApiError) {
       // FML said no for a reason retrying will not fix.
       report(error, { ...about, reason: error.code });
       return finish(failure(error.code, error.message));
     }
-    report(error, { ...about, reason: code ?? 'internal_error', status: 500 });
-    return json(500, { error: 'internal_error', message: 'The action handler failed; HubSpot will retry.' });
+    report(error, { ...about, reason: code ?? 'internal_error', status: 429 });
+    return internalError();
   }
 
   async function onFmlEvent(event: WebhookEvent, eventOptions: FmlEventOptions = {}): Promise<FmlEventResult> {
@@ -698,10 +705,6 @@ function json(status: number, body: Record<string, unknown>, headers: Record<str
   return { status, body, headers };
 }
 
-function retryLater(status: 429 | 503, error: string, message: string, seconds: number): Answer {
-  return json(status, { error, message }, { 'retry-after': String(seconds) });
-}
-
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
@@ -726,7 +729,7 @@ interface ResolvedOptions {
   maxSignatureAgeMs: number;
   maxBodyBytes: number;
   fmlDeadlineMs: number;
-  retryAfterSeconds: number;
+  retryAfter: (reason: RetryLaterReason) => number;
   retentionMs: number;
   idempotencyKey: ((portalId: string, objectId: string) => string) | undefined;
   crmRecordId: ((portalId: string, objectId: string) => string) | undefined;
@@ -772,7 +775,6 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
     maxSignatureAgeMs: options.maxSignatureAgeMs ?? 300_000,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     fmlDeadlineMs: options.fmlDeadlineMs ?? 10_000,
-    retryAfterSeconds: options.retryAfterSeconds ?? 60,
     retentionMs: options.retentionMs ?? WEEK_MS,
     completionDeadlineMs: options.completionDeadlineMs ?? 20_000,
   };
@@ -792,6 +794,7 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
     defaults: options.defaults ?? {},
     signatureVersions: versions,
     ...numbers,
+    retryAfter: resolveRetryAfter(options.retryAfterSeconds),
     idempotencyKey: options.idempotencyKey,
     crmRecordId: options.crmRecordId,
     terminalStatuses: options.terminalStatuses ?? DEFAULT_TERMINAL_STATUSES,
@@ -801,7 +804,8 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
 }
 
 function logServerSide(error: unknown, context: WorkflowActionErrorContext): void {
-  if (context.status !== undefined && context.status < 500 && context.reason !== 'fml_rate_limited') return;
+  // Server-side problems: 5xx, and every 429 "retry later" (FML down or throttling, a store failure, …).
+  if (context.status !== undefined && context.status < 500 && context.status !== 429) return;
   const ids = [context.callbackId && `callback ${context.callbackId}`, context.portalId && `portal ${context.portalId}`, context.caseId && `case ${context.caseId}`].filter(Boolean).join(', ');
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   console.error(`[@firstmilelabs/cases/hubspot] workflow action ${context.reason}${ids ? ` (${ids})` : ''}: ${detail}`);

@@ -39,3 +39,5 @@ export { runPublishWorkflowActionCli } from './publish-cli';
 export type { PublishCliIo } from './publish-cli';
 export { automationPaths, DEFAULT_AUTOMATION_API_VERSION } from './paths';
 export type { AutomationApiVersion, AutomationPaths } from './paths';
+export { DEFAULT_RETRY_AFTER_SECONDS } from './retry-later';
+export type { RetryAfterSetting, RetryLaterReason } from './retry-later';
