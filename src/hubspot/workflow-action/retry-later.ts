@@ -16,6 +16,10 @@ export type RetryLaterReason =
   | 'fml_credentials_rejected'
   /** The execution store failed. */
   | 'store_unavailable'
+  /** HubSpot's CRM (reading the Company property chosen for the contact) was throttling or down. */
+  | 'hubspot_unavailable'
+  /** HubSpot refused the portal's token for that read (revoked, or a missing scope): the operator's fix. */
+  | 'hubspot_credentials_rejected'
   /** The handler's configuration failed for this request (no FML client for the portal, `publicUrl` threw). */
   | 'configuration_error'
   /** A bug or a throwing hook. */
@@ -30,6 +34,8 @@ export const DEFAULT_RETRY_AFTER_SECONDS: Readonly<Record<RetryLaterReason, numb
   fml_unavailable: 60,
   fml_credentials_rejected: 300,
   store_unavailable: 60,
+  hubspot_unavailable: 60,
+  hubspot_credentials_rejected: 300,
   configuration_error: 300,
   internal_error: 60,
 });
