@@ -51,12 +51,6 @@ export interface WorkflowActionErrorContext extends SignedEndpointReport {
    * `requireV3`), whose `error` is a `SignatureVersionNotice`.
    */
   reason: string;
-  /** The HTTP status answered to HubSpot, for execution requests. */
-  status?: number;
-  callbackId?: string;
-  portalId?: string;
-  caseId?: string;
-  eventId?: string;
 }
 
 /** Options of {@link createWorkflowActionHandler}. */

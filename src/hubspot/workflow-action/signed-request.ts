@@ -27,6 +27,7 @@ export interface Incoming {
 /** What an endpoint is told about a problem or a notice. Ids only: never a secret, never a request body. */
 export interface SignedEndpointReport {
   reason: string;
+  /** The HTTP status answered to HubSpot, for execution requests. */
   status?: number;
   callbackId?: string;
   portalId?: string;
