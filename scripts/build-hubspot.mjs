@@ -34,12 +34,18 @@ function actionHeader(version) {
  * First Mile Labs — HubSpot Custom Code action: start an FML KYB case for the enrolled Company.
  * @firstmilelabs/cases v${version} · https://www.npmjs.com/package/@firstmilelabs/cases · MIT licence
  *
- * HOW TO USE (Company-based workflow → "Custom code" action, Node.js 24 or Node.js 20):
+ * RUNTIME: Node.js 24 — the only one for new actions since 2026-11-03 (HubSpot moved every action
+ * to 24 by 2026-11-17). This file returns its outputs (Node 24's contract, no callback); an action
+ * not yet switched from Node.js 20 keeps working: it also calls Node 20's callback when given one.
+ *
+ * HOW TO USE (Company-based workflow → "Custom code" action, Language: Node.js 24):
  *  1. Secrets panel: add and TICK  FML_CLIENT_ID  and  FML_CLIENT_SECRET  (FML → Compliance
  *     Configuration → Public Pull API → New client, scope cases:write). Optional: FML_BASE_URL;
  *     REDIS_URL (redis:// or rediss://) so every concurrent run shares one FML token instead of
  *     each Lambda minting its own (FML allows 30 token mints a minute; if Redis is down, runs
- *     carry on with their own token).
+ *     carry on with their own token). HubSpot allows 1,000 characters for ALL of an action's
+ *     secrets together: a long REDIS_URL can exceed it — the action then answers errorCode
+ *     secrets_too_long (and warns when near it) instead of failing as a "wrong" secret.
  *  2. "Property to include in code" (inputs):
  *        email     ← kyb_contact_email   (required)  name    ← Name
  *        country   ← Country/Region                  contact ← kyb_contact_name
@@ -91,14 +97,15 @@ exports.main = FmlHubSpot.hubspotCustomCodeAction(FML_ACTION_OPTIONS);
 
 function sdkHeader(version) {
   return `/*
- * First Mile Labs SDK — one self-contained file for HubSpot Custom Code actions (Node.js 24 or 20).
+ * First Mile Labs SDK — one self-contained file for HubSpot Custom Code actions (Node.js 24; an
+ * action still on Node.js 20 works too).
  * @firstmilelabs/cases v${version} · https://www.npmjs.com/package/@firstmilelabs/cases · MIT licence
  *
  * Paste this file first, then write your own action code BELOW it, using the FmlSdk object:
  *
  *   const { FmlClient, idempotencyKey, companyToCreateCase } = FmlSdk;
  *   const fml = new FmlClient();            // FML_CLIENT_ID / FML_CLIENT_SECRET secrets (tick them)
- *   exports.main = async (event) => {       // Node 24: return the outputs (no callback)
+ *   exports.main = async (event) => {       // Node 24: return the outputs (Node 20 would take a callback)
  *     const { request, idempotencyKey: key } = companyToCreateCase(event.inputFields);
  *     const { case: kase, replayed } = await fml.cases.create(request, { idempotencyKey: key, deadlineMs: 15000 });
  *     return { outputFields: { caseId: kase.caseId, replayed: String(replayed) } };

@@ -7,11 +7,19 @@ import { BodyTooLargeError, readBody } from './http-io';
  * A local stand-in for HubSpot's workflow engine, as an app-defined workflow action meets it:
  * - it **executes** the action — POSTs a signed execution request (v3 and/or v2, or v1) to the action
  *   URL, the way a running workflow does — and remembers which executions answered BLOCK;
- * - it serves the **callbacks API** (`POST /automation/v4/actions/callbacks/{callbackId}/complete` and
- *   the batch `POST /automation/v4/actions/callbacks/complete`), checking the bearer token and the body,
- *   recording completions, and refusing completions of executions that are not blocked;
- * - it serves the **definitions API** (`POST`/`GET /automation/v4/actions/{appId}`,
- *   `GET`/`PATCH …/{definitionId}`) with developer-key (`hapikey`) or bearer auth, for publish scripts.
+ * - it serves the **callbacks API** on HubSpot's current paths
+ *   (`POST /automation/actions/callbacks/2026-03/{callbackId}/complete` and the batch
+ *   `POST /automation/actions/callbacks/2026-03/complete`, which require `typedOutputs`) and on the
+ *   legacy `/automation/v4/actions/callbacks/…` ones, checking the bearer token and the body, recording
+ *   completions, and refusing completions of executions that are not blocked;
+ * - it serves the **definitions API** (`POST`/`GET /automation/actions/2026-03/{appId}`,
+ *   `GET`/`PATCH …/{definitionId}`, and the same under `/automation/v4/actions/`) with developer-key
+ *   (`hapikey`) or bearer auth, for publish scripts;
+ * - it sends signed **field option fetches** (`fetchOptions`), as the workflow editor does;
+ * - with `crm`, it passes `/crm/…` requests on to a fake CRM (`startFakeHubSpot()`), so one base URL
+ *   serves both, as `api.hubapi.com` does.
+ *
+ * Every API request is recorded with its path and the API version it used (`requests`).
  *
  * Signatures are computed here with `node:crypto`, independently of the SDK's verifier, so a test that
  * passes against this stand-in checks the verifier against a second implementation.
@@ -56,6 +64,31 @@ export interface FakeHubSpotAutomationOptions {
    * @default 1048576
    */
   maxBodyBytes?: number;
+  /**
+   * A fake CRM to pass `/crm/…` requests on to (e.g. `startFakeHubSpot()`; give both the same token).
+   * @default undefined (`/crm/…` answers 404)
+   */
+  crm?: { url: string };
+}
+
+/** How to send one field option fetch. */
+export interface FetchOptionsOptions {
+  /** The field's `optionsUrl` as this machine reaches it. */
+  optionsUrl: string;
+  /** The URL to sign, when it differs (the public URL in front of a proxy). @default optionsUrl */
+  signedUrl?: string;
+  /** @default 7654321 */
+  portalId?: number;
+  /** Values of the fields already filled in, as HubSpot sends them. @default {} */
+  inputFields?: Record<string, { type: 'STATIC_VALUE'; value: unknown } | { type: 'OBJECT_PROPERTY'; propertyName: string }>;
+  /** The user's search text and paging cursor. @default undefined (none sent) */
+  fetchOptions?: { q?: string; after?: string };
+  /** @default "v3" (v3 and v2 headers, as HubSpot sends) */
+  signature?: ExecuteActionOptions['signature'];
+  /** Sign with this secret instead of the app's (a forged request). @default the app secret */
+  signWith?: string;
+  /** HubSpot's docs name the origin both ways. @default "origin" */
+  originField?: 'origin' | 'requestOrigin';
 }
 
 /** How to execute the action once. */
@@ -128,6 +161,8 @@ export interface RecordedCompletion {
 export interface AutomationApiRequest {
   method: string;
   path: string;
+  /** The automation API version the path belongs to; undefined for other paths (e.g. `/crm/…`). */
+  apiVersion: '2026-03' | 'v4' | undefined;
   status: number;
   auth: 'bearer' | 'hapikey' | 'none';
   body: unknown;
@@ -182,11 +217,12 @@ export class FakeHubSpotAutomation {
   readonly #faults: Fault[] = [];
   readonly #waiters = new Set<Waiter>();
   readonly #maxBodyBytes: number;
+  readonly #crm: string | undefined;
   #closed = false;
   #seq = 0;
 
   /** @internal Use {@link startFakeHubSpotAutomation}. */
-  constructor(server: ReturnType<typeof createServer>, url: string, options: Required<Pick<FakeHubSpotAutomationOptions, 'appSecret' | 'accessToken' | 'developerApiKey' | 'appId' | 'now' | 'maxBodyBytes'>>) {
+  constructor(server: ReturnType<typeof createServer>, url: string, options: Required<Pick<FakeHubSpotAutomationOptions, 'appSecret' | 'accessToken' | 'developerApiKey' | 'appId' | 'now' | 'maxBodyBytes'>> & { crm?: string }) {
     this.#server = server;
     this.url = url;
     this.appId = options.appId;
@@ -195,6 +231,7 @@ export class FakeHubSpotAutomation {
     this.#devKey = options.developerApiKey;
     this.#now = options.now;
     this.#maxBodyBytes = options.maxBodyBytes;
+    this.#crm = options.crm?.replace(/\/+$/, '');
   }
 
   /** The bearer token for a portal (the single token when one was configured). */
@@ -254,6 +291,34 @@ export class FakeHubSpotAutomation {
       resHeaders[k] = v;
     });
     return { callbackId, status: res.status, headers: resHeaders, body: parsed, request: options.rawBody === undefined ? request : undefined };
+  }
+
+  /**
+   * Fetches a field's options as the workflow editor does while a user edits the action: POSTs the
+   * signed `{ origin, inputFields, fetchOptions }` to the field's `optionsUrl` and returns the answer.
+   */
+  async fetchOptions(options: FetchOptionsOptions): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+    const portalId = options.portalId ?? 7654321;
+    const request: Record<string, unknown> = {
+      [options.originField ?? 'origin']: { portalId, actionDefinitionId: 101, actionDefinitionVersion: 1 },
+      inputFields: options.inputFields ?? {},
+      ...(options.fetchOptions ? { fetchOptions: options.fetchOptions } : {}),
+    };
+    const body = JSON.stringify(request);
+    const headers = signHeaders(options.signature ?? 'v3', options.signWith ?? this.#secret, options.signedUrl ?? options.optionsUrl, body, this.#now());
+    const res = await fetch(options.optionsUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    const resHeaders: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      resHeaders[k] = v;
+    });
+    return { status: res.status, headers: resHeaders, body: parsed };
   }
 
   /**
@@ -331,12 +396,13 @@ export class FakeHubSpotAutomation {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
+    const apiVersion = url.pathname.startsWith('/automation/v4/') ? 'v4' : /^\/automation\/actions\/(callbacks\/)?2026-03\//.test(url.pathname) ? '2026-03' : undefined;
     let text: string;
     try {
       text = (await readBody(req, this.#maxBodyBytes)).toString('utf8');
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      this.requests.push({ method, path: url.pathname, status: 413, auth: 'none', body: undefined });
+      this.requests.push({ method, path: url.pathname, apiVersion, status: 413, auth: 'none', body: undefined });
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify({ status: 'error', category: 'VALIDATION_ERROR', message: `The request body is larger than ${this.#maxBodyBytes} bytes.` }));
       return;
@@ -351,7 +417,7 @@ export class FakeHubSpotAutomation {
     const hapikey = url.searchParams.get('hapikey') ?? undefined;
     const auth: AutomationApiRequest['auth'] = bearer ? 'bearer' : hapikey ? 'hapikey' : 'none';
     const answer = (status: number, payload?: unknown, headers: Record<string, string> = {}): void => {
-      this.requests.push({ method, path: url.pathname, status, auth, body });
+      this.requests.push({ method, path: url.pathname, apiVersion, status, auth, body });
       res.statusCode = status;
       for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
       if (payload === undefined) res.end();
@@ -363,7 +429,9 @@ export class FakeHubSpotAutomation {
     const error = (status: number, category: string, message: string, headers: Record<string, string> = {}) =>
       answer(status, { status: 'error', category, message, correlationId: randomBytes(8).toString('hex') }, headers);
 
-    const callbacks = /^\/automation\/v4\/actions\/callbacks\/(?:([^/]+)\/)?complete$/.exec(url.pathname);
+    if (url.pathname.startsWith('/crm/') && this.#crm) return this.#toCrm(req, res, method, url, text, auth, body);
+
+    const callbacks = /^\/automation\/(?:v4\/actions\/callbacks|actions\/callbacks\/2026-03)\/(?:([^/]+)\/)?complete$/.exec(url.pathname);
     if (callbacks && method === 'POST') {
       const tokens = typeof this.#tokens === 'string' ? [this.#tokens] : Object.values(this.#tokens);
       if (!bearer || !tokens.includes(bearer)) return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found or invalid.');
@@ -374,12 +442,15 @@ export class FakeHubSpotAutomation {
           ? answer(429, { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' }, fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) })
           : error(fault.status, 'INTERNAL_ERROR', 'Injected failure.', fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) });
       }
-      const inputs = callbacks[1] !== undefined ? [{ callbackId: decodeURIComponent(callbacks[1]), outputFields: (body as { outputFields?: unknown } | undefined)?.outputFields }] : (body as { inputs?: unknown } | undefined)?.inputs;
+      const single = body as { outputFields?: unknown; typedOutputs?: unknown } | undefined;
+      const inputs = callbacks[1] !== undefined ? [{ callbackId: decodeURIComponent(callbacks[1]), outputFields: single?.outputFields, typedOutputs: single?.typedOutputs }] : (body as { inputs?: unknown } | undefined)?.inputs;
       if (!Array.isArray(inputs) || inputs.length === 0) return error(400, 'VALIDATION_ERROR', 'Expected { inputs: [{ callbackId, outputFields }] }.');
       const problems: string[] = [];
-      for (const input of inputs as { callbackId?: unknown; outputFields?: unknown }[]) {
+      for (const input of inputs as { callbackId?: unknown; outputFields?: unknown; typedOutputs?: unknown }[]) {
         const id = typeof input?.callbackId === 'string' ? input.callbackId : undefined;
-        const problem = id === undefined ? 'callbackId is required' : this.#completionProblem(id, input.outputFields, bearer);
+        // The 2026-03 body requires typedOutputs next to outputFields.
+        const typed = apiVersion === '2026-03' && (typeof input?.typedOutputs !== 'object' || input.typedOutputs === null || Array.isArray(input.typedOutputs)) ? 'typedOutputs is required (an object of output values)' : undefined;
+        const problem = id === undefined ? 'callbackId is required' : (typed ?? this.#completionProblem(id, input.outputFields, bearer));
         if (problem) problems.push(problem);
       }
       // All or nothing, so a test can see a refused batch left every callback blocked.
@@ -392,14 +463,14 @@ export class FakeHubSpotAutomation {
       for (const waiter of [...this.#waiters]) waiter.check();
       if (fault?.status === 'drop') {
         fault.remaining -= 1;
-        this.requests.push({ method, path: url.pathname, status: 0, auth, body });
+        this.requests.push({ method, path: url.pathname, apiVersion, status: 0, auth, body });
         res.destroy(); // completed, but the answer never reaches the caller
         return;
       }
       return answer(204);
     }
 
-    const definitions = /^\/automation\/v4\/actions\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
+    const definitions = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (definitions) {
       if (!(hapikey === this.#devKey || (bearer !== undefined && bearer === this.accessToken))) return error(401, 'INVALID_AUTHENTICATION', 'The developer API key or token is missing or invalid.');
       if (decodeURIComponent(definitions[1]!) !== this.appId) return error(404, 'OBJECT_NOT_FOUND', `No app ${definitions[1]}.`);
@@ -430,6 +501,21 @@ export class FakeHubSpotAutomation {
       }
     }
     return error(404, 'NOT_FOUND', `No route ${method} ${url.pathname}.`);
+  }
+
+  /** Passes a `/crm/…` request on to the fake CRM, as `api.hubapi.com` serves both APIs. */
+  async #toCrm(req: IncomingMessage, res: ServerResponse, method: string, url: URL, text: string, auth: AutomationApiRequest['auth'], body: unknown): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'content-type', 'accept']) {
+      const v = req.headers[name];
+      if (typeof v === 'string') headers[name] = v;
+    }
+    const answer = await fetch(`${this.#crm}${url.pathname}${url.search}`, { method, headers, ...(text === '' ? {} : { body: text }) });
+    this.requests.push({ method, path: url.pathname, apiVersion: undefined, status: answer.status, auth, body });
+    res.statusCode = answer.status;
+    const type = answer.headers.get('content-type');
+    if (type) res.setHeader('content-type', type);
+    res.end(Buffer.from(await answer.arrayBuffer()));
   }
 
   #completionProblem(callbackId: string, outputFields: unknown, bearer: string): string | undefined {
@@ -480,6 +566,7 @@ export async function startFakeHubSpotAutomation(options: FakeHubSpotAutomationO
     appId: options.appId ?? '424242',
     now: options.now ?? Date.now,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ...(options.crm ? { crm: options.crm.url } : {}),
   });
   return fake;
 }

@@ -352,6 +352,12 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       },
     },
     {
+      // The portal's Company properties, HubSpot's and custom ones alike (one page: HubSpot does not page this list).
+      method: 'GET',
+      pattern: /^\/crm\/v3\/properties\/companies$/,
+      handler: () => ({ status: 200, body: { results: [...definitions.values()].map((def) => ({ name: def.name, label: def.label, type: def.type, fieldType: def.fieldType, groupName: def.groupName, description: def.description ?? '', hidden: false, hubspotDefined: def.hubspotDefined, modificationMetadata: { readOnlyValue: def.readOnly } })) } }),
+    },
+    {
       method: 'GET',
       pattern: /^\/crm\/v3\/properties\/companies\/([^/]+)$/,
       handler: (req) => {

@@ -62,7 +62,7 @@ const labels = {
 
 export const actionDefinitionSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  title: 'HubSpot custom workflow action definition (POST /automation/v4/actions/{appId})',
+  title: 'HubSpot custom workflow action definition (POST /automation/actions/2026-03/{appId}; v4 alike)',
   type: 'object',
   required: ['actionUrl', 'inputFields', 'labels'],
   additionalProperties: false,
@@ -94,10 +94,14 @@ export const actionDefinitionSchema = {
         additionalProperties: false,
         properties: {
           dependencyType: { enum: ['SINGLE_FIELD', 'CONDITIONAL_SINGLE_FIELD'] },
-          controllingFieldName: { type: 'string' },
+          controllingFieldName: { type: 'string', minLength: 1 },
           controllingFieldValue: { type: 'string' },
-          dependentFieldNames: { type: 'array', items: { type: 'string' } },
+          dependentFieldNames: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
         },
+        // A conditional dependency names the value that shows its dependents; a plain one has none.
+        if: { properties: { dependencyType: { const: 'CONDITIONAL_SINGLE_FIELD' } } },
+        then: { required: ['controllingFieldValue'] },
+        else: { not: { required: ['controllingFieldValue'] } },
       },
     },
     outputFields: { type: 'array', items: { type: 'object', required: ['typeDefinition'], additionalProperties: false, properties: { typeDefinition } } },

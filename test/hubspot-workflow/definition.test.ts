@@ -37,7 +37,13 @@ describe('workflowActionDefinition', () => {
       expect(byName[name]!.supportedValueTypes.sort()).toEqual(['OBJECT_PROPERTY', 'STATIC_VALUE']);
       expect(byName[name]!.typeDefinition).toMatchObject({ type: 'string', fieldType: 'text' });
     }
-    expect(d.inputFields.filter((f) => f.isRequired).map((f) => f.typeDefinition.name)).toEqual(['contactEmail']);
+    // The email may come from the Company property chosen in contactEmailProperty, so no input is required.
+    expect(d.inputFields.filter((f) => f.isRequired).map((f) => f.typeDefinition.name)).toEqual([]);
+    for (const name of ['contactEmailProperty', 'contactNameProperty']) {
+      expect(byName[name]!.typeDefinition).toEqual({ name, type: 'enumeration', fieldType: 'select', optionsUrl: `${actionUrl}?fieldOptions=${name}` });
+      expect(byName[name]!.supportedValueTypes).toEqual(['STATIC_VALUE']);
+    }
+    expect(byName.blockExpiration!.typeDefinition.options!.map((o) => [o.value, o.label])).toEqual([['P1D', '1 day'], ['P3D', '3 days'], ['P1W', '1 week'], ['P2W', '2 weeks'], ['P30D', '30 days']]);
     for (const name of ['sendInvite', 'waitForDecision']) {
       expect(byName[name]!.typeDefinition).toMatchObject({ type: 'enumeration', fieldType: 'select' });
       expect(byName[name]!.typeDefinition.options!.map((o) => o.value)).toEqual(['true', 'false']);
@@ -56,6 +62,7 @@ describe('workflowActionDefinition', () => {
       for (const name of inputs) expect(l.inputFieldLabels?.[name], `${language} ${name}`).toMatch(/\S/);
       for (const name of outputs) expect(l.outputFieldLabels?.[name], `${language} ${name}`).toMatch(/\S/);
       for (const name of ['sendInvite', 'waitForDecision']) expect(Object.keys(l.inputFieldOptionLabels?.[name] ?? {}).sort(), `${language} ${name}`).toEqual(['false', 'true']);
+      expect(Object.keys(l.inputFieldOptionLabels?.blockExpiration ?? {}), language).toEqual(['P1D', 'P3D', 'P1W', 'P2W', 'P30D']);
       // Card placeholders must reference real inputs, in every language.
       const placeholders = cardPlaceholders(l.actionCardContent ?? '');
       expect(placeholders.length, language).toBeGreaterThan(0);
@@ -118,5 +125,41 @@ describe('workflowActionDefinition', () => {
     const b = workflowActionDefinition({ actionUrl });
     expect(b.labels.en!.actionName).toBe('Start FML KYB case');
     expect(b.inputFields[0]!.typeDefinition.name).toBe('contactEmail');
+  });
+
+  it('shows the wait limit only while "Wait for FML\'s decision" is Yes (a conditional dependency)', () => {
+    const d = workflowActionDefinition({ actionUrl });
+    expect(d.inputFieldDependencies).toEqual([{ dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: 'waitForDecision', controllingFieldValue: 'true', dependentFieldNames: ['blockExpiration'] }]);
+  });
+
+  it('takes more dependencies (SINGLE_FIELD, CONDITIONAL_SINGLE_FIELD), checked against the inputs and by the schema', () => {
+    const d = workflowActionDefinition({
+      actionUrl,
+      inputFieldDependencies: [
+        { dependencyType: 'SINGLE_FIELD', controllingFieldName: 'contactEmailProperty', dependentFieldNames: ['contactNameProperty'] },
+        { dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: 'sendInvite', controllingFieldValue: 'true', dependentFieldNames: ['contactName'] },
+      ],
+    });
+    expect(d.inputFieldDependencies).toHaveLength(3);
+    expect(errorsOf(d)).toEqual([]);
+    const bad = (dep: object) => () => workflowActionDefinition({ actionUrl, inputFieldDependencies: [dep as never] });
+    expect(bad({ dependencyType: 'SINGLE_FIELD', controllingFieldName: 'nope', dependentFieldNames: ['contactName'] })).toThrow(/controllingFieldName "nope" is not one of the action's inputs/);
+    expect(bad({ dependencyType: 'SINGLE_FIELD', controllingFieldName: 'contactEmail', dependentFieldNames: ['ghost'] })).toThrow(/"ghost", which is not one of the action's inputs/);
+    expect(bad({ dependencyType: 'SINGLE_FIELD', controllingFieldName: 'contactEmail', dependentFieldNames: ['contactEmail'] })).toThrow(/cannot depend on itself/);
+    expect(bad({ dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: 'waitForDecision', dependentFieldNames: ['contactName'] })).toThrow(/needs controllingFieldValue/);
+    expect(bad({ dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: 'waitForDecision', controllingFieldValue: 'maybe', dependentFieldNames: ['contactName'] })).toThrow(/"maybe" is not an option of waitForDecision \(true, false\)/);
+    expect(bad({ dependencyType: 'ALWAYS', controllingFieldName: 'waitForDecision', dependentFieldNames: ['contactName'] })).toThrow(FmlConfigError);
+    // The schema catches the same shapes in a hand-written definition.
+    const base = workflowActionDefinition({ actionUrl });
+    expect(errorsOf({ ...base, inputFieldDependencies: [{ dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: 'waitForDecision', dependentFieldNames: ['blockExpiration'] }] })).not.toEqual([]);
+    expect(errorsOf({ ...base, inputFieldDependencies: [{ dependencyType: 'SINGLE_FIELD', controllingFieldName: 'waitForDecision', controllingFieldValue: 'true', dependentFieldNames: ['blockExpiration'] }] })).not.toEqual([]);
+    expect(errorsOf({ ...base, inputFieldDependencies: [{ dependencyType: 'SINGLE_FIELD', controllingFieldName: 'waitForDecision', dependentFieldNames: [] }] })).not.toEqual([]);
+  });
+
+  it('points option fetches at optionsUrl when given (each field named in the query)', () => {
+    const d = workflowActionDefinition({ actionUrl, optionsUrl: 'https://kyb.example.com/hubspot/options?v=2' });
+    const urls = d.inputFields.flatMap((f) => (f.typeDefinition.optionsUrl ? [f.typeDefinition.optionsUrl] : []));
+    expect(urls).toEqual(['https://kyb.example.com/hubspot/options?v=2&fieldOptions=contactEmailProperty', 'https://kyb.example.com/hubspot/options?v=2&fieldOptions=contactNameProperty']);
+    expect(() => workflowActionDefinition({ actionUrl, optionsUrl: 'http://kyb.example.com/o' })).toThrow(/HTTPS/);
   });
 });

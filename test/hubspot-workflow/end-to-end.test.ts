@@ -119,11 +119,11 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     expect(h.sb.cases).toHaveLength(0);
   });
 
-  it('answers 503 with Retry-After while FML is down, and the retry creates the case', async () => {
+  it('answers 429 with Retry-After while FML is down, and the retry creates the case', async () => {
     h = await startHarness();
     h.sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
     const down = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs() });
-    expect(down.status).toBe(503);
+    expect(down.status).toBe(429);
     expect(down.headers['retry-after']).toBe('60');
     expect(await h.store.get(down.callbackId)).toBeUndefined();
 
@@ -144,11 +144,11 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     expect(h.sb.cases).toHaveLength(0);
   });
 
-  it('answers 503 when FML drops the connection', async () => {
+  it('answers 429 when FML drops the connection', async () => {
     h = await startHarness();
     h.sb.faults.resetConnection({ path: '/v1/cases' });
     const reset = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs() });
-    expect(reset.status).toBe(503);
+    expect(reset.status).toBe(429);
     expect(reset.body).toMatchObject({ error: 'fml_unavailable' });
   });
 
@@ -166,7 +166,7 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     expect(outputsOf(empty.body).errorMessage).toMatch(/Contact email is empty/);
   });
 
-  it("answers 503 with Retry-After when FML refuses the app's own client (403 insufficient_scope)", async () => {
+  it("answers 429 with Retry-After when FML refuses the app's own client (403 insufficient_scope)", async () => {
     h = await startHarness({
       fmlClient: (sb) => {
         const limited = sb.createClient({ scopes: ['read:cases'] });
@@ -175,8 +175,8 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     });
     const run = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs() });
     // The operator's misconfiguration, not the Company's: no permanent FAIL_CONTINUE, nothing remembered.
-    expect(run.status).toBe(503);
-    expect(run.headers['retry-after']).toBe('60');
+    expect(run.status).toBe(429);
+    expect(run.headers['retry-after']).toBe('300');
     expect(run.body).toMatchObject({ error: 'fml_credentials_rejected' });
     expect(await h.store.get(run.callbackId)).toBeUndefined();
     expect(h.sb.cases).toHaveLength(0);
@@ -191,7 +191,7 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     h.sb.advanceCase(h.sb.cases[0]!.caseId, 'approved');
     await Promise.all([h.hubspot.waitForCompletion(a.callbackId), h.hubspot.waitForCompletion(b.callbackId)]);
     expect(h.hubspot.completions.map((c) => c.via)).toEqual(['batch', 'batch']);
-    const batchCalls = h.hubspot.requests.filter((r) => r.path === '/automation/v4/actions/callbacks/complete');
+    const batchCalls = h.hubspot.requests.filter((r) => r.path === '/automation/actions/callbacks/2026-03/complete');
     expect(batchCalls).toHaveLength(1);
     expect((batchCalls[0]!.body as { inputs: unknown[] }).inputs).toHaveLength(2);
   });

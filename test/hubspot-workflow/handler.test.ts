@@ -76,12 +76,13 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(sb.cases).toHaveLength(0);
   });
 
-  it('answers 500 (HubSpot retries) when a hook throws, and reports it', async () => {
+  it('answers 429 with Retry-After (HubSpot retries) when a hook throws, and reports it', async () => {
     const sb = await sandbox();
     const reasons: string[] = [];
-    const handler = createWorkflowActionHandler(baseOptions(sb, { idempotencyKey: () => { throw new Error('key service down'); }, onError: (_e, c) => reasons.push(c.reason) }));
+    const handler = createWorkflowActionHandler(baseOptions(sb, { idempotencyKey: () => { throw new Error('key service down'); }, onError: (_e, c) => c.reason !== 'signature_version_seen' && reasons.push(c.reason) }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('60');
     expect(await res.json()).toMatchObject({ error: 'internal_error' });
     expect(reasons).toEqual(['internal_error']);
     expect(sb.cases).toHaveLength(0);
@@ -95,27 +96,28 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(big.status).toBe(413);
   });
 
-  it('answers 503 (so HubSpot retries) when the store cannot remember a BLOCK', async () => {
+  it('answers 429 (so HubSpot retries) when the store cannot remember a BLOCK', async () => {
     const sb = await sandbox();
     const memory = createMemoryCallbackStore();
     const failing: CallbackStore = { ...memory, set: async () => Promise.reject(new Error('disk full')) };
     const handler = createWorkflowActionHandler(baseOptions(sb, { store: failing }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution({ inputFields: goodInputs() })));
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('60');
+    expect(await res.json()).toMatchObject({ error: 'store_unavailable' });
   });
 
-  it("answers 503 with Retry-After, not a stored FAIL_CONTINUE, when FML refuses the app's own credentials", async () => {
+  it("answers 429 with Retry-After, not a stored FAIL_CONTINUE, when FML refuses the app's own credentials", async () => {
     const fml = await fakeFml();
     fml.token = { status: 401, error: 'invalid_client' };
     const reported: { reason: string; status?: number }[] = [];
-    const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { onError: (_e, c) => reported.push({ reason: c.reason, status: c.status }) }));
+    const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { onError: (_e, c) => c.reason !== 'signature_version_seen' && reported.push({ reason: c.reason, status: c.status }) }));
     const body = execution();
     const refused = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('300');
     expect(await refused.json()).toMatchObject({ error: 'fml_credentials_rejected' });
-    expect(reported).toEqual([{ reason: 'fml_credentials_rejected', status: 503 }]);
+    expect(reported).toEqual([{ reason: 'fml_credentials_rejected', status: 429 }]);
 
     // The operator fixes the secret; HubSpot's retry of the same execution now creates the case.
     fml.token = { status: 200 };
@@ -124,12 +126,12 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     expect(outputsOf(await retried.json())).toMatchObject({ hs_execution_state: 'SUCCESS', caseId: 'CS-2026-00042' });
   });
 
-  it("answers 503 too when FML says the app's client lacks a scope (403 insufficient_scope)", async () => {
+  it("answers 429 too when FML says the app's client lacks a scope (403 insufficient_scope)", async () => {
     const fml = await fakeFml();
     fml.token = { status: 403, error: 'insufficient_scope' };
     const handler = createWorkflowActionHandler(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution()));
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(429);
     expect(await res.json()).toMatchObject({ error: 'fml_credentials_rejected' });
   });
 
@@ -158,7 +160,7 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     const handler = createWorkflowActionHandler(baseOptions(sb, { store }));
     const body = execution({ inputFields: goodInputs() });
     const failed = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
-    expect(failed.status).toBe(503);
+    expect(failed.status).toBe(429);
     expect(await store.get(body.callbackId)).toBeUndefined();
 
     await rm(file, { recursive: true });
@@ -190,7 +192,7 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     const hubspot = await automation({ accessToken: { '111': 'tok-portal-111', '222': 'tok-portal-222' } });
     const app = await listen(() => undefined);
     const reasons: string[] = [];
-    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, getAccessToken: (portal) => hubspot.accessTokenFor(portal) }, onError: (_e, c) => reasons.push(c.reason) }));
+    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, getAccessToken: (portal) => hubspot.accessTokenFor(portal) }, onError: (_e, c) => c.reason !== 'signature_version_seen' && reasons.push(c.reason) }));
     app.server.on('request', (req, res) => void handler.node(req, res));
     const a = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 111, objectId: 8, inputFields: goodInputs() });
     const b = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 222, objectId: 8, inputFields: goodInputs() });
@@ -228,7 +230,7 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     const hubspot = await automation();
     const app = await listen(() => undefined);
     const reasons: string[] = [];
-    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, accessToken: hubspot.accessToken }, onError: (_e, c) => reasons.push(c.reason) }));
+    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, accessToken: hubspot.accessToken }, onError: (_e, c) => c.reason !== 'signature_version_seen' && reasons.push(c.reason) }));
     app.server.on('request', (req, res) => void handler.node(req, res));
     const run = await hubspot.execute({ actionUrl: `${app.url}/act`, inputFields: goodInputs() });
     hubspot.expireBlocked(run.callbackId); // HubSpot gave up waiting (its clock, not ours)

@@ -47,12 +47,16 @@ export interface HarnessOptions {
   fmlClient?: FmlClientOptions | ((sb: Sandbox) => FmlClientOptions);
   sandbox?: SandboxOptions;
   actionOptions?: Partial<WorkflowActionHandlerOptions>;
+  /** Merged over the handler's HubSpot settings (e.g. `{ apiVersion: 'v4' }`). */
+  hubspotOptions?: Partial<WorkflowActionHandlerOptions['hubspot']>;
+  /** Options of the HubSpot stand-in (e.g. `crm`). */
+  automationOptions?: Partial<Parameters<typeof startFakeHubSpotAutomation>[0]>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fmlRequests: RequestLogEntry[] = [];
   const sb = await startSandbox({ webhookRetryDelaysMs: [20, 40, 80, 160, 320, 640], ...options.sandbox, onRequest: (e) => fmlRequests.push(e) });
-  const hubspot = await startFakeHubSpotAutomation({ appSecret: APP_SECRET, ...(options.clock ? { now: options.clock.now } : {}) });
+  const hubspot = await startFakeHubSpotAutomation({ appSecret: APP_SECRET, ...(options.clock ? { now: options.clock.now } : {}), ...options.automationOptions });
   const reported: { error: unknown; reason: string }[] = [];
   const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, maxRetries: 0, ...(typeof options.fmlClient === 'function' ? options.fmlClient(sb) : options.fmlClient) });
 
@@ -64,7 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = (store: CallbackStore): ActionServerConfig => ({
     publicUrl: appUrl,
     appSecret: APP_SECRET,
-    hubspot: { accessToken: hubspot.accessToken, baseUrl: hubspot.url, retryBaseDelayMs: 20 },
+    hubspot: { accessToken: hubspot.accessToken, baseUrl: hubspot.url, retryBaseDelayMs: 20, ...options.hubspotOptions } as WorkflowActionHandlerOptions['hubspot'],
     fmlWebhookSecret: sb.webhookSecret,
     fml,
     store,

@@ -35,14 +35,14 @@ describe('the shared HubSpot sender', () => {
     const hubspot = await scripted({ GET: [unavailable, { status: 200, body: { results: [] } }], POST: [unavailable] });
     const error = await publishWorkflowAction({ appId: 1234567, definition: workflowActionDefinition({ actionUrl: 'https://kyb.example.com/a' }), developerApiKey: 'dev-key', baseUrl: hubspot.url, retryBaseDelayMs: 1 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 503, code: 'hubspot_server_error' });
-    expect(hubspot.seen).toEqual(['GET /automation/v4/actions/1234567', 'GET /automation/v4/actions/1234567', 'POST /automation/v4/actions/1234567']);
+    expect(hubspot.seen).toEqual(['GET /automation/actions/2026-03/1234567', 'GET /automation/actions/2026-03/1234567', 'POST /automation/actions/2026-03/1234567']);
   });
 
   it("retries a POST after a 429 — HubSpot refused it unprocessed — honouring Retry-After", async () => {
     const hubspot = await scripted({ POST: [{ status: 429, body: { errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' }, headers: { 'retry-after': '0' } }, { status: 200, body: { id: '77', revisionId: '1' } }] });
     const result = await publishWorkflowAction({ appId: 1234567, definition: workflowActionDefinition({ actionUrl: 'https://kyb.example.com/a' }), developerApiKey: 'dev-key', baseUrl: hubspot.url, matchExisting: false });
     expect(result).toMatchObject({ created: true, definitionId: '77' });
-    expect(hubspot.seen).toEqual(['POST /automation/v4/actions/1234567', 'POST /automation/v4/actions/1234567']);
+    expect(hubspot.seen).toEqual(['POST /automation/actions/2026-03/1234567', 'POST /automation/actions/2026-03/1234567']);
   });
 
   it('retries a POST the caller marks idempotent (callback completion) after a 5xx', async () => {

@@ -29,7 +29,7 @@ describe('publishWorkflowAction', () => {
     expect(updated).toMatchObject({ created: false, published: true, definitionId: created.definitionId, revisionId: '2' });
     expect(hubspot.definitions).toHaveLength(1);
     const patch = hubspot.requests.at(-1)!;
-    expect(patch).toMatchObject({ method: 'PATCH', path: `/automation/v4/actions/1234567/${created.definitionId}` });
+    expect(patch).toMatchObject({ method: 'PATCH', path: `/automation/actions/2026-03/1234567/${created.definitionId}` });
     expect(patch.body).not.toHaveProperty('functions');
   });
 

@@ -77,7 +77,7 @@ describe('secrets stay out of errors, logs, inspect and JSON', () => {
       await hubspot.execute({ actionUrl: `${appUrl}/act`, inputFields: goodInputs(), signWith: 'forged' }),
       await hubspot.execute({ actionUrl: `${appUrl}/bad`, inputFields: goodInputs() }),
     ];
-    expect(answers.map((a) => a.status)).toEqual([200, 401, 503]);
+    expect(answers.map((a) => a.status)).toEqual([200, 401, 429]);
     expect(answers[2]!.body).toMatchObject({ error: 'fml_credentials_rejected' });
     expect(JSON.stringify(answers[2]!.body)).toContain('invalid_client');
 

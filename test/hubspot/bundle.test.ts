@@ -52,6 +52,15 @@ describe('the bundled file', () => {
     expect(header).toMatch(/5\.[\s\S]*webhook receiver[\s\S]*updateCompanyFromEvent[\s\S]*6\./);
     // Step 2: companyId is optional (the enrolled Company's own id stands in).
     expect(header).toMatch(/companyId[^\n]*\(optional/);
+    // Node 24 first (return style), Node 20 still served; HubSpot's dates; the secrets cap.
+    const runtime = header.indexOf('RUNTIME: Node.js 24');
+    expect(runtime).toBeGreaterThan(0);
+    expect(runtime).toBeLessThan(header.indexOf('HOW TO USE'));
+    expect(header).toMatch(/2026-11-03[\s\S]*2026-11-17/);
+    expect(header).toMatch(/returns its outputs[\s\S]*Node\.js 20[\s\S]*callback/);
+    expect(header).toMatch(/1,000 characters[\s\S]*secrets_too_long/);
+    const sdk = readFileSync(bundle.sdk, 'utf8');
+    expect(sdk.slice(0, sdk.indexOf('*/'))).toMatch(/Node\.js 24; an[\s\S]*Node\.js 20/);
     // "use strict" is the first statement, so it applies to the whole file (settings included) — and only once.
     expect(src.slice(src.indexOf('*/') + 2).trimStart().startsWith('"use strict";')).toBe(true);
     expect(src.match(/"use strict"/g)).toHaveLength(1);

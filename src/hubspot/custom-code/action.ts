@@ -12,6 +12,7 @@ import { mapCompany, relabel, resolveCompanyMapping, type CompanyToCaseOptions, 
 import { ownInput } from '../company/inputs';
 import { failureOutputs, successOutputs, type CustomCodeResult } from './outputs';
 import { isTransient, RetryableActionError } from './retry-error';
+import { secretsBudget, secretsCapMessage } from './secrets-cap';
 
 /** The `event` HubSpot passes to a Custom Code action. Every part is treated as possibly missing. */
 export interface HubSpotActionEvent {
@@ -79,6 +80,7 @@ const SECRET_CLIENT_ID = 'FML_CLIENT_ID';
 const SECRET_CLIENT_SECRET = 'FML_CLIENT_SECRET';
 const SECRET_BASE_URL = 'FML_BASE_URL';
 const SECRET_REDIS_URL = 'REDIS_URL';
+const SECRETS_READ = [SECRET_CLIENT_ID, SECRET_CLIENT_SECRET, SECRET_BASE_URL, SECRET_REDIS_URL] as const;
 
 /** The SDK logs nothing here (as a client without a logger): the action writes its own one line per run. */
 const QUIET: LogFn = Object.assign(() => undefined, { enabled: () => false });
@@ -140,6 +142,19 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
   const run = async (event: HubSpotActionEvent): Promise<CustomCodeResult> => {
     const deadline = Date.now() + config.budgetMs;
     const env = config.env();
+    // HubSpot caps one action's secrets at 1,000 characters in total: past it, say so instead of failing
+    // later as a wrong secret.
+    const budget = secretsBudget(env, SECRETS_READ);
+    if (budget.state === 'over') return failureOutputs('secrets_too_long', secretsCapMessage(budget));
+    const result = await runWith(env, event, deadline);
+    if (budget.state === 'near') {
+      config.log(`FML: ${secretsCapMessage(budget)}`);
+      if (!result.outputFields.ok) return failureOutputs(result.outputFields.errorCode, `${result.outputFields.errorMessage} ${secretsCapMessage(budget)}`);
+    }
+    return result;
+  };
+
+  const runWith = async (env: Record<string, string | undefined>, event: HubSpotActionEvent, deadline: number): Promise<CustomCodeResult> => {
     const clientId = env[SECRET_CLIENT_ID]?.trim();
     const clientSecret = env[SECRET_CLIENT_SECRET]?.trim();
     const missing = [clientId ? undefined : SECRET_CLIENT_ID, clientSecret ? undefined : SECRET_CLIENT_SECRET].filter((s): s is string => s !== undefined);

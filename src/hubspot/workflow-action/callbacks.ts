@@ -1,5 +1,6 @@
 import { HubSpotApiError } from '../crm/errors';
 import type { AutomationSend } from './hubspot-api';
+import { automationPaths, type AutomationApiVersion } from './paths';
 import type { OutputFields } from './store';
 
 /** One blocked execution to complete. */
@@ -23,22 +24,41 @@ export function isAlreadyCompleted(error: unknown): boolean {
   return error instanceof HubSpotApiError && error.status === 400 && /already\s+(been\s+)?completed/i.test(error.message);
 }
 
+/** Options of {@link completeCallbacks}. */
+export interface CompleteCallbacksOptions {
+  /**
+   * The automation API paths to use (`'v4'`: the legacy `/automation/v4/actions/callbacks/…`).
+   * @default "2026-03"
+   */
+  apiVersion?: AutomationApiVersion;
+}
+
+/**
+ * The body of one completion. HubSpot's 2026-03 callbacks API requires `typedOutputs` next to
+ * `outputFields`; the same typed values are sent on v4 too, where they are ignored.
+ */
+function completionBody(c: CallbackCompletion): { outputFields: OutputFields; typedOutputs: OutputFields } {
+  return { outputFields: c.outputFields, typedOutputs: { ...c.outputFields } };
+}
+
 /**
  * Completes blocked executions so their workflows move on: one with
- * `POST /automation/v4/actions/callbacks/{callbackId}/complete`, several at once with the batch
- * `POST /automation/v4/actions/callbacks/complete` (100 per call). All must belong to the portal whose
- * token `send` holds. Completions are retried like reads (see `isAlreadyCompleted` for the repeat's
- * answer). Rejects with the first failure after the sender's retries.
+ * `POST /automation/actions/callbacks/2026-03/{callbackId}/complete`, several at once with the batch
+ * `POST /automation/actions/callbacks/2026-03/complete` (100 per call) — or the legacy
+ * `/automation/v4/actions/callbacks/…` paths with `{ apiVersion: 'v4' }`. All must belong to the
+ * portal whose token `send` holds. Completions are retried like reads (see `isAlreadyCompleted` for
+ * the repeat's answer). Rejects with the first failure after the sender's retries.
  */
-export async function completeCallbacks(send: AutomationSend, completions: readonly CallbackCompletion[]): Promise<void> {
+export async function completeCallbacks(send: AutomationSend, completions: readonly CallbackCompletion[], options: CompleteCallbacksOptions = {}): Promise<void> {
+  const paths = automationPaths(options.apiVersion);
   if (completions.length === 1) {
     const only = completions[0]!;
-    await send('POST', `/automation/v4/actions/callbacks/${encodeURIComponent(only.callbackId)}/complete`, { outputFields: only.outputFields }, `complete callback ${only.callbackId}`, SAFE);
+    await send('POST', paths.completeOne(only.callbackId), completionBody(only), `complete callback ${only.callbackId}`, SAFE);
     return;
   }
   for (let i = 0; i < completions.length; i += BATCH_LIMIT) {
-    const inputs = completions.slice(i, i + BATCH_LIMIT).map((c) => ({ callbackId: c.callbackId, outputFields: c.outputFields }));
-    await send('POST', '/automation/v4/actions/callbacks/complete', { inputs }, `complete ${inputs.length} callbacks`, SAFE);
+    const inputs = completions.slice(i, i + BATCH_LIMIT).map((c) => ({ callbackId: c.callbackId, ...completionBody(c) }));
+    await send('POST', paths.completeBatch(), { inputs }, `complete ${inputs.length} callbacks`, SAFE);
   }
 }
 
@@ -46,10 +66,10 @@ export async function completeCallbacks(send: AutomationSend, completions: reado
  * Completes a portal's callbacks; when a batch is refused for good (one stale callback spoils the
  * lot), completes them one by one so the others still go through. Returns the refusals by callbackId.
  */
-export async function completeWithFallback(send: AutomationSend, completions: readonly CallbackCompletion[]): Promise<Map<string, HubSpotApiError>> {
+export async function completeWithFallback(send: AutomationSend, completions: readonly CallbackCompletion[], options: CompleteCallbacksOptions = {}): Promise<Map<string, HubSpotApiError>> {
   const refused = new Map<string, HubSpotApiError>();
   try {
-    await completeCallbacks(send, completions);
+    await completeCallbacks(send, completions, options);
     return refused;
   } catch (error) {
     if (!isRefusal(error)) throw error;
@@ -61,7 +81,7 @@ export async function completeWithFallback(send: AutomationSend, completions: re
   }
   for (const c of completions) {
     try {
-      await completeCallbacks(send, [c]);
+      await completeCallbacks(send, [c], options);
     } catch (error) {
       if (!isRefusal(error)) throw error;
       if (!isAlreadyCompleted(error)) refused.set(c.callbackId, error);

@@ -1,5 +1,6 @@
 import { FmlConfigError } from '../../errors';
-import { DEFAULT_OBJECT_PROPERTIES, INPUT_FIELDS, OUTPUT_FIELDS } from './fields';
+import { BLOCK_EXPIRATIONS, DEFAULT_OBJECT_PROPERTIES, INPUT_FIELDS, OPTION_FETCH_FIELDS, OUTPUT_FIELDS } from './fields';
+import type { WorkflowActionFunction } from './functions';
 import { HUBSPOT_LANGUAGES, mergeLabels, shippedLabels, type ActionLabels, type HubSpotLanguage } from './labels';
 
 /** Where an input's value may come from in the workflow editor. */
@@ -19,8 +20,22 @@ export interface FieldTypeDefinition {
   type: 'string' | 'number' | 'bool' | 'enumeration' | 'datetime' | 'date' | (string & {});
   fieldType?: 'text' | 'textarea' | 'select' | 'booleancheckbox' | 'number' | (string & {});
   options?: FieldOption[];
+  /**
+   * Where HubSpot fetches this field's options while a user edits the action, instead of a static
+   * `options` list (see `createFieldOptionsHandler`).
+   */
+  optionsUrl?: string;
   [key: string]: unknown;
 }
+
+/**
+ * Makes inputs wait for another one in the workflow editor (seed 004, example 3): `SINGLE_FIELD` — the
+ * dependents can be filled in once the controlling field has a value; `CONDITIONAL_SINGLE_FIELD` — they
+ * are shown only while the controlling field has `controllingFieldValue`.
+ */
+export type InputFieldDependency =
+  | { dependencyType: 'SINGLE_FIELD'; controllingFieldName: string; dependentFieldNames: string[] }
+  | { dependencyType: 'CONDITIONAL_SINGLE_FIELD'; controllingFieldName: string; controllingFieldValue: string; dependentFieldNames: string[] };
 
 /** One input of the action. */
 export interface InputFieldDefinition {
@@ -34,16 +49,17 @@ export interface OutputFieldDefinition {
   typeDefinition: FieldTypeDefinition;
 }
 
-/** The body of `POST /automation/v4/actions/{appId}` (and of `PATCH …/{definitionId}`). */
+/** The body of `POST /automation/actions/2026-03/{appId}` (and of `PATCH …/{definitionId}`; v4 alike). */
 export interface WorkflowActionDefinition {
   actionUrl: string;
   published: boolean;
   objectTypes: string[];
   objectRequestOptions: { properties: string[] };
   inputFields: InputFieldDefinition[];
+  inputFieldDependencies?: InputFieldDependency[];
   outputFields: OutputFieldDefinition[];
   labels: Record<string, ActionLabels>;
-  functions: unknown[];
+  functions: WorkflowActionFunction[];
   [key: string]: unknown;
 }
 
@@ -78,6 +94,21 @@ export interface WorkflowActionDefinitionOptions {
    * @default ["name", "country", "domain"]
    */
   objectProperties?: readonly string[];
+  /**
+   * Where HubSpot fetches the options of the inputs that list this portal's Company properties
+   * (`contactEmailProperty`, `contactNameProperty`); each field's `optionsUrl` is this URL with
+   * `fieldOptions=<field>` added to its query. The workflow action handler serves these fetches at its
+   * own URL, so the default needs nothing more; point it elsewhere only to serve them with a separate
+   * `createFieldOptionsHandler`.
+   * @default actionUrl
+   */
+  optionsUrl?: string;
+  /**
+   * More input dependencies, after the shipped one (the wait limit shows only when "Wait for FML's
+   * decision" is Yes). Each must name inputs of the action.
+   * @default []
+   */
+  inputFieldDependencies?: readonly InputFieldDependency[];
 }
 
 const BOTH: SupportedValueType[] = ['OBJECT_PROPERTY', 'STATIC_VALUE'];
@@ -90,13 +121,33 @@ const yesNo = (name: string): InputFieldDefinition => ({
   isRequired: false,
 });
 const output = (name: string): OutputFieldDefinition => ({ typeDefinition: { name, type: 'string', fieldType: 'text' } });
+// A choice among the portal's Company properties, fetched (and searched) while the user edits the action.
+const propertyChoice = (name: string, optionsBase: string): InputFieldDefinition => ({ typeDefinition: { name, type: 'enumeration', fieldType: 'select', optionsUrl: fieldOptionsUrl(optionsBase, name) }, supportedValueTypes: ['STATIC_VALUE'], isRequired: false });
+const blockExpiration = (): InputFieldDefinition => ({
+  typeDefinition: { name: INPUT_FIELDS.blockExpiration, type: 'enumeration', fieldType: 'select', options: BLOCK_EXPIRATIONS.map((value, displayOrder) => ({ value, label: shippedLabels('en').inputFieldOptionLabels?.[INPUT_FIELDS.blockExpiration]?.[value] ?? value, displayOrder })) },
+  supportedValueTypes: ['STATIC_VALUE'],
+  isRequired: false,
+});
+
+/** The query parameter naming the field of an option fetch. */
+export const FIELD_OPTIONS_PARAM = 'fieldOptions';
+
+/** A field's `optionsUrl`: the options base URL with `fieldOptions=<field>` in its query. */
+export function fieldOptionsUrl(base: string, field: string): string {
+  const url = new URL(base);
+  url.searchParams.set(FIELD_OPTIONS_PARAM, field);
+  return url.toString();
+}
 
 /**
- * The "Start FML KYB case" action definition, ready for `POST /automation/v4/actions/{appId}` (or
- * {@link publishWorkflowAction}). Company workflows only; inputs for the contact's email (required) and
- * name, the company's name and country (each a static value or a Company property), "send invite" and
- * "wait for decision"; outputs `caseId`, `customerPortalUrl`, `status`, `decision`, `errorCode`,
- * `errorMessage`; labels in every language HubSpot supports.
+ * The "Start FML KYB case" action definition, ready for `POST /automation/actions/2026-03/{appId}` (or
+ * {@link publishWorkflowAction}), or for a developer-platform project file (`workflowActionHsMeta`).
+ * Company workflows only; inputs for the contact's email and name (each a static value or a Company
+ * property — or, when left empty, read from the Company property chosen in `contactEmailProperty` /
+ * `contactNameProperty`, whose options list the portal's own Company properties), the company's name
+ * and country, "send invite", "wait for decision" and how long to wait (shown only when waiting);
+ * outputs `caseId`, `customerPortalUrl`, `status`, `decision`, `errorCode`, `errorMessage`; labels in
+ * every language HubSpot supports.
  *
  * Throws {@link FmlConfigError} when the options would make a definition HubSpot rejects (no HTTPS URL,
  * a label language without `actionName`, a card placeholder naming no input).
@@ -112,13 +163,24 @@ export function workflowActionDefinition(options: WorkflowActionDefinitionOption
   const objectProperties = [...(options.objectProperties ?? DEFAULT_OBJECT_PROPERTIES)];
   if (!objectProperties.every((p) => typeof p === 'string' && p.trim() !== '')) throw new FmlConfigError('workflowActionDefinition: objectProperties must be non-empty property names.');
 
+  const optionsBase = options.optionsUrl === undefined ? actionUrl : checkActionUrl(options.optionsUrl, 'optionsUrl');
   const inputFields: InputFieldDefinition[] = [
-    text(INPUT_FIELDS.contactEmail, true),
+    // Not required: an empty email is read from the Company property chosen in contactEmailProperty.
+    text(INPUT_FIELDS.contactEmail, false),
     text(INPUT_FIELDS.contactName, false),
     text(INPUT_FIELDS.companyName, false),
     text(INPUT_FIELDS.country, false),
     yesNo(INPUT_FIELDS.sendInvite),
     yesNo(INPUT_FIELDS.waitForDecision),
+    blockExpiration(),
+    ...OPTION_FETCH_FIELDS.map((name) => propertyChoice(name, optionsBase)),
+  ];
+  const extraDependencies = options.inputFieldDependencies ?? [];
+  if (!Array.isArray(extraDependencies)) throw new FmlConfigError('workflowActionDefinition: inputFieldDependencies must be a list of dependencies.');
+  const inputFieldDependencies: InputFieldDependency[] = [
+    // The wait limit means nothing unless the workflow waits: show it only then.
+    { dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: INPUT_FIELDS.waitForDecision, controllingFieldValue: 'true', dependentFieldNames: [INPUT_FIELDS.blockExpiration] },
+    ...extraDependencies.map((d) => structuredClone(d)),
   ];
   const labels = buildLabels(languages, options.labels ?? {});
   const definition: WorkflowActionDefinition = {
@@ -127,6 +189,7 @@ export function workflowActionDefinition(options: WorkflowActionDefinitionOption
     objectTypes: ['COMPANY'],
     objectRequestOptions: { properties: [...new Set(objectProperties.map((p) => p.trim()))] },
     inputFields,
+    inputFieldDependencies,
     outputFields: Object.values(OUTPUT_FIELDS).map(output),
     labels,
     functions: [],
@@ -135,16 +198,16 @@ export function workflowActionDefinition(options: WorkflowActionDefinitionOption
   return definition;
 }
 
-function checkActionUrl(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new FmlConfigError('workflowActionDefinition needs { actionUrl }: the HTTPS URL your action handler is served at.');
+function checkActionUrl(value: unknown, name: 'actionUrl' | 'optionsUrl' = 'actionUrl'): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new FmlConfigError(name === 'actionUrl' ? 'workflowActionDefinition needs { actionUrl }: the HTTPS URL your action handler is served at.' : 'workflowActionDefinition: optionsUrl must be the HTTPS URL option fetches are served at.');
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new FmlConfigError(`workflowActionDefinition: actionUrl is not a URL: ${JSON.stringify(value)}.`);
+    throw new FmlConfigError(`workflowActionDefinition: ${name} is not a URL: ${JSON.stringify(value)}.`);
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new FmlConfigError(`workflowActionDefinition: HubSpot only calls HTTPS action URLs, got ${JSON.stringify(url.origin)}.`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new FmlConfigError(`workflowActionDefinition: HubSpot only calls HTTPS URLs, got ${name} ${JSON.stringify(url.origin)}.`);
   return value.trim();
 }
 
@@ -170,10 +233,12 @@ export function cardPlaceholders(content: string): string[] {
 
 /**
  * Checks what HubSpot cannot check until a user opens the action: every input has an English label,
- * and every `{{placeholder}}` in an action card names an input.
+ * every `{{placeholder}}` in an action card names an input, and every input dependency names inputs
+ * (a conditional one, a value the controlling field can take).
  */
 export function assertDefinitionConsistent(definition: WorkflowActionDefinition): void {
   const inputs = new Set(definition.inputFields.map((f) => f.typeDefinition.name));
+  for (const [i, d] of (definition.inputFieldDependencies ?? []).entries()) checkDependency(d, i, definition.inputFields);
   const english = definition.labels.en;
   if (!english) throw new FmlConfigError('The action definition has no English labels; HubSpot requires them.');
   for (const name of inputs) {
@@ -186,5 +251,24 @@ export function assertDefinitionConsistent(definition: WorkflowActionDefinition)
     for (const name of cardPlaceholders(content)) {
       if (!inputs.has(name)) throw new FmlConfigError(`labels.${language}.actionCardContent uses {{${name}}}, which is not one of the action's inputs (${[...inputs].join(', ')}).`);
     }
+  }
+}
+
+function checkDependency(d: InputFieldDependency, i: number, fields: readonly InputFieldDefinition[]): void {
+  const where = `inputFieldDependencies[${i}]`;
+  if (typeof d !== 'object' || d === null) throw new FmlConfigError(`${where} must be an object.`);
+  const byName = new Map(fields.map((f) => [f.typeDefinition.name, f]));
+  if (d.dependencyType !== 'SINGLE_FIELD' && d.dependencyType !== 'CONDITIONAL_SINGLE_FIELD') throw new FmlConfigError(`${where}.dependencyType must be SINGLE_FIELD or CONDITIONAL_SINGLE_FIELD, got ${JSON.stringify((d as { dependencyType?: unknown }).dependencyType)}.`);
+  const controlling = byName.get(d.controllingFieldName);
+  if (!controlling) throw new FmlConfigError(`${where}.controllingFieldName ${JSON.stringify(d.controllingFieldName)} is not one of the action's inputs (${[...byName.keys()].join(', ')}).`);
+  if (!Array.isArray(d.dependentFieldNames) || d.dependentFieldNames.length === 0) throw new FmlConfigError(`${where}.dependentFieldNames must list at least one input.`);
+  for (const name of d.dependentFieldNames) {
+    if (!byName.has(name)) throw new FmlConfigError(`${where}.dependentFieldNames names ${JSON.stringify(name)}, which is not one of the action's inputs.`);
+    if (name === d.controllingFieldName) throw new FmlConfigError(`${where}: input ${JSON.stringify(name)} cannot depend on itself.`);
+  }
+  if (d.dependencyType === 'CONDITIONAL_SINGLE_FIELD') {
+    if (typeof d.controllingFieldValue !== 'string') throw new FmlConfigError(`${where} is CONDITIONAL_SINGLE_FIELD, so it needs controllingFieldValue (the value that shows the dependents).`);
+    const values = controlling.typeDefinition.options?.map((o) => o.value);
+    if (values && !values.includes(d.controllingFieldValue)) throw new FmlConfigError(`${where}.controllingFieldValue ${JSON.stringify(d.controllingFieldValue)} is not an option of ${d.controllingFieldName} (${values.join(', ')}).`);
   }
 }

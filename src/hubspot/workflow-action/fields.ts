@@ -10,7 +10,21 @@ export const INPUT_FIELDS = {
   country: 'country',
   sendInvite: 'sendInvite',
   waitForDecision: 'waitForDecision',
+  /** How long to wait for the decision; shown only when waitForDecision is "true". */
+  blockExpiration: 'blockExpiration',
+  /** Which Company property holds the contact's email (options fetched from the portal). */
+  contactEmailProperty: 'contactEmailProperty',
+  /** Which Company property holds the contact's name (options fetched from the portal). */
+  contactNameProperty: 'contactNameProperty',
 } as const;
+
+/** The inputs whose options are fetched from the portal (`optionsUrl`) while a user edits the action. */
+export const OPTION_FETCH_FIELDS = [INPUT_FIELDS.contactEmailProperty, INPUT_FIELDS.contactNameProperty] as const;
+export type OptionFetchField = (typeof OPTION_FETCH_FIELDS)[number];
+
+/** The waits the "wait for the decision" expiry offers (ISO 8601 durations), shortest first. */
+export const BLOCK_EXPIRATIONS = ['P1D', 'P3D', 'P1W', 'P2W', 'P30D'] as const;
+export type BlockExpiration = (typeof BLOCK_EXPIRATIONS)[number];
 
 /** The action's output fields: what a later workflow step (or a branch) can read. */
 export const OUTPUT_FIELDS = {

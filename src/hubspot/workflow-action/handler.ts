@@ -1,20 +1,24 @@
-import { FmlAbortError, FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, RateLimitError, ValidationError, WebhookVerificationError } from '../../errors';
+import { FmlAbortError, FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, RateLimitError, ValidationError } from '../../errors';
 import { linkSignals } from '../../http/abort';
 import type { Cases } from '../../resources/cases';
 import type { Case } from '../../types';
-import type { RawBody } from '../../webhooks/bytes';
-import { rawBodyOf, writeAnswer, type NodeRequest, type NodeResponse } from '../../webhooks/node-io';
-import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from '../../webhooks/raw-body';
+import type { NodeRequest, NodeResponse } from '../../webhooks/node-io';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import { HubSpotApiError } from '../crm/errors';
-import { completeWithFallback } from './callbacks';
+import { completeWithFallback, type CompleteCallbacksOptions } from './callbacks';
 import { isoDurationMs } from './duration';
 import { parseExecutionRequest, type ParsedExecution } from './execution-request';
 import { automationSender, type HubSpotAutomationHttpOptions } from './hubspot-api';
+import { automationPaths } from './paths';
+import { resolveRetryAfter, retryLaterAnswer, type RetryAfterSetting, type RetryLaterReason } from './retry-later';
 import { DEFAULT_TERMINAL_STATUSES, outcomeOfCase, outcomeOfEvent, RecentDecisions, type CaseOutcome } from './outcome';
-import { verifyHubSpotSignature, type HubSpotHeaders, type HubSpotSignatureVersion } from './signature';
+import { readCompanyChoices } from './company-read';
+import { FIELD_OPTIONS_PARAM } from './definition';
+import { createFieldOptionsHandler, type FieldOptionsHandler } from './field-options';
+import type { HubSpotSignatureVersion } from './signature';
+import { fetchAdapter, json, nodeAdapter, readSignedJson, report as reportTo, resolveSignedEndpoint, type Answer, type Incoming, type SignatureVersionCounts, type SignedEndpoint, type SignedEndpointReport } from './signed-request';
 import { createMemoryCallbackStore, type CallbackRecord, type CallbackStore, type OutputFields } from './store';
-import { executionToCreateCase, relabelField, type ActionInputDefaults, type ExecutionCase } from './to-case';
+import { chosenProperties, executionToCreateCase, relabelField, type ActionInputDefaults, type ExecutionCase } from './to-case';
 
 /** The part of `FmlClient` the handler uses (an `FmlClient` fits). */
 export interface FmlCasesApi {
@@ -38,18 +42,15 @@ export interface WorkflowActionHubSpotOptions extends HubSpotAutomationHttpOptio
 }
 
 /** What `onError` is told about. Ids only: never a secret, never a request body (they hold PII). */
-export interface WorkflowActionErrorContext {
+export interface WorkflowActionErrorContext extends SignedEndpointReport {
   /**
    * A stable code: `fml_unavailable`, `fml_rate_limited`, `fml_credentials_rejected`, `store_failed`,
-   * `completion_failed`, `completion_refused`, `cross_portal_conflict`, `configuration_error`, ...
+   * `hubspot_unavailable`, `hubspot_credentials_rejected`, `completion_failed`, `completion_refused`,
+   * `cross_portal_conflict`, `configuration_error`, `options_failed`, ... — and the notice
+   * `signature_version_seen` (the first request of each portal on each signature version; see
+   * `requireV3`), whose `error` is a `SignatureVersionNotice`.
    */
   reason: string;
-  /** The HTTP status answered to HubSpot, for execution requests. */
-  status?: number;
-  callbackId?: string;
-  portalId?: string;
-  caseId?: string;
-  eventId?: string;
 }
 
 /** Options of {@link createWorkflowActionHandler}. */
@@ -95,7 +96,9 @@ export interface WorkflowActionHandlerOptions {
   signatureVersions?: readonly HubSpotSignatureVersion[];
   /**
    * Accept v3 signatures only (`signatureVersions: ["v3"]`): closes the v2 downgrade, but refuses any
-   * portal or HubSpot path that still signs v2 only.
+   * portal or HubSpot path that still signs v2 only. To decide, watch `onError`'s
+   * `signature_version_seen` notices (the first request of each portal on each version; logged with
+   * console.info by default) or `handler.signatureVersionsSeen()`: once no portal signs v2 only, turn it on.
    * @default false
    */
   requireV3?: boolean;
@@ -111,15 +114,17 @@ export interface WorkflowActionHandlerOptions {
   maxBodyBytes?: number;
   /**
    * Time FML may take to create a case — every attempt and wait — before HubSpot is told to retry
-   * (503), in ms. Keep it under HubSpot's own request timeout.
+   * (429), in ms. Keep it under HubSpot's own request timeout.
    * @default 10000
    */
   fmlDeadlineMs?: number;
   /**
-   * `Retry-After` sent with a 503 when FML is unreachable, in seconds (a 429 passes on FML's own).
-   * @default 60
+   * `Retry-After` of the 429 "retry later" answers, in whole seconds: one number for every reason, or
+   * per reason (`{ fml_unavailable: 30, fml_credentials_rejected: 900 }`). FML's own `Retry-After` on
+   * its 429 is passed on instead when it sent one.
+   * @default 60, and 300 for fml_credentials_rejected and configuration_error (a person must act)
    */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: RetryAfterSetting;
   /**
    * How long finished executions are remembered to answer HubSpot's repeats, in ms.
    * @default 604800000 (7 days)
@@ -214,19 +219,13 @@ export interface WorkflowActionHandler {
   onEvent(event: WebhookEvent): Promise<void>;
   /** Deletes remembered executions past their retention and blocks past their expiry; returns how many. */
   prune(): Promise<number>;
-}
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Record<string, string>;
-}
-
-interface Incoming {
-  method: string | undefined;
-  pathAndQuery: string;
-  headers: HubSpotHeaders;
-  readBody(limit: number): Promise<RawBody>;
+  /**
+   * The field option fetches of the action's `optionsUrl` fields (the Company property choices). The
+   * handler itself routes requests whose URL has `?fieldOptions=` here; use this to mount them apart.
+   */
+  fieldOptions: FieldOptionsHandler;
+  /** Requests verified per signature version since start (executions and option fetches): v2 or v1 above 0 means `requireV3` would refuse someone. */
+  signatureVersionsSeen(): SignatureVersionCounts;
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -243,8 +242,9 @@ const CREDENTIAL_CODES = new Set(['invalid_client', 'authentication_error', 'ins
  * - `SUCCESS` with `caseId`, `customerPortalUrl`, `status` — or, when the workflow waits for FML's
  *   decision, `BLOCK` (remembering callbackId → case) until `onFmlEvent` sees the decision;
  * - `FAIL_CONTINUE` with `errorCode` / `errorMessage` when the input or FML's answer rules the case out;
- * - 429 / 503 with `Retry-After` when FML is throttling, unavailable or refusing the app's own FML
- *   credentials, so HubSpot retries later.
+ * - 429 with `Retry-After` whenever the execution should simply be sent again later — FML throttling,
+ *   unavailable or refusing the app's own FML credentials, the store failing, a misconfiguration or a
+ *   bug — because HubSpot retries a 429 under every reading of its docs (see `RetryLaterReason`).
  *
  * @example
  * const action = createWorkflowActionHandler({ fml, appSecret, publicUrl: 'https://kyb.example.com', hubspot: { getAccessToken }, store });
@@ -262,13 +262,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
   const recentDecisions = new RecentDecisions(now);
   let lastPrune = now();
 
-  const report = (error: unknown, context: WorkflowActionErrorContext): void => {
-    try {
-      config.onError(error, context);
-    } catch {
-      // A throwing logger must not change what HubSpot or FML is answered.
-    }
-  };
+  const report = (error: unknown, context: WorkflowActionErrorContext): void => reportTo(config.endpoint, error, context);
   const prune = async (): Promise<number> => {
     lastPrune = now();
     return store.prune(lastPrune);
@@ -297,34 +291,18 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     });
     return signal ? untilAborted(run, signal) : run;
   };
-  const storeUnavailable = (): Answer => retryLater(503, 'store_unavailable', 'The execution store is unavailable; retry later.', config.retryAfterSeconds);
+  const retryLater = (reason: RetryLaterReason, message: string, seconds = config.retryAfter(reason)): Answer => retryLaterAnswer(reason, message, seconds);
+  const storeUnavailable = (): Answer => retryLater('store_unavailable', 'The execution store is unavailable; retry later.');
+  const internalError = (): Answer => retryLater('internal_error', 'The action handler failed; retry later (the retry cannot create a second case).');
 
   async function processExecution(incoming: Incoming): Promise<Answer> {
-    if (incoming.method?.toUpperCase() !== 'POST') return json(405, { error: 'method_not_allowed', message: 'HubSpot executes workflow actions with POST.' }, { allow: 'POST' });
-    let body: RawBody;
-    try {
-      body = await incoming.readBody(config.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof WebhookVerificationError && error.reason === 'body_too_large') return json(413, { error: 'body_too_large', message: error.message }, { connection: 'close' });
-      return json(400, { error: 'incomplete_body', message: 'The request body could not be read in full.' });
+    const read = await readSignedJson(config.endpoint, incoming, 'workflow action executions');
+    if ('answer' in read) return read.answer;
+    if ('error' in read) {
+      report(read.error, { reason: 'configuration_error', status: 429 });
+      return retryLater('configuration_error', "publicUrl failed to build the public URL; the app's operator must fix it. Retry later.");
     }
-    let url: string;
-    try {
-      url = config.publicUrl(incoming.pathAndQuery);
-    } catch (error) {
-      report(error, { reason: 'configuration_error', status: 500 });
-      return json(500, { error: 'configuration_error', message: 'publicUrl failed to build the public URL.' });
-    }
-    const check = await verifyHubSpotSignature({ method: 'POST', url, body, headers: incoming.headers, secret: config.appSecret, maxAgeMs: config.maxSignatureAgeMs, now: now(), versions: config.signatureVersions });
-    if (!check.valid) return json(401, { error: 'invalid_signature', reason: check.reason, message: check.message });
-
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array));
-    } catch {
-      return json(400, { error: 'invalid_json', message: 'The execution request is not JSON.' });
-    }
-    const execution = parseExecutionRequest(parsed);
+    const execution = parseExecutionRequest(read.json);
     if (!execution.ok) return json(400, { error: 'invalid_request', message: 'The execution request is malformed.', issues: execution.issues });
 
     maybePrune();
@@ -334,8 +312,9 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     const work = answerOnce(execution.value)
       .catch((error: unknown) => {
         // A bug or a throwing hook (fml, idempotencyKey): 500 makes HubSpot retry, and the retry is safe.
-        report(error, { callbackId, portalId: execution.value.portalId, reason: 'internal_error', status: 500 });
-        return json(500, { error: 'internal_error', message: 'The action handler failed; HubSpot will retry.' });
+        // A bug or a throwing hook (fml, idempotencyKey): retry later, which is safe.
+        report(error, { callbackId, portalId: execution.value.portalId, reason: 'internal_error', status: 429 });
+        return internalError();
       })
       .finally(() => inflight.delete(callbackId));
     inflight.set(callbackId, work);
@@ -350,7 +329,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     try {
       prior = await store.get(callbackId);
     } catch (error) {
-      report(error, { ...about, reason: 'store_failed', status: 503 });
+      report(error, { ...about, reason: 'store_failed', status: 429 });
       return storeUnavailable();
     }
     if (prior) return json(200, { outputFields: prior.answer });
@@ -369,7 +348,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       } catch (error) {
         // Without the record a BLOCK could never be completed: make HubSpot retry (the create replays).
         if (record.state === 'blocked') {
-          report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 503 });
+          report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 429 });
           return storeUnavailable();
         }
         report(error, { ...about, caseId: record.caseId, reason: 'store_failed', status: 200 });
@@ -380,9 +359,22 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     if (execution.objectType.toUpperCase() !== 'COMPANY') {
       return finish(failure('unsupported_object_type', `This action works on Companies; it was run on a ${execution.objectType}. Use it in Company-based workflows.`));
     }
+    // The contact's email or name may live in a Company property the workflow chose (contactEmailProperty,
+    // contactNameProperty) that HubSpot did not send along: read it from the CRM.
+    const chosen = Object.values(chosenProperties(execution)).filter((p) => !Object.prototype.hasOwnProperty.call(execution.request.object.properties ?? {}, p));
+    let chosenValues: Record<string, unknown> = {};
+    if (chosen.length) {
+      const read = await readCompanyChoices(config.endpoint, execution.portalId, execution.objectId, chosen, Math.min(5000, config.fmlDeadlineMs));
+      if (!read.ok) {
+        report(read.error, { ...about, reason: read.reason, ...(read.retry ? { status: 429 } : {}) });
+        if (read.retry) return retryLater(read.retry, read.message);
+        return finish(failure(read.reason, read.message));
+      }
+      chosenValues = read.values;
+    }
     let mapped: ExecutionCase;
     try {
-      mapped = executionToCreateCase(execution, { defaults: config.defaults, idempotencyKey: config.idempotencyKey, crmRecordId: config.crmRecordId });
+      mapped = executionToCreateCase(execution, { defaults: config.defaults, idempotencyKey: config.idempotencyKey, crmRecordId: config.crmRecordId, chosenValues });
     } catch (error) {
       if (error instanceof ValidationError) return finish(failure(error.code, error.message));
       throw error;
@@ -392,8 +384,8 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     try {
       fml = await config.fml(execution.portalId);
     } catch (error) {
-      report(error, { ...about, reason: 'configuration_error', status: 500 });
-      return json(500, { error: 'configuration_error', message: 'No FML client for this portal.' });
+      report(error, { ...about, reason: 'configuration_error', status: 429 });
+      return retryLater('configuration_error', "No FML client for this portal; the app's operator must fix it. Retry later.");
     }
     let kase: Case;
     let replayed: unknown;
@@ -411,7 +403,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       try {
         owner = ownerPortal(await store.findByCase(kase.caseId));
       } catch (error) {
-        report(error, { ...about, caseId: kase.caseId, reason: 'store_failed', status: 503 });
+        report(error, { ...about, caseId: kase.caseId, reason: 'store_failed', status: 429 });
         return storeUnavailable();
       }
       if (owner !== undefined && owner !== execution.portalId) {
@@ -439,7 +431,8 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     // when the read failed. `block` looks once more, with the same rule.
     const decided = outcomeOfCase(kase, config.terminalStatuses) ?? (replayed && !refreshed ? recentDecisions.get(kase.caseId) : undefined);
     if (decided) return finish(success(kase, decided), created);
-    return oneAtATime(kase.caseId, () => block(fml, kase, created, finish, recordOf, about));
+    const expiration = mapped.expirationDuration === undefined ? { duration: config.expirationDuration, ms: config.expirationMs } : { duration: mapped.expirationDuration, ms: isoDurationMs(mapped.expirationDuration)! };
+    return oneAtATime(kase.caseId, () => block(fml, kase, created, finish, recordOf, about, expiration));
   }
 
   /**
@@ -454,10 +447,11 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     finish: (fields: OutputFields, extra?: Partial<CallbackRecord>) => Promise<Answer>,
     recordOf: (fields: OutputFields, extra?: Partial<CallbackRecord>) => CallbackRecord,
     about: { callbackId: string; portalId: string },
+    expiration: { duration: string; ms: number },
   ): Promise<Answer> {
-    const blockExpiresAt = now() + config.expirationMs;
+    const blockExpiresAt = now() + expiration.ms;
     const blockedExtra: Partial<CallbackRecord> = { ...created, state: 'blocked', blockExpiresAt, forgetAt: blockExpiresAt };
-    const blocked = await finish({ hs_execution_state: 'BLOCK', hs_expiration_duration: config.expirationDuration }, blockedExtra);
+    const blocked = await finish({ hs_execution_state: 'BLOCK', hs_expiration_duration: expiration.duration }, blockedExtra);
     if (blocked.status !== 200) return blocked;
     let latest: Case = kase;
     let decided: CaseOutcome | undefined;
@@ -506,7 +500,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
         await pause(waitMs);
         const token = await config.accessToken(record.portalId);
         const send = automationSender({ accessToken: token }, config.hubspotHttp, deadlineAt);
-        refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }])).get(record.callbackId);
+        refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }], config.completion)).get(record.callbackId);
         if (!refused) {
           await store.set({ ...record, state: 'completed', completedAt: now(), completion: outputFields, forgetAt: now() + config.retentionMs }).catch((error: unknown) => report(error, { ...about, reason: 'store_failed' }));
           return;
@@ -520,13 +514,13 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
   async function fmlFailure(error: unknown, about: { callbackId: string; portalId: string }, finish: (fields: OutputFields) => Promise<Answer>, mapped: ExecutionCase): Promise<Answer> {
     if (error instanceof RateLimitError) {
       report(error, { ...about, reason: 'fml_rate_limited', status: 429 });
-      const seconds = error.retryAfterMs === undefined ? config.retryAfterSeconds : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-      return retryLater(429, 'fml_rate_limited', 'FML is throttling requests; retry later.', seconds);
+      const seconds = error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+      return retryLater('fml_rate_limited', 'FML is throttling requests; retry later.', seconds);
     }
     const code = error instanceof FmlError ? error.code : undefined;
     if (code === 'server_error' || code === 'connection_error' || code === 'timeout' || code === 'aborted') {
-      report(error, { ...about, reason: 'fml_unavailable', status: 503 });
-      return retryLater(503, 'fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).', config.retryAfterSeconds);
+      report(error, { ...about, reason: 'fml_unavailable', status: 429 });
+      return retryLater('fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).');
     }
     if (error instanceof ValidationError) {
       const fields = error.fields.map((f) => relabelField(f, mapped.request));
@@ -536,16 +530,16 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     if (error instanceof FmlApiError && (CREDENTIAL_CODES.has(error.code) || error.status === 401 || error.status === 403)) {
       // The app's own FML client is misconfigured (wrong secret, missing scope): nothing about this
       // Company is wrong, so do not fail its workflow for good — alert the operator and let HubSpot retry.
-      report(error, { ...about, reason: 'fml_credentials_rejected', status: 503 });
-      return retryLater(503, 'fml_credentials_rejected', `FML refused this app's API credentials (${error.code}); the app's operator must fix them. HubSpot will retry.`, config.retryAfterSeconds);
+      report(error, { ...about, reason: 'fml_credentials_rejected', status: 429 });
+      return retryLater('fml_credentials_rejected', `FML refused this app's API credentials (${error.code}); the app's operator must fix them. Retry later.`);
     }
     if (error instanceof FmlApiError) {
       // FML said no for a reason retrying will not fix.
       report(error, { ...about, reason: error.code });
       return finish(failure(error.code, error.message));
     }
-    report(error, { ...about, reason: code ?? 'internal_error', status: 500 });
-    return json(500, { error: 'internal_error', message: 'The action handler failed; HubSpot will retry.' });
+    report(error, { ...about, reason: code ?? 'internal_error', status: 429 });
+    return internalError();
   }
 
   async function onFmlEvent(event: WebhookEvent, eventOptions: FmlEventOptions = {}): Promise<FmlEventResult> {
@@ -595,7 +589,7 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
       try {
         const token = await untilAborted(config.accessToken(portalId), signal);
         const send = automationSender({ accessToken: token }, { ...config.hubspotHttp, signal }, deadlineAt);
-        refusals = await completeWithFallback(send, completions);
+        refusals = await completeWithFallback(send, completions, config.completion);
       } catch (error) {
         report(error, { reason: 'completion_failed', portalId, caseId: event.caseId, eventId: event.eventId });
         errors.push(error);
@@ -631,17 +625,15 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
     return result;
   }
 
-  const handler = async (request: Request): Promise<Response> => {
-    const local = new URL(request.url);
-    const answer = await processExecution({ method: request.method, pathAndQuery: `${local.pathname}${local.search}`, headers: request.headers, readBody: (limit) => readRequestBody(request, limit) });
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers } });
-  };
-  const node = async (req: NodeActionRequest, res: NodeActionResponse): Promise<void> => {
-    const answer = await processExecution({ method: req.method, pathAndQuery: req.url ?? '/', headers: req.headers, readBody: async (limit) => rawBodyOf(req, limit) });
-    await writeAnswer(req, res, answer);
-  };
+  // One endpoint for both: the definition's option fields point at the action URL plus ?fieldOptions=.
+  const fieldOptions = createFieldOptionsHandler(options, config.endpoint);
+  const route = (incoming: Incoming): Promise<Answer> => (hasFieldOptionsParam(incoming.pathAndQuery) ? fieldOptions.process(incoming) : processExecution(incoming));
+  const handler = fetchAdapter(route);
+  const node = nodeAdapter(route);
   return Object.assign(handler, {
     node,
+    fieldOptions,
+    signatureVersionsSeen: (): SignatureVersionCounts => ({ ...config.endpoint.seen }),
     onFmlEvent,
     onEvent: async (event: WebhookEvent) => {
       await onFmlEvent(event);
@@ -693,14 +685,6 @@ function failure(code: string, message: string): OutputFields {
   return { hs_execution_state: 'FAIL_CONTINUE', errorCode: code, errorMessage: message.length > 65_000 ? `${message.slice(0, 64_999)}…` : message };
 }
 
-function json(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Answer {
-  return { status, body, headers };
-}
-
-function retryLater(status: 429 | 503, error: string, message: string, seconds: number): Answer {
-  return json(status, { error, message }, { 'retry-after': String(seconds) });
-}
-
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
@@ -712,25 +696,22 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 interface ResolvedOptions {
   fml: (portalId: string) => FmlCasesApi | Promise<FmlCasesApi>;
-  appSecret: string;
-  publicUrl: (pathAndQuery: string) => string;
+  /** Secret, public URL, signature versions, HubSpot token and HTTP settings, onError, clock: shared with the option fetches. */
+  endpoint: SignedEndpoint;
   accessToken: (portalId: string) => Promise<string>;
   hubspotHttp: HubSpotAutomationHttpOptions;
+  completion: CompleteCallbacksOptions;
   store: CallbackStore;
   expirationDuration: string;
   expirationMs: number;
   defaults: ActionInputDefaults;
-  signatureVersions: readonly HubSpotSignatureVersion[];
-  maxSignatureAgeMs: number;
-  maxBodyBytes: number;
   fmlDeadlineMs: number;
-  retryAfterSeconds: number;
+  retryAfter: (reason: RetryLaterReason) => number;
   retentionMs: number;
   idempotencyKey: ((portalId: string, objectId: string) => string) | undefined;
   crmRecordId: ((portalId: string, objectId: string) => string) | undefined;
   terminalStatuses: readonly string[];
   completionDeadlineMs: number;
-  onError: (error: unknown, context: WorkflowActionErrorContext) => void;
   now: () => number;
 }
 
@@ -739,38 +720,14 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
     throw new FmlConfigError(`createWorkflowActionHandler: ${message}`);
   };
   if (typeof options !== 'object' || options === null) fail('pass an options object.');
-  const { fml, appSecret, publicUrl, hubspot } = options;
+  const { fml } = options;
   if (typeof fml !== 'function' && (typeof fml !== 'object' || fml === null || typeof fml.cases?.create !== 'function')) fail('fml must be an FmlClient (or a function returning the portal\'s FmlClient).');
-  if (typeof appSecret !== 'string' || appSecret.trim() === '') fail("appSecret is required: the HubSpot app's client secret, which signs every execution (is its environment variable unset?).");
-  let buildUrl: (pathAndQuery: string) => string;
-  if (typeof publicUrl === 'function') buildUrl = publicUrl;
-  else {
-    if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/\s]+/.test(publicUrl)) fail('publicUrl must be the public base URL HubSpot calls, e.g. "https://kyb.example.com".');
-    const base = publicUrl.replace(/\/+$/, '');
-    buildUrl = (pathAndQuery) => `${base}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`;
-  }
-  if (typeof hubspot !== 'object' || hubspot === null) fail('hubspot is required: { accessToken } or { getAccessToken(portalId) } to complete blocked executions.');
-  const { accessToken, getAccessToken, ...hubspotHttp } = hubspot;
-  if (getAccessToken !== undefined && typeof getAccessToken !== 'function') fail('hubspot.getAccessToken must be a function (portalId) => token.');
-  if (getAccessToken === undefined && (typeof accessToken !== 'string' || accessToken.trim() === '')) fail('hubspot needs { accessToken } or { getAccessToken(portalId) } (is its environment variable unset?).');
-  const staticToken = typeof accessToken === 'string' ? accessToken.trim() : '';
-  const tokenFor = async (portalId: string): Promise<string> => {
-    const token = getAccessToken ? await getAccessToken(portalId) : staticToken;
-    if (typeof token !== 'string' || token.trim() === '') throw new FmlConfigError(`No HubSpot access token for portal ${portalId}.`);
-    return token.trim();
-  };
+  const endpoint = resolveSignedEndpoint(options, 'createWorkflowActionHandler');
   const expirationDuration = options.expirationDuration ?? 'P1W';
   const expirationMs = isoDurationMs(expirationDuration) ?? fail(`expirationDuration must be an ISO 8601 duration such as "P1W" or "PT36H", got ${JSON.stringify(expirationDuration)}.`);
-  const versions = options.signatureVersions ?? (options.requireV3 === true ? ['v3'] : ['v3', 'v2']);
-  if (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === 'v1' || v === 'v2' || v === 'v3')) fail('signatureVersions must list some of "v3", "v2", "v1".');
-  if (options.requireV3 !== undefined && typeof options.requireV3 !== 'boolean') fail('requireV3 must be true or false.');
-  if (options.requireV3 === true && versions.some((v) => v !== 'v3')) fail(`requireV3 accepts v3 only, but signatureVersions lists ${versions.join(', ')}: drop one of the two.`);
   for (const hook of ['idempotencyKey', 'crmRecordId'] as const) if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function (portalId, objectId) => string.`);
   const numbers = {
-    maxSignatureAgeMs: options.maxSignatureAgeMs ?? 300_000,
-    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     fmlDeadlineMs: options.fmlDeadlineMs ?? 10_000,
-    retryAfterSeconds: options.retryAfterSeconds ?? 60,
     retentionMs: options.retentionMs ?? WEEK_MS,
     completionDeadlineMs: options.completionDeadlineMs ?? 20_000,
   };
@@ -778,27 +735,25 @@ function resolveOptions(options: WorkflowActionHandlerOptions): ResolvedOptions 
   if (options.store !== undefined && !['get', 'set', 'delete', 'findByCase', 'prune'].every((m) => typeof (options.store as unknown as Record<string, unknown>)[m] === 'function')) fail('store must implement get, set, delete, findByCase and prune (see CallbackStore).');
   return {
     fml: typeof fml === 'function' ? fml : () => fml,
-    appSecret,
-    publicUrl: buildUrl!,
-    accessToken: tokenFor,
-    hubspotHttp,
+    endpoint,
+    accessToken: endpoint.accessToken,
+    hubspotHttp: endpoint.hubspotHttp,
+    // Checked now, so a misspelt version fails at start-up rather than as HubSpot 404s at completion time.
+    completion: { apiVersion: automationPaths(endpoint.hubspotHttp.apiVersion).version },
     store: options.store ?? createMemoryCallbackStore(),
     expirationDuration,
     expirationMs,
     defaults: options.defaults ?? {},
-    signatureVersions: versions,
     ...numbers,
+    retryAfter: resolveRetryAfter(options.retryAfterSeconds),
     idempotencyKey: options.idempotencyKey,
     crmRecordId: options.crmRecordId,
     terminalStatuses: options.terminalStatuses ?? DEFAULT_TERMINAL_STATUSES,
-    onError: options.onError ?? logServerSide,
-    now: options.now ?? Date.now,
+    now: endpoint.now,
   };
 }
 
-function logServerSide(error: unknown, context: WorkflowActionErrorContext): void {
-  if (context.status !== undefined && context.status < 500 && context.reason !== 'fml_rate_limited') return;
-  const ids = [context.callbackId && `callback ${context.callbackId}`, context.portalId && `portal ${context.portalId}`, context.caseId && `case ${context.caseId}`].filter(Boolean).join(', ');
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`[@firstmilelabs/cases/hubspot] workflow action ${context.reason}${ids ? ` (${ids})` : ''}: ${detail}`);
+function hasFieldOptionsParam(pathAndQuery: string): boolean {
+  const q = pathAndQuery.indexOf('?');
+  return q >= 0 && new URLSearchParams(pathAndQuery.slice(q + 1)).has(FIELD_OPTIONS_PARAM);
 }

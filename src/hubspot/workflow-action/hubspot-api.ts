@@ -1,9 +1,16 @@
 import { createHubSpotSender, type HubSpotApiProfile, type HubSpotCredential, type HubSpotHttpOptions, type HubSpotMethod, type HubSpotSend } from '../crm/http';
+import { automationPaths, type AutomationApiVersion } from './paths';
 
 export type { HubSpotCredential } from '../crm/http';
 
 /** How the automation API (callbacks, action definitions) is called. */
 export interface HubSpotAutomationHttpOptions extends HubSpotHttpOptions {
+  /**
+   * Which automation API paths to call: `'2026-03'` (HubSpot's current `/automation/actions/2026-03/…`
+   * and `/automation/actions/callbacks/2026-03/…`) or `'v4'` (the legacy `/automation/v4/actions/…`).
+   * @default "2026-03"
+   */
+  apiVersion?: AutomationApiVersion;
   /**
    * Retries after the first attempt. A 429 (except the daily limit) is always retried; 5xx, timeouts and
    * connection errors only for calls that are safe to repeat (completions and reads, not creating a
@@ -22,11 +29,11 @@ export interface HubSpotAutomationHttpOptions extends HubSpotHttpOptions {
 /** Sends one logical request to the automation API, with retries. */
 export type AutomationSend = HubSpotSend;
 
-const CALLBACKS = '/automation/v4/actions/callbacks/';
+const isCallbacks = (path: string): boolean => automationPaths('2026-03').isCallbacks(path) || automationPaths('v4').isCallbacks(path);
 
 /** The 403 hint of an automation call: completing callbacks needs the `automation` scope. */
 function automationForbiddenHint(_method: HubSpotMethod, path: string): string {
-  return path.startsWith(CALLBACKS)
+  return isCallbacks(path)
     ? "The token lacks the automation scope, which completing workflow callbacks needs: add it to the app's scopes and have the portal reinstall the app."
     : "The credential may not manage this app's actions: use the developer API key of the account that owns the app.";
 }

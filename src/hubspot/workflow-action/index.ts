@@ -3,7 +3,7 @@
 // remember blocked executions.
 
 export { workflowActionDefinition, assertDefinitionConsistent, cardPlaceholders } from './definition';
-export type { FieldOption, FieldTypeDefinition, InputFieldDefinition, OutputFieldDefinition, SupportedValueType, WorkflowActionDefinition, WorkflowActionDefinitionOptions } from './definition';
+export type { FieldOption, FieldTypeDefinition, InputFieldDefinition, InputFieldDependency, OutputFieldDefinition, SupportedValueType, WorkflowActionDefinition, WorkflowActionDefinitionOptions } from './definition';
 export { HUBSPOT_LANGUAGES, shippedLabels } from './labels';
 export type { ActionLabels, HubSpotLanguage } from './labels';
 export { DEFAULT_OBJECT_PROPERTIES as WORKFLOW_ACTION_OBJECT_PROPERTIES, INPUT_FIELDS as WORKFLOW_ACTION_INPUTS, OUTPUT_FIELDS as WORKFLOW_ACTION_OUTPUTS } from './fields';
@@ -23,7 +23,7 @@ export type { CaseOutcome } from './outcome';
 export { isoDurationMs } from './duration';
 
 export { completeCallbacks, isAlreadyCompleted } from './callbacks';
-export type { CallbackCompletion } from './callbacks';
+export type { CallbackCompletion, CompleteCallbacksOptions } from './callbacks';
 // The one HubSpot sender lives in ../crm/http (shared with the write-back); this is its automation profile.
 export { automationSender } from './hubspot-api';
 export type { AutomationSend, HubSpotAutomationHttpOptions, HubSpotCredential } from './hubspot-api';
@@ -37,3 +37,16 @@ export { publishWorkflowAction } from './publish';
 export type { PublishWorkflowActionOptions, PublishWorkflowActionResult } from './publish';
 export { runPublishWorkflowActionCli } from './publish-cli';
 export type { PublishCliIo } from './publish-cli';
+export { automationPaths, DEFAULT_AUTOMATION_API_VERSION } from './paths';
+export type { AutomationApiVersion, AutomationPaths } from './paths';
+export { DEFAULT_RETRY_AFTER_SECONDS } from './retry-later';
+export type { RetryAfterSetting, RetryLaterReason } from './retry-later';
+export { workflowActionHsMeta } from './hsmeta';
+export type { WorkflowActionHsMeta, WorkflowActionHsMetaOptions } from './hsmeta';
+export { createFieldOptionsHandler } from './field-options';
+export type { FieldOptionsHandler, FieldOptionsHandlerOptions } from './field-options';
+export { SignatureVersionNotice } from './signed-request';
+export type { SignatureVersionCounts, SignedEndpointOptions, SignedEndpointReport } from './signed-request';
+export type { FetchedFieldOption, FetchedInputFieldValue, FieldOptionsRequest, FieldOptionsResponse, FunctionRequestOrigin, FunctionRequestOutput, PostFetchOptionsInput, PostFetchOptionsOutput, PreActionExecutionInput, PreActionExecutionOutput, PreFetchOptionsInput, PreFetchOptionsOutput, WorkflowActionFunction, WorkflowFunctionMain, WorkflowFunctionType } from './functions';
+export { BLOCK_EXPIRATIONS as WORKFLOW_ACTION_BLOCK_EXPIRATIONS, OPTION_FETCH_FIELDS as WORKFLOW_ACTION_OPTION_FIELDS } from './fields';
+export { FIELD_OPTIONS_PARAM, fieldOptionsUrl } from './definition';

@@ -1,6 +1,8 @@
 import { FmlError } from '../../errors';
 import { workflowActionDefinition } from './definition';
+import { workflowActionHsMeta } from './hsmeta';
 import type { ActionLabels, HubSpotLanguage } from './labels';
+import type { AutomationApiVersion } from './paths';
 import { publishWorkflowAction } from './publish';
 
 /** Where the publish command reads and writes. */
@@ -16,8 +18,13 @@ export interface PublishCliIo {
 }
 
 const USAGE = `Usage: fml-publish-workflow-action --app-id <id> --action-url <https-url> [options]
+       fml-publish-workflow-action --hsmeta <file> --action-url <https-url> [--uid <uid>] [options]
 
-Creates or updates the "Start FML KYB case" action in your HubSpot app.
+Creates or updates the "Start FML KYB case" action in your HubSpot app through HubSpot's definitions
+API (2026-03; --api-version v4 for the legacy paths) — for public apps on the legacy platform.
+Apps on HubSpot's new developer platform cannot use that API: --hsmeta writes the project file
+instead (src/app/workflow-actions/<name>-hsmeta.json), to deploy with \`hs project upload\`; it needs
+no app id and no credentials.
 Credentials come from the environment only (never the command line, which shells keep in history):
   HUBSPOT_DEVELOPER_API_KEY   developer API key (sent as hapikey), or
   HUBSPOT_ACCESS_TOKEN        a bearer token allowed to manage the app's actions
@@ -31,11 +38,17 @@ Options:
   --languages <list>     e.g. en,fr,de (default: every language HubSpot supports)
   --labels <file.json>   labels to add or override, as { "en": { "actionName": "…" } }
   --base-url <url>       HubSpot's API address (or HUBSPOT_API_BASE_URL)
+  --api-version <v>      2026-03 (default) or v4 (legacy paths)
+  --hsmeta <file>        write the developer-platform project file (a name ending -hsmeta.json,
+                         or - for stdout) instead of calling the API
+  --uid <uid>            the project file's uid (default: fml_start_kyb_case)
   --dry-run              print the definition JSON and send nothing
   --help                 show this text`;
 
 const FLAGS = new Set(['--publish', '--new', '--dry-run', '--help']);
-const VALUES = new Set(['--app-id', '--action-url', '--definition-id', '--languages', '--labels', '--base-url']);
+const VALUES = new Set(['--app-id', '--action-url', '--definition-id', '--languages', '--labels', '--base-url', '--api-version', '--hsmeta', '--uid']);
+/** The project file's uid when --uid is not given. */
+export const DEFAULT_HSMETA_UID = 'fml_start_kyb_case';
 
 /**
  * The publish command (`npx fml-publish-workflow-action …`): builds the definition, then
@@ -72,6 +85,20 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
     const labels = labelsPath ? await readLabels(labelsPath) : undefined;
     const languages = value('--languages')?.split(',').map((l) => l.trim()).filter(Boolean) as HubSpotLanguage[] | undefined;
     const definition = workflowActionDefinition({ actionUrl, published: args.has('--publish'), ...(languages ? { languages } : {}), ...(labels ? { labels } : {}) });
+    const hsmeta = value('--hsmeta');
+    if (hsmeta !== undefined) {
+      if (hsmeta !== '-' && !hsmeta.endsWith('-hsmeta.json')) return usage(err, `--hsmeta ${hsmeta}: HubSpot's CLI only reads project files named *-hsmeta.json (e.g. src/app/workflow-actions/fml-kyb-hsmeta.json).`);
+      const text = `${JSON.stringify(workflowActionHsMeta(definition, { uid: value('--uid') ?? DEFAULT_HSMETA_UID }), null, 2)}\n`;
+      if (hsmeta === '-' || args.has('--dry-run')) out(text.trimEnd());
+      else {
+        const { mkdir, writeFile } = await import('node:fs/promises');
+        const { dirname } = await import('node:path');
+        await mkdir(dirname(hsmeta), { recursive: true });
+        await writeFile(hsmeta, text, 'utf8');
+        out(`Wrote ${hsmeta}: deploy it with \`hs project upload\` from the project folder.`);
+      }
+      return 0;
+    }
     if (args.has('--dry-run')) {
       out(JSON.stringify(definition, null, 2));
       return 0;
@@ -87,6 +114,7 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
       ...(value('--definition-id') ? { definitionId: value('--definition-id')! } : {}),
       ...(args.has('--new') ? { matchExisting: false } : {}),
       ...(value('--base-url', 'HUBSPOT_API_BASE_URL') ? { baseUrl: value('--base-url', 'HUBSPOT_API_BASE_URL')! } : {}),
+      ...(value('--api-version') ? { apiVersion: value('--api-version') as AutomationApiVersion } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
     out(`${result.created ? 'Created' : 'Updated'} action definition ${result.definitionId} in app ${appId} (${result.published ? 'published' : 'unpublished'}).`);

@@ -1,6 +1,7 @@
 import { FmlConfigError, FmlError } from '../../errors';
 import type { WorkflowActionDefinition } from './definition';
 import { automationSender, type AutomationSend, type HubSpotAutomationHttpOptions, type HubSpotCredential } from './hubspot-api';
+import { automationPaths, type AutomationPaths } from './paths';
 
 /** Options of {@link publishWorkflowAction}. */
 export interface PublishWorkflowActionOptions extends HubSpotAutomationHttpOptions {
@@ -44,9 +45,11 @@ export interface PublishWorkflowActionResult {
 }
 
 /**
- * Creates the action definition in the app (`POST /automation/v4/actions/{appId}`), or updates it
- * (`PATCH /automation/v4/actions/{appId}/{definitionId}`) when it is given or already exists with the
- * same `actionUrl`. Set `definition.published` to make the action visible to installing customers.
+ * Creates the action definition in the app (`POST /automation/actions/2026-03/{appId}`), or updates it
+ * (`PATCH /automation/actions/2026-03/{appId}/{definitionId}`) when it is given or already exists with
+ * the same `actionUrl`; `{ apiVersion: 'v4' }` uses the legacy `/automation/v4/actions/…` paths. Set
+ * `definition.published` to make the action visible to installing customers. Apps on HubSpot's new
+ * developer platform cannot use this API: write a project file with `workflowActionHsMeta` instead.
  */
 export async function publishWorkflowAction(options: PublishWorkflowActionOptions): Promise<PublishWorkflowActionResult> {
   const appId = String(options?.appId ?? '').trim();
@@ -56,25 +59,25 @@ export async function publishWorkflowAction(options: PublishWorkflowActionOption
   const credential: HubSpotCredential | undefined = options.developerApiKey ? { developerApiKey: options.developerApiKey } : options.accessToken ? { accessToken: options.accessToken } : undefined;
   if (!credential) throw new FmlConfigError('publishWorkflowAction needs { developerApiKey } (your developer account\'s API key) or { accessToken } (is its environment variable unset?).');
   const { appId: _a, definition: _d, developerApiKey: _k, accessToken: _t, definitionId: given, matchExisting, ...http } = options;
+  const paths = automationPaths(http.apiVersion);
   const send = automationSender(credential, http);
-  const base = `/automation/v4/actions/${encodeURIComponent(appId)}`;
 
-  const definitionId = given ?? (matchExisting === false ? undefined : await findByActionUrl(send, base, definition.actionUrl));
+  const definitionId = given ?? (matchExisting === false ? undefined : await findByActionUrl(send, paths, appId, definition.actionUrl));
   if (definitionId === undefined) {
-    const res = await send<Record<string, unknown>>('POST', base, definition, `create the action definition in app ${appId}`);
+    const res = await send<Record<string, unknown>>('POST', paths.definitions(appId), definition, `create the action definition in app ${appId}`);
     return resultOf(res.data, true);
   }
   // PATCH takes every field of the definition but `functions`, which have their own endpoints.
   const { functions: _f, ...patch } = definition;
-  const res = await send<Record<string, unknown>>('PATCH', `${base}/${encodeURIComponent(definitionId)}`, patch, `update action definition ${definitionId} in app ${appId}`);
+  const res = await send<Record<string, unknown>>('PATCH', paths.definition(appId, definitionId), patch, `update action definition ${definitionId} in app ${appId}`);
   return resultOf(res.data, false, definitionId);
 }
 
-async function findByActionUrl(send: AutomationSend, base: string, actionUrl: string): Promise<string | undefined> {
+async function findByActionUrl(send: AutomationSend, paths: AutomationPaths, appId: string, actionUrl: string): Promise<string | undefined> {
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
     const query = `?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`;
-    const res = await send<{ results?: unknown[]; paging?: { next?: { after?: string } } }>('GET', `${base}${query}`, undefined, 'list the app\'s action definitions');
+    const res = await send<{ results?: unknown[]; paging?: { next?: { after?: string } } }>('GET', `${paths.definitions(appId)}${query}`, undefined, 'list the app\'s action definitions');
     for (const item of res.data?.results ?? []) {
       const d = item as { id?: unknown; actionUrl?: unknown; archivedAt?: unknown };
       if (d.actionUrl === actionUrl && (d.archivedAt === undefined || d.archivedAt === null || d.archivedAt === 0) && (typeof d.id === 'string' || typeof d.id === 'number')) return String(d.id);

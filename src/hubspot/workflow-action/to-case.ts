@@ -3,6 +3,7 @@ import { assertIdempotencyKey } from '../../idempotency';
 import type { CreateCaseRequest } from '../../types';
 import { validateCreateCase } from '../../validation/create-case';
 import { ownInput, quote, readRecordId, readText, type InputReading } from '../company/inputs';
+import { isoDurationMs } from './duration';
 import type { ParsedExecution } from './execution-request';
 import { INPUT_FIELDS } from './fields';
 
@@ -25,6 +26,34 @@ export interface ExecutionCase {
   request: CreateCaseRequest;
   idempotencyKey: string;
   waitForDecision: boolean;
+  /** The `blockExpiration` input (ISO 8601), when the workflow set one. */
+  expirationDuration?: string;
+}
+
+/** The Company properties chosen in contactEmailProperty / contactNameProperty whose values are needed. */
+export interface ChosenProperties {
+  email?: string;
+  name?: string;
+}
+
+// HubSpot property internal names: letters, digits, underscores.
+const PROPERTY_NAME = /^[A-Za-z0-9_]{1,100}$/;
+
+/**
+ * The Company properties chosen in `contactEmailProperty` / `contactNameProperty` that the execution
+ * needs: only those whose direct input (`contactEmail` / `contactName`) is empty — a typed or mapped
+ * value always wins. Names that are not property names are left out (the mapping then reports them).
+ */
+export function chosenProperties(execution: ParsedExecution): ChosenProperties {
+  const inputs = execution.request.inputFields ?? {};
+  const pick = (direct: string, choice: string): string | undefined => {
+    if (readText(ownInput(inputs, direct)).kind !== 'empty') return undefined;
+    const chosen = readText(ownInput(inputs, choice));
+    return chosen.kind === 'value' && PROPERTY_NAME.test(chosen.value) ? chosen.value : undefined;
+  };
+  const email = pick(INPUT_FIELDS.contactEmail, INPUT_FIELDS.contactEmailProperty);
+  const name = pick(INPUT_FIELDS.contactName, INPUT_FIELDS.contactNameProperty);
+  return { ...(email ? { email } : {}), ...(name ? { name } : {}) };
 }
 
 /**
@@ -58,6 +87,9 @@ const LABEL: Record<string, string> = {
   [INPUT_FIELDS.country]: 'Country/Region',
   [INPUT_FIELDS.sendInvite]: 'Send the onboarding invite now',
   [INPUT_FIELDS.waitForDecision]: "Wait for FML's decision",
+  [INPUT_FIELDS.blockExpiration]: 'Wait at most',
+  [INPUT_FIELDS.contactEmailProperty]: 'Company property with the contact email',
+  [INPUT_FIELDS.contactNameProperty]: 'Company property with the contact name',
   'object.objectId': "The Company's record id",
 };
 
@@ -70,10 +102,23 @@ const LABEL: Record<string, string> = {
  */
 export function executionToCreateCase(
   execution: ParsedExecution,
-  options: { defaults?: ActionInputDefaults; idempotencyKey?: (portalId: string, objectId: string) => string; crmRecordId?: (portalId: string, objectId: string) => string } = {},
+  options: {
+    defaults?: ActionInputDefaults;
+    idempotencyKey?: (portalId: string, objectId: string) => string;
+    crmRecordId?: (portalId: string, objectId: string) => string;
+    /** Values of the Company properties named by `chosenProperties(execution)`, read from HubSpot. */
+    chosenValues?: Record<string, unknown>;
+  } = {},
 ): ExecutionCase {
   const inputs = execution.request.inputFields ?? {};
   const properties = execution.request.object.properties ?? {};
+  const chosen = chosenProperties(execution);
+  // A chosen property's value: read from HubSpot, or sent along in object.properties already.
+  const chosenValue = (property: string | undefined): InputReading => {
+    if (property === undefined) return { kind: 'empty' };
+    const read = readText(ownInput(options.chosenValues ?? {}, property));
+    return read.kind === 'empty' ? readText(ownInput(properties, property)) : read;
+  };
   const problems: FieldError[] = [];
   const value = (field: string, reading: InputReading, required: boolean, missing: string): string | undefined => {
     if (reading.kind === 'value') return reading.value;
@@ -84,12 +129,18 @@ export function executionToCreateCase(
   const firstOf = (...readings: InputReading[]): InputReading => readings.find((r) => r.kind !== 'empty') ?? { kind: 'empty' };
 
   const objectId = value('object.objectId', readRecordId(execution.request.object.objectId), true, 'The execution names no Company record id.');
-  const email = value(INPUT_FIELDS.contactEmail, readText(ownInput(inputs, INPUT_FIELDS.contactEmail)), true, `Contact email is empty: map the input "${INPUT_FIELDS.contactEmail}" to a Company property that holds the contact's email (and fill it in on this Company), or type an address into the action.`);
-  const name = value(INPUT_FIELDS.contactName, readText(ownInput(inputs, INPUT_FIELDS.contactName)), false, '');
+  checkPropertyChoice(inputs, INPUT_FIELDS.contactEmailProperty, problems);
+  checkPropertyChoice(inputs, INPUT_FIELDS.contactNameProperty, problems);
+  const noEmail = chosen.email
+    ? `Contact email is empty, and so is the Company property "${chosen.email}" chosen in "${INPUT_FIELDS.contactEmailProperty}": fill it in on this Company, or choose another property.`
+    : `Contact email is empty: map the input "${INPUT_FIELDS.contactEmail}" to a Company property that holds the contact's email (and fill it in on this Company), choose that property in "${INPUT_FIELDS.contactEmailProperty}", or type an address into the action.`;
+  const email = value(INPUT_FIELDS.contactEmail, firstOf(readText(ownInput(inputs, INPUT_FIELDS.contactEmail)), chosenValue(chosen.email)), true, noEmail);
+  const name = value(INPUT_FIELDS.contactName, firstOf(readText(ownInput(inputs, INPUT_FIELDS.contactName)), chosenValue(chosen.name)), false, '');
   const company = value(INPUT_FIELDS.companyName, firstOf(readText(ownInput(inputs, INPUT_FIELDS.companyName)), readText(ownInput(properties, 'name')), readText(ownInput(properties, 'domain'))), false, '');
   const country = value(INPUT_FIELDS.country, firstOf(readText(ownInput(inputs, INPUT_FIELDS.country)), readText(ownInput(properties, 'country'))), false, '');
   const sendInvite = readFlag(INPUT_FIELDS.sendInvite, ownInput(inputs, INPUT_FIELDS.sendInvite), options.defaults?.sendInvite ?? true, problems);
   const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, ownInput(inputs, INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
+  const expirationDuration = readDuration(INPUT_FIELDS.blockExpiration, ownInput(inputs, INPUT_FIELDS.blockExpiration), problems);
   if (problems.length) throw executionError(problems);
 
   const recordId = options.crmRecordId ? options.crmRecordId(execution.portalId, objectId!) : objectId!;
@@ -111,7 +162,25 @@ export function executionToCreateCase(
     throw executionError(error.fields.map((f) => relabelField(f, request)));
   }
   const keyOf = options.idempotencyKey ?? portalCompanyKey;
-  return { request, idempotencyKey: assertIdempotencyKey(keyOf(execution.portalId, objectId!)), waitForDecision };
+  return { request, idempotencyKey: assertIdempotencyKey(keyOf(execution.portalId, objectId!)), waitForDecision, ...(expirationDuration ? { expirationDuration } : {}) };
+}
+
+function checkPropertyChoice(inputs: Record<string, unknown>, field: string, problems: FieldError[]): void {
+  const read = readText(ownInput(inputs, field));
+  if (read.kind === 'invalid') problems.push({ field, message: `${LABEL[field]} ${read.why} (input "${field}")` });
+  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value)) problems.push({ field, message: `${LABEL[field]} must be a Company property's internal name, got ${quote(read.value)} (input "${field}")` });
+}
+
+// Durations past a year are refused: HubSpot would keep the workflow blocked longer than anyone means.
+const MAX_BLOCK_MS = 366 * 86_400_000;
+
+function readDuration(field: string, raw: unknown, problems: FieldError[]): string | undefined {
+  const read = readText(raw);
+  if (read.kind === 'empty') return undefined;
+  const ms = read.kind === 'value' ? isoDurationMs(read.value) : undefined;
+  if (read.kind === 'value' && ms !== undefined && ms > 0 && ms <= MAX_BLOCK_MS) return read.value;
+  problems.push({ field, message: `${LABEL[field]} must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw} (input "${field}")` });
+  return undefined;
 }
 
 /** A create-case field error renamed to the action input it came from (also used for FML's 400s). */
