@@ -55,20 +55,21 @@ export async function writeJsonAtomic(path: string, value: unknown, options: Wri
 
 /** {@link writeJsonAtomic}, synchronously, with the caller's node:fs. */
 export function writeJsonAtomicSync(fs: SyncFs, path: string, value: unknown, options: WriteJsonAtomicOptions = {}): void {
-  const text = JSON.stringify(value);
+  writeTextAtomicSync(fs, path, [JSON.stringify(value)], options);
+}
+
+/**
+ * {@link writeJsonAtomicSync} for text given in pieces, written as they come: a file larger than one
+ * JavaScript string can hold (the sandbox's persist file at 100k cases) never has to exist in memory.
+ */
+export function writeTextAtomicSync(fs: SyncFs, path: string, pieces: Iterable<string>, options: WriteJsonAtomicOptions = {}): void {
   const folder = parentOf(path);
   fs.mkdirSync(folder, { recursive: true });
   const temp = tempPathFor(path);
   try {
     const fd = fs.openSync(temp, 'wx', options.mode ?? 0o600);
     try {
-      // writeSync may write only part of the buffer without throwing (a full disk, a signal): go on until all is written.
-      const bytes = new TextEncoder().encode(text);
-      for (let done = 0; done < bytes.length; ) {
-        const wrote = fs.writeSync(fd, bytes, done, bytes.length - done);
-        if (!(wrote > 0)) throw new Error(`writeJsonAtomicSync: no progress writing ${path}`);
-        done += wrote;
-      }
+      for (const piece of pieces) writeAllSync(fs, fd, piece, path);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -88,6 +89,20 @@ export function writeJsonAtomicSync(fs: SyncFs, path: string, value: unknown, op
   } catch {
     // Windows cannot open a folder; the rename is as durable as it gets there.
   }
+}
+
+/**
+ * Writes all of `text` at the file's current position, or at `position` when given.
+ * writeSync may write only part of the buffer without throwing (a full disk, a signal): go on until all is written.
+ */
+export function writeAllSync(fs: Pick<SyncFs, 'writeSync'>, fd: number, text: string, path: string, position?: number): number {
+  const bytes = new TextEncoder().encode(text);
+  for (let done = 0; done < bytes.length; ) {
+    const wrote = fs.writeSync(fd, bytes, done, bytes.length - done, position === undefined ? null : position + done);
+    if (!(wrote > 0)) throw new Error(`writeAllSync: no progress writing ${path}`);
+    done += wrote;
+  }
+  return bytes.length;
 }
 
 /** A fresh name in the target's own folder: a rename is atomic only within one file system. */

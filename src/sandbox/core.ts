@@ -3,10 +3,10 @@ import { createClientRecord, type NewClient } from './auth';
 import { newShortId, newUuid } from './ids';
 import { applyAdvance, creationEvents, toAdvanceSpec, type AdvanceSpec, type EventStamp } from './lifecycle';
 import type { ResolvedOptions } from './options';
-import { saveState } from './persistence';
+import type { PersistFile } from './persistence';
 import { SlidingWindowLimiter } from './rate-limit';
 import { SandboxFaults } from './faults';
-import { clearData, nextSeq, tenantKey, type CaseRecord, type ClientRecord, type EndpointRecord, type SandboxState } from './state';
+import { appendEvent, clearData, nextSeq, putCase, tenantKey, type CaseRecord, type ClientRecord, type EndpointRecord, type SandboxState } from './state';
 import type { CreateCaseInput, SandboxCase, SandboxEvent } from './types';
 import { WebhookDeliverer } from './webhook-delivery';
 
@@ -47,10 +47,15 @@ export class SandboxCore {
   /** The latest event timestamp handed out, in ms: later events never go back before it. */
   #lastEventMs = Number.NEGATIVE_INFINITY;
 
+  /** Where the state is saved, when `persistPath` is set. */
+  readonly #file: PersistFile | undefined;
+
   constructor(
     readonly state: SandboxState,
     readonly options: ResolvedOptions,
+    file?: PersistFile,
   ) {
+    this.#file = file;
     this.apiLimiter = new SlidingWindowLimiter(options.rateLimit);
     this.tokenLimiter = new SlidingWindowLimiter(options.tokenRateLimit);
     this.deliverer = new WebhookDeliverer({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs, now: options.now, onAttempt: options.onDelivery });
@@ -87,9 +92,17 @@ export class SandboxCore {
     };
   }
 
-  /** Saves the state when a persist file is configured; call after every change. */
+  /**
+   * Saves what changed when a persist file is configured; call after every change, before answering.
+   * The collections note what changed (a record changed in place is stored again to say so).
+   */
   persist(): void {
-    if (this.options.persistPath) saveState(this.options.persistPath, this.state);
+    this.#file?.save(this.state);
+  }
+
+  /** Saves the rest and lets go of the persist file (on close). */
+  closePersistFile(): void {
+    this.#file?.close(this.state);
   }
 
   createClient(init: NewClient): ClientRecord {
@@ -133,8 +146,7 @@ export class SandboxCore {
       updatedAt: at,
     };
     const rec: CaseRecord = { orgId, seq: nextSeq(this.state), stage: input.sendInvite ? 'invite_sent' : 'created', data };
-    this.state.cases.set(caseId, rec);
-    if (data.crmRecordId !== null) this.state.crmIndex.set(tenantKey(orgId, data.crmRecordId), caseId);
+    putCase(this.state, rec);
     this.emit(orgId, creationEvents(rec, stamp));
     return rec;
   }
@@ -164,6 +176,7 @@ export class SandboxCore {
     const rec = this.state.cases.get(caseId);
     if (!rec) throw new FmlError('sandbox_case_not_found', `advanceCase: the sandbox has no case ${JSON.stringify(caseId)}.`);
     const events = applyAdvance(rec, spec, this.eventStamp().stamp);
+    if (events.length) this.state.cases.set(caseId, rec); // changed in place: store it again (saved, re-indexed)
     this.emit(rec.orgId, events);
     return { case: structuredClone(rec.data), events: structuredClone(events) };
   }
@@ -171,7 +184,7 @@ export class SandboxCore {
   /** Appends events to the tenant's feed, fans them out to matching endpoints, and saves. */
   emit(orgId: string, events: SandboxEvent[]): void {
     for (const event of events) {
-      this.state.events.push({ orgId, seq: nextSeq(this.state), data: event });
+      appendEvent(this.state, { orgId, seq: nextSeq(this.state), data: event });
       for (const endpoint of this.state.endpoints.values()) {
         if (endpoint.orgId === orgId && wantsEvent(endpoint.events, event.event)) this.#deliver(endpoint, event);
       }
@@ -181,7 +194,7 @@ export class SandboxCore {
 
   /** Sends an already-emitted event again (same `eventId`) to its tenant's matching endpoints. */
   redeliver(eventId: string): number {
-    const rec = this.state.events.find((e) => e.data.eventId === eventId);
+    const rec = this.state.index.eventsById.get(eventId);
     if (!rec) throw new FmlError('sandbox_event_not_found', `redeliver: the sandbox has no event ${JSON.stringify(eventId)}.`);
     let count = 0;
     for (const endpoint of this.state.endpoints.values()) {
@@ -236,6 +249,7 @@ export class SandboxCore {
     const client = this.state.clients.get(clientId);
     if (!client) return false;
     client.revoked = true;
+    this.state.clients.set(clientId, client);
     this.persist();
     return true;
   }

@@ -15,13 +15,12 @@ export function decodeCursor(cursor: string): number | undefined {
 }
 
 /**
- * One page of `items` (already filtered, in ascending `seq` order) after position `after`. Walking by
- * sequence keeps pages stable while new items arrive: they join the end, nothing shifts or repeats.
+ * The API's page from one found by the sandbox's indexes (items after the cursor, in ascending `seq`
+ * order). Walking by sequence keeps pages stable while new items arrive: they join the end, nothing
+ * shifts or repeats.
  */
-export function paginate<T>(items: readonly { seq: number; data: T }[], after: number, limit: number): Page<T> {
-  const rest = items.filter((i) => i.seq > after);
-  const page = rest.slice(0, limit);
-  const hasMore = rest.length > limit;
+export function toPage<T>(found: { page: readonly { seq: number; data: T }[]; hasMore: boolean }): Page<T> {
+  const { page, hasMore } = found;
   return { data: page.map((i) => i.data), nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.seq) : null, hasMore };
 }
 

@@ -4,7 +4,7 @@ import type { AdvanceSpec } from './lifecycle';
 import { FmlConfigError } from '../errors';
 import { createClientRecord } from './auth';
 import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
-import { loadState } from './persistence';
+import { openPersistFile, type PersistFile } from './persistence';
 import { SandboxServer } from './server';
 import { createEmptyState, type SandboxState } from './state';
 import type { SandboxCase, SandboxEvent } from './types';
@@ -177,6 +177,7 @@ export class Sandbox {
   async close(): Promise<void> {
     this.#core.deliverer.close();
     await this.#server.close();
+    this.#core.closePersistFile();
   }
 
   toJSON(): Record<string, unknown> {
@@ -189,8 +190,8 @@ export class Sandbox {
 }
 
 /** The state to start from: the persist file's, or fresh; then the explicit options on top. */
-function initialState(resolved: ResolvedOptions, explicitOrgId: string | undefined): SandboxState {
-  const state = (resolved.persistPath ? loadState(resolved.persistPath) : undefined) ?? createEmptyState();
+function initialState(resolved: ResolvedOptions, explicitOrgId: string | undefined, loaded: SandboxState | undefined): SandboxState {
+  const state = loaded ?? createEmptyState();
   if (resolved.webhookSecret) state.webhookSecret = resolved.webhookSecret;
   const wantedId = resolved.clientId ?? state.defaultClientId ?? undefined;
   const existing = wantedId === undefined ? undefined : state.clients.get(wantedId);
@@ -208,6 +209,7 @@ function initialState(resolved: ResolvedOptions, explicitOrgId: string | undefin
   }
   if (resolved.clientSecret) existing.clientSecret = resolved.clientSecret;
   existing.revoked = false;
+  state.clients.set(existing.clientId, existing); // changed in place: store it again so the persist file sees it
   state.defaultClientId = existing.clientId;
   return state;
 }
@@ -222,7 +224,8 @@ function initialState(resolved: ResolvedOptions, explicitOrgId: string | undefin
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveOptions(options);
-  const core = new SandboxCore(initialState(resolved, options.orgId), resolved);
+  const persisted: { state: SandboxState | undefined; file: PersistFile | undefined } = resolved.persistPath ? openPersistFile(resolved.persistPath) : { state: undefined, file: undefined };
+  const core = new SandboxCore(initialState(resolved, options.orgId, persisted.state), resolved, persisted.file);
   const server = new SandboxServer(core);
   const url = await server.listen(resolved.port, resolved.host);
   core.baseUrl = url;

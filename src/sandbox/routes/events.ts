@@ -1,6 +1,6 @@
 import type { SandboxCore } from '../core';
 import { json, type SandboxRequest, type SandboxResponse } from '../http-io';
-import { paginate, readPageParams } from '../pagination';
+import { readPageParams, toPage } from '../pagination';
 import { readDateTime, readText, type FieldProblem } from '../validation';
 import { validationFailed } from './cases';
 import { authorizeRead } from './guard';
@@ -19,9 +19,5 @@ export function listEvents(core: SandboxCore, req: SandboxRequest): SandboxRespo
   const type = readText(req.query, 'type', fields);
   if (fields.length) return validationFailed(fields);
 
-  const matches = core.state.events
-    .filter((e) => e.orgId === orgId)
-    .filter((e) => type === undefined || e.data.event === type)
-    .filter((e) => since === undefined || Date.parse(e.data.timestamp) >= since);
-  return json(200, paginate(matches, after, limit));
+  return json(200, toPage(core.state.index.eventPage(orgId, { after, limit, type, since })));
 }
