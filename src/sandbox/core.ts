@@ -166,6 +166,7 @@ export class SandboxCore {
     if (crmSource !== undefined) rec.data.crmSource = crmSource;
     rec.data.updatedAt = this.nowIso();
     this.state.crmIndex.set(tenantKey(orgId, crmRecordId), caseId);
+    this.state.cases.set(caseId, rec); // changed in place: store it again (saved, re-indexed for updated_since)
     this.persist();
     return rec;
   }
