@@ -1,4 +1,5 @@
 import { FmlConfigError, FmlError } from '../errors';
+import { type NodeRedisClusterLike, isNodeRedisCluster, nodeRedisClusterSender } from './cluster';
 
 /**
  * The part of a `redis` (node-redis v4+) client the SDK uses. Typed by shape, so the package never
@@ -23,8 +24,13 @@ export interface RedisCommandRunner {
   redisCommand(args: string[]): Promise<unknown>;
 }
 
-/** A Redis client the SDK can use: node-redis v4+, ioredis v5, or anything with `redisCommand(args)`. */
-export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike | RedisCommandRunner;
+/**
+ * A Redis client the SDK can use: node-redis v4+ (`createClient` or `createCluster`), ioredis v5 (`new Redis`
+ * or `new Cluster`), or anything with `redisCommand(args)`.
+ */
+export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IoRedisClientLike | RedisCommandRunner;
+
+export type { NodeRedisClusterLike } from './cluster';
 
 /** A Redis command or connection failed. The message never holds the values sent (tokens). */
 export class RedisStoreError extends FmlError {
@@ -64,13 +70,15 @@ function commandSender(client: RedisClientLike): (args: string[]) => Promise<unk
   if (c && typeof c.redisCommand === 'function') return (args) => c.redisCommand!(args);
   // ioredis also has a `sendCommand`, but one that takes its own Command objects: test `call` first.
   if (c && typeof c.call === 'function') return ([name, ...rest]) => c.call!(name!, ...rest);
+  // Before the single client: a cluster's `sendCommand` takes the command's key first.
+  if (isNodeRedisCluster(c)) return nodeRedisClusterSender(c);
   if (c && typeof c.sendCommand === 'function') {
     return (args) => {
       if (c.isOpen === false) return Promise.reject(new Error('the redis client is not connected; await client.connect() before using it'));
       return c.sendCommand!(args);
     };
   }
-  throw new FmlConfigError('Expected a Redis client: a connected `redis` (v4+) client, an `ioredis` client, or an object with redisCommand(args).');
+  throw new FmlConfigError('Expected a Redis client: a connected `redis` (v4+) client or cluster, an `ioredis` client or Cluster, or an object with redisCommand(args).');
 }
 
 /** A typed error with the command name and Redis's own words, minus anything we sent. */
@@ -81,8 +89,10 @@ function describeFailure(args: string[], secretArgs: readonly number[], error: u
     const value = args[i];
     if (value) detail = detail.split(value).join('***');
   }
+  // A single-node client on a cluster is told MOVED for most keys: say what to pass instead.
+  const hint = /^(MOVED|ASK|CROSSSLOT)\b/.test(detail) ? ' (this Redis is a cluster: pass a cluster client — createCluster(...) from `redis`, or new Cluster(...) from `ioredis`)' : '';
   // The error object itself (and its `command.args`) is deliberately not kept as `cause`.
-  return new RedisStoreError(name, `Redis ${name} failed: ${detail.slice(0, 300)}`);
+  return new RedisStoreError(name, `Redis ${name} failed: ${detail.slice(0, 300)}${hint}`);
 }
 
 /** Reads a Redis bulk reply as a string (node-redis may hand back Buffers when so configured). */
