@@ -1,4 +1,5 @@
 import { FmlConfigError, FmlError } from '../errors';
+import { type NodeRedisClusterLike, isNodeRedisCluster, nodeRedisClusterSender } from './cluster';
 import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, unavailableReason } from './time-limit';
 
 /**
@@ -24,8 +25,13 @@ export interface RedisCommandRunner {
   redisCommand(args: string[]): Promise<unknown>;
 }
 
-/** A Redis client the SDK can use: node-redis v4+, ioredis v5, or anything with `redisCommand(args)`. */
-export type RedisClientLike = NodeRedisClientLike | IoRedisClientLike | RedisCommandRunner;
+/**
+ * A Redis client the SDK can use: node-redis v4+ (`createClient` or `createCluster`), ioredis v5 (`new Redis`
+ * or `new Cluster`), or anything with `redisCommand(args)`.
+ */
+export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IoRedisClientLike | RedisCommandRunner;
+
+export type { NodeRedisClusterLike } from './cluster';
 
 /**
  * Why a Redis call failed: `timeout` (no answer within `commandTimeoutMs`), `circuit_open` (skipped: Redis
@@ -83,13 +89,15 @@ function commandSender(client: RedisClientLike): (args: string[]) => Promise<unk
   if (c && typeof c.redisCommand === 'function') return (args) => c.redisCommand!(args);
   // ioredis also has a `sendCommand`, but one that takes its own Command objects: test `call` first.
   if (c && typeof c.call === 'function') return ([name, ...rest]) => c.call!(name!, ...rest);
+  // Before the single client: a cluster's `sendCommand` takes the command's key first.
+  if (isNodeRedisCluster(c)) return nodeRedisClusterSender(c);
   if (c && typeof c.sendCommand === 'function') {
     return (args) => {
       if (c.isOpen === false) return Promise.reject(new Error('the redis client is not connected; await client.connect() before using it'));
       return c.sendCommand!(args);
     };
   }
-  throw new FmlConfigError('Expected a Redis client: a connected `redis` (v4+) client, an `ioredis` client, or an object with redisCommand(args).');
+  throw new FmlConfigError('Expected a Redis client: a connected `redis` (v4+) client or cluster, an `ioredis` client or Cluster, or an object with redisCommand(args).');
 }
 
 /** A typed error with the command name and Redis's own words, minus anything we sent. */
@@ -100,7 +108,9 @@ function describeFailure(args: string[], secretArgs: readonly number[], error: u
     const value = args[i];
     if (value) detail = detail.split(value).join('***');
   }
-  detail = detail.slice(0, 300);
+  // A single-node client on a cluster is told MOVED for most keys: say what to pass instead.
+  const hint = /^(MOVED|ASK|CROSSSLOT)\b/.test(detail) ? ' (this Redis is a cluster: pass a cluster client — createCluster(...) from `redis`, or new Cluster(...) from `ioredis`)' : '';
+  detail = detail.slice(0, 300) + hint;
   // The error object itself (and its `command.args`) is deliberately not kept as `cause`.
   const unanswered = unavailableReason(error);
   if (unanswered) return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, unanswered);

@@ -54,7 +54,7 @@ export async function startRedisServer(options: { password?: string; /** Reuse a
   throw lastError;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -96,7 +96,7 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function stopServer(child: ChildProcess, dir: string): Promise<void> {
+export async function stopServer(child: ChildProcess, dir: string): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { Cluster, Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
+import { firstKey } from '../../src/redis/cluster';
 import type { RedisClientLike } from '../../src/redis/index';
 
 /** One of the two Redis clients the SDK supports, connected to `url`. */
@@ -48,3 +49,44 @@ export const ioRedis: ClientKind = {
 };
 
 export const clientKinds: ClientKind[] = [nodeRedis, ioRedis];
+
+/** One of the two cluster clients the SDK supports, connected to a cluster's seed nodes. */
+export interface ClusterKind {
+  name: string;
+  connect(rootNodes: ReadonlyArray<{ host: string; port: number }>): Promise<ConnectedClient>;
+}
+
+export const nodeRedisCluster: ClusterKind = {
+  name: 'redis@4 createCluster',
+  async connect(rootNodes) {
+    const client = createCluster({ rootNodes: rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })) });
+    client.on('error', () => undefined);
+    await client.connect();
+    return {
+      client,
+      // The test's own raw commands route by their key, as the SDK's do.
+      raw: (args) => client.sendCommand(firstKey(args), false, args),
+      close: async () => {
+        if (client.isOpen) await client.quit().catch(() => undefined);
+      },
+    };
+  },
+};
+
+export const ioRedisCluster: ClusterKind = {
+  name: 'ioredis@5 Cluster',
+  async connect(rootNodes) {
+    const client = new Cluster(rootNodes.map((n) => ({ ...n })), { lazyConnect: true });
+    client.on('error', () => undefined);
+    await client.connect();
+    return {
+      client,
+      raw: ([name, ...rest]) => client.call(name!, ...rest),
+      close: async () => {
+        if (client.status !== 'end') await client.quit().catch(() => undefined);
+      },
+    };
+  },
+};
+
+export const clusterKinds: ClusterKind[] = [nodeRedisCluster, ioRedisCluster];
