@@ -20,26 +20,42 @@ export interface CodeBlock {
 const FENCE = /^(`{3,}|~{3,})\s*([\w-]*)/;
 const PRELUDE = /<!--\s*prelude:([\s\S]*?)-->\s*$/;
 
-/** The fenced blocks of one Markdown text. */
-export function codeBlocks(markdown: string, file: string): CodeBlock[] {
-  const lines = markdown.split('\n');
-  const blocks: CodeBlock[] = [];
+/** Where a Markdown text's fences are: the opening line, the closing line (or the end), the language. */
+interface Fence {
+  start: number;
+  end: number;
+  lang: string;
+}
+
+/** The one reading of fences every check uses: a fence closes at a line starting with its own marker. */
+function fences(lines: readonly string[]): Fence[] {
+  const found: Fence[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = FENCE.exec(lines[i]!);
     if (!open) continue;
-    const fence = open[1]!;
     const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(fence); i++) body.push(lines[i]!);
-    const above = lines.slice(Math.max(0, start - 12), start).join('\n');
-    blocks.push({
-      where: `${file}:${start + 1}`,
-      lang: open[2]!.toLowerCase(),
-      code: body.join('\n'),
-      prelude: PRELUDE.exec(above)?.[1]?.trim() ?? '',
-    });
+    for (i++; i < lines.length && !lines[i]!.trimStart().startsWith(open[1]!); i++);
+    found.push({ start, end: i, lang: open[2]!.toLowerCase() });
   }
-  return blocks;
+  return found;
+}
+
+/** The lines outside fences, with their 0-based numbers: where links and headings are read. */
+function proseLines(markdown: string): Array<[number, string]> {
+  const lines = markdown.split('\n');
+  const inFence = new Set(fences(lines).flatMap(({ start, end }) => Array.from({ length: end - start + 1 }, (_, k) => start + k)));
+  return lines.flatMap((line, n) => (inFence.has(n) ? [] : [[n, line] as [number, string]]));
+}
+
+/** The fenced blocks of one Markdown text. */
+export function codeBlocks(markdown: string, file: string): CodeBlock[] {
+  const lines = markdown.split('\n');
+  return fences(lines).map(({ start, end, lang }) => ({
+    where: `${file}:${start + 1}`,
+    lang,
+    code: lines.slice(start + 1, end).join('\n'),
+    prelude: PRELUDE.exec(lines.slice(Math.max(0, start - 12), start).join('\n'))?.[1]?.trim() ?? '',
+  }));
 }
 
 /** README.md and every Markdown guide under docs/ (not the generated docs/api), relative to `root`. */
@@ -73,29 +89,23 @@ export interface DocLink {
 
 /** The relative links outside code blocks and inline code (web links are not checked: CI is offline). */
 export function relativeLinks(markdown: string, file: string): DocLink[] {
-  const links: DocLink[] = [];
-  let inFence = false;
-  markdown.split('\n').forEach((line, n) => {
-    if (FENCE.test(line)) inFence = !inFence;
-    if (inFence) return;
-    for (const match of line.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
-      const target = match[1]!;
-      if (/^[a-z][a-z+.-]*:/i.test(target)) continue; // https:, mailto:
-      const [path = '', anchor = ''] = target.split('#');
-      links.push({ where: `${file}:${n + 1}`, path, anchor });
-    }
-  });
-  return links;
+  return proseLines(markdown).flatMap(([n, line]) =>
+    [...line.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((match) => match[1]!)
+      .filter((target) => !/^[a-z][a-z+.-]*:/i.test(target)) // https:, mailto:
+      .map((target) => {
+        const [path = '', anchor = ''] = target.split('#');
+        return { where: `${file}:${n + 1}`, path, anchor };
+      }),
+  );
 }
 
 /** The anchors GitHub gives a Markdown file's headings: lower case, punctuation dropped, spaces as `-`. */
 export function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  let inFence = false;
-  for (const line of markdown.split('\n')) {
-    if (FENCE.test(line)) inFence = !inFence;
-    const heading = !inFence && /^#{1,6}\s+(.*)$/.exec(line);
+  for (const [, line] of proseLines(markdown)) {
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
     if (!heading) continue;
     const slug = heading[1]!
       .trim()
