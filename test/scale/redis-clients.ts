@@ -32,19 +32,24 @@ export const nodeRedis: ClientKind = {
   },
 };
 
+/** An ioredis client or Cluster as the tests use it: raw commands through `call`, a quiet close. */
+function ioRedisConnected(client: Redis | Cluster): ConnectedClient {
+  return {
+    client,
+    raw: ([name, ...rest]) => client.call(name!, ...rest),
+    close: async () => {
+      if (client.status !== 'end') await client.quit().catch(() => undefined);
+    },
+  };
+}
+
 export const ioRedis: ClientKind = {
   name: 'ioredis@5',
   async connect(url) {
     const client = new Redis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true });
     client.on('error', () => undefined);
     await client.connect();
-    return {
-      client,
-      raw: ([name, ...rest]) => client.call(name!, ...rest),
-      close: async () => {
-        if (client.status !== 'end') await client.quit().catch(() => undefined);
-      },
-    };
+    return ioRedisConnected(client);
   },
 };
 
@@ -79,13 +84,7 @@ export const ioRedisCluster: ClusterKind = {
     const client = new Cluster(rootNodes.map((n) => ({ ...n })), { lazyConnect: true });
     client.on('error', () => undefined);
     await client.connect();
-    return {
-      client,
-      raw: ([name, ...rest]) => client.call(name!, ...rest),
-      close: async () => {
-        if (client.status !== 'end') await client.quit().catch(() => undefined);
-      },
-    };
+    return ioRedisConnected(client);
   },
 };
 
