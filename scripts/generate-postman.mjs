@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { seededRandom } from './seeded-random.mjs';
 
 const require = createRequire(import.meta.url);
 const DEFAULT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -98,17 +99,6 @@ const stableId = (name) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
-/** mulberry32: a tiny seeded PRNG standing in for Math.random while the converter runs. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The converter's faker keeps a reference to Math.random taken when it loads; both that reference and
 // later Math.random() calls are routed through `draw`, which is seeded only while converting.
@@ -131,7 +121,7 @@ async function convert(specText) {
   const converter = loadConverter();
   const original = Math.random;
   const RealDate = globalThis.Date;
-  draw = seeded(15);
+  draw = seededRandom(15); // stands in for Math.random while the converter runs
   Math.random = () => draw();
   // Fakes for date-times count back from "now": make now a fixed instant while converting.
   globalThis.Date = class extends RealDate {

@@ -20,6 +20,7 @@ import { type FaultSpec, type RequestLogEntry, type Sandbox, startSandbox } from
 import type { CreateCaseRequest } from '../../src/types';
 import { type EventDeduper, createEventDeduper } from '../../src/webhooks/dedupe';
 import { createNodeWebhookHandler } from '../../src/webhooks/index';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
 
 export interface SoakOptions {
   /** Creates to run. */
@@ -89,17 +90,6 @@ export interface SoakResult {
 
 const tally = (into: Record<string, number>, key: string) => void (into[key] = (into[key] ?? 0) + 1);
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKEN_PATH = '/v1/oauth/token';
 
@@ -132,7 +122,7 @@ function pickApiFault(random: () => number, pendingTokenFaults: number): FaultSp
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const random = prng(seed);
+  const random = seededRandom(seed); // a failing run replays from its seed
   const faultRate = options.faultRate ?? 0.2;
   let unhandledRejections = 0;
   const onUnhandled = () => void unhandledRejections++;
