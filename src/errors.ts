@@ -300,6 +300,7 @@ export type WebhookVerificationReason =
   | 'signature_mismatch'
   | 'timestamp_too_old'
   | 'body_too_large'
+  | 'body_timeout'
   | 'invalid_body'
   | (string & {});
 

@@ -3,7 +3,7 @@ import { type RawBody } from './bytes';
 import { type HeadersLike, checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
-import { DEFAULT_MAX_BODY_BYTES } from './raw-body';
+import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout } from './raw-body';
 import type { WebhookEvent } from './schemas';
 import { type WebhookSecret, secretList } from './verify';
 
@@ -38,6 +38,14 @@ export interface WebhookHandlerOptions {
    * @default 1_048_576 (1 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * Node receiver (`createNodeWebhookHandler`) only: the time the sender gets to deliver the whole body,
+   * in ms from the start of reading. Past it — a sender that stalls, or trickles bytes — the delivery
+   * is answered 408 `body_timeout` and the connection is closed. (The Fetch handler reads what its
+   * platform hands it; set the platform's own limits there.)
+   * @default 30000
+   */
+  bodyTimeoutMs?: number;
   /**
    * Reject events whose signed `timestamp` is older than this (400 `timestamp_too_old`). Off by default
    * because manual redeliveries keep their original timestamp.
@@ -104,7 +112,7 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
   };
   const fail = (error: unknown, context: WebhookErrorContext, message: string, extra: Record<string, unknown> = {}): DeliveryAnswer => {
     report(error, context);
-    const headers: Record<string, string> = context.status === 405 ? { allow: 'POST' } : context.status === 413 ? { connection: 'close' } : {};
+    const headers: Record<string, string> = context.status === 405 ? { allow: 'POST' } : context.status === 413 || context.status === 408 ? { connection: 'close' } : {};
     return { status: context.status, body: { error: context.reason, message, ...extra }, headers };
   };
 
@@ -177,6 +185,7 @@ function rawValueOf(body: RawBody): unknown {
 function rejectionOf(error: unknown): [number, string, Record<string, unknown>] {
   if (error instanceof WebhookVerificationError) {
     if (error.reason === 'body_too_large') return [413, error.reason, {}];
+    if (error.reason === 'body_timeout') return [408, error.reason, {}];
     // The body reached us already parsed, or no secret: our setup is wrong, not FML's delivery.
     if (error.reason === 'invalid_body' || error.reason === 'missing_secret') return [500, error.reason, {}];
     return [400, error.reason, {}];
@@ -200,5 +209,6 @@ function checkOptions(options: WebhookHandlerOptions): WebhookHandlerOptions {
   const max = options.maxBodyBytes;
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new FmlConfigError(`maxBodyBytes must be a positive whole number of bytes; got ${String(max)}.`);
   checkMaxAgeSeconds(options.maxAgeSeconds);
+  checkBodyTimeout(options.bodyTimeoutMs);
   return options;
 }

@@ -30,10 +30,10 @@ export interface NodeAnswer {
   body: unknown;
 }
 
-/** The raw body from `express.raw()` (or a text parser) when one ran, within `limit`; else read from the stream. */
-export function rawBodyOf(req: NodeRequest, limit: number): Promise<RawBody> | RawBody {
+/** The raw body from `express.raw()` (or a text parser) when one ran, within `limit`; else read from the stream within `timeoutMs`. */
+export function rawBodyOf(req: NodeRequest, limit: number, timeoutMs?: number): Promise<RawBody> | RawBody {
   const parsed = req.body;
-  if (!isRawBody(parsed)) return readRawBody(req, { limit });
+  if (!isRawBody(parsed)) return readRawBody(req, { limit, timeoutMs });
   const size = typeof parsed === 'string' ? toBytes(parsed).byteLength : parsed.byteLength;
   if (size > limit) throw bodyTooLarge(limit);
   return parsed;
@@ -49,6 +49,7 @@ export async function writeAnswer(req: NodeRequest, res: NodeResponse, answer: N
     res.once?.('close', resolve);
     res.end(JSON.stringify(answer.body), resolve);
   });
-  // The rest of an oversized upload is not worth reading: once the 413 is flushed, drop the connection.
-  if (answer.status === 413 && !req.readableEnded) req.socket?.destroy();
+  // The rest of an oversized (413) or stalled (408) upload is not worth waiting for: once the answer is
+  // flushed, drop the connection, so a slow sender cannot keep holding it.
+  if ((answer.status === 413 || answer.status === 408) && !req.readableEnded) req.socket?.destroy();
 }

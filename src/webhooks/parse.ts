@@ -66,6 +66,9 @@ function parseJson(body: RawBody): unknown {
       throw new WebhookPayloadError([{ path: '', message: 'the body is not valid UTF-8' }]);
     }
   }
+  // A UTF-8 byte-order mark is dropped by the decoder from bytes; drop it from a string too, so the same
+  // delivery parses the same whichever way the framework handed it over (RFC 8259 lets parsers ignore it).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch {

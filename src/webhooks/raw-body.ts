@@ -1,8 +1,14 @@
-import { FmlConnectionError, WebhookVerificationError } from '../errors';
+import { FmlConfigError, FmlConnectionError, WebhookVerificationError } from '../errors';
 import { concatBytes, toBytes } from './bytes';
 
 /** The default body limit: FML events are a few KB, so 1 MiB leaves room without inviting abuse. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * The default time a sender gets to deliver the whole body: FML and HubSpot send a few KB at once, so
+ * 30 s is generous, yet a sender that stalls or trickles a byte a second cannot hold a connection longer.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 /** The parts of node's `IncomingMessage` that reading a body needs (Express's `req` has them too). */
 export interface NodeBodyStream {
@@ -22,11 +28,32 @@ export interface NodeBodyStream {
 export interface ReadRawBodyOptions {
   /** The most bytes read; past it, reading stops and the promise rejects with reason `body_too_large`. @default 1_048_576 */
   limit?: number;
+  /**
+   * The time, in ms from the start of reading, within which the whole body must have arrived; past it,
+   * reading stops and the promise rejects with reason `body_timeout`. A total, not an idle timer, so a
+   * sender trickling bytes is cut off too.
+   * @default 30000
+   */
+  timeoutMs?: number;
 }
 
 /** The error for a body over the limit. */
 export function bodyTooLarge(limit: number): WebhookVerificationError {
   return new WebhookVerificationError('body_too_large', `The request body is over the ${limit}-byte limit (maxBodyBytes). FML events are a few KB; raise the limit if yours are legitimately bigger.`);
+}
+
+/** The error for a body that did not arrive in time. */
+export function bodyTimedOut(timeoutMs: number): WebhookVerificationError {
+  return new WebhookVerificationError('body_timeout', `The request body did not arrive within ${timeoutMs} ms (bodyTimeoutMs): the sender stalled or sent it too slowly.`);
+}
+
+/** Checks a body time limit option. Throws `FmlConfigError`. */
+export function checkBodyTimeout(timeoutMs: number | undefined): number {
+  if (timeoutMs === undefined) return DEFAULT_BODY_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) {
+    throw new FmlConfigError(`bodyTimeoutMs must be a positive number of milliseconds (at most 2147483647); got ${String(timeoutMs)}.`);
+  }
+  return timeoutMs;
 }
 
 /** Rejects at once when the declared Content-Length is over the limit, before any byte is read. */
@@ -41,6 +68,7 @@ export function assertDeclaredLength(contentLength: string | readonly string[] |
  */
 export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {}): Promise<Uint8Array> {
   const limit = options.limit ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = checkBodyTimeout(options.timeoutMs);
   return new Promise<Uint8Array>((resolve, reject) => {
     assertDeclaredLength(req.headers['content-length'], limit);
     // A stream someone already read (e.g. Koa's bodyparser) will never emit 'end' again: waiting would
@@ -62,6 +90,7 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
     const onError = (error: Error): void => finish(new FmlConnectionError('The sender broke off the request before its body was complete.', { cause: error }));
     const onClose = (): void => finish(new FmlConnectionError('The sender closed the connection before the body was complete.'));
     function finish(error: Error | undefined, body?: Uint8Array): void {
+      clearTimeout(timer);
       req.removeListener('data', onData);
       req.removeListener('end', onEnd);
       req.removeListener('error', onError);
@@ -71,6 +100,8 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
         reject(error);
       } else resolve(body!);
     }
+    // A total limit from the first moment: a sender that never starts, stalls or trickles is cut off alike.
+    const timer = setTimeout(() => finish(bodyTimedOut(timeoutMs)), timeoutMs);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -28,6 +28,8 @@ interface Checked {
 }
 
 const HEX_64 = /^[0-9a-f]{64}$/i;
+/** The most signatures one header may list: FML sends one (two while a secret rotates); more is an attack on our CPU. */
+export const MAX_SIGNATURES = 16;
 const MISMATCH =
   'X-FML-Signature does not match the body. Pass the raw body exactly as received (e.g. express.raw(), await request.text()), ' +
   'not re-serialised JSON, and check the secret belongs to this endpoint (while rotating, pass both secrets as an array).';
@@ -95,11 +97,21 @@ function check(rawBody: unknown, signatureHeader: SignatureHeader, secret: Webho
     throw new WebhookVerificationError('missing_secret', "No webhook secret was given. Pass the endpoint's signing secret from the FML console; is the environment variable that should hold it unset?");
   }
   const body = hashableBody(rawBody);
-  const header = typeof signatureHeader === 'string' ? signatureHeader : (signatureHeader ?? []).join(',');
+  const header = headerText(signatureHeader);
   if (header.trim() === '') {
     throw new WebhookVerificationError('missing_signature', 'The request has no X-FML-Signature header, so it cannot be from FML. If a proxy sits in front, make sure it forwards that header.');
   }
   return { body, secrets, signatures: signaturesIn(header) };
+}
+
+/**
+ * The header as one string, whatever a framework (or a caller in plain JS) handed over: a string, a
+ * list of strings (a repeated header); anything else counts as no header rather than a `TypeError`.
+ */
+function headerText(header: unknown): string {
+  if (typeof header === 'string') return header;
+  if (!Array.isArray(header)) return '';
+  return header.filter((part): part is string => typeof part === 'string').join(',');
 }
 
 /** The usable secrets given: one, or several while rotating; empty strings do not count. */
@@ -117,8 +129,13 @@ function signaturesIn(header: string): string[] {
   if (isPlainSignature(header)) return [header.slice(7)];
   const found: string[] = [];
   let problem: string | undefined;
+  let listed = 0;
   for (const part of header.split(/[\s,]+/)) {
     if (part === '') continue;
+    // Refused before any hashing: each listed signature would cost a comparison, each secret an HMAC.
+    if (++listed > MAX_SIGNATURES) {
+      throw new WebhookVerificationError('malformed_signature', `X-FML-Signature lists more than ${MAX_SIGNATURES} signatures; FML sends one (two while a secret rotates).`);
+    }
     const eq = part.indexOf('=');
     const scheme = part.slice(0, Math.max(eq, 0)).toLowerCase();
     const hex = part.slice(eq + 1);

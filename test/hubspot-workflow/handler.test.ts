@@ -8,6 +8,7 @@ import { FmlConfigError } from '../../src/errors';
 import { createJsonFileCallbackStore, createMemoryCallbackStore, createWorkflowActionHandler, type CallbackStore, type WorkflowActionHandlerOptions } from '../../src/hubspot/workflow-action/index';
 import type { WebhookEvent } from '../../src/webhooks/index';
 import { automation, baseOptions, decision, execution, executionRequest, fakeFml, listen, onCleanup, runCleanups, sandbox, v2ExecutionRequest } from './fixtures';
+import { slowSend } from '../helpers/slow-sender';
 import { APP_SECRET, goodInputs, outputsOf } from './harness';
 
 afterEach(runCleanups);
@@ -317,6 +318,22 @@ describe('the Node adapter and a connection that goes away', () => {
     onClose!();
     await done;
     expect(settled).toBe(true);
+  });
+
+  it.each([
+    ['trickles a byte every 20 ms', 20],
+    ['sends the headers and then nothing', 0],
+  ])('answers 408 body_timeout and frees the connection when the sender %s', async (_label, intervalMs) => {
+    const handler = createWorkflowActionHandler(baseOptions(noFml, { bodyTimeoutMs: 300 }));
+    const app = await listen((req, res) => void handler.node(req, res));
+    // It never finishes its body: a 408 is the only way out, whatever the machine's load.
+    const result = await slowSend(`${app.url}/hubspot/action`, { intervalMs });
+    expect(result.status).toBe(408);
+    expect(JSON.parse(result.body)).toMatchObject({ error: 'body_timeout' });
+  });
+
+  it('refuses a bodyTimeoutMs out of range', () => {
+    for (const bad of [0, -5, Number.NaN, 2 ** 31]) expect(() => createWorkflowActionHandler(baseOptions(noFml, { bodyTimeoutMs: bad }))).toThrow(/bodyTimeoutMs/);
   });
 
   it('drops the connection after a 413, rather than reading the rest of the upload', async () => {

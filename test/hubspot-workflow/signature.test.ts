@@ -20,6 +20,33 @@ const v3 = (secret: string, method: string, url: string, body: string, ts: numbe
 const NOW = 1_767_225_600_000; // fixed clock: 2026-01-01T00:00:00Z
 
 describe('verifyHubSpotSignature', () => {
+  const good = { method: 'POST', url: URL_, body: BODY, secret: SECRET, now: NOW, headers: { 'x-hubspot-signature-v3': v3(SECRET, 'POST', URL_, BODY, NOW), 'x-hubspot-request-timestamp': String(NOW) } };
+
+  it.each([
+    ['null', null, /needs an object/],
+    ['a string', 'POST https://…', /needs an object/],
+    ['no method', { ...good, method: undefined }, /method must be/],
+    ['a method that is a number', { ...good, method: 1 }, /method must be/],
+    ['no url', { ...good, url: undefined }, /url must be/],
+    ['versions as a string', { ...good, versions: 'v3' }, /versions must be/],
+    ['versions as a number', { ...good, versions: 3 }, /versions must be/],
+    ['an unknown version in the list', { ...good, versions: ['v4'] }, /versions must be/],
+    ['an empty versions list', { ...good, versions: [] }, /versions must be/],
+    ['maxAgeMs NaN (which would accept any age)', { ...good, maxAgeMs: Number.NaN }, /maxAgeMs must be .*got NaN/],
+    ['maxAgeMs as a string', { ...good, maxAgeMs: '300000' }, /maxAgeMs must be/],
+    ['now as a string', { ...good, now: String(NOW) }, /now must be/],
+  ])('never throws: answers invalid_input for %s', async (_label, input, message) => {
+    const result = await verifyHubSpotSignature(input as never);
+    expect(result).toMatchObject({ valid: false, reason: 'invalid_input', message: expect.stringMatching(message) });
+  });
+
+  it('never throws for headers that are not headers, answering missing_signature', async () => {
+    for (const headers of [null, undefined, 42, 'x-hubspot-signature: abc', []]) {
+      expect(await verifyHubSpotSignature({ ...good, headers } as never)).toMatchObject({ valid: false, reason: 'missing_signature' });
+    }
+    expect(await verifyHubSpotSignature(good)).toEqual({ valid: true, version: 'v3' }); // the same input, well formed, verifies
+  });
+
   it("matches HubSpot's published v2 examples (GET without body, POST with body)", async () => {
     expect(v2(SECRET, 'GET', URL_, '')).toBe(PUBLISHED_V2_GET);
     expect(v2(SECRET, 'POST', URL_, BODY)).toBe(PUBLISHED_V2_POST);

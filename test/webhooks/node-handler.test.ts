@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNodeWebhookHandler, readRawBody } from '../../src/webhooks';
+import { slowSend } from '../helpers/slow-sender';
 import { SECRET, samples, signed } from './fixtures';
 
 type Listener = (req: http.IncomingMessage & { body?: unknown; _body?: boolean }, res: http.ServerResponse) => void;
@@ -150,6 +151,72 @@ describe('createNodeWebhookHandler on a real node:http server', () => {
     const { body, signature } = signed({ ...samples['case.created'], padding: 'x'.repeat(2048) });
     const response = await fetch(url, { method: 'POST', headers: { 'x-fml-signature': signature }, body });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('createNodeWebhookHandler and a slow sender', () => {
+  // The senders below never finish their body, so a 408 is the only possible outcome: no race with the clock.
+  it.each([
+    ['trickles a byte every 20 ms', 20],
+    ['sends the headers and then nothing', 0],
+  ])('answers 408 body_timeout and closes the connection when the sender %s', async (_label, intervalMs) => {
+    const onEvent = vi.fn();
+    const errors: unknown[] = [];
+    const handler = createNodeWebhookHandler({ secret: SECRET, onEvent, bodyTimeoutMs: 300, onError: (_e, context) => errors.push(context) });
+    const url = await serve((req, res) => void handler(req, res));
+    const result = await slowSend(url, { intervalMs, headers: { 'x-fml-signature': `sha256=${'0'.repeat(64)}` } });
+    expect(result.status).toBe(408);
+    expect(JSON.parse(result.body)).toMatchObject({ error: 'body_timeout', message: expect.stringContaining('300 ms') });
+    expect(errors).toEqual([expect.objectContaining({ status: 408, reason: 'body_timeout' })]);
+    expect(onEvent).not.toHaveBeenCalled();
+  });
+
+  it('refuses a bodyTimeoutMs out of range', () => {
+    for (const bad of [0, -1, Number.NaN, 1e400, 2 ** 31, '30000']) {
+      expect(() => createNodeWebhookHandler({ secret: SECRET, onEvent: vi.fn(), bodyTimeoutMs: bad as never })).toThrow(/bodyTimeoutMs must be a positive number/);
+    }
+  });
+});
+
+describe('readRawBody time limit', () => {
+  /** A request stream that delivers nothing until told: the input, not our code, is what is faked. */
+  function silentStream() {
+    const listeners = new Map<string, Array<(...args: never[]) => void>>();
+    return {
+      headers: {},
+      on(event: string, listener: (...args: never[]) => void) {
+        listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+        return this;
+      },
+      removeListener(event: string, listener: (...args: never[]) => void) {
+        listeners.set(event, (listeners.get(event) ?? []).filter((l) => l !== listener));
+        return this;
+      },
+      pause() {
+        return this;
+      },
+      listenerCount: (event: string) => listeners.get(event)?.length ?? 0,
+    };
+  }
+
+  it('gives up after 30 s by default (fake clock), and lets go of the stream', async () => {
+    vi.useFakeTimers();
+    try {
+      const stream = silentStream();
+      let outcome: unknown;
+      readRawBody(stream).then(
+        () => (outcome = 'resolved'),
+        (error: unknown) => (outcome = error),
+      );
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(outcome).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(outcome).toMatchObject({ reason: 'body_timeout', message: expect.stringContaining('30000 ms') });
+      expect(['data', 'end', 'error', 'close'].map(stream.listenerCount)).toEqual([0, 0, 0, 0]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -130,6 +130,29 @@ describe('parseEvent', () => {
     expect(error.message).toBe(`Invalid FML webhook payload: ${message}`);
   });
 
+  it('treats a UTF-8 byte-order mark the same in a string body and a byte body', () => {
+    const sample = samples['case.created'];
+    const withBom = `\uFEFF${JSON.stringify(sample)}`;
+    expect(parseEvent(withBom)).toEqual(sample);
+    expect(parseEvent(new TextEncoder().encode(withBom))).toEqual(sample);
+    expect(parseEvent(Buffer.from(withBom))).toEqual(sample);
+    // Only a leading mark: one inside the JSON text is as invalid from a string as from bytes.
+    const inside = `${JSON.stringify(sample).slice(0, 1)}\uFEFF${JSON.stringify(sample).slice(1)}`;
+    expect(payloadError(() => parseEvent(inside)).issues).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
+    expect(payloadError(() => parseEvent(new TextEncoder().encode(inside))).issues).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
+  });
+
+  it('says a number like 1e400 is out of range, not "must be a number, got a number"', () => {
+    const body = JSON.stringify({ ...samples['screening.completed'], eventVersion: 1, screened: 2 }).replace('"eventVersion":1', '"eventVersion":1e400').replace('"screened":2', '"screened":-1e400');
+    const error = payloadError(() => parseEvent(body));
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'eventVersion', message: 'is out of range: too large for a JavaScript number (e.g. 1e400)' },
+        { path: 'screened', message: 'is out of range: too large for a JavaScript number (e.g. 1e400)' },
+      ]),
+    );
+  });
+
   it('rejects invalid UTF-8 rather than parsing replacement characters', () => {
     const json = new TextEncoder().encode(JSON.stringify(samples['case.created']));
     const at = json.indexOf('A'.charCodeAt(0));

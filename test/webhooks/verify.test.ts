@@ -97,6 +97,32 @@ describe.each(engines)('verifySignature with %s crypto', (engine) => {
   });
 
   it.each([
+    ['a number', 5],
+    ['a boolean', true],
+    ['an object', { value: signature }],
+    ['a symbol', Symbol('sig')],
+    ['a function', () => signature],
+    ['a list of numbers', [1, 2]],
+  ])('answers false (missing_signature), never a TypeError, for a header that is %s', async (_label, header) => {
+    expect(await verifySignature(body, header as never, SECRET, options)).toBe(false);
+    expect(await reasonOf(assertSignature(body, header as never, SECRET, options))).toBe('missing_signature');
+  });
+
+  it('keeps the string entries of a list holding other things too', async () => {
+    expect(await verifySignature(body, [7, signature, null] as never, SECRET, options)).toBe(true);
+  });
+
+  it('refuses a header listing more than 16 signatures, even if one of them matches', async () => {
+    const decoys = Array.from({ length: 16 }, (_, i) => `sha256=${i.toString(16).padStart(64, '0')}`);
+    expect(await verifySignature(body, [...decoys.slice(1), signature].join(','), SECRET, options)).toBe(true); // 16 is allowed
+    const tooMany = [...decoys, signature].join(', ');
+    expect(await verifySignature(body, tooMany, SECRET, options)).toBe(false);
+    const error = (await assertSignature(body, tooMany, SECRET, options).catch((e: unknown) => e)) as WebhookVerificationError;
+    expect(error.reason).toBe('malformed_signature');
+    expect(error.message).toMatch(/more than 16 signatures/);
+  });
+
+  it.each([
     ['undefined', undefined],
     ['empty', ''],
     ['an empty list', []],

@@ -113,6 +113,12 @@ export interface WorkflowActionHandlerOptions {
    */
   maxBodyBytes?: number;
   /**
+   * `.node` only: the time HubSpot (or anyone) gets to send the whole request body, in ms from the start
+   * of reading; past it — a stalled or trickling sender — 408 and the connection closed.
+   * @default 30000
+   */
+  bodyTimeoutMs?: number;
+  /**
    * Time FML may take to create a case — every attempt and wait — before HubSpot is told to retry
    * (429), in ms. Keep it under HubSpot's own request timeout.
    * @default 10000

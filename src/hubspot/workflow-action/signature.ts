@@ -1,4 +1,5 @@
 import { hmacSha256, sha256, timingSafeEqual, toBase64, toHex } from '../../internal/crypto';
+import { describe } from '../../validation/issues';
 import { concatBytes, hashableBody, isRawBody, toBytes, type RawBody } from '../../webhooks/bytes';
 
 /** HubSpot's request-signature versions. */
@@ -15,6 +16,7 @@ export type HubSpotSignatureFailure =
   | 'timestamp_too_old'
   | 'timestamp_in_future'
   | 'invalid_body'
+  | 'invalid_input'
   | 'signature_mismatch';
 
 /** The outcome of {@link verifyHubSpotSignature}; it never throws for a bad request. */
@@ -117,9 +119,9 @@ export async function hubSpotSignature(parts: HubSpotSignatureParts): Promise<st
  * if (!check.valid) return new Response(check.reason, { status: 401 });
  */
 export async function verifyHubSpotSignature(input: VerifyHubSpotSignatureInput): Promise<HubSpotSignatureResult> {
+  const problem = inputProblem(input);
+  if (problem) return fail(problem[0], problem[1]);
   const versions = input.versions ?? ALL_VERSIONS;
-  if (typeof input.secret !== 'string' || input.secret === '') return fail('missing_secret', "No app secret to check HubSpot's signature with (is its environment variable unset?).");
-  if (!isRawBody(input.body)) return fail('invalid_body', 'body must be the raw request body (string or bytes); a parsed and re-serialised body cannot verify.');
   const v3 = header(input.headers, 'x-hubspot-signature-v3');
   if (v3 !== undefined) {
     if (!versions.includes('v3')) return fail('version_not_allowed', 'The request is signed with v3, which this verifier was told not to accept.', 'v3');
@@ -146,6 +148,26 @@ async function verifyV3(input: VerifyHubSpotSignatureInput, signature: string): 
   if (timestamp - now > maxAge) return fail('timestamp_in_future', `The request's timestamp is ${Math.round((timestamp - now) / 1000)} s in the future, more than the ${Math.round(maxAge / 1000)} s allowed: check this server's clock.`, 'v3');
   const expected = await hubSpotSignature({ version: 'v3', secret: input.secret, method: input.method, url: input.url, body: input.body, timestamp: raw.trim() });
   return timingSafeEqual(expected, signature.trim()) ? { valid: true, version: 'v3' } : fail('signature_mismatch', mismatchMessage('v3'), 'v3');
+}
+
+/**
+ * What is wrong with the input, checked before any header is read: plain-JS callers (and HubSpot's
+ * runtime) can hand over anything, and a verifier that throws a `TypeError` would turn a caller's slip
+ * into a 500 instead of a clear answer. A `maxAgeMs` that is not a number would silently accept any age.
+ */
+function inputProblem(input: VerifyHubSpotSignatureInput | null | undefined): [HubSpotSignatureFailure, string] | undefined {
+  if (typeof input !== 'object' || input === null) return ['invalid_input', 'verifyHubSpotSignature needs an object: { method, url, body, headers, secret }.'];
+  if (typeof input.secret !== 'string' || input.secret === '') return ['missing_secret', "No app secret to check HubSpot's signature with (is its environment variable unset?)."];
+  if (!isRawBody(input.body)) return ['invalid_body', 'body must be the raw request body (string or bytes); a parsed and re-serialised body cannot verify.'];
+  if (typeof input.method !== 'string' || input.method === '') return ['invalid_input', 'method must be the request method HubSpot used, e.g. "POST".'];
+  if (typeof input.url !== 'string' || input.url === '') return ['invalid_input', 'url must be the full public URL HubSpot called, e.g. "https://app.example.com/hubspot/action".'];
+  const { versions, maxAgeMs, now } = input;
+  if (versions !== undefined && !(Array.isArray(versions) && versions.length > 0 && versions.every((v) => ALL_VERSIONS.includes(v)))) {
+    return ['invalid_input', 'versions must be a non-empty array of "v3", "v2", "v1", e.g. ["v3"].'];
+  }
+  if (maxAgeMs !== undefined && !(typeof maxAgeMs === 'number' && maxAgeMs >= 0 && Number.isFinite(maxAgeMs))) return ['invalid_input', `maxAgeMs must be a non-negative number of milliseconds; got ${describe(maxAgeMs)}.`];
+  if (now !== undefined && !(typeof now === 'number' && Number.isFinite(now))) return ['invalid_input', `now must be a time in epoch milliseconds; got ${describe(now)}.`];
+  return undefined;
 }
 
 function mismatchMessage(version: HubSpotSignatureVersion): string {

@@ -1,7 +1,7 @@
 import { FmlConfigError, WebhookVerificationError } from '../../errors';
 import type { RawBody } from '../../webhooks/bytes';
 import { rawBodyOf, writeAnswer, type NodeRequest, type NodeResponse } from '../../webhooks/node-io';
-import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from '../../webhooks/raw-body';
+import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout, readRequestBody } from '../../webhooks/raw-body';
 import type { HubSpotAutomationHttpOptions } from './hubspot-api';
 import { verifyHubSpotSignature, type HubSpotHeaders, type HubSpotSignatureVersion } from './signature';
 
@@ -21,7 +21,8 @@ export interface Incoming {
   method: string | undefined;
   pathAndQuery: string;
   headers: HubSpotHeaders;
-  readBody(limit: number): Promise<RawBody>;
+  /** Reads the raw body: `body_too_large` past `limit` bytes; `body_timeout` (node only) past `timeoutMs`. */
+  readBody(limit: number, timeoutMs: number): Promise<RawBody>;
 }
 
 /** What an endpoint is told about a problem or a notice. Ids only: never a secret, never a request body. */
@@ -56,6 +57,8 @@ export interface SignedEndpointOptions {
   maxSignatureAgeMs?: number;
   /** @default 1_048_576 */
   maxBodyBytes?: number;
+  /** `.node` only: the time the sender gets to send the whole body, in ms (408 past it). @default 30000 */
+  bodyTimeoutMs?: number;
   /** @default console.error for server-side problems; console.info for the first request per portal and signature version */
   onError?: (error: unknown, context: SignedEndpointReport) => void;
   /** @default Date.now */
@@ -71,6 +74,7 @@ export interface SignedEndpoint {
   signatureVersions: readonly HubSpotSignatureVersion[];
   maxSignatureAgeMs: number;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   onError: (error: unknown, context: SignedEndpointReport) => void;
   now: () => number;
   /** Verified requests per signature version, since start. */
@@ -125,6 +129,7 @@ export function resolveSignedEndpoint(options: SignedEndpointOptions, who: strin
     signatureVersions: versions,
     maxSignatureAgeMs,
     maxBodyBytes,
+    bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs),
     onError: options.onError ?? logServerSide,
     now: options.now ?? Date.now,
     seen: { v1: 0, v2: 0, v3: 0 },
@@ -147,17 +152,19 @@ export function json(status: number, body: Record<string, unknown>, headers: Rec
 }
 
 /**
- * Reads and verifies a signed POST: 405 for another method, 413 / 400 for a body too large or cut
- * short, 401 for a bad signature, 400 for a body that is not JSON. On success, the parsed JSON. A
+ * Reads and verifies a signed POST: 405 for another method, 413 / 408 / 400 for a body too large, too
+ * slow or cut short, 401 for a bad signature, 400 for a body that is not JSON. On success, the parsed JSON. A
  * `configure` failure (publicUrl threw) is returned as `{ error }` for the caller to answer its way.
  */
 export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incoming, what: string): Promise<{ json: unknown } | { answer: Answer } | { error: unknown }> {
   if (incoming.method?.toUpperCase() !== 'POST') return { answer: json(405, { error: 'method_not_allowed', message: `HubSpot sends ${what} with POST.` }, { allow: 'POST' }) };
   let body: RawBody;
   try {
-    body = await incoming.readBody(endpoint.maxBodyBytes);
+    body = await incoming.readBody(endpoint.maxBodyBytes, endpoint.bodyTimeoutMs);
   } catch (error) {
     if (error instanceof WebhookVerificationError && error.reason === 'body_too_large') return { answer: json(413, { error: 'body_too_large', message: error.message }, { connection: 'close' }) };
+    // A stalled or trickling sender: the node adapter closes the connection after this answer.
+    if (error instanceof WebhookVerificationError && error.reason === 'body_timeout') return { answer: json(408, { error: 'body_timeout', message: error.message }, { connection: 'close' }) };
     return { answer: json(400, { error: 'incomplete_body', message: 'The request body could not be read in full.' }) };
   }
   let url: string;
@@ -226,7 +233,7 @@ export function incomingOfFetch(request: Request, local = new URL(request.url)):
 }
 
 export function incomingOfNode(req: NodeRequest): Incoming {
-  return { method: req.method, pathAndQuery: req.url ?? '/', headers: req.headers, readBody: async (limit) => rawBodyOf(req, limit) };
+  return { method: req.method, pathAndQuery: req.url ?? '/', headers: req.headers, readBody: async (limit, timeoutMs) => rawBodyOf(req, limit, timeoutMs) };
 }
 
 /** The default `onError`: server-side problems (5xx, 429 "retry later") to console.error; signature-version notices to console.info. */
