@@ -150,7 +150,7 @@ export function isAuthFailure(error: unknown): boolean {
 function positive(value: number | undefined, fallback: number, name: string, zeroAllowed = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed) || value > 2_147_483_647) {
-    throw new FmlConfigError(`Redis ${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of milliseconds (at most 2147483647); got ${String(value)}.`);
+    throw new FmlConfigError(`Redis ${name} must be ${zeroAllowed ? '0 or more' : 'over 0'} ms (at most 2^31-1); got ${String(value)}.`);
   }
   return value;
 }

@@ -21,7 +21,8 @@ export interface ZodIssueLike {
  */
 export function issueMessage(issue: ZodIssueLike, received?: unknown): string {
   if (received === undefined && issue.code !== 'too_small' && issue.code !== 'too_big') return 'is required';
-  if (typeof received === 'number' && !Number.isFinite(received) && !Number.isNaN(received)) return 'is out of range: too large for a JavaScript number (e.g. 1e400)';
+  // JSON.parse reads a number too big for a double (1e400) as Infinity: not "must be a number, got a number".
+  if (received === Infinity || received === -Infinity) return 'is out of range (too large for a number)';
   switch (issue.code) {
     case 'invalid_type':
       return `must be ${article(issue.expected === 'int' ? 'integer' : (issue.expected ?? 'valid value'))}, got ${describe(received)}`;
@@ -67,11 +68,7 @@ export function valueAt(root: unknown, path: PropertyKey[]): unknown {
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') {
-    // JSON.parse turns a number too big for a double (1e400) into Infinity: say so, not "got a number".
-    if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : 'a number out of range (too large for a JavaScript number, e.g. 1e400)';
-    return Number.isInteger(v) ? 'an integer' : 'a number';
-  }
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
   return typeof v === 'object' ? 'an object' : article(typeof v);
 }
 

@@ -1,5 +1,4 @@
 import { hmacSha256, sha256, timingSafeEqual, toBase64, toHex } from '../../internal/crypto';
-import { describe } from '../../validation/issues';
 import { concatBytes, hashableBody, isRawBody, toBytes, type RawBody } from '../../webhooks/bytes';
 
 /** HubSpot's request-signature versions. */
@@ -165,8 +164,8 @@ function inputProblem(input: VerifyHubSpotSignatureInput | null | undefined): [H
   if (versions !== undefined && !(Array.isArray(versions) && versions.length > 0 && versions.every((v) => ALL_VERSIONS.includes(v)))) {
     return ['invalid_input', 'versions must be a non-empty array of "v3", "v2", "v1", e.g. ["v3"].'];
   }
-  if (maxAgeMs !== undefined && !(typeof maxAgeMs === 'number' && maxAgeMs >= 0 && Number.isFinite(maxAgeMs))) return ['invalid_input', `maxAgeMs must be a non-negative number of milliseconds; got ${describe(maxAgeMs)}.`];
-  if (now !== undefined && !(typeof now === 'number' && Number.isFinite(now))) return ['invalid_input', `now must be a time in epoch milliseconds; got ${describe(now)}.`];
+  if (maxAgeMs !== undefined && !(typeof maxAgeMs === 'number' && maxAgeMs >= 0 && Number.isFinite(maxAgeMs))) return ['invalid_input', `maxAgeMs must be a non-negative number of milliseconds; got ${String(maxAgeMs)}.`];
+  if (now !== undefined && !(typeof now === 'number' && Number.isFinite(now))) return ['invalid_input', `now must be a time in epoch milliseconds; got ${String(now)}.`];
   return undefined;
 }
 
