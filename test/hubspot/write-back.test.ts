@@ -237,6 +237,22 @@ describe('updateCompanyFromEvent', () => {
     }
   });
 
+  it("scrubs HubSpot's response headers kept on the error: cookies, credential-named headers, and the token echoed anywhere", async () => {
+    hs.route('PATCH', /^\/crm\/v3\/objects\/companies\/hdr$/, (req) => ({
+      status: 400,
+      body: { status: 'error', message: 'no', category: 'VALIDATION_ERROR' },
+      headers: { 'set-cookie': '__hs_session=abc123secretcookie; Path=/', 'x-debug-auth': String(req.headers.authorization), authorization: String(req.headers.authorization), 'x-hubspot-correlation-id': 'corr-42' },
+    }));
+    const error = (await updateCompanyFromEvent(base('case.created', { crmRecordId: 'hdr' }), { ...opts, skipStale: false }).catch((e: unknown) => e)) as HubSpotApiError;
+    expect(error).toBeInstanceOf(HubSpotApiError);
+    expect(error.headers).toMatchObject({ authorization: '***', 'x-debug-auth': 'Bearer ***', 'x-hubspot-correlation-id': 'corr-42' });
+    expect(error.headers['set-cookie'] ?? '***').toBe('***'); // fetch may already hide it; kept, it is blanked
+    for (const shown of [JSON.stringify(error), inspect(error, { depth: 5 }), JSON.stringify(error.headers)]) {
+      expect(shown).not.toContain(hs.accessToken);
+      expect(shown).not.toContain('abc123secretcookie');
+    }
+  });
+
   it('refuses to start without an access token', async () => {
     await expect(updateCompanyFromEvent(base('case.created'), { accessToken: '' })).rejects.toThrow(FmlConfigError);
   });

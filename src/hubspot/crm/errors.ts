@@ -1,4 +1,5 @@
 import { FmlError, headersToRecord } from '../../errors';
+import { redactHeaders } from '../../http/redact';
 
 /**
  * HubSpot's API (CRM or automation) answered with an error status. `category` is HubSpot's own error category
@@ -16,7 +17,10 @@ export class HubSpotApiError extends FmlError {
   readonly policyName: string | undefined;
   /** Worth another try later (429 other than the daily limit, 5xx). */
   readonly retryable: boolean;
-  /** Response headers, lower-cased. */
+  /**
+   * HubSpot's response headers, lower-cased, scrubbed: cookies and anything named like a credential
+   * are `***`, and the credential this call used is blanked out of every other value.
+   */
   readonly headers: Record<string, string>;
 
   /**
@@ -37,8 +41,15 @@ export class HubSpotApiError extends FmlError {
     this.correlationId = str(body.correlationId);
     this.policyName = policyName;
     this.retryable = (init.status === 429 && policyName !== 'DAILY') || init.status >= 500;
-    this.headers = headersToRecord(init.headers);
+    this.headers = scrubHeaders(headersToRecord(init.headers), init.secret);
   }
+}
+
+/** Headers kept on the error, so they reach logs and JSON: none may carry a token or a session cookie. */
+function scrubHeaders(headers: Record<string, string>, secret: string | undefined): Record<string, string> {
+  const out = redactHeaders(headers);
+  if (secret) for (const name of Object.keys(out)) out[name] = out[name]!.split(secret).join('***');
+  return out;
 }
 
 const HINTS: Record<number, string> = {

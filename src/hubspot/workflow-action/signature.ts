@@ -159,7 +159,7 @@ function inputProblem(input: VerifyHubSpotSignatureInput | null | undefined): [H
   if (typeof input.secret !== 'string' || input.secret === '') return ['missing_secret', "No app secret to check HubSpot's signature with (is its environment variable unset?)."];
   if (!isRawBody(input.body)) return ['invalid_body', 'body must be the raw request body (string or bytes); a parsed and re-serialised body cannot verify.'];
   if (typeof input.method !== 'string' || input.method === '') return ['invalid_input', 'method must be the request method HubSpot used, e.g. "POST".'];
-  if (typeof input.url !== 'string' || input.url === '') return ['invalid_input', 'url must be the full public URL HubSpot called, e.g. "https://app.example.com/hubspot/action".'];
+  if (typeof input.url !== 'string') return ['invalid_input', 'url must be the full public URL HubSpot called, e.g. "https://app.example.com/hubspot/action".'];
   const { versions, maxAgeMs, now } = input;
   if (versions !== undefined && !(Array.isArray(versions) && versions.length > 0 && versions.every((v) => ALL_VERSIONS.includes(v)))) {
     return ['invalid_input', 'versions must be a non-empty array of "v3", "v2", "v1", e.g. ["v3"].'];
