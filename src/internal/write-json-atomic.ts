@@ -110,6 +110,50 @@ function tempPathFor(path: string): string {
   return `${path}.${globalThis.crypto.randomUUID().slice(0, 8)}.tmp`;
 }
 
+/** The names in `path`'s folder that {@link tempPathFor} made for it: `<name>.<8 hex>.tmp`. */
+function tempNamesOf(path: string, names: readonly string[]): string[] {
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  return names.filter((name) => name.length === base.length + 13 && name.startsWith(`${base}.`) && /^\.[0-9a-f]{8}\.tmp$/.test(name.slice(base.length)));
+}
+
+/** A path in `path`'s folder. */
+const besides = (path: string, name: string): string => {
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return cut < 0 ? name : `${path.slice(0, cut + 1)}${name}`;
+};
+
+/**
+ * Removes the temporary files a writer of `path` left behind when it was killed between creating one
+ * and renaming it (a crash, `kill -9`, a power cut): they hold a full copy of the data — client
+ * secrets, case ids — that nothing would ever clean up. Call it when opening the file, in the one
+ * process that writes it. Resolves with how many were removed; a folder that does not exist has none.
+ */
+export async function removeStaleTempFiles(path: string): Promise<number> {
+  const fs = await import('node:fs/promises');
+  let names: string[];
+  try {
+    names = await fs.readdir(parentOf(path));
+  } catch {
+    return 0;
+  }
+  const stale = tempNamesOf(path, names);
+  await Promise.all(stale.map((name) => fs.rm(besides(path, name), { force: true })));
+  return stale.length;
+}
+
+/** {@link removeStaleTempFiles}, synchronously, with the caller's node:fs. */
+export function removeStaleTempFilesSync(fs: Pick<typeof NodeFs, 'readdirSync' | 'rmSync'>, path: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parentOf(path));
+  } catch {
+    return 0;
+  }
+  const stale = tempNamesOf(path, names);
+  for (const name of stale) fs.rmSync(besides(path, name), { force: true });
+  return stale.length;
+}
+
 /** The folder holding `path` (node:path is not loaded for this: both separators are handled). */
 function parentOf(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import { FmlConfigError } from '../errors';
-import { writeAllSync, writeTextAtomicSync } from '../internal/write-json-atomic';
+import { removeStaleTempFilesSync, writeAllSync, writeTextAtomicSync } from '../internal/write-json-atomic';
 import {
   appendEvent,
   COLLECTIONS,
@@ -55,6 +55,8 @@ const NEWLINE = 0x0a;
 /** The state saved at `path` and the file to keep saving it in; `state` is undefined when there is no file yet. */
 export function openPersistFile(path: string): { state: SandboxState | undefined; file: PersistFile } {
   const full = resolve(path);
+  // A compaction killed before its rename leaves a temporary copy of the whole state (secrets included).
+  removeStaleTempFilesSync(fs, full);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(full);

@@ -1,5 +1,5 @@
 import { FmlConfigError, FmlError } from '../../errors';
-import { writeJsonAtomic } from '../../internal/write-json-atomic';
+import { removeStaleTempFiles, writeJsonAtomic } from '../../internal/write-json-atomic';
 import { CallbackRecordMap, type CallbackRecord, type CallbackState, type CallbackStore, type OutputFields } from './store';
 
 /** Options of {@link createJsonFileCallbackStore}. */
@@ -53,7 +53,8 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
   // A read that failed (EACCES, EMFILE, a busy disk) is tried again by the next call; a file that was
   // read but is not a store (invalid JSON, wrong shape) stays refused, as no retry would change it.
   const ready = (): Promise<void> =>
-    (loaded ??= readStore(path).then(
+    // Temporary files a killed writer left behind go first: each is a full copy of the data.
+    (loaded ??= removeStaleTempFiles(path).then(() => readStore(path)).then(
       (text) => {
         if (text !== undefined) parseStore(path, text, committed);
       },
