@@ -33,12 +33,16 @@ Options:
                           (default: only successes are replayed; FML's choice is undocumented)
   --public-host <name>    answer the /_sandbox admin routes for this host name too (repeatable;
                           default: loopback names only, so web pages cannot drive the sandbox)
+  --admin-token <token>   require "Authorization: Bearer <token>" on the /_sandbox admin routes
+                          (16+ characters; with a --host other than loopback one is always
+                          required: generated and printed at start unless given)
   --quiet                 do not print a line per request and per webhook delivery
   -v, --version           print the version and exit
   -h, --help              show this help
 
 Fixed credentials (e.g. for a saved Postman environment) come from the environment, so they stay out
-of shell history: FML_SANDBOX_CLIENT_ID, FML_SANDBOX_CLIENT_SECRET, FML_SANDBOX_WEBHOOK_SECRET.
+of shell history: FML_SANDBOX_CLIENT_ID, FML_SANDBOX_CLIENT_SECRET, FML_SANDBOX_WEBHOOK_SECRET,
+FML_SANDBOX_ADMIN_TOKEN (the same as --admin-token).
 `;
 
 /** Thrown for a command line that cannot be understood; the message says which argument. */
@@ -113,6 +117,10 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
       case '--replay-errors':
         o.replayErrors = true;
         break;
+      case '--admin-token':
+        o.adminToken = value() ?? '';
+        if (o.adminToken.length < 16) throw new CliUsageError('--admin-token needs a token of at least 16 characters');
+        break;
       case '--public-host': {
         const name = value();
         if (!name) throw new CliUsageError('--public-host needs a host name');
@@ -126,5 +134,9 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   if (env.FML_SANDBOX_CLIENT_ID) o.clientId = env.FML_SANDBOX_CLIENT_ID;
   if (env.FML_SANDBOX_CLIENT_SECRET) o.clientSecret = env.FML_SANDBOX_CLIENT_SECRET;
   if (env.FML_SANDBOX_WEBHOOK_SECRET) o.webhookSecret = env.FML_SANDBOX_WEBHOOK_SECRET;
+  if (env.FML_SANDBOX_ADMIN_TOKEN && o.adminToken === undefined) {
+    if (env.FML_SANDBOX_ADMIN_TOKEN.length < 16) throw new CliUsageError('FML_SANDBOX_ADMIN_TOKEN needs a token of at least 16 characters');
+    o.adminToken = env.FML_SANDBOX_ADMIN_TOKEN;
+  }
   return args;
 }

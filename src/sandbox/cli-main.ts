@@ -1,6 +1,6 @@
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args';
 import { VERSION } from '../version';
-import type { DeliveryLogEntry, RequestLogEntry } from './options';
+import { type DeliveryLogEntry, type RequestLogEntry, hostName, isLoopback } from './options';
 import { startSandbox, type Sandbox } from './sandbox';
 
 /** What the CLI touches of the outside world, so tests can run it in-process. */
@@ -32,7 +32,8 @@ function startFailure(err: NodeJS.ErrnoException, port: number | undefined, host
 }
 
 /** The banner: where it listens, the credentials, and curl lines to copy. Printing secrets is this tool's job. */
-export function banner(sb: Sandbox, persistPath: string | undefined): string {
+export function banner(sb: Sandbox, persistPath: string | undefined, adminTokenGiven = false): string {
+  const admin = sb.adminToken === undefined ? '' : ` -H "Authorization: Bearer $ADMIN_TOKEN"`;
   const tokenJson = JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret });
   const caseJson = JSON.stringify({ customerEmail: 'jane.doe@acme.example', customerName: 'Jane Doe', companyName: 'Acme Holdings Ltd', country: 'United Kingdom', crmRecordId: '12345678901', crmSource: 'hubspot', sendInvite: true });
   const hooks = sb.webhookEndpoints;
@@ -43,6 +44,7 @@ export function banner(sb: Sandbox, persistPath: string | undefined): string {
     `  client_secret   ${sb.clientSecret}`,
     `  webhook secret  ${sb.webhookSecret}`,
     `  org id          ${sb.orgId}`,
+    ...(sb.adminToken === undefined ? [] : [`  admin token     ${adminTokenGiven ? '(as given)' : sb.adminToken}   (ADMIN_TOKEN below; required on /_sandbox routes)`]),
     '',
     'Mint a token:',
     `  TOKEN=$(curl -s ${sb.url}/v1/oauth/token -H 'Content-Type: application/json' \\`,
@@ -52,9 +54,9 @@ export function banner(sb: Sandbox, persistPath: string | undefined): string {
     `  curl -s ${sb.url}/v1/cases -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
     `    -H 'Idempotency-Key: hubspot-12345678901' -d '${caseJson}'`,
     '',
-    'Move it along and watch the webhooks (sandbox-only routes, no auth):',
-    `  curl -s -X POST ${sb.url}/_sandbox/cases/<caseId>/advance -H 'Content-Type: application/json' -d '{"status":"approved"}'`,
-    `  curl -s ${sb.url}/_sandbox/deliveries`,
+    `Move it along and watch the webhooks (sandbox-only routes, ${admin ? 'admin token' : 'no auth'}):`,
+    `  curl -s -X POST ${sb.url}/_sandbox/cases/<caseId>/advance${admin} -H 'Content-Type: application/json' -d '{"status":"approved"}'`,
+    `  curl -s ${sb.url}/_sandbox/deliveries${admin}`,
     '',
     hooks.length
       ? `Webhooks: ${hooks.map((h) => `${h.url}${h.events ? ` (${h.events.join(', ')})` : ''}`).join(', ')}`
@@ -85,6 +87,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(`fml-sandbox ${VERSION} (@firstmilelabs/cases)`);
     return 0;
   }
+  if (!isLoopback(hostName(args.options.host ?? '127.0.0.1'))) {
+    io.err(
+      `fml-sandbox: warning: binding ${args.options.host}, so anyone who can reach this machine can call the sandbox. ` +
+        'Its credentials are test ones, but the /_sandbox admin routes (reset, clients, faults) then need the admin token (--admin-token, or the one printed below). Use --host 127.0.0.1 unless it must be reachable.',
+    );
+  }
   let sb: Sandbox | undefined;
   try {
     sb = await startSandbox({ ...args.options, ...(args.quiet ? {} : { onRequest: (e) => io.out(logLine(e)), onDelivery: (e) => io.out(deliveryLine(e)) }) });
@@ -99,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   const running = sb;
-  io.out(banner(running, args.options.persistPath));
+  io.out(banner(running, args.options.persistPath, args.options.adminToken !== undefined));
   return new Promise<number>((resolve) => {
     let stopping = false;
     io.onStopSignal((signal) => {

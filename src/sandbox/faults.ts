@@ -27,9 +27,9 @@ export interface FaultSpec extends FaultMatch {
   kind: FaultKind;
   /** `status` faults: the status to answer, 500–599. @default 503 */
   status?: number;
-  /** `rate-limit` faults: the `Retry-After` seconds to send. @default 1 */
+  /** `rate-limit` faults: the `Retry-After` seconds to send, 0–86400. @default 1 */
   retryAfterSeconds?: number;
-  /** `delay` faults: milliseconds to wait before handling. @default 1000 */
+  /** `delay` faults: milliseconds to wait before handling, 0–600000 (10 minutes). @default 1000 */
   delayMs?: number;
 }
 
@@ -69,18 +69,25 @@ function pathMatcher(path: string | RegExp | undefined): (p: string) => boolean 
 }
 
 const wholeAtLeast = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
+const wholeIn = (n: unknown, min: number, max: number): n is number => wholeAtLeast(n, min) && n <= max;
+
+/** The knobs' ranges: wide enough for any test, narrow enough that no value means something else. */
+const MAX_DELAY_MS = 600_000;
+const MAX_RETRY_AFTER_SECONDS = 86_400;
+const MAX_TIMES = 1_000_000_000;
 
 function checkSpec(spec: FaultSpec): void {
   const fail = (why: string) => {
     throw new FmlConfigError(`Invalid sandbox fault: ${why}`);
   };
   if (!KINDS.includes(spec.kind)) fail(`kind must be one of ${KINDS.join(', ')}.`);
-  if (spec.times !== undefined && spec.times !== 'always' && !wholeAtLeast(spec.times, 1)) fail(`times must be a whole number ≥ 1 or 'always'.`);
+  if (spec.times !== undefined && spec.times !== 'always' && !wholeIn(spec.times, 1, MAX_TIMES)) fail(`times must be a whole number from 1 to ${MAX_TIMES}, or 'always'.`);
   if (spec.method !== undefined && (typeof spec.method !== 'string' || !/^[A-Za-z]+$/.test(spec.method))) fail('method must be an HTTP method name.');
   if (spec.path !== undefined && typeof spec.path !== 'string' && !(spec.path instanceof RegExp)) fail('path must be a string or a RegExp.');
   if (spec.status !== undefined && !(wholeAtLeast(spec.status, 500) && spec.status <= 599)) fail('status must be 500–599.');
-  if (spec.retryAfterSeconds !== undefined && !wholeAtLeast(spec.retryAfterSeconds, 0)) fail('retryAfterSeconds must be a whole number ≥ 0.');
-  if (spec.delayMs !== undefined && !wholeAtLeast(spec.delayMs, 0)) fail('delayMs must be a whole number ≥ 0.');
+  if (spec.retryAfterSeconds !== undefined && !wholeIn(spec.retryAfterSeconds, 0, MAX_RETRY_AFTER_SECONDS)) fail(`retryAfterSeconds must be a whole number from 0 to ${MAX_RETRY_AFTER_SECONDS}.`);
+  // Past 2^31-1 ms a timer fires at once: an out-of-range delay would silently be no delay.
+  if (spec.delayMs !== undefined && !wholeIn(spec.delayMs, 0, MAX_DELAY_MS)) fail(`delayMs must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (10 minutes).`);
 }
 
 /**

@@ -100,6 +100,14 @@ export interface SandboxOptions {
    * @default [] (loopback only)
    */
   publicHosts?: string[] | true;
+  /**
+   * A token the `/_sandbox` admin routes then require, as `Authorization: Bearer <adminToken>` (401
+   * without it). Those routes reset state, mint and revoke clients and switch faults: on a `host` other
+   * than loopback (e.g. `0.0.0.0` in a container) they would be open to the network, so a token is then
+   * always required — this one, or one generated at start (`sb.adminToken`; the CLI prints it).
+   * @default none on a loopback host; generated on any other
+   */
+  adminToken?: string;
 }
 
 /** A resolved rate limit, or null when off. */
@@ -129,7 +137,17 @@ export interface ResolvedOptions {
   replayErrors: boolean;
   /** Lower-cased host names accepted on admin routes besides loopback, or true for any. */
   publicHosts: string[] | true;
+  /** Required on admin routes when set; always set on a non-loopback host. */
+  adminToken: string | undefined;
 }
+
+const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
+
+/** Loopback names and addresses: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
+export const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
+
+/** The longest a timer may wait (setTimeout fires at once past it, with a warning). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 const isWholeNumber = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
 
@@ -138,24 +156,33 @@ function resolveRateLimit(name: string, value: RateLimitOption | undefined, fall
   const spec = value === undefined ? { limit: fallback } : typeof value === 'number' ? { limit: value } : value;
   const windowSeconds = spec.windowSeconds ?? 60;
   if (!isWholeNumber(spec.limit, 1)) throw new FmlConfigError(`startSandbox: ${name} must be false, or a whole number of requests ≥ 1.`);
-  if (typeof windowSeconds !== 'number' || !(windowSeconds > 0)) throw new FmlConfigError(`startSandbox: ${name}.windowSeconds must be a positive number.`);
+  if (typeof windowSeconds !== 'number' || !(windowSeconds > 0 && windowSeconds <= 86_400)) throw new FmlConfigError(`startSandbox: ${name}.windowSeconds must be a positive number of seconds, at most 86400 (a day).`);
   return { limit: spec.limit, windowMs: windowSeconds * 1000 };
 }
 
 /** Applies defaults; throws {@link FmlConfigError} for values that cannot work. */
+/** The host name of a `Host` header or a bind address (`[::1]:4010` → `::1`, `Example.com:80` → `example.com`). */
+export function hostName(value: string): string {
+  const v = value.trim().toLowerCase();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v);
+  if (bracketed) return bracketed[1]!;
+  // A bare IPv6 address (`::1`, a bind address) has no port to strip.
+  return v.split(':').length > 2 ? v : v.replace(/:\d+$/, '');
+}
+
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const port = options.port ?? 0;
   if (!isWholeNumber(port, 0) || port > 65535) throw new FmlConfigError('startSandbox: port must be a whole number from 0 to 65535.');
   const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
-  if (!isWholeNumber(tokenTtlSeconds, 1)) throw new FmlConfigError('startSandbox: tokenTtlSeconds must be a whole number of seconds ≥ 1.');
+  if (!isWholeNumber(tokenTtlSeconds, 1) || tokenTtlSeconds > 31_536_000) throw new FmlConfigError('startSandbox: tokenTtlSeconds must be a whole number of seconds from 1 to 31536000 (a year).');
   const webhookRetryDelaysMs = options.webhookRetryDelaysMs ?? [50, 100, 200, 400, 800];
-  if (!Array.isArray(webhookRetryDelaysMs) || !webhookRetryDelaysMs.every((d) => isWholeNumber(d, 0))) {
-    throw new FmlConfigError('startSandbox: webhookRetryDelaysMs must be an array of whole milliseconds ≥ 0.');
+  if (!Array.isArray(webhookRetryDelaysMs) || webhookRetryDelaysMs.length > 100 || !webhookRetryDelaysMs.every((d) => isWholeNumber(d, 0) && d <= MAX_TIMER_MS)) {
+    throw new FmlConfigError(`startSandbox: webhookRetryDelaysMs must be an array of at most 100 whole milliseconds from 0 to ${MAX_TIMER_MS}.`);
   }
   const webhookTimeoutMs = options.webhookTimeoutMs ?? 5000;
-  if (!isWholeNumber(webhookTimeoutMs, 1)) throw new FmlConfigError('startSandbox: webhookTimeoutMs must be a whole number ≥ 1.');
+  if (!isWholeNumber(webhookTimeoutMs, 1) || webhookTimeoutMs > MAX_TIMER_MS) throw new FmlConfigError(`startSandbox: webhookTimeoutMs must be a whole number from 1 to ${MAX_TIMER_MS}.`);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  if (!isWholeNumber(maxBodyBytes, 1)) throw new FmlConfigError('startSandbox: maxBodyBytes must be a whole number ≥ 1.');
+  if (!isWholeNumber(maxBodyBytes, 1) || maxBodyBytes > 1 << 30) throw new FmlConfigError('startSandbox: maxBodyBytes must be a whole number from 1 to 1073741824 (1 GiB).');
   for (const key of ['clientId', 'clientSecret', 'webhookSecret', 'orgId'] as const) {
     const v = options[key];
     if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new FmlConfigError(`startSandbox: ${key} must be a non-empty string.`);
@@ -165,9 +192,15 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   if (publicHosts !== true && (!Array.isArray(publicHosts) || !publicHosts.every((h) => typeof h === 'string' && h.trim() !== ''))) {
     throw new FmlConfigError('startSandbox: publicHosts must be true or an array of host names.');
   }
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host.trim() === '') throw new FmlConfigError('startSandbox: host must be an interface address, e.g. 127.0.0.1.');
+  const { adminToken } = options;
+  if (adminToken !== undefined && (typeof adminToken !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(adminToken))) {
+    throw new FmlConfigError('startSandbox: adminToken must be 16 to 256 printable characters without spaces.');
+  }
   return {
     port,
-    host: options.host ?? '127.0.0.1',
+    host,
     tokenTtlSeconds,
     rateLimit: resolveRateLimit('rateLimit', options.rateLimit, 120),
     tokenRateLimit: resolveRateLimit('tokenRateLimit', options.tokenRateLimit, 30),
@@ -184,5 +217,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     onDelivery: options.onDelivery,
     replayErrors: options.replayErrors ?? false,
     publicHosts: publicHosts === true ? true : publicHosts.map((h) => h.trim().toLowerCase()),
+    // Off loopback, the admin routes are reachable from the network: never without a token.
+    adminToken: adminToken ?? (isLoopback(hostName(host)) ? undefined : `sbadm_${globalThis.crypto.randomUUID().replaceAll('-', '')}`),
   };
 }

@@ -95,6 +95,14 @@ export class Sandbox {
     return this.#defaultClient.clientSecret;
   }
 
+  /**
+   * The token the `/_sandbox` admin routes require (`Authorization: Bearer …`): the `adminToken`
+   * option, or the one generated because the sandbox listens on a non-loopback host; else undefined.
+   */
+  get adminToken(): string | undefined {
+    return this.#core.options.adminToken;
+  }
+
   /** The secret that signs webhook deliveries (`X-FML-Signature`), unless an endpoint has its own. */
   get webhookSecret(): string {
     return this.#core.state.webhookSecret;

@@ -107,15 +107,15 @@ describe('no secret left at rest', () => {
   });
 
   it.skipIf(process.platform === 'win32')('writes files with mode 0600 and leaves no temporary file, also when the write fails', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fml-atomic-'));
-    const path = join(dir, 'state.json');
+    const folder = (dir = mkdtempSync(join(tmpdir(), 'fml-atomic-')));
+    const path = join(folder, 'state.json');
     await writeJsonAtomic(path, { secret: 'x' });
-    writeJsonAtomicSync(fs, join(dir, 'sync.json'), { secret: 'y' });
+    writeJsonAtomicSync(fs, join(folder, 'sync.json'), { secret: 'y' });
     expect(fs.statSync(path).mode & 0o777).toBe(0o600);
-    expect(fs.statSync(join(dir, 'sync.json')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(join(folder, 'sync.json')).mode & 0o777).toBe(0o600);
     const failingRename: SyncFs = { ...fs, renameSync: () => { throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' }); } };
-    expect(() => writeJsonAtomicSync(failingRename, join(dir, 'fails.json'), { secret: 'z' })).toThrow('EXDEV');
-    expect(temps(dir)).toEqual([]);
-    expect(fs.readdirSync(dir).sort()).toEqual(['state.json', 'sync.json']);
+    expect(() => writeJsonAtomicSync(failingRename, join(folder, 'fails.json'), { secret: 'z' })).toThrow('EXDEV');
+    expect(temps(folder)).toEqual([]);
+    expect(fs.readdirSync(folder).sort()).toEqual(['state.json', 'sync.json']);
   });
 });

@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FmlConfigError } from '../../src/errors';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { resolveOptions } from '../../src/sandbox/options';
 import { api, jsonHeaders, mint, postCase, startReceiver, type Receiver } from './helpers';
 
 let sb: Sandbox;
@@ -106,6 +108,49 @@ describe('/_sandbox admin routes', () => {
     // Loopback in any spelling, with a local page's Origin, is fine.
     for (const host of [`localhost:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`]) expect(await rawAdmin('', 'GET', { host, origin: 'http://localhost:3000' }), host).toBe(200);
     expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'application/json; charset=utf-8' }, '{"status":"approved"}')).toBe(200);
+  });
+
+  it('require the admin token when one is set: 401 without it or with a wrong one, the API itself unaffected', async () => {
+    const adminToken = 'sbadm_test_0123456789abcdef';
+    const locked = await startSandbox({ adminToken });
+    try {
+      const get = (headers: Record<string, string> = {}) => fetch(`${locked.url}/_sandbox/cases`, { headers });
+      const without = await get();
+      expect(without.status).toBe(401);
+      expect(await without.json()).toMatchObject({ error: 'admin_token_required' });
+      expect((await get({ authorization: `Bearer ${adminToken}x` })).status).toBe(401);
+      expect((await get({ authorization: adminToken })).status).toBe(401);
+      expect((await get({ authorization: `Bearer ${adminToken}` })).status).toBe(200);
+      const reset = await fetch(`${locked.url}/_sandbox/reset`, { method: 'POST', headers: jsonHeaders, body: '{}' });
+      expect(reset.status).toBe(401);
+      // FML's own routes keep their OAuth, untouched.
+      expect((await mint(locked)).length).toBeGreaterThan(0);
+      expect(locked.adminToken).toBe(adminToken);
+      expect(JSON.stringify(locked)).not.toContain(adminToken);
+    } finally {
+      await locked.close();
+    }
+  });
+
+  it('generate an admin token for a non-loopback host, and refuse admin tokens and knobs out of range', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'sandbox.example']) expect(resolveOptions({ host }).adminToken, host).toMatch(/^sbadm_[0-9a-f]{32}$/);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) expect(resolveOptions({ host }).adminToken, host).toBeUndefined();
+    expect(resolveOptions({ host: '0.0.0.0', adminToken: 'given-token-of-16+' }).adminToken).toBe('given-token-of-16+');
+    for (const adminToken of ['short', 'has a space in it!!', 42]) expect(() => resolveOptions({ adminToken: adminToken as never })).toThrow(/adminToken/);
+    for (const bad of [{ webhookTimeoutMs: 2 ** 31 }, { webhookRetryDelaysMs: [10, 2 ** 31] }, { tokenTtlSeconds: 1e12 }, { rateLimit: { limit: 5, windowSeconds: 1e9 } }, { maxBodyBytes: 2 ** 40 }]) {
+      expect(() => resolveOptions(bad as never), JSON.stringify(bad)).toThrow(FmlConfigError);
+    }
+  });
+
+  it('refuse fault knobs out of range, from code and from the admin route', async () => {
+    for (const spec of [{ kind: 'delay', delayMs: 600_001 }, { kind: 'delay', delayMs: 2 ** 31 }, { kind: 'delay', delayMs: 1e400 }, { kind: 'delay', delayMs: -1 }, { kind: 'rate-limit', retryAfterSeconds: 86_401 }, { kind: 'reset', times: 1e10 }]) {
+      expect(() => sb.faults.add(spec as never), JSON.stringify(spec)).toThrow(/delayMs|retryAfterSeconds|times/);
+      const res = await admin('/faults', 'POST', spec);
+      expect(res.status, JSON.stringify(spec)).toBe(400);
+    }
+    for (const body of [{ kind: 'delay', delayMs: null }, { kind: 'delay', delayMs: '5s' }, { kind: 'status', status: '503' }, { kind: 'reset', times: 0 }]) expect((await admin('/faults', 'POST', body)).status, JSON.stringify(body)).toBe(400);
+    expect(sb.faults.add({ kind: 'delay', delayMs: 600_000 })).toMatchObject({ delayMs: 600_000 });
+    expect(sb.faults.list()).toHaveLength(1);
   });
 
   it('serve a public host name only when told to (publicHosts)', async () => {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_RETRY_DELAYS_MS, parseCliArgs } from '../../src/sandbox/cli-args';
-import { runCli, type CliIo } from '../../src/sandbox/cli-main';
+import { banner, runCli, type CliIo } from '../../src/sandbox/cli-main';
+import { startSandbox } from '../../src/sandbox/index';
 import { VERSION } from '../../src/version';
 import { startReceiver } from './helpers';
 
@@ -36,11 +37,14 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([]).options).toMatchObject({ port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS });
     expect(parseCliArgs(['--persist', 'state.json']).options.persistPath).toBe('state.json');
     expect(parseCliArgs(['--replay-errors', '--public-host', 'sb.internal', '--public-host=sb.example']).options).toMatchObject({ replayErrors: true, publicHosts: ['sb.internal', 'sb.example'] });
+    expect(parseCliArgs(['--admin-token', 'a-token-of-16-chars']).options.adminToken).toBe('a-token-of-16-chars');
+    expect(parseCliArgs([], { FML_SANDBOX_ADMIN_TOKEN: 'env-token-0123456789' }).options.adminToken).toBe('env-token-0123456789');
+    expect(parseCliArgs(['--admin-token', 'flag-token-0123456789'], { FML_SANDBOX_ADMIN_TOKEN: 'env-token-0123456789' }).options.adminToken).toBe('flag-token-0123456789');
     expect(parseCliArgs([]).options).not.toHaveProperty('replayErrors');
   });
 
   it('refuses what it does not understand', () => {
-    for (const argv of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--webhook'], ['--retry-delays', '1,x'], ['--rate-limit', '0'], ['--public-host']]) {
+    for (const argv of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--webhook'], ['--retry-delays', '1,x'], ['--rate-limit', '0'], ['--public-host'], ['--admin-token'], ['--admin-token', 'short']]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow();
     }
   });
@@ -110,6 +114,44 @@ describe('runCli (in-process)', () => {
     expect(taken.err).toEqual([`fml-sandbox: could not start: port ${port} on 127.0.0.1 is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`]);
     first.stop();
     expect(await running).toBe(0);
+  });
+
+  it('with --admin-token, prints the curl lines with it (never the token itself) and the admin routes require it', async () => {
+    const adminToken = 'cli-admin-token-5b1e0c9a';
+    const cli = fakeIo();
+    const exit = runCli(['--port', '0', '--quiet', '--admin-token', adminToken], cli.io);
+    await expect.poll(cli.started).toBe(true);
+    const text = cli.out.join('\n');
+    const { url } = credsFrom(text);
+    expect(text).toContain('admin token     (as given)');
+    expect(text).toContain(`curl -s ${url}/_sandbox/deliveries -H "Authorization: Bearer $ADMIN_TOKEN"`);
+    expect(text).not.toContain(adminToken);
+    expect((await fetch(`${url}/_sandbox/deliveries`)).status).toBe(401);
+    expect((await fetch(`${url}/_sandbox/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
+    expect(cli.err).toEqual([]); // loopback: no warning
+    cli.stop();
+    expect(await exit).toBe(0);
+  });
+
+  it('prints a generated admin token in the banner (what a non-loopback host gets), and none on plain loopback', async () => {
+    const sb = await startSandbox({ adminToken: 'sbadm_generated_like_0123456789' });
+    const plain = await startSandbox();
+    try {
+      expect(banner(sb, undefined)).toContain('admin token     sbadm_generated_like_0123456789');
+      expect(banner(plain, undefined)).not.toContain('admin token');
+      expect(banner(plain, undefined)).toContain('(sandbox-only routes, no auth)');
+    } finally {
+      await sb.close();
+      await plain.close();
+    }
+  });
+
+  it('warns before binding a non-loopback host (here one this machine does not have, so nothing is exposed)', async () => {
+    const cli = fakeIo();
+    // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this machine, so the bind fails.
+    expect(await runCli(['--port', '0', '--host', '192.0.2.1', '--quiet'], cli.io)).toBe(1);
+    expect(cli.err[0]).toMatch(/^fml-sandbox: warning: binding 192\.0\.2\.1, so anyone who can reach this machine can call the sandbox\..*admin token/);
+    expect(cli.err[1]).toContain('192.0.2.1 is not an address of this machine');
   });
 });
 

@@ -3,6 +3,8 @@ import type { SandboxCore } from '../core';
 import type { FaultKind, FaultSpec } from '../faults';
 import { apiError, header, json, mediaType, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
 import type { AdvanceSpec } from '../lifecycle';
+import { timingSafeEqual } from '../../internal/crypto';
+import { hostName, isLoopback } from '../options';
 
 /**
  * Sandbox-only routes under `/_sandbox` (not part of FML's API, not in openapi.yaml): drive cases,
@@ -14,7 +16,6 @@ type AdminHandler = (core: SandboxCore, body: Record<string, unknown>, param: st
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -29,13 +30,11 @@ function addFault(core: SandboxCore, body: Record<string, unknown>): SandboxResp
   const spec: FaultSpec = { kind: str(body.kind) as FaultKind };
   const method = str(body.method);
   const path = str(body.path);
-  const times = body.times === 'always' ? 'always' : num(body.times);
   if (method !== undefined) spec.method = method;
   if (path !== undefined) spec.path = path;
-  if (times !== undefined) spec.times = times;
-  if (num(body.status) !== undefined) spec.status = num(body.status);
-  if (num(body.retryAfterSeconds) !== undefined) spec.retryAfterSeconds = num(body.retryAfterSeconds);
-  if (num(body.delayMs) !== undefined) spec.delayMs = num(body.delayMs);
+  // Passed on as sent, so the fault check refuses a wrong type (`"delayMs": null`, "5s") instead of
+  // silently using the default.
+  for (const knob of ['times', 'status', 'retryAfterSeconds', 'delayMs'] as const) if (body[knob] !== undefined) (spec as unknown as Record<string, unknown>)[knob] = body[knob];
   return json(201, core.faults.add(spec));
 }
 
@@ -86,19 +85,6 @@ const ROUTES: [string, RegExp, AdminHandler][] = [
   ['GET', /^\/_sandbox\/analyst\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Analyst console (sandbox)')],
 ];
 
-const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
-
-/** Loopback names and addresses: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
-const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
-
-/** The host name of a `Host` header (`[::1]:4010` → `::1`, `Example.com:80` → `example.com`). */
-function hostOf(value: string): string {
-  const v = value.trim().toLowerCase();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v);
-  if (bracketed) return bracketed[1]!;
-  return v.replace(/:\d+$/, '');
-}
-
 /**
  * Refuses what a web page could send through the developer's browser. A cross-site page can POST to
  * 127.0.0.1 without a CORS preflight when the body looks like a form or plain text, and a DNS-rebound
@@ -109,23 +95,27 @@ function hostOf(value: string): string {
  */
 export function refuseForeign(core: SandboxCore, req: SandboxRequest): SandboxResponse | undefined {
   const allowed = core.options.publicHosts;
-  const bound = hostOf(core.options.host);
+  const bound = hostName(core.options.host);
   const ok = (host: string) => allowed === true || isLoopback(host) || allowed.includes(host) || (host === bound && bound !== '0.0.0.0' && bound !== '::');
   const host = header(req.headers, 'host');
-  if (host === undefined || !ok(hostOf(host))) {
+  if (host === undefined || !ok(hostName(host))) {
     return apiError(403, 'forbidden_host', `The sandbox's /_sandbox routes answer only for loopback hosts (got Host ${JSON.stringify(host ?? '')}). Start it with publicHosts (CLI: --public-host <name>) to serve this name.`);
   }
   const origin = header(req.headers, 'origin');
   if (origin !== undefined) {
     let originHost: string | undefined;
     try {
-      originHost = hostOf(new URL(origin).hostname);
+      originHost = hostName(new URL(origin).hostname);
     } catch {
       originHost = undefined; // "null" (sandboxed frames, file: pages) and garbage alike
     }
     if (originHost === undefined || !ok(originHost)) {
       return apiError(403, 'forbidden_origin', `The sandbox's /_sandbox routes refuse requests from web pages of other sites (Origin ${JSON.stringify(origin)}).`);
     }
+  }
+  const token = core.options.adminToken;
+  if (token !== undefined && !timingSafeEqual(header(req.headers, 'authorization') ?? '', `Bearer ${token}`)) {
+    return apiError(401, 'admin_token_required', "The sandbox's /_sandbox routes need Authorization: Bearer <admin token> (the one given with adminToken / --admin-token, or printed at start).", { 'www-authenticate': 'Bearer realm="fml-sandbox-admin"' });
   }
   if (req.method === 'POST' && mediaType(req.headers) !== 'application/json') {
     return apiError(415, 'unsupported_media_type', 'Admin POSTs need Content-Type: application/json (send {} when there is nothing to say).');
