@@ -54,11 +54,11 @@ describe.each(clientKinds)('RedisDedupeStore with $name', (kind) => {
     const b = new RedisDedupeStore((await connect()).client, { prefix: p });
     expect(await a.claim('evt', 10_000)).toBe('claimed');
     await a.release('evt');
-    expect(await b.claim('evt', 100)).toBe('claimed');
-    // b "dies" holding the claim; its lease lapses.
+    // A lease long enough that a busy machine cannot let it lapse before the next line looks...
+    expect(await b.claim('evt', 1_500)).toBe('claimed');
+    // ...b "dies" holding the claim; until its lease lapses the event is in progress, then a takes it.
     expect(await a.claim('evt', 10_000)).toBe('in_progress');
-    await new Promise((r) => setTimeout(r, 150));
-    expect(await a.claim('evt', 10_000)).toBe('claimed');
+    await expect.poll(() => a.claim('evt', 10_000), { timeout: 15_000, interval: 100 }).toBe('claimed');
   });
 
   it('never releases a claim it no longer owns', async () => {

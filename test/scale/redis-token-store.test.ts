@@ -115,12 +115,14 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
 
   it('renews its lock while a slow mint runs, so nobody else mints meanwhile', async () => {
     const p = prefix();
-    const a = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 400, pollIntervalMs: 10 });
-    const b = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 400, pollIntervalMs: 10 });
+    // Renewed every third of its 1.5 s lifetime: a stall of this process under 1 s (a busy CI machine)
+    // cannot let it lapse (a 400 ms lock, renewed every 133 ms, could be lost to a stall of that size).
+    const a = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 1_500, pollIntervalMs: 10 });
+    const b = new RedisTokenStore((await connect()).client, { prefix: p, lockTtlMs: 1_500, pollIntervalMs: 10 });
     let mints = 0;
     const slowMint = async () => {
       mints++;
-      await new Promise((r) => setTimeout(r, 1200)); // three lock lifetimes
+      await new Promise((r) => setTimeout(r, 4_500)); // three lock lifetimes
       return token(3_600_000, `slow-${mints}`);
     };
     const first = a.acquire('k', slowMint);
