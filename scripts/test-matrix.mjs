@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The runtime matrix: test/runtimes/suite.mjs, against the BUILT package (dist/, through its exports), on
 // Node 20, 22 and 24, Bun, Deno and workerd — each against a fresh sandbox this process starts, over
-// loopback. On workerd the suite runs as a Worker, and the README's Worker receiver runs as its own
+// loopback. On workerd the suite runs as a Worker, and the Worker receiver of docs/webhooks.md runs as its own
 // Worker module, bundled the way wrangler bundles one, with the secret from a binding; the sandbox
 // delivers real webhooks to it. Then a verify throughput bench per runtime.
 //

@@ -39,7 +39,7 @@ describe('the Postman collection', () => {
 
   it('runs green against the sandbox with the documented newman command: token → create → get → list → crm-record-id → events → disposition', async () => {
     const report = join(dir, 'report.json');
-    // Exactly the README's command, pointed at this sandbox with --env-var; the JSON reporter is read back.
+    // Exactly docs/connectors.md's command, pointed at this sandbox with --env-var; the JSON reporter is read back.
     const argv = ['run', COLLECTION_PATH, '-e', ENVIRONMENT_PATH, '--env-var', `baseUrl=${sb.url}`, '--env-var', `clientId=${sb.clientId}`, '--env-var', `clientSecret=${sb.clientSecret}`, '--reporters', 'json', '--reporter-json-export', report];
     await run(process.execPath, [NEWMAN, ...argv], { cwd: ROOT, timeout: 60_000 });
     const { run: result } = JSON.parse(await readFile(report, 'utf8')) as NewmanReport;

@@ -1,4 +1,4 @@
-// The README's "In vitest or jest" example, verbatim but for the import paths: if this fails, so does the README.
+// The "In vitest or jest" example of docs/sandbox-and-testing.md, verbatim but for the import paths: if this fails, so does the guide.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';

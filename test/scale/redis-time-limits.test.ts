@@ -70,7 +70,7 @@ describe('a Redis that accepts connections and never answers, behind the webhook
     expect(errors.every(([e, c]) => e instanceof RedisStoreError && c.status === 503 && c.reason === 'dedupe_store_failed')).toBe(true);
   });
 
-  it('has a default limit of 1 s (the README promises 503 within 2 s)', async () => {
+  it('has a default limit of 1 s (docs/scale.md promises 503 within 2 s)', async () => {
     const { client } = await silentClient();
     const errors: unknown[] = [];
     const deliver = await receiver({ onEvent: () => undefined, dedupe: createRedisEventDeduper(client), onError: (e) => errors.push(e) });

@@ -1,4 +1,4 @@
-// The Express mount the README documents, on real Express 4 and 5: the SDK's JSON answers come back
+// The Express mount docs/webhooks.md documents, on real Express 4 and 5: the SDK's JSON answers come back
 // (2xx, 400, 405, 413 `body_too_large`), never Express's HTML error pages.
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
@@ -23,10 +23,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-describe.each(Object.entries(versions))('the README mount on %s', (_name, express) => {
+describe.each(Object.entries(versions))('the docs/webhooks.md mount on %s', (_name, express) => {
   async function start(onEvent: (event: unknown) => void): Promise<string> {
     const app = express();
-    // As the README shows: the handler on its own route, before any global body parser, for every method.
+    // As docs/webhooks.md shows: the handler on its own route, before any global body parser, for every method.
     app.all('/webhooks/fml', createNodeWebhookHandler({ secret: SECRET, maxBodyBytes: 4096, onEvent }) as Handler);
     app.use(express.json());
     const server = await new Promise<Server>((resolve) => {

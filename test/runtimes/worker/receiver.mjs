@@ -1,4 +1,4 @@
-// A Cloudflare Worker that receives FML webhooks, written the way the README tells a Workers user to:
+// A Cloudflare Worker that receives FML webhooks, written the way docs/webhooks.md tells a Workers user to:
 // the secret is a binding (`env.FML_WEBHOOK_SECRET`, a `wrangler secret`), and the handler is made once
 // per isolate so its in-memory de-duplication spans requests. The matrix bundles this file with esbuild
 // the way wrangler does and serves it with workerd.
