@@ -2,6 +2,7 @@ import { TokenCache } from '../auth/token-cache';
 import { MemoryTokenStore, type StoredToken } from '../auth/token-store';
 import type { FmlClientOptions } from '../client';
 import { FmlConfigError, FmlError, NotFoundError } from '../errors';
+import { MAX_TIMER_MS } from '../internal/timers';
 import type { TokenResponse } from '../types';
 import { VERSION } from '../version';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
@@ -88,7 +89,6 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
 /** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */
 function checkNumericOptions(options: FmlClientOptions): void {
   // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so larger values are refused.
-  const MAX_TIMER_MS = 2 ** 31 - 1;
   const rules = { timeoutMs: 1, deadlineMs: 1, maxRetries: 0, maxRetryAfterMs: 0, retryBaseDelayMs: 0, retryMaxDelayMs: 0, tokenSkewMs: 0 } as const;
   for (const name of Object.keys(rules) as (keyof typeof rules)[]) {
     const v = options[name];

@@ -112,13 +112,13 @@ function tempPathFor(path: string): string {
 
 /** The names in `path`'s folder that {@link tempPathFor} made for it: `<name>.<8 hex>.tmp`. */
 function tempNamesOf(path: string, names: readonly string[]): string[] {
-  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const base = path.slice(lastSeparator(path) + 1);
   return names.filter((name) => name.length === base.length + 13 && name.startsWith(`${base}.`) && /^\.[0-9a-f]{8}\.tmp$/.test(name.slice(base.length)));
 }
 
 /** A path in `path`'s folder. */
 const besides = (path: string, name: string): string => {
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const cut = lastSeparator(path);
   return cut < 0 ? name : `${path.slice(0, cut + 1)}${name}`;
 };
 
@@ -154,9 +154,12 @@ export function removeStaleTempFilesSync(fs: Pick<typeof NodeFs, 'readdirSync' |
   return stale.length;
 }
 
-/** The folder holding `path` (node:path is not loaded for this: both separators are handled). */
+/** Where `path`'s last `/` or `\\` is, or -1 (node:path is not loaded for this: both separators are handled). */
+const lastSeparator = (path: string): number => Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+
+/** The folder holding `path`. */
 function parentOf(path: string): string {
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const cut = lastSeparator(path);
   if (cut < 0) return '.';
   if (cut === 0) return path.slice(0, 1);
   // "C:\file" → "C:\"

@@ -1,4 +1,5 @@
 import { FmlConfigError } from '../errors';
+import { MAX_TIMER_MS } from '../internal/timers';
 
 // The one place Redis calls get a time limit and a circuit breaker. Every Redis-backed store goes through
 // it (toRedisCommands for a client you pass in, lazyConnection for a URL): a Redis that accepts the TCP
@@ -149,7 +150,7 @@ export function isAuthFailure(error: unknown): boolean {
 
 function positive(value: number | undefined, fallback: number, name: string, zeroAllowed = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed) || value > 2_147_483_647) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed) || value > MAX_TIMER_MS) {
     throw new FmlConfigError(`Redis ${name} must be ${zeroAllowed ? '0 or more' : 'over 0'} ms (at most 2^31-1); got ${String(value)}.`);
   }
   return value;

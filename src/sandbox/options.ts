@@ -1,4 +1,5 @@
 import { FmlConfigError } from '../errors';
+import { MAX_TIMER_MS } from '../internal/timers';
 
 /** A rate limit: `false` turns it off, a number is requests per minute. */
 export type RateLimitOption =
@@ -146,8 +147,6 @@ const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
 /** Loopback names and addresses: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
 export const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
 
-/** The longest a timer may wait (setTimeout fires at once past it, with a warning). */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 const isWholeNumber = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
 
@@ -160,7 +159,6 @@ function resolveRateLimit(name: string, value: RateLimitOption | undefined, fall
   return { limit: spec.limit, windowMs: windowSeconds * 1000 };
 }
 
-/** Applies defaults; throws {@link FmlConfigError} for values that cannot work. */
 /** The host name of a `Host` header or a bind address (`[::1]:4010` → `::1`, `Example.com:80` → `example.com`). */
 export function hostName(value: string): string {
   const v = value.trim().toLowerCase();
@@ -170,6 +168,7 @@ export function hostName(value: string): string {
   return v.split(':').length > 2 ? v : v.replace(/:\d+$/, '');
 }
 
+/** Applies defaults; throws {@link FmlConfigError} for values that cannot work. */
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const port = options.port ?? 0;
   if (!isWholeNumber(port, 0) || port > 65535) throw new FmlConfigError('startSandbox: port must be a whole number from 0 to 65535.');

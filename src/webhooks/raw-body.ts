@@ -1,4 +1,5 @@
 import { FmlConfigError, FmlConnectionError, WebhookVerificationError } from '../errors';
+import { MAX_TIMER_MS } from '../internal/timers';
 import { concatBytes, toBytes } from './bytes';
 
 /** The default body limit: FML events are a few KB, so 1 MiB leaves room without inviting abuse. */
@@ -50,8 +51,8 @@ export function bodyTimedOut(timeoutMs: number): WebhookVerificationError {
 /** Checks a body time limit option. Throws `FmlConfigError`. */
 export function checkBodyTimeout(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined) return DEFAULT_BODY_TIMEOUT_MS;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= 2_147_483_647)) {
-    throw new FmlConfigError(`bodyTimeoutMs must be a positive number of milliseconds (at most 2147483647); got ${String(timeoutMs)}.`);
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
+    throw new FmlConfigError(`bodyTimeoutMs must be a positive number of milliseconds (at most ${MAX_TIMER_MS}); got ${String(timeoutMs)}.`);
   }
   return timeoutMs;
 }
