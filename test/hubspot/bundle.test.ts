@@ -233,12 +233,13 @@ describe.each([
   });
 
   it('throws response.status 429 when FML keeps throttling', async () => {
-    // Retry-After 5 s against a 1.2 s budget: the wait cannot fit, so the first 429 is handed to HubSpot
-    // at once, whatever the machine's load (no race between a retry and the deadline).
-    const fault = sb.faults.rateLimit(5, { method: 'POST', path: '/v1/cases', times: 'always' });
+    // Retry-After 120 s against the default 15 s budget: the wait cannot fit, so the first 429 is handed
+    // to HubSpot at once. The budget is the default one so that a slow start and token mint on a busy
+    // machine still leave time for the create (a 1.2 s budget ran out before it on a loaded CI box).
+    const fault = sb.faults.rateLimit(120, { method: 'POST', path: '/v1/cases', times: 'always' });
     try {
-      const error = thrownOf((await run([hubspotEvent(base + 9)], secrets(), slowAction)).results[0]);
-      expect(error).toMatchObject({ code: 'rate_limited', status: 429, response: { status: 429, headers: { 'retry-after': '5' } }, isAxiosError: true });
+      const error = thrownOf((await run([hubspotEvent(base + 9)], secrets())).results[0]);
+      expect(error).toMatchObject({ code: 'rate_limited', status: 429, response: { status: 429, headers: { 'retry-after': '120' } }, isAxiosError: true });
       expect(error.message).toContain(`hubspot-${base + 9}`);
     } finally {
       sb.faults.remove(fault.id);
