@@ -1,4 +1,4 @@
-import { redact } from './http/redact';
+import { redact } from './engine/redact';
 
 /**
  * Every error the SDK throws. Each has a stable string `code`, so code running in another realm

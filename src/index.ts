@@ -1,14 +1,15 @@
 // Public entry: `@firstmilelabs/cases`.
 export { FmlClient, DEFAULT_BASE_URL, type FmlClientOptions } from './client';
+export { createFmlFetch } from './engine/fml';
+export type { EngineHooks as Hooks, AttemptInfo } from './engine/hooks';
 export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency';
 export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
-export type { Logger, LogLevel } from './http/logger';
-export type { RequestOptions } from './http/transport';
+export type { Logger, LogLevel } from './engine/logger';
+export type { RequestOptions } from './engine/fml-transport';
 export type { Cases, CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed, SetCrmRecordIdOptions } from './resources/cases';
 export type { Events, ListEventsParams } from './resources/events';
 export type { RecordDispositionOptions, Screening } from './resources/screening';
 export { CursorList, type Page } from './resources/pagination';
-export type { RequestMethod, RequestPath, RawRequestOptions, RequestResult } from './request-types';
 export {
   FmlError,
   FmlConfigError,
@@ -36,6 +37,6 @@ export {
   type WebhookVerificationReason,
   type PayloadIssue,
 } from './errors';
-export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, paths } from './types';
+export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, operations, paths } from './types';
 export { VERSION } from './version';
 export { RedisTokenStore, redisTokenStoreFromUrl, RedisStoreError, type RedisTokenStoreOptions, type RedisTokenStoreFromUrlOptions, type RedisClientLike, type RedisTimeLimitOptions, type RedisFailureReason } from './redis/index';

@@ -1,7 +1,8 @@
 // The API's data types, straight from the generated OpenAPI types: never copied by hand.
-import type { components, paths } from '../generated/openapi';
+import type { components, operations, paths } from '../generated/openapi';
 
-export type { components, paths };
+/** The spec's types, as openapi-typescript generates them: `paths` for openapi-fetch's `createClient<paths>`, `components['schemas']` for every model, `operations` by operationId. */
+export type { components, operations, paths };
 
 /** A KYB case. Unknown fields from newer FML versions pass through. */
 export type Case = components['schemas']['Case'];

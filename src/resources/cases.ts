@@ -1,5 +1,5 @@
 import { FmlError, ValidationError, type FieldError } from '../errors';
-import type { RequestOptions, Transport } from '../http/transport';
+import type { RequestOptions, Transport } from '../engine/fml-transport';
 import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
 import type { Case, CaseList, CreateCaseRequest } from '../types';
 import { validateCreateCase } from '../validation/create-case';

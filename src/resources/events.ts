@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import type { RequestOptions, Transport } from '../http/transport';
+import type { RequestOptions, Transport } from '../engine/fml-transport';
 import type { EventList, FeedEvent } from '../types';
 import { checkListParams, toQueryDate } from './list-params';
 import { listEvents } from '../../generated/operations';

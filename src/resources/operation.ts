@@ -1,6 +1,6 @@
 import type { OperationFacts, ResponseShape } from '../../generated/operations';
 import { InsufficientScopeError, InvalidResponseError } from '../errors';
-import type { HttpRequest, HttpResponse, RequestOptions, Transport } from '../http/transport';
+import type { HttpRequest, HttpResponse, RequestOptions, Transport } from '../engine/fml-transport';
 import { describe } from '../validation/issues';
 import { isJsonInteger } from '../validation/json-values';
 

@@ -1,5 +1,5 @@
 import { FmlError, ValidationError } from '../errors';
-import type { RequestOptions, Transport } from '../http/transport';
+import type { RequestOptions, Transport } from '../engine/fml-transport';
 import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
 import type { ScreeningDisposition, ScreeningDispositionRequest } from '../types';
 import { recordScreeningDisposition } from '../../generated/operations';

@@ -148,10 +148,10 @@ describe('events.list and request()', () => {
     expect(queries).toEqual([{ since: '2026-01-01T00:00:00.000Z', type: 'case.teleported' }]);
   });
 
-  it('sends any spec operation with typed path params', async () => {
+  it('sends any spec operation through fml.api (openapi-fetch) with typed, encoded path params', async () => {
     nock(BASE).get('/v1/cases/CS%201').reply(200, caseBody(), { 'X-Request-Id': 'r1' });
-    const res = await makeClient().request('GET', '/v1/cases/{caseId}', { path: { caseId: 'CS 1' } });
-    expect(res.data.caseId).toBe('CS-2026-00471');
-    expect(res.requestId).toBe('r1');
+    const { data, response } = await makeClient().api.GET('/v1/cases/{caseId}', { params: { path: { caseId: 'CS 1' } } });
+    expect(data?.caseId).toBe('CS-2026-00471');
+    expect(response.headers.get('x-request-id')).toBe('r1');
   });
 });

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { AuthenticationError, BadRequestError, FmlAbortError, FmlConfigError, FmlError, ServerError, ValidationError } from '../../src/index';
+import { AuthenticationError, BadRequestError, FmlAbortError, FmlConfigError, FmlError, ServerError, ValidationError, createFmlFetch } from '../../src/index';
 import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 
 const mocked = useNock({ withToken: true });
@@ -28,12 +28,11 @@ describe('paths', () => {
     expect(token.count()).toBe(0);
   });
 
-  it('names a missing path parameter of request() as a ValidationError, and the types require it', async () => {
+  it('fml.api requires the path parameters in its types, and its fetch sends the token to no other origin', async () => {
     const fml = makeClient();
-    // @ts-expect-error — `{caseId}` needs `path: { caseId }`
-    const missing = fml.request('GET', '/v1/cases/{caseId}');
-    await expect(missing).rejects.toMatchObject({ code: 'validation_error', fields: [{ field: 'path.caseId' }] });
-    await expect(fml.request('GET', '/v1/cases/{caseId}', { path: { caseId: '..' } })).rejects.toBeInstanceOf(ValidationError);
+    // @ts-expect-error — `{caseId}` needs `params: { path: { caseId } }`
+    void (() => fml.api.GET('/v1/cases/{caseId}'));
+    await expect(createFmlFetch({ clientId: 'pk_test', clientSecret: 'sk_test', baseUrl: BASE, env: {} })('https://elsewhere.example/v1/cases')).rejects.toBeInstanceOf(FmlConfigError);
     expect(token.count()).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { FmlAbortError, FmlConnectionError, FmlTimeoutError, IdempotencyKeyConflictError, InsufficientScopeError, RateLimitError, ServerError, ValidationError } from '../../src/index';
+import { FmlAbortError, FmlConnectionError, FmlTimeoutError, IdempotencyKeyConflictError, InsufficientScopeError, RateLimitError, ServerError, ValidationError, createFmlFetch } from '../../src/index';
 import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 
 useNock({ withToken: true });
@@ -94,17 +94,27 @@ describe('retries', () => {
     expect(attempts).toBe(2);
   });
 
-  it('does not retry a POST without an Idempotency-Key (request escape hatch)', async () => {
-    let attempts = 0;
+  it('gives a keyless POST sent through createFmlFetch one key, reused by every retry', async () => {
+    const keys: string[] = [];
     nock(BASE)
       .post('/v1/cases')
       .times(2)
-      .reply(503, () => {
-        attempts++;
-        return {};
+      .reply(function () {
+        keys.push(String(this.req.headers['idempotency-key']));
+        return [503, {}];
       });
-    await expect(makeClient().request('POST', '/v1/cases', { body: validCreate })).rejects.toBeInstanceOf(ServerError);
-    expect(attempts).toBe(1);
+    nock(BASE)
+      .post('/v1/cases')
+      .reply(function () {
+        keys.push(String(this.req.headers['idempotency-key']));
+        return [201, caseBody()];
+      });
+    const fmlFetch = createFmlFetch({ clientId: 'pk_test', clientSecret: 'sk_test', baseUrl: BASE, env: {}, retryBaseDelayMs: 1 });
+    const res = await fmlFetch('/v1/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validCreate) });
+    expect(res.status).toBe(201);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^fml-[0-9a-f-]{36}$/);
   });
 
   it('throws FmlConnectionError when every attempt fails to connect', async () => {

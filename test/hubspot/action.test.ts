@@ -202,7 +202,7 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
 
   it('reports idempotency_key_conflict when the key was used on another endpoint', async () => {
     const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {} });
-    await fml.request('GET', '/v1/cases', { idempotencyKey: 'hubspot-207' });
+    await fml.api.GET('/v1/cases', { headers: { 'Idempotency-Key': 'hubspot-207' } });
     const { outputFields } = await action().main(company(207));
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'idempotency_key_conflict' });
   });
@@ -218,8 +218,9 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
     // under the Company's key; the admin has since fixed the Company.
     async function rejectedEarlier(companyId: number, key = `hubspot-${companyId}`): Promise<void> {
       const fml = new FmlClient({ clientId: strict.clientId, clientSecret: strict.clientSecret, baseUrl: strict.url, env: {} });
-      const refused = await fml.request('POST', '/v1/cases', { body: { customerEmail: 'jane@', crmRecordId: String(companyId), crmSource: 'hubspot' }, idempotencyKey: key }).catch((e: unknown) => e);
-      expect(refused).toMatchObject({ status: 400, code: 'validation_error' });
+      const refused = await fml.api.POST('/v1/cases', { body: { customerEmail: 'jane@', crmRecordId: String(companyId), crmSource: 'hubspot' }, params: { header: { 'Idempotency-Key': key } } });
+      expect(refused.response.status).toBe(400);
+      expect(refused.error).toMatchObject({ error: 'validation_error' });
     }
     const strictAction = (options: CustomCodeActionOptions = {}) =>
       hubspotCustomCodeAction({ log: false, ...options, env: { FML_CLIENT_ID: strict.clientId, FML_CLIENT_SECRET: strict.clientSecret, FML_BASE_URL: strict.url } });

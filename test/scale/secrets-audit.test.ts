@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FmlClient, type FmlClientOptions } from '../../src/client';
-import { FmlError } from '../../src/errors';
+import { FmlApiError, FmlError } from '../../src/errors';
 import { companyToCreateCase } from '../../src/hubspot/company/company-to-case';
 import { hubspotCustomCodeAction } from '../../src/hubspot/custom-code/action';
 import { updateCompanyFromEvent } from '../../src/hubspot/crm/update-company';
@@ -111,9 +111,12 @@ describe('secrets audit', () => {
     const narrow = sb.createClient({ scopes: ['read:cases'] });
     await failure('403', () => client({ clientId: narrow.clientId, clientSecret: narrow.clientSecret }).cases.create(body(11)));
     await failure('404', () => fml.cases.get('CS-NOPE'));
-    await fml.request('GET', '/v1/cases', { idempotencyKey: 'audit-key-1' } as never);
+    await fml.api.GET('/v1/cases', { headers: { 'Idempotency-Key': 'audit-key-1' } });
     await failure('409', () => fml.cases.create(body(12), { idempotencyKey: 'audit-key-1' }));
-    await failure('400 server', () => fml.request('POST', '/v1/cases', { body: { customerEmail: 'not an email' }, idempotencyKey: 'audit-key-2' } as never));
+    await failure('400 server', async () => {
+      const { response, error } = await fml.api.POST('/v1/cases', { body: { customerEmail: 'not an email' }, params: { header: { 'Idempotency-Key': 'audit-key-2' } } });
+      throw FmlApiError.from({ status: response.status, body: error, headers: response.headers });
+    });
     await failure('400 local', () => fml.cases.create({ customerEmail: '' }));
     for (const [kind, extra] of [['rate-limit', { retryAfterSeconds: 1 }], ['status', { status: 502 }], ['truncate', {}], ['lose-response', {}], ['reset', {}]] as const) {
       sb.faults.add({ kind, path: '/v1/cases', method: 'POST', ...extra });

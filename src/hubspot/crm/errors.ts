@@ -1,5 +1,5 @@
 import { FmlError, headersToRecord } from '../../errors';
-import { redactHeaders } from '../../http/redact';
+import { redactHeaders } from '../../engine/redact';
 
 /**
  * HubSpot's API (CRM or automation) answered with an error status. `category` is HubSpot's own error category

@@ -1,7 +1,7 @@
-import { FmlAbortError, FmlConfigError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../../errors';
-import { linkSignals } from '../../http/abort';
-import { backoffDelayMs, sleep } from '../../http/backoff';
-import { parseBody } from '../../http/transport';
+import { Engine, parseBody } from '../../engine/engine';
+import type { EngineHooks } from '../../engine/hooks';
+import { createLog } from '../../engine/logger';
+import { FmlConfigError } from '../../errors';
 import { HubSpotApiError } from './errors';
 
 /** HubSpot's API address. */
@@ -54,6 +54,11 @@ export interface HubSpotHttpOptions {
    * @default undefined (not cancellable)
    */
   signal?: AbortSignal;
+  /**
+   * Per-attempt observers, as FmlClient's `hooks` (`service` is `"HubSpot"`; the URL never holds the key).
+   * @default none
+   */
+  hooks?: EngineHooks;
 }
 
 /** How to reach HubSpot's CRM API. Shared by every write-back helper. */
@@ -106,6 +111,11 @@ export interface HubSpotApiProfile {
   idempotent: (method: HubSpotMethod, path: string) => boolean;
   /** An absolute time (epoch ms, real clock) no call of this sender may run past. */
   deadlineAt?: number;
+  /**
+   * Retry refusals too (4xx other than 401, 403 and the daily limit), as when completing a callback
+   * HubSpot has not yet seen BLOCKed; "already completed" is never retried.
+   */
+  retryRefusals?: boolean;
 }
 
 const byMethod = (method: HubSpotMethod): boolean => method !== 'POST';
@@ -135,62 +145,57 @@ export function createHubSpotSender(credential: HubSpotCredential, options: HubS
   }
   // A zero budget would fail every call before it is sent: that is a mistake in the configuration, not a timeout.
   if (deadlineMs !== undefined && !(deadlineMs > 0)) throw new FmlConfigError(`HubSpot option deadlineMs must be a number > 0, got ${String(deadlineMs)}.`);
-  const outer = options.signal;
   const forbiddenHint = profile.forbiddenHint ?? (() => 'The credential lacks a scope this call needs.');
   const idempotentByDefault = profile.idempotent ?? byMethod;
   const unauthorizedHint = token
     ? 'The access token is wrong, expired or revoked: use a private app token (or the OAuth token) of this portal.'
     : "The developer API key is wrong or was rotated: copy it again from the developer account's Keys page.";
+  const engine = new Engine({
+    service: 'HubSpot',
+    fetch: (input, init) => fetchFn(input, init),
+    timeoutMs,
+    maxRetries,
+    deadlineMs,
+    maxRetryAfterMs,
+    // A longer wait ends the call with the (retryable) 429, so a webhook receiver answers quickly and is redelivered.
+    longRetryAfter: 'give-up',
+    retryBaseDelayMs: baseDelay,
+    retryMaxDelayMs: Math.max(baseDelay, 16_000),
+    signal: options.signal,
+    log: SILENT,
+    hooks: options.hooks,
+    retryableAnswer: (status, text) => (status === 429 ? policyOf(text) !== 'DAILY' : status >= 500 || status === 408 || (profile.retryRefusals === true && isRefusal(status, text))),
+    // A 429 was refused unprocessed, so it is always safe to send again; a 5xx may have been acted on.
+    refusedUnprocessed: (status) => status === 429 || profile.retryRefusals === true,
+    // With a developer key the fetch error could quote the URL, key included: it is not kept as `cause`.
+    keepNetworkCause: !apiKey,
+    errorOf: (answer, req) => hubSpotError(answer, req.what ?? req.method, req.method as HubSpotMethod, new URL(req.url).pathname),
+  });
+  const hubSpotError = (answer: { status: number; text: string; headers: Headers }, what: string, method: HubSpotMethod, path: string, forbidden?: string) =>
+    new HubSpotApiError({ status: answer.status, body: parseBody(answer.text), headers: answer.headers, what, secret, hints: { 401: unauthorizedHint, 403: forbidden ?? forbiddenHint(method, path) } });
 
   return async function send<T>(method: HubSpotMethod, path: string, body: unknown, what: string, call: HubSpotCallOptions = {}): Promise<HubSpotResponse<T>> {
     const url = apiKey ? `${baseUrl}${path}${path.includes('?') ? '&' : '?'}hapikey=${encodeURIComponent(apiKey)}` : `${baseUrl}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const idempotent = call.idempotent ?? idempotentByDefault(method, path);
-    const hints = { 401: unauthorizedHint, 403: call.forbiddenHint ?? forbiddenHint(method, path) };
-    const deadline = Math.min(deadlineMs === undefined ? Infinity : Date.now() + deadlineMs, profile.deadlineAt ?? Infinity);
-
-    for (let retry = 0; ; retry++) {
-      if (outer?.aborted) throw abortError(outer.reason);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new FmlTimeoutError(`HubSpot did not complete ${what} before the deadline.`);
-      const attemptMs = Math.min(timeoutMs, left);
-      let failure: Error;
-      let waitMs: number | undefined;
-      const attempt = linkSignals([outer]);
-      const timer = setTimeout(() => attempt.abort(new FmlTimeoutError(`HubSpot did not answer ${what} within ${Math.round(attemptMs)} ms.`)), attemptMs);
-      try {
-        const res = await fetchFn(url, { method, headers, body: payload, signal: attempt.signal });
-        const data = parseBody(await res.text());
-        if (res.ok) return { status: res.status, data: data as T };
-        const error = new HubSpotApiError({ status: res.status, body: data, headers: res.headers, what, secret, hints });
-        // A 429 was refused unprocessed, so it is always safe to send again; a 5xx may have been acted on.
-        if (!error.retryable || (res.status !== 429 && !idempotent)) throw error;
-        failure = error;
-        const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-        if (retryAfter !== undefined) {
-          if (retryAfter > maxRetryAfterMs) throw error;
-          waitMs = retryAfter;
-        }
-      } catch (error) {
-        if (error instanceof HubSpotApiError) throw error;
-        if (outer?.aborted) throw abortError(outer.reason, error);
-        // With a developer key the fetch error could quote the URL, key included: it is not kept as `cause`.
-        failure = attempt.signal.aborted ? (attempt.signal.reason as FmlTimeoutError) : new FmlConnectionError(`Could not reach HubSpot for ${what}.`, apiKey ? undefined : { cause: error });
-        if (!idempotent) throw failure;
-      } finally {
-        clearTimeout(timer);
-        attempt.dispose();
-      }
-      if (retry >= maxRetries) throw failure;
-      const wait = waitMs ?? backoffDelayMs(retry, baseDelay, Math.max(baseDelay, 16_000));
-      // Waiting past the deadline only to give up there: stop now, with the real failure.
-      if (Date.now() + wait >= deadline) throw failure;
-      await sleep(wait, outer).catch((reason: unknown) => {
-        throw abortError(reason);
-      });
-    }
+    const retrySafe = call.idempotent ?? idempotentByDefault(method, path);
+    const answer = await engine.send({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body), retrySafe, what }, { deadlineAt: profile.deadlineAt });
+    if (answer.status >= 200 && answer.status < 300) return { status: answer.status, data: parseBody(answer.text) as T };
+    throw hubSpotError(answer, what, method, path, call.forbiddenHint);
   };
+}
+
+/** The SDK logs nothing of HubSpot's calls: their errors say what happened, hooks observe the rest. */
+const SILENT = createLog(undefined, 'off');
+
+/** HubSpot's `policyName` of a 429 body (`DAILY`, `TEN_SECONDLY_ROLLING`, …). */
+function policyOf(text: string): string | undefined {
+  const body = parseBody(text) as { policyName?: unknown } | undefined;
+  return typeof body === 'object' && body !== null && typeof body.policyName === 'string' ? body.policyName : undefined;
+}
+
+/** A 4xx that is not about the credential, and not HubSpot saying the callback is already completed. */
+function isRefusal(status: number, text: string): boolean {
+  return status >= 400 && status < 500 && status !== 401 && status !== 403 && !/already\s+(been\s+)?completed/i.test(text);
 }
 
 /** The write-back's sender: `accessToken` from the options, CRM scopes in the 403 hint. */
@@ -210,9 +215,4 @@ export function crmForbiddenHint(method: HubSpotMethod, path: string): string {
   if (path.startsWith('/crm/v3/properties/')) return 'The token lacks a scope: creating Company properties needs crm.schemas.companies.write.';
   const read = method === 'GET' || path.endsWith('/search');
   return `The token lacks a scope: the private app needs ${read ? 'crm.objects.companies.read' : 'crm.objects.companies.write'}.`;
-}
-
-function abortError(reason: unknown, cause?: unknown): FmlError {
-  // The handler's own deadline aborts with an FmlTimeoutError: pass that on rather than calling it an abort.
-  return reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: cause ?? reason });
 }

@@ -1,7 +1,7 @@
-import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../http/client-transport';
-import type { LogFn } from '../../http/logger';
+import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../engine/fml';
+import type { LogFn } from '../../engine/logger';
 import type { TokenStore } from '../../auth/token-store';
-import type { Transport } from '../../http/transport';
+import type { Transport } from '../../engine/fml-transport';
 import { hubspotRedisTokenStore } from '../../redis/hubspot-token-store';
 import { createCase } from '../../../generated/operations';
 import { replayedFrom } from '../../resources/cases';

@@ -1,5 +1,5 @@
 import { FmlAbortError, FmlApiError, FmlConfigError, FmlError, FmlTimeoutError, RateLimitError, ValidationError } from '../../errors';
-import { linkSignals } from '../../http/abort';
+import { linkSignals } from '../../engine/abort';
 import type { Cases } from '../../resources/cases';
 import type { Case } from '../../types';
 import type { NodeRequest, NodeResponse } from '../../webhooks/node-io';
@@ -491,28 +491,19 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
 
   /**
    * Completes one blocked callback in the background, for a BLOCK whose decision is already known.
-   * HubSpot refuses a completion until it has seen the BLOCK answer, so a refusal is tried again after
-   * a pause, within `completionDeadlineMs`.
+   * HubSpot refuses a completion until it has seen the BLOCK answer, so the engine retries refusals
+   * too here (with its backoff), within `completionDeadlineMs`.
    */
   function completeSoon(record: CallbackRecord, outcome: CaseOutcome): void {
     const about = { callbackId: record.callbackId, portalId: record.portalId, caseId: outcome.caseId };
     const deadlineAt = Date.now() + config.completionDeadlineMs;
     const outputFields = completionOutputs(record, outcome);
-    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
     const run = async (): Promise<void> => {
-      let refused: HubSpotApiError | undefined;
-      for (const waitMs of [50, 500, 2000, 5000]) {
-        if (Date.now() + waitMs >= deadlineAt) break;
-        await pause(waitMs);
-        const token = await config.accessToken(record.portalId);
-        const send = automationSender({ accessToken: token }, config.hubspotHttp, deadlineAt);
-        refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }], config.completion)).get(record.callbackId);
-        if (!refused) {
-          await store.set({ ...record, state: 'completed', completedAt: now(), completion: outputFields, forgetAt: now() + config.retentionMs }).catch((error: unknown) => report(error, { ...about, reason: 'store_failed' }));
-          return;
-        }
-      }
-      report(refused ?? new FmlTimeoutError(`Completing HubSpot callback ${record.callbackId} ran out of time.`), { ...about, reason: refused ? 'completion_refused' : 'completion_failed' });
+      const token = await config.accessToken(record.portalId);
+      const send = automationSender({ accessToken: token }, { retryBaseDelayMs: 250, ...config.hubspotHttp }, deadlineAt, { retryRefusals: true });
+      const refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }], config.completion)).get(record.callbackId);
+      if (refused) return report(refused, { ...about, reason: 'completion_refused' });
+      await store.set({ ...record, state: 'completed', completedAt: now(), completion: outputFields, forgetAt: now() + config.retentionMs }).catch((error: unknown) => report(error, { ...about, reason: 'store_failed' }));
     };
     run().catch((error: unknown) => report(error, { ...about, reason: 'completion_failed' }));
   }

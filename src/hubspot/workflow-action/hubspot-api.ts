@@ -42,12 +42,13 @@ function automationForbiddenHint(_method: HubSpotMethod, path: string): string {
  * A sender for HubSpot's automation API (the shared HubSpot sender with this API's defaults and 403
  * hints). The credential lives in its closure only. `deadlineAt` (epoch ms) bounds every call it makes.
  */
-export function automationSender(credential: HubSpotCredential, options: HubSpotAutomationHttpOptions = {}, deadlineAt?: number): AutomationSend {
+export function automationSender(credential: HubSpotCredential, options: HubSpotAutomationHttpOptions = {}, deadlineAt?: number, extra: Partial<HubSpotApiProfile> = {}): AutomationSend {
   const profile: Partial<HubSpotApiProfile> = {
     maxRetries: 4,
     maxRetryAfterMs: 30_000,
     forbiddenHint: automationForbiddenHint,
     ...(deadlineAt === undefined ? {} : { deadlineAt }),
+    ...extra,
   };
   return createHubSpotSender(credential, options, profile);
 }

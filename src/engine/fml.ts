@@ -1,16 +1,16 @@
 import { TokenCache } from '../auth/token-cache';
 import { MemoryTokenStore, type StoredToken } from '../auth/token-store';
-import type { FmlClientOptions } from '../client';
 import { FmlConfigError, FmlError, NotFoundError } from '../errors';
+import type { FmlClientOptions } from '../options';
 import { MAX_TIMER_MS } from '../internal/timers';
 import type { TokenResponse } from '../types';
 import { VERSION } from '../version';
+import { Engine } from './engine';
+import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
-import { headerProblem, Transport } from './transport';
+import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
 
-// What FmlClient is built on, in a module of its own: the client class cannot be tree-shaken (its
-// inspect method has a computed key), so code that needs only the transport — the paste-ready HubSpot
-// action — imports this file and leaves the class, its resources and their list helpers behind.
+// FML's profile of the engine: options checked once, the token cache, and the token mint.
 
 /** The FML API's production address. */
 export const DEFAULT_BASE_URL = 'https://www.firstmilelabs.com';
@@ -31,6 +31,8 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   checkNumericOptions(options);
   const badHeader = headerProblem(options.defaultHeaders);
   if (badHeader) throw new FmlConfigError(`FmlClient option defaultHeaders: ${badHeader}.`);
+  const badHooks = hooksProblem(options.hooks);
+  if (badHooks) throw new FmlConfigError(`FmlClient option ${badHooks}.`);
 
   const envLevel = logLevelFromEnv(env);
   // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
@@ -56,25 +58,29 @@ export type ResolvedClientOptions = FmlClientOptions & { clientId: string; clien
  */
 export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Transport {
   const { clientId, clientSecret, baseUrl, fetch: fetchFn } = options;
-  const transport: Transport = new Transport({
-    baseUrl,
+  const engine: Engine = new Engine({
+    service: 'FML',
     // Called unbound, a stored `fetch` throws "Illegal invocation" in some runtimes.
     fetch: (input, init) => fetchFn(input, init),
     timeoutMs: options.timeoutMs ?? 30_000,
     maxRetries: options.maxRetries ?? 2,
     deadlineMs: options.deadlineMs,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    longRetryAfter: 'cap',
     retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
     retryMaxDelayMs: options.retryMaxDelayMs ?? 8_000,
-    headers: { 'user-agent': `fml-cases-typescript/${VERSION}`, ...(options.defaultHeaders ?? {}) },
     signal: options.signal,
     log,
+    hooks: options.hooks,
+    unreachable: () => `Could not reach FML at ${baseUrl}`,
+    errorOf: fmlErrorOf,
     auth: {
       token: () => tokens.get(),
       forget: (token) => tokens.invalidate(token),
     },
   });
-  const tokens = new TokenCache({
+  const transport: Transport = new Transport(engine, baseUrl, { 'user-agent': `fml-cases-typescript/${VERSION}`, ...(options.defaultHeaders ?? {}) });
+  const tokens: TokenCache = new TokenCache({
     store: options.tokenStore ?? new MemoryTokenStore(),
     key: `fml-token:${baseUrl}:${clientId}`,
     skewMs: options.tokenSkewMs ?? 60_000,
@@ -84,6 +90,23 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
     },
   });
   return transport;
+}
+
+/**
+ * A `fetch` that adds the FML token (minted, cached and refreshed as {@link FmlClient} does) and the
+ * client's resilience — timeouts, deadline, retries with the same Idempotency-Key, `Retry-After`, one
+ * re-mint on 401, hooks, OpenTelemetry — for openapi-fetch, or for an FML path the SDK does not wrap yet.
+ * Takes the same options as `FmlClient`; throws `FmlConfigError` for unusable ones. Error answers come
+ * back as `Response`s (after retries), as with fetch; only the connection failing rejects.
+ *
+ * @example
+ * import createClient from 'openapi-fetch';
+ * import { createFmlFetch, type paths } from '@firstmilelabs/cases';
+ * const api = createClient<paths>({ baseUrl: 'https://www.firstmilelabs.com', fetch: createFmlFetch() });
+ * const { data, error } = await api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } });
+ */
+export function createFmlFetch(options: FmlClientOptions = {}): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return clientTransport(options).transport.fetch;
 }
 
 /** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */

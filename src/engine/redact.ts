@@ -19,3 +19,11 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   return redact(headers) as Record<string, string>;
 }
+
+/** Query parameters that carry a credential (HubSpot's developer key, OAuth tokens). */
+const SECRET_PARAM = /([?&](?:hapikey|api_?key|access_token|token|client_secret|code)=)[^&#]*/gi;
+
+/** `url` with every credential-carrying query value replaced by `***`: what logs, hooks and spans see. */
+export function redactUrl(url: string): string {
+  return url.includes('=') ? url.replace(SECRET_PARAM, '$1***') : url;
+}

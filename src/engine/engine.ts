@@ -1,0 +1,323 @@
+import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../errors';
+import { linkSignals } from './abort';
+import { backoffDelayMs, isRetryableStatus, sleep } from './backoff';
+import { notify, type AttemptInfo, type EngineHooks } from './hooks';
+import type { LogFn } from './logger';
+import { redact, redactHeaders, redactUrl } from './redact';
+import { telemetry, type CallSpan } from './telemetry';
+
+/** One logical request as the engine sends it: URL and headers final (the bearer token aside), the body resendable. */
+export interface EngineRequest {
+  method: string;
+  /** The full URL. A secret in its query (`hapikey=…`) is masked wherever the URL is shown. */
+  url: string;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body?: string | ArrayBuffer | Uint8Array<ArrayBuffer>;
+  /**
+   * May this request be sent again after a failure that may have reached the server?
+   * @default true for GET, HEAD, OPTIONS, PUT and DELETE, and for any request with an Idempotency-Key
+   */
+  retrySafe?: boolean;
+  /**
+   * Attach the profile's bearer token.
+   * @default true (when the profile has `auth`)
+   */
+  auth?: boolean;
+  /** Names the call in messages ("PATCH company 123"). @default the method and path */
+  what?: string;
+}
+
+/** Per-call limits; each falls back to the profile's. */
+export interface EngineCallOptions {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+  deadlineMs?: number | undefined;
+  /** An absolute time (epoch ms) the call may not run past, on top of `deadlineMs`. */
+  deadlineAt?: number | undefined;
+}
+
+/** The final HTTP answer: a 2xx, or the last non-2xx once retrying is over. The body is read (under the attempt's timer). */
+export interface EngineAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The server's `X-Request-Id`, when sent. */
+  requestId: string | undefined;
+  /** Retries made (0 when the first attempt answered). */
+  retries: number;
+}
+
+/**
+ * Everything that differs between the services the SDK calls (FML, HubSpot's CRM, HubSpot's automation
+ * API): credentials, limits and what an answer means there. The rules themselves live in {@link Engine}.
+ */
+export interface EngineProfile {
+  /** Who is called, in messages and telemetry: "FML", "HubSpot". */
+  service: string;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  maxRetries: number;
+  deadlineMs: number | undefined;
+  /** The longest `Retry-After` honoured, in ms. */
+  maxRetryAfterMs: number;
+  /**
+   * A `Retry-After` past `maxRetryAfterMs`: `'cap'` waits `maxRetryAfterMs` and tries again; `'give-up'`
+   * ends the call at once with that answer, so a caller that must answer quickly (a webhook receiver) can.
+   */
+  longRetryAfter: 'cap' | 'give-up';
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Aborts every call (e.g. on shutdown). */
+  signal: AbortSignal | undefined;
+  log: LogFn;
+  hooks: EngineHooks | undefined;
+  /** Supplies a bearer token; `forget` drops one the server refused (then one fresh token, one more try). */
+  auth?: { token(): Promise<string>; forget(token: string): Promise<void> } | undefined;
+  /** Which answers are worth another attempt, when not the default (408, 429, 5xx): HubSpot's daily limit is not. */
+  retryableAnswer?: ((status: number, text: string) => boolean) | undefined;
+  /** Answers the server gives before acting (HubSpot's 429): retried even when the request is not retry-safe. */
+  refusedUnprocessed?: ((status: number) => boolean) | undefined;
+  /** Keep a fetch failure as the error's `cause`; false when the URL holds a key the failure could quote. */
+  keepNetworkCause?: boolean | undefined;
+  /** The error an answer stands for (an FML `ServerError`, a `HubSpotApiError`): the cause named when a wait after it is cut short. */
+  errorOf?: ((answer: EngineAnswer, req: EngineRequest) => FmlError) | undefined;
+  /** Makes the attempt's connection-error message ("Could not reach FML at …"). */
+  unreachable?: ((what: string | undefined) => string) | undefined;
+}
+
+const RETRY_SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** The one rule for "may this be sent twice": an idempotent method (RFC 9110), or an Idempotency-Key. */
+export function isRetrySafe(req: EngineRequest): boolean {
+  return req.retrySafe ?? (RETRY_SAFE_METHODS.has(req.method) || req.headers['idempotency-key'] !== undefined);
+}
+
+interface Attempt {
+  status: number;
+  headers: Headers;
+  text: string;
+  requestId: string | undefined;
+}
+
+/**
+ * The one resilient sender every outbound call goes through. Data flows one way:
+ * token → attempt (under its timer) → judge → (wait → token → attempt)* → the final answer.
+ *
+ * - Each attempt runs under `timeoutMs`, body read included; the deadline bounds the token wait, every
+ *   attempt and every wait; the caller's and the profile's signals cancel at once.
+ * - Retries: connection errors, timeouts, 408, 429 and 5xx, for requests safe to repeat ({@link isRetrySafe}),
+ *   with exponential backoff and jitter, or the server's `Retry-After` (seconds or HTTP date), capped.
+ *   A wait that cannot end before the deadline is not started: the real failure is reported at once.
+ * - A 401 to a bearer call drops the token, gets a fresh one and tries once more.
+ * - Non-2xx answers are returned, not thrown: each caller maps them to its own error classes.
+ */
+export class Engine {
+  readonly profile: EngineProfile;
+  #sequence = 0;
+
+  constructor(profile: EngineProfile) {
+    this.profile = profile;
+  }
+
+  async send(req: EngineRequest, call: EngineCallOptions = {}): Promise<EngineAnswer> {
+    const p = this.profile;
+    const maxRetries = call.maxRetries ?? p.maxRetries;
+    const timeoutMs = call.timeoutMs ?? p.timeoutMs;
+    const deadlineMs = call.deadlineMs ?? p.deadlineMs;
+    const deadlineAt = Math.min(deadlineMs === undefined ? Infinity : Date.now() + deadlineMs, call.deadlineAt ?? Infinity);
+    const retrySafe = isRetrySafe(req);
+    const id = `req_${++this.#sequence}`;
+    const tel = telemetry();
+    const span = tel && (await tel)?.startCall(p.service, req.method, redactUrl(req.url));
+
+    // The deadline is a signal, so the token wait, every attempt and every backoff sleep all obey it.
+    // Controllers are made only when needed: each costs a few µs in Node 20, and this is the hot path.
+    let deadline: AbortController | undefined;
+    let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+    if (deadlineAt !== Infinity) {
+      deadline = new AbortController();
+      const reason = new FmlTimeoutError(`The call to ${p.service}${req.what ? ` (${req.what})` : ''} did not finish within its ${deadlineMs === undefined ? '' : `${deadlineMs} ms `}deadline.`);
+      const left = deadlineAt - Date.now();
+      if (left <= 0) deadline.abort(reason);
+      else deadlineTimer = setTimeout(() => deadline!.abort(reason), left);
+    }
+    const outer = [call.signal, p.signal, deadline?.signal].filter((s): s is AbortSignal => s !== undefined);
+    const link = outer.length > 1 ? linkSignals(outer) : undefined;
+    const callSignal = link?.signal ?? outer[0];
+    let retries = 0;
+    try {
+      let reauthorised = false;
+      for (let attempt = 1; ; attempt++) {
+        let token: string | undefined;
+        try {
+          // An already-cancelled call must not start (or join) a token mint.
+          if (callSignal?.aborted) throw callSignal.reason;
+          // The mint has its own retries; its failure (e.g. invalid_client) ends this call as it is.
+          token = req.auth !== false && p.auth ? await raceAbort(p.auth.token(), callSignal) : undefined;
+        } catch (error) {
+          throw abortReason(error, callSignal, deadline?.signal);
+        }
+
+        let answer: Attempt | undefined;
+        let failure: FmlError | undefined;
+        try {
+          answer = await this.#attempt(req, token, timeoutMs, callSignal, id, attempt, retries, span);
+        } catch (error) {
+          if (callSignal?.aborted) throw abortReason(error, callSignal, deadline?.signal);
+          failure = error as FmlConnectionError | FmlTimeoutError;
+        }
+
+        let waitMs: number | undefined;
+        if (answer) {
+          const { status } = answer;
+          if (status >= 200 && status < 300) return finish(span, answer, retries);
+          if (status === 401 && token && !reauthorised) {
+            reauthorised = true;
+            p.log('info', `${p.service} ${id} got 401, getting a new token and retrying once`);
+            await p.auth!.forget(token);
+            continue;
+          }
+          if (!(p.retryableAnswer ? p.retryableAnswer(status, answer.text) : isRetryableStatus(status))) return this.#final(id, span, answer, retries, req);
+          if (!retrySafe && !p.refusedUnprocessed?.(status)) return this.#final(id, span, answer, retries, req);
+          // The server may ask for a pause on any retryable answer (429, 503…), not only on 429.
+          const askedMs = parseRetryAfter(answer.headers.get('retry-after'));
+          if (askedMs !== undefined) {
+            if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up') return this.#final(id, span, answer, retries, req);
+            waitMs = Math.min(askedMs, p.maxRetryAfterMs);
+          }
+          if (retries >= maxRetries) return this.#final(id, span, answer, retries, req);
+        } else if (!retrySafe || retries >= maxRetries) {
+          throw this.#giveUp(id, failure!, retries);
+        }
+        waitMs ??= backoffDelayMs(retries, p.retryBaseDelayMs, p.retryMaxDelayMs);
+        // A wait that cannot end before the deadline only burns the caller's time: report the real
+        // failure now (e.g. a 429 with its Retry-After) rather than a timeout later.
+        if (Date.now() + waitMs >= deadlineAt) {
+          if (answer) return this.#final(id, span, answer, retries, req);
+          throw this.#giveUp(id, failure!, retries);
+        }
+        const reason = answer ? String(answer.status) : failure!.code;
+        p.log('info', `${p.service} ${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${reason}`);
+        if (p.hooks?.onRetry) notify(p, 'onRetry', { ...this.#info(req, attempt, answer?.requestId), status: answer?.status, delayMs: waitMs, reason });
+        try {
+          await sleep(waitMs, callSignal);
+        } catch {
+          // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
+          throw abortReason(failure ?? p.errorOf?.({ ...answer!, retries }, req) ?? new FmlError('retry_wait_aborted', `The wait after ${p.service} answered ${answer!.status} was cut short.`), callSignal, deadline?.signal);
+        }
+        retries++;
+      }
+    } catch (error) {
+      span?.end(undefined, error, retries);
+      throw error;
+    } finally {
+      clearTimeout(deadlineTimer);
+      link?.dispose();
+    }
+  }
+
+  /** One HTTP exchange, body read included, under a per-attempt timer. */
+  async #attempt(req: EngineRequest, token: string | undefined, timeoutMs: number, callSignal: AbortSignal | undefined, id: string, attempt: number, retries: number, span: CallSpan | undefined): Promise<Attempt> {
+    const p = this.profile;
+    let headers = token ? { ...req.headers, authorization: `Bearer ${token}` } : req.headers;
+    const attemptSpan = span?.attempt(retries);
+    if (attemptSpan) headers = attemptSpan.inject(headers === req.headers ? { ...headers } : headers);
+    const hooks = p.hooks;
+    if (hooks?.onRequest) notify(p, 'onRequest', this.#info(req, attempt, undefined));
+    const controller = linkSignals([callSignal]);
+    const timer = setTimeout(() => controller.abort(new FmlTimeoutError(`${p.service} did not answer${req.what ? ` ${req.what}` : ''} within ${timeoutMs} ms.`)), timeoutMs);
+    const started = Date.now();
+    p.log('debug', `${p.service} ${id} → ${req.method} ${redactUrl(req.url)}${retries ? ` (retry ${retries})` : ''}`, () => ({ headers: redactHeaders(headers), body: typeof req.body === 'string' ? redact(parseBody(req.body)) : undefined }));
+    try {
+      const res = await p.fetch(req.url, { method: req.method, headers, body: req.body, signal: controller.signal });
+      const text = await res.text();
+      const requestId = res.headers.get('x-request-id') ?? undefined;
+      const durationMs = Date.now() - started;
+      p.log('debug', `${p.service} ${id} ← ${res.status} ${req.method} ${redactUrl(req.url)} in ${durationMs} ms`, () => ({ requestId, body: redact(parseBody(text)) }));
+      if (hooks?.onResponse) notify(p, 'onResponse', { ...this.#info(req, attempt, requestId), status: res.status, durationMs });
+      attemptSpan?.end(res.status, undefined);
+      return { status: res.status, headers: res.headers, text, requestId };
+    } catch (error) {
+      let failure: unknown = error;
+      if (controller.signal.aborted && !callSignal?.aborted) failure = controller.signal.reason as FmlTimeoutError;
+      else if (!callSignal?.aborted) {
+        const message = p.unreachable?.(req.what) ?? `Could not reach ${p.service}${req.what ? ` for ${req.what}` : ''}`;
+        failure = new FmlConnectionError(`${message} (${describeNetworkError(error)}).`, p.keepNetworkCause === false ? undefined : { cause: error });
+      }
+      if (hooks?.onError) notify(p, 'onError', { ...this.#info(req, attempt, undefined), error: failure, durationMs: Date.now() - started });
+      attemptSpan?.end(undefined, failure);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      controller.dispose();
+    }
+  }
+
+  #info(req: EngineRequest, attempt: number, requestId: string | undefined): AttemptInfo {
+    return { service: this.profile.service, method: req.method, url: redactUrl(req.url), attempt, requestId };
+  }
+
+  /** The last answer once retrying is over, logged where a user will see it. */
+  #final(id: string, span: CallSpan | undefined, answer: Attempt, retries: number, req: EngineRequest): EngineAnswer {
+    const log = this.profile.log;
+    if (answer.status >= 400 && log.enabled('warn')) {
+      const error = this.profile.errorOf?.({ ...answer, retries }, req);
+      log('warn', `${this.profile.service} ${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${error ? `${error.code}: ${error.message}` : answer.status}`);
+    }
+    return finish(span, answer, retries);
+  }
+
+  #giveUp(id: string, failure: FmlError, retries: number): FmlError {
+    this.profile.log('warn', `${this.profile.service} ${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${failure.code}: ${failure.message}`);
+    return failure;
+  }
+}
+
+function finish(span: CallSpan | undefined, answer: Attempt, retries: number): EngineAnswer {
+  span?.end(answer.status, undefined, retries);
+  return { status: answer.status, headers: answer.headers, text: answer.text, requestId: answer.requestId, retries };
+}
+
+/**
+ * Turns "something aborted" into the SDK error to throw: the deadline's timeout (naming the last failure),
+ * an SDK error the signal carried (a handler's own deadline), or `FmlAbortError` for a caller's abort.
+ */
+function abortReason(error: unknown, callSignal: AbortSignal | undefined, deadline: AbortSignal | undefined): unknown {
+  if (!callSignal?.aborted) return error;
+  if (deadline?.aborted && callSignal.reason === deadline.reason) {
+    const reason = deadline.reason as FmlTimeoutError;
+    return error instanceof FmlError && error !== reason ? new FmlTimeoutError(`${reason.message} Last failure: ${error.message}`, { cause: error }) : reason;
+  }
+  const reason: unknown = callSignal.reason;
+  return reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: error ?? reason });
+}
+
+/** A body as JSON when it is JSON, else the text itself (error pages, proxies); undefined when empty. */
+export function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Rejects with the signal's reason as soon as it aborts, else settles as `promise` does. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The most telling part of a network failure: undici nests the code in `cause`; others put it on top. */
+function describeNetworkError(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const first = [e?.cause?.code, e?.code, e?.cause?.message, e?.message].find((v) => typeof v === 'string' && v !== '');
+  return (first as string | undefined) ?? 'network error';
+}

@@ -1,0 +1,177 @@
+import { FmlApiError, FmlConfigError, FmlError } from '../errors';
+import { idempotencyKey } from '../idempotency';
+import type { Engine, EngineAnswer } from './engine';
+import { parseBody } from './engine';
+
+/** Per-call options every SDK method takes. Each falls back to the client's option of the same name. */
+export interface RequestOptions {
+  /**
+   * Cancels the call at once (including waits between retries); the call rejects with `FmlAbortError`.
+   * @default none
+   */
+  signal?: AbortSignal;
+  /**
+   * Time limit for each attempt, in ms.
+   * @default the client's `timeoutMs` (30000)
+   */
+  timeoutMs?: number;
+  /**
+   * Retries after the first attempt.
+   * @default the client's `maxRetries` (2)
+   */
+  maxRetries?: number;
+  /**
+   * Time limit for the whole call — every attempt, every wait and the token mint — in ms.
+   * @default the client's `deadlineMs` (none)
+   */
+  deadlineMs?: number;
+  /**
+   * Extra request headers (the SDK's own `Authorization` and `Idempotency-Key` win).
+   * @default {}
+   */
+  headers?: Record<string, string>;
+}
+
+/** What the resources send. `path` is already encoded. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, unknown>;
+  /** A JSON body. */
+  json?: unknown;
+  idempotencyKey?: string;
+  /** Attach `Authorization: Bearer …` (everything but the token endpoint). */
+  auth: boolean;
+  /** May this request be sent again? Defaults to the engine's rule: GET, or any method with an Idempotency-Key. */
+  retrySafe?: boolean;
+}
+
+/** What {@link Transport.send} returns for a 2xx answer. */
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  data: T;
+  /** FML's `X-Request-Id`, when sent. */
+  requestId: string | undefined;
+}
+
+/**
+ * FML over the engine: builds URLs and headers for FML, maps FML's error answers to the typed errors,
+ * and offers the same sending as a `fetch` (for openapi-fetch, `fml.api` and {@link createFmlFetch}).
+ */
+export class Transport {
+  readonly #engine: Engine;
+  readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
+
+  constructor(engine: Engine, baseUrl: string, headers: Record<string, string>) {
+    this.#engine = engine;
+    this.#baseUrl = baseUrl;
+    this.#headers = headers;
+  }
+
+  /** One FML call: a 2xx body parsed as JSON, anything else thrown as the matching `FmlApiError`. */
+  async send<T>(req: HttpRequest, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const badHeader = headerProblem(options.headers);
+    if (badHeader) throw new FmlConfigError(`Request option ${badHeader}.`);
+    const answer = await this.#engine.send(
+      { method: req.method, url: buildUrl(this.#baseUrl, req.path, req.query), headers: buildHeaders(this.#headers, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
+      options,
+    );
+    if (answer.status < 200 || answer.status >= 300) throw fmlErrorOf(answer);
+    let data: unknown;
+    try {
+      data = answer.text === '' ? undefined : JSON.parse(answer.text);
+    } catch (error) {
+      throw new FmlError('invalid_response', `FML answered ${answer.status} with a body that is not JSON.`, { cause: error });
+    }
+    return { status: answer.status, headers: answer.headers, data: data as T, requestId: answer.requestId };
+  }
+
+  /**
+   * The engine as a `fetch`: adds the token, the client's headers and the resilience, and answers with a
+   * `Response` (any status: error answers are returned, as fetch does, after retries). Only sends to the
+   * client's `baseUrl` — the token must never reach another origin. A POST without an `Idempotency-Key`
+   * gets a random one, so that its retries cannot create twice.
+   */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const req = await readRequest(input, init, this.#baseUrl);
+    const base = this.#baseUrl;
+    if (req.url !== base && !req.url.startsWith(`${base}/`) && !req.url.startsWith(`${base}?`)) {
+      throw new FmlConfigError(`This fetch only sends to ${base} (it adds your FML token); got a request for ${new URL(req.url).origin}.`);
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const key of Object.keys(this.#headers)) headers[key.toLowerCase()] = this.#headers[key]!;
+    Object.assign(headers, req.headers);
+    if (req.method === 'POST' && headers['idempotency-key'] === undefined) headers['idempotency-key'] = idempotencyKey.random();
+    const answer = await this.#engine.send({ method: req.method, url: req.url, headers, body: req.body }, { signal: req.signal });
+    return toResponse(answer);
+  };
+}
+
+/** The typed error of an FML error answer. */
+export function fmlErrorOf(answer: { status: number; text: string; headers: Headers }): FmlApiError {
+  return FmlApiError.from({ status: answer.status, body: parseBody(answer.text), headers: answer.headers });
+}
+
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+function toResponse(answer: EngineAnswer): Response {
+  return new Response(NULL_BODY.has(answer.status) || answer.text === '' ? null : answer.text, { status: answer.status, headers: answer.headers });
+}
+
+/** Method, absolute URL, lower-cased headers, a resendable body and the signal of a fetch call. */
+async function readRequest(input: string | URL | Request, init: RequestInit | undefined, baseUrl: string): Promise<{ method: string; url: string; headers: Record<string, string>; body: string | ArrayBuffer | Uint8Array<ArrayBuffer> | undefined; signal: AbortSignal | undefined }> {
+  const absolute = (u: string) => (u.startsWith('/') ? `${baseUrl}${u}` : u);
+  const body = init?.body;
+  if (!(input instanceof Request) && (body === undefined || body === null || typeof body === 'string' || body instanceof ArrayBuffer || (body instanceof Uint8Array && body.buffer instanceof ArrayBuffer))) {
+    return { method: (init?.method ?? 'GET').toUpperCase(), url: absolute(String(input)), headers: headerRecord(new Headers(init?.headers)), body: (body ?? undefined) as string | ArrayBuffer | Uint8Array<ArrayBuffer> | undefined, signal: init?.signal ?? undefined };
+  }
+  // Streams, forms and Request objects (openapi-fetch sends these) are read once, so every retry resends the same bytes.
+  const request = input instanceof Request && init === undefined ? input : new Request(input instanceof Request ? input : absolute(String(input)), init);
+  return { method: request.method, url: request.url, headers: headerRecord(request.headers), body: request.body ? await request.arrayBuffer() : undefined, signal: request.signal };
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    out[key] = value;
+  });
+  return out;
+}
+
+/** `baseUrl` + `path` + query; undefined values are skipped, dates become ISO strings, arrays repeat. */
+export function buildUrl(baseUrl: string, path: string, query: Record<string, unknown> | undefined): string {
+  const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
+  if (!query) return url;
+  const params = new URLSearchParams();
+  for (const key of Object.keys(query)) {
+    const value = query[key];
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v === undefined || v === null) continue;
+      params.append(key, v instanceof Date ? v.toISOString() : String(v));
+    }
+  }
+  const qs = params.toString();
+  return qs ? `${url}?${qs}` : url;
+}
+
+/** All headers in one place; later layers win: defaults < client < call < what the SDK must control (the engine adds the token). */
+export function buildHeaders(client: Record<string, string>, call: Record<string, string> | undefined, req: HttpRequest): Record<string, string> {
+  const out: Record<string, string> = { accept: 'application/json' };
+  if (req.json !== undefined) out['content-type'] = 'application/json';
+  for (const layer of [client, call ?? {}]) for (const key of Object.keys(layer)) out[key.toLowerCase()] = layer[key]!;
+  if (req.idempotencyKey !== undefined) out['idempotency-key'] = req.idempotencyKey;
+  return out;
+}
+
+/** Header names and values fetch will accept, else a message naming the bad one. */
+export function headerProblem(headers: Record<string, string> | undefined): string | undefined {
+  for (const key of Object.keys(headers ?? {})) {
+    const value = headers![key];
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return `header name ${JSON.stringify(key)} is not a valid HTTP header name`;
+    // Headers are bytes: fetch rejects anything past U+00FF and any CR, LF or NUL.
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) return `header ${key} must be a string of visible Latin-1 characters`;
+  }
+  return undefined;
+}

@@ -1,0 +1,102 @@
+import type { TokenStore } from './auth/token-store';
+import type { EngineHooks } from './engine/hooks';
+import type { LogLevel, Logger } from './engine/logger';
+
+/** Options for {@link FmlClient}. Every one is optional when the environment holds the credentials. */
+export interface FmlClientOptions {
+  /**
+   * The API client id (`pk_live_…`), from FML → Compliance Configuration → Public Pull API.
+   * @default process.env.FML_CLIENT_ID
+   */
+  clientId?: string;
+  /**
+   * The API client secret (`sk_live_…`). Held privately; never logged, inspected or serialised.
+   * @default process.env.FML_CLIENT_SECRET
+   */
+  clientSecret?: string;
+  /**
+   * The API's address; point it at the sandbox (`startSandbox().url`) in tests.
+   * @default process.env.FML_BASE_URL, else "https://www.firstmilelabs.com"
+   */
+  baseUrl?: string;
+  /**
+   * The `fetch` to send requests with (a proxy-aware one, or a test double that counts calls).
+   * @default globalThis.fetch
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Time limit for each attempt, in ms.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /**
+   * Retries after the first attempt, for connection errors, timeouts, 408, 429 and 5xx.
+   * A POST is only retried when it carries an Idempotency-Key (every `cases.create` does).
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * Time limit for a whole call — all attempts, waits and the token mint — in ms.
+   * @default undefined (bounded only by timeoutMs × attempts plus waits)
+   */
+  deadlineMs?: number;
+  /**
+   * The longest `Retry-After` the SDK will wait between attempts, in ms; longer asks are cut to this.
+   * @default 60000
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * First backoff delay between retries, in ms; doubles each retry, with up to 25% jitter.
+   * @default 500
+   */
+  retryBaseDelayMs?: number;
+  /**
+   * Longest backoff delay between retries, in ms.
+   * @default 8000
+   */
+  retryMaxDelayMs?: number;
+  /**
+   * Where access tokens are cached. Pass a shared store (e.g. `RedisTokenStore`) so a fleet of
+   * processes mints one token instead of one each.
+   * @default a new in-memory store for this client
+   */
+  tokenStore?: TokenStore;
+  /**
+   * A token is replaced this long before it expires, in ms (half its lifetime for very short tokens).
+   * @default 60000
+   */
+  tokenSkewMs?: number;
+  /**
+   * Receives log lines; secrets are replaced by `***` before they get here. Debug lines include
+   * request and response bodies, which hold personal data (customer emails): keep them out of shared logs.
+   * @default console when FML_LOG is set, else none (no logging)
+   */
+  logger?: Logger;
+  /**
+   * `debug` logs every request and response; `info` retries and token mints; `warn` final failures.
+   * @default process.env.FML_LOG, else "warn"
+   */
+  logLevel?: LogLevel;
+  /**
+   * Headers sent with every request (the SDK's own `Authorization` and `Idempotency-Key` win).
+   * @default {}
+   */
+  defaultHeaders?: Record<string, string>;
+  /**
+   * Aborts every call of this client, e.g. on shutdown; each rejects with `FmlAbortError`.
+   * @default none
+   */
+  signal?: AbortSignal;
+  /**
+   * Per-attempt observers (`onRequest`, `onResponse`, `onRetry`, `onError`), given the method, the URL
+   * (no secrets), the status, the attempt number, its duration and FML's request id: enough for metrics.
+   * A hook that throws is logged and never fails the call.
+   * @default none
+   */
+  hooks?: EngineHooks;
+  /**
+   * Where the `FML_*` defaults are read from.
+   * @default process.env (when there is a `process`)
+   */
+  env?: Record<string, string | undefined>;
+}
