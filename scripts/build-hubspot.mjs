@@ -137,6 +137,17 @@ const liteValidation = {
 };
 
 /**
+ * HubSpot's runtime has no OpenTelemetry: the paste-ready files get src/engine/telemetry-off.ts in place
+ * of the optional loader, so they never look for `@opentelemetry/api`.
+ */
+const noTelemetry = {
+  name: 'fml-no-telemetry',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/telemetry$/ }, (args) => (args.resolveDir === join(root, 'src', 'engine') ? { path: join(root, 'src', 'engine', 'telemetry-off.ts') } : undefined));
+  },
+};
+
+/**
  * The action's entry: it hands the two names to the `let FmlHubSpot` its header declares. Not esbuild's
  * `globalName`, whose export glue (~0.5 KB minified) the action's 30 KB budget cannot spare.
  */
@@ -164,7 +175,7 @@ function common(entry, globalName) {
     // Every import must be inlined: HubSpot's runtime cannot resolve packages we would leave external.
     external: [],
     absWorkingDir: root,
-    plugins: [liteValidation],
+    plugins: [liteValidation, noTelemetry],
   };
 }
 
@@ -196,6 +207,7 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
     const result = await esbuild.build({ ...common(f.entry, f.globalName), banner: { js: f.banner }, footer: { js: f.footer } });
     const code = f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text;
     checkSelfContained(f.name, code);
+    if (code.includes('opentelemetry')) throw new Error(`build-hubspot: ${f.name} still contains the OpenTelemetry loader; the telemetry-off swap did not apply.`);
     if (/\bZodError\b|\$ZodType\b/.test(code)) throw new Error(`build-hubspot: ${f.name} still contains zod; the lite validation swap did not apply.`);
     const path = join(outdir, f.name);
     await writeFile(path, code);
