@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/openapi';
 import { clientTransport } from './engine/fml';
+import { operationOf } from './engine/operation-of';
 import type { FmlClientOptions } from './options';
 import { Cases } from './resources/cases';
 import { Events } from './resources/events';
@@ -52,7 +53,7 @@ export class FmlClient {
     this.cases = new Cases(transport);
     this.events = new Events(transport);
     this.screening = new Screening(transport);
-    this.api = createClient<paths>({ baseUrl, fetch: transport.fetch });
+    this.api = createClient<paths>({ baseUrl, fetch: transport.fetchOf(operationOf) });
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,5 +1,7 @@
-import { FmlApiError, FmlConfigError, FmlError } from '../errors';
+import type { OperationFacts } from '../../generated/operations';
+import { FmlApiError, FmlConfigError } from '../errors';
 import { idempotencyKey } from '../idempotency';
+import { checkedBody, withRequiredScope } from './contract';
 import type { Engine, EngineAnswer } from './engine';
 import { parseBody } from './engine';
 
@@ -44,6 +46,11 @@ export interface HttpRequest {
   auth: boolean;
   /** May this request be sent again? Defaults to the engine's rule: GET, or any method with an Idempotency-Key. */
   retrySafe?: boolean;
+  /**
+   * The operation in openapi.yaml this request is (generated facts): its 2xx body is checked against the
+   * spec and a 403 names the scope it needs. Without it, a 2xx body is only required to be JSON.
+   */
+  operation?: OperationFacts;
 }
 
 /** What {@link Transport.send} returns for a 2xx answer. */
@@ -78,13 +85,8 @@ export class Transport {
       { method: req.method, url: buildUrl(this.#baseUrl, req.path, req.query), headers: buildHeaders(this.#headers, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
       options,
     );
-    if (answer.status < 200 || answer.status >= 300) throw fmlErrorOf(answer);
-    let data: unknown;
-    try {
-      data = answer.text === '' ? undefined : JSON.parse(answer.text);
-    } catch (error) {
-      throw new FmlError('invalid_response', `FML answered ${answer.status} with a body that is not JSON.`, { cause: error });
-    }
+    if (answer.status < 200 || answer.status >= 300) throw withRequiredScope(fmlErrorOf(answer), req.operation);
+    const data = checkedBody(answer.text, answer.status, answer.requestId, req.operation, `${req.method} ${req.path}`);
     return { status: answer.status, headers: answer.headers, data: data as T, requestId: answer.requestId };
   }
 
@@ -93,20 +95,31 @@ export class Transport {
    * `Response` (any status: error answers are returned, as fetch does, after retries). Only sends to the
    * client's `baseUrl` — the token must never reach another origin. A POST without an `Idempotency-Key`
    * gets a random one, so that its retries cannot create twice.
+   *
+   * With `operationOf`, a 2xx to a path in the spec is checked like {@link Transport.send} checks it: a
+   * body that is not JSON or lacks what the spec requires rejects with `InvalidResponseError` (openapi-fetch
+   * passes the rejection on), so no half result reaches typed code. Paths the spec lacks pass unchecked.
    */
-  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const req = await readRequest(input, init, this.#baseUrl);
-    const base = this.#baseUrl;
-    if (req.url !== base && !req.url.startsWith(`${base}/`) && !req.url.startsWith(`${base}?`)) {
-      throw new FmlConfigError(`This fetch only sends to ${base} (it adds your FML token); got a request for ${new URL(req.url).origin}.`);
-    }
-    const headers: Record<string, string> = { accept: 'application/json' };
-    for (const key of Object.keys(this.#headers)) headers[key.toLowerCase()] = this.#headers[key]!;
-    Object.assign(headers, req.headers);
-    if (req.method === 'POST' && headers['idempotency-key'] === undefined) headers['idempotency-key'] = idempotencyKey.random();
-    const answer = await this.#engine.send({ method: req.method, url: req.url, headers, body: req.body }, { signal: req.signal });
-    return toResponse(answer);
-  };
+  fetchOf(operationOf?: (method: string, pathname: string) => OperationFacts | undefined): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
+    return async (input, init) => {
+      const req = await readRequest(input, init, this.#baseUrl);
+      const base = this.#baseUrl;
+      if (req.url !== base && !req.url.startsWith(`${base}/`) && !req.url.startsWith(`${base}?`)) {
+        throw new FmlConfigError(`This fetch only sends to ${base} (it adds your FML token); got a request for ${new URL(req.url).origin}.`);
+      }
+      const headers: Record<string, string> = { accept: 'application/json' };
+      for (const key of Object.keys(this.#headers)) headers[key.toLowerCase()] = this.#headers[key]!;
+      Object.assign(headers, req.headers);
+      if (req.method === 'POST' && headers['idempotency-key'] === undefined) headers['idempotency-key'] = idempotencyKey.random();
+      const answer = await this.#engine.send({ method: req.method, url: req.url, headers, body: req.body }, { signal: req.signal });
+      if (operationOf && answer.status >= 200 && answer.status < 300 && !NULL_BODY.has(answer.status)) {
+        const pathname = req.url.slice(base.length).split(/[?#]/, 1)[0] || '/';
+        const operation = operationOf(req.method, pathname);
+        if (operation?.responses[String(answer.status)]) checkedBody(answer.text, answer.status, answer.requestId, operation, `${req.method} ${pathname}`);
+      }
+      return toResponse(answer);
+    };
+  }
 }
 
 /** The typed error of an FML error answer. */

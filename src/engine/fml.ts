@@ -1,6 +1,6 @@
 import { TokenCache } from '../auth/token-cache';
 import { MemoryTokenStore, type StoredToken } from '../auth/token-store';
-import { FmlConfigError, FmlError, NotFoundError } from '../errors';
+import { FmlConfigError, InvalidResponseError, NotFoundError } from '../errors';
 import type { FmlClientOptions } from '../options';
 import { MAX_TIMER_MS } from '../internal/timers';
 import type { TokenResponse } from '../types';
@@ -9,6 +9,7 @@ import { Engine } from './engine';
 import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
 import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
+import { operationOf } from './operation-of';
 
 // FML's profile of the engine: options checked once, the token cache, and the token mint.
 
@@ -106,7 +107,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
  * const { data, error } = await api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } });
  */
 export function createFmlFetch(options: FmlClientOptions = {}): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-  return clientTransport(options).transport.fetch;
+  return clientTransport(options).transport.fetchOf(operationOf);
 }
 
 /** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */
@@ -141,7 +142,8 @@ async function mintToken(transport: Transport, clientId: string, clientSecret: s
     throw error;
   }
   const { access_token: accessToken, expires_in: expiresIn, scope } = res.data ?? ({} as TokenResponse);
-  if (typeof accessToken !== 'string' || accessToken === '') throw new FmlError('invalid_response', 'FML answered the token request without an access_token.');
+  // Checked here rather than against the spec's shape: a mint without expires_in or token_type still works.
+  if (typeof accessToken !== 'string' || accessToken === '') throw new InvalidResponseError({ status: res.status, requestId: res.requestId, operation: 'POST /v1/oauth/token', problems: ['access_token: is required'] });
   const lifetimeS = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 3600;
   return { accessToken, issuedAt, expiresAt: issuedAt + lifetimeS * 1000, ...(typeof scope === 'string' ? { scope } : {}) };
 }

@@ -5,7 +5,6 @@ import type { Case, CaseList, CreateCaseRequest } from '../types';
 import { validateCreateCase } from '../validation/create-case';
 import { CREATE_CASE_LIMITS } from '../validation/limits';
 import { createCase, getCase, listCases, setCaseCrmRecordId } from '../../generated/operations';
-import { callOperation } from './operation';
 import { CursorList, toPage } from './pagination';
 import { caseIdProblems, checkCaseId, checkText, path } from './path';
 import { checkListParams, toQueryDate } from './list-params';
@@ -97,7 +96,7 @@ export class Cases {
     const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
     let res;
     try {
-      res = await callOperation<Case>(this.#transport, createCase, { method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true }, options);
+      res = await this.#transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true, operation: createCase }, options);
     } catch (error) {
       if (error instanceof FmlError) error.idempotencyKey = key;
       throw error;
@@ -108,7 +107,7 @@ export class Cases {
   /** One case by id. A case of another tenant is a `NotFoundError`, like an unknown id. */
   async get(caseId: string, options: RequestOptions = {}): Promise<Case> {
     checkCaseId(caseId);
-    return (await callOperation<Case>(this.#transport, getCase, { method: 'GET', path: path`/v1/cases/${caseId}`, auth: true }, options)).data;
+    return (await this.#transport.send<Case>({ method: 'GET', path: path`/v1/cases/${caseId}`, auth: true, operation: getCase }, options)).data;
   }
 
   /**
@@ -131,8 +130,8 @@ export class Cases {
     ];
     if (fields.length) throw new ValidationError({ fields });
     const json = crmSource === undefined ? { crmRecordId } : { crmRecordId, crmSource };
-    const req = { method: 'POST', path: path`/api/cases/${caseId}/crm-record-id`, json, auth: true, retrySafe: true } as const;
-    return (await callOperation<Case>(this.#transport, setCaseCrmRecordId, req, requestOptions)).data;
+    const req = { method: 'POST', path: path`/api/cases/${caseId}/crm-record-id`, json, auth: true, retrySafe: true, operation: setCaseCrmRecordId } as const;
+    return (await this.#transport.send<Case>(req, requestOptions)).data;
   }
 
   /**
@@ -144,7 +143,7 @@ export class Cases {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, status: params.status, updated_since: toQueryDate(params.updatedSince), created_since: toQueryDate(params.createdSince) };
-      return toPage<Case>(await callOperation<CaseList>(this.#transport, listCases, { method: 'GET', path: '/v1/cases', query, auth: true }, options));
+      return toPage<Case>(await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true, operation: listCases }, options));
     }, params.cursor);
   }
 }

@@ -3,7 +3,6 @@ import type { RequestOptions, Transport } from '../engine/fml-transport';
 import type { EventList, FeedEvent } from '../types';
 import { checkListParams, toQueryDate } from './list-params';
 import { listEvents } from '../../generated/operations';
-import { callOperation } from './operation';
 import { CursorList, toPage } from './pagination';
 
 /** Filters for {@link Events.list}. */
@@ -50,7 +49,7 @@ export class Events {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, since: toQueryDate(params.since), type: params.type };
-      return toPage<FeedEvent>(await callOperation<EventList>(this.#transport, listEvents, { method: 'GET', path: '/v1/events', query, auth: true }, options));
+      return toPage<FeedEvent>(await this.#transport.send<EventList>({ method: 'GET', path: '/v1/events', query, auth: true, operation: listEvents }, options));
     }, params.cursor);
   }
 }

@@ -3,7 +3,6 @@ import type { RequestOptions, Transport } from '../engine/fml-transport';
 import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
 import type { ScreeningDisposition, ScreeningDispositionRequest } from '../types';
 import { recordScreeningDisposition } from '../../generated/operations';
-import { callOperation } from './operation';
 import { caseIdProblems, checkText, path } from './path';
 
 /** The longest `note` the SDK sends (its own decision, like openapi.yaml's `maxLength`). */
@@ -48,9 +47,9 @@ export class Screening {
     if (fields.length) throw new ValidationError({ fields });
     const { idempotencyKey: givenKey, ...requestOptions } = options;
     const key = assertIdempotencyKey(givenKey ?? idempotencyKey.random());
-    const req = { method: 'POST', path: path`/v1/cases/${caseId}/screening/disposition`, json: body, idempotencyKey: key, auth: true } as const;
+    const req = { method: 'POST', path: path`/v1/cases/${caseId}/screening/disposition`, json: body, idempotencyKey: key, auth: true, operation: recordScreeningDisposition } as const;
     try {
-      return (await callOperation<ScreeningDisposition>(this.#transport, recordScreeningDisposition, req, requestOptions)).data;
+      return (await this.#transport.send<ScreeningDisposition>(req, requestOptions)).data;
     } catch (error) {
       if (error instanceof FmlError) error.idempotencyKey = key;
       throw error;

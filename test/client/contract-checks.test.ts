@@ -3,7 +3,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { InsufficientScopeError, InvalidResponseError } from '../../src/index';
-import { BASE, caseBody, makeClient, validCreate, useNock } from '../helpers/fml-nock';
+import { BASE, CLIENT_ID, CLIENT_SECRET, caseBody, makeClient, validCreate, useNock } from '../helpers/fml-nock';
 
 useNock({ withToken: true });
 
@@ -80,12 +80,35 @@ describe('a 2xx body without what the spec requires', () => {
     expect(item?.eventVersion).toBe(1.2345678901234568e29);
   });
 
-  it('the typed escape hatch checks the same contract', async () => {
+  it('fml.api (openapi-fetch) checks the same contract: a breaking 2xx rejects with InvalidResponseError', async () => {
     nock(BASE).get('/v1/cases/CS-1').reply(200, { status: 'approved' }, withRequestId);
-    const error = await failure(makeClient().request('GET', '/v1/cases/{caseId}', { path: { caseId: 'CS-1' } }));
-    expect(error).toMatchObject({ code: 'invalid_response', requestId: 'req_contract_1', problems: ['caseId: is required'] });
+    const error = await failure(makeClient().api.GET('/v1/cases/{caseId}', { params: { path: { caseId: 'CS-1' } } }));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ code: 'invalid_response', status: 200, requestId: 'req_contract_1', problems: ['caseId: is required'] });
+    nock(BASE).get('/v1/cases/CS-1').reply(200, '<html>Gateway login</html>', { 'content-type': 'text/html', ...withRequestId });
+    await expect(makeClient().api.GET('/v1/cases/{caseId}', { params: { path: { caseId: 'CS-1' } } })).rejects.toMatchObject({ code: 'invalid_response', problems: ['(body): is not JSON'] });
     nock(BASE).get('/v1/cases/CS-1').reply(200, caseBody({ caseId: 'CS-1', brandNewField: { x: 1 }, status: 'escalated' }));
-    await expect(makeClient().request('GET', '/v1/cases/{caseId}', { path: { caseId: 'CS-1' } })).resolves.toMatchObject({ status: 200, data: { caseId: 'CS-1' } });
+    const ok = await makeClient().api.GET('/v1/cases/{caseId}', { params: { path: { caseId: 'CS-1' } } });
+    expect(ok.response.status).toBe(200);
+    expect(ok.data).toMatchObject({ caseId: 'CS-1', status: 'escalated', brandNewField: { x: 1 } });
+  });
+
+  it('fml.api: an error answer stays { error, response } (openapi-fetch), unchecked', async () => {
+    nock(BASE).get('/v1/cases/CS-1').reply(404, { error: 'not_found', message: 'No such case' });
+    const res = await makeClient().api.GET('/v1/cases/{caseId}', { params: { path: { caseId: 'CS-1' } } });
+    expect(res.response.status).toBe(404);
+    expect(res.error).toMatchObject({ error: 'not_found' });
+  });
+
+  it('createFmlFetch: a path in the spec is checked (list items too); a path the spec lacks passes as is', async () => {
+    const { createFmlFetch } = await import('../../src/index');
+    const fmlFetch = createFmlFetch({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: BASE, maxRetries: 0, env: {} });
+    const { caseId: _dropped, ...noId } = caseBody();
+    nock(BASE).get('/v1/cases').query(true).reply(200, { data: [caseBody(), noId], nextCursor: null, hasMore: false }, withRequestId);
+    await expect(fmlFetch(`${BASE}/v1/cases?limit=2`)).rejects.toMatchObject({ code: 'invalid_response', requestId: 'req_contract_1', problems: ['data.1.caseId: is required'] });
+    nock(BASE).get('/v1/not-in-the-spec').reply(200, 'plain text');
+    const other = await fmlFetch(`${BASE}/v1/not-in-the-spec`);
+    expect(await other.text()).toBe('plain text');
   });
 
   it('a case with every optional field absent, unknown fields and an unknown status is fine', async () => {
@@ -108,7 +131,6 @@ describe('InsufficientScopeError names the scope from the operation in openapi.y
       () => nock(BASE).post('/v1/cases/CS-1/screening/disposition').reply(403, forbidden),
       () => makeClient().screening.recordDisposition('CS-1', { hitId: 'ca:x', disposition: 'false_positive' }),
     ],
-    ['request()', 'read:events', () => nock(BASE).get('/v1/events').reply(403, forbidden), () => makeClient().request('GET', '/v1/events')],
   ])('%s needs %s', async (_call, scope, mock, call) => {
     mock();
     const error = await failure(call());

@@ -99,12 +99,11 @@ describe('the endpoints FML names, in the sandbox', () => {
     const first = await fmlClient.screening.recordDisposition(made.caseId, { hitId: 'ca:jane-doe', disposition: 'false_positive', note: 'DOB differs' }, { idempotencyKey: 'disp-42' });
     expect(first).toMatchObject({ caseId: made.caseId, hitId: 'ca:jane-doe', disposition: 'false_positive', note: 'DOB differs' });
     expect(Date.parse(first.recordedAt!)).not.toBeNaN();
-    const replay = await fmlClient.request('POST', '/v1/cases/{caseId}/screening/disposition', {
-      path: { caseId: made.caseId },
+    const replay = await fmlClient.api.POST('/v1/cases/{caseId}/screening/disposition', {
+      params: { path: { caseId: made.caseId }, header: { 'Idempotency-Key': 'disp-42' } },
       body: { hitId: 'ca:jane-doe', disposition: 'false_positive', note: 'DOB differs' },
-      idempotencyKey: 'disp-42',
     });
-    expect(replay.headers.get('idempotent-replay')).toBe('true');
+    expect(replay.response.headers.get('idempotent-replay')).toBe('true');
     expect(replay.data).toEqual(first);
     await expect(fmlClient.screening.recordDisposition('CS-unknown', { hitId: 'h', disposition: 'd' })).rejects.toBeInstanceOf(NotFoundError);
   });

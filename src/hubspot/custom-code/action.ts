@@ -5,7 +5,6 @@ import type { Transport } from '../../engine/fml-transport';
 import { hubspotRedisTokenStore } from '../../redis/hubspot-token-store';
 import { createCase } from '../../../generated/operations';
 import { replayedFrom } from '../../resources/cases';
-import { callOperation } from '../../resources/operation';
 import type { Case } from '../../types';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
 import { mapCompany, relabel, resolveCompanyMapping, type CompanyToCaseOptions, type ResolvedCompanyMapping } from '../company/company-to-case';
@@ -187,11 +186,9 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     try {
       const remaining = Math.max(1, deadline - Date.now());
       // What `fml.cases.create` sends; mapCompany has already validated the body and the key.
-      // callOperation checks the answer against the spec: a 2xx without a caseId is invalid_response, never ok: true.
-      const res = await callOperation<Case>(
-        transport,
-        createCase,
-        { method: 'POST', path: '/v1/cases', json: mapped.request, idempotencyKey: mapped.idempotencyKey, auth: true },
+      // The transport checks the answer against the spec: a 2xx without a caseId is invalid_response, never ok: true.
+      const res = await transport.send<Case>(
+        { method: 'POST', path: '/v1/cases', json: mapped.request, idempotencyKey: mapped.idempotencyKey, auth: true, operation: createCase },
         { deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) },
       );
       return successOutputs(res.data, replayedFrom(res.status, res.headers.get('idempotent-replay')));

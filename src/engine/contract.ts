@@ -1,45 +1,40 @@
 import type { OperationFacts, ResponseShape } from '../../generated/operations';
 import { InsufficientScopeError, InvalidResponseError } from '../errors';
-import type { HttpRequest, HttpResponse, RequestOptions, Transport } from '../engine/fml-transport';
 import { describe } from '../validation/issues';
 import { isJsonInteger } from '../validation/json-values';
 
-// Every API call goes through `callOperation`, so what openapi.yaml says about an operation — the
-// scope its `security` names, the shape its 2xx body must have — is applied in one place, from the
-// generated operation facts (never a hand-kept copy of the spec). Callers import the facts of their
-// operation by operationId (`import { getCase } from '../../generated/operations'`), so a bundle
-// carries only the facts it uses.
-
-/**
- * Sends `req` as `operation`: a 403 `insufficient_scope` names the scope the operation needs, and a
- * 2xx body that lacks what the spec requires is an `InvalidResponseError` (with `requestId`).
- */
-export async function callOperation<T>(transport: Transport, operation: OperationFacts | undefined, req: HttpRequest, options: RequestOptions): Promise<HttpResponse<T>> {
-  let res: HttpResponse<T>;
-  try {
-    res = await transport.send<T>(req, options);
-  } catch (error) {
-    throw withRequiredScope(error, operation);
-  }
-  assertResponseShape(operation, res);
-  return res;
-}
+// What openapi.yaml says about an operation — the scope its `security` names, the shape its 2xx body
+// must have — applied in one place for every FML call: `Transport.send` (cases.*, events.*, screening.*)
+// and the FML fetch (`fml.api`, `createFmlFetch`). The facts are generated (never a hand-kept copy of the
+// spec); callers import theirs by operationId (`import { getCase } from '../../generated/operations'`),
+// so a bundle carries only the facts it uses.
 
 /** An `InsufficientScopeError` that names the scopes `operation` needs; any other error unchanged. */
-export function withRequiredScope(error: unknown, operation: OperationFacts | undefined): unknown {
+export function withRequiredScope<E>(error: E, operation: OperationFacts | undefined): E | InsufficientScopeError {
   const scopes = operation?.scopes;
   if (!(error instanceof InsufficientScopeError) || !scopes?.length) return error;
-  const named = new InsufficientScopeError({ status: error.status, body: error.body, headers: error.headers, requiredScopes: scopes });
-  if (error.idempotencyKey !== undefined) named.idempotencyKey = error.idempotencyKey;
-  return named;
+  return new InsufficientScopeError({ status: error.status, body: error.body, headers: error.headers, requiredScopes: scopes });
 }
 
-/** Throws `InvalidResponseError` when `res`'s body breaks the spec's shape for this operation and status. */
-export function assertResponseShape(operation: OperationFacts | undefined, res: HttpResponse<unknown>): void {
-  const shape = operation?.responses[String(res.status)];
-  if (!operation || !shape) return;
-  const problems = shapeProblems(res.data, shape, '');
-  if (problems.length) throw new InvalidResponseError({ status: res.status, requestId: res.requestId, operation: operation.operation, problems });
+/**
+ * The JSON value of a 2xx body, checked against `operation`'s shape for `status`: `InvalidResponseError`
+ * (with `requestId` and where the body breaks the contract, never its values) when it is not JSON or
+ * lacks what the spec requires. `what` names the call when there are no facts ("GET /v1/x").
+ */
+export function checkedBody(text: string, status: number, requestId: string | undefined, operation: OperationFacts | undefined, what: string): unknown {
+  let data: unknown;
+  try {
+    data = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // A proxy's HTML page, a truncated body: never handed on as a result.
+    throw new InvalidResponseError({ status, requestId, operation: operation?.operation ?? what, problems: ['(body): is not JSON'] });
+  }
+  const shape = operation?.responses[String(status)];
+  if (shape) {
+    const problems = shapeProblems(data, shape, '');
+    if (problems.length) throw new InvalidResponseError({ status, requestId, operation: operation!.operation, problems });
+  }
+  return data;
 }
 
 /** Where `value` breaks `shape`, as `path: expected` strings (never the values: they may be personal data). */
@@ -49,10 +44,10 @@ export function shapeProblems(value: unknown, shape: ResponseShape, path: string
   if (shape.minLength && typeof value === 'string' && value.length < shape.minLength) return [`${at}: must not be empty`];
   const problems: string[] = [];
   if (shape.required && isObject(value)) {
-    for (const [name, sub] of Object.entries(shape.required)) {
+    for (const name of Object.keys(shape.required)) {
       const child = path ? `${path}.${name}` : name;
       if (!Object.prototype.hasOwnProperty.call(value, name)) problems.push(`${child}: is required`);
-      else problems.push(...shapeProblems(value[name], sub, child));
+      else problems.push(...shapeProblems(value[name], shape.required[name]!, child));
     }
   }
   if (shape.items && Array.isArray(value)) value.forEach((item, i) => problems.push(...shapeProblems(item, shape.items!, path ? `${path}.${i}` : String(i))));
