@@ -68,7 +68,7 @@ export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFrom
 
 /**
  * @internal A command runner that connects on first use, reconnects after a failure, and stays unref'd
- * while idle. Also the connection of the HubSpot action's own store (./hubspot-token-store).
+ * while idle.
  *
  * Loading the `redis` package happens first and outside every time limit: a cold `require('redis')` on a
  * busy machine can take longer than a command may, and is not Redis being slow. Then connecting gets

@@ -128,6 +128,9 @@ export class RedisTokenStore implements TokenStore {
     const lockKey = `${this.#key(key)}:lock`;
     const owner = randomId();
     const giveUpAt = Date.now() + this.#waitTimeoutMs;
+    const timedOut = () => new FmlTimeoutError(`Waited ${this.#waitTimeoutMs} ms for another process to mint the FML access token (Redis lock ${lockKey}). Is that process stuck? Raise waitTimeoutMs if mints are slow.`);
+    // Past the wait, nothing mints: the caller has given up, and a late mint only spends FML's quota.
+    const mintInTime = () => (Date.now() < giveUpAt ? mint() : Promise.reject(timedOut()));
     let pause = this.#pollMs;
     for (;;) {
       let locked: boolean;
@@ -138,15 +141,13 @@ export class RedisTokenStore implements TokenStore {
       } catch (error) {
         // Redis is gone: mint in this process (the caller single-flights it), if allowed.
         return this.#degrade(error, async () => {
-          const token = await mint();
+          const token = await mintInTime();
           await this.#local!.set(key, token);
           return token;
         });
       }
-      if (locked) return this.#mintHoldingLock(key, lockKey, owner, mint);
-      if (Date.now() >= giveUpAt) {
-        throw new FmlTimeoutError(`Waited ${this.#waitTimeoutMs} ms for another process to mint the FML access token (Redis lock ${lockKey}). Is that process stuck? Raise waitTimeoutMs if mints are slow.`);
-      }
+      if (locked) return this.#mintHoldingLock(key, lockKey, owner, mintInTime);
+      if (Date.now() >= giveUpAt) throw timedOut();
       // Jitter, so a crowd of waiters does not knock on Redis in step.
       await sleep(Math.min(pause, giveUpAt - Date.now()) * (0.75 + Math.random() * 0.5));
       pause = Math.min(pause * 2, this.#pollMs * 10);

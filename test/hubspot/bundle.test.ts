@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FmlClient } from '../../src/client';
+import { redisTokenStoreFromUrl } from '../../src/redis/from-url';
 import { VERSION } from '../../src/version';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { buildBundleDir, editedCopy, hubspotEvent, runAction, type RunResult } from './helpers/bundle';
@@ -80,14 +82,15 @@ describe('the bundled file', () => {
     expect(outputs((await runAction(nodes['24'], probe, 'return', [{}], {})).results[0])).toEqual({ length: 1 });
   });
 
-  it('requires nothing but, lazily, `redis` (REDIS_URL), and carries no zod, webhook receiver or sandbox code', () => {
+  it('requires nothing but, lazily, `redis` (REDIS_URL), and carries no full zod, OpenTelemetry, webhook receiver or sandbox code', () => {
     for (const file of [bundle.action, bundle.sdk]) {
       const src = readFileSync(file, 'utf8');
       // The one loader is the REDIS_URL store's: `require(name)` (CommonJS) or `import(name)`, name = "redis".
       const loads = [...src.matchAll(/\b(?:require|import)\s*\(\s*(?:\/\*[^*]*\*\/\s*)?([^)\s]*)\s*\)/g)].map((m) => m[1]);
       expect(loads).toEqual(['name', 'name']);
       expect(src).toMatch(/const name = "redis";\s*try \{/);
-      expect(src).not.toMatch(/ZodError|\$ZodType|createWebhookHandler|startSandbox|node:http|@redis\/client|ioredis/);
+      // zod/mini (the npm client's own validator) is in; full zod's classes, the OpenTelemetry loader and the rest are not.
+      expect(src).not.toMatch(/(?<!\$)\bZodString\b|opentelemetry|createWebhookHandler|startSandbox|node:http|@redis\/client/);
     }
     // No esbuild export glue either (the action hands its two names to `let FmlHubSpot` itself).
     expect(readFileSync(bundle.action, 'utf8')).not.toMatch(/__toCommonJS|__export\b|__require\b/);
@@ -294,6 +297,23 @@ describe('with a REDIS_URL secret', () => {
     const crowd = await Promise.all([3, 4, 5].map((n) => runAction(nodes[major], bundle.action, 'return', [hubspotEvent(base + n)], redisEnv(crowdClient, redis.url))));
     for (const report of crowd) expect(outputs(report.results[0])).toMatchObject({ ok: true });
     expect(mints - beforeCrowd).toBe(1);
+  });
+
+  it('shares one token with an npm FmlClient on the same Redis: one RedisTokenStore serves both', async () => {
+    const client = sb.createClient();
+    const tokenStore = redisTokenStoreFromUrl(redis.url);
+    const before = mints;
+    try {
+      const fml = new FmlClient({ clientId: client.clientId, clientSecret: client.clientSecret, baseUrl: sb.url, tokenStore, env: {} });
+      await fml.cases.list({ limit: 1 }).firstPage();
+      expect(mints - before).toBe(1);
+      const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(972101)], redisEnv(client, redis.url));
+      expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+      // The cold Lambda found the npm client's token in Redis, and minted none of its own.
+      expect(mints - before).toBe(1);
+    } finally {
+      await tokenStore.close();
+    }
   });
 
   it('carries on with its own token when Redis is down, says so in the log, and never shows the URL', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FmlTimeoutError } from '../../src/errors';
 import { checkBaseUrl } from '../../src/engine/fml';
 import { hubspotCustomCodeAction, RetryableActionError } from '../../src/hubspot/index';
-import { hubspotRedisTokenStore } from '../../src/redis/hubspot-token-store';
+import { redisTokenStoreFromUrl } from '../../src/redis/from-url';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { type RedisServer, startRedisServer, startSilentServer } from '../helpers/redis-server';
 import { buildBundleDir, editedCopy, hubspotEvent, runAction, type RunResult } from './helpers/bundle';
@@ -68,30 +68,7 @@ describe('the bundled action with a REDIS_URL that accepts and never answers', (
   }, 60_000);
 });
 
-describe('hubspotRedisTokenStore against a silent Redis', () => {
-  it('falls back to minting locally and reports the outage', async () => {
-    const silent = await startSilentServer();
-    const outages: string[] = [];
-    const store = hubspotRedisTokenStore(`redis://:pw-silent-1@127.0.0.1:${silent.port}`, (why) => outages.push(why));
-    try {
-      let minted = 0;
-      expect(await store.get('k')).toBeUndefined();
-      const t = await store.acquire!('k', async () => token(`local-${++minted}`));
-      expect(t.accessToken).toBe('eyJ.local-1.sig');
-      await store.set('k', t);
-      expect(await store.get('k')).toEqual(t);
-      expect(minted).toBe(1);
-      expect(outages).toHaveLength(1);
-      expect(outages[0]).not.toContain('pw-silent-1');
-      expect(silent.connections()).toBe(1);
-    } finally {
-      await store.close();
-      await silent.close();
-    }
-  }, 20_000);
-});
-
-describe('hubspotRedisTokenStore waiting for another minter', () => {
+describe('the REDIS_URL token store waiting for another minter', () => {
   let server: RedisServer;
   let redis: ReturnType<typeof createClient>;
   beforeAll(async () => {
@@ -107,10 +84,10 @@ describe('hubspotRedisTokenStore waiting for another minter', () => {
   it('gives up after its wait limit and never mints afterwards, even once the lock frees up', async () => {
     // Another process holds the lock a little longer than this store may wait.
     await redis.set('fml:k-abandon:lock', 'someone-else', { PX: 800 });
-    const store = hubspotRedisTokenStore(server.url, undefined, 300);
+    const store = redisTokenStoreFromUrl(server.url, { waitTimeoutMs: 300 });
     let minted = 0;
     try {
-      await expect(store.acquire!('k-abandon', async () => token(`late-${++minted}`))).rejects.toBeInstanceOf(FmlTimeoutError);
+      await expect(store.acquire('k-abandon', async () => token(`late-${++minted}`))).rejects.toBeInstanceOf(FmlTimeoutError);
       // Past the lock's expiry: an acquire still looping would now take the lock and mint.
       await new Promise((r) => setTimeout(r, 1_000));
       expect(minted).toBe(0);

@@ -1,11 +1,8 @@
 import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../engine/fml';
 import type { LogFn } from '../../engine/logger';
 import type { TokenStore } from '../../auth/token-store';
-import type { Transport } from '../../engine/fml-transport';
-import { hubspotRedisTokenStore } from '../../redis/hubspot-token-store';
-import { createCase } from '../../../generated/operations';
-import { replayedFrom } from '../../resources/cases';
-import type { Case } from '../../types';
+import { redisTokenStoreFromUrl } from '../../redis/from-url';
+import { Cases } from '../../resources/cases';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
 import { mapCompany, relabel, resolveCompanyMapping, type CompanyToCaseOptions, type ResolvedCompanyMapping } from '../company/company-to-case';
 import { ownInput } from '../company/inputs';
@@ -88,15 +85,50 @@ const QUIET: LogFn = Object.assign(() => undefined, { enabled: () => false });
  * The shared token store (one Redis connection) of the current REDIS_URL value, for every handler in
  * this process. A rotated URL closes the old one: a warm Lambda lives long, and must not hold it open.
  */
-let redis: { url: string; store: ReturnType<typeof hubspotRedisTokenStore> } | undefined;
+let redis: { url: string; store: TokenStore & { close(): Promise<void> } } | undefined;
 
 function redisStore(url: string, log: (line: string) => void, waitMs: number): TokenStore {
   if (redis?.url !== url) {
-    const store = hubspotRedisTokenStore(url, (why) => log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token until it answers (${why}).`), waitMs);
+    const store = sharedTokenStore(url, log, waitMs);
     void redis?.store.close();
     redis = { url, store };
   }
   return redis.store;
+}
+
+/**
+ * The npm package's own `RedisTokenStore` on `url` (so the action and any other process on that Redis
+ * share one token), falling back to this Lambda's own token while Redis fails. Each outage is logged
+ * once — from the first failure until Redis answers a call again — with the URL (it may hold a
+ * password) masked. The wait for another Lambda's mint is capped at the action's budget: a wait the
+ * run has given up on must not linger and mint later. Throws `FmlConfigError` for a non-redis URL.
+ */
+function sharedTokenStore(url: string, log: (line: string) => void, waitMs: number): TokenStore & { close(): Promise<void> } {
+  let down = false;
+  let failed = false;
+  const store = redisTokenStoreFromUrl(url, {
+    waitTimeoutMs: waitMs,
+    onError: (error) => {
+      failed = true;
+      if (!down) log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token until it answers (${error.message.split(url).join('***')}).`);
+      down = true;
+    },
+  });
+  const watched =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      failed = false;
+      const result = await call(...args);
+      if (!failed) down = false; // Redis answered: the next failure is a new outage
+      return result;
+    };
+  return {
+    get: watched((key) => store.get(key)),
+    set: watched((key, token) => store.set(key, token)),
+    delete: watched((key, onlyIfToken) => store.delete(key, onlyIfToken)),
+    acquire: watched((key, mint) => store.acquire(key, mint)),
+    close: () => store.close(),
+  };
 }
 
 /**
@@ -114,11 +146,11 @@ function redisStore(url: string, log: (line: string) => void, waitMs: number): T
  */
 export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null = {}): CustomCodeHandler {
   const config = resolveActionOptions(options);
-  let cached: { key: string; transport: Transport } | undefined;
+  let cached: { key: string; cases: Cases } | undefined;
 
-  // The client's transport and token cache, without FmlClient: the settings are checked here already,
-  // and the paste-ready file then carries none of the client's other methods.
-  const clientFor = (clientId: string, clientSecret: string, baseUrl: string, redisUrl: string): Transport => {
+  // The npm client's own `cases` over its engine and token cache, without the rest of FmlClient: the
+  // settings are checked here already, and the paste-ready file then carries no openapi-fetch.
+  const casesFor = (clientId: string, clientSecret: string, baseUrl: string, redisUrl: string): Cases => {
     const key = `${baseUrl}\n${clientId}\n${clientSecret}\n${redisUrl}`;
     if (cached?.key !== key) {
       const transport = tokenTransport(
@@ -133,9 +165,9 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
         },
         QUIET,
       );
-      cached = { key, transport };
+      cached = { key, cases: new Cases(transport) };
     }
-    return cached.transport;
+    return cached.cases;
   };
 
   const run = async (event: HubSpotActionEvent): Promise<CustomCodeResult> => {
@@ -170,7 +202,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
       throw error;
     }
 
-    let transport: Transport;
+    let cases: Cases;
     const redisUrl = env[SECRET_REDIS_URL]?.trim() ?? '';
     try {
       if (redisUrl) redisStore(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
@@ -178,20 +210,16 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
       return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL.');
     }
     try {
-      transport = clientFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
+      cases = casesFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
     } catch (error) {
       return unusableSecret(SECRET_BASE_URL, error, 'Remove it to use FML production, or set it to FML\'s https:// address.');
     }
 
     try {
       const remaining = Math.max(1, deadline - Date.now());
-      // What `fml.cases.create` sends; mapCompany has already validated the body and the key.
-      // The transport checks the answer against the spec: a 2xx without a caseId is invalid_response, never ok: true.
-      const res = await transport.send<Case>(
-        { method: 'POST', path: '/v1/cases', json: mapped.request, idempotencyKey: mapped.idempotencyKey, auth: true, operation: createCase },
-        { deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) },
-      );
-      return successOutputs(res.data, replayedFrom(res.status, res.headers.get('idempotent-replay')));
+      // The same `cases.create` as `new FmlClient().cases.create`: validation, the key on every retry, `replayed`.
+      const res = await cases.create(mapped.request, { idempotencyKey: mapped.idempotencyKey, deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) });
+      return successOutputs(res.case, res.replayed);
     } catch (error) {
       if (isTransient(error)) throw new RetryableActionError(error, mapped.idempotencyKey);
       if (isReplayedRejection(error)) return failureOutputs(STUCK_KEY_CODE, stuckKey(error, mapped, config.mapping));
