@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Figures for the paste-ready HubSpot files: their size (as written, minified, gzip) against the
-// 30 KB-minified target, and what loading the action costs a cold Lambda — the action file's load
+// Figures for the paste-ready HubSpot files: their size (as written, minified, gzip) against the build's
+// 64 KB-minified guard, and what loading the action costs a cold Lambda (target: ≤ 15 ms over an empty
+// script on Node 24) — the action file's load
 // time on Node 24 against an empty script's, both measured in this run (spawned alternately, N times
 // each, median reported). Standalone: `npm run build && node bench/hubspot.bench.mjs [runs]`.
 // Writes bench/results/hubspot.json.
@@ -10,10 +11,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { SIZE_GUARD_BYTES } from '../scripts/build-hubspot.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FILES = ['fml-hubspot-action.js', 'fml-sdk.js'].map((name) => ({ name, path: join(root, 'dist', 'hubspot', name) }));
-const TARGET_MINIFIED_BYTES = 30 * 1024;
+// One figure for both files: the guard the build itself fails past.
+const TARGET_MINIFIED_BYTES = SIZE_GUARD_BYTES;
+const TARGET_LOAD_COST_MS = 15;
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 25);
 
 for (const f of FILES) {
@@ -77,8 +81,7 @@ try {
   for (const f of FILES) {
     const s = await sizes(f.path);
     sizeResults[f.name] = s;
-    // The target is the action's: fml-sdk.js carries the whole client for admins' own code.
-    const verdict = f.name === 'fml-hubspot-action.js' ? (s.minifiedBytes <= TARGET_MINIFIED_BYTES ? 'within' : 'OVER') : '—';
+    const verdict = s.minifiedBytes <= TARGET_MINIFIED_BYTES ? 'within' : 'OVER';
     sizeRows.push([f.name, kb(s.rawBytes), String(s.lines), kb(s.minifiedBytes), kb(s.minifiedGzipBytes), verdict]);
   }
 
@@ -106,7 +109,7 @@ try {
       actionP90Ms: +percentile(t.action, 90).toFixed(1),
     };
     loadResults[`node${major}`] = r;
-    loadRows.push([version, String(RUNS), `${r.emptyScriptMedianMs} ms`, `${r.actionMedianMs} ms`, `+${r.actionLoadCostMs} ms`, `${r.emptyScriptP90Ms} / ${r.actionP90Ms} ms`]);
+    loadRows.push([version, String(RUNS), `${r.emptyScriptMedianMs} ms`, `${r.actionMedianMs} ms`, `+${r.actionLoadCostMs} ms`, `${r.emptyScriptP90Ms} / ${r.actionP90Ms} ms`, major === 24 ? (r.actionLoadCostMs <= TARGET_LOAD_COST_MS ? 'within' : 'OVER') : '—']);
   }
 
   const table = (head, rows) => {
@@ -114,14 +117,14 @@ try {
     const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
     return [line(head), w.map((n) => '─'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
   };
-  console.log(`\nHubSpot paste-ready files (target for the action: ≤ ${kb(TARGET_MINIFIED_BYTES)} minified)\n`);
+  console.log(`\nHubSpot paste-ready files (guard: ≤ ${kb(TARGET_MINIFIED_BYTES)} minified each)\n`);
   console.log(table(['file', 'as written', 'lines', 'minified', 'min+gzip', 'target'], sizeRows));
-  console.log(`\nCold load of fml-hubspot-action.js vs an empty script (process spawn → exit, median of ${RUNS}, same run)\n`);
-  console.log(table(['node', 'runs', 'empty script', 'load action', 'action costs', 'p90 empty / action'], loadRows));
+  console.log(`\nCold load of fml-hubspot-action.js vs an empty script (process spawn → exit, median of ${RUNS}, same run; target on Node 24: ≤ +${TARGET_LOAD_COST_MS} ms)\n`);
+  console.log(table(['node', 'runs', 'empty script', 'load action', 'action costs', 'p90 empty / action', 'target'], loadRows));
 
   const out = join(root, 'bench', 'results', 'hubspot.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ benchmark: 'hubspot', date: new Date().toISOString(), machine: { platform: process.platform, arch: process.arch }, actionTargetMinifiedBytes: TARGET_MINIFIED_BYTES, actionWithinTarget: sizeResults['fml-hubspot-action.js'].minifiedBytes <= TARGET_MINIFIED_BYTES, sizes: sizeResults, coldLoad: loadResults }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ benchmark: 'hubspot', date: new Date().toISOString(), machine: { platform: process.platform, arch: process.arch }, targetMinifiedBytes: TARGET_MINIFIED_BYTES, withinTarget: Object.values(sizeResults).every((s) => s.minifiedBytes <= TARGET_MINIFIED_BYTES), targetLoadCostMs: TARGET_LOAD_COST_MS, sizes: sizeResults, coldLoad: loadResults }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -3,13 +3,13 @@
 // but a short allow-list of packages:
 //   dist/hubspot/fml-hubspot-action.js  the whole action: settings at the top, `exports.main` at the end
 //   dist/hubspot/fml-sdk.js             the SDK alone, for admins who write their own action code below it
-// Each is ONE CommonJS file, Node built-ins only, readable (not minified); the one package either may
+// Each is ONE CommonJS file, Node built-ins only, readable (not minified); the one package the action may
 // load is `redis`, lazily, when a REDIS_URL secret is set (HubSpot's runtime provides it). Both are built
-// from the npm package's own modules — the same cases.create, zod/mini validator, engine and Redis token
-// store — with one swap only: no OpenTelemetry loader. HubSpot documents no size limit; the build fails
-// past a 64 KB-minified guard (a sign something large slipped in), and `node scripts/build-hubspot.mjs`
-// prints the sizes. Run after `tsup` (npm run build does both), or on its own:
-// `node scripts/build-hubspot.mjs [outdir]`.
+// from the npm package's own modules — the same cases.create, zod/mini validator, engine, contract check
+// and Redis token store — with one swap only: no OpenTelemetry loader. HubSpot documents no size limit;
+// the build fails past a 64 KB-minified guard per file (a sign something large slipped in), and
+// `node scripts/build-hubspot.mjs [--analyze]` prints the sizes (and what each source file adds). Run
+// after `tsup` (npm run build does both), or on its own: `node scripts/build-hubspot.mjs [outdir]`.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -114,9 +114,9 @@ function sdkHeader(version) {
  *     return { outputFields: { caseId: kase.caseId, replayed: String(replayed) } };
  *   };
  *
- * Exposes: FmlClient, idempotencyKey, companyToCreateCase, hubspotCustomCodeAction, every error class
- * (each error has a stable .code), VERSION. Requires no package (hubspotCustomCodeAction loads the
- * runtime's \`redis\` only when a REDIS_URL secret is set).
+ * Exposes: FmlClient (with fml.api, the openapi-fetch client), idempotencyKey, companyToCreateCase,
+ * RetryableActionError, every error class (each error has a stable .code), VERSION. Requires no
+ * package. For the ready-made action — and its REDIS_URL token sharing — paste fml-hubspot-action.js.
  */
 `;
 }
@@ -174,7 +174,7 @@ function common(entry, globalName) {
  * The size guard, minified, for each paste-ready file: HubSpot sets no limit, but a file past it means
  * something large (full zod, a webhook receiver, the sandbox) was pulled in by mistake.
  */
-export const SIZE_GUARD_BYTES = 96 * 1024; // WIP: fml-sdk.js is 66 KB with FmlClient + openapi-fetch + zod/mini; the issue asks ≤ 64 KB
+export const SIZE_GUARD_BYTES = 64 * 1024;
 
 /**
  * What each source file adds to the MINIFIED action, largest first (esbuild's metafile analysis): where

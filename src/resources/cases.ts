@@ -4,7 +4,7 @@ import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
 import type { Case, CaseList, CreateCaseRequest } from '../types';
 import { validateCreateCase } from '../validation/create-case';
 import { CREATE_CASE_LIMITS } from '../validation/limits';
-import { createCase, getCase, listCases, setCaseCrmRecordId } from '../../generated/operations';
+import { createCase as createCaseFacts, getCase, listCases, setCaseCrmRecordId } from '../../generated/operations';
 import { CursorList, toPage } from './pagination';
 import { caseIdProblems, checkCaseId, checkText, path } from './path';
 import { checkListParams, toQueryDate } from './list-params';
@@ -91,17 +91,8 @@ export class Cases {
    * When it fails after sending, the error carries `idempotencyKey`: retry with that key (it may be a
    * generated one) so that a case FML did create is returned instead of a second one being made.
    */
-  async create(body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
-    validateCreateCase(body);
-    const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
-    let res;
-    try {
-      res = await this.#transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true, operation: createCase }, options);
-    } catch (error) {
-      if (error instanceof FmlError) error.idempotencyKey = key;
-      throw error;
-    }
-    return { case: res.data, replayed: replayedFrom(res.status, res.headers.get('idempotent-replay')), status: res.status, idempotencyKey: key, requestId: res.requestId };
+  create(body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
+    return createCase(this.#transport, body, options);
   }
 
   /** One case by id. A case of another tenant is a `NotFoundError`, like an unknown id. */
@@ -146,6 +137,24 @@ export class Cases {
       return toPage<Case>(await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true, operation: listCases }, options));
     }, params.cursor);
   }
+}
+
+/**
+ * @internal What {@link Cases.create} does, as a function over a transport: the one implementation, also
+ * called by the paste-ready HubSpot action (a function, unlike a class's other methods, leaves `get`,
+ * `list` and their helpers out of that bundle).
+ */
+export async function createCase(transport: Transport, body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
+  validateCreateCase(body);
+  const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
+  let res;
+  try {
+    res = await transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true, operation: createCaseFacts }, options);
+  } catch (error) {
+    if (error instanceof FmlError) error.idempotencyKey = key;
+    throw error;
+  }
+  return { case: res.data, replayed: replayedFrom(res.status, res.headers.get('idempotent-replay')), status: res.status, idempotencyKey: key, requestId: res.requestId };
 }
 
 /** `replayed` from the status and the `Idempotent-Replay` header. */

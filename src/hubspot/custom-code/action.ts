@@ -2,7 +2,8 @@ import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../engine/fml
 import type { LogFn } from '../../engine/logger';
 import type { TokenStore } from '../../auth/token-store';
 import { redisTokenStoreFromUrl } from '../../redis/from-url';
-import { Cases } from '../../resources/cases';
+import type { Transport } from '../../engine/fml-transport';
+import { createCase } from '../../resources/cases';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
 import { mapCompany, relabel, resolveCompanyMapping, type CompanyToCaseOptions, type ResolvedCompanyMapping } from '../company/company-to-case';
 import { ownInput } from '../company/inputs';
@@ -146,11 +147,11 @@ function sharedTokenStore(url: string, log: (line: string) => void, waitMs: numb
  */
 export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null = {}): CustomCodeHandler {
   const config = resolveActionOptions(options);
-  let cached: { key: string; cases: Cases } | undefined;
+  let cached: { key: string; transport: Transport } | undefined;
 
-  // The npm client's own `cases` over its engine and token cache, without the rest of FmlClient: the
+  // The npm client's own transport (engine and token cache), without the rest of FmlClient: the
   // settings are checked here already, and the paste-ready file then carries no openapi-fetch.
-  const casesFor = (clientId: string, clientSecret: string, baseUrl: string, redisUrl: string): Cases => {
+  const transportFor = (clientId: string, clientSecret: string, baseUrl: string, redisUrl: string): Transport => {
     const key = `${baseUrl}\n${clientId}\n${clientSecret}\n${redisUrl}`;
     if (cached?.key !== key) {
       const transport = tokenTransport(
@@ -165,9 +166,9 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
         },
         QUIET,
       );
-      cached = { key, cases: new Cases(transport) };
+      cached = { key, transport };
     }
-    return cached.cases;
+    return cached.transport;
   };
 
   const run = async (event: HubSpotActionEvent): Promise<CustomCodeResult> => {
@@ -202,7 +203,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
       throw error;
     }
 
-    let cases: Cases;
+    let transport: Transport;
     const redisUrl = env[SECRET_REDIS_URL]?.trim() ?? '';
     try {
       if (redisUrl) redisStore(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
@@ -210,15 +211,15 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
       return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL.');
     }
     try {
-      cases = casesFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
+      transport = transportFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
     } catch (error) {
       return unusableSecret(SECRET_BASE_URL, error, 'Remove it to use FML production, or set it to FML\'s https:// address.');
     }
 
     try {
       const remaining = Math.max(1, deadline - Date.now());
-      // The same `cases.create` as `new FmlClient().cases.create`: validation, the key on every retry, `replayed`.
-      const res = await cases.create(mapped.request, { idempotencyKey: mapped.idempotencyKey, deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) });
+      // `new FmlClient().cases.create` itself (it delegates to createCase): validation, the key on every retry, `replayed`.
+      const res = await createCase(transport, mapped.request, { idempotencyKey: mapped.idempotencyKey, deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) });
       return successOutputs(res.case, res.replayed);
     } catch (error) {
       if (isTransient(error)) throw new RetryableActionError(error, mapped.idempotencyKey);
