@@ -2,6 +2,7 @@
 export { FmlClient, DEFAULT_BASE_URL, type FmlClientOptions } from './client';
 export { createFmlFetch } from './engine/fml';
 export type { EngineHooks as Hooks, AttemptInfo } from './engine/hooks';
+export type { Clock } from './engine/clock';
 export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency';
 export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
 export type { Logger, LogLevel } from './engine/logger';

@@ -1,4 +1,5 @@
 import type { TokenStore } from './auth/token-store';
+import type { Clock } from './engine/clock';
 import type { EngineHooks } from './engine/hooks';
 import type { LogLevel, Logger } from './engine/logger';
 
@@ -94,6 +95,13 @@ export interface FmlClientOptions {
    * @default none
    */
   hooks?: EngineHooks;
+  /**
+   * The clock the retry waits and the deadline arithmetic read (`now()` in epoch ms, `sleep(ms, signal)`).
+   * For tests: one whose `sleep` resolves at once and moves `now` on checks backoff, `Retry-After` and
+   * `deadlineMs` without waiting. Attempt timeouts (`timeoutMs`) and the token's expiry stay on real time.
+   * @default the real clock (`Date.now`, `setTimeout`)
+   */
+  clock?: Clock;
   /**
    * Where the `FML_*` defaults are read from.
    * @default process.env (when there is a `process`)

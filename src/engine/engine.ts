@@ -1,6 +1,7 @@
 import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../errors';
 import { linkSignals } from './abort';
-import { backoffDelayMs, isRetryableStatus, sleep } from './backoff';
+import { backoffDelayMs, isRetryableStatus } from './backoff';
+import { REAL_CLOCK, type Clock } from './clock';
 import { notify, type AttemptInfo, type EngineHooks } from './hooks';
 import type { LogFn } from './logger';
 import { redact, redactHeaders, redactUrl } from './redact';
@@ -85,6 +86,8 @@ export interface EngineProfile {
   errorOf?: ((answer: EngineAnswer, req: EngineRequest) => FmlError) | undefined;
   /** Makes the attempt's connection-error message ("Could not reach FML at …"). */
   unreachable?: ((what: string | undefined) => string) | undefined;
+  /** Waits and deadline arithmetic read time from it (tests inject one). @default {@link REAL_CLOCK} */
+  clock?: Clock | undefined;
 }
 
 const RETRY_SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -115,18 +118,21 @@ interface Attempt {
  */
 export class Engine {
   readonly profile: EngineProfile;
+  readonly #clock: Clock;
   #sequence = 0;
 
   constructor(profile: EngineProfile) {
     this.profile = profile;
+    this.#clock = profile.clock ?? REAL_CLOCK;
   }
 
   async send(req: EngineRequest, call: EngineCallOptions = {}): Promise<EngineAnswer> {
     const p = this.profile;
+    const clock = this.#clock;
     const maxRetries = call.maxRetries ?? p.maxRetries;
     const timeoutMs = call.timeoutMs ?? p.timeoutMs;
     const deadlineMs = call.deadlineMs ?? p.deadlineMs;
-    const deadlineAt = Math.min(deadlineMs === undefined ? Infinity : Date.now() + deadlineMs, call.deadlineAt ?? Infinity);
+    const deadlineAt = Math.min(deadlineMs === undefined ? Infinity : clock.now() + deadlineMs, call.deadlineAt ?? Infinity);
     const retrySafe = isRetrySafe(req);
     const id = `req_${++this.#sequence}`;
     const tel = telemetry();
@@ -139,7 +145,7 @@ export class Engine {
     if (deadlineAt !== Infinity) {
       deadline = new AbortController();
       const reason = new FmlTimeoutError(`The call to ${p.service}${req.what ? ` (${req.what})` : ''} did not finish within its ${deadlineMs === undefined ? '' : `${deadlineMs} ms `}deadline.`);
-      const left = deadlineAt - Date.now();
+      const left = deadlineAt - clock.now();
       if (left <= 0) deadline.abort(reason);
       else deadlineTimer = setTimeout(() => deadline!.abort(reason), left);
     }
@@ -150,6 +156,8 @@ export class Engine {
     try {
       let reauthorised = false;
       for (let attempt = 1; ; attempt++) {
+        // Everything that must happen before an attempt goes here, in this one place (the token below;
+        // a pacing step such as a rate limiter would be awaited just before it, under callSignal).
         let token: string | undefined;
         try {
           // An already-cancelled call must not start (or join) a token mint.
@@ -182,7 +190,7 @@ export class Engine {
           if (!(p.retryableAnswer ? p.retryableAnswer(status, answer.text) : isRetryableStatus(status))) return this.#final(id, span, answer, retries, req);
           if (!retrySafe && !p.refusedUnprocessed?.(status)) return this.#final(id, span, answer, retries, req);
           // The server may ask for a pause on any retryable answer (429, 503…), not only on 429.
-          const askedMs = parseRetryAfter(answer.headers.get('retry-after'));
+          const askedMs = parseRetryAfter(answer.headers.get('retry-after'), clock.now());
           if (askedMs !== undefined) {
             if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up') return this.#final(id, span, answer, retries, req);
             waitMs = Math.min(askedMs, p.maxRetryAfterMs);
@@ -194,7 +202,7 @@ export class Engine {
         waitMs ??= backoffDelayMs(retries, p.retryBaseDelayMs, p.retryMaxDelayMs);
         // A wait that cannot end before the deadline only burns the caller's time: report the real
         // failure now (e.g. a 429 with its Retry-After) rather than a timeout later.
-        if (Date.now() + waitMs >= deadlineAt) {
+        if (clock.now() + waitMs >= deadlineAt) {
           if (answer) return this.#final(id, span, answer, retries, req);
           throw this.#giveUp(id, failure!, retries);
         }
@@ -202,7 +210,7 @@ export class Engine {
         p.log('info', `${p.service} ${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${reason}`);
         if (p.hooks?.onRetry) notify(p, 'onRetry', { ...this.#info(req, attempt, answer?.requestId), status: answer?.status, delayMs: waitMs, reason });
         try {
-          await sleep(waitMs, callSignal);
+          await clock.sleep(waitMs, callSignal);
         } catch {
           // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
           throw abortReason(failure ?? p.errorOf?.({ ...answer!, retries }, req) ?? new FmlError('retry_wait_aborted', `The wait after ${p.service} answered ${answer!.status} was cut short.`), callSignal, deadline?.signal);
@@ -228,13 +236,13 @@ export class Engine {
     if (hooks?.onRequest) notify(p, 'onRequest', this.#info(req, attempt, undefined));
     const controller = linkSignals([callSignal]);
     const timer = setTimeout(() => controller.abort(new FmlTimeoutError(`${p.service} did not answer${req.what ? ` ${req.what}` : ''} within ${timeoutMs} ms.`)), timeoutMs);
-    const started = Date.now();
+    const started = this.#clock.now();
     p.log('debug', `${p.service} ${id} → ${req.method} ${redactUrl(req.url)}${retries ? ` (retry ${retries})` : ''}`, () => ({ headers: redactHeaders(headers), body: typeof req.body === 'string' ? redact(parseBody(req.body)) : undefined }));
     try {
       const res = await p.fetch(req.url, { method: req.method, headers, body: req.body, signal: controller.signal });
       const text = await res.text();
       const requestId = res.headers.get('x-request-id') ?? undefined;
-      const durationMs = Date.now() - started;
+      const durationMs = this.#clock.now() - started;
       p.log('debug', `${p.service} ${id} ← ${res.status} ${req.method} ${redactUrl(req.url)} in ${durationMs} ms`, () => ({ requestId, body: redact(parseBody(text)) }));
       if (hooks?.onResponse) notify(p, 'onResponse', { ...this.#info(req, attempt, requestId), status: res.status, durationMs });
       attemptSpan?.end(res.status, undefined);
@@ -246,7 +254,7 @@ export class Engine {
         const message = p.unreachable?.(req.what) ?? `Could not reach ${p.service}${req.what ? ` for ${req.what}` : ''}`;
         failure = new FmlConnectionError(`${message} (${describeNetworkError(error)}).`, p.keepNetworkCause === false ? undefined : { cause: error });
       }
-      if (hooks?.onError) notify(p, 'onError', { ...this.#info(req, attempt, undefined), error: failure, durationMs: Date.now() - started });
+      if (hooks?.onError) notify(p, 'onError', { ...this.#info(req, attempt, undefined), error: failure, durationMs: this.#clock.now() - started });
       attemptSpan?.end(undefined, failure);
       throw failure;
     } finally {

@@ -34,6 +34,8 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   if (badHeader) throw new FmlConfigError(`FmlClient option defaultHeaders: ${badHeader}.`);
   const badHooks = hooksProblem(options.hooks);
   if (badHooks) throw new FmlConfigError(`FmlClient option ${badHooks}.`);
+  const clock = options.clock;
+  if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function')) throw new FmlConfigError('FmlClient option clock must have now() and sleep(ms, signal) functions.');
 
   const envLevel = logLevelFromEnv(env);
   // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
@@ -73,6 +75,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
     signal: options.signal,
     log,
     hooks: options.hooks,
+    clock: options.clock,
     unreachable: () => `Could not reach FML at ${baseUrl}`,
     errorOf: fmlErrorOf,
     auth: {

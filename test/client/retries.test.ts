@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { FmlAbortError, FmlConnectionError, FmlTimeoutError, IdempotencyKeyConflictError, InsufficientScopeError, RateLimitError, ServerError, ValidationError, createFmlFetch } from '../../src/index';
 import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
+import { virtualClock } from '../helpers/virtual-clock';
 
 useNock({ withToken: true });
 
@@ -58,9 +59,11 @@ describe('retries', () => {
 
   it('honours Retry-After in seconds on a 429', async () => {
     const { lines, logger } = memoryLogger();
+    const { clock, sleeps } = virtualClock();
     createSequence([(i) => i.reply(429, { error: 'rate_limited' }, { 'Retry-After': '1' }), (i) => i.reply(201, caseBody())]);
-    await makeClient({ logger, logLevel: 'info' }).cases.create(validCreate);
+    await makeClient({ logger, logLevel: 'info', clock }).cases.create(validCreate);
     expect(lines.some((l) => l.includes('retrying in 1000 ms'))).toBe(true);
+    expect(sleeps).toEqual([1000]);
   });
 
   it('honours Retry-After as an HTTP date, capped by maxRetryAfterMs', async () => {

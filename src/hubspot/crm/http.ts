@@ -1,4 +1,5 @@
 import { Engine, parseBody } from '../../engine/engine';
+import type { Clock } from '../../engine/clock';
 import type { EngineHooks } from '../../engine/hooks';
 import { createLog } from '../../engine/logger';
 import { FmlConfigError } from '../../errors';
@@ -59,6 +60,11 @@ export interface HubSpotHttpOptions {
    * @default none
    */
   hooks?: EngineHooks;
+  /**
+   * The clock the retry waits and the deadline arithmetic read, as FmlClient's `clock` (for tests).
+   * @default the real clock (`Date.now`, `setTimeout`)
+   */
+  clock?: Clock;
 }
 
 /** How to reach HubSpot's CRM API. Shared by every write-back helper. */
@@ -164,6 +170,7 @@ export function createHubSpotSender(credential: HubSpotCredential, options: HubS
     signal: options.signal,
     log: SILENT,
     hooks: options.hooks,
+    clock: options.clock,
     retryableAnswer: (status, text) => (status === 429 ? policyOf(text) !== 'DAILY' : status >= 500 || status === 408 || (profile.retryRefusals === true && isRefusal(status, text))),
     // A 429 was refused unprocessed, so it is always safe to send again; a 5xx may have been acted on.
     refusedUnprocessed: (status) => status === 429 || profile.retryRefusals === true,
