@@ -1,8 +1,8 @@
 import { TokenCache } from '../auth/token-cache';
 import { MemoryTokenStore, type StoredToken } from '../auth/token-store';
 import { FmlConfigError, InvalidResponseError, NotFoundError } from '../errors';
-import type { FmlClientOptions } from '../options';
 import { MAX_TIMER_MS } from '../internal/timers';
+import type { FmlClientOptions } from '../options';
 import type { TokenResponse } from '../types';
 import { VERSION } from '../version';
 import { Engine } from './engine';
