@@ -1,9 +1,9 @@
 import type { SandboxCore } from '../core';
-import { apiError, header, json, parseJson, type SandboxRequest, type SandboxResponse } from '../http-io';
-import { checkKey, rememberResponse } from '../idempotency';
+import { apiError, json, type SandboxRequest, type SandboxResponse } from '../http-io';
+import { rememberResponse } from '../idempotency';
 import { readPageParams, toPage } from '../pagination';
 import { readDateTime, readText, validateCreateCase, validateDisposition, validateSetCrmRecordId, type FieldProblem } from '../validation';
-import { authorize, authorizeRead } from './guard';
+import { authorizeRead, openWrite, validationFailed } from './guard';
 
 export const CREATE_CASE = 'POST /v1/cases';
 export const LIST_CASES = 'GET /v1/cases';
@@ -11,8 +11,6 @@ export const GET_CASE = 'GET /v1/cases/{caseId}';
 export const SET_CRM_RECORD_ID = 'POST /api/cases/{caseId}/crm-record-id';
 export const RECORD_DISPOSITION = 'POST /v1/cases/{caseId}/screening/disposition';
 
-export const validationFailed = (fields: FieldProblem[]): SandboxResponse =>
-  apiError(400, 'validation_error', `Invalid request: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`, {}, fields);
 
 /**
  * `POST /v1/cases`. Order: auth, rate limit, scope; Idempotency-Key (replay or 409); body validation;
@@ -22,26 +20,14 @@ export const validationFailed = (fields: FieldProblem[]): SandboxResponse =>
  * same key can succeed.
  */
 export function createCase(core: SandboxCore, req: SandboxRequest): SandboxResponse {
-  const guard = authorize(core, req, 'cases:write');
-  if (!guard.ok) return guard.response;
-  const { orgId } = guard.token;
-  const decision = checkKey(core, orgId, CREATE_CASE, header(req.headers, 'idempotency-key'), true);
-  if (decision.kind === 'respond') return decision.response;
-
-  const parsed = parseJson(req.body.toString('utf8'));
-  // Unparseable JSON is reported like a non-object body: one `body` field problem.
-  const checked = validateCreateCase(parsed.ok ? parsed.value : undefined);
-  if (!checked.ok) {
-    const failed = validationFailed(checked.fields);
-    if (core.options.replayErrors && decision.key !== undefined) rememberResponse(core, orgId, CREATE_CASE, decision.key, failed);
-    return failed;
-  }
-
-  const existing = checked.value.crmRecordId === undefined ? undefined : core.caseForCrmRecord(orgId, checked.value.crmRecordId);
+  const opened = openWrite(core, req, { route: CREATE_CASE, replayable: true, validate: validateCreateCase, rememberInvalid: core.options.replayErrors });
+  if (!opened.ok) return opened.response;
+  const { orgId, key, input } = opened;
+  const existing = input.crmRecordId === undefined ? undefined : core.caseForCrmRecord(orgId, input.crmRecordId);
   const response = existing
     ? json(200, existing.data, { 'idempotent-replay': 'crm-record-id' })
-    : json(201, core.createCase(orgId, checked.value).data);
-  if (decision.key !== undefined) rememberResponse(core, orgId, CREATE_CASE, decision.key, response);
+    : json(201, core.createCase(orgId, input).data);
+  if (key !== undefined) rememberResponse(core, orgId, CREATE_CASE, key, response);
   return response;
 }
 
@@ -87,15 +73,10 @@ export function getCase(core: SandboxCore, req: SandboxRequest, rawId: string): 
  * setting the value the case already has is a no-op 200; 409 when another case of the tenant holds it.
  */
 export function setCrmRecordId(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
-  const guard = authorize(core, req, 'cases:write');
-  if (!guard.ok) return guard.response;
-  const { orgId } = guard.token;
-  const decision = checkKey(core, orgId, SET_CRM_RECORD_ID, header(req.headers, 'idempotency-key'), false);
-  if (decision.kind === 'respond') return decision.response;
-  const parsed = parseJson(req.body.toString('utf8'));
-  const checked = validateSetCrmRecordId(parsed.ok ? parsed.value : undefined);
-  if (!checked.ok) return validationFailed(checked.fields);
-  const outcome = core.setCrmRecordId(orgId, caseIdOf(rawId), checked.value.crmRecordId, checked.value.crmSource);
+  const opened = openWrite(core, req, { route: SET_CRM_RECORD_ID, replayable: false, validate: validateSetCrmRecordId });
+  if (!opened.ok) return opened.response;
+  const { crmRecordId, crmSource } = opened.input;
+  const outcome = core.setCrmRecordId(opened.orgId, caseIdOf(rawId), crmRecordId, crmSource);
   if (outcome === 'not_found') return caseNotFound();
   if (outcome === 'taken') return apiError(409, 'conflict', 'Another case already has this crmRecordId.');
   return json(200, outcome.data);
@@ -107,18 +88,13 @@ export function setCrmRecordId(core: SandboxCore, req: SandboxRequest, rawId: st
  * first answer.
  */
 export function recordDisposition(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
-  const guard = authorize(core, req, 'cases:write');
-  if (!guard.ok) return guard.response;
-  const { orgId } = guard.token;
-  const decision = checkKey(core, orgId, RECORD_DISPOSITION, header(req.headers, 'idempotency-key'), true);
-  if (decision.kind === 'respond') return decision.response;
-  const parsed = parseJson(req.body.toString('utf8'));
-  const checked = validateDisposition(parsed.ok ? parsed.value : undefined);
-  if (!checked.ok) return validationFailed(checked.fields);
+  const opened = openWrite(core, req, { route: RECORD_DISPOSITION, replayable: true, validate: validateDisposition });
+  if (!opened.ok) return opened.response;
+  const { orgId, key } = opened;
   const rec = core.caseOf(orgId, caseIdOf(rawId));
   if (!rec) return caseNotFound();
-  const { hitId, disposition, note } = checked.value;
+  const { hitId, disposition, note } = opened.input;
   const response = json(200, { caseId: rec.data.caseId, hitId, disposition, note: note ?? null, recordedAt: core.nowIso() });
-  if (decision.key !== undefined) rememberResponse(core, orgId, RECORD_DISPOSITION, decision.key, response);
+  if (key !== undefined) rememberResponse(core, orgId, RECORD_DISPOSITION, key, response);
   return response;
 }

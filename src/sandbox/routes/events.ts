@@ -2,8 +2,7 @@ import type { SandboxCore } from '../core';
 import { json, type SandboxRequest, type SandboxResponse } from '../http-io';
 import { readPageParams, toPage } from '../pagination';
 import { readDateTime, readText, type FieldProblem } from '../validation';
-import { validationFailed } from './cases';
-import { authorizeRead } from './guard';
+import { authorizeRead, validationFailed } from './guard';
 
 export const LIST_EVENTS = 'GET /v1/events';
 
