@@ -6,6 +6,7 @@
  * `npm run check:generated` fails when this file is out of date.
  */
 
+/** Every path of the spec with its operations: the type parameter of openapi-fetch's `createClient<paths>`. */
 export interface paths {
     "/v1/oauth/token": {
         parameters: {
@@ -399,6 +400,7 @@ export interface webhooks {
         trace?: never;
     };
 }
+/** The spec's reusable parts: `components["schemas"]` holds every model (`Case`, `CreateCaseRequest`, …). */
 export interface components {
     schemas: {
         /**
@@ -1102,6 +1104,7 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
+/** Every operation of the spec by its `operationId`: parameters, request body and responses. */
 export interface operations {
     createToken: {
         parameters: {

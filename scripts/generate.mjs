@@ -38,6 +38,18 @@ const SCHEMA_ID_BASE = 'https://cdn.jsdelivr.net/npm/@firstmilelabs/cases/dist/s
 const FML_SCHEMA_BASE = 'https://www.firstmilelabs.com/schemas/webhooks/';
 const WEBHOOK_SCHEMA_DIR = 'generated/schemas/webhooks';
 
+/** TSDoc for the three root types openapi-typescript emits bare, so the API reference documents them. */
+const ROOT_DOCS = {
+  paths: 'Every path of the spec with its operations: the type parameter of openapi-fetch\'s `createClient<paths>`.',
+  components: 'The spec\'s reusable parts: `components["schemas"]` holds every model (`Case`, `CreateCaseRequest`, …).',
+  operations: 'Every operation of the spec by its `operationId`: parameters, request body and responses.',
+};
+
+/** `source` with a TSDoc line above each root interface that has none. */
+function withRootDocs(source) {
+  return source.replace(/^(?<!\*\/\n)export interface (paths|components|operations) \{/gm, (line, name) => `/** ${ROOT_DOCS[name]} */\n${line}`);
+}
+
 const TS_HEADER = `/**
  * GENERATED FILE — DO NOT EDIT.
  *
@@ -73,7 +85,7 @@ const OPENAPI_ONLY_KEYWORDS = new Set(['discriminator', 'example', 'nullable', '
 /** @param {Record<string, unknown>} spec @returns {Promise<string>} */
 async function renderTypes(spec) {
   const ast = await openapiTS(/** @type {any} */ (withKnownValuesInDescriptions(spec)), { silent: true });
-  return toLf(TS_HEADER + astToString(ast));
+  return toLf(TS_HEADER + withRootDocs(astToString(ast)));
 }
 
 /**

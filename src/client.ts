@@ -56,10 +56,12 @@ export class FmlClient {
     this.api = createClient<paths>({ baseUrl, fetch: transport.fetchOf(operationOf) });
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { type: 'FmlClient', baseUrl: this.baseUrl, clientId: this.clientId };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [inspect](): string {
     return `FmlClient { baseUrl: '${this.baseUrl}', clientId: '${this.clientId}' }`;
   }

@@ -40,4 +40,18 @@ export {
 } from './errors';
 export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, operations, paths } from './types';
 export { VERSION } from './version';
-export { RedisTokenStore, redisTokenStoreFromUrl, RedisStoreError, type RedisTokenStoreOptions, type RedisTokenStoreFromUrlOptions, type RedisClientLike, type RedisTimeLimitOptions, type RedisFailureReason } from './redis/index';
+export {
+  RedisTokenStore,
+  redisTokenStoreFromUrl,
+  RedisStoreError,
+  type RedisTokenStoreOptions,
+  type RedisTokenStoreFromUrlOptions,
+  type RedisPackageLike,
+  type RedisClientLike,
+  type NodeRedisClientLike,
+  type NodeRedisClusterLike,
+  type IoRedisClientLike,
+  type RedisCommandRunner,
+  type RedisTimeLimitOptions,
+  type RedisFailureReason,
+} from './redis/index';

@@ -18,7 +18,9 @@ export interface StoredToken {
  * Keys are derived from the base URL and client id (never the secret).
  */
 export interface TokenStore {
+  /** The token stored for `key`, if any (the cache checks its expiry itself). */
   get(key: string): Promise<StoredToken | undefined>;
+  /** Stores a freshly minted token for `key`, replacing any other. */
   set(key: string, token: StoredToken): Promise<void>;
   /**
    * Forgets the token for `key`. With `onlyIfToken`, only while that is still the stored token (an
@@ -40,22 +42,27 @@ const inspect = Symbol.for('nodejs.util.inspect.custom');
 export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, StoredToken>();
 
+  /** The token held for `key`, if any. */
   async get(key: string): Promise<StoredToken | undefined> {
     return this.#tokens.get(key);
   }
 
+  /** Holds `token` for `key`. */
   async set(key: string, token: StoredToken): Promise<void> {
     this.#tokens.set(key, token);
   }
 
+  /** Forgets the token for `key` (with `onlyIfToken`, only while it is still that token). */
   async delete(key: string, onlyIfToken?: string): Promise<void> {
     if (onlyIfToken === undefined || this.#tokens.get(key)?.accessToken === onlyIfToken) this.#tokens.delete(key);
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { type: 'MemoryTokenStore', size: this.#tokens.size };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [inspect](): string {
     return `MemoryTokenStore { size: ${this.#tokens.size} }`;
   }

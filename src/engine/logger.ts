@@ -1,8 +1,12 @@
 /** Anything with console-like methods: `console`, pino, winston. Missing methods are skipped. */
 export interface Logger {
+  /** Every request and response line (`details`: redacted headers and body). */
   debug?(message: string, details?: unknown): void;
+  /** Retries and token mints. */
   info?(message: string, details?: unknown): void;
+  /** A call that failed for good, a setting that looks wrong. */
   warn?(message: string, details?: unknown): void;
+  /** A failure the SDK could not hand back to a caller (e.g. inside a background task). */
   error?(message: string, details?: unknown): void;
 }
 

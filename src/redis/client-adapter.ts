@@ -7,6 +7,7 @@ import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, unav
  * imports `redis` itself: pass in the client you already have (`createClient(...)`, connected).
  */
 export interface NodeRedisClientLike {
+  /** Runs one command (`['SET', key, value, 'NX']`) and resolves with Redis's reply. */
   sendCommand(args: string[]): Promise<unknown>;
   /** Present on node-redis clients; `false` until `connect()` resolves. */
   readonly isOpen?: boolean;
@@ -14,6 +15,7 @@ export interface NodeRedisClientLike {
 
 /** The part of an `ioredis` client (`new Redis(...)` or `new Redis.Cluster(...)`) the SDK uses. */
 export interface IoRedisClientLike {
+  /** Runs one command (`call('SET', key, value, 'NX')`) and resolves with Redis's reply. */
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
@@ -22,6 +24,7 @@ export interface IoRedisClientLike {
  * (Not `command`: both node-redis and ioredis already have a `command` method — Redis's COMMAND.)
  */
 export interface RedisCommandRunner {
+  /** Runs one command (`['SET', key, value, 'NX']`) and resolves with Redis's reply (errors reject). */
   redisCommand(args: string[]): Promise<unknown>;
 }
 

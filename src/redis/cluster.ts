@@ -10,6 +10,7 @@
 
 /** The part of a node-redis cluster client (`createCluster(...)`, connected) the SDK uses. */
 export interface NodeRedisClusterLike {
+  /** Runs one command on the shard serving `firstKey`. */
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
   /** node-redis's slot table: 16384 entries, each naming the shard (and its `master`) serving the slot. */
   readonly slots: ReadonlyArray<{ readonly master: unknown } | undefined>;

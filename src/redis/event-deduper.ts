@@ -73,10 +73,12 @@ export class RedisDedupeStore implements DedupeStore {
     return `${this.prefix}${eventId}`;
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { type: 'RedisDedupeStore', prefix: this.prefix };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [INSPECT](): string {
     return `RedisDedupeStore { prefix: ${JSON.stringify(this.prefix)} }`;
   }

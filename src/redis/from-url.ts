@@ -5,6 +5,7 @@ import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 
 /** The part of the `redis` package (v4+) this helper calls. */
 export interface RedisPackageLike {
+  /** node-redis's `createClient({ url, ... })`; the helper connects the client when first needed. */
   createClient(options: Record<string, unknown>): LazyClient;
 }
 

@@ -84,6 +84,7 @@ export class RedisTokenStore implements TokenStore {
     this.#close = close;
   }
 
+  /** The token the fleet shares for `key`, if any (the local copy when Redis is down and `fallbackToLocal` is set). */
   async get(key: string): Promise<StoredToken | undefined> {
     try {
       return parseToken(replyString(await this.#redis.run(['GET', this.#key(key)])));
@@ -92,6 +93,7 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
+  /** Shares `token` for `key`, expiring in Redis when the token does. */
   async set(key: string, token: StoredToken): Promise<void> {
     await this.#local?.set(key, token);
     const ttlMs = Math.ceil(token.expiresAt - Date.now());
@@ -196,10 +198,12 @@ export class RedisTokenStore implements TokenStore {
     return local();
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { type: 'RedisTokenStore', prefix: this.prefix };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [INSPECT](): string {
     return `RedisTokenStore { prefix: ${JSON.stringify(this.prefix)} }`;
   }

@@ -53,6 +53,7 @@ export class CursorList<T> implements AsyncIterable<T> {
     }
   }
 
+  /** Every item of every page, fetching the next page only when the loop reaches it: `for await (const c of list)`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for await (const page of this.pages()) yield* page.data;
   }

@@ -374,10 +374,12 @@ export class FakeHubSpotAutomation {
     });
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { url: this.url, appId: this.appId, accessToken: '***', developerApiKey: '***', appSecret: '***' };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [INSPECT](): string {
     return `FakeHubSpotAutomation ${JSON.stringify(this.toJSON())}`;
   }

@@ -36,14 +36,17 @@ export class SandboxClientCredentials {
     this.#secret = secret;
   }
 
+  /** The client secret (hidden from `JSON.stringify` and `util.inspect`). */
   get clientSecret(): string {
     return this.#secret;
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { clientId: this.clientId, clientSecret: '***', orgId: this.orgId, scopes: this.scopes };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [INSPECT](): string {
     return `SandboxClientCredentials ${JSON.stringify(this.toJSON())}`;
   }
@@ -142,6 +145,7 @@ export class Sandbox {
     return this.#core.addEndpoint(url, options);
   }
 
+  /** Stops delivering to the endpoint with this `id`; false when there is none. */
   removeWebhookEndpoint(id: string): boolean {
     return this.#core.removeEndpoint(id);
   }
@@ -188,10 +192,12 @@ export class Sandbox {
     this.#core.closePersistFile();
   }
 
+  /** What `JSON.stringify` shows: the settings, never a secret. */
   toJSON(): Record<string, unknown> {
     return { url: this.url, orgId: this.orgId, clientId: this.clientId, clientSecret: '***', webhookSecret: '***' };
   }
 
+  /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [INSPECT](): string {
     return `Sandbox ${JSON.stringify(this.toJSON())}`;
   }

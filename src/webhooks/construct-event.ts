@@ -6,7 +6,13 @@ import type { WebhookEvent } from './schemas';
 import { type VerifyOptions, type WebhookSecret, assertSignature } from './verify';
 
 /** Request headers as frameworks hand them over: a Fetch `Headers`, or a plain record in any case (node's `IncomingHttpHeaders` included). */
-export type HeadersLike = Headers | { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type HeadersLike =
+  | Headers
+  | {
+      /** The header's value, or null when it is absent. */
+      get(name: string): string | null;
+    }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** Options for {@link constructEvent}. */
 export interface ConstructEventOptions extends VerifyOptions {

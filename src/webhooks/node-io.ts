@@ -11,13 +11,19 @@ export interface NodeRequest extends NodeBodyStream {
   /** Set by Express body parsers: a Buffer with `express.raw()`, which is what the adapters want. */
   body?: unknown;
   readableEnded?: boolean;
-  socket?: { destroy(): unknown } | null;
+  /** Destroyed after a 413 or 408 answer, so a sender that keeps sending cannot hold the connection. */
+  socket?: {
+    /** Closes the connection. */
+    destroy(): unknown;
+  } | null;
 }
 
 /** The parts of node's `ServerResponse` (or Express's `res`) a Node adapter uses. */
 export interface NodeResponse {
   statusCode: number;
+  /** Sets one answer header. */
   setHeader(name: string, value: string): unknown;
+  /** Sends the answer's JSON body; `callback` runs once it is flushed. */
   end(chunk: string, callback?: () => void): unknown;
   /** node's `ServerResponse` emits `close` when the connection goes, flushed or not. */
   once?(event: 'close', listener: () => void): unknown;

@@ -14,10 +14,15 @@ export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 /** The parts of node's `IncomingMessage` that reading a body needs (Express's `req` has them too). */
 export interface NodeBodyStream {
   headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Each chunk of the body as it arrives. */
   on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  /** The body ended, or the connection closed. */
   on(event: 'end' | 'close', listener: () => void): unknown;
+  /** The stream failed. */
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Stops listening once the body is read (or refused). */
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  /** Stops reading an oversize body. */
   pause(): unknown;
   /** True once the stream has been read to its end (node sets it). */
   readableEnded?: boolean;

@@ -158,20 +158,35 @@ export const knownEventSchemas = {
   'data.corrected': dataCorrectedSchema,
 } as const;
 
+/** The fields every FML event carries (`event`, `eventId`, `eventVersion`, `timestamp`, `orgId`, `caseId`, and the CRM fields when set); unknown fields pass through. */
 export type WebhookEventCommon = z.infer<typeof webhookEventCommonSchema>;
+/** `case.created`: a case was opened, by an analyst, from uploaded documents, an application form or the API (`source`, an open set). */
 export type CaseCreatedEvent = z.infer<typeof caseCreatedSchema>;
+/** `case.submitted`: the customer submitted their onboarding. */
 export type CaseSubmittedEvent = z.infer<typeof caseSubmittedSchema>;
+/** `case.status.changed`: the case moved to a new `status` (an open set) from `previousStatus` (null for the first one). */
 export type CaseStatusChangedEvent = z.infer<typeof caseStatusChangedSchema>;
+/** `case.decision.made`: the case was decided (`decision`, the resulting `status`, `decidedAt`). */
 export type CaseDecisionMadeEvent = z.infer<typeof caseDecisionMadeSchema>;
+/** `case.onboarding_progress.changed`: a CRM-safe snapshot of the onboarding stage and each person's coarse verification status (no other personal data). */
 export type CaseOnboardingProgressChangedEvent = z.infer<typeof caseOnboardingProgressChangedSchema>;
+/** One screened party in `screening.completed`: its `name`, `role` (null for the company itself) and `status` (`clear`, `match`, `pep`, `sanctioned`, an open set). */
 export type ScreeningSummaryEntry = z.infer<typeof screeningSummaryEntrySchema>;
+/** `screening.completed`: screening ran over `screened` parties, with a `summary` row each. In older payloads `timestamp` is the screening time, not the emission time: do not order events by it alone. */
 export type ScreeningCompletedEvent = z.infer<typeof screeningCompletedSchema>;
+/** `screening.hit.detected`: one new sanctions or PEP hit (`hitId`, a string), from onboarding screening or ongoing monitoring (told apart by `source`). */
 export type ScreeningHitDetectedEvent = z.infer<typeof screeningHitDetectedSchema>;
+/** `screening.hit.triaged`: the AI's disposition of a hit (not an analyst's). */
 export type ScreeningHitTriagedEvent = z.infer<typeof screeningHitTriagedSchema>;
+/** One risk factor of an AI review: its `text` and `severity` (upper case: `HIGH`, `MEDIUM` or `MED`, `LOW`; an open set). */
 export type AiRiskFactor = z.infer<typeof aiRiskFactorSchema>;
+/** `ai_review.completed`: an AI review finished, with its `recommendation`, `confidence` and `riskFactors`. */
 export type AiReviewCompletedEvent = z.infer<typeof aiReviewCompletedSchema>;
+/** `case.data_package.delivered`: the decision-time data package (special-category personal data). Its 2xx acknowledgement lets FML purge the data, so persist it before answering 2xx. */
 export type CaseDataPackageDeliveredEvent = z.infer<typeof caseDataPackageDeliveredSchema>;
+/** One correction a customer made in review: `section`, `field`, and the `originalValue` and `correctedValue` (any JSON). */
 export type DataAmendment = z.infer<typeof dataAmendmentSchema>;
+/** `data.corrected`: data was corrected, by the customer in review (`amendments`) or by an analyst overriding a document's status (`documentId`, `field`, `originalValue`). */
 export type DataCorrectedEvent = z.infer<typeof dataCorrectedSchema>;
 
 /** The name of an event this SDK version knows. */

@@ -36,7 +36,9 @@ export const OUTPUT_FIELDS = {
   errorMessage: 'errorMessage',
 } as const;
 
+/** The name of one of the action's input fields (`crmRecordId`, `companyName`, …), as HubSpot sends it. */
 export type InputFieldName = (typeof INPUT_FIELDS)[keyof typeof INPUT_FIELDS];
+/** The name of one of the action's output fields (`caseId`, `status`, `errorCode`, …), as workflows read it. */
 export type OutputFieldName = (typeof OUTPUT_FIELDS)[keyof typeof OUTPUT_FIELDS];
 
 /**

@@ -13,7 +13,9 @@ export interface JsonFileCallbackStoreOptions {
 
 /** A {@link CallbackStore} kept in a JSON file; `flush()` resolves once every change so far is on disk. */
 export interface JsonFileCallbackStore extends CallbackStore {
+  /** The JSON file the records are kept in. */
   readonly path: string;
+  /** Resolves once every change made so far is on disk (written atomically). */
   flush(): Promise<void>;
 }
 

@@ -27,7 +27,7 @@ export type { CallbackCompletion, CompleteCallbacksOptions } from './callbacks';
 // The one HubSpot sender lives in ../crm/http (shared with the write-back); this is its automation profile.
 export { automationSender } from './hubspot-api';
 export type { AutomationSend, HubSpotAutomationHttpOptions, HubSpotCredential } from './hubspot-api';
-export type { HubSpotCallOptions, HubSpotHttpOptions, HubSpotMethod } from '../crm/http';
+export type { HubSpotApiProfile, HubSpotCallOptions, HubSpotHttpOptions, HubSpotMethod, HubSpotResponse, HubSpotSend } from '../crm/http';
 export { createMemoryCallbackStore } from './store';
 export type { CallbackRecord, CallbackState, CallbackStore, OutputFields as WorkflowOutputFields } from './store';
 export { createJsonFileCallbackStore } from './file-store';

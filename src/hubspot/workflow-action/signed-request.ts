@@ -48,7 +48,12 @@ export interface SignedEndpointOptions {
    */
   publicUrl: string | ((pathAndQuery: string) => string);
   /** A token (or a token per portal) and HTTP settings for HubSpot's API. */
-  hubspot: HubSpotAutomationHttpOptions & { accessToken?: string; getAccessToken?: (portalId: string) => string | Promise<string> };
+  hubspot: HubSpotAutomationHttpOptions & {
+    /** The app's (or private app's) access token, for a single portal. */
+    accessToken?: string;
+    /** The access token for a portal, for apps installed in several (called per request). */
+    getAccessToken?: (portalId: string) => string | Promise<string>;
+  };
   /** @default ["v3", "v2"] */
   signatureVersions?: readonly HubSpotSignatureVersion[];
   /** @default false */

@@ -44,9 +44,11 @@ export interface CallbackRecord {
  * cover one process.
  */
 export interface CallbackStore {
+  /** The record of this `callbackId`, if any. */
   get(callbackId: string): Promise<CallbackRecord | undefined>;
   /** Inserts or replaces the record with this `callbackId`. */
   set(record: CallbackRecord): Promise<void>;
+  /** Forgets the record of this `callbackId` (nothing when there is none). */
   delete(callbackId: string): Promise<void>;
   /** Every record of a case (any state). */
   findByCase(caseId: string): Promise<CallbackRecord[]>;

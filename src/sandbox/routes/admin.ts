@@ -149,5 +149,5 @@ export function handleAdmin(core: SandboxCore, req: SandboxRequest): SandboxResp
       return apiError(status, err.code, err.message);
     }
   }
-  return apiError(404, 'not_found', `No sandbox route ${req.method} ${req.path}. See GET /_sandbox and the README.`);
+  return apiError(404, 'not_found', `No sandbox route ${req.method} ${req.path}. See GET /_sandbox and docs/sandbox-and-testing.md.`);
 }
