@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the two paste-ready files for HubSpot Custom Code actions, which cannot `require` anything
-// but a short allow-list of packages:
+// Builds the paste-ready files for HubSpot Custom Code actions, which cannot `require` anything but a
+// short allow-list of packages, and for other platforms that allow no dependency (n8n's Code node, …):
 //   dist/hubspot/fml-hubspot-action.js  the whole action: settings at the top, `exports.main` at the end
 //   dist/hubspot/fml-sdk.js             the SDK alone, for admins who write their own action code below it
+//   dist/hubspot/fml-verify.js          FML's webhook signature check alone (verifySignature, assertSignature)
 // Each is ONE CommonJS file, Node built-ins only, readable (not minified); the one package the action may
 // load is `redis`, lazily, when a REDIS_URL secret is set (HubSpot's runtime provides it). Both are built
 // from the npm package's own modules — the same cases.create, zod/mini validator, engine, contract check
@@ -101,7 +102,8 @@ exports.main = FmlHubSpot.hubspotCustomCodeAction(FML_ACTION_OPTIONS);
 function sdkHeader(version) {
   return `/*
  * First Mile Labs SDK — one self-contained file for HubSpot Custom Code actions (Node.js 24; an
- * action still on Node.js 20 works too).
+ * action still on Node.js 20 works too), and for any platform that allows no dependency, environment
+ * or filesystem (n8n's Code node, …).
  * @firstmilelabs/cases v${version} · https://www.npmjs.com/package/@firstmilelabs/cases · MIT licence
  *
  * Paste this file first, then write your own action code BELOW it, using the FmlSdk object:
@@ -115,16 +117,37 @@ function sdkHeader(version) {
  *   };
  *
  * Exposes: FmlClient (with fml.api, the openapi-fetch client), idempotencyKey, companyToCreateCase,
- * RetryableActionError, every error class (each error has a stable .code), VERSION. Requires no
- * package. For the ready-made action — and its REDIS_URL token sharing — paste fml-hubspot-action.js.
+ * RetryableActionError, n8nFetch, every error class (each error has a stable .code), VERSION. Requires
+ * no package. For the ready-made action — and its REDIS_URL token sharing — paste fml-hubspot-action.js;
+ * to check FML's webhook signatures, fml-verify.js.
  */
 `;
 }
 
-const sdkFooter = `
-// Also usable as a CommonJS module (its exports are FmlSdk's members). Assigning onto \`exports\` (never
+function verifyHeader(version) {
+  return `/*
+ * First Mile Labs — webhook signature check as one self-contained file, for any platform that allows
+ * no dependency, environment or filesystem (n8n's Code node, a HubSpot Custom Code action, …).
+ * @firstmilelabs/cases v${version} · https://www.npmjs.com/package/@firstmilelabs/cases · MIT licence
+ *
+ * Paste this file first, then your own code BELOW it, using the FmlVerify object:
+ *
+ *   const { verifySignature } = FmlVerify;
+ *   // rawBody: the exact bytes FML sent (a string or Uint8Array), NOT JSON parsed and serialised again
+ *   if (!(await verifySignature(rawBody, headers['x-fml-signature'], FML_WEBHOOK_SECRET))) throw new Error('forged');
+ *
+ * Exposes: verifySignature (resolves true/false), assertSignature (throws WebhookVerificationError),
+ * WebhookVerificationError, VERSION. Uses node:crypto where the runtime has it, WebCrypto elsewhere,
+ * and plain JavaScript where there is neither. Requires no package.
+ */
+`;
+}
+
+/** The footer of a file that sets the global `name`: also usable as a CommonJS module. */
+const moduleFooter = (name) => `
+// Also usable as a CommonJS module (its exports are ${name}'s members). Assigning onto \`exports\` (never
 // replacing module.exports) keeps \`exports.main = ...\` written below this file working.
-if (typeof exports === 'object' && exports !== null) Object.assign(exports, FmlSdk);
+if (typeof exports === 'object' && exports !== null) Object.assign(exports, ${name});
 `;
 
 /**
@@ -165,6 +188,10 @@ function common(entry, globalName) {
     logLevel: 'silent',
     // Every import must be inlined: HubSpot's runtime cannot resolve packages we would leave external.
     external: [],
+    // n8n's Code node replaces these built-ins before pasted code runs; the bundle (zod and esbuild's
+    // export glue included) uses stand-ins that behave as the built-ins do (see locked-realm.ts).
+    inject: [join(root, 'src', 'hubspot', 'bundle', 'locked-realm.ts')],
+    define: { 'Object.defineProperty': '__fmlDefineProperty', 'Object.defineProperties': '__fmlDefineProperties', 'Object.getPrototypeOf': '__fmlGetPrototypeOf' },
     absWorkingDir: root,
     plugins: [noTelemetry],
   };
@@ -186,7 +213,7 @@ export async function analyzeAction() {
   return esbuild.analyzeMetafile(result.metafile);
 }
 
-/** Builds both files into `outdir`; returns their paths and sizes (raw, minified, gzip). */
+/** Builds every paste-ready file into `outdir`; returns their paths and sizes (raw, minified, gzip). */
 export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot') } = {}) {
   const esbuild = await loadEsbuild();
   const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
@@ -194,12 +221,13 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
 
   const files = [
     { name: 'fml-hubspot-action.js', entry: { contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' }, banner: actionHeader(version), footer: actionFooter, strict: true },
-    { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: sdkFooter },
+    { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: moduleFooter('FmlSdk') },
+    { name: 'fml-verify.js', entry: 'src/hubspot/bundle/verify-entry.ts', globalName: 'FmlVerify', banner: verifyHeader(version), footer: moduleFooter('FmlVerify') },
   ];
   const out = {};
   for (const f of files) {
     const result = await esbuild.build({ ...common(f.entry, f.globalName), banner: { js: f.banner }, footer: { js: f.footer } });
-    const code = f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text;
+    const code = lockedRealmGlue(f.name, f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text);
     checkSelfContained(f.name, code);
     if (code.includes('opentelemetry')) throw new Error(`build-hubspot: ${f.name} still contains the OpenTelemetry loader; the telemetry-off swap did not apply.`);
     const path = join(outdir, f.name);
@@ -209,6 +237,17 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
     out[f.name] = { path, ...sizes };
   }
   return { version, outdir, files: out };
+}
+
+/**
+ * esbuild's own export glue reads `Object.defineProperty` before any module runs, where `define` does not
+ * reach: it defines through `Reflect.defineProperty` instead (same result, and it still works where n8n's
+ * Code node made `Object.defineProperty` a no-op — else the file would export nothing there).
+ */
+function lockedRealmGlue(name, code) {
+  const glue = 'var __defProp = Object.defineProperty;';
+  if (!code.includes(glue)) return code;
+  return code.replace(glue, 'var __defProp = (o, k, d) => { if (!Reflect.defineProperty(o, k, d)) throw new TypeError(`Cannot define ${String(k)}`); return o; };');
 }
 
 /** Removes esbuild's "use strict" that follows the banner (the banner's own one already applies). */

@@ -4,7 +4,7 @@
  * and because a long-lived caller signal must not collect one listener per request forever.
  */
 export function linkSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSignal; abort: (reason: unknown) => void; dispose: () => void } {
-  const controller = new AbortController();
+  const controller = newAbortController();
   const listeners: [AbortSignal, () => void][] = [];
   for (const s of signals) {
     if (!s) continue;
@@ -23,4 +23,47 @@ export function linkSignals(signals: (AbortSignal | undefined)[]): { signal: Abo
       for (const [s, l] of listeners) s.removeEventListener('abort', l);
     },
   };
+}
+
+/**
+ * `new AbortController()`, or a minimal stand-in where the runtime has none. n8n's Code node runs code
+ * in a bare `vm` context that offers no `AbortController` (nor `fetch`): the client must still work
+ * there with a `fetch` it is given. The stand-in does what the SDK and a well-behaved `fetch` use of a
+ * signal — `aborted`, `reason`, `throwIfAborted` and `abort` listeners — and nothing else.
+ */
+export function newAbortController(): AbortController {
+  if (typeof AbortController === 'function') return new AbortController();
+  return minimalAbortController();
+}
+
+function minimalAbortController(): AbortController {
+  const listeners = new Set<EventListenerOrEventListenerObject>();
+  const signal = {
+    aborted: false,
+    reason: undefined as unknown,
+    onabort: null as ((event: unknown) => void) | null,
+    addEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
+      if (type === 'abort' && listener) listeners.add(listener);
+    },
+    removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
+      if (type === 'abort' && listener) listeners.delete(listener);
+    },
+    throwIfAborted() {
+      if (signal.aborted) throw signal.reason;
+    },
+  };
+  const abort = (reason?: unknown) => {
+    if (signal.aborted) return;
+    signal.aborted = true;
+    signal.reason = reason ?? new Error('This operation was aborted');
+    const event = { type: 'abort', target: signal };
+    signal.onabort?.(event);
+    // Every listener here was added { once: true } (or is removed by its owner): one call each.
+    for (const listener of [...listeners]) {
+      listeners.delete(listener);
+      if (typeof listener === 'function') listener(event as unknown as Event);
+      else listener.handleEvent(event as unknown as Event);
+    }
+  };
+  return { signal: signal as unknown as AbortSignal, abort };
 }

@@ -1,5 +1,5 @@
 import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../errors';
-import { linkSignals } from './abort';
+import { linkSignals, newAbortController } from './abort';
 import { backoffDelayMs, isRetryableStatus } from './backoff';
 import { REAL_CLOCK, type Clock } from './clock';
 import { notify, type AttemptInfo, type EngineHooks } from './hooks';
@@ -143,7 +143,7 @@ export class Engine {
     let deadline: AbortController | undefined;
     let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
     if (deadlineAt !== Infinity) {
-      deadline = new AbortController();
+      deadline = newAbortController();
       const reason = new FmlTimeoutError(`The call to ${p.service}${req.what ? ` (${req.what})` : ''} did not finish within its ${deadlineMs === undefined ? '' : `${deadlineMs} ms `}deadline.`);
       const left = deadlineAt - clock.now();
       if (left <= 0) deadline.abort(reason);

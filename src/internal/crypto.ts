@@ -167,6 +167,11 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** True when the runtime offers WebCrypto (`crypto.subtle`); n8n's bare `vm` context does not. */
+export function hasWebCrypto(): boolean {
+  return globalThis.crypto?.subtle !== undefined;
+}
+
 function subtle(purpose: string): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
   if (!s) throw new FmlConfigError(`This runtime has no WebCrypto (crypto.subtle) to compute ${purpose} with.`);

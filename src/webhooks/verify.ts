@@ -1,5 +1,6 @@
 import { WebhookVerificationError } from '../errors';
-import { fromHex, hmacSha256Node, hmacSha256Verify, timingSafeEqual } from '../internal/crypto';
+import { fromHex, hasWebCrypto, hmacSha256Node, hmacSha256Verify, timingSafeEqual, toHex, utf8 } from '../internal/crypto';
+import { hmacSha256Js } from '../internal/sha256';
 import { hashableBody } from './bytes';
 import { type CryptoEngine, nodeCryptoFor } from './hmac';
 
@@ -13,7 +14,8 @@ export type SignatureHeader = string | readonly string[] | null | undefined;
 export interface VerifyOptions {
   /**
    * The HMAC implementation: `auto` uses `node:crypto` where the runtime has it and WebCrypto
-   * elsewhere; `webcrypto` or `node` force one (the sync verifiers always need `node:crypto`).
+   * elsewhere, and plain JavaScript where the runtime has neither (n8n's Code node); `webcrypto` or
+   * `node` force one (the sync verifiers always need `node:crypto`).
    * @default 'auto'
    */
   crypto?: CryptoEngine;
@@ -45,6 +47,10 @@ export async function assertSignature(rawBody: unknown, signatureHeader: Signatu
   const crypto = nodeCryptoFor(options?.crypto);
   if (crypto) {
     for (const key of checked.secrets) if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
+  } else if (options?.crypto !== 'webcrypto' && !hasWebCrypto()) {
+    // Neither node:crypto nor WebCrypto (n8n's Code node): plain JavaScript, slower but the same bytes.
+    const body = utf8(checked.body);
+    for (const key of checked.secrets) if (matchesAny(toHex(hmacSha256Js(utf8(key), body)), checked.signatures)) return;
   } else {
     // WebCrypto compares for us (in constant time): hand it the signature bytes, not a hex digest.
     const signatures = checked.signatures.map(fromHex);

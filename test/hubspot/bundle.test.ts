@@ -83,10 +83,10 @@ describe('the bundled file', () => {
   });
 
   it('requires nothing but, lazily, `redis` (REDIS_URL), and carries no full zod, OpenTelemetry, webhook receiver or sandbox code', () => {
-    for (const file of [bundle.action, bundle.sdk]) {
+    for (const file of [bundle.action, bundle.sdk, bundle.verify]) {
       const src = readFileSync(file, 'utf8');
       // The action's one loader is the REDIS_URL store's: `require(name)` (CommonJS) or `import(name)`, name = "redis".
-      // fml-sdk.js (the client for one's own code, without the ready-made action) loads nothing at all.
+      // fml-sdk.js (the client for one's own code, without the ready-made action) and fml-verify.js load nothing at all.
       const loads = [...src.matchAll(/\b(?:require|import)\s*\(\s*(?:\/\*[^*]*\*\/\s*)?([^)\s]*)\s*\)/g)].map((m) => m[1]);
       expect(loads).toEqual(file === bundle.action ? ['name', 'name'] : []);
       if (file === bundle.action) expect(src).toMatch(/const name = "redis";\s*try \{/);

@@ -34,13 +34,13 @@ export interface ThrownError {
 }
 
 /** Builds the paste-ready files into a fresh temp dir outside the repo (the build script's own code). */
-export async function buildBundleDir(): Promise<{ dir: string; action: string; sdk: string; cleanup: () => void }> {
+export async function buildBundleDir(): Promise<{ dir: string; action: string; sdk: string; verify: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'fml-hubspot-bundle-'));
   const script = resolve(here, '../../../scripts/build-hubspot.mjs');
   const { buildHubSpotBundles } = (await import(script)) as { buildHubSpotBundles: (o: { outdir: string }) => Promise<unknown> };
   await buildHubSpotBundles({ outdir: dir });
   copyFileSync(join(here, 'hubspot-runner.cjs'), join(dir, 'runner.cjs'));
-  return { dir, action: join(dir, 'fml-hubspot-action.js'), sdk: join(dir, 'fml-sdk.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, action: join(dir, 'fml-hubspot-action.js'), sdk: join(dir, 'fml-sdk.js'), verify: join(dir, 'fml-verify.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A copy of the action file with its settings block edited, as an admin would edit it. */
