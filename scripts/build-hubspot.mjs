@@ -45,7 +45,8 @@ function actionHeader(version) {
  * HOW TO USE (Company-based workflow → "Custom code" action, Language: Node.js 24):
  *  1. Secrets panel: add and TICK  FML_CLIENT_ID  and  FML_CLIENT_SECRET  (FML → Compliance
  *     Configuration → Public Pull API → New client, scope cases:write). Optional: FML_BASE_URL;
- *     REDIS_URL (redis:// or rediss://) so every concurrent run shares one FML token instead of
+ *     REDIS_URL (redis:// or rediss://; a Redis Cluster: redis+cluster://host:port[,host:port]
+ *     or rediss+cluster://) so every concurrent run shares one FML token instead of
  *     each Lambda minting its own (FML allows 30 token mints a minute; if Redis is down, runs
  *     carry on with their own token). HubSpot allows 1,000 characters for ALL of an action's
  *     secrets together: a long REDIS_URL can exceed it — the action then answers errorCode

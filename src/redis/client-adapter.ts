@@ -1,6 +1,6 @@
 import { FmlConfigError, FmlError } from '../errors';
 import { type NodeRedisClusterLike, isNodeRedisCluster, nodeRedisClusterSender } from './cluster';
-import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, unavailableReason } from './time-limit';
+import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, isErrorReply, unavailableReason } from './time-limit';
 
 /**
  * The part of a `redis` (node-redis v4+) client the SDK uses. Typed by shape, so the package never
@@ -120,8 +120,7 @@ function describeFailure(args: string[], secretArgs: readonly number[], error: u
   if (isAuthFailure(error)) {
     return new RedisStoreError(name, `Redis ${name} failed: authentication failed — Redis refused the password (or ACL user) it was given; check the credentials in the URL or client options. Redis said: ${detail}`, 'auth');
   }
-  const reason = (error as { name?: unknown })?.name === 'ErrorReply' || (error as { name?: unknown })?.name === 'ReplyError' ? 'command' : 'unavailable';
-  return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, reason);
+  return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, isErrorReply(error) ? 'command' : 'unavailable');
 }
 
 /** Reads a Redis bulk reply as a string (node-redis may hand back Buffers when so configured). */

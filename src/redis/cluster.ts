@@ -1,3 +1,5 @@
+import { isErrorReply } from './time-limit';
+
 // Redis Cluster support for the stores. ioredis's `Cluster` routes `call(...)` by key and follows a
 // failover by itself, so it needs nothing here. node-redis's `createCluster(...)` needs two things:
 // - the key of every command, passed as `sendCommand(firstKey, isReadonly, args)` — it routes by it;
@@ -95,7 +97,7 @@ export function nodeRedisClusterSender(cluster: NodeRedisClusterLike, now: () =>
       },
       (error: unknown) => {
         clearInterval(suspect);
-        if (!isReplyError(error)) nudge(key);
+        if (!isErrorReply(error)) nudge(key);
         throw error;
       },
     );
@@ -111,9 +113,4 @@ function keyOnAnotherShard(cluster: NodeRedisClusterLike, key: string): string |
     if (other !== undefined && other !== master) return candidate;
   }
   return undefined;
-}
-
-function isReplyError(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name;
-  return name === 'ErrorReply' || name === 'ReplyError';
 }

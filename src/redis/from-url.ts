@@ -1,5 +1,6 @@
 import { FmlConfigError } from '../errors';
 import type { RedisCommandRunner } from './client-adapter';
+import { type LazyClusterLike, clusterAsClient, clusterUrlOptions, isRedisUrl } from './cluster-url';
 import { DEFAULT_COMMAND_TIMEOUT_MS, GUARDED, checkTimeLimits, createCircuitBreaker, isAuthFailure, withTimeLimit } from './time-limit';
 import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 
@@ -7,6 +8,8 @@ import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 export interface RedisPackageLike {
   /** node-redis's `createClient({ url, ... })`; the helper connects the client when first needed. */
   createClient(options: Record<string, unknown>): LazyClient;
+  /** For a `redis+cluster://` URL. */
+  createCluster?(options: Record<string, unknown>): LazyClusterLike;
 }
 
 interface LazyClient {
@@ -47,7 +50,9 @@ export interface RedisTokenStoreFromUrlOptions extends RedisTokenStoreOptions {
 }
 
 /**
- * A {@link RedisTokenStore} that opens its own `redis` (v4+) connection to `url` on first use. Built for
+ * A {@link RedisTokenStore} that opens its own `redis` (v4+) connection to `url` on first use: one server
+ * (`redis://`, `rediss://` for TLS) or a Redis Cluster (`redis+cluster://host:port[,host:port...]`,
+ * `rediss+cluster://` for TLS; any node, or a managed cluster's configuration endpoint, will do as a seed). Built for
  * places where you cannot set up a client first — the HubSpot Custom Code action with a `REDIS_URL`
  * secret: the `redis` package is required lazily (HubSpot allow-lists it; it is never bundled), the idle
  * connection never holds the process open, and by default a Redis outage degrades to a per-process cache.
@@ -58,8 +63,8 @@ export interface RedisTokenStoreFromUrlOptions extends RedisTokenStoreOptions {
  * const fml = new FmlClient({ tokenStore });
  */
 export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFromUrlOptions = {}): RedisTokenStore {
-  if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url.trim())) {
-    throw new FmlConfigError('redisTokenStoreFromUrl needs a redis:// or rediss:// URL (is the REDIS_URL secret set?).');
+  if (!isRedisUrl(url)) {
+    throw new FmlConfigError('redisTokenStoreFromUrl needs a redis://, rediss:// or (a cluster) redis+cluster:// URL (is the REDIS_URL secret set?).');
   }
   const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, commandTimeoutMs, breakerPauseMs, ...storeOptions } = options;
   const limits = checkTimeLimits({ commandTimeoutMs, breakerPauseMs });
@@ -85,37 +90,43 @@ export function lazyConnection(
   timeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
   pauseMs = 30_000,
 ): RedisCommandRunner & { close(): Promise<void> } {
-  let loading: Promise<RedisPackageLike['createClient']> | undefined;
+  // A cluster URL is checked now, not at first use: a bad one is a configuration error, not an outage.
+  const cluster = clusterUrlOptions(url);
+  let loading: Promise<RedisPackageLike> | undefined;
   let opening: Promise<LazyClient> | undefined;
   let current: LazyClient | undefined;
   let inFlight = 0;
   const breaker = createCircuitBreaker(pauseMs);
 
-  const load = (): Promise<RedisPackageLike['createClient']> =>
+  const load = (): Promise<RedisPackageLike> =>
     (loading ??= Promise.resolve()
       .then(loadRedis)
-      .then((pkg) => {
-        const createClient = pkg?.createClient ?? (pkg as { default?: RedisPackageLike })?.default?.createClient;
-        if (typeof createClient !== 'function') throw new FmlConfigError('The `redis` package has no createClient(): redis v4+ is needed.');
-        return createClient;
+      .then((loaded) => {
+        const pkg = typeof loaded?.createClient === 'function' ? loaded : (loaded as { default?: RedisPackageLike })?.default;
+        const name = cluster ? 'createCluster' : 'createClient';
+        if (typeof pkg?.[name] !== 'function') throw new FmlConfigError(`The \`redis\` package has no ${name}(): redis v4+ is needed.`);
+        return pkg;
       })
       .catch((error: unknown) => {
         loading = undefined; // try again on the next call
         throw error;
       }));
 
-  const open = async (createClient: RedisPackageLike['createClient']): Promise<LazyClient> => {
+  const open = async (pkg: RedisPackageLike): Promise<LazyClient> => {
     let refused: unknown;
-    const client = (current = createClient({
-      url,
-      // Fail fast rather than queue commands behind a dead connection: the caller falls back or fails.
+    // Fail fast rather than queue commands behind a dead connection: the caller falls back or fails.
+    // (A cluster gives these to every node's connection.)
+    const options = {
       disableOfflineQueue: true,
       socket: {
         connectTimeout: connectTimeoutMs,
         // A refused password will be refused again: report it as what it is, not as "unreachable".
         reconnectStrategy: (retries: number) => (refused ? refused : retries >= 2 ? new Error('Redis unreachable') : 100),
       },
-    }));
+    };
+    const client = (current = cluster
+      ? clusterAsClient(pkg.createCluster!({ rootNodes: cluster.rootNodes, defaults: { ...cluster.defaults, ...options, socket: { ...cluster.defaults.socket, ...options.socket } } }))
+      : pkg.createClient({ url, ...options }));
     // node-redis emits 'error' for every failed (re)connect; with no listener Node would crash the process.
     // The failure surfaces on the command instead.
     client.on('error', (error) => {
@@ -130,8 +141,8 @@ export function lazyConnection(
     return client;
   };
 
-  const connected = async (createClient: RedisPackageLike['createClient']): Promise<LazyClient> => {
-    const pending = (opening ??= open(createClient));
+  const connected = async (pkg: RedisPackageLike): Promise<LazyClient> => {
+    const pending = (opening ??= open(pkg));
     let client: LazyClient;
     try {
       client = await pending;
@@ -143,7 +154,7 @@ export function lazyConnection(
       // Dropped after a timeout: that caller has gone, and must not leave a new connection behind.
       if (opening !== pending) throw new Error('Redis connection dropped');
       opening = undefined;
-      return connected(createClient);
+      return connected(pkg);
     }
     return client;
   };
@@ -166,8 +177,8 @@ export function lazyConnection(
       inFlight++;
       let client: LazyClient | undefined;
       try {
-        const createClient = await load();
-        client = await withTimeLimit(connected(createClient), connectTimeoutMs, 'Redis connect', drop);
+        const pkg = await load();
+        client = await withTimeLimit(connected(pkg), connectTimeoutMs, 'Redis connect', drop);
         client.ref?.();
         const reply = await withTimeLimit(client.sendCommand(args), timeoutMs, 'Redis', drop);
         breaker.success();

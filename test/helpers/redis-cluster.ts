@@ -49,6 +49,8 @@ export interface RedisClusterOptions {
    * @default 2000
    */
   nodeTimeoutMs?: number;
+  /** A password every node requires (`requirepass`, and `masterauth` for the replicas). @default none */
+  password?: string;
 }
 
 /** Where `redis-cli` is: `REDIS_CLI_BIN`, else next to redis-server, else the first on PATH. */
@@ -76,6 +78,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const cli = findRedisCli();
   if (!server || !cli) throw new Error(MISSING);
   const nodeTimeoutMs = options.nodeTimeoutMs ?? 2000;
+  const { password } = options;
+  const tryCommand = (port: number, args: string[]) => command(port, args, 2000, password).catch(() => undefined);
   const nodes: Array<{ port: number; child: ChildProcess; dir: string; alive: boolean; output: string }> = [];
   const stop = once(async () => {
     await Promise.all(nodes.map((n) => stopServer(n.child, n.dir)));
@@ -92,7 +96,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0',
           '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs),
           // A replica may take over however long it was cut off: the test decides when a master dies.
-          '--cluster-replica-validity-factor', '0'],
+          '--cluster-replica-validity-factor', '0',
+          ...(password ? ['--requirepass', password, '--masterauth', password] : [])],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const node = { port, child, dir, alive: true, output: '' };
@@ -101,8 +106,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       nodes.push(node);
     }
     await Promise.all(nodes.map((n) => waitFor(async () => (await tryCommand(n.port, ['PING'])) === 'PONG', 10_000, () => `node ${n.port} did not answer PING\n${n.output.slice(-1000)}`)));
-    await run(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes']);
-    await waitFor(() => whole(nodes.map((n) => n.port)), 30_000, () => 'the cluster did not become whole (cluster_state:ok, 6 known nodes, replicas in sync) within 30 s');
+    await run(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes', ...(password ? ['-a', password, '--no-auth-warning'] : [])]);
+    await waitFor(() => whole(nodes.map((n) => n.port), tryCommand), 30_000, () => 'the cluster did not become whole (cluster_state:ok, 6 known nodes, replicas in sync) within 30 s');
   } catch (error) {
     await stop();
     throw error;
@@ -124,7 +129,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     nodes,
     rootNodes: nodes.map((n) => ({ host: '127.0.0.1', port: n.port })),
     urls: nodes.map((n) => `redis://127.0.0.1:${n.port}`),
-    command: (port, args) => command(port, args),
+    command: (port, args) => command(port, args, 2000, password),
     masterOf,
     async kill(port) {
       const node = nodes.find((n) => n.port === port);
@@ -155,7 +160,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
 }
 
 /** Every node: cluster_state ok, knows all six, and (replicas) linked to a master. */
-async function whole(ports: number[]): Promise<boolean> {
+async function whole(ports: number[], tryCommand: (port: number, args: string[]) => Promise<unknown>): Promise<boolean> {
   for (const port of ports) {
     const info = await tryCommand(port, ['CLUSTER', 'INFO']);
     if (typeof info !== 'string' || !info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${ports.length}`)) return false;
@@ -194,13 +199,9 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (done ??= fn());
 }
 
-/** {@link command}, or `undefined` when the node is down or does not answer in time. */
-function tryCommand(port: number, args: string[]): Promise<unknown> {
-  return command(port, args).catch(() => undefined);
-}
-
-/** One command over a fresh connection, RESP2 in and out; a Redis error reply rejects. */
-export function command(port: number, args: string[], timeoutMs = 2000): Promise<unknown> {
+/** One command over a fresh connection (after AUTH, given a password), RESP2 in and out; a Redis error reply rejects. */
+export function command(port: number, args: string[], timeoutMs = 2000, password?: string): Promise<unknown> {
+  const frame = (a: string[]) => a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).reduce((acc, x) => acc + x, `*${a.length}\r\n`);
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let buffer = Buffer.alloc(0);
@@ -210,10 +211,11 @@ export function command(port: number, args: string[], timeoutMs = 2000): Promise
     };
     socket.setTimeout(timeoutMs, () => finish(() => reject(new Error(`node ${port} did not answer ${args[0]} within ${timeoutMs} ms`))));
     socket.on('error', (error) => finish(() => reject(error)));
-    socket.on('connect', () => socket.write(args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).reduce((s, a) => s + a, `*${args.length}\r\n`)));
+    socket.on('connect', () => socket.write((password ? frame(['AUTH', password]) : '') + frame(args)));
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
-      const parsed = parseReply(buffer, 0);
+      let parsed = parseReply(buffer, 0);
+      if (parsed && password) parsed = parsed.value instanceof Error ? parsed : parseReply(buffer, parsed.end);
       if (!parsed) return;
       const { value } = parsed;
       finish(() => (value instanceof Error ? reject(value) : resolve(value)));

@@ -9,6 +9,9 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { buildBundleDir, editedCopy, hubspotEvent, runAction, type RunResult } from './helpers/bundle';
 import { nodeBinary } from './helpers/runtimes';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server';
+import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster';
+import { RedisTokenStore } from '../../src/redis/token-store';
+import { nodeRedisCluster } from '../scale/redis-clients';
 
 // The paste-ready action, loaded the way HubSpot loads it: a separate Node process (real Node 24 and
 // Node 20) running from a temp dir outside the repo, so nothing but Node's built-ins can be required,
@@ -339,5 +342,75 @@ describe('with a REDIS_URL secret', () => {
     expect(JSON.stringify(report)).not.toContain('hunter2-secret');
     expect(report.loaded).toEqual([]);
     expect(sb.cases.filter((c) => c.crmRecordId === '972002')).toHaveLength(0);
+  });
+});
+
+describe('with a redis+cluster:// REDIS_URL secret (a Redis Cluster, on Node 24)', () => {
+  const password = 'bundle-cluster-pw-0d4e';
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ password });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  const env = (client: { clientId: string; clientSecret: string }, url: string) => ({
+    FML_CLIENT_ID: client.clientId,
+    FML_CLIENT_SECRET: client.clientSecret,
+    FML_BASE_URL: sb.url,
+    REDIS_URL: url,
+    NODE_PATH: join(repoRoot, 'node_modules'),
+  });
+
+  it('cold Lambdas starting together mint once, a later one and an npm cluster client reuse that token, and each process ends by itself', async () => {
+    const client = sb.createClient();
+    // One seed is enough: the action learns every node from it, and authenticates to each.
+    const url = `redis+cluster://:${password}@127.0.0.1:${cluster.nodes[2]!.port}`;
+    const before = mints;
+    const crowd = await Promise.all([1, 2, 3].map((n) => runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973000 + n)], env(client, url))));
+    for (const report of crowd) {
+      expect(report.node.split('.')[0]).toBe('24');
+      expect(report.loaded).toEqual(['redis']);
+      expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+      // Idle cluster connections (one per node) do not hold a Lambda open.
+      expect(report.exit).toEqual({ code: 0, signal: null });
+      expect(report.logs.join('\n')).not.toContain('Redis failed');
+    }
+    expect(mints - before).toBe(1);
+
+    // Another seed list (a dead port first), a later cold Lambda: no mint.
+    const later = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973004)], env(client, `redis+cluster://:${password}@127.0.0.1:1,127.0.0.1:${cluster.nodes[5]!.port}`));
+    expect(outputs(later.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    expect(mints - before).toBe(1);
+
+    const probe = await nodeRedisCluster.connect(cluster.rootNodes, { password });
+    try {
+      const fml = new FmlClient({ clientId: client.clientId, clientSecret: client.clientSecret, baseUrl: sb.url, tokenStore: new RedisTokenStore(probe.client), env: {} });
+      await fml.cases.list({ limit: 1 }).firstPage();
+      expect(mints - before).toBe(1);
+    } finally {
+      await probe.close();
+    }
+    expect(JSON.stringify([...crowd, later])).not.toContain(password);
+  });
+
+  it('a cluster URL with a wrong password: the run carries on with its own token, and the log never shows it', async () => {
+    const wrong = 'wrong-cluster-pw-77aa';
+    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973101)], env(sb.createClient(), `redis+cluster://:${wrong}@127.0.0.1:${cluster.nodes[0]!.port}`));
+    expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+    expect(report.logs.some((l) => l.includes('REDIS_URL Redis failed'))).toBe(true);
+    expect(report.exit).toEqual({ code: 0, signal: null });
+    expect(JSON.stringify(report)).not.toContain(wrong);
+  });
+
+  it('a malformed cluster URL is ok: false naming the form, loading nothing and never quoting it', async () => {
+    const bad = 'redis+cluster://:secret-in-bad-url-12@host:port';
+    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973102)], env(sb.createClient(), bad));
+    const o = outputs(report.results[0]);
+    expect(o).toMatchObject({ ok: false, errorCode: 'configuration_error' });
+    expect(o.errorMessage).toContain('host:port');
+    expect(report.loaded).toEqual([]);
+    expect(JSON.stringify(report)).not.toContain('secret-in-bad-url-12');
+    expect(sb.cases.filter((c) => c.crmRecordId === '973102')).toHaveLength(0);
   });
 });

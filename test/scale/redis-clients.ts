@@ -58,13 +58,13 @@ export const clientKinds: ClientKind[] = [nodeRedis, ioRedis];
 /** One of the two cluster clients the SDK supports, connected to a cluster's seed nodes. */
 export interface ClusterKind {
   name: string;
-  connect(rootNodes: ReadonlyArray<{ host: string; port: number }>): Promise<ConnectedClient>;
+  connect(rootNodes: ReadonlyArray<{ host: string; port: number }>, options?: { password?: string }): Promise<ConnectedClient>;
 }
 
 export const nodeRedisCluster: ClusterKind = {
   name: 'redis@4 createCluster',
-  async connect(rootNodes) {
-    const client = createCluster({ rootNodes: rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })) });
+  async connect(rootNodes, { password } = {}) {
+    const client = createCluster({ rootNodes: rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })), defaults: password ? { password } : {} });
     client.on('error', () => undefined);
     await client.connect();
     return {
@@ -80,8 +80,8 @@ export const nodeRedisCluster: ClusterKind = {
 
 export const ioRedisCluster: ClusterKind = {
   name: 'ioredis@5 Cluster',
-  async connect(rootNodes) {
-    const client = new Cluster(rootNodes.map((n) => ({ ...n })), { lazyConnect: true });
+  async connect(rootNodes, { password } = {}) {
+    const client = new Cluster(rootNodes.map((n) => ({ ...n })), { lazyConnect: true, redisOptions: password ? { password } : {} });
     client.on('error', () => undefined);
     await client.connect();
     return ioRedisConnected(client);

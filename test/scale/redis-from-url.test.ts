@@ -106,7 +106,7 @@ describe('redisTokenStoreFromUrl', () => {
       const code = await readFile(outfile, 'utf8');
       expect(code).not.toMatch(/@redis\/client|RedisSocket|RESP2/);
       // Far below @redis/client's size; the HubSpot action's own size budget is held by test/hubspot/bundle.test.ts.
-      expect(code.length).toBeLessThan(24_000);
+      expect(code.length).toBeLessThan(32_000); // (single-server and cluster URLs)
 
       const script = join(dir, 'run.cjs');
       await writeFile(

@@ -44,7 +44,8 @@ export interface CustomCodeActionOptions extends CompanyToCaseOptions {
   maxRetries?: number;
   /**
    * Where the secrets `FML_CLIENT_ID`, `FML_CLIENT_SECRET` and (optional) `FML_BASE_URL` and
-   * `REDIS_URL` are read from, on every execution. With `REDIS_URL` (redis:// or rediss://), every
+   * `REDIS_URL` are read from, on every execution. With `REDIS_URL` (redis:// or rediss:// for one server;
+   * redis+cluster://host:port[,host:port...] or rediss+cluster:// for a Redis Cluster), every
    * Lambda running the action shares one FML token through that Redis (via the runtime's `redis`
    * package, loaded only then) instead of minting its own: FML allows 30 token mints a minute.
    * @default process.env (HubSpot puts the action's ticked secrets there)
@@ -208,7 +209,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     try {
       if (redisUrl) redisStore(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
     } catch (error) {
-      return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL.');
+      return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL (redis+cluster://host:port,... for a Redis Cluster).');
     }
     try {
       transport = transportFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
