@@ -254,6 +254,15 @@ describe.each([
   });
 });
 
+// HubSpot's runtime resolves `redis` (^4) from its own node_modules; here NODE_PATH points at this repo's.
+const redisEnv = (client: { clientId: string; clientSecret: string }, url: string) => ({
+  FML_CLIENT_ID: client.clientId,
+  FML_CLIENT_SECRET: client.clientSecret,
+  FML_BASE_URL: sb.url,
+  REDIS_URL: url,
+  NODE_PATH: join(repoRoot, 'node_modules'),
+});
+
 describe('with a REDIS_URL secret', () => {
   let redis: RedisServer;
   beforeAll(async () => {
@@ -261,15 +270,6 @@ describe('with a REDIS_URL secret', () => {
   }, 30_000);
   afterAll(async () => {
     await redis?.stop();
-  });
-
-  // HubSpot's runtime resolves `redis` (^4) from its own node_modules; here NODE_PATH points at this repo's.
-  const redisEnv = (client: { clientId: string; clientSecret: string }, url: string) => ({
-    FML_CLIENT_ID: client.clientId,
-    FML_CLIENT_SECRET: client.clientSecret,
-    FML_BASE_URL: sb.url,
-    REDIS_URL: url,
-    NODE_PATH: join(repoRoot, 'node_modules'),
   });
 
   it('without it, each cold Lambda mints its own token (the count the tests below rely on)', async () => {
@@ -354,13 +354,7 @@ describe('with a redis+cluster:// REDIS_URL secret (a Redis Cluster, on Node 24)
   afterAll(async () => {
     await cluster?.stop();
   });
-  const env = (client: { clientId: string; clientSecret: string }, url: string) => ({
-    FML_CLIENT_ID: client.clientId,
-    FML_CLIENT_SECRET: client.clientSecret,
-    FML_BASE_URL: sb.url,
-    REDIS_URL: url,
-    NODE_PATH: join(repoRoot, 'node_modules'),
-  });
+  const env = redisEnv;
 
   it('cold Lambdas starting together mint once, a later one and an npm cluster client reuse that token, and each process ends by itself', async () => {
     const client = sb.createClient();
