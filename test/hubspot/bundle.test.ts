@@ -356,12 +356,13 @@ describe('with a redis+cluster:// REDIS_URL secret (a Redis Cluster, on Node 24)
   });
   const env = redisEnv;
 
+  // Company ids 976xxx: the sandbox is shared by the whole file, and a used id would replay its case.
   it('cold Lambdas starting together mint once, a later one and an npm cluster client reuse that token, and each process ends by itself', async () => {
     const client = sb.createClient();
     // One seed is enough: the action learns every node from it, and authenticates to each.
     const url = `redis+cluster://:${password}@127.0.0.1:${cluster.nodes[2]!.port}`;
     const before = mints;
-    const crowd = await Promise.all([1, 2, 3].map((n) => runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973000 + n)], env(client, url))));
+    const crowd = await Promise.all([1, 2, 3].map((n) => runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(976000 + n)], env(client, url))));
     for (const report of crowd) {
       expect(report.node.split('.')[0]).toBe('24');
       expect(report.loaded).toEqual(['redis']);
@@ -373,7 +374,7 @@ describe('with a redis+cluster:// REDIS_URL secret (a Redis Cluster, on Node 24)
     expect(mints - before).toBe(1);
 
     // Another seed list (a dead port first), a later cold Lambda: no mint.
-    const later = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973004)], env(client, `redis+cluster://:${password}@127.0.0.1:1,127.0.0.1:${cluster.nodes[5]!.port}`));
+    const later = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(976004)], env(client, `redis+cluster://:${password}@127.0.0.1:1,127.0.0.1:${cluster.nodes[5]!.port}`));
     expect(outputs(later.results[0])).toMatchObject({ ok: true, replayed: 'false' });
     expect(mints - before).toBe(1);
 
@@ -390,7 +391,7 @@ describe('with a redis+cluster:// REDIS_URL secret (a Redis Cluster, on Node 24)
 
   it('a cluster URL with a wrong password: the run carries on with its own token, and the log never shows it', async () => {
     const wrong = 'wrong-cluster-pw-77aa';
-    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973101)], env(sb.createClient(), `redis+cluster://:${wrong}@127.0.0.1:${cluster.nodes[0]!.port}`));
+    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(976101)], env(sb.createClient(), `redis+cluster://:${wrong}@127.0.0.1:${cluster.nodes[0]!.port}`));
     expect(outputs(report.results[0])).toMatchObject({ ok: true, replayed: 'false' });
     expect(report.logs.some((l) => l.includes('REDIS_URL Redis failed'))).toBe(true);
     expect(report.exit).toEqual({ code: 0, signal: null });
@@ -399,12 +400,12 @@ describe('with a redis+cluster:// REDIS_URL secret (a Redis Cluster, on Node 24)
 
   it('a malformed cluster URL is ok: false naming the form, loading nothing and never quoting it', async () => {
     const bad = 'redis+cluster://:secret-in-bad-url-12@host:port';
-    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(973102)], env(sb.createClient(), bad));
+    const report = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(976102)], env(sb.createClient(), bad));
     const o = outputs(report.results[0]);
     expect(o).toMatchObject({ ok: false, errorCode: 'configuration_error' });
     expect(o.errorMessage).toContain('host:port');
     expect(report.loaded).toEqual([]);
     expect(JSON.stringify(report)).not.toContain('secret-in-bad-url-12');
-    expect(sb.cases.filter((c) => c.crmRecordId === '973102')).toHaveLength(0);
+    expect(sb.cases.filter((c) => c.crmRecordId === '976102')).toHaveLength(0);
   });
 });
