@@ -24,6 +24,7 @@ export default {
     'Schemas',
     'FetchPage',
     'LazyClient',
+    'LazyClusterLike',
     'SignedEndpoint',
     'knownEventSchemas',
     ...['webhookEventCommon', 'caseCreated', 'caseSubmitted', 'caseStatusChanged', 'caseDecisionMade', 'caseOnboardingProgressChanged', 'screeningSummaryEntry', 'screeningCompleted', 'screeningHitDetected', 'screeningHitTriaged', 'aiRiskFactor', 'aiReviewCompleted', 'caseDataPackageDelivered', 'dataAmendment', 'dataCorrected'].map((name) => `${name}Schema`),

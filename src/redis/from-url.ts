@@ -8,7 +8,7 @@ import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 export interface RedisPackageLike {
   /** node-redis's `createClient({ url, ... })`; the helper connects the client when first needed. */
   createClient(options: Record<string, unknown>): LazyClient;
-  /** For a `redis+cluster://` URL. */
+  /** node-redis's `createCluster({ rootNodes, defaults })`, used for a `redis+cluster://` / `rediss+cluster://` URL. */
   createCluster?(options: Record<string, unknown>): LazyClusterLike;
 }
 
