@@ -1,9 +1,9 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { signWebhookBody } from '../../src/webhooks/sign';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server';
-import { type BundledWorkers, type Worker, bundleWorkers, startWorker, stopAll } from './processes';
+import { type BundledWorkers, type Worker, bundleWorkers, postWebhook, runPool, startWorker, stopAll } from './processes';
 import { nodeRedis } from './redis-clients';
 
 const PROCESSES = 8;
@@ -149,30 +149,4 @@ describe('8 processes sharing Redis', () => {
 });
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-
-/** POSTs `body` over a kept-alive connection; resolves with the status. */
-function post(port: number, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/fml', method: 'POST', headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Runs `jobs` with at most `limit` in flight; results in job order. */
-async function runPool<T>(jobs: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results = new Array<T>(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await jobs[i]!();
-      }
-    }),
-  );
-  return results;
-}
+const post = (port: number, body: string, headers: Record<string, string>) => postWebhook(agent, port, body, headers);

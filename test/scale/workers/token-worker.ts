@@ -1,42 +1,94 @@
-// A worker process of the multi-process token test: one FmlClient on a shared RedisTokenStore, cold
-// cache, `count` concurrent creates once the parent says go. Reports outcomes, never tokens.
+// A worker process of the multi-process token tests: FmlClients on a shared RedisTokenStore, cold cache.
+// - `burst` (default): `count` concurrent creates once the parent says go, on one client.
+// - `run`: until the parent says stop, batches of `count` creates, each batch on a NEW client (a cold
+//   "invocation", which reads the shared token from Redis first). A create that fails is retried with the
+//   same idempotency key — what a caller does with a typed error — so nothing is lost or created twice.
+// Reports outcomes (and each failure's type and how long it took), never tokens.
 import { FmlClient } from '../../../src/client';
 import { FmlError } from '../../../src/errors';
-import { RedisTokenStore } from '../../../src/redis/index';
-import { connectRedis, nextMessage, tell } from './connect';
+import { RedisTokenStore, redisTokenStoreFromUrl } from '../../../src/redis/index';
+import { type WorkerRedisKind, connectRedis, nextMessage, tell } from './connect';
 
 interface Config {
   sandboxUrl: string;
   clientId: string;
   clientSecret: string;
   redisUrl: string;
-  kind: 'redis' | 'ioredis';
+  /** A client of that kind, or `url`: `redisTokenStoreFromUrl(redisUrl)` opens its own. */
+  kind: WorkerRedisKind | 'url';
   worker: number;
   count: number;
   prefix: string;
   lockTtlMs: number;
   /** `memory`: each process its own cache (the comparison the benchmark draws). @default 'redis' */
   store?: 'redis' | 'memory';
+  /** @default 'burst' */
+  mode?: 'burst' | 'run';
+  /** Passed to the store. @default the store's own */
+  breakerPauseMs?: number;
+  /** Passed to the store (it is `true` by default only for `url`). */
+  fallbackToLocal?: boolean;
+}
+
+/** One failed attempt, as the caller saw it. */
+export interface AttemptFailure {
+  name: string | undefined;
+  code: string | undefined;
+  typed: boolean;
+  /** How long the attempt took to fail, in ms (a hang would show here). */
+  ms: number;
 }
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.FML_WORKER_CONFIG ?? '{}') as Config;
-  const redis = await connectRedis(config.kind, config.redisUrl);
-  const tokenStore = config.store === 'memory' ? undefined : new RedisTokenStore(redis.client, { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10 });
-  const fml = new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4 });
+  const storeOptions = { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10, breakerPauseMs: config.breakerPauseMs, fallbackToLocal: config.fallbackToLocal };
+  const redis = config.kind === 'url' || config.store === 'memory' ? undefined : await connectRedis(config.kind, config.redisUrl);
+  const tokenStore = config.store === 'memory' ? undefined : redis ? new RedisTokenStore(redis.client, storeOptions) : redisTokenStoreFromUrl(config.redisUrl, storeOptions);
+  const client = () => new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4 });
+  const create = (fml: FmlClient, id: string) => fml.cases.create({ customerEmail: `${id}@example.com`, companyName: `Company ${id}`, crmRecordId: id, crmSource: 'hubspot', sendInvite: false }, { idempotencyKey: `mp-${id}` });
   await tell({ type: 'ready' });
   await nextMessage('go');
-  const results = await Promise.allSettled(
-    Array.from({ length: config.count }, (_, i) => {
-      const id = `w${config.worker}-${i}`;
-      return fml.cases.create({ customerEmail: `${id}@example.com`, companyName: `Company ${id}`, crmRecordId: id, crmSource: 'hubspot', sendInvite: false });
-    }),
-  );
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [{ name: (r.reason as Error)?.name, code: r.reason instanceof FmlError ? r.reason.code : undefined, typed: r.reason instanceof FmlError }] : []));
-  const caseIds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.case.caseId] : []));
-  await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures });
-  await redis.close();
+
+  if (config.mode === 'run') {
+    let stopping = false;
+    void nextMessage('stop').then(() => (stopping = true));
+    const failures: AttemptFailure[] = [];
+    const caseIds: string[] = [];
+    for (let batch = 0; !stopping; batch++) {
+      const fml = client();
+      const ids = Array.from({ length: config.count }, (_, i) => `w${config.worker}-b${batch}-${i}`);
+      caseIds.push(...(await Promise.all(ids.map((id) => untilCreated(() => create(fml, id), failures)))));
+      await tell({ type: 'progress', created: caseIds.length });
+    }
+    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures });
+  } else {
+    const fml = client();
+    const results = await Promise.allSettled(Array.from({ length: config.count }, (_, i) => create(fml, `w${config.worker}-${i}`)));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [failureOf(r.reason, 0)] : []));
+    const caseIds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.case.caseId] : []));
+    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures });
+  }
+  await redis?.close();
+  await (tokenStore as { close?: () => Promise<void> } | undefined)?.close?.();
   process.disconnect?.();
+}
+
+/** Creates until it succeeds; an untyped error (a bug) is not retried, it ends the worker. */
+async function untilCreated(create: () => Promise<{ case: { caseId: string } }>, failures: AttemptFailure[]): Promise<string> {
+  for (;;) {
+    const started = Date.now();
+    try {
+      return (await create()).case.caseId;
+    } catch (error) {
+      failures.push(failureOf(error, Date.now() - started));
+      if (!(error instanceof FmlError)) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function failureOf(error: unknown, ms: number): AttemptFailure {
+  return { name: (error as Error)?.name, code: error instanceof FmlError ? error.code : undefined, typed: error instanceof FmlError, ms };
 }
 
 main().catch(async (error: unknown) => {

@@ -4,11 +4,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRedisEventDeduper } from '../../../src/redis/index';
 import { createNodeWebhookHandler } from '../../../src/webhooks/index';
-import { connectRedis, nextMessage, tell } from './connect';
+import { type WorkerRedisKind, connectRedis, nextMessage, tell } from './connect';
 
 interface Config {
   redisUrl: string;
-  kind: 'redis' | 'ioredis';
+  kind: WorkerRedisKind;
+  /** Passed to the deduper. @default its own */
+  breakerPauseMs?: number;
   worker: number;
   secret: string;
   prefix: string;
@@ -18,15 +20,18 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.env.FML_WORKER_CONFIG ?? '{}') as Config;
   const redis = await connectRedis(config.kind, config.redisUrl);
   let handled = 0;
+  // Which events this process applied, told to the parent: a count that does not live in the Redis under test.
+  const handledIds: string[] = [];
   const handler = createNodeWebhookHandler({
     secret: config.secret,
-    dedupe: createRedisEventDeduper(redis.client, { prefix: `${config.prefix}seen:`, leaseMs: 10_000 }),
+    dedupe: createRedisEventDeduper(redis.client, { prefix: `${config.prefix}seen:`, leaseMs: 10_000, breakerPauseMs: config.breakerPauseMs }),
     onError: () => undefined,
     onEvent: async (event) => {
       // A little work, so concurrent deliveries of one event overlap for real.
       await new Promise((r) => setTimeout(r, Math.random() * 5));
       await redis.raw(['INCR', `${config.prefix}applied:${event.eventId}`]);
       handled++;
+      handledIds.push(event.eventId);
     },
   });
   const server = createServer((req, res) => void handler(req, res));
@@ -35,7 +40,7 @@ async function main(): Promise<void> {
   await nextMessage('stop');
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await tell({ type: 'report', worker: config.worker, handled });
+  await tell({ type: 'report', worker: config.worker, handled, handledIds });
   await redis.close();
   process.disconnect?.();
 }
