@@ -6,9 +6,10 @@
 const LAYERS = [
   // 0. Foundations: imported by everything, import nothing above them. errors.ts is here on purpose.
   ['^generated/', '^src/internal/', '^src/version\\.ts$', '^src/errors\\.ts$', '^src/types\\.ts$'],
-  ['^src/idempotency\\.ts$', '^src/options\\.ts$', '^src/validation/'],
+  ['^src/idempotency\\.ts$', '^src/validation/'],
   ['^src/auth/'],
-  ['^src/(engine|http)/', '^src/request-types\\.ts$'],
+  // options.ts is the client's options: the engine reads them, and they name its hooks, clock and logger.
+  ['^src/engine/', '^src/options\\.ts$'],
   ['^src/resources/', '^src/webhooks/', '^src/fixtures/'],
   ['^src/redis/'],
   ['^src/hubspot/(?!bundle/)'],

@@ -1,4 +1,4 @@
-import { redact } from './engine/redact';
+import { redact } from './internal/redact';
 
 /**
  * Every error the SDK throws. Each has a stable string `code`, so code running in another realm

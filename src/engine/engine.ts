@@ -4,7 +4,7 @@ import { backoffDelayMs, isRetryableStatus } from './backoff';
 import { REAL_CLOCK, type Clock } from './clock';
 import { notify, type AttemptInfo, type EngineHooks } from './hooks';
 import type { LogFn } from './logger';
-import { redact, redactHeaders, redactUrl } from './redact';
+import { redact, redactHeaders, redactUrl } from '../internal/redact';
 import { telemetry, type CallSpan } from './telemetry';
 
 /** One logical request as the engine sends it: URL and headers final (the bearer token aside), the body resendable. */

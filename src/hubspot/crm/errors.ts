@@ -1,5 +1,5 @@
 import { FmlError, headersToRecord } from '../../errors';
-import { redactHeaders } from '../../engine/redact';
+import { redactHeaders } from '../../internal/redact';
 
 /**
  * HubSpot's API (CRM or automation) answered with an error status. `category` is HubSpot's own error category
