@@ -13,7 +13,9 @@ export { decodeV3Url, hubSpotSignature, verifyHubSpotSignature } from './signatu
 export type { HubSpotHeaders, HubSpotSignatureFailure, HubSpotSignatureParts, HubSpotSignatureResult, HubSpotSignatureVersion, VerifyHubSpotSignatureInput } from './signature';
 
 export { createWorkflowActionHandler } from './handler';
-export type { FmlCasesApi, FmlEventOptions, FmlEventResult, NodeActionRequest, NodeActionResponse, WorkflowActionErrorContext, WorkflowActionHandler, WorkflowActionHandlerOptions, WorkflowActionHubSpotOptions } from './handler';
+export type { NodeActionRequest, NodeActionResponse, WorkflowActionHandler } from './handler';
+export type { FmlCasesApi, WorkflowActionErrorContext, WorkflowActionHandlerOptions, WorkflowActionHubSpotOptions } from './options';
+export type { FmlEventOptions, FmlEventResult } from './complete';
 export { parseExecutionRequest } from './execution-request';
 export type { ExecutionOrigin, ExecutionRequest, ParsedExecution } from './execution-request';
 export { executionToCreateCase, portalCompanyKey } from './to-case';
