@@ -24,10 +24,16 @@ const outDir = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : resolve(root
 const bundle = await rollup({
   input: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, resolve(root, file)])),
   external: (id) => id.startsWith('node:') || external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
-  plugins: [dts({ tsconfig: resolve(root, 'tsconfig.json'), compilerOptions: { noEmit: false } })],
+  // `stripInternal`: what is marked `@internal` (the resources' constructors, which take the private
+  // transport) stays out of the published declarations, so they name no type a user cannot import.
+  plugins: [dts({ tsconfig: resolve(root, 'tsconfig.json'), compilerOptions: { noEmit: false, stripInternal: true } })],
   onwarn(warning, warn) {
     // Type-only import cycles are harmless in declarations.
-    if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
+    if (warning.code === 'CIRCULAR_DEPENDENCY') return;
+    // A public declaration naming a type no entry exports breaks consumers' own declarations (TS2742):
+    // an error here, not a line in the build log nobody reads.
+    if (warning.plugin === 'dts') throw new Error(`build-types: ${warning.message}`);
+    warn(warning);
   },
 });
 for (const ext of ['d.ts', 'd.cts']) {

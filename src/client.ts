@@ -50,9 +50,9 @@ export class FmlClient {
     const { baseUrl, clientId, transport } = clientTransport(options);
     this.baseUrl = baseUrl;
     this.clientId = clientId;
-    this.cases = new Cases(transport);
-    this.events = new Events(transport);
-    this.screening = new Screening(transport);
+    this.cases = Cases.of(transport);
+    this.events = Events.of(transport);
+    this.screening = Screening.of(transport);
     this.api = createClient<paths>({ baseUrl, fetch: transport.fetchOf(operationOf) });
   }
 

@@ -30,9 +30,18 @@ export class TokenCache {
     this.#now = options.now ?? Date.now;
   }
 
+  /**
+   * The cached token when it is still usable, synchronously; else undefined (then {@link get} reads the
+   * store or mints). Spares the hot path an await: the same rule as `get`, without the promise.
+   */
+  peek(): string | undefined {
+    return this.#current && this.#usable(this.#current) ? this.#current.accessToken : undefined;
+  }
+
   /** A token valid for at least the skew (or half its lifetime, for tokens shorter than twice the skew). */
   async get(): Promise<string> {
-    if (this.#current && this.#usable(this.#current)) return this.#current.accessToken;
+    const cached = this.peek();
+    if (cached !== undefined) return cached;
     this.#inflight ??= this.#refresh().finally(() => {
       this.#inflight = undefined;
     });

@@ -39,20 +39,34 @@ export function checkedBody(text: string, status: number, requestId: string | un
 
 /** Where `value` breaks `shape`, as `path: expected` strings (never the values: they may be personal data). */
 export function shapeProblems(value: unknown, shape: ResponseShape, path: string): string[] {
-  const at = path || '(body)';
-  if (shape.type && !shape.type.some((type) => isOfType(value, type))) return [`${at}: must be ${shape.type.join(' or ')}, got ${describe(value)}`];
-  if (shape.minLength && typeof value === 'string' && value.length < shape.minLength) return [`${at}: must not be empty`];
   const problems: string[] = [];
+  collectProblems(value, shape, path, problems);
+  return problems;
+}
+
+/**
+ * Appends to `problems` where `value` breaks `shape`. One array for the whole walk, so a body that fits
+ * (every 2xx on the hot path) costs no allocation beyond it.
+ */
+function collectProblems(value: unknown, shape: ResponseShape, path: string, problems: string[]): void {
+  const at = path || '(body)';
+  if (shape.type && !shape.type.some((type) => isOfType(value, type))) {
+    problems.push(`${at}: must be ${shape.type.join(' or ')}, got ${describe(value)}`);
+    return;
+  }
+  if (shape.minLength && typeof value === 'string' && value.length < shape.minLength) {
+    problems.push(`${at}: must not be empty`);
+    return;
+  }
   if (shape.required && isObject(value)) {
     for (const name of Object.keys(shape.required)) {
       const child = path ? `${path}.${name}` : name;
       if (!Object.prototype.hasOwnProperty.call(value, name)) problems.push(`${child}: is required`);
-      else problems.push(...shapeProblems(value[name], shape.required[name]!, child));
+      else collectProblems(value[name], shape.required[name]!, child, problems);
     }
   }
-  if (shape.items && Array.isArray(value)) value.forEach((item, i) => problems.push(...shapeProblems(item, shape.items!, path ? `${path}.${i}` : String(i))));
+  if (shape.items && Array.isArray(value)) for (let i = 0; i < value.length; i++) collectProblems(value[i], shape.items, path ? `${path}.${i}` : String(i), problems);
   if (shape.anyOf && !shape.anyOf.some((alternative) => shapeProblems(value, alternative, path).length === 0)) problems.push(`${at}: matches none of the allowed shapes`);
-  return problems;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

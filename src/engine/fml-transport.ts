@@ -69,20 +69,21 @@ export interface HttpResponse<T = unknown> {
 export class Transport {
   readonly #engine: Engine;
   readonly #baseUrl: string;
-  readonly #headers: Record<string, string>;
+  /** `accept` and the client's headers, lower-cased once: every request starts from a copy. */
+  readonly #baseHeaders: Record<string, string>;
 
   constructor(engine: Engine, baseUrl: string, headers: Record<string, string>) {
     this.#engine = engine;
-    this.#baseUrl = baseUrl;
-    this.#headers = headers;
+    this.#baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#baseHeaders = lowerCased({ accept: 'application/json' }, headers);
   }
 
   /** One FML call: a 2xx body parsed as JSON, anything else thrown as the matching `FmlApiError`. */
   async send<T>(req: HttpRequest, options: RequestOptions = {}): Promise<HttpResponse<T>> {
-    const badHeader = headerProblem(options.headers);
+    const badHeader = options.headers && headerProblem(options.headers);
     if (badHeader) throw new FmlConfigError(`Request option ${badHeader}.`);
     const answer = await this.#engine.send(
-      { method: req.method, url: buildUrl(this.#baseUrl, req.path, req.query), headers: buildHeaders(this.#headers, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
+      { method: req.method, url: buildUrl(this.#baseUrl, req.path, req.query), headers: buildHeaders(this.#baseHeaders, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
       options,
     );
     if (answer.status < 200 || answer.status >= 300) throw withRequiredScope(fmlErrorOf(answer), req.operation);
@@ -107,9 +108,7 @@ export class Transport {
       if (req.url !== base && !req.url.startsWith(`${base}/`) && !req.url.startsWith(`${base}?`)) {
         throw new FmlConfigError(`This fetch only sends to ${base} (it adds your FML token); got a request for ${new URL(req.url).origin}.`);
       }
-      const headers: Record<string, string> = { accept: 'application/json' };
-      for (const key of Object.keys(this.#headers)) headers[key.toLowerCase()] = this.#headers[key]!;
-      Object.assign(headers, req.headers);
+      const headers = { ...this.#baseHeaders, ...req.headers };
       if (req.method === 'POST' && headers['idempotency-key'] === undefined) headers['idempotency-key'] = idempotencyKey.random();
       const answer = await this.#engine.send({ method: req.method, url: req.url, headers, body: req.body }, { signal: req.signal });
       if (operationOf && answer.status >= 200 && answer.status < 300 && !NULL_BODY.has(answer.status)) {
@@ -153,9 +152,9 @@ function headerRecord(headers: Headers): Record<string, string> {
   return out;
 }
 
-/** `baseUrl` + `path` + query; undefined values are skipped, dates become ISO strings, arrays repeat. */
+/** `baseUrl` (without trailing slashes) + `path` + query; undefined values are skipped, dates become ISO strings, arrays repeat. */
 export function buildUrl(baseUrl: string, path: string, query: Record<string, unknown> | undefined): string {
-  const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
+  const url = `${baseUrl}${path}`;
   if (!query) return url;
   const params = new URLSearchParams();
   for (const key of Object.keys(query)) {
@@ -169,13 +168,21 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, un
   return qs ? `${url}?${qs}` : url;
 }
 
-/** All headers in one place; later layers win: defaults < client < call < what the SDK must control (the engine adds the token). */
-export function buildHeaders(client: Record<string, string>, call: Record<string, string> | undefined, req: HttpRequest): Record<string, string> {
-  const out: Record<string, string> = { accept: 'application/json' };
-  if (req.json !== undefined) out['content-type'] = 'application/json';
-  for (const layer of [client, call ?? {}]) for (const key of Object.keys(layer)) out[key.toLowerCase()] = layer[key]!;
+/**
+ * All headers in one place; later layers win: `accept` < JSON content type < client (`base` holds both
+ * of those, already lower-cased) < call < what the SDK must control (the engine adds the token).
+ */
+export function buildHeaders(base: Record<string, string>, call: Record<string, string> | undefined, req: HttpRequest): Record<string, string> {
+  const out: Record<string, string> = req.json === undefined ? { ...base } : { 'content-type': 'application/json', ...base };
+  if (call) lowerCased(out, call);
   if (req.idempotencyKey !== undefined) out['idempotency-key'] = req.idempotencyKey;
   return out;
+}
+
+/** `into`, with every header of `headers` set under its lower-cased name. */
+function lowerCased(into: Record<string, string>, headers: Record<string, string>): Record<string, string> {
+  for (const key of Object.keys(headers)) into[key.toLowerCase()] = headers[key]!;
+  return into;
 }
 
 /** Header names and values fetch will accept, else a message naming the bad one. */

@@ -80,6 +80,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
     errorOf: fmlErrorOf,
     auth: {
       token: () => tokens.get(),
+      peek: () => tokens.peek(),
       forget: (token) => tokens.invalidate(token),
     },
   });

@@ -79,8 +79,15 @@ export interface SetCrmRecordIdOptions extends RequestOptions {
 export class Cases {
   readonly #transport: Transport;
 
-  constructor(transport: Transport) {
+  // Private, and made through `of`, which the published declarations leave out (marked internal): they
+  // show a constructor no one can call rather than one taking the transport, which is not public.
+  private constructor(transport: Transport) {
     this.#transport = transport;
+  }
+
+  /** @internal What `FmlClient` makes `fml.cases` with. */
+  static of(transport: Transport): Cases {
+    return new Cases(transport);
   }
 
   /**

@@ -39,8 +39,15 @@ export interface ListEventsParams {
 export class Events {
   readonly #transport: Transport;
 
-  constructor(transport: Transport) {
+  // Private, and made through `of`, which the published declarations leave out (marked internal): they
+  // show a constructor no one can call rather than one taking the transport, which is not public.
+  private constructor(transport: Transport) {
     this.#transport = transport;
+  }
+
+  /** @internal What `FmlClient` makes `fml.events` with. */
+  static of(transport: Transport): Events {
+    return new Events(transport);
   }
 
   /** Every event matching `params`, fetched page by page as you iterate. */

@@ -21,8 +21,15 @@ export interface RecordDispositionOptions extends RequestOptions {
 export class Screening {
   readonly #transport: Transport;
 
-  constructor(transport: Transport) {
+  // Private, and made through `of`, which the published declarations leave out (marked internal): they
+  // show a constructor no one can call rather than one taking the transport, which is not public.
+  private constructor(transport: Transport) {
     this.#transport = transport;
+  }
+
+  /** @internal What `FmlClient` makes `fml.screening` with. */
+  static of(transport: Transport): Screening {
+    return new Screening(transport);
   }
 
   /**

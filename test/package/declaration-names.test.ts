@@ -53,4 +53,19 @@ describe('published declarations', () => {
     expect(emitted).toMatch(/\bparse: \(\) => import\("[^"]+"\)\.WebhookEvent;/);
     expect(emitted).not.toMatch(/import\("[^"]+"\)\.[A-Za-z]\b/);
   }, 120_000); // a whole type-check of the consumer: seconds idle, much longer on a busy 2-core CI machine
+
+  it('show the resources as FmlClient hands them out, with no constructor naming the private transport', () => {
+    // The build itself refuses a declaration that names a type no entry exports (scripts/build-types.mjs);
+    // here a consumer sees `fml.cases` typed, and `new Cases()` refused (it is not exported as a value).
+    const emitted = consumerDeclarations(`
+      import { FmlClient, type Cases } from './dist/index.js';
+      declare const CasesClass: typeof Cases;
+      export const fml = new FmlClient({ env: {} });
+      export const create = () => fml.cases.create({ customerEmail: 'jane@acme.example' });
+      // @ts-expect-error the constructor is private: the transport it takes is not public
+      export const made = () => new CasesClass();
+    `);
+    expect(emitted).toMatch(/\bcreate: \(\) => Promise<import\("[^"]+"\)\.CreateCaseResult>;/);
+    expect(emitted).not.toMatch(/Transport/);
+  }, 120_000);
 });
