@@ -8,7 +8,9 @@
  *   webhook, derived from the spec by inlining `$ref`s and flattening `allOf`;
  * - `generated/schemas/webhooks/index.json` — the list of those schemas;
  * - `generated/operations.ts` — per operation, its scopes and the required shape of its 2xx bodies
- *   (what the client checks at run time).
+ *   (what the client checks at run time);
+ * - `generated/examples.ts` — every request, response and webhook example, typed (the fixtures entry);
+ * - `generated/schemas/events.json` — the event catalogue (shipped as `@firstmilelabs/cases/schemas/events.json`).
  *
  * Usage: `node scripts/generate.mjs` writes the files (only those that changed, and removes stale
  * ones); `node scripts/generate.mjs --check` writes nothing and exits 1 naming every file that
@@ -417,6 +419,130 @@ ${keys.map((key) => `  ${JSON.stringify(key)}: ${table[key].operationId},`).join
   );
 }
 
+// ------------------------------------------------------------------------- examples + catalogue
+
+const EXAMPLES_HEADER = `/**
+ * GENERATED FILE — DO NOT EDIT.
+ *
+ * Generated from openapi.yaml by scripts/generate.mjs: every request, response and webhook example in
+ * the spec, each checked at compile time against its schema's generated type (\`satisfies\`). The
+ * \`@firstmilelabs/cases/fixtures\` entry builds its sample events and answers from these.
+ */
+
+import type { components } from './openapi';
+
+type Schemas = components['schemas'];
+`;
+
+/** `Schemas['Name']` for a `$ref` to a component schema (or an array of one), else `unknown`. */
+function schemaType(schema) {
+  if (typeof schema?.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/')) return `Schemas[${JSON.stringify(schema.$ref.split('/').pop())}]`;
+  return 'unknown';
+}
+
+/** The named examples of a media type, `$ref`s resolved: [name, { summary?, value }]. */
+function mediaExamples(spec, media) {
+  return Object.entries(media?.examples ?? {}).map(([name, ex]) => {
+    const resolved = typeof ex.$ref === 'string' ? resolveRef(spec, ex.$ref) : ex;
+    return [name, { ...(resolved.summary ? { summary: resolved.summary } : {}), value: resolved.value }];
+  });
+}
+
+/** `{ summary, value: <json> satisfies <type> }` as TypeScript source, indented by `pad`. */
+function exampleSource(example, type, pad) {
+  const json = JSON.stringify(example.value, null, 2).replace(/\n/g, `\n${pad}  `);
+  const value = type === 'unknown' ? json : `${json} satisfies ${type}`;
+  return `{${example.summary ? ` summary: ${JSON.stringify(example.summary)},` : ''} value: ${value} }`;
+}
+
+/** @param {Record<string, any>} spec @returns {string} */
+function renderExamples(spec) {
+  const hooks = [];
+  for (const event of Object.keys(spec.webhooks ?? {}).sort()) {
+    const media = spec.webhooks[event].post.requestBody.content['application/json'];
+    const list = mediaExamples(spec, media);
+    if (list.length === 0) throw new Error(`webhooks.${event}: needs at least one example`);
+    const type = schemaType(media.schema);
+    hooks.push(`  ${JSON.stringify(event)}: {\n${list.map(([name, ex]) => `    ${JSON.stringify(name)}: ${exampleSource(ex, type, '    ')},`).join('\n')}\n  },`);
+  }
+  const requests = [];
+  const responses = [];
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = item?.[method];
+      if (!op) continue;
+      const media = op.requestBody?.content?.['application/json'];
+      if (media) requests.push(`  ${op.operationId}: {\n${mediaExamples(spec, media).map(([name, ex]) => `    ${JSON.stringify(name)}: ${exampleSource(ex, schemaType(media.schema), '    ')},`).join('\n')}\n  },`);
+      const statuses = [];
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        const resolved = typeof response.$ref === 'string' ? resolveRef(spec, response.$ref) : response;
+        const body = resolved?.content?.['application/json'];
+        if (!body) continue;
+        statuses.push(`    ${JSON.stringify(status)}: {\n${mediaExamples(spec, body).map(([name, ex]) => `      ${JSON.stringify(name)}: ${exampleSource(ex, schemaType(body.schema), '      ')},`).join('\n')}\n    },`);
+      }
+      responses.push(`  ${op.operationId}: {\n${statuses.join('\n')}\n  },`);
+    }
+  }
+  return toLf(`${EXAMPLES_HEADER}
+/** Per webhook event, its examples by name (the first is the event's main sample). */
+export const webhookExamples = {
+${hooks.join('\n')}
+};
+
+/**
+ * Per operation (by operationId), its JSON request body examples by name (the fixtures entry's
+ * \`sampleRequests\`): \`createCase.hubspot.value\` is the HubSpot recipe's create body.
+ */
+export const requestExamples = {
+${requests.join('\n')}
+};
+
+/**
+ * Per operation (by operationId) and status, its JSON response body examples by name (the fixtures
+ * entry's \`sampleAnswers\`, frozen): \`createCase['201'].created.value\` is a \`Case\`,
+ * \`getCase['404'].notFound.value\` FML's error body. For nock or msw stubs of FML.
+ */
+export const responseExamples = {
+${responses.join('\n')}
+};
+`);
+}
+
+/**
+ * \`generated/schemas/events.json\`: the event catalogue, one entry per webhook — what it is, when it
+ * fires, its schema and example, whether it carries personal (and special-category) data, and the
+ * HubSpot Company properties the write-back sets from it. Every fact comes from openapi.yaml.
+ * @param {Record<string, any>} spec
+ */
+function renderEventCatalogue(spec) {
+  const events = Object.keys(spec.webhooks ?? {}).sort().map((event) => {
+    const op = spec.webhooks[event].post;
+    const media = op.requestBody.content['application/json'];
+    const [[exampleName, example]] = mediaExamples(spec, media);
+    for (const key of ['x-fml-fires-when', 'x-fml-personal-data', 'x-fml-hubspot-write-back']) if (op[key] === undefined) throw new Error(`webhooks.${event}: needs ${key}`);
+    const body = typeof media.schema.$ref === 'string' ? resolveRef(spec, media.schema.$ref) : media.schema;
+    const specialCategory = [body, ...(body.allOf ?? [])].some((part) => part?.['x-fml-sensitive'] === true);
+    const file = `${event}.v1.json`;
+    return {
+      event,
+      version: 1,
+      description: op.description,
+      firesWhen: op['x-fml-fires-when'],
+      schema: { file: `schemas/webhooks/${file}`, $id: `${SCHEMA_ID_BASE}${file}`, fml: `${FML_SCHEMA_BASE}${file}` },
+      personalData: op['x-fml-personal-data'].length > 0 || specialCategory,
+      personalDataFields: op['x-fml-personal-data'],
+      specialCategoryData: specialCategory,
+      hubspotWriteBack: { properties: op['x-fml-hubspot-write-back'] },
+      example: { name: exampleName, ...(example.summary ? { summary: example.summary } : {}), value: example.value },
+    };
+  });
+  return toJsonText({
+    $comment: `${GENERATED_NOTE} The x-fml-fires-when, x-fml-personal-data and x-fml-hubspot-write-back of each webhook hold these facts.`,
+    description: "FML's webhook events: one entry per event, with its JSON Schema (schema.file, relative to the package root's dist/), an example, its personal-data flags and the HubSpot Company properties updateCompanyFromEvent sets from it (default property names).",
+    events,
+  });
+}
+
 // --------------------------------------------------------------------------------------- driver
 
 /** @param {string} text */
@@ -437,6 +563,8 @@ export async function generate({ root = DEFAULT_ROOT } = {}) {
   files.set('generated/openapi.ts', await renderTypes(spec));
   for (const [path, text] of renderWebhookSchemas(spec)) files.set(path, text);
   files.set('generated/operations.ts', renderOperations(spec));
+  files.set('generated/examples.ts', renderExamples(spec));
+  files.set('generated/schemas/events.json', renderEventCatalogue(spec));
   return files;
 }
 
