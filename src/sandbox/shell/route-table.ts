@@ -23,16 +23,16 @@ export type RouteMatch<H> =
 
 export class RouteTable<H> {
   readonly #routes: Entry<H>[];
+  /** How many routes `add` has put in front of the table's own. */
+  #added = 0;
 
   constructor(routes: readonly Route<H>[] = []) {
     this.#routes = routes.map(([method, pattern, handler]) => ({ method: method.toUpperCase(), pattern, handler }));
   }
 
-  /** Adds a route, checked before the ones already there (`first`, the default) or after them. */
-  add(method: string, pattern: RegExp, handler: H, first = true): void {
-    const entry = { method: method.toUpperCase(), pattern, handler };
-    if (first) this.#routes.unshift(entry);
-    else this.#routes.push(entry);
+  /** Adds a route, checked after the routes added before it and before the ones the table was built with. */
+  add(method: string, pattern: RegExp, handler: H): void {
+    this.#routes.splice(this.#added++, 0, { method: method.toUpperCase(), pattern, handler });
   }
 
   /** The first route for this method and path; else the methods the path allows (405), else not found. */
