@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { isoDurationMs } from '../hubspot/workflow-action/duration';
 import type { AutomationApiRequest, ExecuteActionOptions, ExecutionResult, FakeActionDefinition, FakeHubSpotAutomationOptions, FetchOptionsOptions, RecordedCompletion } from './fake-hubspot-automation-types';
-import { signHeaders } from './hubspot-signing';
+import { definitionsAnswer } from './fake-hubspot-definitions';
+import { Executions } from './fake-hubspot-executions';
+import { postSigned } from './hubspot-signing';
 import { FaultEngine, wholeIn } from './shell/fault-engine';
 import { dropConnection, HttpShell, send, type ShellAnswer, type ShellExchange } from './shell/http-shell';
 import { decodeParam, RouteTable } from './shell/route-table';
@@ -31,12 +32,6 @@ export type * from './fake-hubspot-automation-types';
  */
 
 
-interface Execution {
-  portalId: string;
-  state: 'blocked' | 'answered' | 'completed';
-  blockExpiresAt?: number;
-}
-
 /** A `failCompletions` fault: an error status to answer with, or `drop`: complete the callbacks, then cut the connection unanswered. */
 interface CompletionFault {
   status: number | 'drop';
@@ -63,7 +58,6 @@ interface Call {
 type CallHandler = (fake: FakeHubSpotAutomation, call: Call) => void;
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-const DAY_MS = 86_400_000;
 const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 /** The callback-completion paths, single and batch, current and legacy (what `failCompletions` hits). */
 const COMPLETE = /^\/automation\/(?:v4\/actions\/callbacks|actions\/callbacks\/2026-03)\/(?:([^/]+)\/)?complete$/;
@@ -91,7 +85,7 @@ export class FakeHubSpotAutomation {
   readonly #devKey: string;
   readonly #now: () => number;
   readonly #shell: HttpShell;
-  readonly #executions = new Map<string, Execution>();
+  readonly #executions: Executions;
   readonly #definitions = new Map<string, FakeActionDefinition>();
   readonly #faults = new FaultEngine<CompletionFault>('Invalid fake HubSpot automation fault', 'exact');
   readonly #waiters = new Set<Waiter>();
@@ -108,6 +102,7 @@ export class FakeHubSpotAutomation {
     this.#tokens = options.accessToken;
     this.#devKey = options.developerApiKey;
     this.#now = options.now;
+    this.#executions = new Executions(options.now);
     this.#crm = options.crm?.replace(/\/+$/, '');
   }
 
@@ -133,7 +128,7 @@ export class FakeHubSpotAutomation {
 
   /** The executions that answered BLOCK and are not completed yet. */
   get blockedCallbacks(): string[] {
-    return [...this.#executions].filter(([, e]) => e.state === 'blocked').map(([id]) => id);
+    return this.#executions.blocked();
   }
 
   /**
@@ -152,10 +147,8 @@ export class FakeHubSpotAutomation {
     };
     const body = options.rawBody ?? JSON.stringify(request);
     const timestamp = options.timestamp ?? this.#now();
-    const headers = signHeaders(options.signature ?? 'v3', options.signWith ?? this.#secret, options.signedUrl ?? options.actionUrl, body, timestamp);
-    const sent = options.tamper ? options.tamper(body) : body;
-    const res = await postJson(options.actionUrl, headers, sent);
-    if (res.status >= 200 && res.status < 300) this.#recordAnswer(callbackId, String(portalId), res.body);
+    const res = await postSigned(options, options.actionUrl, options.signWith ?? this.#secret, body, timestamp);
+    if (res.status >= 200 && res.status < 300) this.#executions.recordAnswer(callbackId, String(portalId), res.body);
     return { callbackId, ...res, request: options.rawBody === undefined ? request : undefined };
   }
 
@@ -171,8 +164,7 @@ export class FakeHubSpotAutomation {
       ...(options.fetchOptions ? { fetchOptions: options.fetchOptions } : {}),
     };
     const body = JSON.stringify(request);
-    const headers = signHeaders(options.signature ?? 'v3', options.signWith ?? this.#secret, options.signedUrl ?? options.optionsUrl, body, this.#now());
-    return postJson(options.optionsUrl, headers, body);
+    return postSigned(options, options.optionsUrl, options.signWith ?? this.#secret, body, this.#now());
   }
 
   /**
@@ -218,7 +210,7 @@ export class FakeHubSpotAutomation {
 
   /** Lets blocked executions lapse as HubSpot would after `hs_expiration_duration`: completing them is then refused. */
   expireBlocked(callbackId?: string): void {
-    for (const [id, e] of this.#executions) if (e.state === 'blocked' && (callbackId === undefined || id === callbackId)) e.blockExpiresAt = this.#now() - 1;
+    this.#executions.expire(callbackId);
   }
 
   /**
@@ -239,16 +231,6 @@ export class FakeHubSpotAutomation {
   /** What `util.inspect` and `console.log` show: the same, without secrets. */
   [INSPECT](): string {
     return `FakeHubSpotAutomation ${JSON.stringify(this.toJSON())}`;
-  }
-
-  #recordAnswer(callbackId: string, portalId: string, body: unknown): void {
-    const outputs = (body as { outputFields?: Record<string, unknown> } | undefined)?.outputFields;
-    const state = outputs?.hs_execution_state;
-    if (this.#executions.get(callbackId)?.state === 'completed') return;
-    if (state === 'BLOCK') {
-      const duration = typeof outputs?.hs_expiration_duration === 'string' ? isoDurationMs(outputs.hs_expiration_duration) : undefined;
-      this.#executions.set(callbackId, { portalId, state: 'blocked', blockExpiresAt: this.#now() + (duration ?? 7 * DAY_MS) });
-    } else this.#executions.set(callbackId, { portalId, state: 'answered' });
   }
 
   /** @internal The shell hands every request here. */
@@ -299,7 +281,7 @@ export class FakeHubSpotAutomation {
       const id = typeof input?.callbackId === 'string' ? input.callbackId : undefined;
       // The 2026-03 body requires typedOutputs next to outputFields.
       const typed = apiVersion === '2026-03' && (typeof input?.typedOutputs !== 'object' || input.typedOutputs === null || Array.isArray(input.typedOutputs)) ? 'typedOutputs is required (an object of output values)' : undefined;
-      const problem = id === undefined ? 'callbackId is required' : (typed ?? this.#completionProblem(id, input.outputFields, bearer));
+      const problem = id === undefined ? 'callbackId is required' : (typed ?? this.#executions.problem(id, input.outputFields, this.#tokens, bearer));
       if (problem) problems.push(problem);
     }
     // All or nothing, so a test can see a refused batch left every callback blocked.
@@ -324,29 +306,8 @@ export class FakeHubSpotAutomation {
     if (!(hapikey === this.#devKey || (bearer !== undefined && bearer === this.accessToken))) return error(401, 'INVALID_AUTHENTICATION', 'The developer API key or token is missing or invalid.');
     const [appId, id] = params;
     if (appId !== this.appId) return error(404, 'OBJECT_NOT_FOUND', `No app ${appId}.`);
-    const { method, url } = exchange;
-    if (id === undefined && method === 'POST') {
-      const problem = definitionProblem(body, true);
-      if (problem) return error(400, 'VALIDATION_ERROR', problem);
-      const created = { ...(body as Record<string, unknown>), id: String(100_000 + this.#definitions.size + 1), revisionId: '1' } as FakeActionDefinition;
-      this.#definitions.set(created.id, created);
-      return answer(200, created);
-    }
-    if (id === undefined) {
-      const all = [...this.#definitions.values()];
-      const limit = Math.max(1, Math.min(100, Number(url.searchParams.get('limit') ?? 100) || 100));
-      const start = Number(url.searchParams.get('after') ?? 0) || 0;
-      const page = all.slice(start, start + limit);
-      return answer(200, { results: page, ...(start + limit < all.length ? { paging: { next: { after: String(start + limit) } } } : {}) });
-    }
-    const existing = this.#definitions.get(id);
-    if (!existing) return error(404, 'OBJECT_NOT_FOUND', `No action definition ${id}.`);
-    if (method === 'GET') return answer(200, existing);
-    const problem = definitionProblem(body, false);
-    if (problem) return error(400, 'VALIDATION_ERROR', problem);
-    const updated = { ...existing, ...(body as Record<string, unknown>), id: existing.id, revisionId: String(Number(existing.revisionId) + 1) } as FakeActionDefinition;
-    this.#definitions.set(existing.id, updated);
-    return answer(200, updated);
+    const reply = definitionsAnswer(this.#definitions, exchange.method, id, body, exchange.url.searchParams);
+    return 'payload' in reply ? answer(reply.status, reply.payload) : error(reply.status, reply.category, reply.message);
   }
 
   /**
@@ -372,20 +333,7 @@ export class FakeHubSpotAutomation {
     send(res, reply);
   }
 
-  #completionProblem(callbackId: string, outputFields: unknown, bearer: string): string | undefined {
-    const execution = this.#executions.get(callbackId);
-    if (!execution) return `unknown callbackId ${callbackId}`;
-    if (typeof this.#tokens !== 'string' && this.#tokens[execution.portalId] !== bearer) return `callback ${callbackId} belongs to another portal`;
-    // HubSpot refuses a second completion of one callback with a 400 that says so.
-    if (execution.state === 'completed') return `Callback ${callbackId} has already been completed.`;
-    if (execution.state !== 'blocked') return `callback ${callbackId} is not blocked`;
-    if (execution.blockExpiresAt !== undefined && execution.blockExpiresAt <= this.#now()) return `callback ${callbackId} has expired`;
-    if (typeof outputFields !== 'object' || outputFields === null || Array.isArray(outputFields)) return 'outputFields must be an object';
-    const state = (outputFields as Record<string, unknown>).hs_execution_state;
-    if (state !== 'SUCCESS' && state !== 'FAIL_CONTINUE') return 'outputFields.hs_execution_state must be SUCCESS or FAIL_CONTINUE';
-    for (const [k, v] of Object.entries(outputFields)) if (typeof v !== 'string') return `outputFields.${k} must be a string`;
-    return undefined;
-  }
+
 }
 
 /**
@@ -429,30 +377,3 @@ function apiVersionOf(path: string): AutomationApiRequest['apiVersion'] {
 /** HubSpot's error body. */
 const hsError = (category: string, message: string) => ({ status: 'error', category, message, correlationId: randomBytes(8).toString('hex') });
 
-/** POSTs a signed JSON body as HubSpot does, and reads the answer (JSON when it parses, else the text). */
-async function postJson(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed };
-}
-
-function definitionProblem(body: unknown, creating: boolean): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'The body must be an action definition object.';
-  const d = body as Record<string, unknown>;
-  if (creating || 'actionUrl' in d) if (typeof d.actionUrl !== 'string' || !/^https?:\/\//.test(d.actionUrl)) return 'actionUrl must be a URL.';
-  if (creating && !Array.isArray(d.inputFields)) return 'inputFields is required.';
-  if (creating && !Array.isArray(d.objectTypes)) return 'objectTypes is required.';
-  if (creating && !Array.isArray(d.functions)) return 'functions is required.';
-  if ((creating || 'published' in d) && typeof d.published !== 'boolean') return 'published must be a boolean.';
-  if (creating || 'labels' in d) {
-    const en = (d.labels as Record<string, { actionName?: unknown }> | undefined)?.en;
-    if (typeof en?.actionName !== 'string') return 'labels.en.actionName is required.';
-  }
-  return undefined;
-}

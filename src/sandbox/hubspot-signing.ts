@@ -29,3 +29,26 @@ export function signHeaders(kind: NonNullable<ExecuteActionOptions['signature']>
       return {};
   }
 }
+
+/** How a signed request is signed and sent (the fields `execute` and `fetchOptions` share). */
+interface SignedSend {
+  signature?: ExecuteActionOptions['signature'];
+  /** The URL to sign, when it differs from the one posted to. */
+  signedUrl?: string;
+  /** Changes the body after signing (a tampered request). */
+  tamper?: (body: string) => string;
+}
+
+/** Signs `body` as HubSpot does, POSTs it to `url` and reads the answer (JSON when it parses, else the text). */
+export async function postSigned(how: SignedSend, url: string, secret: string, body: string, timestamp: number): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+  const headers = signHeaders(how.signature ?? 'v3', secret, how.signedUrl ?? url, body, timestamp);
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: how.tamper ? how.tamper(body) : body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed };
+}
