@@ -61,8 +61,9 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 /** The callback-completion paths, single and batch, current and legacy (what `failCompletions` hits). */
 const COMPLETE = /^\/automation\/(?:v4\/actions\/callbacks|actions\/callbacks\/2026-03)\/(?:([^/]+)\/)?complete$/;
-const DEFINITIONS = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/([^/]+)$/;
-const DEFINITION = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/([^/]+)\/([^/]+)$/;
+// `callbacks` is never an app id: those paths belong to the callbacks API (405 when the method is wrong).
+const DEFINITIONS = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/(?!callbacks$)([^/]+)$/;
+const DEFINITION = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/(?!callbacks\/)([^/]+)\/([^/]+)$/;
 
 const ROUTES = new RouteTable<CallHandler>([
   ['POST', COMPLETE, (fake, call) => fake.complete(call)],
