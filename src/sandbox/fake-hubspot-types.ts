@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { FaultCount } from './shell/fault-engine';
 
 /** Options of `startFakeHubSpot`. */
 export interface FakeHubSpotOptions {
@@ -76,15 +77,8 @@ export interface FakeFaultMatch {
 }
 
 /** A switched-on fault, as `faults.list()` shows it (its `id` switches it off early). */
-export interface FakeFaultRule {
-  id: string;
+export interface FakeFaultRule extends FaultCount {
   kind: FakeFaultKind;
-  method: string | null;
-  path: string | null;
-  /** Matching requests it will still hit. */
-  remaining: number | 'always';
-  /** Requests it has hit so far. */
-  hits: number;
   status?: number;
   retryAfterSeconds?: number;
   policyName?: string;

@@ -1,4 +1,4 @@
-import { FaultEngine, wholeIn } from './shell/fault-engine';
+import { FaultEngine, wholeIn, type FaultCount } from './shell/fault-engine';
 
 /**
  * - `reset`: the connection is dropped before the request is handled (the client sees ECONNRESET).
@@ -32,16 +32,9 @@ export interface FaultSpec extends FaultMatch {
   delayMs?: number;
 }
 
-/** A switched-on fault, as `faults.list()` shows it. */
-export interface FaultRule {
-  id: string;
+/** A switched-on fault, as `faults.list()` shows it: its count (id, scope, hits, remaining) and what it does. */
+export interface FaultRule extends FaultCount {
   kind: FaultKind;
-  method: string | null;
-  path: string | null;
-  /** Matching requests it will still hit. */
-  remaining: number | 'always';
-  /** Requests it has hit so far. */
-  hits: number;
   status?: number;
   retryAfterSeconds?: number;
   delayMs?: number;

@@ -7,6 +7,7 @@ export type { CreateClientOptions, SandboxCaseView, WaitForDeliveriesOptions } f
 export type { SandboxOptions, RateLimitOption, RequestLogEntry, DeliveryLogEntry } from './options';
 export type { WebhookEndpoint, WebhookEndpointOptions } from './core';
 export type { SandboxFaults, FaultKind, FaultMatch, FaultSpec, FaultRule } from './faults';
+export type { FaultCount } from './shell/fault-engine';
 export type { Delivery, DeliveryAttempt } from './webhook-delivery';
 export type { AdvanceSpec } from './lifecycle';
 export type { SandboxCase, SandboxEvent, Page } from './types';
