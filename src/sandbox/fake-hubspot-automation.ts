@@ -73,6 +73,7 @@ const ROUTES = new RouteTable<CallHandler>([
   ['PATCH', DEFINITION, (fake, call) => fake.definitionsApi(call)],
 ]);
 
+/** A running automation stand-in (see {@link startFakeHubSpotAutomation}). Close it when done. */
 export class FakeHubSpotAutomation {
   /** Base URL, e.g. `http://127.0.0.1:54321`: pass it as the handler's `hubspot.baseUrl`. */
   readonly url: string;
