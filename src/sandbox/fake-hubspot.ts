@@ -1,170 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody } from './http-io';
+import { FaultEngine, wholeIn } from './shell/fault-engine';
+import { dropConnection, HttpShell, send, type ShellAnswer, type ShellExchange } from './shell/http-shell';
+import { RouteTable, decodeParam } from './shell/route-table';
+import type { FakeCompany, FakeFaultMatch, FakeFaultRule, FakeHubSpot, FakeHubSpotOptions, FakeHubSpotRequest, FakePropertyDefinition, FakeRouteHandler, FakeRouteResponse } from './fake-hubspot-types';
+
+export type * from './fake-hubspot-types';
 
 /**
  * A local stand-in for the parts of HubSpot's CRM API the SDK's HubSpot helpers call: Companies
- * (create, read, update, search) and Company property definitions. A real HTTP server on loopback,
- * answering with HubSpot's status codes and error body shapes (`{ status: "error", message,
- * correlationId, category }`), so the write-back can be exercised — and demonstrated — without a portal.
- * Other HubSpot endpoints can be added with {@link FakeHubSpot.route}.
+ * (create, read, update, search) and Company property definitions. A real HTTP server on loopback (on
+ * the sandbox's HTTP shell), answering with HubSpot's status codes and error body shapes (`{ status:
+ * "error", message, correlationId, category }`), so the write-back can be exercised — and demonstrated
+ * — without a portal. Other HubSpot endpoints can be added with {@link FakeHubSpot.route}.
  */
 
-/** Options of {@link startFakeHubSpot}. */
-export interface FakeHubSpotOptions {
-  /** Port to listen on. @default 0 (an ephemeral port; read `url`) */
-  port?: number;
-  /** Interface to bind. @default '127.0.0.1' */
-  host?: string;
-  /** The private app token it accepts. @default a random `pat-na1-…` */
-  accessToken?: string;
-  /** Custom Company properties that exist from the start (as single-line text). @default [] */
-  properties?: string[];
-  /**
-   * How long a written value takes to become searchable, in ms — HubSpot's search index lags writes.
-   * @default 0
-   */
-  searchLagMs?: number;
-  /** Clock for timestamps and the search lag. @default Date.now */
-  now?: () => number;
-  /** Largest request body accepted; a larger one gets HubSpot's 413. @default 1048576 */
-  maxBodyBytes?: number;
-}
-
-/** A Company as the fake holds it. */
-export interface FakeCompany {
-  id: string;
-  /** Current values; a cleared property is `null`. */
-  properties: Record<string, string | null>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** A property definition, as created through `POST /crm/v3/properties/companies`. */
-export interface FakePropertyDefinition {
-  name: string;
-  label: string;
-  type: string;
-  fieldType: string;
-  groupName: string;
-  description?: string;
-  /** HubSpot's own properties cannot be written through the API. */
-  readOnly: boolean;
-  /** True for properties HubSpot defines; false for custom ones. */
-  hubspotDefined: boolean;
-}
-
-/** One answered request. Holds no header, so never the token. */
-export interface FakeHubSpotRequest {
-  method: string;
-  path: string;
-  /** The query string, without `?`. */
-  query: string;
-  /** The status answered; 0 when none was: the fake closed, or the client gave up, while a delay fault held the request. */
-  status: number;
-  /** The parsed JSON body, if any. */
-  body: unknown;
-  /** The fault that shaped the answer, if any. */
-  fault?: 'rate-limit' | 'server-error' | 'delay';
-}
-
-/** Which requests a fault hits. */
-export interface FakeFaultMatch {
-  /** HTTP method. @default any */
-  method?: string;
-  /** A path prefix, or a RegExp tested against the path. @default any */
-  path?: string | RegExp;
-  /** How many matching requests it hits. @default 1 */
-  times?: number;
-}
-
-/** Options of `faults.rateLimit`. */
-export interface FakeRateLimitFault extends FakeFaultMatch {
-  /** Seconds to send in `Retry-After`. @default undefined (no header, like most of HubSpot's 429s) */
-  retryAfterSeconds?: number;
-  /** The `policyName` in the body; `DAILY` is the limit the write-back must not retry. @default 'TEN_SECONDLY_ROLLING' */
-  policyName?: string;
-}
-
-/** Options of `faults.serverError`. */
-export interface FakeServerErrorFault extends FakeFaultMatch {
-  /** The 5xx status to answer. @default 502 */
-  status?: number;
-}
-
-/** A request as a route handler sees it. */
-export interface FakeRouteRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  /** The regex groups of the route pattern. */
-  params: string[];
-  /** Parsed JSON body (undefined when there was none). */
-  body: unknown;
-  headers: IncomingMessage['headers'];
-}
-
-/** What a route handler answers. */
-export interface FakeRouteResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** A route handler; `fake` is the running fake, to read or change its state. */
-export type FakeRouteHandler = (req: FakeRouteRequest, fake: FakeHubSpot) => FakeRouteResponse;
-
-/** The running fake HubSpot. */
-export interface FakeHubSpot {
-  /** Base URL, e.g. `http://127.0.0.1:54321` — pass it as `baseUrl` to the write-back helpers. */
-  readonly url: string;
-  /** The token it accepts (not enumerable, so it stays out of logs and snapshots). */
-  readonly accessToken: string;
-  /** Companies by id. */
-  readonly companies: Map<string, FakeCompany>;
-  /** Company property definitions by name (HubSpot's defaults plus created ones). */
-  readonly propertyDefinitions: Map<string, FakePropertyDefinition>;
-  /** Every answered request, oldest first. */
-  readonly requests: FakeHubSpotRequest[];
-  /** Adds a Company directly (no HTTP) and returns it; values are text. */
-  createCompany(properties?: Record<string, string>): FakeCompany;
-  /** Defines a custom Company property directly (single-line text unless told otherwise). */
-  defineProperty(name: string, init?: Partial<Omit<FakePropertyDefinition, 'name' | 'readOnly' | 'hubspotDefined'>>): FakePropertyDefinition;
-  readonly faults: {
-    /** The next matching request(s) get HubSpot's 429 body; `Retry-After` only when `retryAfterSeconds` is given (HubSpot rarely sends one). */
-    rateLimit(options?: FakeRateLimitFault): void;
-    /** The next matching request(s) get a 5xx. */
-    serverError(options?: FakeServerErrorFault): void;
-    /** The next matching request(s) are answered after `ms` (or cut, with status 0, when the fake closes first). */
-    delay(ms: number, options?: FakeFaultMatch): void;
-    /** Switches every fault off. */
-    clear(): void;
-  };
-  /** Serves another endpoint (checked before the built-in ones; every route requires the bearer token). */
-  route(method: string, pattern: RegExp, handler: FakeRouteHandler): void;
-  /**
-   * Stops the server and cuts open connections. Requests held by a delay fault end at once (recorded
-   * with status 0), so no timer and no handler is left pending. Safe to call twice.
-   */
-  close(): Promise<void>;
-}
-
-interface Fault {
-  kind: 'rate-limit' | 'server-error' | 'delay';
-  method: string | null;
-  path: string | RegExp | null;
-  remaining: number;
-  status?: number;
-  retryAfterSeconds?: number;
-  policyName?: string;
-  ms?: number;
-}
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  handler: FakeRouteHandler;
-}
+type FaultEffect = Pick<FakeFaultRule, 'kind' | 'status' | 'retryAfterSeconds' | 'policyName' | 'delayMs'>;
 
 const HUBSPOT_PROPERTIES: ReadonlyArray<[name: string, label: string, type: string, fieldType: string, readOnly: boolean]> = [
   ['hs_object_id', 'Record ID', 'number', 'number', true],
@@ -211,8 +61,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   const writes = new Map<string, Map<string, { value: string | null; at: number }[]>>();
   const definitions = new Map<string, FakePropertyDefinition>();
   const requests: FakeHubSpotRequest[] = [];
-  const routes: Route[] = [];
-  let faults: Fault[] = [];
+  const faults = new FaultEngine<FaultEffect>('Invalid fake HubSpot fault', 'prefix');
   let nextId = 10_000_000_001;
   const iso = () => new Date(now()).toISOString();
 
@@ -289,11 +138,11 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     return errors.length ? { ok: false, response: invalidProperties(errors) } : { ok: true, values };
   };
 
-  const builtIn: Route[] = [
-    {
-      method: 'POST',
-      pattern: /^\/crm\/v3\/objects\/companies$/,
-      handler: (req) => {
+  const routes = new RouteTable<FakeRouteHandler>([
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/companies$/,
+      (req) => {
         if (!isRecord(req.body)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON: expected { "properties": { ... } }.');
         const checked = checkProperties(req.body.properties ?? {});
         if (!checked.ok) return checked.response;
@@ -301,26 +150,26 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         for (const [n, v] of checked.values) record(company, n, v);
         return { status: 201, body: view(company, checked.values.map(([n]) => n)) };
       },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/crm\/v3\/objects\/companies\/search$/,
-      handler: (req) => search(req.body),
-    },
-    {
-      method: 'GET',
-      pattern: /^\/crm\/v3\/objects\/companies\/([^/]+)$/,
-      handler: (req) => {
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/companies\/search$/,
+      (req) => search(req.body),
+    ],
+    [
+      'GET',
+      /^\/crm\/v3\/objects\/companies\/([^/]+)$/,
+      (req) => {
         const company = companies.get(req.params[0]!);
         if (!company) return hsError(404, 'OBJECT_NOT_FOUND', 'resource not found');
         const wanted = req.query.getAll('properties').flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
         return { status: 200, body: view(company, wanted) };
       },
-    },
-    {
-      method: 'PATCH',
-      pattern: /^\/crm\/v3\/objects\/companies\/([^/]+)$/,
-      handler: (req) => {
+    ],
+    [
+      'PATCH',
+      /^\/crm\/v3\/objects\/companies\/([^/]+)$/,
+      (req) => {
         const company = companies.get(req.params[0]!);
         if (!company) return hsError(404, 'OBJECT_NOT_FOUND', 'resource not found');
         if (!isRecord(req.body) || !('properties' in req.body)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON: expected { "properties": { ... } }.');
@@ -331,11 +180,11 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         record(company, 'hs_lastmodifieddate', company.updatedAt);
         return { status: 200, body: view(company, checked.values.map(([n]) => n)) };
       },
-    },
-    {
-      method: 'POST',
-      pattern: /^\/crm\/v3\/properties\/companies$/,
-      handler: (req) => {
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/properties\/companies$/,
+      (req) => {
         const b = req.body;
         if (!isRecord(b)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON: expected a property definition object.');
         const missing = ['name', 'label', 'type', 'fieldType', 'groupName'].filter((k) => typeof b[k] !== 'string' || b[k] === '');
@@ -350,23 +199,23 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
         const at = iso();
         return { status: 201, body: { name: def.name, label: def.label, type: def.type, fieldType: def.fieldType, groupName: def.groupName, description: def.description ?? '', createdAt: at, updatedAt: at, hidden: false, formField: false, calculated: false, externalOptions: false, hasUniqueValue: false, options: [] } };
       },
-    },
-    {
+    ],
+    [
       // The portal's Company properties, HubSpot's and custom ones alike (one page: HubSpot does not page this list).
-      method: 'GET',
-      pattern: /^\/crm\/v3\/properties\/companies$/,
-      handler: () => ({ status: 200, body: { results: [...definitions.values()].map((def) => ({ name: def.name, label: def.label, type: def.type, fieldType: def.fieldType, groupName: def.groupName, description: def.description ?? '', hidden: false, hubspotDefined: def.hubspotDefined, modificationMetadata: { readOnlyValue: def.readOnly } })) } }),
-    },
-    {
-      method: 'GET',
-      pattern: /^\/crm\/v3\/properties\/companies\/([^/]+)$/,
-      handler: (req) => {
+      'GET',
+      /^\/crm\/v3\/properties\/companies$/,
+      () => ({ status: 200, body: { results: [...definitions.values()].map((def) => ({ name: def.name, label: def.label, type: def.type, fieldType: def.fieldType, groupName: def.groupName, description: def.description ?? '', hidden: false, hubspotDefined: def.hubspotDefined, modificationMetadata: { readOnlyValue: def.readOnly } })) } }),
+    ],
+    [
+      'GET',
+      /^\/crm\/v3\/properties\/companies\/([^/]+)$/,
+      (req) => {
         const def = definitions.get(req.params[0]!);
         if (!def) return hsError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${req.params[0]}`);
         return { status: 200, body: { name: def.name, label: def.label, type: def.type, fieldType: def.fieldType, groupName: def.groupName, description: def.description ?? '', hubspotDefined: def.hubspotDefined, modificationMetadata: { readOnlyValue: def.readOnly } } };
       },
-    },
-  ];
+    ],
+  ]);
 
   function search(body: unknown): FakeRouteResponse {
     if (!isRecord(body)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON: expected a search request.');
@@ -403,115 +252,81 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     return { status: 200, body: { total: all.length, results: page.map((c) => view(c, wanted)), ...next } };
   }
 
-  const takeFault = (method: string, path: string): Fault | undefined => {
-    const found = faults.find((f) => (f.method === null || f.method === method) && (f.path === null || (typeof f.path === 'string' ? path.startsWith(f.path) : f.path.test(path))));
-    if (found && --found.remaining <= 0) faults = faults.filter((f) => f !== found);
-    return found;
-  };
-  const addFault = (fault: Omit<Fault, 'method' | 'path' | 'remaining'>, match: FakeFaultMatch = {}) => {
-    const times = match.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new TypeError('fake HubSpot fault: times must be a whole number ≥ 1.');
-    faults.push({ ...fault, method: match.method?.toUpperCase() ?? null, path: match.path ?? null, remaining: times });
+
+  const addFault = (effect: FaultEffect, match: FakeFaultMatch = {}): FakeFaultRule => {
+    if (effect.status !== undefined && !wholeIn(effect.status, 500, 599)) faults.fail('status must be 500–599.');
+    if (effect.retryAfterSeconds !== undefined && !wholeIn(effect.retryAfterSeconds, 0, 86_400)) faults.fail('retryAfterSeconds must be a whole number from 0 to 86400.');
+    if (effect.delayMs !== undefined && !wholeIn(effect.delayMs, 0, 600_000)) faults.fail('delay must be a whole number of milliseconds from 0 to 600000 (10 minutes).');
+    return faults.add(match, effect);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+  const shell = new HttpShell({
+    maxBodyBytes,
+    tooLarge: (method, url) => {
+      const answer = hsError(413, 'VALIDATION_ERROR', 'Request body too large.');
+      requests.push({ method, path: url.pathname, query: url.search.slice(1), body: undefined, status: answer.status });
+      return wire(answer);
+    },
+    handle,
   });
-  /** Pending delay faults, each with the function that ends it early (answering false). */
-  const delays = new Map<NodeJS.Timeout, (completed: boolean) => void>();
-  let closing: Promise<void> | undefined;
-  /** Resolves true after `ms`, or false as soon as the fake closes (close() settles it). */
-  const sleep = (ms: number) =>
-    new Promise<boolean>((resolve) => {
-      if (closing) return resolve(false);
-      const timer = setTimeout(() => {
-        delays.delete(timer);
-        resolve(!closing);
-      }, ms);
-      delays.set(timer, resolve);
-    });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://fake-hubspot.invalid');
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, maxBodyBytes);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      return send(res, { method, path: url.pathname, query: url.search.slice(1), body: undefined }, hsError(413, 'VALIDATION_ERROR', 'Request body too large.'));
-    }
+  async function handle({ method, url, req, res, body: raw }: ShellExchange): Promise<void> {
+    const entry: Omit<FakeHubSpotRequest, 'status'> = { method, path: url.pathname, query: url.search.slice(1), body: undefined };
+    const answer = (response: FakeRouteResponse, fault?: FakeFaultRule) => {
+      requests.push({ ...entry, ...(fault ? { fault: fault.kind } : {}), status: response.status });
+      send(res, wire(response));
+    };
+    const cut = (fault: FakeFaultRule) => {
+      requests.push({ ...entry, fault: fault.kind, status: 0 });
+      dropConnection(req.socket);
+    };
     const text = raw.toString('utf8');
     let body: unknown;
-    const entry = { method, path: url.pathname, query: url.search.slice(1), body: undefined as unknown };
     if (text !== '') {
       try {
-        body = JSON.parse(text);
-        entry.body = body;
+        body = entry.body = JSON.parse(text);
       } catch (error) {
-        return send(res, entry, hsError(400, 'VALIDATION_ERROR', `Invalid input JSON: ${(error as Error).message}`));
+        return answer(hsError(400, 'VALIDATION_ERROR', `Invalid input JSON: ${(error as Error).message}`));
       }
     }
 
     const auth = req.headers.authorization;
     if (typeof auth !== 'string' || !/^Bearer\s+\S+$/i.test(auth)) {
-      return send(res, entry, hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview'));
+      return answer(hsError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview'));
     }
     if (auth.replace(/^Bearer\s+/i, '') !== token) {
-      return send(res, entry, hsError(401, 'INVALID_AUTHENTICATION', 'The OAuth token used to make this call expired or is not valid for this portal.'));
+      return answer(hsError(401, 'INVALID_AUTHENTICATION', 'The OAuth token used to make this call expired or is not valid for this portal.'));
     }
 
-    const fault = takeFault(method, url.pathname);
+    const fault = faults.take(method, url.pathname);
+    if (fault?.kind === 'reset') return cut(fault);
     if (fault?.kind === 'rate-limit') {
       const policyName = fault.policyName ?? 'TEN_SECONDLY_ROLLING';
-      const response: FakeRouteResponse = {
-        status: 429,
-        body: { status: 'error', message: `You have reached your ${policyName.toLowerCase()} limit.`, errorType: 'RATE_LIMIT', correlationId: correlationId(), policyName },
-        headers: fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
-      };
-      return send(res, { ...entry, fault: 'rate-limit' }, response);
+      const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      return answer({ status: 429, body: { status: 'error', message: `You have reached your ${policyName.toLowerCase()} limit.`, errorType: 'RATE_LIMIT', correlationId: correlationId(), policyName }, headers }, fault);
     }
-    if (fault?.kind === 'server-error') return send(res, { ...entry, fault: 'server-error' }, hsError(fault.status ?? 502, 'INTERNAL_ERROR', 'internal error'));
-    if (fault?.kind === 'delay' && (!(await sleep(fault.ms ?? 0)) || res.destroyed)) {
-      requests.push({ ...entry, fault: 'delay', status: 0 });
-      return void res.destroy();
-    }
+    if (fault?.kind === 'server-error') return answer(hsError(fault.status ?? 502, 'INTERNAL_ERROR', 'internal error'), fault);
+    // Unlike FML's sandbox, a request whose client gave up during the delay is not handled.
+    if (fault?.kind === 'delay' && !(await shell.wait(fault.delayMs ?? 0, res))) return cut(fault);
 
-    for (const route of [...routes, ...builtIn]) {
-      if (route.method !== method) continue;
-      const m = route.pattern.exec(url.pathname);
-      if (!m) continue;
-      const params = m.slice(1).map((p) => decodeURIComponent(p ?? ''));
-      let response: FakeRouteResponse;
-      try {
-        response = route.handler({ method, path: url.pathname, query: url.searchParams, params, body, headers: req.headers }, fake);
-      } catch {
-        response = hsError(500, 'INTERNAL_ERROR', 'The fake HubSpot failed on this request (a bug).');
-      }
-      return send(res, { ...entry, ...(fault ? { fault: fault.kind } : {}) }, response);
+    const found = routes.find(method, url.pathname);
+    if (found.kind === 'wrong-method') return answer({ ...hsError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; use ${found.allow.join(', ')}.`), headers: { allow: found.allow.join(', ') } }, fault);
+    if (found.kind === 'not-found') return answer(hsError(404, 'OBJECT_NOT_FOUND', `No route for ${method} ${url.pathname} in the fake HubSpot.`), fault);
+    let response: FakeRouteResponse;
+    try {
+      response = found.handler({ method, path: url.pathname, query: url.searchParams, params: found.params.map(decodeParam), body, headers: req.headers }, fake);
+    } catch {
+      response = hsError(500, 'INTERNAL_ERROR', 'The fake HubSpot failed on this request (a bug).');
     }
-    return send(res, entry, hsError(404, 'OBJECT_NOT_FOUND', `No route for ${method} ${url.pathname} in the fake HubSpot.`));
-  }
-
-  function send(res: ServerResponse, entry: Omit<FakeHubSpotRequest, 'status'>, response: FakeRouteResponse): void {
-    requests.push({ ...entry, status: response.status });
-    const payload = response.body === undefined ? '' : JSON.stringify(response.body);
-    res.writeHead(response.status, { ...(payload ? { 'content-type': 'application/json;charset=utf-8' } : {}), 'content-length': String(Buffer.byteLength(payload)), ...(response.headers ?? {}) });
-    res.end(payload);
+    if (fault?.kind === 'lose-response') return cut(fault);
+    return answer(response, fault);
   }
 
   const host = options.host ?? '127.0.0.1';
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : 0);
-    });
-  });
+  const url = await shell.listen(options.port ?? 0, host);
 
   const fake: FakeHubSpot = {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     accessToken: token,
     companies,
     propertyDefinitions: definitions,
@@ -521,27 +336,23 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     faults: {
       rateLimit: (o = {}) => addFault({ kind: 'rate-limit', ...(o.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: o.retryAfterSeconds }), ...(o.policyName ? { policyName: o.policyName } : {}) }, o),
       serverError: (o = {}) => addFault({ kind: 'server-error', status: o.status ?? 502 }, o),
-      delay: (ms, o = {}) => addFault({ kind: 'delay', ms }, o),
-      clear: () => {
-        faults = [];
-      },
+      delay: (ms, o = {}) => addFault({ kind: 'delay', delayMs: ms }, o),
+      resetConnection: (o = {}) => addFault({ kind: 'reset' }, o),
+      loseResponse: (o = {}) => addFault({ kind: 'lose-response' }, o),
+      list: () => faults.list(),
+      remove: (id) => faults.remove(id),
+      clear: () => faults.clear(),
     },
-    route: (method, pattern, handler) => {
-      routes.push({ method: method.toUpperCase(), pattern, handler });
-    },
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        const stalled = [...delays];
-        delays.clear();
-        for (const [timer, end] of stalled) {
-          clearTimeout(timer);
-          end(false);
-        }
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+    route: (method, pattern, handler) => routes.add(method, pattern, handler),
+    close: () => shell.close(),
   };
   // Kept off the enumerable surface so `console.log(fake)` or a snapshot never prints the token.
   Object.defineProperty(fake, 'accessToken', { value: token, enumerable: false });
   return fake;
+}
+
+/** A route's answer as the shell writes it: JSON with HubSpot's content type, or nothing. */
+function wire(response: FakeRouteResponse): ShellAnswer {
+  const payload = response.body === undefined ? '' : JSON.stringify(response.body);
+  return { status: response.status, headers: { ...(payload ? { 'content-type': 'application/json;charset=utf-8' } : {}), ...(response.headers ?? {}) }, body: payload };
 }

@@ -1,5 +1,4 @@
-import { FmlConfigError } from '../errors';
-import { newShortId } from './ids';
+import { FaultEngine, wholeIn, type FaultCount } from './shell/fault-engine';
 
 /**
  * - `reset`: the connection is dropped before the request is handled (the client sees ECONNRESET).
@@ -33,24 +32,12 @@ export interface FaultSpec extends FaultMatch {
   delayMs?: number;
 }
 
-/** A switched-on fault, as `faults.list()` shows it. */
-export interface FaultRule {
-  id: string;
+/** A switched-on fault, as `faults.list()` shows it: its count (id, scope, hits, remaining) and what it does. */
+export interface FaultRule extends FaultCount {
   kind: FaultKind;
-  method: string | null;
-  path: string | null;
-  /** Matching requests it will still hit. */
-  remaining: number | 'always';
-  /** Requests it has hit so far. */
-  hits: number;
   status?: number;
   retryAfterSeconds?: number;
   delayMs?: number;
-}
-
-interface ActiveFault {
-  rule: FaultRule;
-  matchPath: (path: string) => boolean;
 }
 
 /** Where a `lose-response` fault hits when it names neither method nor path: the create it exists for. */
@@ -58,36 +45,23 @@ const LOSE_RESPONSE_DEFAULT = { method: 'POST', path: '/v1/cases' } as const;
 
 const KINDS: readonly FaultKind[] = ['reset', 'truncate', 'status', 'rate-limit', 'delay', 'lose-response'];
 
-function pathMatcher(path: string | RegExp | undefined): (p: string) => boolean {
-  if (path === undefined) return () => true;
-  if (path instanceof RegExp) return (p) => new RegExp(path.source, path.flags.replace('g', '')).test(p);
-  if (path.endsWith('*')) {
-    const prefix = path.slice(0, -1);
-    return (p) => p.startsWith(prefix);
-  }
-  return (p) => p === path;
-}
-
-const wholeAtLeast = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
-const wholeIn = (n: unknown, min: number, max: number): n is number => wholeAtLeast(n, min) && n <= max;
-
 /** The knobs' ranges: wide enough for any test, narrow enough that no value means something else. */
 const MAX_DELAY_MS = 600_000;
 const MAX_RETRY_AFTER_SECONDS = 86_400;
-const MAX_TIMES = 1_000_000_000;
 
-function checkSpec(spec: FaultSpec): void {
-  const fail = (why: string) => {
-    throw new FmlConfigError(`Invalid sandbox fault: ${why}`);
-  };
-  if (!KINDS.includes(spec.kind)) fail(`kind must be one of ${KINDS.join(', ')}.`);
-  if (spec.times !== undefined && spec.times !== 'always' && !wholeIn(spec.times, 1, MAX_TIMES)) fail(`times must be a whole number from 1 to ${MAX_TIMES}, or 'always'.`);
-  if (spec.method !== undefined && (typeof spec.method !== 'string' || !/^[A-Za-z]+$/.test(spec.method))) fail('method must be an HTTP method name.');
-  if (spec.path !== undefined && typeof spec.path !== 'string' && !(spec.path instanceof RegExp)) fail('path must be a string or a RegExp.');
-  if (spec.status !== undefined && !(wholeAtLeast(spec.status, 500) && spec.status <= 599)) fail('status must be 500–599.');
-  if (spec.retryAfterSeconds !== undefined && !wholeIn(spec.retryAfterSeconds, 0, MAX_RETRY_AFTER_SECONDS)) fail(`retryAfterSeconds must be a whole number from 0 to ${MAX_RETRY_AFTER_SECONDS}.`);
+type FaultEffect = Pick<FaultRule, 'kind' | 'status' | 'retryAfterSeconds' | 'delayMs'>;
+
+/** What the fault does, its knobs checked (the engine checks method, path and times). */
+function effectOf(engine: FaultEngine<FaultEffect>, spec: FaultSpec): FaultEffect {
+  if (!KINDS.includes(spec.kind)) engine.fail(`kind must be one of ${KINDS.join(', ')}.`);
+  if (spec.status !== undefined && !wholeIn(spec.status, 500, 599)) engine.fail('status must be 500–599.');
+  if (spec.retryAfterSeconds !== undefined && !wholeIn(spec.retryAfterSeconds, 0, MAX_RETRY_AFTER_SECONDS)) engine.fail(`retryAfterSeconds must be a whole number from 0 to ${MAX_RETRY_AFTER_SECONDS}.`);
   // Past 2^31-1 ms a timer fires at once: an out-of-range delay would silently be no delay.
-  if (spec.delayMs !== undefined && !wholeIn(spec.delayMs, 0, MAX_DELAY_MS)) fail(`delayMs must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (10 minutes).`);
+  if (spec.delayMs !== undefined && !wholeIn(spec.delayMs, 0, MAX_DELAY_MS)) engine.fail(`delayMs must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (10 minutes).`);
+  if (spec.kind === 'status') return { kind: spec.kind, status: spec.status ?? 503 };
+  if (spec.kind === 'rate-limit') return { kind: spec.kind, retryAfterSeconds: spec.retryAfterSeconds ?? 1 };
+  if (spec.kind === 'delay') return { kind: spec.kind, delayMs: spec.delayMs ?? 1000 };
+  return { kind: spec.kind };
 }
 
 /**
@@ -95,7 +69,7 @@ function checkSpec(spec: FaultSpec): void {
  * users' own resilience tests) to make the sandbox misbehave the way networks and servers do.
  */
 export class SandboxFaults {
-  #active: ActiveFault[] = [];
+  readonly #engine = new FaultEngine<FaultEffect>('Invalid sandbox fault', 'exact');
 
   /**
    * Switches on a fault; returns it (its `id` removes it early). A `lose-response` fault that names
@@ -104,21 +78,8 @@ export class SandboxFaults {
    */
   add(input: FaultSpec): FaultRule {
     const spec = input.kind === 'lose-response' && input.method === undefined && input.path === undefined ? { ...input, ...LOSE_RESPONSE_DEFAULT } : input;
-    checkSpec(spec);
-    const times = spec.times ?? 1;
-    const rule: FaultRule = {
-      id: newShortId('flt'),
-      kind: spec.kind,
-      method: spec.method?.toUpperCase() ?? null,
-      path: spec.path === undefined ? null : String(spec.path),
-      remaining: times,
-      hits: 0,
-    };
-    if (spec.kind === 'status') rule.status = spec.status ?? 503;
-    if (spec.kind === 'rate-limit') rule.retryAfterSeconds = spec.retryAfterSeconds ?? 1;
-    if (spec.kind === 'delay') rule.delayMs = spec.delayMs ?? 1000;
-    this.#active.push({ rule, matchPath: pathMatcher(spec.path) });
-    return { ...rule };
+    const effect = effectOf(this.#engine, spec);
+    return this.#engine.add(spec, effect);
   }
 
   /** The next matching request(s) lose their connection before being handled. */
@@ -157,31 +118,21 @@ export class SandboxFaults {
 
   /** The switched-on faults, oldest first. */
   list(): FaultRule[] {
-    return this.#active.map((a) => ({ ...a.rule }));
+    return this.#engine.list();
   }
 
   /** Switches one fault off; false when no such fault is on. */
   remove(id: string): boolean {
-    const before = this.#active.length;
-    this.#active = this.#active.filter((a) => a.rule.id !== id);
-    return this.#active.length !== before;
+    return this.#engine.remove(id);
   }
 
   /** Switches every fault off. */
   clear(): void {
-    this.#active = [];
+    this.#engine.clear();
   }
 
   /** @internal The fault this request hits (counting the hit), if any. */
   take(method: string, path: string): FaultRule | undefined {
-    const found = this.#active.find((a) => (a.rule.method === null || a.rule.method === method.toUpperCase()) && a.matchPath(path));
-    if (!found) return undefined;
-    const { rule } = found;
-    rule.hits += 1;
-    if (rule.remaining !== 'always') {
-      rule.remaining -= 1;
-      if (rule.remaining <= 0) this.#active = this.#active.filter((a) => a !== found);
-    }
-    return { ...rule };
+    return this.#engine.take(method, path);
   }
 }

@@ -5,6 +5,8 @@ import { apiError, header, json, mediaType, parseJson, type SandboxRequest, type
 import type { AdvanceSpec } from '../lifecycle';
 import { timingSafeEqual } from '../../internal/crypto';
 import { hostName, isLoopback } from '../options';
+import { decodeParam, RouteTable } from '../shell/route-table';
+import { methodNotAllowed } from './api';
 
 /**
  * Sandbox-only routes under `/_sandbox` (not part of FML's API, not in openapi.yaml): drive cases,
@@ -62,7 +64,7 @@ function createClient(core: SandboxCore, body: Record<string, unknown>): Sandbox
   return json(201, { clientId: c.clientId, clientSecret: c.clientSecret, orgId: c.orgId, scopes: c.scopes });
 }
 
-const ROUTES: [string, RegExp, AdminHandler][] = [
+const ROUTES = new RouteTable<AdminHandler>([
   ['GET', /^\/_sandbox\/?$/, (core) =>
     json(200, { orgId: core.options.orgId, clientIds: [...core.state.clients.keys()], cases: core.state.cases.size, events: core.state.events.length, webhooks: core.endpoints(), faults: core.faults.list() })],
   ['GET', /^\/_sandbox\/cases$/, (core) => json(200, { data: [...core.state.cases.values()].map((c) => ({ ...c.data, orgId: c.orgId, stage: c.stage })) })],
@@ -83,7 +85,7 @@ const ROUTES: [string, RegExp, AdminHandler][] = [
   ['POST', /^\/_sandbox\/reset$/, (core) => (core.reset(), json(200, { reset: true }))],
   ['GET', /^\/_sandbox\/portal\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Customer portal (sandbox)')],
   ['GET', /^\/_sandbox\/analyst\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Analyst console (sandbox)')],
-];
+]);
 
 /**
  * Refuses what a web page could send through the developer's browser. A cross-site page can POST to
@@ -123,26 +125,20 @@ export function refuseForeign(core: SandboxCore, req: SandboxRequest): SandboxRe
   return undefined;
 }
 
-/** Routes a `/_sandbox/...` request. Foreign hosts and origins get 403, non-JSON POSTs 415, misuse 400 with the reason; unknown ids 404. */
+/** Routes a `/_sandbox/...` request. Foreign hosts and origins get 403, non-JSON POSTs 415, misuse 400 with the reason; unknown ids 404; a known path with another method 405 (with `Allow`). */
 export function handleAdmin(core: SandboxCore, req: SandboxRequest): SandboxResponse {
   const refused = refuseForeign(core, req);
   if (refused) return refused;
-  for (const [method, pattern, handler] of ROUTES) {
-    const match = pattern.exec(req.path);
-    if (!match || method !== req.method) continue;
+  const found = ROUTES.find(req.method, req.path);
+  if (found.kind === 'wrong-method') return methodNotAllowed(req.method, found.allow);
+  if (found.kind === 'found') {
     const text = req.body.toString('utf8').trim();
     const parsed = text ? parseJson(text) : { ok: true as const, value: {} };
     if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
       return apiError(400, 'invalid_request', 'The body must be a JSON object.');
     }
-    let param = match[1] ?? '';
     try {
-      param = decodeURIComponent(param);
-    } catch {
-      // keep the raw segment; it will simply not be found
-    }
-    try {
-      return handler(core, parsed.value as Record<string, unknown>, param);
+      return found.handler(core, parsed.value as Record<string, unknown>, decodeParam(found.params[0] ?? ''));
     } catch (err) {
       if (!(err instanceof FmlError)) throw err;
       const status = err.code.endsWith('_not_found') ? 404 : 400;

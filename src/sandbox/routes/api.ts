@@ -2,36 +2,33 @@ import type { SandboxCore } from '../core';
 import { apiError, type SandboxRequest, type SandboxResponse } from '../http-io';
 import { createCase, getCase, listCases, recordDisposition, setCrmRecordId } from './cases';
 import { listEvents } from './events';
+import { RouteTable } from '../shell/route-table';
 import { createToken } from './token';
 
 type Handler = (core: SandboxCore, req: SandboxRequest, param: string) => SandboxResponse;
 
-interface Route {
-  pattern: RegExp;
-  methods: Record<string, Handler>;
-}
-
-const ROUTES: Route[] = [
-  { pattern: /^\/v1\/oauth\/token\/?$/, methods: { POST: createToken } },
-  { pattern: /^\/v1\/cases\/?$/, methods: { GET: listCases, POST: createCase } },
-  { pattern: /^\/v1\/cases\/([^/]+)\/?$/, methods: { GET: getCase } },
-  { pattern: /^\/v1\/cases\/([^/]+)\/screening\/disposition\/?$/, methods: { POST: recordDisposition } },
+/** FML's public API: path patterns as openapi.yaml names them (a trailing slash tolerated). */
+const ROUTES = new RouteTable<Handler>([
+  ['POST', /^\/v1\/oauth\/token\/?$/, createToken],
+  ['GET', /^\/v1\/cases\/?$/, listCases],
+  ['POST', /^\/v1\/cases\/?$/, createCase],
+  ['GET', /^\/v1\/cases\/([^/]+)\/?$/, getCase],
+  ['POST', /^\/v1\/cases\/([^/]+)\/screening\/disposition\/?$/, recordDisposition],
   // FML names this one under /api, not /v1.
-  { pattern: /^\/api\/cases\/([^/]+)\/crm-record-id\/?$/, methods: { POST: setCrmRecordId } },
-  { pattern: /^\/v1\/events\/?$/, methods: { GET: listEvents } },
-];
+  ['POST', /^\/api\/cases\/([^/]+)\/crm-record-id\/?$/, setCrmRecordId],
+  ['GET', /^\/v1\/events\/?$/, listEvents],
+]);
 
 /** Routes a public API request (`/v1/...`, and FML's one `/api/...` path) to its handler; 404 for unknown paths, 405 for wrong methods. */
 export function handleApi(core: SandboxCore, req: SandboxRequest): SandboxResponse {
-  for (const route of ROUTES) {
-    const match = route.pattern.exec(req.path);
-    if (!match) continue;
-    const handler = Object.prototype.hasOwnProperty.call(route.methods, req.method) ? route.methods[req.method] : undefined;
-    if (!handler) {
-      const allow = Object.keys(route.methods).join(', ');
-      return apiError(405, 'method_not_allowed', `${req.method} is not allowed here; use ${allow}.`, { allow });
-    }
-    return handler(core, req, match[1] ?? '');
-  }
+  const found = ROUTES.find(req.method, req.path);
+  if (found.kind === 'found') return found.handler(core, req, found.params[0] ?? '');
+  if (found.kind === 'wrong-method') return methodNotAllowed(req.method, found.allow);
   return apiError(404, 'not_found', `No API route ${req.method} ${req.path}.`);
+}
+
+/** FML's 405, with the methods the path allows in `Allow` (shared by the admin routes). */
+export function methodNotAllowed(method: string, allow: string[]): SandboxResponse {
+  const list = allow.join(', ');
+  return apiError(405, 'method_not_allowed', `${method} is not allowed here; use ${list}.`, { allow: list });
 }
