@@ -238,6 +238,28 @@ export class RateLimitError extends FmlApiError {
   }
 }
 
+/**
+ * Not sent: the client's pacing (`rateLimit`) has no free slot before this call's deadline, or FML's
+ * `Retry-After` (kept for every process sharing the limiter) is longer than the call may wait. Nothing
+ * reached FML. Retry after `retryAfterMs`, or give the call a longer `deadlineMs`.
+ */
+export class RateLimitWaitError extends FmlError {
+  /** The shortest wait after which a slot may be free, in milliseconds. */
+  readonly retryAfterMs: number;
+  /** Which budget is full: `requests` (120/min) or `tokens` (30/min). */
+  readonly budget: string;
+  /** `window`: the budget's window is full. `retry_after`: FML asked the fleet to pause (429). */
+  readonly reason: 'window' | 'retry_after';
+
+  constructor(init: { retryAfterMs: number; budget: string; reason: 'window' | 'retry_after'; leftMs: number }) {
+    const why = init.reason === 'retry_after' ? 'FML asked this client id to pause (429 Retry-After)' : `this client id's ${init.budget} budget is full for FML's window`;
+    super('rate_limit_wait', `Not sent: ${why}; the next slot is ${Math.ceil(init.retryAfterMs)} ms away, past this call's deadline (${Math.max(0, Math.floor(init.leftMs))} ms left). Retry later or raise deadlineMs.`);
+    this.retryAfterMs = init.retryAfterMs;
+    this.budget = init.budget;
+    this.reason = init.reason;
+  }
+}
+
 /** 5xx: FML failed. Safe to retry with the same Idempotency-Key. */
 export class ServerError extends FmlApiError {
   constructor(init: ApiErrorInit) {

@@ -1,0 +1,94 @@
+import { RateLimitWaitError } from '../errors';
+import { type Clock, systemClock } from './clock';
+import { MemoryRateLimitStore } from './memory-store';
+import type { RateLimitStore } from './store';
+import { type Budget, FML_LIMITS, type WindowRule } from './window';
+
+/** How a client paces itself. */
+export interface RateLimitOptions {
+  /**
+   * Where send times are kept. Pass a `RedisRateLimitStore` to pace every process of a fleet that shares
+   * one client id.
+   * @default a `MemoryRateLimitStore` of this client
+   */
+  store?: RateLimitStore;
+  /**
+   * API requests allowed in any window.
+   * @default \{ limit: 120, windowMs: 60000 \} (FML's published limit)
+   */
+  requests?: WindowRule;
+  /**
+   * Token requests (`POST /v1/oauth/token`) allowed in any window. This is a budget of its own.
+   * @default \{ limit: 30, windowMs: 60000 \} (FML's published limit)
+   */
+  tokens?: WindowRule;
+  /**
+   * The longest FML `Retry-After` kept as a fleet-wide pause, in ms; longer asks are cut to this.
+   * @default 60000
+   */
+  maxBlockMs?: number;
+  /** Test clock. @default the system clock */
+  clock?: Clock;
+}
+
+/** A slot taken: settle it once the attempt is answered or failed. */
+export interface Permit {
+  settle(): Promise<void>;
+}
+
+/** The limits of one wait. */
+export interface AcquireOptions {
+  /** Epoch ms the call may not wait past. @default none */
+  deadlineAt?: number;
+  signal?: AbortSignal;
+  /** The attempt's own time limit, in ms. */
+  attemptTimeoutMs: number;
+}
+
+let sequence = 0;
+
+/**
+ * Paces one FML client id: waits for a slot before each attempt, and never past the call's deadline:
+ * when even the shortest possible wait ends too late, it throws `RateLimitWaitError` at once.
+ */
+export class RateLimiter {
+  readonly #store: RateLimitStore;
+  readonly #scope: string;
+  readonly #rules: Record<Budget, WindowRule>;
+  readonly #clock: Clock;
+  readonly #maxBlockMs: number;
+  /** Tickets of this process's waiters, oldest first: a waiter's place in line spreads out its next looks. */
+  readonly #line: number[] = [];
+
+  constructor(scope: string, options: RateLimitOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    this.#store = options.store ?? new MemoryRateLimitStore({ clock: this.#clock });
+    this.#scope = scope;
+    this.#rules = { requests: options.requests ?? FML_LIMITS.requests, tokens: options.tokens ?? FML_LIMITS.tokens };
+    this.#maxBlockMs = options.maxBlockMs ?? 60_000;
+  }
+
+  async acquire(budget: Budget, options: AcquireOptions): Promise<Permit> {
+    const ticket = ++sequence;
+    const id = `${Math.floor(this.#clock.now())}-${ticket}-${Math.random().toString(36).slice(2, 10)}`;
+    this.#line.push(ticket);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const answer = await this.#store.take(this.#scope, budget, this.#rules[budget], { id, ahead: this.#line.indexOf(ticket), attemptTimeoutMs: options.attemptTimeoutMs });
+        if (answer.ok) return { settle: () => this.#store.settle(this.#scope, budget, id) };
+        const leftMs = (options.deadlineAt ?? Infinity) - this.#clock.now();
+        const reason = answer.blocked ? 'retry_after' : 'window';
+        if (answer.minWaitMs >= leftMs) throw new RateLimitWaitError({ retryAfterMs: answer.minWaitMs, budget, reason, leftMs });
+        await this.#clock.sleep(Math.min(Math.max(answer.waitMs, answer.minWaitMs), leftMs), options.signal);
+      }
+    } finally {
+      this.#line.splice(this.#line.indexOf(ticket), 1);
+    }
+  }
+
+  /** FML answered 429 with `Retry-After`: every process sharing the store pauses that long (capped). */
+  retryAfter(ms: number): Promise<void> {
+    return this.#store.block(this.#scope, Math.min(ms, this.#maxBlockMs));
+  }
+}
