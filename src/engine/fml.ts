@@ -10,6 +10,8 @@ import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
 import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
 import { operationOf } from './operation-of';
+import { RateLimiter } from '../rate-limit/limiter';
+import { checkRateLimitOption, fmlPacer } from '../rate-limit/pacer';
 
 // FML's profile of the engine: options checked once, the token cache, and the token mint.
 
@@ -35,6 +37,7 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   const badHooks = hooksProblem(options.hooks);
   if (badHooks) throw new FmlConfigError(`FmlClient option ${badHooks}.`);
   const clock = options.clock;
+  checkRateLimitOption(options.rateLimit);
   if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function')) throw new FmlConfigError('FmlClient option clock must have now() and sleep(ms, signal) functions.');
 
   const envLevel = logLevelFromEnv(env);
@@ -76,6 +79,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
     log,
     hooks: options.hooks,
     clock: options.clock,
+    pacer: options.rateLimit === false ? undefined : fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError: (e) => log('warn', `fml rate limiter store failed; sending unpaced (${e instanceof Error ? e.message : String(e)})`), ...options.rateLimit })),
     unreachable: () => `Could not reach FML at ${baseUrl}`,
     errorOf: fmlErrorOf,
     auth: {

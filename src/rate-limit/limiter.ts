@@ -1,8 +1,8 @@
 import { RateLimitWaitError } from '../errors';
-import { type Clock, systemClock } from './clock';
+import { type Clock, REAL_CLOCK } from '../engine/clock';
 import { MemoryRateLimitStore } from './memory-store';
 import type { RateLimitStore } from './store';
-import { type Budget, FML_LIMITS, type WindowRule } from './window';
+import { type Budget, FML_LIMITS, type SlotAnswer, type WindowRule } from './window';
 
 /** How a client paces itself. */
 export interface RateLimitOptions {
@@ -27,9 +27,18 @@ export interface RateLimitOptions {
    * @default 60000
    */
   maxBlockMs?: number;
-  /** Test clock. @default the system clock */
+  /**
+   * Time for the waits and the in-memory log. @default the client's `clock` (the real one unless injected)
+   */
   clock?: Clock;
+  /**
+   * Told when the store fails (Redis down or slow): the request is then sent unpaced, rather than failed.
+   * @default none (the client logs a warning)
+   */
+  onStoreError?: (error: unknown) => void;
 }
+
+const UNPACED: Permit = { settle: () => Promise.resolve() };
 
 /** A slot taken: settle it once the attempt is answered or failed. */
 export interface Permit {
@@ -57,15 +66,17 @@ export class RateLimiter {
   readonly #rules: Record<Budget, WindowRule>;
   readonly #clock: Clock;
   readonly #maxBlockMs: number;
+  readonly #onStoreError: ((error: unknown) => void) | undefined;
   /** Tickets of this process's waiters, oldest first: a waiter's place in line spreads out its next looks. */
   readonly #line: number[] = [];
 
   constructor(scope: string, options: RateLimitOptions = {}) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? REAL_CLOCK;
     this.#store = options.store ?? new MemoryRateLimitStore({ clock: this.#clock });
     this.#scope = scope;
     this.#rules = { requests: options.requests ?? FML_LIMITS.requests, tokens: options.tokens ?? FML_LIMITS.tokens };
     this.#maxBlockMs = options.maxBlockMs ?? 60_000;
+    this.#onStoreError = options.onStoreError;
   }
 
   async acquire(budget: Budget, options: AcquireOptions): Promise<Permit> {
@@ -75,7 +86,15 @@ export class RateLimiter {
     try {
       for (;;) {
         if (options.signal?.aborted) throw options.signal.reason;
-        const answer = await this.#store.take(this.#scope, budget, this.#rules[budget], { id, ahead: this.#line.indexOf(ticket), attemptTimeoutMs: options.attemptTimeoutMs });
+        let answer: SlotAnswer;
+        try {
+          answer = await this.#store.take(this.#scope, budget, this.#rules[budget], { id, ahead: this.#line.indexOf(ticket), attemptTimeoutMs: options.attemptTimeoutMs });
+        } catch (error) {
+          // A store that cannot answer (Redis down) must not stop every call: send unpaced, and let FML's
+          // own 429 + Retry-After (which the engine honours) be the backstop until it is back.
+          this.#onStoreError?.(error);
+          return UNPACED;
+        }
         if (answer.ok) return { settle: () => this.#store.settle(this.#scope, budget, id) };
         const leftMs = (options.deadlineAt ?? Infinity) - this.#clock.now();
         const reason = answer.blocked ? 'retry_after' : 'window';
@@ -87,8 +106,8 @@ export class RateLimiter {
     }
   }
 
-  /** FML answered 429 with `Retry-After`: every process sharing the store pauses that long (capped). */
-  retryAfter(ms: number): Promise<void> {
-    return this.#store.block(this.#scope, Math.min(ms, this.#maxBlockMs));
+  /** FML answered 429 with `Retry-After`: every process sharing the store pauses that budget that long (capped). */
+  retryAfter(ms: number, budget: Budget = 'requests'): Promise<void> {
+    return this.#store.block(this.#scope, budget, Math.min(ms, this.#maxBlockMs));
   }
 }

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from './clock';
+import { type Clock, REAL_CLOCK } from '../engine/clock';
 import type { RateLimitStore, SlotRequest } from './store';
 import { type Budget, type SlotAnswer, type WindowRule, inFlightBound, slotAnswer } from './window';
 
@@ -13,12 +13,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
   readonly #blockedUntil = new Map<string, number>();
 
   constructor(options: { /** @default the system clock */ clock?: Clock } = {}) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? REAL_CLOCK;
   }
 
   async take(scope: string, budget: Budget, rule: WindowRule, request: SlotRequest): Promise<SlotAnswer> {
     const now = this.#clock.now();
-    const blockedUntil = this.#blockedUntil.get(scope) ?? 0;
+    const blockedUntil = this.#blockedUntil.get(`${scope} ${budget}`) ?? 0;
     if (blockedUntil > now) return { ok: false, minWaitMs: blockedUntil - now, waitMs: blockedUntil - now, blocked: true };
     const log = this.#log(scope, budget);
     // The log holds at most `limit` live entries plus those in flight: sorting it per take is cheap.
@@ -39,9 +39,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (bound !== undefined) log.set(id, Math.min(bound, this.#clock.now()));
   }
 
-  async block(scope: string, ms: number): Promise<void> {
+  async block(scope: string, budget: Budget, ms: number): Promise<void> {
+    const key = `${scope} ${budget}`;
     const until = this.#clock.now() + ms;
-    if (until > (this.#blockedUntil.get(scope) ?? 0)) this.#blockedUntil.set(scope, until);
+    if (until > (this.#blockedUntil.get(key) ?? 0)) this.#blockedUntil.set(key, until);
   }
 
   #log(scope: string, budget: Budget): Map<string, number> {

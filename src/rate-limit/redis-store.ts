@@ -1,6 +1,6 @@
 import { type RedisClientLike, type RedisCommands, toRedisCommands } from '../redis/client-adapter';
 import type { RedisTimeLimitOptions } from '../redis/time-limit';
-import type { Clock } from './clock';
+import type { Clock } from '../engine/clock';
 import { RATE_LIMIT_SCRIPT } from './script';
 import type { RateLimitStore, SlotRequest } from './store';
 import { type Budget, type SlotAnswer, type WindowRule, IN_FLIGHT_SLACK_MS } from './window';
@@ -8,7 +8,7 @@ import { type Budget, type SlotAnswer, type WindowRule, IN_FLIGHT_SLACK_MS } fro
 /** Options for {@link RedisRateLimitStore}. */
 export interface RedisRateLimitStoreOptions extends RedisTimeLimitOptions {
   /**
-   * Starts every key, inside the hash tag: `{fml:<client id>}:requests`, `…:tokens`, `…:blocked`.
+   * Starts every key, inside the hash tag: `{fml:<client id>}:requests`, `…:tokens`, `…:requests:blocked`, `…:tokens:blocked`.
    * @default "fml:"
    */
   prefix?: string;
@@ -41,14 +41,14 @@ export class RedisRateLimitStore implements RateLimitStore {
     await this.#run(scope, budget, 'settle', id);
   }
 
-  async block(scope: string, ms: number): Promise<void> {
-    await this.#run(scope, 'requests', 'block', String(Math.max(1, Math.ceil(ms))));
+  async block(scope: string, budget: Budget, ms: number): Promise<void> {
+    await this.#run(scope, budget, 'block', String(Math.max(1, Math.ceil(ms))));
   }
 
-  /** The keys of one client id. Their hash tag is the whole `{prefix + id}`, so all of them fall in one slot. */
+  /** The keys of one client id's budget. Their hash tag is the whole `{prefix + id}`, so all of them fall in one slot. */
   keys(scope: string, budget: Budget): [log: string, blocked: string] {
     const tag = `{${this.prefix}${scope}}`;
-    return [`${tag}:${budget}`, `${tag}:blocked`];
+    return [`${tag}:${budget}`, `${tag}:${budget}:blocked`];
   }
 
   #run(scope: string, budget: Budget, op: string, ...args: string[]): Promise<unknown> {

@@ -19,6 +19,6 @@ export interface RateLimitStore {
   take(scope: string, budget: Budget, rule: WindowRule, request: SlotRequest): Promise<SlotAnswer>;
   /** The request was answered (or failed): lowers its log entry to now, the latest it can have reached FML. */
   settle(scope: string, budget: Budget, id: string): Promise<void>;
-  /** FML answered 429 with `Retry-After`: nothing of `scope` goes before `ms` from now (the longer block wins). */
-  block(scope: string, ms: number): Promise<void>;
+  /** FML answered 429 with `Retry-After`: nothing of `scope`'s `budget` goes before `ms` from now (the longer block wins). */
+  block(scope: string, budget: Budget, ms: number): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RateLimitWaitError } from '../../src/errors';
-import { type Clock, MemoryRateLimitStore, RateLimiter, type RateLimitStore, RedisRateLimitStore } from '../../src/rate-limit';
+import type { Clock } from '../../src/engine/clock';
+import { MemoryRateLimitStore, RateLimiter, type RateLimitStore, RedisRateLimitStore } from '../../src/rate-limit';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 
 /** A clock that only moves when the test says so; sleeps resolve when their time is reached. */
@@ -103,7 +104,7 @@ describe.each(stores)('RateLimiter on the %s store', (_, makeStore) => {
     const store = makeStore(clock);
     const a = new RateLimiter('pk_test_5', { clock, store, requests: rule });
     const b = new RateLimiter('pk_test_5', { clock, store, requests: rule });
-    await a.retryAfter(2000);
+    await a.retryAfter(2000, 'requests');
     await a.retryAfter(500);
     await expect(b.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 1500 })).rejects.toMatchObject({ reason: 'retry_after', retryAfterMs: 2000 });
     let admitted = false;
@@ -117,6 +118,6 @@ describe.each(stores)('RateLimiter on the %s store', (_, makeStore) => {
 
 it('the Redis keys of one client id share one hash tag (one Cluster slot)', () => {
   const store = new RedisRateLimitStore(client);
-  expect(store.keys('pk_live_x', 'requests')).toEqual(['{fml:pk_live_x}:requests', '{fml:pk_live_x}:blocked']);
+  expect(store.keys('pk_live_x', 'requests')).toEqual(['{fml:pk_live_x}:requests', '{fml:pk_live_x}:requests:blocked']);
   expect(store.keys('pk_live_x', 'tokens')[0]).toBe('{fml:pk_live_x}:tokens');
 });
