@@ -251,9 +251,8 @@ export class RateLimitWaitError extends FmlError {
   /** `window`: the budget's window is full. `retry_after`: FML asked the fleet to pause (429). */
   readonly reason: 'window' | 'retry_after';
 
-  constructor(init: { retryAfterMs: number; budget: string; reason: 'window' | 'retry_after'; leftMs: number }) {
-    const why = init.reason === 'retry_after' ? 'FML asked this client id to pause (429 Retry-After)' : `this client id's ${init.budget} budget is full for FML's window`;
-    super('rate_limit_wait', `Not sent: ${why}; the next slot is ${Math.ceil(init.retryAfterMs)} ms away, past this call's deadline (${Math.max(0, Math.floor(init.leftMs))} ms left). Retry later or raise deadlineMs.`);
+  constructor(init: { retryAfterMs: number; budget: string; reason: 'window' | 'retry_after' }) {
+    super('rate_limit_wait', `Not sent: ${init.reason === 'retry_after' ? 'FML asked for a pause (429)' : `the ${init.budget} budget is full`}; no slot for ${Math.ceil(init.retryAfterMs)} ms, past the deadline.`);
     this.retryAfterMs = init.retryAfterMs;
     this.budget = init.budget;
     this.reason = init.reason;

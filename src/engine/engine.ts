@@ -175,6 +175,8 @@ export class Engine {
     const link = outer.length > 1 ? linkSignals(outer) : undefined;
     const callSignal = link?.signal ?? outer[0];
     let retries = 0;
+    // The pacer's store failing (Redis down) costs pacing, never the call.
+    const paceFailed = (e: unknown) => p.log('warn', `${p.service} ${id}: rate limit store failed: ${String(e)}`);
     try {
       let reauthorised = false;
       // The previous attempt's outcome: reported as it is when pacing cannot fit a retry before the deadline.
@@ -205,7 +207,7 @@ export class Engine {
           answer = await this.#attempt(req, token, timeoutMs, callSignal, id, attempt, retries, span);
           // Settled only once answered: an attempt that timed out may still reach the server, so its slot
           // keeps its in-flight bound. A store that fails to settle leaves that (safe) bound too.
-          permit?.settle().catch((e: unknown) => p.log('warn', `${p.service} ${id}: the rate limiter could not record the answer (${describeNetworkError(e)})`));
+          permit?.settle().catch(paceFailed);
         } catch (error) {
           if (callSignal?.aborted) throw abortReason(error, callSignal, deadline?.signal);
           failure = error as FmlConnectionError | FmlTimeoutError;
@@ -228,7 +230,7 @@ export class Engine {
           const askedMs = parseRetryAfter(answer.headers.get('retry-after'), clock.now());
           if (askedMs !== undefined && status === 429 && p.pacer) {
             // FML throttled this client id: the whole fleet sharing the pacer pauses, not just this call.
-            await p.pacer.retryAfter(req, askedMs).catch((e: unknown) => p.log('warn', `${p.service} ${id}: the rate limiter could not share the Retry-After pause (${describeNetworkError(e)})`));
+            await p.pacer.retryAfter(req, Math.min(askedMs, p.maxRetryAfterMs)).catch(paceFailed);
           }
           if (askedMs !== undefined) {
             if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up') return this.#final(id, span, answer, retries, req);

@@ -5,7 +5,7 @@ import { MAX_TIMER_MS } from '../internal/timers';
 import type { FmlClientOptions } from '../options';
 import type { TokenResponse } from '../types';
 import { VERSION } from '../version';
-import { Engine } from './engine';
+import { Engine, type Pacer } from './engine';
 import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
 import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
@@ -44,7 +44,10 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
   const logger = options.logger ?? (envLevel && envLevel !== 'off' ? console : undefined);
   const log = createLog(logger, options.logLevel ?? envLevel ?? 'warn');
-  return { baseUrl, clientId, transport: tokenTransport({ ...options, clientId, clientSecret, baseUrl, fetch: fetchFn }, log) };
+  // Built here, not in tokenTransport: the paste-ready HubSpot action (which calls tokenTransport) only
+  // carries a limiter when it makes one itself.
+  const pacer = options.rateLimit === false ? undefined : fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError: (e) => log('warn', `fml rate limit store failed, sending unpaced: ${String(e)}`), ...options.rateLimit }));
+  return { baseUrl, clientId, transport: tokenTransport({ ...options, clientId, clientSecret, baseUrl, fetch: fetchFn }, log, pacer) };
 }
 
 /** @internal `baseUrl` without trailing slashes; `FmlConfigError` when it cannot be the API's root address. */
@@ -62,7 +65,7 @@ export type ResolvedClientOptions = FmlClientOptions & { clientId: string; clien
  * @internal The transport, with a token cache minting through it, for options already checked (the
  * client's defaults are applied here). The HubSpot action, which checks its own settings, calls it directly.
  */
-export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Transport {
+export function tokenTransport(options: ResolvedClientOptions, log: LogFn, pacer?: Pacer): Transport {
   const { clientId, clientSecret, baseUrl, fetch: fetchFn } = options;
   const engine: Engine = new Engine({
     service: 'FML',
@@ -79,7 +82,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
     log,
     hooks: options.hooks,
     clock: options.clock,
-    pacer: options.rateLimit === false ? undefined : fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError: (e) => log('warn', `fml rate limiter store failed; sending unpaced (${e instanceof Error ? e.message : String(e)})`), ...options.rateLimit })),
+    pacer,
     unreachable: () => `Could not reach FML at ${baseUrl}`,
     errorOf: fmlErrorOf,
     auth: {

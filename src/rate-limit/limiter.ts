@@ -23,11 +23,6 @@ export interface RateLimitOptions {
    */
   tokens?: WindowRule;
   /**
-   * The longest FML `Retry-After` kept as a fleet-wide pause, in ms; longer asks are cut to this.
-   * @default 60000
-   */
-  maxBlockMs?: number;
-  /**
    * Time for the waits and the in-memory log. @default the client's `clock` (the real one unless injected)
    */
   clock?: Clock;
@@ -65,7 +60,6 @@ export class RateLimiter {
   readonly #scope: string;
   readonly #rules: Record<Budget, WindowRule>;
   readonly #clock: Clock;
-  readonly #maxBlockMs: number;
   readonly #onStoreError: ((error: unknown) => void) | undefined;
   /** Tickets of this process's waiters, oldest first: a waiter's place in line spreads out its next looks. */
   readonly #line: number[] = [];
@@ -75,13 +69,12 @@ export class RateLimiter {
     this.#store = options.store ?? new MemoryRateLimitStore({ clock: this.#clock });
     this.#scope = scope;
     this.#rules = { requests: options.requests ?? FML_LIMITS.requests, tokens: options.tokens ?? FML_LIMITS.tokens };
-    this.#maxBlockMs = options.maxBlockMs ?? 60_000;
     this.#onStoreError = options.onStoreError;
   }
 
   async acquire(budget: Budget, options: AcquireOptions): Promise<Permit> {
     const ticket = ++sequence;
-    const id = `${Math.floor(this.#clock.now())}-${ticket}-${Math.random().toString(36).slice(2, 10)}`;
+    const id = `${ticket}-${Math.random().toString(36).slice(2)}`;
     this.#line.push(ticket);
     try {
       for (;;) {
@@ -98,7 +91,7 @@ export class RateLimiter {
         if (answer.ok) return { settle: () => this.#store.settle(this.#scope, budget, id) };
         const leftMs = (options.deadlineAt ?? Infinity) - this.#clock.now();
         const reason = answer.blocked ? 'retry_after' : 'window';
-        if (answer.minWaitMs >= leftMs) throw new RateLimitWaitError({ retryAfterMs: answer.minWaitMs, budget, reason, leftMs });
+        if (answer.minWaitMs >= leftMs) throw new RateLimitWaitError({ retryAfterMs: answer.minWaitMs, budget, reason });
         await this.#clock.sleep(Math.min(Math.max(answer.waitMs, answer.minWaitMs), leftMs), options.signal);
       }
     } finally {
@@ -106,8 +99,11 @@ export class RateLimiter {
     }
   }
 
-  /** FML answered 429 with `Retry-After`: every process sharing the store pauses that budget that long (capped). */
+  /**
+   * FML answered 429 with `Retry-After`: every process sharing the store pauses that budget for `ms`
+   * (the client passes the wait it takes itself, capped by its `maxRetryAfterMs`).
+   */
   retryAfter(ms: number, budget: Budget = 'requests'): Promise<void> {
-    return this.#store.block(this.#scope, budget, Math.min(ms, this.#maxBlockMs));
+    return this.#store.block(this.#scope, budget, ms);
   }
 }

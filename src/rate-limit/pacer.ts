@@ -8,33 +8,23 @@ import type { Budget } from './window';
 
 /** The token endpoint has a budget of its own (30/min); every other FML call draws on the 120/min one. */
 export function budgetOf(url: string): Budget {
-  return url.split(/[?#]/, 1)[0]!.endsWith('/v1/oauth/token') ? 'tokens' : 'requests';
+  return /\/v1\/oauth\/token([?#]|$)/.test(url) ? 'tokens' : 'requests';
 }
 
 /** The engine's {@link Pacer} over a limiter for one FML client id. */
 export function fmlPacer(limiter: RateLimiter): Pacer {
   return {
-    acquire: (req, limits) => limiter.acquire(budgetOf(req.url), { deadlineAt: limits.deadlineAt, signal: limits.signal, attemptTimeoutMs: limits.attemptTimeoutMs }),
+    acquire: (req, limits) => limiter.acquire(budgetOf(req.url), limits),
     retryAfter: (req, ms) => limiter.retryAfter(ms, budgetOf(req.url)),
   };
 }
 
-/** Throws `FmlConfigError` for a `rateLimit` option that cannot work. */
+/** Throws `FmlConfigError` for a `rateLimit` option that cannot work (terse: this ships in the paste-ready HubSpot files). */
 export function checkRateLimitOption(value: unknown): asserts value is RateLimitOptions | false | undefined {
   if (value === undefined || value === false) return;
-  const bad = (why: string) => new FmlConfigError(`FmlClient option rateLimit ${why}.`);
-  if (typeof value !== 'object' || value === null) throw bad('must be false or an object ({ store, requests, tokens })');
-  const o = value as RateLimitOptions;
-  for (const name of ['requests', 'tokens'] as const) {
-    const rule = o[name];
-    if (rule === undefined) continue;
-    if (typeof rule !== 'object' || rule === null || !Number.isInteger(rule.limit) || rule.limit < 1 || typeof rule.windowMs !== 'number' || !(rule.windowMs > 0 && rule.windowMs <= MAX_TIMER_MS)) {
-      throw bad(`.${name} must be { limit: a whole number ≥ 1, windowMs: a number of ms from 1 to ${MAX_TIMER_MS} }`);
-    }
+  const o = (value ?? 0) as { store?: Record<string, unknown>; requests?: Record<string, number>; tokens?: Record<string, number> };
+  const bad = (r?: Record<string, number>) => r && !(r.limit! >= 1 && r.limit! % 1 === 0 && r.windowMs! > 0 && r.windowMs! <= MAX_TIMER_MS);
+  if (typeof o !== 'object' || bad(o.requests) || bad(o.tokens) || (o.store && !['take', 'settle', 'block'].every((m) => typeof o.store![m] === 'function'))) {
+    throw new FmlConfigError('FmlClient option rateLimit must be false or { store, requests, tokens }, each rule { limit: a whole number ≥ 1, windowMs > 0 }.');
   }
-  const store = o.store as unknown as Record<string, unknown> | undefined;
-  if (store !== undefined && (typeof store?.take !== 'function' || typeof store.settle !== 'function' || typeof store.block !== 'function')) {
-    throw bad('.store must have take, settle and block (a MemoryRateLimitStore or RedisRateLimitStore)');
-  }
-  if (o.maxBlockMs !== undefined && (typeof o.maxBlockMs !== 'number' || !(o.maxBlockMs >= 0 && o.maxBlockMs <= MAX_TIMER_MS))) throw bad(`.maxBlockMs must be a number of ms from 0 to ${MAX_TIMER_MS}`);
 }
