@@ -251,8 +251,9 @@ export class RateLimitWaitError extends FmlError {
   /** `window`: the budget's window is full. `retry_after`: FML asked the fleet to pause (429). */
   readonly reason: 'window' | 'retry_after';
 
+  /** @param init - The wait the limiter found, the budget and why it is closed. */
   constructor(init: { retryAfterMs: number; budget: string; reason: 'window' | 'retry_after' }) {
-    super('rate_limit_wait', `Not sent: ${init.reason === 'retry_after' ? 'FML asked for a pause (429)' : `the ${init.budget} budget is full`}; no slot for ${Math.ceil(init.retryAfterMs)} ms, past the deadline.`);
+    super('rate_limit_wait', `Not sent: ${init.reason === 'retry_after' ? 'FML asked for a pause' : `${init.budget} budget full`}; no slot for ${Math.ceil(init.retryAfterMs)} ms, past the deadline.`);
     this.retryAfterMs = init.retryAfterMs;
     this.budget = init.budget;
     this.reason = init.reason;

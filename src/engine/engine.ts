@@ -176,7 +176,7 @@ export class Engine {
     const callSignal = link?.signal ?? outer[0];
     let retries = 0;
     // The pacer's store failing (Redis down) costs pacing, never the call.
-    const paceFailed = (e: unknown) => p.log('warn', `${p.service} ${id}: rate limit store failed: ${String(e)}`);
+    const paceFailed = (e: unknown) => p.log('warn', `${p.service} ${id} pacing: ${e as string}`);
     try {
       let reauthorised = false;
       // The previous attempt's outcome: reported as it is when pacing cannot fit a retry before the deadline.
@@ -194,7 +194,7 @@ export class Engine {
           if (p.pacer) permit = await p.pacer.acquire(req, { deadlineAt, signal: callSignal, attemptTimeoutMs: timeoutMs });
         } catch (error) {
           // No slot before the deadline for a retry: the failure that asked for the retry is the news.
-          if (previous && !callSignal?.aborted && error instanceof RateLimitWaitError) {
+          if (previous && error instanceof RateLimitWaitError) {
             if (previous.answer) return this.#final(id, span, previous.answer, previous.retries, req);
             throw this.#giveUp(id, previous.failure!, previous.retries);
           }

@@ -10,8 +10,7 @@ import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
 import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
 import { operationOf } from './operation-of';
-import { RateLimiter } from '../rate-limit/limiter';
-import { checkRateLimitOption, fmlPacer } from '../rate-limit/pacer';
+import { defaultPacer } from '../rate-limit/default-pacer';
 
 // FML's profile of the engine: options checked once, the token cache, and the token mint.
 
@@ -37,16 +36,14 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   const badHooks = hooksProblem(options.hooks);
   if (badHooks) throw new FmlConfigError(`FmlClient option ${badHooks}.`);
   const clock = options.clock;
-  checkRateLimitOption(options.rateLimit);
   if (clock !== undefined && (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function')) throw new FmlConfigError('FmlClient option clock must have now() and sleep(ms, signal) functions.');
 
   const envLevel = logLevelFromEnv(env);
   // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
   const logger = options.logger ?? (envLevel && envLevel !== 'off' ? console : undefined);
   const log = createLog(logger, options.logLevel ?? envLevel ?? 'warn');
-  // Built here, not in tokenTransport: the paste-ready HubSpot action (which calls tokenTransport) only
-  // carries a limiter when it makes one itself.
-  const pacer = options.rateLimit === false ? undefined : fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError: (e) => log('warn', `fml rate limit store failed, sending unpaced: ${String(e)}`), ...options.rateLimit }));
+  // Built here, not in tokenTransport: the paste-ready HubSpot action calls tokenTransport directly.
+  const pacer = defaultPacer(options, clientId, log);
   return { baseUrl, clientId, transport: tokenTransport({ ...options, clientId, clientSecret, baseUrl, fetch: fetchFn }, log, pacer) };
 }
 

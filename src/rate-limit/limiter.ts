@@ -37,6 +37,7 @@ const UNPACED: Permit = { settle: () => Promise.resolve() };
 
 /** A slot taken: settle it once the attempt is answered or failed. */
 export interface Permit {
+  /** The attempt was answered: lowers its log entry from "may still arrive" to now. */
   settle(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export interface Permit {
 export interface AcquireOptions {
   /** Epoch ms the call may not wait past. @default none */
   deadlineAt?: number;
+  /** Ends the wait at once, rejecting with its reason. @default none */
   signal?: AbortSignal;
   /** The attempt's own time limit, in ms. */
   attemptTimeoutMs: number;
@@ -64,6 +66,10 @@ export class RateLimiter {
   /** Tickets of this process's waiters, oldest first: a waiter's place in line spreads out its next looks. */
   readonly #line: number[] = [];
 
+  /**
+   * @param scope - The FML client id whose budget this is.
+   * @param options - Store, limits and clock; every one optional.
+   */
   constructor(scope: string, options: RateLimitOptions = {}) {
     this.#clock = options.clock ?? REAL_CLOCK;
     this.#store = options.store ?? new MemoryRateLimitStore({ clock: this.#clock });
@@ -72,6 +78,7 @@ export class RateLimiter {
     this.#onStoreError = options.onStoreError;
   }
 
+  /** Waits for a slot in `budget`; throws `RateLimitWaitError` at once when none can come before `deadlineAt`. */
   async acquire(budget: Budget, options: AcquireOptions): Promise<Permit> {
     const ticket = ++sequence;
     const id = `${ticket}-${Math.random().toString(36).slice(2)}`;

@@ -17,10 +17,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
   /** `scope budget` → its log. */
   readonly #logs = new Map<string, BudgetLog>();
 
+  /** @param options - `clock`: time for the log (tests inject one); default the real clock. */
   constructor(options: { /** @default the real clock */ clock?: Clock } = {}) {
     this.#clock = options.clock ?? REAL_CLOCK;
   }
 
+  /** {@inheritDoc RateLimitStore.take} */
   async take(scope: string, budget: Budget, rule: WindowRule, request: SlotRequest): Promise<SlotAnswer> {
     const now = this.#clock.now();
     const log = this.#log(scope, budget);
@@ -37,12 +39,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return answer;
   }
 
+  /** {@inheritDoc RateLimitStore.settle} */
   async settle(scope: string, budget: Budget, id: string): Promise<void> {
     const { bounds } = this.#log(scope, budget);
     const bound = bounds.get(id);
     if (bound !== undefined) bounds.set(id, Math.min(bound, this.#clock.now()));
   }
 
+  /** {@inheritDoc RateLimitStore.block} */
   async block(scope: string, budget: Budget, ms: number): Promise<void> {
     const log = this.#log(scope, budget);
     log.blockedUntil = Math.max(log.blockedUntil, this.#clock.now() + ms);

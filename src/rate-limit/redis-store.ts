@@ -21,26 +21,34 @@ export interface RedisRateLimitStoreOptions extends RedisTimeLimitOptions {
  * kept by a single Lua script on keys of one hash tag (Redis Cluster safe).
  */
 export class RedisRateLimitStore implements RateLimitStore {
+  /** What every key starts with, inside the hash tag. */
   readonly prefix: string;
   readonly #redis: RedisCommands;
   readonly #clock: Pick<Clock, 'now'> | undefined;
 
+  /**
+   * @param client - A connected node-redis (v4+) or ioredis client, or a Cluster.
+   * @param options - Key prefix and the Redis time limits.
+   */
   constructor(client: RedisClientLike, options: RedisRateLimitStoreOptions = {}) {
     this.#redis = toRedisCommands(client, { commandTimeoutMs: options.commandTimeoutMs, breakerPauseMs: options.breakerPauseMs });
     this.prefix = options.prefix ?? 'fml:';
     this.#clock = options.clock;
   }
 
+  /** {@inheritDoc RateLimitStore.take} */
   async take(scope: string, budget: Budget, rule: WindowRule, request: SlotRequest): Promise<SlotAnswer> {
     const reply = (await this.#run(scope, budget, 'take', String(rule.limit), String(rule.windowMs), request.id, String(request.attemptTimeoutMs + IN_FLIGHT_SLACK_MS), String(request.ahead))) as unknown[];
     if (Number(reply[0]) === 1) return { ok: true };
     return { ok: false, minWaitMs: Number(reply[1]), waitMs: Number(reply[2]), blocked: Number(reply[3]) === 1 };
   }
 
+  /** {@inheritDoc RateLimitStore.settle} */
   async settle(scope: string, budget: Budget, id: string): Promise<void> {
     await this.#run(scope, budget, 'settle', id);
   }
 
+  /** {@inheritDoc RateLimitStore.block} */
   async block(scope: string, budget: Budget, ms: number): Promise<void> {
     await this.#run(scope, budget, 'block', String(Math.max(1, Math.ceil(ms))));
   }
