@@ -99,6 +99,15 @@ describe('FmlClient rateLimit (on by default)', () => {
     expect(elapsed() - before).toBe(7000);
   });
 
+  it('a store that fails (Redis down) costs pacing, not the call: sent unpaced, with a warning', async () => {
+    const lines: string[] = [];
+    const down = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    const { fml, api } = await setup({}, { rateLimit: { store: { take: down, settle: down, block: down } }, logger: { warn: (m: string) => void lines.push(m) } });
+    await expect(fml.cases.create(body(1), { idempotencyKey: 'f-1' })).resolves.toMatchObject({ status: 201 });
+    expect(api()).toHaveLength(1);
+    expect(lines.join('\n')).toMatch(/rate limit store failed, sending unpaced: Error: connect ECONNREFUSED/);
+  });
+
   it('refuses an unusable rateLimit option with FmlConfigError', () => {
     const base = { clientId: 'pk_test_x', clientSecret: 'sk_test_x' };
     for (const rateLimit of [5, 'on', { requests: { limit: 0, windowMs: 1000 } }, { tokens: { limit: 2, windowMs: -1 } }, { store: {} }] as unknown[]) {
