@@ -159,6 +159,8 @@ const noTelemetry = {
   name: 'fml-no-telemetry',
   setup(build) {
     build.onResolve({ filter: /^\.\/telemetry$/ }, (args) => (args.resolveDir === join(root, 'src', 'engine') ? { path: join(root, 'src', 'engine', 'telemetry-off.ts') } : undefined));
+    // Pacing in a HubSpot execution's memory paces nothing (one or two requests per short-lived process).
+    build.onResolve({ filter: /^\.\.\/rate-limit\/default-pacer$/ }, (args) => (args.resolveDir === join(root, 'src', 'engine') ? { path: join(root, 'src', 'rate-limit', 'default-pacer-off.ts') } : undefined));
   },
 };
 
@@ -233,7 +235,7 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
     if (code.includes('opentelemetry')) throw new Error(`build-hubspot: ${f.name} still contains the OpenTelemetry loader; the telemetry-off swap did not apply.`);
     const path = join(outdir, f.name);
     const sizes = await measure(esbuild, code);
-    if (sizes.minifiedBytes > SIZE_GUARD_BYTES) throw new Error(`build-hubspot: ${f.name} is ${kb(sizes.minifiedBytes)} minified, past its ${kb(SIZE_GUARD_BYTES)} guard: \`node scripts/build-hubspot.mjs --analyze\` shows what grew.`);
+    if (sizes.minifiedBytes > SIZE_GUARD_BYTES) throw new Error(`build-hubspot: ${f.name} is ${kb(sizes.minifiedBytes)} minified, past its ${kb(SIZE_GUARD_BYTES)} guard (${sizes.minifiedBytes - SIZE_GUARD_BYTES} B over): \`node scripts/build-hubspot.mjs --analyze\` shows what grew.`);
     await writeFile(path, code);
     out[f.name] = { path, ...sizes };
   }

@@ -238,6 +238,28 @@ export class RateLimitError extends FmlApiError {
   }
 }
 
+/**
+ * Not sent: the client's pacing (`rateLimit`) has no free slot before this call's deadline, or FML's
+ * `Retry-After` (kept for every process sharing the limiter) is longer than the call may wait. Nothing
+ * reached FML. Retry after `retryAfterMs`, or give the call a longer `deadlineMs`.
+ */
+export class RateLimitWaitError extends FmlError {
+  /** The shortest wait after which a slot may be free, in milliseconds. */
+  readonly retryAfterMs: number;
+  /** Which budget is full: `requests` (120/min) or `tokens` (30/min). */
+  readonly budget: string;
+  /** `window`: the budget's window is full. `retry_after`: FML asked the fleet to pause (429). */
+  readonly reason: 'window' | 'retry_after';
+
+  /** @param init - The wait the limiter found, the budget and why it is closed. */
+  constructor(init: { retryAfterMs: number; budget: string; reason: 'window' | 'retry_after' }) {
+    super('rate_limit_wait', `Not sent: ${init.reason === 'retry_after' ? 'FML asked for a pause' : `${init.budget} budget full`}; no slot for ${Math.ceil(init.retryAfterMs)} ms, past the deadline.`);
+    this.retryAfterMs = init.retryAfterMs;
+    this.budget = init.budget;
+    this.reason = init.reason;
+  }
+}
+
 /** 5xx: FML failed. Safe to retry with the same Idempotency-Key. */
 export class ServerError extends FmlApiError {
   constructor(init: ApiErrorInit) {

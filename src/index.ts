@@ -25,6 +25,7 @@ export {
   IdempotencyKeyConflictError,
   ConflictError,
   RateLimitError,
+  RateLimitWaitError,
   ServerError,
   ValidationError,
   FmlConnectionError,
@@ -55,3 +56,4 @@ export {
   type RedisTimeLimitOptions,
   type RedisFailureReason,
 } from './redis/index';
+export { RateLimiter, MemoryRateLimitStore, RedisRateLimitStore, FML_LIMITS, type RateLimitOptions, type RedisRateLimitStoreOptions, type RateLimitStore, type SlotRequest, type SlotAnswer, type Budget, type WindowRule, type Permit, type AcquireOptions } from './rate-limit/index';

@@ -2,6 +2,7 @@ import type { TokenStore } from './auth/token-store';
 import type { Clock } from './engine/clock';
 import type { EngineHooks } from './engine/hooks';
 import type { LogLevel, Logger } from './engine/logger';
+import type { RateLimitOptions } from './rate-limit/limiter';
 
 /** Options for {@link FmlClient}. Every one is optional when the environment holds the credentials. */
 export interface FmlClientOptions {
@@ -102,6 +103,20 @@ export interface FmlClientOptions {
    * @default the real clock (`Date.now`, `setTimeout`)
    */
   clock?: Clock;
+  /**
+   * Paces this client id's requests to FML's published limits, read strictly: no 60 s window ever holds
+   * more than 120 API requests, nor more than 30 token requests (safe whether FML counts fixed minutes
+   * or a sliding window). Every attempt, retries included, waits for a slot — but never past the call's
+   * `deadlineMs`: when no slot can come in time the call fails at once with `RateLimitWaitError`, and
+   * nothing is sent. A 429's `Retry-After` pauses every call sharing the store, not only the one that got it.
+   *
+   * The default store is this client's memory. For a fleet of processes sharing one client id, share a
+   * `RedisRateLimitStore` (one Lua script, Redis's clock for the whole fleet):
+   * `rateLimit: { store: new RedisRateLimitStore(redis) }`. If the store fails (Redis down) requests are
+   * sent unpaced, with a warning, and FML's 429 + `Retry-After` is the backstop. `false` turns pacing off.
+   * @default \{ requests: \{ limit: 120, windowMs: 60000 \}, tokens: \{ limit: 30, windowMs: 60000 \} \} in this client's memory
+   */
+  rateLimit?: RateLimitOptions | false;
   /**
    * Where the `FML_*` defaults are read from.
    * @default process.env (when there is a `process`)

@@ -1,4 +1,4 @@
-import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter } from '../errors';
+import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter, RateLimitWaitError } from '../errors';
 import { linkSignals, newAbortController } from './abort';
 import { backoffDelayMs, isRetryableStatus } from './backoff';
 import { REAL_CLOCK, type Clock } from './clock';
@@ -91,6 +91,28 @@ export interface EngineProfile {
   unreachable?: ((what: string | undefined) => string) | undefined;
   /** Waits and deadline arithmetic read time from it (tests inject one). @default {@link REAL_CLOCK} */
   clock?: Clock | undefined;
+  /**
+   * Paces the attempts to the service's rate limit (FML's `rateLimit` option): awaited just before each
+   * attempt, retries included, and told of every `Retry-After` a 429 asks for. @default none
+   */
+  pacer?: Pacer | undefined;
+}
+
+/** The engine's one pacing hook: a slot before each attempt, and the server's 429 pauses. */
+export interface Pacer {
+  /**
+   * Waits for a slot for this attempt, never past `deadlineAt`: when no slot can be had in time it throws
+   * (`RateLimitWaitError`) at once. Aborts with `signal`. The permit is settled once the attempt is answered.
+   */
+  acquire(req: EngineRequest, limits: { deadlineAt: number; signal: AbortSignal | undefined; attemptTimeoutMs: number }): Promise<PacerPermit>;
+  /** The server answered 429 asking for `ms` of pause: every sender sharing the pacer holds off that long. */
+  retryAfter(req: EngineRequest, ms: number): Promise<void>;
+}
+
+/** A slot taken for one attempt. */
+export interface PacerPermit {
+  /** The attempt was answered: it reached the server by now. */
+  settle(): Promise<void>;
 }
 
 const RETRY_SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -159,18 +181,29 @@ export class Engine {
     const link = several ? linkSignals([call.signal, p.signal, deadline?.signal]) : undefined;
     const callSignal = link?.signal ?? call.signal ?? p.signal ?? deadline?.signal;
     let retries = 0;
+    // The pacer's store failing (Redis down) costs pacing, never the call.
+    const paceFailed = (e: unknown) => p.log('warn', `${p.service} req_${id} pacing: ${e as string}`);
     try {
       let reauthorised = false;
+      // The previous attempt's outcome: reported as it is when pacing cannot fit a retry before the deadline.
+      let previous: { answer: Attempt | undefined; failure: FmlError | undefined; retries: number } | undefined;
       for (let attempt = 1; ; attempt++) {
-        // Everything that must happen before an attempt goes here, in this one place (the token below;
-        // a pacing step such as a rate limiter would be awaited just before it, under callSignal).
+        // Everything that must happen before an attempt goes here, in this one place: the token, then the
+        // pacer's slot (after the token, so a slow mint does not hold a slot it is not using).
         let token: string | undefined;
+        let permit: PacerPermit | undefined;
         try {
           // An already-cancelled call must not start (or join) a token mint.
           if (callSignal?.aborted) throw callSignal.reason;
           // The mint has its own retries; its failure (e.g. invalid_client) ends this call as it is.
           token = req.auth !== false && p.auth ? (p.auth.peek?.() ?? (await raceAbort(p.auth.token(), callSignal))) : undefined;
+          if (p.pacer) permit = await p.pacer.acquire(req, { deadlineAt, signal: callSignal, attemptTimeoutMs: timeoutMs });
         } catch (error) {
+          // No slot before the deadline for a retry: the failure that asked for the retry is the news.
+          if (previous && error instanceof RateLimitWaitError) {
+            if (previous.answer) return this.#final(id, span, previous.answer, previous.retries, req);
+            throw this.#giveUp(id, previous.failure!, previous.retries);
+          }
           throw abortReason(error, callSignal, deadline?.signal);
         }
 
@@ -178,10 +211,14 @@ export class Engine {
         let failure: FmlError | undefined;
         try {
           answer = await this.#attempt(req, token, timeoutMs, callSignal, id, attempt, retries, span);
+          // Settled only once answered: an attempt that timed out may still reach the server, so its slot
+          // keeps its in-flight bound. A store that fails to settle leaves that (safe) bound too.
+          permit?.settle().catch(paceFailed);
         } catch (error) {
           if (callSignal?.aborted) throw abortReason(error, callSignal, deadline?.signal);
           failure = error as FmlConnectionError | FmlTimeoutError;
         }
+        previous = { answer, failure, retries };
 
         let waitMs: number | undefined;
         if (answer) {
@@ -197,6 +234,10 @@ export class Engine {
           if (!retrySafe && !p.refusedUnprocessed?.(status)) return this.#final(id, span, answer, retries, req);
           // The server may ask for a pause on any retryable answer (429, 503…), not only on 429.
           const askedMs = parseRetryAfter(answer.headers.get('retry-after'), clock.now());
+          if (askedMs !== undefined && status === 429 && p.pacer) {
+            // FML throttled this client id: the whole fleet sharing the pacer pauses, not just this call.
+            await p.pacer.retryAfter(req, Math.min(askedMs, p.maxRetryAfterMs)).catch(paceFailed);
+          }
           if (askedMs !== undefined) {
             if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up') return this.#final(id, span, answer, retries, req);
             waitMs = Math.min(askedMs, p.maxRetryAfterMs);

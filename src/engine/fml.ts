@@ -5,11 +5,12 @@ import { MAX_TIMER_MS } from '../internal/timers';
 import type { FmlClientOptions } from '../options';
 import type { TokenResponse } from '../types';
 import { VERSION } from '../version';
-import { Engine } from './engine';
+import { Engine, type Pacer } from './engine';
 import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
 import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
 import { operationOf } from './operation-of';
+import { defaultPacer } from '../rate-limit/default-pacer';
 
 // FML's profile of the engine: options checked once, the token cache, and the token mint.
 
@@ -41,7 +42,9 @@ export function clientTransport(options: FmlClientOptions): { baseUrl: string; c
   // FML_LOG alone turns logging on (to the console), the way one would debug a deployed process.
   const logger = options.logger ?? (envLevel && envLevel !== 'off' ? console : undefined);
   const log = createLog(logger, options.logLevel ?? envLevel ?? 'warn');
-  return { baseUrl, clientId, transport: tokenTransport({ ...options, clientId, clientSecret, baseUrl, fetch: fetchFn }, log) };
+  // Built here, not in tokenTransport: the paste-ready HubSpot action calls tokenTransport directly.
+  const pacer = defaultPacer(options, clientId, log);
+  return { baseUrl, clientId, transport: tokenTransport({ ...options, clientId, clientSecret, baseUrl, fetch: fetchFn }, log, pacer) };
 }
 
 /** @internal `baseUrl` without trailing slashes; `FmlConfigError` when it cannot be the API's root address. */
@@ -59,7 +62,7 @@ export type ResolvedClientOptions = FmlClientOptions & { clientId: string; clien
  * @internal The transport, with a token cache minting through it, for options already checked (the
  * client's defaults are applied here). The HubSpot action, which checks its own settings, calls it directly.
  */
-export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Transport {
+export function tokenTransport(options: ResolvedClientOptions, log: LogFn, pacer?: Pacer): Transport {
   const { clientId, clientSecret, baseUrl, fetch: fetchFn } = options;
   const engine: Engine = new Engine({
     service: 'FML',
@@ -76,6 +79,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn): Tran
     log,
     hooks: options.hooks,
     clock: options.clock,
+    pacer,
     unreachable: () => `Could not reach FML at ${baseUrl}`,
     errorOf: fmlErrorOf,
     auth: {

@@ -182,6 +182,8 @@ async function runCreates(sb: Sandbox, options: SoakOptions, random: () => numbe
         clientSecret: sb.clientSecret,
         baseUrl: sb.url,
         tokenStore: stores[i] ?? shared,
+        // The soak's sandbox has no rate limit and sends thousands of requests: pacing would only slow it.
+        rateLimit: false,
         timeoutMs: TIMEOUT_MS,
         maxRetries: 6,
         retryBaseDelayMs: 5,

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const storeOptions = { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10, breakerPauseMs: config.breakerPauseMs, fallbackToLocal: config.fallbackToLocal };
   const redis = config.kind === 'url' || config.store === 'memory' ? undefined : await connectRedis(config.kind, config.redisUrl);
   const tokenStore = config.store === 'memory' ? undefined : redis ? new RedisTokenStore(redis.client, storeOptions) : redisTokenStoreFromUrl(config.redisUrl, storeOptions);
-  const client = () => new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4 });
+  const client = () => new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4, rateLimit: false }); // about tokens: the sandbox has no rate limit
   const create = (fml: FmlClient, id: string) => fml.cases.create({ customerEmail: `${id}@example.com`, companyName: `Company ${id}`, crmRecordId: id, crmSource: 'hubspot', sendInvite: false }, { idempotencyKey: `mp-${id}` });
   await tell({ type: 'ready' });
   await nextMessage('go');

@@ -1,0 +1,116 @@
+import { RateLimitWaitError } from '../errors';
+import { type Clock, REAL_CLOCK } from '../engine/clock';
+import { MemoryRateLimitStore } from './memory-store';
+import type { RateLimitStore } from './store';
+import { type Budget, FML_LIMITS, type SlotAnswer, type WindowRule } from './window';
+
+/** How a client paces itself. */
+export interface RateLimitOptions {
+  /**
+   * Where send times are kept. Pass a `RedisRateLimitStore` to pace every process of a fleet that shares
+   * one client id.
+   * @default a `MemoryRateLimitStore` of this client
+   */
+  store?: RateLimitStore;
+  /**
+   * API requests allowed in any window.
+   * @default \{ limit: 120, windowMs: 60000 \} (FML's published limit)
+   */
+  requests?: WindowRule;
+  /**
+   * Token requests (`POST /v1/oauth/token`) allowed in any window. This is a budget of its own.
+   * @default \{ limit: 30, windowMs: 60000 \} (FML's published limit)
+   */
+  tokens?: WindowRule;
+  /**
+   * Time for the waits and the in-memory log. @default the client's `clock` (the real one unless injected)
+   */
+  clock?: Clock;
+  /**
+   * Told when the store fails (Redis down or slow): the request is then sent unpaced, rather than failed.
+   * @default none (the client logs a warning)
+   */
+  onStoreError?: (error: unknown) => void;
+}
+
+const UNPACED: Permit = { settle: () => Promise.resolve() };
+
+/** A slot taken: settle it once the attempt is answered or failed. */
+export interface Permit {
+  /** The attempt was answered: lowers its log entry from "may still arrive" to now. */
+  settle(): Promise<void>;
+}
+
+/** The limits of one wait. */
+export interface AcquireOptions {
+  /** Epoch ms the call may not wait past. @default none */
+  deadlineAt?: number;
+  /** Ends the wait at once, rejecting with its reason. @default none */
+  signal?: AbortSignal;
+  /** The attempt's own time limit, in ms. */
+  attemptTimeoutMs: number;
+}
+
+let sequence = 0;
+
+/**
+ * Paces one FML client id: waits for a slot before each attempt, and never past the call's deadline:
+ * when even the shortest possible wait ends too late, it throws `RateLimitWaitError` at once.
+ */
+export class RateLimiter {
+  readonly #store: RateLimitStore;
+  readonly #scope: string;
+  readonly #rules: Record<Budget, WindowRule>;
+  readonly #clock: Clock;
+  readonly #onStoreError: ((error: unknown) => void) | undefined;
+  /** Tickets of this process's waiters, oldest first: a waiter's place in line spreads out its next looks. */
+  readonly #line: number[] = [];
+
+  /**
+   * @param scope - The FML client id whose budget this is.
+   * @param options - Store, limits and clock; every one optional.
+   */
+  constructor(scope: string, options: RateLimitOptions = {}) {
+    this.#clock = options.clock ?? REAL_CLOCK;
+    this.#store = options.store ?? new MemoryRateLimitStore({ clock: this.#clock });
+    this.#scope = scope;
+    this.#rules = { requests: options.requests ?? FML_LIMITS.requests, tokens: options.tokens ?? FML_LIMITS.tokens };
+    this.#onStoreError = options.onStoreError;
+  }
+
+  /** Waits for a slot in `budget`; throws `RateLimitWaitError` at once when none can come before `deadlineAt`. */
+  async acquire(budget: Budget, options: AcquireOptions): Promise<Permit> {
+    const ticket = ++sequence;
+    const id = `${ticket}-${Math.random().toString(36).slice(2)}`;
+    this.#line.push(ticket);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        let answer: SlotAnswer;
+        try {
+          answer = await this.#store.take(this.#scope, budget, this.#rules[budget], { id, ahead: this.#line.indexOf(ticket), attemptTimeoutMs: options.attemptTimeoutMs });
+        } catch (error) {
+          // A store that cannot answer (Redis down) must not stop every call: send unpaced, and let FML's
+          // own 429 + Retry-After (which the engine honours) be the backstop until it is back.
+          this.#onStoreError?.(error);
+          return UNPACED;
+        }
+        if (answer.ok) return { settle: () => this.#store.settle(this.#scope, budget, id) };
+        const leftMs = (options.deadlineAt ?? Infinity) - this.#clock.now();
+        const reason = answer.blocked ? 'retry_after' : 'window';
+        if (answer.minWaitMs >= leftMs) throw new RateLimitWaitError({ retryAfterMs: answer.minWaitMs, budget, reason });
+        await this.#clock.sleep(Math.min(Math.max(answer.waitMs, answer.minWaitMs), leftMs), options.signal);
+      }
+    } finally {
+      this.#line.splice(this.#line.indexOf(ticket), 1);
+    }
+  }
+
+  /**
+   * FML answered 429 with `Retry-After`: every process sharing the store pauses that budget for `ms`
+   * (the client passes the wait it takes itself, capped by its `maxRetryAfterMs`).
+   */
+  retryAfter(ms: number, budget: Budget = 'requests'): Promise<void> {
+    return this.#store.block(this.#scope, budget, ms);
+  }
+}
