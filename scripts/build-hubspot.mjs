@@ -173,7 +173,7 @@ FmlHubSpot = { hubspotCustomCodeAction, VERSION };
 `;
 
 /** Options every bundle shares: one readable CommonJS-compatible script for Node 20+, nothing external. */
-function common(entry, globalName) {
+function common(entry, globalName, lockedRealm = false) {
   const input = typeof entry === 'string' ? { entryPoints: [join(root, entry)] } : { stdin: { ...entry, resolveDir: root, loader: 'ts' } };
   return {
     ...input,
@@ -191,10 +191,15 @@ function common(entry, globalName) {
     logLevel: 'silent',
     // Every import must be inlined: HubSpot's runtime cannot resolve packages we would leave external.
     external: [],
-    // n8n's Code node replaces these built-ins before pasted code runs; the bundle (zod and esbuild's
-    // export glue included) uses stand-ins that behave as the built-ins do (see locked-realm.ts).
-    inject: [join(root, 'src', 'hubspot', 'bundle', 'locked-realm.ts')],
-    define: { 'Object.defineProperty': '__fmlDefineProperty', 'Object.defineProperties': '__fmlDefineProperties', 'Object.getPrototypeOf': '__fmlGetPrototypeOf' },
+    // n8n's Code node replaces these built-ins before pasted code runs; the files pasted there (zod and
+    // esbuild's export glue included) use stand-ins that behave as the built-ins do (see locked-realm.ts).
+    // HubSpot's runtime is plain Node: the action keeps the built-ins (and its bytes).
+    ...(lockedRealm
+      ? {
+          inject: [join(root, 'src', 'hubspot', 'bundle', 'locked-realm.ts')],
+          define: { 'Object.defineProperty': '__fmlDefineProperty', 'Object.defineProperties': '__fmlDefineProperties', 'Object.getPrototypeOf': '__fmlGetPrototypeOf' },
+        }
+      : {}),
     absWorkingDir: root,
     plugins: [noTelemetry],
   };
@@ -205,6 +210,13 @@ function common(entry, globalName) {
  * something large (full zod, a webhook receiver, the sandbox) was pulled in by mistake.
  */
 export const SIZE_GUARD_BYTES = 64 * 1024;
+
+/**
+ * fml-sdk.js's own guard: it carries what the action leaves out — `fml.api` (openapi-fetch, 6.5 KB),
+ * `n8nFetch` and the stand-ins for n8n's locked-down built-ins — and was 64.2 KB once pacing, Cluster
+ * URLs and the n8n support met in one build.
+ */
+export const SDK_SIZE_GUARD_BYTES = 72 * 1024;
 
 /**
  * What each source file adds to the MINIFIED action, largest first (esbuild's metafile analysis): where
@@ -223,21 +235,22 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
   await mkdir(outdir, { recursive: true });
 
   const files = [
-    { name: 'fml-hubspot-action.js', entry: { contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' }, banner: actionHeader(version), footer: actionFooter, strict: true },
-    { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: moduleFooter('FmlSdk') },
-    { name: 'fml-verify.js', entry: 'src/hubspot/bundle/verify-entry.ts', globalName: 'FmlVerify', banner: verifyHeader(version), footer: moduleFooter('FmlVerify') },
+    { name: 'fml-hubspot-action.js', entry: { contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' }, banner: actionHeader(version), footer: actionFooter, strict: true, lockedRealm: false },
+    { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: moduleFooter('FmlSdk'), lockedRealm: true, guard: SDK_SIZE_GUARD_BYTES },
+    { name: 'fml-verify.js', entry: 'src/hubspot/bundle/verify-entry.ts', globalName: 'FmlVerify', banner: verifyHeader(version), footer: moduleFooter('FmlVerify'), lockedRealm: true },
   ];
   const out = {};
   for (const f of files) {
-    const result = await esbuild.build({ ...common(f.entry, f.globalName), banner: { js: f.banner }, footer: { js: f.footer } });
-    const code = lockedRealmGlue(f.name, f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text);
+    const result = await esbuild.build({ ...common(f.entry, f.globalName, f.lockedRealm), banner: { js: f.banner }, footer: { js: f.footer } });
+    const code = (f.lockedRealm ? lockedRealmGlue : (_name, text) => text)(f.name, f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text);
     checkSelfContained(f.name, code);
     if (code.includes('opentelemetry')) throw new Error(`build-hubspot: ${f.name} still contains the OpenTelemetry loader; the telemetry-off swap did not apply.`);
     const path = join(outdir, f.name);
     const sizes = await measure(esbuild, code);
-    if (sizes.minifiedBytes > SIZE_GUARD_BYTES) throw new Error(`build-hubspot: ${f.name} is ${kb(sizes.minifiedBytes)} minified, past its ${kb(SIZE_GUARD_BYTES)} guard (${sizes.minifiedBytes - SIZE_GUARD_BYTES} B over): \`node scripts/build-hubspot.mjs --analyze\` shows what grew.`);
+    const guard = f.guard ?? SIZE_GUARD_BYTES;
+    if (sizes.minifiedBytes > guard) throw new Error(`build-hubspot: ${f.name} is ${kb(sizes.minifiedBytes)} minified, past its ${kb(guard)} guard (${sizes.minifiedBytes - guard} B over): \`node scripts/build-hubspot.mjs --analyze\` shows what grew.`);
     await writeFile(path, code);
-    out[f.name] = { path, ...sizes };
+    out[f.name] = { path, guardBytes: guard, ...sizes };
   }
   return { version, outdir, files: out };
 }
@@ -287,7 +300,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   buildHubSpotBundles(outdir ? { outdir } : {}).then(
     async ({ version, files }) => {
       for (const [name, f] of Object.entries(files)) {
-        console.log(`build-hubspot: ${name} v${version} — ${kb(f.rawBytes)} raw, ${kb(f.minifiedBytes)} minified (guard ${kb(SIZE_GUARD_BYTES)}), ${kb(f.gzipBytes)} gzip → ${f.path}`);
+        console.log(`build-hubspot: ${name} v${version} — ${kb(f.rawBytes)} raw, ${kb(f.minifiedBytes)} minified (guard ${kb(f.guardBytes)}), ${kb(f.gzipBytes)} gzip → ${f.path}`);
       }
       if (analyze) console.log(await analyzeAction());
     },
