@@ -4,11 +4,11 @@
 // against the floor the limit sets, 429s seen, duplicates. The sandbox runs in this process, the clients
 // in 8 others. Needs `npm run build` (npm run bench does it) and `redis-server` on PATH.
 // Writes bench/results/fleet.json.
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSoak } from '../scripts/soak.mjs';
+import { forkWorker, runFleet, stopWorkers } from './fork-worker.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROCESSES = Number(process.env.FLEET_PROCESSES ?? 8);
@@ -36,34 +36,10 @@ async function fleetRun(redisUrl, paced) {
   });
   const prefix = `fleet-${paced ? 'paced' : 'unpaced'}-${Date.now()}:`;
   const workers = Array.from({ length: PROCESSES }, (_, worker) => {
-    const child = fork(join(ROOT, 'bench', 'fleet-worker.cjs'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, FML_FLEET_WORKER: JSON.stringify({ sandboxUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, redisUrl, prefix, worker, count: PER_PROCESS, paced, limit: LIMIT }) },
-    });
-    const messages = [];
-    const waiters = [];
-    child.on('message', (m) => {
-      messages.push(m);
-      for (const w of waiters.splice(0)) w();
-    });
-    const next = (type) =>
-      new Promise((res, rej) => {
-        const check = () => {
-          const m = messages.find((x) => x.type === type || x.type === 'crashed');
-          if (!m) return waiters.push(check);
-          if (m.type === 'crashed') rej(new Error(m.message));
-          else res(m);
-        };
-        check();
-      });
-    return { child, next };
+    return forkWorker(join(ROOT, 'bench', 'fleet-worker.cjs'), { FML_FLEET_WORKER: JSON.stringify({ sandboxUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, redisUrl, prefix, worker, count: PER_PROCESS, paced, limit: LIMIT }) });
   });
   try {
-    await Promise.all(workers.map((w) => w.next('ready')));
-    const started = performance.now();
-    for (const w of workers) w.child.send({ type: 'go' });
-    const reports = await Promise.all(workers.map((w) => w.next('done')));
-    const ms = performance.now() - started;
+    const { reports, ms } = await runFleet(workers);
     const ok = reports.reduce((n, r) => n + r.ok, 0);
     const failures = reports.flatMap((r) => r.failures);
     const crmIds = sb.cases.map((c) => c.crmRecordId);
@@ -83,7 +59,7 @@ async function fleetRun(redisUrl, paced) {
       duplicates: crmIds.length - new Set(crmIds).size,
     };
   } finally {
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill();
+    stopWorkers(workers);
     await sb.close();
   }
 }

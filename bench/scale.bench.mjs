@@ -4,12 +4,12 @@
 //  2. the fault soak: 2,000 creates with ~20% of requests faulted and their webhooks (targets: 0
 //     duplicates, 0 lost, 0 untyped errors, every event applied once).
 // Prints a table and writes bench/results/scale.json.
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { brokenInvariants, loadSoak } from '../scripts/soak.mjs';
+import { forkWorker, runFleet, stopWorkers } from './fork-worker.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROCESSES = 8;
@@ -42,38 +42,14 @@ async function fleetRun(redisUrl, store) {
   const sb = await soak.startSandbox({ rateLimit: false, onRequest: (e) => void (e.path === '/v1/oauth/token' && tokenRequests++) });
   const prefix = `bench-${store}-${Date.now()}:`; // one prefix for the whole fleet: that is what shares the token
   const workers = Array.from({ length: PROCESSES }, (_, i) => {
-    const child = fork(join(workerDir, 'token-worker.cjs'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, FML_WORKER_CONFIG: JSON.stringify({ sandboxUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, redisUrl, kind: i % 2 ? 'ioredis' : 'redis', worker: i, count: CREATES / PROCESSES, prefix, lockTtlMs: 2000, store }) },
-    });
-    const messages = [];
-    const waiters = [];
-    child.on('message', (m) => {
-      messages.push(m);
-      for (const w of waiters.splice(0)) w();
-    });
-    const next = (type) =>
-      new Promise((res, rej) => {
-        const check = () => {
-          const m = messages.find((x) => x.type === type || x.type === 'crashed');
-          if (!m) return waiters.push(check);
-          if (m.type === 'crashed') rej(new Error(m.message));
-          else res(m);
-        };
-        check();
-      });
-    return { child, next };
+    return forkWorker(join(workerDir, 'token-worker.cjs'), { FML_WORKER_CONFIG: JSON.stringify({ sandboxUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, redisUrl, kind: i % 2 ? 'ioredis' : 'redis', worker: i, count: CREATES / PROCESSES, prefix, lockTtlMs: 2000, store }) });
   });
   try {
-    await Promise.all(workers.map((w) => w.next('ready')));
-    const started = performance.now();
-    for (const w of workers) w.child.send({ type: 'go' });
-    const reports = await Promise.all(workers.map((w) => w.next('done')));
-    const ms = performance.now() - started;
+    const { reports, ms } = await runFleet(workers);
     const ok = reports.reduce((n, r) => n + r.ok, 0);
     return { processes: PROCESSES, creates: CREATES, succeeded: ok, failed: CREATES - ok, tokenRequests, ms: Math.round(ms), casesInSandbox: sb.cases.length };
   } finally {
-    for (const w of workers) if (w.child.exitCode === null) w.child.kill();
+    stopWorkers(workers);
     await sb.close();
   }
 }
