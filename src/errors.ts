@@ -1,3 +1,5 @@
+import { composeMessage, errorCodeOf, errorDetailOf, normalizeFieldErrors, scopesFromAnswer, type FieldError } from './internal/error-body';
+import { headersToRecord, parseRetryAfter } from './internal/headers';
 import { redact } from './internal/redact';
 
 /**
@@ -5,21 +7,41 @@ import { redact } from './internal/redact';
  * (the HubSpot bundled copy, a worker) can branch on `err.code` without `instanceof`.
  *
  * Messages say what to do next. None of them, and no property of any error, holds a secret: requests
- * are never attached to errors, and response bodies are copied through `redact`.
+ * are never attached to errors, and response bodies are copied through `redact`. The shape follows the
+ * Stainless SDKs: one class per answer, each a line, its default message from one table by `code`; the
+ * readers of FML's error bodies are internal (`internal/error-body.ts`), and the webhook errors live
+ * next to the webhooks (`webhooks/errors.ts`).
  */
 
-/** One failed input field, from FML's `fields` list or from local validation. */
-export interface FieldError {
-  /** The request field (or HubSpot input) that failed, e.g. `customerEmail`. */
-  field: string;
-  /** Why it failed, readable by a person. */
-  message: string;
-}
+export type { FieldError } from './internal/error-body';
 
 // Each entry point (`.`, `/webhooks`, `/hubspot`, the bundled copy) carries its own copy of these
 // classes, so plain `instanceof` would fail across them. Every error records its class names under a
 // registry symbol (shared by all copies and realms), and `instanceof` checks that list.
 const CLASS_NAMES = Symbol.for('@firstmilelabs/cases/error-classes');
+
+/** The default message of each `code`: what went wrong and what to do next. The one table of them. */
+const MESSAGES = {
+  bad_request: 'FML could not accept the request as sent.',
+  invalid_client: 'FML rejected the client credentials: the client secret (FML_CLIENT_SECRET) is wrong or stale, or the client id (FML_CLIENT_ID) names another client. Copy both again from FML (Compliance Configuration → Public Pull API).',
+  authentication_error: 'FML refused the credentials or the access token. Check that the API client exists, is not revoked, and may use the client-credentials grant.',
+  permission_denied: 'FML refused this call for this API client.',
+  not_found: 'Not found: the id is unknown, or belongs to another FML tenant.',
+  idempotency_key_conflict: 'This Idempotency-Key was used before on a different endpoint. Use a fresh key for this request.',
+  conflict: 'FML reported a conflict with the current state.',
+  rate_limited: 'FML rate limit reached (120 requests/min per client, 30 token requests/min).',
+  server_error: 'FML had a server error. Retrying with the same Idempotency-Key is safe.',
+  validation_error: 'FML rejected the request: fix the listed fields.',
+  connection_error: 'Could not reach FML (the connection failed or was reset).',
+  timeout: 'FML did not answer in time.',
+  aborted: 'The request was aborted by the caller.',
+  /** Any other error status. */
+  other: 'FML rejected the request.',
+} as const;
+
+function messageOf(code: string): string {
+  return Object.prototype.hasOwnProperty.call(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : MESSAGES.other;
+}
 
 /** Base class of every SDK error. */
 export class FmlError extends Error {
@@ -86,7 +108,12 @@ export class FmlApiError extends FmlError {
   /** Per-field problems FML listed (any of its shapes, normalised). Empty when it listed none. */
   readonly fields: FieldError[];
 
-  constructor(code: string, init: ApiErrorInit, fallbackMessage: string) {
+  /**
+   * @param code - The error's `code`.
+   * @param fallbackMessage - The advice the message starts with (then the status, FML's code and its words).
+   *   Default: the code's entry in the table of default messages, else "FML rejected the request."
+   */
+  constructor(code: string, init: ApiErrorInit, fallbackMessage: string = messageOf(code)) {
     const apiCode = errorCodeOf(init.body);
     const fields = normalizeFieldErrors(init.body);
     const detail = errorDetailOf(init.body);
@@ -122,29 +149,23 @@ export class FmlApiError extends FmlError {
         return new RateLimitError(init);
     }
     if (init.status >= 500) return new ServerError(init);
-    return new FmlApiError(apiCode ?? `http_${init.status}`, init, 'FML rejected the request.');
+    return new FmlApiError(apiCode ?? `http_${init.status}`, init, MESSAGES.other);
   }
 }
 
 /** 400 other than `validation_error` (e.g. OAuth `invalid_request`, `unsupported_grant_type`). */
 export class BadRequestError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super(errorCodeOf(init.body) ?? 'bad_request', init, 'FML could not accept the request as sent.');
-  }
+  constructor(init: ApiErrorInit) { super(errorCodeOf(init.body) ?? 'bad_request', init, MESSAGES.bad_request); }
 }
 
 /** 401 `invalid_client`: the client id or secret is wrong, stale or revoked. */
 export class InvalidClientError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('invalid_client', init, 'FML rejected the client credentials: the client secret (FML_CLIENT_SECRET) is wrong or stale, or the client id (FML_CLIENT_ID) names another client. Copy both again from FML (Compliance Configuration → Public Pull API).');
-  }
+  constructor(init: ApiErrorInit) { super('invalid_client', init); }
 }
 
 /** Any other 401: `invalid_token` after the SDK already re-minted once, or the token endpoint refusing the client (e.g. `unauthorized_client`). */
 export class AuthenticationError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('authentication_error', init, 'FML refused the credentials or the access token. Check that the API client exists, is not revoked, and may use the client-credentials grant.');
-  }
+  constructor(init: ApiErrorInit) { super('authentication_error', init); }
 }
 
 /**
@@ -158,20 +179,11 @@ export class InsufficientScopeError extends FmlApiError {
   readonly requiredScopes: readonly string[];
 
   constructor(init: ApiErrorInit & { requiredScopes?: readonly string[] }) {
-    const scopes = init.requiredScopes?.length ? [...init.requiredScopes] : scopesFromAnswer(init);
+    const scopes = init.requiredScopes?.length ? [...init.requiredScopes] : scopesFromAnswer(init.body, headersToRecord(init.headers)['www-authenticate']);
     const needs = scopes.length ? `this call needs ${scopes.join(' and ')}` : 'it lacks the scope this call needs';
     super('insufficient_scope', init, `The FML API client was refused: ${needs}. Extend the client's scopes or mint a new client in FML (Compliance Configuration → Public Pull API).`);
     this.requiredScopes = scopes;
   }
-}
-
-/** A `scope` FML named in its 403: the body's `scope`, else `WWW-Authenticate: Bearer … scope="…"`. */
-function scopesFromAnswer(init: ApiErrorInit): string[] {
-  const body = init.body as { scope?: unknown } | null | undefined;
-  if (typeof body === 'object' && body !== null && typeof body.scope === 'string') return body.scope.split(/\s+/).filter(Boolean);
-  const header = headersToRecord(init.headers)['www-authenticate'];
-  const match = header ? /\bscope="([^"]*)"/i.exec(header) : null;
-  return match ? match[1]!.split(/\s+/).filter(Boolean) : [];
 }
 
 /**
@@ -199,30 +211,22 @@ export class InvalidResponseError extends FmlError {
 
 /** Any other 403. */
 export class PermissionDeniedError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('permission_denied', init, 'FML refused this call for this API client.');
-  }
+  constructor(init: ApiErrorInit) { super('permission_denied', init); }
 }
 
 /** 404: the id is unknown, or belongs to another tenant (FML does not tell the two apart). */
 export class NotFoundError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('not_found', init, 'Not found: the id is unknown, or belongs to another FML tenant.');
-  }
+  constructor(init: ApiErrorInit) { super('not_found', init); }
 }
 
 /** 409 `idempotency_key_conflict`: the key was used before on a different endpoint. */
 export class IdempotencyKeyConflictError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('idempotency_key_conflict', init, 'This Idempotency-Key was used before on a different endpoint. Use a fresh key for this request.');
-  }
+  constructor(init: ApiErrorInit) { super('idempotency_key_conflict', init); }
 }
 
 /** Any other 409. */
 export class ConflictError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('conflict', init, 'FML reported a conflict with the current state.');
-  }
+  constructor(init: ApiErrorInit) { super('conflict', init); }
 }
 
 /** 429: throttled. FML allows 120 requests/minute per client and 30 token requests/minute. */
@@ -233,7 +237,7 @@ export class RateLimitError extends FmlApiError {
   constructor(init: ApiErrorInit) {
     const retryAfterMs = parseRetryAfter(headersToRecord(init.headers)['retry-after']);
     const wait = retryAfterMs === undefined ? '' : ` Retry after ${Math.ceil(retryAfterMs / 1000)} s.`;
-    super('rate_limited', init, `FML rate limit reached (120 requests/min per client, 30 token requests/min).${wait} Reuse one client so its token is cached.`);
+    super('rate_limited', init, `${MESSAGES.rate_limited}${wait} Reuse one client so its token is cached.`);
     this.retryAfterMs = retryAfterMs;
   }
 }
@@ -262,9 +266,7 @@ export class RateLimitWaitError extends FmlError {
 
 /** 5xx: FML failed. Safe to retry with the same Idempotency-Key. */
 export class ServerError extends FmlApiError {
-  constructor(init: ApiErrorInit) {
-    super('server_error', init, 'FML had a server error. Retrying with the same Idempotency-Key is safe.');
-  }
+  constructor(init: ApiErrorInit) { super('server_error', init); }
 }
 
 /** Init for a locally raised {@link ValidationError}. */
@@ -283,7 +285,7 @@ export class ValidationError extends FmlApiError {
 
   constructor(init: ApiErrorInit | LocalValidationInit) {
     if ('status' in init) {
-      super('validation_error', init, 'FML rejected the request: fix the listed fields.');
+      super('validation_error', init);
       this.source = 'server';
     } else {
       const list = init.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
@@ -295,140 +297,21 @@ export class ValidationError extends FmlApiError {
 
 /** The request never got an HTTP answer: DNS, refused or reset connection, TLS, a body cut off. */
 export class FmlConnectionError extends FmlError {
-  constructor(message = 'Could not reach FML (the connection failed or was reset).', options?: { cause?: unknown }) {
+  constructor(message: string = MESSAGES.connection_error, options?: { cause?: unknown }) {
     super('connection_error', message, options);
   }
 }
 
 /** An attempt, or the whole call's deadline, ran out of time. */
 export class FmlTimeoutError extends FmlError {
-  constructor(message = 'FML did not answer in time.', options?: { cause?: unknown }) {
+  constructor(message: string = MESSAGES.timeout, options?: { cause?: unknown }) {
     super('timeout', message, options);
   }
 }
 
 /** The caller's AbortSignal fired. */
 export class FmlAbortError extends FmlError {
-  constructor(message = 'The request was aborted by the caller.', options?: { cause?: unknown }) {
+  constructor(message: string = MESSAGES.aborted, options?: { cause?: unknown }) {
     super('aborted', message, options);
   }
-}
-
-/** Why a webhook signature check failed. */
-export type WebhookVerificationReason =
-  | 'missing_secret'
-  | 'missing_signature'
-  | 'malformed_signature'
-  | 'signature_mismatch'
-  | 'timestamp_too_old'
-  | 'body_too_large'
-  | 'body_timeout'
-  | 'invalid_body'
-  | (string & {});
-
-/** A webhook did not verify: the body is not what FML signed with this secret. */
-export class WebhookVerificationError extends FmlError {
-  /** Why, as a stable code. */
-  readonly reason: WebhookVerificationReason;
-
-  constructor(reason: WebhookVerificationReason, message: string) {
-    super('webhook_verification_failed', message);
-    this.reason = reason;
-  }
-}
-
-/** One problem found while parsing a webhook payload. */
-export interface PayloadIssue {
-  /** Dotted path into the payload, empty for the payload itself. */
-  path: string;
-  message: string;
-}
-
-/** A webhook body verified but is not a valid FML event (bad JSON, missing common field, ...). */
-export class WebhookPayloadError extends FmlError {
-  readonly issues: PayloadIssue[];
-
-  constructor(issues: PayloadIssue[], message?: string) {
-    super('webhook_payload_invalid', message ?? `Invalid FML webhook payload: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
-    this.issues = issues;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pure helpers for reading FML's error bodies. Bodies come from the network: treat every value as
-// unknown, and never write a body key into an object with bracket assignment (no `__proto__` games).
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
-/** FML's error code: `error` (string), falling back to `code`. */
-export function errorCodeOf(body: unknown): string | undefined {
-  if (!isRecord(body)) return undefined;
-  return str(body.error) ?? str(body.code);
-}
-
-function errorDetailOf(body: unknown): string | undefined {
-  if (!isRecord(body)) return typeof body === 'string' ? body.slice(0, 300) || undefined : undefined;
-  return str(body.message) ?? str(body.error_description) ?? str(body.detail);
-}
-
-/**
- * FML's field list, normalised from any of the shapes it may take: an array of
- * `{ field | path, message | code }`, or an object mapping field → message (or messages).
- */
-export function normalizeFieldErrors(body: unknown): FieldError[] {
-  if (!isRecord(body)) return [];
-  const raw = body.fields ?? body.errors ?? body.details;
-  const out: FieldError[] = [];
-  if (Array.isArray(raw)) {
-    for (const item of raw) {
-      if (!isRecord(item)) continue;
-      const path = Array.isArray(item.path) ? item.path.map(String).join('.') : str(item.path);
-      const field = str(item.field) ?? path ?? str(item.name) ?? '(unknown field)';
-      const message = str(item.message) ?? str(item.code) ?? str(item.error) ?? 'is invalid';
-      out.push({ field, message });
-    }
-  } else if (isRecord(raw)) {
-    for (const field of Object.keys(raw)) {
-      const value = raw[field];
-      const messages = Array.isArray(value) ? value : [value];
-      for (const m of messages) out.push({ field, message: str(m) ?? (isRecord(m) ? str(m.message) : undefined) ?? 'is invalid' });
-    }
-  }
-  return out;
-}
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value == null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Lower-cased plain record of headers. */
-export function headersToRecord(headers: Headers | Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (!headers) return out;
-  if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') {
-    (headers as Headers).forEach((value, key) => {
-      out[key.toLowerCase()] = value;
-    });
-  } else {
-    for (const key of Object.keys(headers)) {
-      const v = (headers as Record<string, unknown>)[key];
-      if (typeof v === 'string') out[key.toLowerCase()] = v;
-    }
-  }
-  // set-cookie never matters to callers and could hold session material.
-  delete out['set-cookie'];
-  return out;
-}
-
-function composeMessage(fallback: string, status: number, apiCode: string | undefined, detail: string | undefined, fields: FieldError[]): string {
-  const head = `${status}${apiCode ? ` ${apiCode}` : ''}`;
-  const list = fields.length ? ` Fields: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.` : '';
-  const extra = detail && !fields.length ? ` FML says: ${detail}` : '';
-  return `${fallback} (${head})${list}${extra}`;
 }

@@ -31,14 +31,11 @@ export {
   FmlConnectionError,
   FmlTimeoutError,
   FmlAbortError,
-  WebhookVerificationError,
-  WebhookPayloadError,
   type FieldError,
   type ApiErrorInit,
   type LocalValidationInit,
-  type WebhookVerificationReason,
-  type PayloadIssue,
 } from './errors';
+export { WebhookVerificationError, WebhookPayloadError, type WebhookVerificationReason, type PayloadIssue } from './webhooks/errors';
 export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, operations, paths } from './types';
 export { VERSION } from './version';
 export {

@@ -1,4 +1,5 @@
-import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, parseRetryAfter, RateLimitWaitError } from '../errors';
+import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, RateLimitWaitError } from '../errors';
+import { parseRetryAfter } from '../internal/headers';
 import { linkSignals, newAbortController } from './abort';
 import { backoffDelayMs, isRetryableStatus } from './backoff';
 import { REAL_CLOCK, type Clock } from './clock';

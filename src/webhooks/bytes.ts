@@ -1,4 +1,4 @@
-import { WebhookVerificationError } from '../errors';
+import { WebhookVerificationError } from './errors';
 
 /** The request body exactly as received: a string, or bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`, any view). */
 export type RawBody = string | ArrayBuffer | ArrayBufferView;

@@ -1,4 +1,5 @@
-import { FmlConfigError, WebhookVerificationError } from '../errors';
+import { FmlConfigError } from '../errors';
+import { WebhookVerificationError } from './errors';
 import type { RawBody } from './bytes';
 import { rfc3339ToEpochMs } from '../validation/json-values';
 import { parseEvent } from './parse';

@@ -1,4 +1,5 @@
-import { FmlConfigError, FmlConnectionError, FmlError, type PayloadIssue, WebhookPayloadError, WebhookVerificationError } from '../errors';
+import { FmlConfigError, FmlConnectionError, FmlError } from '../errors';
+import { type PayloadIssue, WebhookPayloadError, WebhookVerificationError } from './errors';
 import { type RawBody } from './bytes';
 import { type HeadersLike, checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';

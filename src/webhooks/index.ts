@@ -44,8 +44,8 @@ export type { NodeBodyStream, ReadRawBodyOptions } from './raw-body';
 export { createEventDeduper, createMemoryDedupeStore } from './dedupe';
 export type { ClaimResult, DedupeOutcome, DedupeStore, EventDeduper, EventDeduperOptions, MemoryDedupeStoreOptions } from './dedupe';
 
-export { WebhookPayloadError, WebhookVerificationError } from '../errors';
-export type { PayloadIssue, WebhookVerificationReason } from '../errors';
+export { WebhookPayloadError, WebhookVerificationError } from './errors';
+export type { PayloadIssue, WebhookVerificationReason } from './errors';
 export { RedisDedupeStore, createRedisDedupeStore, createRedisEventDeduper, type RedisDedupeStoreOptions, type RedisEventDeduperOptions } from '../redis/event-deduper';
 export { RedisStoreError, type RedisClientLike, type NodeRedisClientLike, type NodeRedisClusterLike, type IoRedisClientLike, type RedisCommandRunner, type RedisFailureReason } from '../redis/client-adapter';
 export type { RedisTimeLimitOptions } from '../redis/time-limit';

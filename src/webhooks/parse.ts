@@ -1,5 +1,5 @@
 import { type ZodMiniType, compile } from 'zod/mini';
-import { type PayloadIssue, WebhookPayloadError } from '../errors';
+import { type PayloadIssue, WebhookPayloadError } from './errors';
 import { describe, issueMessage, valueAt, type ZodIssueLike } from '../validation/issues';
 import { type RawBody, isRawBody } from './bytes';
 import {

@@ -1,4 +1,5 @@
-import { FmlConfigError, FmlConnectionError, WebhookVerificationError } from '../errors';
+import { FmlConfigError, FmlConnectionError } from '../errors';
+import { WebhookVerificationError } from './errors';
 import { MAX_TIMER_MS } from '../internal/timers';
 import { concatBytes, toBytes } from './bytes';
 

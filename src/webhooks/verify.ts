@@ -1,4 +1,4 @@
-import { WebhookVerificationError } from '../errors';
+import { WebhookVerificationError } from './errors';
 import { fromHex, hasWebCrypto, hmacSha256Node, hmacSha256Verify, timingSafeEqual, toHex, utf8 } from '../internal/crypto';
 import { hmacSha256Js } from '../internal/sha256';
 import { hashableBody } from './bytes';

@@ -2,7 +2,8 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import * as sdk from '../../src/index';
 import { FmlApiError } from '../../src/index';
-import { normalizeFieldErrors, parseRetryAfter } from '../../src/errors';
+import { normalizeFieldErrors } from '../../src/internal/error-body';
+import { parseRetryAfter } from '../../src/internal/headers';
 import { BASE, makeClient, mockToken, validCreate, useNock } from '../helpers/fml-nock';
 
 useNock();

@@ -4,7 +4,9 @@
 // and Object.prototype / Array.prototype are untouched afterwards.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FmlApiError, FmlError, ValidationError, WebhookPayloadError, WebhookVerificationError, normalizeFieldErrors } from '../../src/errors';
+import { FmlApiError, FmlError, ValidationError } from '../../src/errors';
+import { normalizeFieldErrors } from '../../src/internal/error-body';
+import { WebhookPayloadError, WebhookVerificationError } from '../../src/webhooks/errors';
 import { companyToCreateCase } from '../../src/hubspot/company/company-to-case';
 import { hubSpotSignature, verifyHubSpotSignature } from '../../src/hubspot/workflow-action/signature';
 import { constructEvent, knownEventNames, parseEvent, verifySignature, verifySignatureSync } from '../../src/webhooks/index';

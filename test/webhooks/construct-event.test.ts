@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookPayloadError, WebhookVerificationError } from '../../src/errors';
+import { WebhookPayloadError, WebhookVerificationError } from '../../src/webhooks/errors';
 import { constructEvent, signatureHeaderOf } from '../../src/webhooks';
 import { OTHER_SECRET, SECRET, samples, signed } from './fixtures';
 

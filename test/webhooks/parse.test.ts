@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WebhookPayloadError } from '../../src/errors';
+import { WebhookPayloadError } from '../../src/webhooks/errors';
 import { isEvent, isKnownEvent, knownEventNames, parseEvent } from '../../src/webhooks';
 import { samples } from './fixtures';
 

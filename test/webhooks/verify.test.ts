@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FmlConfigError, WebhookVerificationError } from '../../src/errors';
+import { FmlConfigError } from '../../src/errors';
+import { WebhookVerificationError } from '../../src/webhooks/errors';
 import { assertSignature, assertSignatureSync, verifySignature, verifySignatureSync } from '../../src/webhooks';
 import { signWebhookBody } from '../../src/webhooks/sign';
 import { OTHER_SECRET, SECRET, samples, signed } from './fixtures';

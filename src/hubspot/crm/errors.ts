@@ -1,4 +1,5 @@
-import { FmlError, headersToRecord } from '../../errors';
+import { FmlError } from '../../errors';
+import { headersToRecord } from '../../internal/headers';
 import { redactHeaders } from '../../internal/redact';
 
 /**

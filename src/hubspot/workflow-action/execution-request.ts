@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { PayloadIssue } from '../../errors';
+import type { PayloadIssue } from '../../webhooks/errors';
 import { issueMessage, type ZodIssueLike } from '../../validation/issues';
 
 /**

@@ -1,4 +1,5 @@
-import { FmlConfigError, WebhookVerificationError } from '../../errors';
+import { FmlConfigError } from '../../errors';
+import { WebhookVerificationError } from '../../webhooks/errors';
 import type { RawBody } from '../../webhooks/bytes';
 import { rawBodyOf, writeAnswer, type NodeRequest, type NodeResponse } from '../../webhooks/node-io';
 import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout, readRequestBody } from '../../webhooks/raw-body';
