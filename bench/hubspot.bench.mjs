@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Figures for the paste-ready HubSpot files: their size (as written, minified, gzip) against the build's
-// 64 KB-minified guard, a first execution (token + create) against the seed recipe's two-fetch snippet,
+// size guard (SIZE_GUARD_BYTES), a first execution (token + create) against the seed recipe's two-fetch snippet,
 // and what loading the action costs a cold Lambda (target: ≤ 15 ms over an empty
 // script on Node 24) — the action file's load
 // time on Node 24 against an empty script's, both measured in this run (spawned alternately, N times

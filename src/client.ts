@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/openapi';
 import { clientTransport } from './engine/fml';
+import { fetchOver } from './engine/fml-fetch';
 import { operationOf } from './engine/operation-of';
 import type { FmlClientOptions } from './options';
 import { Cases } from './resources/cases';
@@ -53,7 +54,7 @@ export class FmlClient {
     this.cases = Cases.of(transport);
     this.events = Events.of(transport);
     this.screening = Screening.of(transport);
-    this.api = createClient<paths>({ baseUrl, fetch: transport.fetchOf(operationOf) });
+    this.api = createClient<paths>({ baseUrl, fetch: fetchOver(transport, operationOf) });
   }
 
   /** What `JSON.stringify` shows: the settings, never a secret. */

@@ -1,8 +1,7 @@
 import type { OperationFacts } from '../../generated/operations';
 import { FmlApiError, FmlConfigError } from '../errors';
-import { idempotencyKey } from '../idempotency';
 import { checkedBody, withRequiredScope } from './contract';
-import type { Engine, EngineAnswer } from './engine';
+import type { Engine } from './engine';
 import { parseBody } from './engine';
 
 /** Per-call options every SDK method takes. Each falls back to the client's option of the same name. */
@@ -63,93 +62,41 @@ export interface HttpResponse<T = unknown> {
 }
 
 /**
- * FML over the engine: builds URLs and headers for FML, maps FML's error answers to the typed errors,
- * and offers the same sending as a `fetch` (for openapi-fetch, `fml.api` and {@link createFmlFetch}).
+ * FML over the engine: builds URLs and headers for FML and maps FML's error answers to the typed errors.
+ * The same sending as a `fetch` (for openapi-fetch, `fml.api` and `createFmlFetch`) is `fetchOver` in
+ * ./fml-fetch.ts: kept apart, so the paste-ready HubSpot action, which never uses it, does not carry it.
  */
 export class Transport {
-  readonly #engine: Engine;
-  readonly #baseUrl: string;
+  /** The resilient sender every call goes through. */
+  readonly engine: Engine;
+  /** FML's root address, without trailing slashes. */
+  readonly baseUrl: string;
   /** `accept` and the client's headers, lower-cased once: every request starts from a copy. */
-  readonly #baseHeaders: Record<string, string>;
+  readonly baseHeaders: Readonly<Record<string, string>>;
 
   constructor(engine: Engine, baseUrl: string, headers: Record<string, string>) {
-    this.#engine = engine;
-    this.#baseUrl = baseUrl.replace(/\/+$/, '');
-    this.#baseHeaders = lowerCased({ accept: 'application/json' }, headers);
+    this.engine = engine;
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.baseHeaders = lowerCased({ accept: 'application/json' }, headers);
   }
 
   /** One FML call: a 2xx body parsed as JSON, anything else thrown as the matching `FmlApiError`. */
   async send<T>(req: HttpRequest, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const badHeader = options.headers && headerProblem(options.headers);
     if (badHeader) throw new FmlConfigError(`Request option ${badHeader}.`);
-    const answer = await this.#engine.send(
-      { method: req.method, url: buildUrl(this.#baseUrl, req.path, req.query), headers: buildHeaders(this.#baseHeaders, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
+    const answer = await this.engine.send(
+      { method: req.method, url: buildUrl(this.baseUrl, req.path, req.query), headers: buildHeaders(this.baseHeaders, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
       options,
     );
     if (answer.status < 200 || answer.status >= 300) throw withRequiredScope(fmlErrorOf(answer), req.operation);
     const data = checkedBody(answer.text, answer.status, answer.requestId, req.operation, `${req.method} ${req.path}`);
     return { status: answer.status, headers: answer.headers, data: data as T, requestId: answer.requestId };
   }
-
-  /**
-   * The engine as a `fetch`: adds the token, the client's headers and the resilience, and answers with a
-   * `Response` (any status: error answers are returned, as fetch does, after retries). Only sends to the
-   * client's `baseUrl` — the token must never reach another origin. A POST without an `Idempotency-Key`
-   * gets a random one, so that its retries cannot create twice.
-   *
-   * With `operationOf`, a 2xx to a path in the spec is checked like {@link Transport.send} checks it: a
-   * body that is not JSON or lacks what the spec requires rejects with `InvalidResponseError` (openapi-fetch
-   * passes the rejection on), so no half result reaches typed code. Paths the spec lacks pass unchecked.
-   */
-  fetchOf(operationOf?: (method: string, pathname: string) => OperationFacts | undefined): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-    return async (input, init) => {
-      const req = await readRequest(input, init, this.#baseUrl);
-      const base = this.#baseUrl;
-      if (req.url !== base && !req.url.startsWith(`${base}/`) && !req.url.startsWith(`${base}?`)) {
-        throw new FmlConfigError(`This fetch only sends to ${base} (it adds your FML token); got a request for ${new URL(req.url).origin}.`);
-      }
-      const headers = { ...this.#baseHeaders, ...req.headers };
-      if (req.method === 'POST' && headers['idempotency-key'] === undefined) headers['idempotency-key'] = idempotencyKey.random();
-      const answer = await this.#engine.send({ method: req.method, url: req.url, headers, body: req.body }, { signal: req.signal });
-      if (operationOf && answer.status >= 200 && answer.status < 300 && !NULL_BODY.has(answer.status)) {
-        const pathname = req.url.slice(base.length).split(/[?#]/, 1)[0] || '/';
-        const operation = operationOf(req.method, pathname);
-        if (operation?.responses[String(answer.status)]) checkedBody(answer.text, answer.status, answer.requestId, operation, `${req.method} ${pathname}`);
-      }
-      return toResponse(answer);
-    };
-  }
 }
 
 /** The typed error of an FML error answer. */
 export function fmlErrorOf(answer: { status: number; text: string; headers: Headers }): FmlApiError {
   return FmlApiError.from({ status: answer.status, body: parseBody(answer.text), headers: answer.headers });
-}
-
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
-
-function toResponse(answer: EngineAnswer): Response {
-  return new Response(NULL_BODY.has(answer.status) || answer.text === '' ? null : answer.text, { status: answer.status, headers: answer.headers });
-}
-
-/** Method, absolute URL, lower-cased headers, a resendable body and the signal of a fetch call. */
-async function readRequest(input: string | URL | Request, init: RequestInit | undefined, baseUrl: string): Promise<{ method: string; url: string; headers: Record<string, string>; body: string | ArrayBuffer | Uint8Array<ArrayBuffer> | undefined; signal: AbortSignal | undefined }> {
-  const absolute = (u: string) => (u.startsWith('/') ? `${baseUrl}${u}` : u);
-  const body = init?.body;
-  if (!(input instanceof Request) && (body === undefined || body === null || typeof body === 'string' || body instanceof ArrayBuffer || (body instanceof Uint8Array && body.buffer instanceof ArrayBuffer))) {
-    return { method: (init?.method ?? 'GET').toUpperCase(), url: absolute(String(input)), headers: headerRecord(new Headers(init?.headers)), body: (body ?? undefined) as string | ArrayBuffer | Uint8Array<ArrayBuffer> | undefined, signal: init?.signal ?? undefined };
-  }
-  // Streams, forms and Request objects (openapi-fetch sends these) are read once, so every retry resends the same bytes.
-  const request = input instanceof Request && init === undefined ? input : new Request(input instanceof Request ? input : absolute(String(input)), init);
-  return { method: request.method, url: request.url, headers: headerRecord(request.headers), body: request.body ? await request.arrayBuffer() : undefined, signal: request.signal };
-}
-
-function headerRecord(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    out[key] = value;
-  });
-  return out;
 }
 
 /** `baseUrl` (without trailing slashes) + `path` + query; undefined values are skipped, dates become ISO strings, arrays repeat. */
@@ -172,7 +119,7 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, un
  * All headers in one place; later layers win: `accept` < JSON content type < client (`base` holds both
  * of those, already lower-cased) < call < what the SDK must control (the engine adds the token).
  */
-export function buildHeaders(base: Record<string, string>, call: Record<string, string> | undefined, req: HttpRequest): Record<string, string> {
+export function buildHeaders(base: Readonly<Record<string, string>>, call: Record<string, string> | undefined, req: HttpRequest): Record<string, string> {
   const out: Record<string, string> = req.json === undefined ? { ...base } : { 'content-type': 'application/json', ...base };
   if (call) lowerCased(out, call);
   if (req.idempotencyKey !== undefined) out['idempotency-key'] = req.idempotencyKey;

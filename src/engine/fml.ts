@@ -8,6 +8,7 @@ import { VERSION } from '../version';
 import { Engine, type Pacer } from './engine';
 import { hooksProblem } from './hooks';
 import { createLog, logLevelFromEnv, type LogFn } from './logger';
+import { fetchOver } from './fml-fetch';
 import { fmlErrorOf, headerProblem, Transport } from './fml-transport';
 import { operationOf } from './operation-of';
 import { defaultPacer } from '../rate-limit/default-pacer';
@@ -115,7 +116,7 @@ export function tokenTransport(options: ResolvedClientOptions, log: LogFn, pacer
  * const { data, error } = await api.GET('/v1/cases/{caseId}', { params: { path: { caseId } } });
  */
 export function createFmlFetch(options: FmlClientOptions = {}): (input: string | URL | Request, init?: RequestInit) => Promise<Response> {
-  return clientTransport(options).transport.fetchOf(operationOf);
+  return fetchOver(clientTransport(options).transport, operationOf);
 }
 
 /** Every numeric option is a finite number in range; counts are whole; timeouts are positive. */

@@ -63,13 +63,26 @@ export interface RedisTokenStoreFromUrlOptions extends RedisTokenStoreOptions {
  * const fml = new FmlClient({ tokenStore });
  */
 export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFromUrlOptions = {}): RedisTokenStore {
+  const { loadRedis, connectTimeoutMs, commandTimeoutMs, breakerPauseMs, ...storeOptions } = options;
+  const connection = redisConnectionFromUrl(url, { loadRedis, connectTimeoutMs, commandTimeoutMs, breakerPauseMs });
+  return new RedisTokenStore(connection, { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true }, connection.close);
+}
+
+/**
+ * @internal The lazy connection {@link redisTokenStoreFromUrl} opens, for several stores to share (the
+ * HubSpot action's token store and rate limiter). Throws `FmlConfigError` for a URL that is not Redis's
+ * or time limits that cannot work.
+ */
+export function redisConnectionFromUrl(
+  url: string,
+  options: Pick<RedisTokenStoreFromUrlOptions, 'loadRedis' | 'connectTimeoutMs' | 'commandTimeoutMs' | 'breakerPauseMs'> = {},
+): RedisCommandRunner & { close(): Promise<void> } {
   if (!isRedisUrl(url)) {
     throw new FmlConfigError('redisTokenStoreFromUrl needs a redis://, rediss:// or (a cluster) redis+cluster:// URL (is the REDIS_URL secret set?).');
   }
-  const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, commandTimeoutMs, breakerPauseMs, ...storeOptions } = options;
+  const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, commandTimeoutMs, breakerPauseMs } = options;
   const limits = checkTimeLimits({ commandTimeoutMs, breakerPauseMs });
-  const connection = lazyConnection(url.trim(), loadRedis, checkTimeLimits({ commandTimeoutMs: connectTimeoutMs }).timeoutMs, limits.timeoutMs, limits.pauseMs);
-  return new RedisTokenStore(connection, { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true }, connection.close);
+  return lazyConnection(url.trim(), loadRedis, checkTimeLimits({ commandTimeoutMs: connectTimeoutMs }).timeoutMs, limits.timeoutMs, limits.pauseMs);
 }
 
 /**

@@ -11,7 +11,10 @@ import { nodeBinary } from './helpers/runtimes';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster';
 import { RedisTokenStore } from '../../src/redis/token-store';
-import { nodeRedisCluster } from '../scale/redis-clients';
+import { nodeRedis, nodeRedisCluster } from '../scale/redis-clients';
+import { RateLimiter } from '../../src/rate-limit/limiter';
+import { RedisRateLimitStore } from '../../src/rate-limit/redis-store';
+import { FML_LIMITS } from '../../src/rate-limit/window';
 
 // The paste-ready action, loaded the way HubSpot loads it: a separate Node process (real Node 24 and
 // Node 20) running from a temp dir outside the repo, so nothing but Node's built-ins can be required,
@@ -22,12 +25,14 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 let sb: Sandbox;
 /** Access tokens the sandbox has minted (successful POST /v1/oauth/token). */
 let mints = 0;
+/** Every `POST /v1/cases` the sandbox received, whatever it answered. */
+let creates = 0;
 let bundle: Awaited<ReturnType<typeof buildBundleDir>>;
 let slowAction: string;
 const nodes: Record<'24' | '20', string> = { '24': '', '20': '' };
 
 beforeAll(async () => {
-  [sb, bundle, nodes['24'], nodes['20']] = await Promise.all([startSandbox({ rateLimit: false, tokenRateLimit: false, onRequest: (e) => void (e.path === '/v1/oauth/token' && e.status === 200 && mints++) }), buildBundleDir(), nodeBinary(24), nodeBinary(20)]);
+  [sb, bundle, nodes['24'], nodes['20']] = await Promise.all([startSandbox({ rateLimit: false, tokenRateLimit: false, onRequest: (e) => void ((e.path === '/v1/oauth/token' && e.status === 200 && mints++) || (e.method === 'POST' && e.path === '/v1/cases' && creates++)) }), buildBundleDir(), nodeBinary(24), nodeBinary(20)]);
   // What an admin would do to tighten the budget: edit the settings block at the top of the file.
   slowAction = editedCopy(bundle.action, 'slow-budget-action.js', (src) => src.replace('budgetMs: 15000,', 'budgetMs: 1200,'));
 }, 240_000);
@@ -317,6 +322,37 @@ describe('with a REDIS_URL secret', () => {
       expect(mints - before).toBe(1);
     } finally {
       await tokenStore.close();
+    }
+  });
+
+  it('paces on the fleet budget it shares in Redis: its token mint and create are counted there, and a full budget sends nothing and throws 429 with Retry-After', async () => {
+    const client = sb.createClient();
+    const conn = await nodeRedis.connect(redis.url);
+    try {
+      const store = new RedisRateLimitStore(conn.client);
+      const [requestsLog] = store.keys(client.clientId, 'requests');
+      const [tokensLog] = store.keys(client.clientId, 'tokens');
+      const sent = creates;
+      const first = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(974901)], redisEnv(client, redis.url));
+      expect(outputs(first.results[0])).toMatchObject({ ok: true, replayed: 'false' });
+      // The Lambda drew its mint from the tokens budget and its create from the requests budget, fleet-wide.
+      expect(Number(await conn.raw(['ZCARD', tokensLog]))).toBe(1);
+      expect(Number(await conn.raw(['ZCARD', requestsLog]))).toBe(1);
+
+      // Another process (an npm worker on the same client id) fills the rest of FML's 120/min budget.
+      const limiter = new RateLimiter(client.clientId, { store });
+      for (let i = 1; i < FML_LIMITS.requests.limit; i++) await limiter.acquire('requests', { attemptTimeoutMs: 30_000 });
+      const before = creates;
+      const second = await runAction(nodes['24'], bundle.action, 'return', [hubspotEvent(974902)], redisEnv(client, redis.url));
+      const thrown = thrownOf(second.results[0]);
+      // No slot within the run's budget: nothing reached FML, and HubSpot is told to come back later.
+      expect(thrown).toMatchObject({ isAxiosError: true, status: 429, response: { status: 429 } });
+      expect(Number(thrown.response.headers['retry-after'])).toBeGreaterThan(15);
+      expect(creates).toBe(before);
+      expect(sb.cases.filter((c) => c.crmRecordId === '974902')).toHaveLength(0);
+      expect(sent).toBeLessThan(before);
+    } finally {
+      await conn.close();
     }
   });
 

@@ -1,7 +1,12 @@
 import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../engine/fml';
 import type { LogFn } from '../../engine/logger';
 import type { TokenStore } from '../../auth/token-store';
-import { redisTokenStoreFromUrl } from '../../redis/from-url';
+import { redisConnectionFromUrl } from '../../redis/from-url';
+import { RedisTokenStore } from '../../redis/token-store';
+import type { Pacer } from '../../engine/engine';
+import { RateLimiter } from '../../rate-limit/limiter';
+import { fmlPacer } from '../../rate-limit/pacer';
+import { RedisRateLimitStore } from '../../rate-limit/redis-store';
 import type { Transport } from '../../engine/fml-transport';
 import { createCase } from '../../resources/cases';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
@@ -47,7 +52,8 @@ export interface CustomCodeActionOptions extends CompanyToCaseOptions {
    * `REDIS_URL` are read from, on every execution. With `REDIS_URL` (redis:// or rediss:// for one server;
    * redis+cluster://host:port[,host:port...] or rediss+cluster:// for a Redis Cluster), every
    * Lambda running the action shares one FML token through that Redis (via the runtime's `redis`
-   * package, loaded only then) instead of minting its own: FML allows 30 token mints a minute.
+   * package, loaded only then) instead of minting its own, and paces its requests on one budget of
+   * FML's rate limit kept there: FML allows 30 token mints and 120 requests a minute per client.
    * @default process.env (HubSpot puts the action's ticked secrets there)
    */
   env?: Record<string, string | undefined>;
@@ -83,39 +89,47 @@ const SECRETS_READ = [SECRET_CLIENT_ID, SECRET_CLIENT_SECRET, SECRET_BASE_URL, S
 /** The SDK logs nothing here (as a client without a logger): the action writes its own one line per run. */
 const QUIET: LogFn = Object.assign(() => undefined, { enabled: () => false });
 
-/**
- * The shared token store (one Redis connection) of the current REDIS_URL value, for every handler in
- * this process. A rotated URL closes the old one: a warm Lambda lives long, and must not hold it open.
- */
-let redis: { url: string; store: TokenStore & { close(): Promise<void> } } | undefined;
-
-function redisStore(url: string, log: (line: string) => void, waitMs: number): TokenStore {
-  if (redis?.url !== url) {
-    const store = sharedTokenStore(url, log, waitMs);
-    void redis?.store.close();
-    redis = { url, store };
-  }
-  return redis.store;
+/** What a REDIS_URL gives every execution in this process: one connection, shared token and pacing. */
+interface SharedRedis {
+  tokenStore: TokenStore;
+  /** Paces this FML client id across every Lambda (and any npm client) on this Redis. */
+  pacer(clientId: string): Pacer;
+  close(): Promise<void>;
 }
 
 /**
- * The npm package's own `RedisTokenStore` on `url` (so the action and any other process on that Redis
- * share one token), falling back to this Lambda's own token while Redis fails. Each outage is logged
- * once — from the first failure until Redis answers a call again — with the URL (it may hold a
- * password) masked. The wait for another Lambda's mint is capped at the action's budget: a wait the
- * run has given up on must not linger and mint later. Throws `FmlConfigError` for a non-redis URL.
+ * The shared Redis (one connection) of the current REDIS_URL value, for every handler in this process.
+ * A rotated URL closes the old one: a warm Lambda lives long, and must not hold it open.
  */
-function sharedTokenStore(url: string, log: (line: string) => void, waitMs: number): TokenStore & { close(): Promise<void> } {
+let redis: { url: string; shared: SharedRedis } | undefined;
+
+function sharedRedisOf(url: string, log: (line: string) => void, waitMs: number): SharedRedis {
+  if (redis?.url !== url) {
+    const shared = sharedRedis(url, log, waitMs);
+    void redis?.shared.close();
+    redis = { url, shared };
+  }
+  return redis.shared;
+}
+
+/**
+ * The npm package's own `RedisTokenStore` and fleet rate limiter on one connection to `url` (so the action
+ * and any other process on that Redis share one token and one budget of FML's rate limit), falling back
+ * to this Lambda's own token, unpaced, while Redis fails. Each outage is logged once — from the first
+ * failure until Redis answers a call again — with the URL (it may hold a password) masked. The wait for
+ * another Lambda's mint is capped at the action's budget: a wait the run has given up on must not linger
+ * and mint later. Throws `FmlConfigError` for a non-redis URL.
+ */
+function sharedRedis(url: string, log: (line: string) => void, waitMs: number): SharedRedis {
   let down = false;
   let failed = false;
-  const store = redisTokenStoreFromUrl(url, {
-    waitTimeoutMs: waitMs,
-    onError: (error) => {
-      failed = true;
-      if (!down) log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token until it answers (${error.message.split(url).join('***')}).`);
-      down = true;
-    },
-  });
+  const onError = (error: unknown) => {
+    failed = true;
+    if (!down) log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token, unpaced, until it answers (${String((error as Error)?.message ?? error).split(url).join('***')}).`);
+    down = true;
+  };
+  const connection = redisConnectionFromUrl(url);
+  const store = new RedisTokenStore(connection, { waitTimeoutMs: waitMs, onError, fallbackToLocal: true }, connection.close);
   const watched =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -124,11 +138,15 @@ function sharedTokenStore(url: string, log: (line: string) => void, waitMs: numb
       if (!failed) down = false; // Redis answered: the next failure is a new outage
       return result;
     };
+  const rateLimitStore = new RedisRateLimitStore(connection);
   return {
-    get: watched((key) => store.get(key)),
-    set: watched((key, token) => store.set(key, token)),
-    delete: watched((key, onlyIfToken) => store.delete(key, onlyIfToken)),
-    acquire: watched((key, mint) => store.acquire(key, mint)),
+    tokenStore: {
+      get: watched((key) => store.get(key)),
+      set: watched((key, token) => store.set(key, token)),
+      delete: watched((key, onlyIfToken) => store.delete(key, onlyIfToken)),
+      acquire: watched((key, mint) => store.acquire(key, mint)),
+    },
+    pacer: (clientId) => fmlPacer(new RateLimiter(clientId, { store: rateLimitStore, onStoreError: onError })),
     close: () => store.close(),
   };
 }
@@ -155,6 +173,8 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
   const transportFor = (clientId: string, clientSecret: string, baseUrl: string, redisUrl: string): Transport => {
     const key = `${baseUrl}\n${clientId}\n${clientSecret}\n${redisUrl}`;
     if (cached?.key !== key) {
+      // With REDIS_URL: one token and FML's rate limit shared by every Lambda running the action.
+      const shared = redisUrl ? sharedRedisOf(redisUrl, config.log, config.budgetMs) : undefined;
       const transport = tokenTransport(
         {
           clientId,
@@ -163,9 +183,10 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
           fetch: config.fetch ?? globalThis.fetch,
           timeoutMs: config.attemptTimeoutMs,
           maxRetries: config.maxRetries,
-          ...(redisUrl ? { tokenStore: redisStore(redisUrl, config.log, config.budgetMs) } : {}),
+          ...(shared ? { tokenStore: shared.tokenStore } : {}),
         },
         QUIET,
+        shared?.pacer(clientId),
       );
       cached = { key, transport };
     }
@@ -207,7 +228,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     let transport: Transport;
     const redisUrl = env[SECRET_REDIS_URL]?.trim() ?? '';
     try {
-      if (redisUrl) redisStore(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
+      if (redisUrl) sharedRedisOf(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
     } catch (error) {
       return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL (redis+cluster://host:port,... for a Redis Cluster).');
     }

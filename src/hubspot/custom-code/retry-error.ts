@@ -1,4 +1,4 @@
-import { FmlApiError, FmlError } from '../../errors';
+import { FmlApiError, FmlError, RateLimitWaitError } from '../../errors';
 
 /** The axios-style `response` HubSpot looks for on a thrown error. */
 export interface RetryResponse {
@@ -51,8 +51,11 @@ export class RetryableActionError extends FmlError {
     super(code, `FML could not take the case right now (${code}, HTTP ${status}): ${cause.message} HubSpot will re-run this action later; re-runs are safe, because every run sends Idempotency-Key ${idempotencyKey}.`, { cause });
     this.status = status;
     this.idempotencyKey = idempotencyKey;
-    const answered = chainOf(cause).find((e): e is FmlApiError => e instanceof FmlApiError);
-    const retryAfter = answered?.headers['retry-after'];
+    const chain = chainOf(cause);
+    const answered = chain.find((e): e is FmlApiError => e instanceof FmlApiError);
+    const paced = chain.find((e): e is RateLimitWaitError => e instanceof RateLimitWaitError);
+    // FML's own Retry-After, else (nothing was sent: the shared pacing had no slot) the pacer's wait.
+    const retryAfter = answered?.headers['retry-after'] ?? (paced ? String(Math.ceil(paced.retryAfterMs / 1000)) : undefined);
     this.response = {
       status,
       statusText: status === 429 ? 'Too Many Requests' : 'Service Unavailable',
@@ -68,7 +71,7 @@ export class RetryableActionError extends FmlError {
  */
 export function retryStatus(error: unknown): number {
   const chain = chainOf(error);
-  if (chain.some((e) => (e as FmlError).code === 'rate_limited')) return 429;
+  if (chain.some((e) => (e as FmlError).code === 'rate_limited' || (e as FmlError).code === 'rate_limit_wait')) return 429;
   const api = chain.find((e): e is FmlApiError => e instanceof FmlApiError && (e.status >= 500 || e.status === 408));
   return api?.status ?? 503;
 }
@@ -84,6 +87,7 @@ function chainOf(error: unknown): Error[] {
 export function isTransient(error: unknown): error is FmlError {
   if (!(error instanceof FmlError)) return false;
   // invalid_response: a 2xx that was not JSON (a proxy's page) — a re-run with the same key settles it.
-  if (['rate_limited', 'timeout', 'connection_error', 'server_error', 'invalid_response'].includes(error.code)) return true;
+  // rate_limit_wait: the fleet's shared pacing (REDIS_URL) had no slot within the budget; nothing was sent.
+  if (['rate_limited', 'rate_limit_wait', 'timeout', 'connection_error', 'server_error', 'invalid_response'].includes(error.code)) return true;
   return error instanceof FmlApiError && (error.status === 408 || error.status >= 500);
 }
