@@ -56,12 +56,17 @@ afterEach(async () => {
   );
 });
 
+// Each attempt's time limit: long enough that its request reaches this in-process server even on a busy
+// 2-core machine (the test counts what arrived: at 150 ms, a loaded machine let an attempt time out
+// before the server had read it), short enough to keep the test quick.
+const ATTEMPT_MS = 1000;
+
 describe('a timed-out attempt frees its connection', () => {
   for (const mode of ['no-answer', 'headers-then-silence'] as const) {
     it(`cases.create against a server that ${mode === 'no-answer' ? 'never answers' : 'stops mid-body'}: every attempt times out and the client closes each socket`, async () => {
       const silent = await silentServer(mode);
       servers.push(silent.server);
-      const fml = new FmlClient({ clientId: 'pk', clientSecret: 'sk', baseUrl: silent.baseUrl, env: {}, timeoutMs: 150, maxRetries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 });
+      const fml = new FmlClient({ clientId: 'pk', clientSecret: 'sk', baseUrl: silent.baseUrl, env: {}, timeoutMs: ATTEMPT_MS, maxRetries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 });
       const error = await fml.cases.create(validCreate, { idempotencyKey: 'hubspot-1' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FmlTimeoutError);
       expect(silent.calls()).toBe(2);
@@ -72,7 +77,7 @@ describe('a timed-out attempt frees its connection', () => {
   it('createFmlFetch (as openapi-fetch uses it): the same, with no signal from the caller', async () => {
     const silent = await silentServer('no-answer');
     servers.push(silent.server);
-    const fmlFetch = createFmlFetch({ clientId: 'pk', clientSecret: 'sk', baseUrl: silent.baseUrl, env: {}, timeoutMs: 150, maxRetries: 0 });
+    const fmlFetch = createFmlFetch({ clientId: 'pk', clientSecret: 'sk', baseUrl: silent.baseUrl, env: {}, timeoutMs: ATTEMPT_MS, maxRetries: 0 });
     const error = await fmlFetch(`${silent.baseUrl}/v1/cases/CS-1`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect(silent.calls()).toBe(1);
