@@ -54,31 +54,34 @@ export function clusterUrlOptions(url: string): ClusterUrlOptions | undefined {
 export interface LazyClusterLike extends NodeRedisClusterLike {
   connect(): Promise<unknown>;
   on(event: 'error', listener: (error: unknown) => void): unknown;
-  quit(): Promise<unknown>;
   disconnect(): Promise<unknown>;
   /** node-redis's nodes, each with its client (a promise while it connects). */
   readonly nodeByAddress?: ReadonlyMap<string, { client?: unknown }>;
 }
 
-interface Refable {
-  ref?(): void;
+interface Unrefable {
   unref?(): void;
 }
 
 /**
  * A cluster client in the shape of a single `redis` client (`sendCommand(args)`), for a URL-opened
- * connection: commands are routed by key (and nudged after a failover) by {@link nodeRedisClusterSender},
- * and while no command is in flight every node's socket is unref'd, so an idle cluster never holds a
- * script or a Lambda open. Counted here, not by the caller, because the sender's own nudges count too.
+ * connection: commands are routed by key (and nudged after a failover) by {@link nodeRedisClusterSender}.
+ * Every node's client is unref'd once, when first seen (after connecting, and after each command, whose
+ * slot-map reads may have added nodes): node-redis keeps a client unref'd across its reconnects, so an
+ * idle cluster never holds a script or a Lambda open, and a command in flight holds it by its time
+ * limit's timer (lazyConnection, ./from-url). Once, not per command: `unref()` on a socket that is not
+ * connected (a dead master's) adds a `connect` listener to it each time.
  */
 export function clusterAsClient(cluster: LazyClusterLike) {
-  let busy = 0;
-  const refs = () => {
-    for (const node of cluster.nodeByAddress?.values() ?? []) {
-      const client = node.client as (Refable & Partial<PromiseLike<Refable>>) | undefined;
-      const set = (c: Refable | undefined) => (busy ? c?.ref?.() : c?.unref?.());
-      if (typeof client?.then === 'function') client.then(set, () => undefined);
-      else set(client);
+  const seen = new WeakSet<object>();
+  const unref = () => {
+    for (const { client } of cluster.nodeByAddress?.values() ?? []) {
+      const c = client as (Unrefable & Partial<PromiseLike<Unrefable>>) | undefined;
+      if (!c || seen.has(c)) continue;
+      seen.add(c);
+      // Still connecting: node-redis hands out the promise of the client, then the client itself.
+      if (typeof c.then === 'function') c.then((ready) => ready.unref?.(), () => undefined);
+      else c.unref?.();
     }
   };
   const send = nodeRedisClusterSender({
@@ -91,10 +94,7 @@ export function clusterAsClient(cluster: LazyClusterLike) {
     get isOpen() {
       return cluster.isOpen;
     },
-    sendCommand(key, readonly, args) {
-      if (busy++ === 0) refs();
-      return cluster.sendCommand(key, readonly, args).finally(() => --busy || refs());
-    },
+    sendCommand: (key, readonly, args) => cluster.sendCommand(key, readonly, args).finally(unref),
   });
   return {
     get isOpen() {
@@ -103,8 +103,9 @@ export function clusterAsClient(cluster: LazyClusterLike) {
     connect: () => cluster.connect(),
     sendCommand: send,
     on: (event: 'error', listener: (error: unknown) => void) => cluster.on(event, listener),
-    unref: () => void (busy || refs()),
-    quit: () => cluster.quit(),
+    unref,
+    // No quit(): node-redis's cluster QUIT never settles for a node that is reconnecting (a master that
+    // just died), so close() disconnects instead.
     disconnect: () => cluster.disconnect(),
   };
 }

@@ -18,7 +18,6 @@ interface LazyClient {
   connect(): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
   on(event: 'error', listener: (error: unknown) => void): unknown;
-  ref?(): void;
   unref?(): void;
   quit?(): Promise<unknown>;
   disconnect?(): Promise<unknown>;
@@ -86,8 +85,10 @@ export function redisConnectionFromUrl(
 }
 
 /**
- * @internal A command runner that connects on first use, reconnects after a failure, and stays unref'd
- * while idle.
+ * @internal A command runner that connects on first use, reconnects after a failure, and never holds the
+ * process open while idle: its sockets are unref'd once, at connect (node-redis keeps them so across
+ * reconnects), and a command in flight holds the process by its time limit's timer. (Not a ref() per
+ * command: on a socket that is not connected, a dead server's, each one adds a `connect` listener.)
  *
  * Loading the `redis` package happens first and outside every time limit: a cold `require('redis')` on a
  * busy machine can take longer than a command may, and is not Redis being slow. Then connecting gets
@@ -108,7 +109,6 @@ export function lazyConnection(
   let loading: Promise<RedisPackageLike> | undefined;
   let opening: Promise<LazyClient> | undefined;
   let current: LazyClient | undefined;
-  let inFlight = 0;
   const breaker = createCircuitBreaker(pauseMs);
 
   const load = (): Promise<RedisPackageLike> =>
@@ -150,7 +150,7 @@ export function lazyConnection(
     } catch (error) {
       throw refused ?? error;
     }
-    if (inFlight === 0) client.unref?.();
+    client.unref?.();
     return client;
   };
 
@@ -187,12 +187,9 @@ export function lazyConnection(
     [GUARDED]: true,
     async redisCommand(args) {
       breaker.enter();
-      inFlight++;
-      let client: LazyClient | undefined;
       try {
         const pkg = await load();
-        client = await withTimeLimit(connected(pkg), connectTimeoutMs, 'Redis connect', drop);
-        client.ref?.();
+        const client = await withTimeLimit(connected(pkg), connectTimeoutMs, 'Redis connect', drop);
         const reply = await withTimeLimit(client.sendCommand(args), timeoutMs, 'Redis', drop);
         breaker.success();
         return reply;
@@ -200,15 +197,12 @@ export function lazyConnection(
         // Any failure pauses Redis here: the callers fall back to a local cache, which is always safe.
         breaker.failure();
         throw error;
-      } finally {
-        // Idle, the socket must not keep a script (or a Lambda waiting for an empty event loop) alive.
-        if (--inFlight === 0) client?.unref?.();
       }
     },
     async close() {
       const client = current;
       opening = current = undefined;
-      // A client still handshaking (a silent server) cannot QUIT: it is cut off instead.
+      // A client still handshaking (a silent server) cannot QUIT: it is cut off instead (as a cluster always is).
       if (client?.isReady !== false && client?.isOpen) await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
       else await client?.disconnect?.()?.catch(() => undefined);
     },

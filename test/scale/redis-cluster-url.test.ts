@@ -143,3 +143,36 @@ describe('the HubSpot action with a redis+cluster:// REDIS_URL', () => {
     expect(lines.join('\n')).not.toContain(PASSWORD);
   });
 });
+
+// Last in the file: it kills a master of the shared cluster.
+describe('a URL-opened cluster connection after a master dies', () => {
+  it('adds no listener per command to the dead node (no MaxListenersExceededWarning), serves the live shards, and closes at once', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning);
+    process.on('warning', onWarning);
+    // A command time limit past the test's own: close() must not lean on it (it once waited on a QUIT to the dead node).
+    const store = redisTokenStoreFromUrl(`redis+cluster://:${PASSWORD}@${seed(0)},${seed(1)}`, { connectTimeoutMs: 15_000, commandTimeoutMs: 60_000, prefix: 'quiet:', fallbackToLocal: false });
+    try {
+      // One key per master, each stored through the URL's connection (so it holds a client for every master).
+      const byMaster = new Map<number, string>();
+      for (let i = 0; byMaster.size < 3; i++) {
+        const master = await cluster.masterOf(`quiet:k${i}`);
+        if (!byMaster.has(master)) byMaster.set(master, `k${i}`);
+      }
+      for (const key of byMaster.values()) await store.set(key, token(`t-${key}`));
+      const [victim, ...living] = [...byMaster.keys()];
+      await cluster.kill(victim!);
+      // Only keys on live masters from now on: nothing answers MOVED, so the client keeps the dead node (and
+      // its closed socket) in its map for the whole loop. 30 commands: 60 listeners if each added one per call.
+      for (let i = 0; i < 30; i++) {
+        for (const port of living) expect((await store.get(byMaster.get(port)!))?.accessToken).toBe(`t-${byMaster.get(port)}`);
+      }
+      // A warning is emitted on the next tick of the call that crossed the limit.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await store.close();
+    }
+  });
+});
