@@ -53,9 +53,13 @@ export class RedisRateLimitStore implements RateLimitStore {
     await this.#run(scope, budget, 'block', String(Math.max(1, Math.ceil(ms))));
   }
 
-  /** The keys of one client id's budget. Their hash tag is the whole `{prefix + id}`, so all of them fall in one slot. */
+  /** The keys of one client id's budget. Their hash tag is `{prefix + id}`, so both fall in one Redis Cluster slot. */
   keys(scope: string, budget: Budget): [log: string, blocked: string] {
-    const tag = `{${this.prefix}${scope}}`;
+    // Redis Cluster hashes what lies between a key's first `{` and the first `}` after it — or the whole
+    // key when that is empty: a prefix (or id) starting with `}` would make the tag `{}` and put the two
+    // keys in two slots (CROSSSLOT). Any other `}` only cuts the tag short, inside the part both keys share.
+    const id = `${this.prefix}${scope}`;
+    const tag = `{${id.startsWith('}') ? '_' : ''}${id}}`;
     return [`${tag}:${budget}`, `${tag}:${budget}:blocked`];
   }
 

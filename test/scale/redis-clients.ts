@@ -38,7 +38,9 @@ function ioRedisConnected(client: Redis | Cluster): ConnectedClient {
     client,
     raw: ([name, ...rest]) => client.call(name!, ...rest),
     close: async () => {
-      if (client.status !== 'end') await client.quit().catch(() => undefined);
+      // A Cluster is cut off, not QUIT: a node of it may have been killed by the test.
+      if (client instanceof Cluster) client.disconnect();
+      else if (client.status !== 'end') await client.quit().catch(() => undefined);
     },
   };
 }
