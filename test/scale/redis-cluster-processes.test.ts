@@ -1,5 +1,7 @@
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FmlClient } from '../../src/client';
+import { RateLimitError } from '../../src/errors';
 import { keySlot } from '../../src/redis/cluster';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { signWebhookBody } from '../../src/webhooks/sign';
@@ -127,6 +129,54 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     // The claims really spread over every shard.
     expect(new Set(await Promise.all(events.slice(0, 30).map((e) => cluster.masterOf(`cf-hooks:seen:${e.eventId}`)))).size).toBe(3);
+  }, 180_000);
+
+  it(`pace ${PROCESSES} processes under one client id to the sandbox's (scaled) limit: 0 × 429, no duplicate, no window over the limit`, async () => {
+    // FML's 120 requests / 60 s, scaled to 50 / 1.5 s: 200 creates need four windows, a few seconds, not minutes.
+    const rule = { limit: 50, windowMs: 1500 };
+    const perProcess = 25;
+    const seen = { api: 0, 429: 0 };
+    const paced = await startSandbox({
+      rateLimit: { limit: rule.limit, windowSeconds: rule.windowMs / 1000 },
+      onRequest: (e) => {
+        if (e.path === '/v1/oauth/token') return;
+        seen.api++;
+        if (e.status === 429) seen[429]++;
+      },
+    });
+    try {
+      // Both libraries' cluster clients in one fleet, sharing one limiter log (and one token).
+      const fleet = Array.from({ length: PROCESSES }, (_, i) => tokenWorker(i, { sandboxUrl: paced.url, clientId: paced.clientId, clientSecret: paced.clientSecret, kind: HOOK_KINDS[i % 2], prefix: 'cf-paced:', count: perProcess, pace: rule }));
+      await Promise.all(fleet.map((w) => w.next('ready', 60_000)));
+      for (const w of fleet) w.child.send({ type: 'go' });
+      const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[]; storeErrors: string[] }>('done', 120_000)));
+      const total = PROCESSES * perProcess;
+      expect(reports.flatMap((r) => r.failures)).toEqual([]);
+      // A store failure would have sent unpaced: none, so every request below was paced by the cluster's log.
+      expect(reports.flatMap((r) => r.storeErrors)).toEqual([]);
+      expect(reports.reduce((n, r) => n + r.ok, 0)).toBe(total);
+      expect(seen[429]).toBe(0);
+      expect(seen.api).toBe(total);
+      const crmIds = paced.cases.map((c) => c.crmRecordId);
+      expect(crmIds).toHaveLength(total);
+      expect(new Set(crmIds).size).toBe(total);
+      // No span of one window (as the sandbox saw the creates arrive) holds more than the limit.
+      const at = paced.cases.map((c) => Date.parse(c.createdAt)).sort((a, b) => a - b);
+      let busiest = 0;
+      for (let i = 0, j = 0; i < at.length; i++) {
+        while (j < at.length && at[j]! < at[i]! + rule.windowMs) j++;
+        busiest = Math.max(busiest, j - i);
+      }
+      console.log(`[cluster paced fleet] ${total} creates by ${PROCESSES} processes, ${seen.api} API requests, ${seen[429]} × 429, busiest ${rule.windowMs} ms window ${busiest} (limit ${rule.limit})`);
+      expect(busiest).toBeLessThanOrEqual(rule.limit);
+      await Promise.all(fleet.map((w) => w.exited));
+      // The control: the sandbox's limit is really on — an unpaced burst past it is refused with 429.
+      const burst = new FmlClient({ clientId: paced.clientId, clientSecret: paced.clientSecret, baseUrl: paced.url, env: {}, rateLimit: false, maxRetries: 0 });
+      const answers = await Promise.allSettled(Array.from({ length: rule.limit + 1 }, () => burst.cases.list({ limit: 1 }).firstPage()));
+      expect(answers.some((a) => a.status === 'rejected' && a.reason instanceof RateLimitError)).toBe(true);
+    } finally {
+      await paced.close();
+    }
   }, 180_000);
 });
 

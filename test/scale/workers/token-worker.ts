@@ -6,6 +6,7 @@
 // Reports outcomes (and each failure's type and how long it took), never tokens.
 import { FmlClient } from '../../../src/client';
 import { FmlError } from '../../../src/errors';
+import { RedisRateLimitStore } from '../../../src/rate-limit';
 import { RedisTokenStore, redisTokenStoreFromUrl } from '../../../src/redis/index';
 import { type WorkerRedisKind, connectRedis, nextMessage, tell } from './connect';
 
@@ -28,6 +29,11 @@ interface Config {
   breakerPauseMs?: number;
   /** Passed to the store (it is `true` by default only for `url`). */
   fallbackToLocal?: boolean;
+  /**
+   * Pace the API calls to this rule with a `RedisRateLimitStore` on the same Redis client (not `url`),
+   * shared by every process of the fleet. @default no pacing (`rateLimit: false`)
+   */
+  pace?: { limit: number; windowMs: number };
 }
 
 /** One failed attempt, as the caller saw it. */
@@ -44,7 +50,12 @@ async function main(): Promise<void> {
   const storeOptions = { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10, breakerPauseMs: config.breakerPauseMs, fallbackToLocal: config.fallbackToLocal };
   const redis = config.kind === 'url' || config.store === 'memory' ? undefined : await connectRedis(config.kind, config.redisUrl);
   const tokenStore = config.store === 'memory' ? undefined : redis ? new RedisTokenStore(redis.client, storeOptions) : redisTokenStoreFromUrl(config.redisUrl, storeOptions);
-  const client = () => new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4, rateLimit: false }); // about tokens: the sandbox has no rate limit
+  // Store failures are counted, not hidden: the limiter then sends unpaced (and FML's 429 is the backstop).
+  const storeErrors: string[] = [];
+  // A roomy command time limit: a busy machine's slow answer must not turn pacing off.
+  const rateLimit = config.pace && redis ? { store: new RedisRateLimitStore(redis.client, { prefix: config.prefix, commandTimeoutMs: 10_000 }), requests: config.pace, onStoreError: (e: unknown) => void storeErrors.push(String(e)) } : false;
+  // Unpaced runs are about tokens: their sandbox has no API rate limit.
+  const client = () => new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4, rateLimit });
   const create = (fml: FmlClient, id: string) => fml.cases.create({ customerEmail: `${id}@example.com`, companyName: `Company ${id}`, crmRecordId: id, crmSource: 'hubspot', sendInvite: false }, { idempotencyKey: `mp-${id}` });
   await tell({ type: 'ready' });
   await nextMessage('go');
@@ -60,13 +71,13 @@ async function main(): Promise<void> {
       caseIds.push(...(await Promise.all(ids.map((id) => untilCreated(() => create(fml, id), failures)))));
       await tell({ type: 'progress', created: caseIds.length });
     }
-    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures });
+    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors });
   } else {
     const fml = client();
     const results = await Promise.allSettled(Array.from({ length: config.count }, (_, i) => create(fml, `w${config.worker}-${i}`)));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [failureOf(r.reason, 0)] : []));
     const caseIds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.case.caseId] : []));
-    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures });
+    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors });
   }
   await redis?.close();
   await (tokenStore as { close?: () => Promise<void> } | undefined)?.close?.();
