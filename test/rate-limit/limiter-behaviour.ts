@@ -7,7 +7,10 @@ import { RateLimiter, type RateLimitStore } from '../../src/rate-limit';
 // through either library's cluster client (redis-cluster.test.ts). One table of behaviour, every store.
 
 /** A clock that only moves when the test says so; sleeps resolve when their time is reached. */
-export function manualClock(ioSettled: () => Promise<void>, start = 1_000_000): Clock & { advance(ms: number): Promise<void>; sleepers(): number } {
+export function manualClock(
+  ioSettled: () => Promise<void>,
+  start = 1_000_000,
+): Clock & { advance(ms: number): Promise<void>; sleepers(): number } {
   let now = start;
   let timers: { at: number; resolve: () => void }[] = [];
   return {
@@ -42,7 +45,10 @@ export function limiterBehaviour(makeStore: (clock: Clock) => RateLimitStore, io
     await clock.advance(100);
     for (const p of permits) await p.settle(); // answered at +100 ms
     let fourth = false;
-    const next = limiter.acquire('requests', { attemptTimeoutMs: 5000 }).then((p) => ((fourth = true), p));
+    const next = limiter.acquire('requests', { attemptTimeoutMs: 5000 }).then((p) => {
+      fourth = true;
+      return p;
+    });
     await clock.advance(999); // +1099: the answers at +100 are not yet a window old
     expect(fourth).toBe(false);
     await clock.advance(1); // +1100
@@ -65,8 +71,11 @@ export function limiterBehaviour(makeStore: (clock: Clock) => RateLimitStore, io
   it('fails fast with RateLimitWaitError when the shortest wait ends past the deadline; nothing waits', async () => {
     const clock = clockAt();
     const limiter = new RateLimiter('pk_test_3', { clock, store: makeStore(clock), requests: rule });
-    for (const p of await Promise.all([1, 2, 3].map(() => limiter.acquire('requests', { attemptTimeoutMs: 5000 })))) await p.settle();
-    const error = await limiter.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 500 }).catch((e: unknown) => e);
+    for (const p of await Promise.all([1, 2, 3].map(() => limiter.acquire('requests', { attemptTimeoutMs: 5000 }))))
+      await p.settle();
+    const error = await limiter
+      .acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 500 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitWaitError);
     expect(error).toMatchObject({ code: 'rate_limit_wait', budget: 'requests', reason: 'window', retryAfterMs: 1000 });
     expect(clock.sleepers()).toBe(0);
@@ -74,10 +83,17 @@ export function limiterBehaviour(makeStore: (clock: Clock) => RateLimitStore, io
 
   it('token mints have their own budget', async () => {
     const clock = clockAt();
-    const limiter = new RateLimiter('pk_test_4', { clock, store: makeStore(clock), requests: rule, tokens: { limit: 1, windowMs: 1000 } });
+    const limiter = new RateLimiter('pk_test_4', {
+      clock,
+      store: makeStore(clock),
+      requests: rule,
+      tokens: { limit: 1, windowMs: 1000 },
+    });
     await Promise.all([1, 2, 3].map(() => limiter.acquire('requests', { attemptTimeoutMs: 5000 })));
     await limiter.acquire('tokens', { attemptTimeoutMs: 5000 });
-    await expect(limiter.acquire('tokens', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 10 })).rejects.toMatchObject({ budget: 'tokens' });
+    await expect(
+      limiter.acquire('tokens', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 10 }),
+    ).rejects.toMatchObject({ budget: 'tokens' });
   });
 
   it("FML's Retry-After pauses every limiter sharing the store, and a longer block wins", async () => {
@@ -87,7 +103,9 @@ export function limiterBehaviour(makeStore: (clock: Clock) => RateLimitStore, io
     const b = new RateLimiter('pk_test_5', { clock, store, requests: rule });
     await a.retryAfter(2000, 'requests');
     await a.retryAfter(500);
-    await expect(b.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 1500 })).rejects.toMatchObject({ reason: 'retry_after', retryAfterMs: 2000 });
+    await expect(
+      b.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: clock.now() + 1500 }),
+    ).rejects.toMatchObject({ reason: 'retry_after', retryAfterMs: 2000 });
     let admitted = false;
     void b.acquire('requests', { attemptTimeoutMs: 5000 }).then(() => (admitted = true));
     await clock.advance(1999);

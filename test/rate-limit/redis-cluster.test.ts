@@ -51,11 +51,17 @@ describe.each(clusterKinds)('RateLimiter on a Redis Cluster through $name', (kin
     }
   };
   // The same rules as on one redis-server (limiter.test.ts), with a clock of the test's.
-  limiterBehaviour((clock) => new RedisRateLimitStore(client.client, { clock, prefix: `${kind.name.split(' ')[0]}-${Math.random()}:` }), ioSettled);
+  limiterBehaviour(
+    (clock) =>
+      new RedisRateLimitStore(client.client, { clock, prefix: `${kind.name.split(' ')[0]}-${Math.random()}:` }),
+    ioSettled,
+  );
 });
 
 it("limiters of both libraries, on 6 connections, share one client id's log: exactly `limit` of 30 admitted at once, for ids on every master", async () => {
-  const connections = await Promise.all([nodeRedisCluster, nodeRedisCluster, nodeRedisCluster, ioRedisCluster, ioRedisCluster, ioRedisCluster].map(connect));
+  const connections = await Promise.all(
+    [nodeRedisCluster, nodeRedisCluster, nodeRedisCluster, ioRedisCluster, ioRedisCluster, ioRedisCluster].map(connect),
+  );
   const prefix = 'rl-shared:';
   const stores = connections.map((c) => new RedisRateLimitStore(c.client, { prefix }));
   const rule = { limit: 7, windowMs: 60_000 };
@@ -63,13 +69,20 @@ it("limiters of both libraries, on 6 connections, share one client id's log: exa
     const limiters = stores.map((store) => new RateLimiter(scope, { store, requests: rule }));
     // Redis's clock (TIME) is the fleet's; a minute-long window means no slot frees during the test, and a
     // deadline short of it means a refused acquire fails at once instead of waiting.
-    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => limiters[i % limiters.length]!.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: Date.now() + 30_000 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        limiters[i % limiters.length]!.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: Date.now() + 30_000 }),
+      ),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(rule.limit);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ name: 'RateLimitWaitError', reason: 'window' });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ name: 'RateLimitWaitError', reason: 'window' });
     // One log, on the master serving the id's hash tag, holding the 7 admitted.
     const [log, blocked] = stores[0]!.keys(scope, 'requests');
     expect(await connections[0]!.raw(['ZCARD', log])).toBe(rule.limit);
-    expect(await cluster.command(await cluster.masterOf(log), ['CLUSTER', 'KEYSLOT', blocked])).toBe(await cluster.command(await cluster.masterOf(log), ['CLUSTER', 'KEYSLOT', log]));
+    expect(await cluster.command(await cluster.masterOf(log), ['CLUSTER', 'KEYSLOT', blocked])).toBe(
+      await cluster.command(await cluster.masterOf(log), ['CLUSTER', 'KEYSLOT', log]),
+    );
   }
 });
 
@@ -79,7 +92,9 @@ it("a Retry-After stored through one library's cluster client pauses the other l
   const limiterA = new RateLimiter('pk_block', { store: new RedisRateLimitStore(a.client, { prefix }) });
   const limiterB = new RateLimiter('pk_block', { store: new RedisRateLimitStore(b.client, { prefix }) });
   await limiterA.retryAfter(60_000);
-  const error = await limiterB.acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: Date.now() + 30_000 }).catch((e: unknown) => e);
+  const error = await limiterB
+    .acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: Date.now() + 30_000 })
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RateLimitWaitError);
   expect(error).toMatchObject({ reason: 'retry_after' });
   expect((error as RateLimitWaitError).retryAfterMs).toBeGreaterThan(30_000);
@@ -97,7 +112,14 @@ it('keys stay in one slot whatever the prefix holds (braces included), and the s
       const [s1, s2] = await Promise.all(keys.map((k) => cluster.command(port, ['CLUSTER', 'KEYSLOT', k])));
       expect(s1, prefix).toBe(s2);
       await store.block('pk_live_slot', 'tokens', 60_000);
-      expect(await store.take('pk_live_slot', 'tokens', { limit: 1, windowMs: 1000 }, { id: 'x', ahead: 0, attemptTimeoutMs: 1000 })).toMatchObject({ ok: false, blocked: true });
+      expect(
+        await store.take(
+          'pk_live_slot',
+          'tokens',
+          { limit: 1, windowMs: 1000 },
+          { id: 'x', ahead: 0, attemptTimeoutMs: 1000 },
+        ),
+      ).toMatchObject({ ok: false, blocked: true });
     }
   }
 });
@@ -110,7 +132,14 @@ it("the master holding a client id's log dies mid-run: acquires carry on (unpace
   const storeErrors: unknown[] = [];
   // Short breaker pauses: the run looks at Redis again soon after each failure.
   const stores = clients.map((c) => new RedisRateLimitStore(c.client, { prefix, breakerPauseMs: 200 }));
-  const limiters = stores.map((store) => new RateLimiter(scope, { store, requests: { limit: 10_000, windowMs: 1000 }, onStoreError: (e) => storeErrors.push(e) }));
+  const limiters = stores.map(
+    (store) =>
+      new RateLimiter(scope, {
+        store,
+        requests: { limit: 10_000, windowMs: 1000 },
+        onStoreError: (e) => storeErrors.push(e),
+      }),
+  );
   const log = stores[0]!.keys(scope, 'requests')[0];
   let stopping = false;
   let acquired = 0;
@@ -140,14 +169,23 @@ it("the master holding a client id's log dies mid-run: acquires carry on (unpace
     expect(await cluster.waitUntilServed(log, 60_000)).not.toBe(victim);
     // Served by Redis again through both libraries: a take answers (instead of failing) on each client.
     const served = (store: RedisRateLimitStore) => () =>
-      store.take(scope, 'requests', { limit: 10_000, windowMs: 1000 }, { id: `probe-${Math.random()}`, ahead: 0, attemptTimeoutMs: 1000 }).then(
-        (answer) => answer.ok,
-        () => false,
-      );
+      store
+        .take(
+          scope,
+          'requests',
+          { limit: 10_000, windowMs: 1000 },
+          { id: `probe-${Math.random()}`, ahead: 0, attemptTimeoutMs: 1000 },
+        )
+        .then(
+          (answer) => answer.ok,
+          () => false,
+        );
     for (const store of stores) await until(served(store), 'the promoted replica to serve the log');
     const servedAt = acquired;
     await until(() => acquired >= servedAt + 50, '50 acquires after the failover');
-    console.log(`[cluster failover, limiter] ${acquired} acquires (${killedAt} before the kill, ${servedAt - killedAt} while electing), store errors ${storeErrors.length} (${[...new Set(storeErrors.map((e) => `${(e as Error).name}/${(e as RedisStoreError).reason}`))].join(', ') || 'none'}), slowest acquire ${slowestMs} ms`);
+    console.log(
+      `[cluster failover, limiter] ${acquired} acquires (${killedAt} before the kill, ${servedAt - killedAt} while electing), store errors ${storeErrors.length} (${[...new Set(storeErrors.map((e) => `${(e as Error).name}/${(e as RedisStoreError).reason}`))].join(', ') || 'none'}), slowest acquire ${slowestMs} ms`,
+    );
   } finally {
     stopping = true;
     await Promise.all(loops);
