@@ -18,7 +18,8 @@ const PROCESSES = 8;
 const CREATES_PER_PROCESS = 100;
 const PASSWORD = 'cluster-fleet-pw-3b9d';
 const TOKEN_KINDS = ['redis-cluster', 'ioredis-cluster', 'url'] as const;
-const HOOK_KINDS = ['redis-cluster', 'ioredis-cluster'] as const;
+/** The cluster clients of both libraries (no URL: the receivers and the limiter take a client). */
+const CLUSTER_CLIENT_KINDS = ['redis-cluster', 'ioredis-cluster'] as const;
 
 let cluster: RedisCluster;
 let sb: Sandbox;
@@ -49,7 +50,7 @@ const tokenWorker = (worker: number, config: Record<string, unknown>) => {
   return w;
 };
 const hookWorker = (worker: number, config: Record<string, unknown>) => {
-  const w = startWorker(bundles.path('webhook-worker'), { redisUrl: url, kind: HOOK_KINDS[worker % 2], worker, secret: SECRET, ...config });
+  const w = startWorker(bundles.path('webhook-worker'), { redisUrl: url, kind: CLUSTER_CLIENT_KINDS[worker % 2], worker, secret: SECRET, ...config });
   workers.push(w);
   return w;
 };
@@ -146,7 +147,7 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
     });
     try {
       // Both libraries' cluster clients in one fleet, sharing one limiter log (and one token).
-      const fleet = Array.from({ length: PROCESSES }, (_, i) => tokenWorker(i, { sandboxUrl: paced.url, clientId: paced.clientId, clientSecret: paced.clientSecret, kind: HOOK_KINDS[i % 2], prefix: 'cf-paced:', count: perProcess, pace: rule }));
+      const fleet = Array.from({ length: PROCESSES }, (_, i) => tokenWorker(i, { sandboxUrl: paced.url, clientId: paced.clientId, clientSecret: paced.clientSecret, kind: CLUSTER_CLIENT_KINDS[i % 2], prefix: 'cf-paced:', count: perProcess, pace: rule }));
       await Promise.all(fleet.map((w) => w.next('ready', 60_000)));
       for (const w of fleet) w.child.send({ type: 'go' });
       const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[]; storeErrors: string[] }>('done', 120_000)));
@@ -156,7 +157,8 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
       expect(reports.flatMap((r) => r.storeErrors)).toEqual([]);
       expect(reports.reduce((n, r) => n + r.ok, 0)).toBe(total);
       expect(seen[429]).toBe(0);
-      expect(seen.api).toBe(total);
+      // An attempt that timed out on a busy machine is retried (same key, so no second case): at least one each.
+      expect(seen.api).toBeGreaterThanOrEqual(total);
       const crmIds = paced.cases.map((c) => c.crmRecordId);
       expect(crmIds).toHaveLength(total);
       expect(new Set(crmIds).size).toBe(total);
