@@ -61,7 +61,9 @@ describe('8 processes sharing Redis', () => {
     await Promise.all(fleet.map((w) => w.next('ready')));
     const before = { tokenRequests, mints, cases: sb.cases.length };
     for (const w of fleet) w.child.send({ type: 'go' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: unknown[] }>('done', 60_000)));
+    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: unknown[]; warnings: string[] }>('done', 60_000)));
+    // Node's own warnings in any worker (a listener leak, ...) fail the run.
+    expect(reports.flatMap((r) => r.warnings)).toEqual([]);
 
     expect(reports.flatMap((r) => r.failures)).toEqual([]);
     expect(reports.reduce((n, r) => n + r.ok, 0)).toBe(PROCESSES * CREATES_PER_PROCESS);
@@ -97,7 +99,9 @@ describe('8 processes sharing Redis', () => {
       workers.push(...fleet);
       await Promise.all(fleet.map((w) => w.next('ready')));
       for (const w of fleet) w.child.send({ type: 'go' });
-      const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[] }>('done', 60_000)));
+      const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[]; warnings: string[] }>('done', 60_000)));
+      // Node's own warnings in any worker (a listener leak, ...) fail the run.
+      expect(reports.flatMap((r) => r.warnings)).toEqual([]);
       expect(reports.flatMap((r) => r.failures)).toEqual([]);
       expect(reports.reduce((n, r) => n + r.ok, 0)).toBe(4 * CREATES_PER_PROCESS);
       expect(mints - before).toBe(1);
@@ -132,7 +136,9 @@ describe('8 processes sharing Redis', () => {
     expect(finals.every((s) => s === 200)).toBe(true);
 
     for (const w of fleet) w.child.send({ type: 'stop' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ handled: number }>('report')));
+    const reports = await Promise.all(fleet.map((w) => w.next<{ handled: number; warnings: string[] }>('report')));
+    // Node's own warnings in any worker (a listener leak, ...) fail the run.
+    expect(reports.flatMap((r) => r.warnings)).toEqual([]);
     expect(reports.reduce((n, r) => n + r.handled, 0)).toBe(1000);
     const probe = await nodeRedis.connect(redis.url);
     try {

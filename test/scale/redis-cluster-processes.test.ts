@@ -107,7 +107,9 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
     await Promise.all(fleet.map((w) => w.next('ready', 60_000)));
     const before = { mints, cases: sb.cases.length };
     for (const w of fleet) w.child.send({ type: 'go' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: unknown[] }>('done', 120_000)));
+    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: unknown[]; warnings: string[] }>('done', 120_000)));
+    // Node's own warnings in any worker (a listener leak, ...) fail the run.
+    expect(reports.flatMap((r) => r.warnings)).toEqual([]);
     expect(reports.flatMap((r) => r.failures)).toEqual([]);
     expect(reports.reduce((n, r) => n + r.ok, 0)).toBe(PROCESSES * CREATES_PER_PROCESS);
     expect(mints - before.mints).toBe(1);
@@ -124,7 +126,9 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
     await runPool(events.flatMap((e) => ports.map((port) => () => d.deliver(port, e))), 64);
     expect(d.delivered).toBe(8000);
     for (const w of fleet) w.child.send({ type: 'stop' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ handledIds: string[] }>('report')));
+    const reports = await Promise.all(fleet.map((w) => w.next<{ handledIds: string[]; warnings: string[] }>('report')));
+    // Node's own warnings in any worker (a listener leak, ...) fail the run.
+    expect(reports.flatMap((r) => r.warnings)).toEqual([]);
     const counts = appliedCounts(reports);
     expect(counts.size).toBe(1000);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -150,7 +154,9 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
       const fleet = Array.from({ length: PROCESSES }, (_, i) => tokenWorker(i, { sandboxUrl: paced.url, clientId: paced.clientId, clientSecret: paced.clientSecret, kind: CLUSTER_CLIENT_KINDS[i % 2], prefix: 'cf-paced:', count: perProcess, pace: rule }));
       await Promise.all(fleet.map((w) => w.next('ready', 60_000)));
       for (const w of fleet) w.child.send({ type: 'go' });
-      const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[]; storeErrors: string[] }>('done', 120_000)));
+      const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[]; storeErrors: string[]; warnings: string[] }>('done', 120_000)));
+      // Node's own warnings in any worker (a listener leak, ...) fail the run.
+      expect(reports.flatMap((r) => r.warnings)).toEqual([]);
       const total = PROCESSES * perProcess;
       expect(reports.flatMap((r) => r.failures)).toEqual([]);
       // A store failure would have sent unpaced: none, so every request below was paced by the cluster's log.
@@ -201,7 +207,9 @@ describe('a master dies mid-run (its replica takes over)', () => {
     const servedAt = created();
     await until(() => created() >= servedAt + 120, 90_000, '120 creates after the failover');
     for (const w of fleet) w.child.send({ type: 'stop' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: AttemptFailure[] }>('done', 120_000)));
+    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: AttemptFailure[]; warnings: string[] }>('done', 120_000)));
+    // Node's own warnings in any worker (a listener leak, ...) fail the run.
+    expect(reports.flatMap((r) => r.warnings)).toEqual([]);
     const failures = reports.flatMap((r) => r.failures);
     const ids = reports.flatMap((r) => r.caseIds);
     // What the run saw, for the closing note.
@@ -239,7 +247,9 @@ describe('a master dies mid-run (its replica takes over)', () => {
     await cluster.waitUntilServed(claimKey(events[0]!.eventId), 60_000);
 
     for (const w of fleet) w.child.send({ type: 'stop' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ handledIds: string[] }>('report')));
+    const reports = await Promise.all(fleet.map((w) => w.next<{ handledIds: string[]; warnings: string[] }>('report')));
+    // Node's own warnings in any worker (a listener leak, ...) fail the run.
+    expect(reports.flatMap((r) => r.warnings)).toEqual([]);
     const counts = appliedCounts(reports);
     const twice = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
     console.log(`[cluster failover, webhooks] 4,000 deliveries answered 200, statuses seen ${JSON.stringify(Object.fromEntries(d.statuses))}, events applied twice ${twice.length} (claims on the dead master: ${events.filter((e) => victimSlots(keySlot(claimKey(e.eventId)))).length}), slowest answer ${d.slowestMs} ms`);

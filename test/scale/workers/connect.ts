@@ -44,6 +44,10 @@ async function connectCluster(kind: 'redis-cluster' | 'ioredis-cluster', url: st
   return { client, raw: (args) => client.sendCommand(args[1], false, args), close: async () => void (await client.quit().catch(() => undefined)) };
 }
 
+/** Node's process warnings this worker saw (a MaxListenersExceededWarning...): the parent fails the run on any. */
+export const processWarnings: string[] = [];
+process.on('warning', (warning) => void processWarnings.push(`${warning.name}: ${warning.message}`));
+
 /** Sends a message to the parent and resolves once it is written. */
 export function tell(message: unknown): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));

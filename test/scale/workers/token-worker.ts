@@ -8,7 +8,7 @@ import { FmlClient } from '../../../src/client';
 import { FmlError } from '../../../src/errors';
 import { RedisRateLimitStore } from '../../../src/rate-limit';
 import { RedisTokenStore, redisTokenStoreFromUrl } from '../../../src/redis/index';
-import { type WorkerRedisKind, connectRedis, nextMessage, tell } from './connect';
+import { type WorkerRedisKind, connectRedis, nextMessage, processWarnings, tell } from './connect';
 
 interface Config {
   sandboxUrl: string;
@@ -71,13 +71,13 @@ async function main(): Promise<void> {
       caseIds.push(...(await Promise.all(ids.map((id) => untilCreated(() => create(fml, id), failures)))));
       await tell({ type: 'progress', created: caseIds.length });
     }
-    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors });
+    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors, warnings: processWarnings });
   } else {
     const fml = client();
     const results = await Promise.allSettled(Array.from({ length: config.count }, (_, i) => create(fml, `w${config.worker}-${i}`)));
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [failureOf(r.reason, 0)] : []));
     const caseIds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.case.caseId] : []));
-    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors });
+    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors, warnings: processWarnings });
   }
   await redis?.close();
   await (tokenStore as { close?: () => Promise<void> } | undefined)?.close?.();

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRedisEventDeduper } from '../../../src/redis/index';
 import { createNodeWebhookHandler } from '../../../src/webhooks/index';
-import { type WorkerRedisKind, connectRedis, nextMessage, tell } from './connect';
+import { type WorkerRedisKind, connectRedis, nextMessage, processWarnings, tell } from './connect';
 
 interface Config {
   redisUrl: string;
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   await nextMessage('stop');
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await tell({ type: 'report', worker: config.worker, handled, handledIds });
+  await tell({ type: 'report', worker: config.worker, handled, handledIds, warnings: processWarnings });
   await redis.close();
   process.disconnect?.();
 }
