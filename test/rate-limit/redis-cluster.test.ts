@@ -10,6 +10,12 @@ import { limiterBehaviour } from './limiter-behaviour';
 // through the cluster clients of both libraries: its one script touches the two keys of one client id's
 // budget, which share the hash tag {<prefix><client id>}, so it runs on one shard and never fails CROSSSLOT.
 
+/**
+ * A command time limit for tests that are not about time limits: a store call that timed out on a busy
+ * machine would send unpaced (and admit more than the limit).
+ */
+const ROOMY = { commandTimeoutMs: 15_000 };
+
 let cluster: RedisCluster;
 const open: ConnectedClient[] = [];
 beforeAll(async () => {
@@ -53,7 +59,7 @@ describe.each(clusterKinds)('RateLimiter on a Redis Cluster through $name', (kin
   // The same rules as on one redis-server (limiter.test.ts), with a clock of the test's.
   limiterBehaviour(
     (clock) =>
-      new RedisRateLimitStore(client.client, { clock, prefix: `${kind.name.split(' ')[0]}-${Math.random()}:` }),
+      new RedisRateLimitStore(client.client, { ...ROOMY, clock, prefix: `${kind.name.split(' ')[0]}-${Math.random()}:` }),
     ioSettled,
   );
 });
@@ -63,7 +69,7 @@ it("limiters of both libraries, on 6 connections, share one client id's log: exa
     [nodeRedisCluster, nodeRedisCluster, nodeRedisCluster, ioRedisCluster, ioRedisCluster, ioRedisCluster].map(connect),
   );
   const prefix = 'rl-shared:';
-  const stores = connections.map((c) => new RedisRateLimitStore(c.client, { prefix }));
+  const stores = connections.map((c) => new RedisRateLimitStore(c.client, { ...ROOMY, prefix }));
   const rule = { limit: 7, windowMs: 60_000 };
   for (const scope of await scopesOnEveryMaster(stores[0]!)) {
     const limiters = stores.map((store) => new RateLimiter(scope, { store, requests: rule }));
@@ -89,8 +95,8 @@ it("limiters of both libraries, on 6 connections, share one client id's log: exa
 it("a Retry-After stored through one library's cluster client pauses the other library's limiter", async () => {
   const [a, b] = await Promise.all([connect(nodeRedisCluster), connect(ioRedisCluster)]);
   const prefix = 'rl-block:';
-  const limiterA = new RateLimiter('pk_block', { store: new RedisRateLimitStore(a.client, { prefix }) });
-  const limiterB = new RateLimiter('pk_block', { store: new RedisRateLimitStore(b.client, { prefix }) });
+  const limiterA = new RateLimiter('pk_block', { store: new RedisRateLimitStore(a.client, { ...ROOMY, prefix }) });
+  const limiterB = new RateLimiter('pk_block', { store: new RedisRateLimitStore(b.client, { ...ROOMY, prefix }) });
   await limiterA.retryAfter(60_000);
   const error = await limiterB
     .acquire('requests', { attemptTimeoutMs: 5000, deadlineAt: Date.now() + 30_000 })
@@ -106,7 +112,7 @@ it('keys stay in one slot whatever the prefix holds (braces included), and the s
   const [a, b] = await Promise.all([connect(nodeRedisCluster), connect(ioRedisCluster)]);
   for (const prefix of ['fml:', 'app{x}:', '}odd{:', '{}:', 'é-ключ:']) {
     for (const c of [a, b]) {
-      const store = new RedisRateLimitStore(c.client, { prefix });
+      const store = new RedisRateLimitStore(c.client, { ...ROOMY, prefix });
       const keys = store.keys('pk_live_slot', 'tokens');
       const port = await cluster.masterOf(keys[0]);
       const [s1, s2] = await Promise.all(keys.map((k) => cluster.command(port, ['CLUSTER', 'KEYSLOT', k])));
@@ -130,7 +136,7 @@ it("the master holding a client id's log dies mid-run: acquires carry on (unpace
   const prefix = 'rl-failover:';
   const scope = 'pk_failover';
   const storeErrors: unknown[] = [];
-  // Short breaker pauses: the run looks at Redis again soon after each failure.
+  // The default time limit (1 s), and short breaker pauses: the run looks at Redis again soon after each failure.
   const stores = clients.map((c) => new RedisRateLimitStore(c.client, { prefix, breakerPauseMs: 200 }));
   const limiters = stores.map(
     (store) =>

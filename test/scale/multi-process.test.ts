@@ -53,6 +53,8 @@ describe('8 processes sharing Redis', () => {
       count: CREATES_PER_PROCESS,
       prefix,
       lockTtlMs: 1000,
+      // Not a test of time limits: 800 creates at once on a busy CI machine.
+      commandTimeoutMs: 15_000,
     });
 
   it(`mint one token in total for ${PROCESSES} × ${CREATES_PER_PROCESS} concurrent creates from a cold cache`, async () => {

@@ -8,6 +8,9 @@ import { type ConnectedClient, clusterKinds, nodeRedis } from './redis-clients';
 // The Redis stores on a real Redis Cluster (3 masters, 3 replicas on loopback), through the cluster
 // clients of both libraries. Keys are spread over every shard on purpose.
 
+/** A command time limit for tests that are not about time limits: 1,200 scripts at once on a busy CI machine. */
+const ROOMY = { commandTimeoutMs: 15_000 };
+
 let cluster: RedisCluster;
 beforeAll(async () => {
   cluster = await startRedisCluster();
@@ -52,7 +55,7 @@ describe.each(clusterKinds)('the Redis stores on a cluster through $name', (kind
   it('RedisTokenStore: 20 stores on their own cluster connections mint once per token key, with keys on every shard', async () => {
     const { keys, masters } = await spread((i) => `client-${i}`, 12);
     expect(masters.size).toBe(3);
-    const stores = await Promise.all(Array.from({ length: 20 }, async () => new RedisTokenStore((await connect()).client, { prefix: `${prefix}tok:`, pollIntervalMs: 5 })));
+    const stores = await Promise.all(Array.from({ length: 20 }, async () => new RedisTokenStore((await connect()).client, { ...ROOMY, prefix: `${prefix}tok:`, pollIntervalMs: 5 })));
     const mints = new Map<string, number>();
     const results = await Promise.all(
       keys.flatMap((key) =>
@@ -68,7 +71,7 @@ describe.each(clusterKinds)('the Redis stores on a cluster through $name', (kind
     expect([...mints.values()]).toEqual(keys.map(() => 1));
     expect(new Set(results.map((t) => t.accessToken))).toEqual(new Set(keys.map((k) => `minted-for-${k}`)));
     // Shared for real: a new store reads every token without minting, and the lock keys are gone.
-    const reader = new RedisTokenStore((await connect()).client, { prefix: `${prefix}tok:` });
+    const reader = new RedisTokenStore((await connect()).client, { ...ROOMY, prefix: `${prefix}tok:` });
     for (const key of keys) expect((await reader.get(key))?.accessToken).toBe(`minted-for-${key}`);
     const raw = open[0]!.raw;
     for (const key of keys) expect(await raw(['EXISTS', `${prefix}tok:${key}:lock`])).toBe(0);
@@ -81,7 +84,7 @@ describe.each(clusterKinds)('the Redis stores on a cluster through $name', (kind
   it('RedisDedupeStore: 300 events claimed by 4 receivers at once, on every shard: each claimed once, then done', async () => {
     const { keys: ids, masters } = await spread((i) => `evt-${i}`, 300);
     expect(masters.size).toBe(3);
-    const stores = await Promise.all(Array.from({ length: 4 }, async () => new RedisDedupeStore((await connect()).client, { prefix: `${prefix}hooks:` })));
+    const stores = await Promise.all(Array.from({ length: 4 }, async () => new RedisDedupeStore((await connect()).client, { ...ROOMY, prefix: `${prefix}hooks:` })));
     const claims = await Promise.all(ids.flatMap((id) => stores.map(async (store) => ({ id, store, result: await store.claim(id, 10_000) }))));
     const winners = claims.filter((c) => c.result === 'claimed');
     expect(winners.map((c) => c.id).sort()).toEqual([...ids].sort());

@@ -27,6 +27,8 @@ interface Config {
   mode?: 'burst' | 'run';
   /** Passed to the store. @default the store's own */
   breakerPauseMs?: number;
+  /** Passed to the token store. @default the store's own (1 s) */
+  commandTimeoutMs?: number;
   /** Passed to the store (it is `true` by default only for `url`). */
   fallbackToLocal?: boolean;
   /**
@@ -47,7 +49,7 @@ export interface AttemptFailure {
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.FML_WORKER_CONFIG ?? '{}') as Config;
-  const storeOptions = { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10, breakerPauseMs: config.breakerPauseMs, fallbackToLocal: config.fallbackToLocal };
+  const storeOptions = { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10, breakerPauseMs: config.breakerPauseMs, commandTimeoutMs: config.commandTimeoutMs, fallbackToLocal: config.fallbackToLocal };
   const redis = config.kind === 'url' || config.store === 'memory' ? undefined : await connectRedis(config.kind, config.redisUrl);
   const tokenStore = config.store === 'memory' ? undefined : redis ? new RedisTokenStore(redis.client, storeOptions) : redisTokenStoreFromUrl(config.redisUrl, storeOptions);
   // Store failures are counted, not hidden: the limiter then sends unpaced (and FML's 429 is the backstop).
