@@ -1,8 +1,12 @@
+import { type Clock, REAL_CLOCK } from '../engine/clock';
 import type { Pacer } from '../engine/engine';
 import type { LogFn } from '../engine/logger';
 import type { FmlClientOptions } from '../options';
 import { RateLimiter } from './limiter';
 import { checkRateLimitOption, fmlPacer } from './pacer';
+
+/** While the store keeps failing, at most one warning per this long: an outage must not log once per request. */
+const STORE_WARNING_EVERY_MS = 10_000;
 
 /**
  * The pacer of a client: its `rateLimit` option checked, a limiter for its client id, store failures
@@ -11,5 +15,20 @@ import { checkRateLimitOption, fmlPacer } from './pacer';
 export function defaultPacer(options: FmlClientOptions, clientId: string, log: LogFn): Pacer | undefined {
   checkRateLimitOption(options.rateLimit);
   if (options.rateLimit === false) return undefined;
-  return fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError: (e) => log('warn', `fml rate limit store failed, sending unpaced: ${String(e)}`), ...options.rateLimit }));
+  const onStoreError = storeFailureWarning(log, options.rateLimit?.clock ?? options.clock ?? REAL_CLOCK);
+  return fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError, ...options.rateLimit }));
+}
+
+/** Warns of a failing store (a Redis failover sends every request unpaced) once, then once per {@link STORE_WARNING_EVERY_MS} with the count since. */
+function storeFailureWarning(log: LogFn, clock: Pick<Clock, 'now'>): (error: unknown) => void {
+  let warnedAt = -Infinity;
+  let since = 0;
+  return (error) => {
+    const now = clock.now();
+    if (now - warnedAt < STORE_WARNING_EVERY_MS) return void since++;
+    const more = since ? ` (and ${since} more since the last warning)` : '';
+    log('warn', `fml rate limit store failed, sending unpaced: ${String(error)}${more}`);
+    warnedAt = now;
+    since = 0;
+  };
 }

@@ -27,8 +27,8 @@ export interface RateLimitOptions {
    */
   clock?: Clock;
   /**
-   * Told when the store fails (Redis down or slow): the request is then sent unpaced, rather than failed.
-   * @default none (the client logs a warning)
+   * Told when the store fails (Redis down or slow), each time: the request is then sent unpaced, rather than failed.
+   * @default none (the client logs a warning: the first failure, then at most one per 10 s with the count since)
    */
   onStoreError?: (error: unknown) => void;
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FmlClient, FmlConfigError, MemoryRateLimitStore, RateLimitError, RateLimitWaitError, type FmlClientOptions } from '../../src/index';
 import { startSandbox, type RequestLogEntry, type Sandbox, type SandboxOptions } from '../../src/sandbox/index';
 import { virtualClock } from '../helpers/virtual-clock';
+import { busiestWindow } from '../helpers/busiest-window';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -21,17 +22,6 @@ async function setup(sandbox: SandboxOptions = {}, client: FmlClientOptions = {}
   const fml = new FmlClient({ baseUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, clock, ...client });
   const api = () => log.filter((e) => e.path !== '/v1/oauth/token');
   return { clock, elapsed, fml, api };
-}
-
-/** The most requests any span of `windowMs` holds (arrival times sorted). */
-function busiestWindow(times: number[], windowMs: number): number {
-  const t = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < t.length; i++) {
-    while (t[i]! - t[j]! >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 describe('FmlClient rateLimit (on by default)', () => {
@@ -106,6 +96,20 @@ describe('FmlClient rateLimit (on by default)', () => {
     await expect(fml.cases.create(body(1), { idempotencyKey: 'f-1' })).resolves.toMatchObject({ status: 201 });
     expect(api()).toHaveLength(1);
     expect(lines.join('\n')).toMatch(/rate limit store failed, sending unpaced: Error: connect ECONNREFUSED/);
+  });
+
+  it('a store that keeps failing (an outage, a failover) warns once per 10 s with the count since, not once per request', async () => {
+    const lines: string[] = [];
+    const down = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    const { fml, clock } = await setup({}, { rateLimit: { store: { take: down, settle: down, block: down } }, logger: { warn: (m: string) => void lines.push(m) } });
+    const warnings = () => lines.filter((l) => l.includes('rate limit store failed'));
+    for (let i = 0; i < 5; i++) await fml.cases.create(body(i), { idempotencyKey: `o-${i}` });
+    expect(warnings()).toHaveLength(1);
+    await clock.sleep(10_000);
+    await fml.cases.create(body(5), { idempotencyKey: 'o-5' });
+    expect(warnings()).toHaveLength(2);
+    // Each create failed a take and a settle; the token mint's take and settle the first time.
+    expect(warnings()[1]).toMatch(/\(and \d+ more since the last warning\)$/);
   });
 
   it('refuses an unusable rateLimit option with FmlConfigError', () => {

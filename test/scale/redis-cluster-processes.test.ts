@@ -5,6 +5,7 @@ import { RateLimitError } from '../../src/errors';
 import { keySlot } from '../../src/redis/cluster';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { signWebhookBody } from '../../src/webhooks/sign';
+import { busiestWindow } from '../helpers/busiest-window';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster';
 import { type BundledWorkers, type Worker, bundleWorkers, postWebhook, runPool, startWorker, stopAll } from './processes';
 import type { AttemptFailure } from './workers/token-worker';
@@ -171,12 +172,7 @@ describe(`${PROCESSES} processes sharing a Redis Cluster`, () => {
       expect(crmIds).toHaveLength(total);
       expect(new Set(crmIds).size).toBe(total);
       // No span of one window (as the sandbox saw the creates arrive) holds more than the limit.
-      const at = paced.cases.map((c) => Date.parse(c.createdAt)).sort((a, b) => a - b);
-      let busiest = 0;
-      for (let i = 0, j = 0; i < at.length; i++) {
-        while (j < at.length && at[j]! < at[i]! + rule.windowMs) j++;
-        busiest = Math.max(busiest, j - i);
-      }
+      const busiest = busiestWindow(paced.cases.map((c) => Date.parse(c.createdAt)), rule.windowMs);
       console.log(`[cluster paced fleet] ${total} creates by ${PROCESSES} processes, ${seen.api} API requests, ${seen[429]} × 429, busiest ${rule.windowMs} ms window ${busiest} (limit ${rule.limit})`);
       expect(busiest).toBeLessThanOrEqual(rule.limit);
       await Promise.all(fleet.map((w) => w.exited));
