@@ -46,6 +46,5 @@ export type { ClaimResult, DedupeOutcome, DedupeStore, EventDeduper, EventDedupe
 
 export { WebhookPayloadError, WebhookVerificationError } from './errors';
 export type { PayloadIssue, WebhookVerificationReason } from './errors';
-export { RedisDedupeStore, createRedisDedupeStore, createRedisEventDeduper, type RedisDedupeStoreOptions, type RedisEventDeduperOptions } from '../redis/event-deduper';
-export { RedisStoreError, type RedisClientLike, type NodeRedisClientLike, type NodeRedisClusterLike, type IoRedisClientLike, type RedisCommandRunner, type RedisFailureReason } from '../redis/client-adapter';
-export type { RedisTimeLimitOptions } from '../redis/time-limit';
+// The Redis-backed de-duplication (createRedisEventDeduper, RedisDedupeStore) is in `@firstmilelabs/cases/redis`,
+// so this entry, which runs on Workers, Deno and Bun, carries no Redis code.
