@@ -10,7 +10,8 @@ import type { FmlCasesApi } from './options';
 import { outcomeOfCase, type CaseOutcome } from './outcome';
 import { json, readSignedJson, type Answer, type Incoming } from './signed-request';
 import type { CallbackRecord, OutputFields } from './store';
-import { chosenProperties, executionToCreateCase, relabelField, type ExecutionCase } from './to-case';
+import { relabel } from '../company/case-request';
+import { chosenProperties, EXECUTION_NAMES, executionToCreateCase, type ExecutionCase } from './to-case';
 
 // The flow from HubSpot to FML: a signed execution request becomes the Company's case, answered SUCCESS,
 // FAIL_CONTINUE or BLOCK (or 429 "retry later"), each answer remembered so HubSpot's repeats get it again.
@@ -252,7 +253,7 @@ class Execution {
       return ctx.retryLater('fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).');
     }
     if (error instanceof ValidationError) {
-      const fields = error.fields.map((f) => relabelField(f, mapped.request));
+      const fields = error.fields.map((f) => relabel(f, mapped.request, EXECUTION_NAMES));
       const list = fields.length ? fields.map((f) => f.message).join('; ') : error.message;
       return this.#finish(failure('validation_error', `FML rejected the case: ${list}`));
     }
