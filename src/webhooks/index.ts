@@ -36,7 +36,7 @@ export { createWebhookHandler } from './handler';
 export { createNodeWebhookHandler } from './node';
 export type { NodeWebhookRequest, NodeWebhookResponse } from './node';
 // The request/response shapes both Node adapters accept (also used by the HubSpot workflow action).
-export type { NodeRequest, NodeResponse } from './node-io';
+export type { NodeRequest, NodeResponse } from './http-adapter';
 export type { WebhookErrorContext, WebhookHandlerOptions } from './delivery';
 export { DEFAULT_MAX_BODY_BYTES, readRawBody, readRequestBody } from './raw-body';
 export type { NodeBodyStream, ReadRawBodyOptions } from './raw-body';
