@@ -2,32 +2,15 @@
 // the body Express's raw or text parser left in `req.body`, and refuses one `express.json()` consumed with
 // the same 500 `invalid_body` and mount advice as the receiver, instead of a misleading 400. On a real
 // node:http server, with the parsers' behaviour reproduced (consume the stream, set req.body and _body).
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkflowActionHandler } from '../../src/hubspot/workflow-action/index';
 import { createNodeWebhookHandler } from '../../src/webhooks/index';
-import { signed, samples, SECRET } from '../webhooks/fixtures';
+import { likeExpressParser } from '../helpers/express-parser';
+import { SECRET, samples, signed } from '../webhooks/fixtures';
 import { baseOptions, execution, executionRequest, listen, runCleanups, sandbox } from './fixtures';
 import { outputsOf } from './harness';
 
 afterEach(runCleanups);
-
-type Req = IncomingMessage & { body?: unknown; _body?: boolean };
-type Listener = (req: Req, res: ServerResponse) => void;
-
-/** What Express's body parsers do: consume the stream, then set req.body (and body-parser's req._body flag). */
-function likeExpressParser(kind: 'raw' | 'text' | 'json', next: Listener): Listener {
-  return (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      req.body = kind === 'raw' ? raw : kind === 'text' ? raw.toString('utf8') : JSON.parse(raw.toString('utf8'));
-      req._body = true;
-      next(req, res);
-    });
-  };
-}
 
 /** A signed execution sent to a real server at `url`, signed for the URL it is sent to. */
 async function sendExecution(url: string): Promise<Response> {
