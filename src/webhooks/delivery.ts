@@ -3,7 +3,7 @@ import { type PayloadIssue, WebhookPayloadError, WebhookVerificationError } from
 import { checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
-import { type BodyLimits, type Endpoint, type JsonAnswer, jsonAnswer, unreadableBody } from './http-adapter';
+import { type BodyLimits, type Endpoint, type JsonAnswer, jsonAnswer, postBody } from './http-adapter';
 import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout } from './raw-body';
 import type { WebhookEvent } from './schemas';
 import { type WebhookSecret, secretList } from './verify';
@@ -98,21 +98,16 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): { proce
   };
   const fail = (error: unknown, context: WebhookErrorContext, message: string, extra: Record<string, unknown> = {}): JsonAnswer => {
     report(error, context);
-    return jsonAnswer(context.status, { error: context.reason, message, ...extra }, context.status === 405 ? { allow: 'POST' } : {});
+    return jsonAnswer(context.status, { error: context.reason, message, ...extra });
   };
 
   const processDelivery: Endpoint = async (incoming) => {
-    if (incoming.method?.toUpperCase() !== 'POST') {
-      return fail(undefined, { status: 405, reason: 'method_not_allowed' }, 'FML delivers webhooks with POST.');
+    const read = await postBody(incoming, 'FML delivers webhooks with POST.');
+    if ('answer' in read) {
+      report(read.error, { status: read.answer.status, reason: String(read.answer.body.error) });
+      return read.answer;
     }
-    let body: Uint8Array;
-    try {
-      body = await incoming.body();
-    } catch (error) {
-      const answer = unreadableBody(error);
-      report(error, { status: answer.status, reason: String(answer.body.error) });
-      return answer;
-    }
+    const { body } = read;
     let event: WebhookEvent;
     try {
       event = await constructEvent(body, incoming.headers, secret, { maxAgeSeconds, crypto });

@@ -100,6 +100,27 @@ export function unreadableBody(error: unknown): JsonAnswer {
   );
 }
 
+/**
+ * A POST's body, or the answer to give instead: 405 (with `Allow: POST`, saying `onlyPost`) for another
+ * method, {@link unreadableBody}'s for a body that could not be read; `error` is what went wrong, for the
+ * endpoint's own report.
+ */
+export async function postBody(
+  incoming: Incoming,
+  onlyPost: string,
+): Promise<{ body: Uint8Array } | { answer: JsonAnswer; error: unknown }> {
+  if (incoming.method?.toUpperCase() !== 'POST')
+    return {
+      answer: jsonAnswer(405, { error: 'method_not_allowed', message: onlyPost }, { allow: 'POST' }),
+      error: undefined,
+    };
+  try {
+    return { body: await incoming.body() };
+  } catch (error) {
+    return { answer: unreadableBody(error), error };
+  }
+}
+
 /** The Fetch-API adapter: `(request) => Promise<Response>` (Hono, Next.js, Workers, Deno, Bun). */
 export function fetchHandler(endpoint: Endpoint, limits: BodyLimits): (request: Request) => Promise<Response> {
   return async (request) => {

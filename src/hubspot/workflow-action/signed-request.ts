@@ -1,5 +1,5 @@
 import { FmlConfigError } from '../../errors';
-import { type Incoming, type JsonAnswer, jsonAnswer, unreadableBody } from '../../webhooks/http-adapter';
+import { type Incoming, type JsonAnswer, jsonAnswer, postBody } from '../../webhooks/http-adapter';
 import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout } from '../../webhooks/raw-body';
 import type { HubSpotAutomationHttpOptions } from './hubspot-api';
 import { verifyHubSpotSignature, type HubSpotSignatureVersion } from './signature';
@@ -140,14 +140,10 @@ export function report(endpoint: SignedEndpoint, error: unknown, context: Signed
  * `configure` failure (publicUrl threw) is returned as `{ error }` for the caller to answer its way.
  */
 export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incoming, what: string): Promise<{ json: unknown } | { answer: JsonAnswer } | { error: unknown }> {
-  if (incoming.method?.toUpperCase() !== 'POST') return { answer: jsonAnswer(405, { error: 'method_not_allowed', message: `HubSpot sends ${what} with POST.` }, { allow: 'POST' }) };
-  let body: Uint8Array;
-  try {
-    body = await incoming.body();
-  } catch (error) {
-    // Too large, too slow (the node adapter then closes the connection), cut short, or consumed by a parser.
-    return { answer: unreadableBody(error) };
-  }
+  const read = await postBody(incoming, `HubSpot sends ${what} with POST.`);
+  // Another method, or a body too large, too slow (the node adapter then closes the connection), cut short or consumed by a parser.
+  if ('answer' in read) return { answer: read.answer };
+  const { body } = read;
   let url: string;
   try {
     url = endpoint.publicUrl(incoming.pathAndQuery);
