@@ -1,7 +1,8 @@
 // One process of the fleet bench (bench/fleet.bench.mjs): an FmlClient from the built package, sharing the
 // token and — when paced — the rate limiter's log with the other processes through Redis. Creates `count`
 // cases at once when the parent says go, and reports how many succeeded (never a token or a secret).
-const { FmlClient, RedisRateLimitStore, RedisTokenStore, idempotencyKey } = require('../dist/index.cjs');
+const { FmlClient, idempotencyKey } = require('../dist/index.cjs');
+const { RedisRateLimitStore, RedisTokenStore } = require('../dist/redis/index.cjs');
 const { createClient } = require('redis');
 
 const config = JSON.parse(process.env.FML_FLEET_WORKER ?? '{}');

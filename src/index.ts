@@ -38,19 +38,6 @@ export {
 export { WebhookVerificationError, WebhookPayloadError, type WebhookVerificationReason, type PayloadIssue } from './webhooks/errors';
 export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, operations, paths } from './types';
 export { VERSION } from './version';
-export {
-  RedisTokenStore,
-  redisTokenStoreFromUrl,
-  RedisStoreError,
-  type RedisTokenStoreOptions,
-  type RedisTokenStoreFromUrlOptions,
-  type RedisPackageLike,
-  type RedisClientLike,
-  type NodeRedisClientLike,
-  type NodeRedisClusterLike,
-  type IoRedisClientLike,
-  type RedisCommandRunner,
-  type RedisTimeLimitOptions,
-  type RedisFailureReason,
-} from './redis/index';
-export { RateLimiter, MemoryRateLimitStore, RedisRateLimitStore, FML_LIMITS, type RateLimitOptions, type RedisRateLimitStoreOptions, type RateLimitStore, type SlotRequest, type SlotAnswer, type Budget, type WindowRule, type Permit, type AcquireOptions } from './rate-limit/index';
+// Redis-backed stores (RedisTokenStore, RedisRateLimitStore, …) are their own entry, `@firstmilelabs/cases/redis`,
+// so this one carries no Redis code.
+export { RateLimiter, MemoryRateLimitStore, FML_LIMITS, type RateLimitOptions, type RateLimitStore, type SlotRequest, type SlotAnswer, type Budget, type WindowRule, type Permit, type AcquireOptions } from './rate-limit/index';

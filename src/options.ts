@@ -58,7 +58,7 @@ export interface FmlClientOptions {
    */
   retryMaxDelayMs?: number;
   /**
-   * Where access tokens are cached. Pass a shared store (e.g. `RedisTokenStore`) so a fleet of
+   * Where access tokens are cached. Pass a shared store (e.g. `RedisTokenStore`, from `@firstmilelabs/cases/redis`) so a fleet of
    * processes mints one token instead of one each.
    * @default a new in-memory store for this client
    */
@@ -111,7 +111,7 @@ export interface FmlClientOptions {
    * nothing is sent. A 429's `Retry-After` pauses every call sharing the store, not only the one that got it.
    *
    * The default store is this client's memory. For a fleet of processes sharing one client id, share a
-   * `RedisRateLimitStore` (one Lua script, Redis's clock for the whole fleet):
+   * `RedisRateLimitStore` from `@firstmilelabs/cases/redis` (one Lua script, Redis's clock for the whole fleet):
    * `rateLimit: { store: new RedisRateLimitStore(redis) }`. If the store fails (Redis down) requests are
    * sent unpaced, with a warning, and FML's 429 + `Retry-After` is the backstop. `false` turns pacing off.
    * @default \{ requests: \{ limit: 120, windowMs: 60000 \}, tokens: \{ limit: 30, windowMs: 60000 \} \} in this client's memory

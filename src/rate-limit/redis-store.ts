@@ -36,19 +36,19 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#clock = options.clock;
   }
 
-  /** {@inheritDoc RateLimitStore.take} */
+  /** {@inheritDoc index!RateLimitStore.take} */
   async take(scope: string, budget: Budget, rule: WindowRule, request: SlotRequest): Promise<SlotAnswer> {
     const reply = (await this.#run(scope, budget, 'take', String(rule.limit), String(rule.windowMs), request.id, String(request.attemptTimeoutMs + IN_FLIGHT_SLACK_MS), String(request.ahead))) as unknown[];
     if (Number(reply[0]) === 1) return { ok: true };
     return { ok: false, minWaitMs: Number(reply[1]), waitMs: Number(reply[2]), blocked: Number(reply[3]) === 1 };
   }
 
-  /** {@inheritDoc RateLimitStore.settle} */
+  /** {@inheritDoc index!RateLimitStore.settle} */
   async settle(scope: string, budget: Budget, id: string): Promise<void> {
     await this.#run(scope, budget, 'settle', id);
   }
 
-  /** {@inheritDoc RateLimitStore.block} */
+  /** {@inheritDoc index!RateLimitStore.block} */
   async block(scope: string, budget: Budget, ms: number): Promise<void> {
     await this.#run(scope, budget, 'block', String(Math.max(1, Math.ceil(ms))));
   }

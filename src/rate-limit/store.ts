@@ -12,7 +12,7 @@ export interface SlotRequest {
 
 /**
  * Where send times are logged: in this process ({@link MemoryRateLimitStore}) or in Redis for a fleet
- * ({@link RedisRateLimitStore}). `scope` is the FML client id. The limit is FML's, per client id.
+ * (`RedisRateLimitStore`, from `@firstmilelabs/cases/redis`). `scope` is the FML client id. The limit is FML's, per client id.
  */
 export interface RateLimitStore {
   /** Takes a slot in `budget` when the window and any stored `Retry-After` allow it, atomically. */

@@ -1,4 +1,4 @@
-import type { CaseRecord, EventRecord } from './state';
+import type { CaseRecord, EventRecord } from './records';
 
 // What makes a list page cost O(page) instead of O(all cases): per-tenant lists in creation (`seq`)
 // order, so a cursor (a `seq`) is found by binary search and a page is the next `limit` entries.

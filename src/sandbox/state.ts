@@ -1,7 +1,7 @@
 import { FmlConfigError } from '../errors';
 import { randomToken } from './ids';
 import { SandboxIndex } from './indexes';
-import type { SandboxCase, SandboxEvent } from './types';
+import type { CaseRecord, EventRecord } from './records';
 
 /** An API client (OAuth2 client credentials) and the tenant it belongs to. */
 export interface ClientRecord {
@@ -21,20 +21,8 @@ export interface TokenRecord {
   expiresAt: number;
 }
 
-/** A case plus what the API does not show: its tenant, creation order and onboarding stage. */
-export interface CaseRecord {
-  orgId: string;
-  seq: number;
-  stage: string;
-  data: SandboxCase;
-}
-
-/** An emitted event in its tenant's feed. */
-export interface EventRecord {
-  orgId: string;
-  seq: number;
-  data: SandboxEvent;
-}
+// The records the state and its indexes both hold live in records.ts, below both (no import circle).
+export type { CaseRecord, EventRecord } from './records';
 
 /** A response as sent, kept so an Idempotency-Key replay can repeat it byte for byte. */
 export interface StoredResponse {

@@ -1,9 +1,9 @@
-import { FmlConfigError, FmlConnectionError, FmlError } from '../errors';
+import { FmlConfigError, FmlError } from '../errors';
 import { type PayloadIssue, WebhookPayloadError, WebhookVerificationError } from './errors';
-import { type RawBody } from './bytes';
-import { type HeadersLike, checkMaxAgeSeconds, constructEvent } from './construct-event';
+import { checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
+import { type BodyLimits, type Endpoint, type JsonAnswer, jsonAnswer, postBody } from './http-adapter';
 import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout } from './raw-body';
 import type { WebhookEvent } from './schemas';
 import { type WebhookSecret, secretList } from './verify';
@@ -79,28 +79,13 @@ export interface WebhookHandlerOptions {
   onError?: (error: unknown, context: WebhookErrorContext) => void;
 }
 
-/** A request as the receivers see it, whatever the framework. */
-export interface Delivery {
-  method: string | undefined;
-  headers: HeadersLike;
-  /** Reads the raw body, rejecting with reason `body_too_large` past `limit` bytes. */
-  readBody(limit: number): Promise<RawBody>;
-}
-
-/** The answer to send, whatever the framework. */
-export interface DeliveryAnswer {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Record<string, string>;
-}
-
 /**
- * The receiving pipeline shared by the Fetch and Node adapters:
- * method → body (limited) → verify → parse → de-duplicate → `onEvent` → answer.
+ * The receiving pipeline shared by the Fetch and Node receivers, and the limits their adapter reads the
+ * body within: method → body (limited) → verify → parse → de-duplicate → `onEvent` → answer.
  */
-export function createDeliveryProcessor(options: WebhookHandlerOptions): (delivery: Delivery) => Promise<DeliveryAnswer> {
+export function createDeliveryProcessor(options: WebhookHandlerOptions): { process: Endpoint; limits: BodyLimits } {
   const { secret, onEvent, onInvalidEvent, maxAgeSeconds, crypto } = checkOptions(options);
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits: BodyLimits = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs) };
   const deduper = options.dedupe === false ? undefined : options.dedupe === true || options.dedupe === undefined ? createEventDeduper() : options.dedupe;
   const onError = options.onError ?? logServerErrors;
 
@@ -111,34 +96,35 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
       // A throwing logger must not change the answer FML gets.
     }
   };
-  const fail = (error: unknown, context: WebhookErrorContext, message: string, extra: Record<string, unknown> = {}): DeliveryAnswer => {
+  const fail = (error: unknown, context: WebhookErrorContext, message: string, extra: Record<string, unknown> = {}): JsonAnswer => {
     report(error, context);
-    const headers: Record<string, string> = context.status === 405 ? { allow: 'POST' } : context.status === 413 || context.status === 408 ? { connection: 'close' } : {};
-    return { status: context.status, body: { error: context.reason, message, ...extra }, headers };
+    return jsonAnswer(context.status, { error: context.reason, message, ...extra });
   };
 
-  return async function processDelivery(delivery) {
-    if (delivery.method?.toUpperCase() !== 'POST') {
-      return fail(undefined, { status: 405, reason: 'method_not_allowed' }, 'FML delivers webhooks with POST.');
+  const processDelivery: Endpoint = async (incoming) => {
+    const read = await postBody(incoming, 'FML delivers webhooks with POST.');
+    if ('answer' in read) {
+      report(read.error, { status: read.answer.status, reason: String(read.answer.body.error) });
+      return read.answer;
     }
+    const { body } = read;
     let event: WebhookEvent;
-    let body: RawBody | undefined;
     try {
-      body = await delivery.readBody(limit);
-      event = await constructEvent(body, delivery.headers, secret, { maxAgeSeconds, crypto });
+      event = await constructEvent(body, incoming.headers, secret, { maxAgeSeconds, crypto });
     } catch (error) {
       // constructEvent checks the signature before parsing: a payload error is about a verified event.
-      if (error instanceof WebhookPayloadError && body !== undefined) return invalidEvent(body, error);
-      const [status, reason, extra] = rejectionOf(error);
+      if (error instanceof WebhookPayloadError) return invalidEvent(body, error);
+      const [status, reason] = rejectionOf(error);
       // Our own errors' messages say what went wrong and never hold the secret; anything else stays generic.
       const message = error instanceof FmlError ? error.message : 'The receiver failed while reading this delivery.';
-      return fail(error, { status, reason }, message, extra);
+      return fail(error, { status, reason }, message);
     }
     return process({ eventId: event.eventId, event: event.event }, () => onEvent(event), 'onEvent');
   };
+  return { process: processDelivery, limits };
 
   /** A verified event that fails validation: 500 so FML redelivers, unless `onInvalidEvent` takes it. */
-  async function invalidEvent(body: RawBody, error: WebhookPayloadError): Promise<DeliveryAnswer> {
+  async function invalidEvent(body: Uint8Array, error: WebhookPayloadError): Promise<JsonAnswer> {
     const raw = rawValueOf(body);
     const eventId = typeof (raw as { eventId?: unknown } | null)?.eventId === 'string' ? (raw as { eventId: string }).eventId : undefined;
     const name = typeof (raw as { event?: unknown } | null)?.event === 'string' ? (raw as { event: string }).event : undefined;
@@ -151,7 +137,7 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
   }
 
   /** Runs `work` once per `eventId` (when known and de-duplication is on) and answers accordingly. */
-  async function process(about: { eventId?: string; event?: string }, run: () => unknown, hookName: string): Promise<DeliveryAnswer> {
+  async function process(about: { eventId?: string; event?: string }, run: () => unknown, hookName: string): Promise<JsonAnswer> {
     let started = false;
     const work = async () => {
       started = true;
@@ -163,7 +149,7 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
         return fail(undefined, { status: 409, reason: 'in_progress', ...about }, 'Another receiver is processing this event right now; retry later.');
       }
       if ('storeError' in outcome) report(outcome.storeError, { status: 200, reason: 'dedupe_store_failed', ...about });
-      return { status: 200, body: outcome.status === 'duplicate' ? { received: true, duplicate: true } : { received: true }, headers: {} };
+      return jsonAnswer(200, outcome.status === 'duplicate' ? { received: true, duplicate: true } : { received: true });
     } catch (error) {
       return started
         ? fail(error, { status: 500, reason: 'handler_failed', ...about }, `${hookName} failed, so this delivery was not accepted; FML will retry it.`)
@@ -173,8 +159,8 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
 }
 
 /** The verified body for `onInvalidEvent`: its JSON value when it parses, else its text. */
-function rawValueOf(body: RawBody): unknown {
-  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+function rawValueOf(body: Uint8Array): unknown {
+  const text = new TextDecoder().decode(body);
   try {
     return JSON.parse(text);
   } catch {
@@ -182,17 +168,14 @@ function rawValueOf(body: RawBody): unknown {
   }
 }
 
-/** Status, reason code and extra body fields for an error raised before `onEvent`. */
-function rejectionOf(error: unknown): [number, string, Record<string, unknown>] {
+/** Status and reason code for an error verifying or parsing a delivery. */
+function rejectionOf(error: unknown): [number, string] {
   if (error instanceof WebhookVerificationError) {
-    if (error.reason === 'body_too_large') return [413, error.reason, {}];
-    if (error.reason === 'body_timeout') return [408, error.reason, {}];
-    // The body reached us already parsed, or no secret: our setup is wrong, not FML's delivery.
-    if (error.reason === 'invalid_body' || error.reason === 'missing_secret') return [500, error.reason, {}];
-    return [400, error.reason, {}];
+    // No secret: our setup is wrong, not FML's delivery.
+    if (error.reason === 'missing_secret') return [500, error.reason];
+    return [400, error.reason];
   }
-  if (error instanceof FmlConnectionError) return [400, 'incomplete_body', {}];
-  return [500, 'internal_error', {}];
+  return [500, 'internal_error'];
 }
 
 function logServerErrors(error: unknown, context: WebhookErrorContext): void {

@@ -1,5 +1,5 @@
 import { type WebhookHandlerOptions, createDeliveryProcessor } from './delivery';
-import { readRequestBody } from './raw-body';
+import { fetchHandler } from './http-adapter';
 
 /**
  * A receiver for Fetch-API frameworks (Hono, Next.js route handlers, Cloudflare Workers, Deno, Bun):
@@ -10,9 +10,6 @@ import { readRequestBody } from './raw-body';
  * `onInvalidEvent` takes it. Non-POST requests get 405.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
-  const processDelivery = createDeliveryProcessor(options);
-  return async function handleFmlWebhook(request: Request): Promise<Response> {
-    const answer = await processDelivery({ method: request.method, headers: request.headers, readBody: (limit) => readRequestBody(request, limit) });
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers } });
-  };
+  const { process, limits } = createDeliveryProcessor(options);
+  return fetchHandler(process, limits);
 }

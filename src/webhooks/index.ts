@@ -36,7 +36,7 @@ export { createWebhookHandler } from './handler';
 export { createNodeWebhookHandler } from './node';
 export type { NodeWebhookRequest, NodeWebhookResponse } from './node';
 // The request/response shapes both Node adapters accept (also used by the HubSpot workflow action).
-export type { NodeRequest, NodeResponse } from './node-io';
+export type { NodeRequest, NodeResponse } from './http-adapter';
 export type { WebhookErrorContext, WebhookHandlerOptions } from './delivery';
 export { DEFAULT_MAX_BODY_BYTES, readRawBody, readRequestBody } from './raw-body';
 export type { NodeBodyStream, ReadRawBodyOptions } from './raw-body';
@@ -46,6 +46,5 @@ export type { ClaimResult, DedupeOutcome, DedupeStore, EventDeduper, EventDedupe
 
 export { WebhookPayloadError, WebhookVerificationError } from './errors';
 export type { PayloadIssue, WebhookVerificationReason } from './errors';
-export { RedisDedupeStore, createRedisDedupeStore, createRedisEventDeduper, type RedisDedupeStoreOptions, type RedisEventDeduperOptions } from '../redis/event-deduper';
-export { RedisStoreError, type RedisClientLike, type NodeRedisClientLike, type NodeRedisClusterLike, type IoRedisClientLike, type RedisCommandRunner, type RedisFailureReason } from '../redis/client-adapter';
-export type { RedisTimeLimitOptions } from '../redis/time-limit';
+// The Redis-backed de-duplication (createRedisEventDeduper, RedisDedupeStore) is in `@firstmilelabs/cases/redis`,
+// so this entry, which runs on Workers, Deno and Bun, carries no Redis code.

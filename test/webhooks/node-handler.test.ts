@@ -2,10 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNodeWebhookHandler, readRawBody } from '../../src/webhooks';
+import { likeExpressParser, type ParsedListener } from '../helpers/express-parser';
 import { slowSend } from '../helpers/slow-sender';
 import { SECRET, samples, signed } from './fixtures';
 
-type Listener = (req: http.IncomingMessage & { body?: unknown; _body?: boolean }, res: http.ServerResponse) => void;
+type Listener = ParsedListener;
 const servers: http.Server[] = [];
 
 async function serve(listener: Listener): Promise<string> {
@@ -23,20 +24,6 @@ afterEach(async () => {
 function post(url: string, payload: unknown = samples['case.status.changed'], signature?: string): Promise<Response> {
   const s = signed(payload);
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fml-signature': signature ?? s.signature }, body: s.body });
-}
-
-/** What Express's body parsers do: consume the stream, then set req.body (and body-parser's req._body flag). */
-function likeExpressParser(kind: 'raw' | 'text' | 'json', next: Listener): Listener {
-  return (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      req.body = kind === 'raw' ? raw : kind === 'text' ? raw.toString('utf8') : JSON.parse(raw.toString('utf8'));
-      req._body = true;
-      next(req, res);
-    });
-  };
 }
 
 describe('createNodeWebhookHandler on a real node:http server', () => {

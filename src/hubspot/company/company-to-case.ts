@@ -1,11 +1,8 @@
-import { FmlConfigError, ValidationError, type FieldError } from '../../errors';
-import { assertIdempotencyKey } from '../../idempotency';
-import type { CreateCaseRequest } from '../../types';
-import { validateCreateCase } from '../../validation/create-case';
-import { ownInput, quote, readRecordId, readText, type InputReading } from './inputs';
+import { FmlConfigError } from '../../errors';
+import { companyCase, type CompanyCaseRequest, type CompanyInput, type CompanyNames } from './case-request';
+import { ownInput, quote } from './inputs';
 
-/** The five things the action reads from the enrolled Company. */
-export type CompanyInput = 'companyId' | 'name' | 'country' | 'email' | 'contact';
+export type { CompanyCaseRequest, CompanyInput } from './case-request';
 
 /** Options of {@link companyToCreateCase} (and of the Custom Code action, which passes them on). */
 export interface CompanyToCaseOptions {
@@ -38,31 +35,17 @@ export interface CompanyToCaseOptions {
   idempotencyKeySuffix?: string;
 }
 
-/** What {@link companyToCreateCase} returns: the `POST /v1/cases` body and the key that makes it safe to repeat. */
-export interface CompanyCaseRequest {
-  request: CreateCaseRequest;
-  /**
-   * `hubspot-<companyId>` (plus `-<idempotencyKeySuffix>` when set): every run for the same Company
-   * sends the same key, so re-runs never duplicate.
-   */
-  idempotencyKey: string;
-}
-
 /** Input names and property labels with the defaults applied. */
-export interface ResolvedCompanyMapping {
-  inputs: Record<CompanyInput, string>;
-  labels: Record<CompanyInput, string>;
+export interface ResolvedCompanyMapping extends CompanyNames {
   sendInvite: boolean;
   /** "" for none. */
   keySuffix: string;
 }
 
 const ROLES: readonly CompanyInput[] = ['companyId', 'name', 'country', 'email', 'contact'];
-const DEFAULT_INPUTS: Record<CompanyInput, string> = { companyId: 'companyId', name: 'name', country: 'country', email: 'email', contact: 'contact' };
+// Each input is named after its role by default.
+const DEFAULT_INPUTS = Object.fromEntries(ROLES.map((role) => [role, role])) as Record<CompanyInput, string>;
 const DEFAULT_LABELS: Record<CompanyInput, string> = { companyId: 'hs_object_id', name: 'name', country: 'country', email: 'kyb_contact_email', contact: 'kyb_contact_name' };
-
-// Which request field each role fills, to name the HubSpot side when FML's own rules reject a value.
-const REQUEST_FIELD: Record<string, CompanyInput> = { customerEmail: 'email', customerName: 'contact', companyName: 'name', country: 'country', crmRecordId: 'companyId' };
 
 /** Applies defaults to the mapping options; throws {@link FmlConfigError} for names that cannot work. */
 export function resolveCompanyMapping(raw: CompanyToCaseOptions | null = {}): ResolvedCompanyMapping {
@@ -105,61 +88,18 @@ export function companyToCreateCase(inputFields: unknown, options: CompanyToCase
   return mapCompany(inputFields, resolveCompanyMapping(options));
 }
 
-/** {@link companyToCreateCase} with the options already resolved (the action resolves them once). */
-export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping): CompanyCaseRequest {
-  const problems: FieldError[] = [];
-  const read = (role: CompanyInput, reader: (v: unknown) => InputReading, required: boolean): string | undefined => {
-    const name = mapping.inputs[role];
-    const present = typeof inputFields === 'object' && inputFields !== null && Object.prototype.hasOwnProperty.call(inputFields, name);
-    const reading = reader(ownInput(inputFields, name));
-    const label = mapping.labels[role];
-    if (reading.kind === 'value') return reading.value;
-    if (reading.kind === 'invalid') problems.push({ field: name, message: `${label} ${reading.why} (input "${name}")` });
-    else if (required) problems.push({ field: name, message: present ? `${label} is empty on this Company: fill it in, then re-enrol the Company (input "${name}")` : `${label} is empty on this Company, or the action has no input "${name}": map ${label} to "${name}" under "Property to include in code"` });
-    return undefined;
-  };
-
-  const companyId = read('companyId', readRecordId, true);
-  const email = read('email', readText, true);
-  const contact = read('contact', readText, false);
-  const name = read('name', readText, false);
-  const country = read('country', readText, false);
-  if (problems.length) throw companyError(problems);
-
-  // Literal keys only: nothing from inputFields is ever used as a key, so `__proto__` inputs cannot pollute.
-  const request: CreateCaseRequest = {
-    customerEmail: email!,
-    ...(contact === undefined ? {} : { customerName: contact }),
-    ...(name === undefined ? {} : { companyName: name }),
-    ...(country === undefined ? {} : { country }),
-    crmRecordId: companyId!,
-    crmSource: 'hubspot',
-    sendInvite: mapping.sendInvite,
-  };
-  try {
-    validateCreateCase(request);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    throw companyError(error.fields.map((f) => relabel(f, request, mapping)));
-  }
-  // `idempotencyKey.forCrmRecord('hubspot', companyId)`'s key, spelt out: companyId is already checked
-  // digits, and the paste-ready action then needs none of the idempotencyKey helpers.
-  return { request, idempotencyKey: assertIdempotencyKey(`hubspot-${companyId}${mapping.keySuffix ? `-${mapping.keySuffix}` : ''}`) };
-}
-
 /**
- * A field error about a request field, renamed to the HubSpot input and property it came from.
- * Also used for FML's own 400 answers, whose fields name request fields.
+ * {@link companyToCreateCase} with the options already resolved (the action resolves them once). An input
+ * HubSpot sent empty ("" or null) and one the action does not have get different advice.
  */
-export function relabel(field: FieldError, request: Partial<CreateCaseRequest> | undefined, mapping: ResolvedCompanyMapping): FieldError {
-  const role = REQUEST_FIELD[field.field];
-  if (role === undefined) return field;
-  const value = request === undefined ? undefined : (ownInput(request, field.field) as unknown);
-  const got = typeof value === 'string' && !field.message.includes('got') ? ` (got ${quote(value)})` : '';
-  return { field: mapping.inputs[role], message: `${mapping.labels[role]} ${field.message}${got} (input "${mapping.inputs[role]}")` };
-}
-
-/** The error a Company that is not ready gets: every problem at once, nothing sent. */
-export function companyError(fields: FieldError[]): ValidationError {
-  return new ValidationError({ fields, message: `This Company cannot start an FML case yet (nothing was sent to FML): ${fields.map((f) => f.message).join('; ')}.` });
+export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping): CompanyCaseRequest {
+  return companyCase(
+    mapping,
+    (_role, input) => ownInput(inputFields, input),
+    (input, label) =>
+      ownInput(inputFields, input) !== undefined
+        ? `${label} is empty on this Company: fill it in, then re-enrol the Company (input "${input}")`
+        : `${label} is empty on this Company, or the action has no input "${input}": map ${label} to "${input}" under "Property to include in code"`,
+    mapping,
+  );
 }

@@ -2,7 +2,8 @@ import { CaseQueue } from './case-queue';
 import { RecentDecisions } from './outcome';
 import { resolveActionOptions, type ResolvedActionOptions, type WorkflowActionErrorContext, type WorkflowActionHandlerOptions } from './options';
 import { retryLaterAnswer, type RetryLaterReason } from './retry-later';
-import { report, type Answer } from './signed-request';
+import type { JsonAnswer } from '../../webhooks/http-adapter';
+import { report } from './signed-request';
 
 // What the two flows of the handler share — executions (HubSpot → FML) and completions (FML → HubSpot):
 // the settings, the per-case queue, the decisions seen lately, and the store's pruning.
@@ -29,7 +30,7 @@ export class ActionContext {
   }
 
   /** A 429 "retry later" answer, with the reason's `Retry-After` unless `seconds` is given. */
-  retryLater(reason: RetryLaterReason, message: string, seconds = this.config.retryAfter(reason)): Answer {
+  retryLater(reason: RetryLaterReason, message: string, seconds = this.config.retryAfter(reason)): JsonAnswer {
     return retryLaterAnswer(reason, message, seconds);
   }
 

@@ -8,9 +8,11 @@ import { isoDurationMs } from './duration';
 import { parseExecutionRequest, type ParsedExecution } from './execution-request';
 import type { FmlCasesApi } from './options';
 import { outcomeOfCase, type CaseOutcome } from './outcome';
-import { json, readSignedJson, type Answer, type Incoming } from './signed-request';
+import { type Incoming, type JsonAnswer, jsonAnswer } from '../../webhooks/http-adapter';
+import { readSignedJson } from './signed-request';
 import type { CallbackRecord, OutputFields } from './store';
-import { chosenProperties, executionToCreateCase, relabelField, type ExecutionCase } from './to-case';
+import { relabel } from '../company/case-request';
+import { chosenProperties, EXECUTION_NAMES, executionToCreateCase, type ExecutionCase } from './to-case';
 
 // The flow from HubSpot to FML: a signed execution request becomes the Company's case, answered SUCCESS,
 // FAIL_CONTINUE or BLOCK (or 429 "retry later"), each answer remembered so HubSpot's repeats get it again.
@@ -23,14 +25,14 @@ const INTERNAL_ERROR = 'The action handler failed; retry later (the retry cannot
 /** Answers execution requests: one run per `callbackId` at a time, a remembered answer for repeats. */
 export class Executions {
   readonly #ctx: ActionContext;
-  readonly #inflight = new Map<string, Promise<Answer>>();
+  readonly #inflight = new Map<string, Promise<JsonAnswer>>();
 
   constructor(ctx: ActionContext) {
     this.#ctx = ctx;
   }
 
   /** Verifies, parses and answers one execution request. */
-  async process(incoming: Incoming): Promise<Answer> {
+  async process(incoming: Incoming): Promise<JsonAnswer> {
     const ctx = this.#ctx;
     const read = await readSignedJson(ctx.config.endpoint, incoming, 'workflow action executions');
     if ('answer' in read) return read.answer;
@@ -39,7 +41,7 @@ export class Executions {
       return ctx.retryLater('configuration_error', "publicUrl failed to build the public URL; the app's operator must fix it. Retry later.");
     }
     const execution = parseExecutionRequest(read.json);
-    if (!execution.ok) return json(400, { error: 'invalid_request', message: 'The execution request is malformed.', issues: execution.issues });
+    if (!execution.ok) return jsonAnswer(400, { error: 'invalid_request', message: 'The execution request is malformed.', issues: execution.issues });
 
     ctx.maybePrune();
     const { callbackId } = execution.value.request;
@@ -57,7 +59,7 @@ export class Executions {
   }
 
   /** The first answer for a callbackId, or the remembered one for a repeat. */
-  async #answerOnce(execution: ParsedExecution): Promise<Answer> {
+  async #answerOnce(execution: ParsedExecution): Promise<JsonAnswer> {
     const ctx = this.#ctx;
     let prior: CallbackRecord | undefined;
     try {
@@ -66,7 +68,7 @@ export class Executions {
       ctx.report(error, { callbackId: execution.request.callbackId, portalId: execution.portalId, reason: 'store_failed', status: 429 });
       return ctx.retryLater('store_unavailable', STORE_UNAVAILABLE);
     }
-    if (prior) return json(200, { outputFields: prior.answer });
+    if (prior) return jsonAnswer(200, { outputFields: prior.answer });
     return new Execution(ctx, execution).run();
   }
 }
@@ -86,7 +88,7 @@ class Execution {
     this.#createdAt = ctx.config.now();
   }
 
-  async run(): Promise<Answer> {
+  async run(): Promise<JsonAnswer> {
     const ctx = this.#ctx;
     const { config } = ctx;
     const execution = this.#execution;
@@ -178,7 +180,7 @@ class Execution {
   }
 
   /** Stores the answer, then gives it; a BLOCK the store could not hold is answered "retry later" instead. */
-  async #finish(fields: OutputFields, extra: Partial<CallbackRecord> = {}): Promise<Answer> {
+  async #finish(fields: OutputFields, extra: Partial<CallbackRecord> = {}): Promise<JsonAnswer> {
     const ctx = this.#ctx;
     const record = this.#record(fields, extra);
     try {
@@ -191,7 +193,7 @@ class Execution {
       }
       ctx.report(error, { ...this.#about, caseId: record.caseId, reason: 'store_failed', status: 200 });
     }
-    return json(200, { outputFields: fields });
+    return jsonAnswer(200, { outputFields: fields });
   }
 
   /**
@@ -199,7 +201,7 @@ class Execution {
    * found nothing to complete, and FML will not announce it again. Runs in the case's queue, so an
    * `onFmlEvent` pass either completes before (and is remembered) or after (and finds the record).
    */
-  async #block(fml: FmlCasesApi, kase: Case, created: Partial<CallbackRecord>, expiration: { duration: string; ms: number }): Promise<Answer> {
+  async #block(fml: FmlCasesApi, kase: Case, created: Partial<CallbackRecord>, expiration: { duration: string; ms: number }): Promise<JsonAnswer> {
     const ctx = this.#ctx;
     const { config } = ctx;
     const blockExpiresAt = config.now() + expiration.ms;
@@ -225,7 +227,7 @@ class Execution {
     for (let attempt = 1; ; attempt++) {
       try {
         await config.store.set(this.#record(fields, created));
-        return json(200, { outputFields: fields });
+        return jsonAnswer(200, { outputFields: fields });
       } catch (error) {
         ctx.report(error, { ...this.#about, caseId: kase.caseId, reason: 'store_failed' });
         if (attempt >= 2) break;
@@ -238,7 +240,7 @@ class Execution {
   }
 
   /** The answer for a create FML refused or could not take: retry later, or FAIL_CONTINUE for good. */
-  #fmlFailure(error: unknown, mapped: ExecutionCase): Promise<Answer> | Answer {
+  #fmlFailure(error: unknown, mapped: ExecutionCase): Promise<JsonAnswer> | JsonAnswer {
     const ctx = this.#ctx;
     const about = this.#about;
     if (error instanceof RateLimitError) {
@@ -252,7 +254,7 @@ class Execution {
       return ctx.retryLater('fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).');
     }
     if (error instanceof ValidationError) {
-      const fields = error.fields.map((f) => relabelField(f, mapped.request));
+      const fields = error.fields.map((f) => relabel(f, mapped.request, EXECUTION_NAMES));
       const list = fields.length ? fields.map((f) => f.message).join('; ') : error.message;
       return this.#finish(failure('validation_error', `FML rejected the case: ${list}`));
     }

@@ -1,11 +1,11 @@
 import { FmlConfigError, FmlError } from '../../errors';
-import type { NodeRequest, NodeResponse } from '../../webhooks/node-io';
+import { fetchHandler, type Incoming, type JsonAnswer, jsonAnswer, type NodeRequest, type NodeResponse, nodeHandler } from '../../webhooks/http-adapter';
 import { HubSpotApiError } from '../crm/errors';
 import { createHubSpotSender } from '../crm/http';
 import { FIELD_OPTIONS_PARAM } from './definition';
 import { INPUT_FIELDS, OPTION_FETCH_FIELDS, type OptionFetchField } from './fields';
 import type { FetchedFieldOption, FieldOptionsRequest, FieldOptionsResponse } from './functions';
-import { fetchAdapter, json, nodeAdapter, readSignedJson, report, resolveSignedEndpoint, type Answer, type Incoming, type SignedEndpoint, type SignedEndpointOptions } from './signed-request';
+import { readSignedJson, report, resolveSignedEndpoint, type SignedEndpoint, type SignedEndpointOptions } from './signed-request';
 
 // Field option fetches: while a user edits the action, HubSpot POSTs a signed request to a field's
 // `optionsUrl` and shows the options answered. The action's real choice is which of the portal's own
@@ -32,7 +32,7 @@ export interface FieldOptionsHandler {
   /** The same handler for `node:http` / Express. */
   node(req: NodeRequest, res: NodeResponse): Promise<void>;
   /** @internal The processor the workflow action handler routes `?fieldOptions=` requests to. */
-  process(incoming: Incoming): Promise<Answer>;
+  process(incoming: Incoming): Promise<JsonAnswer>;
 }
 
 /** A Company property as the CRM properties API lists it (the fields used here). */
@@ -88,21 +88,21 @@ export function createFieldOptionsHandler(options: FieldOptionsHandlerOptions, s
     return list;
   };
 
-  async function process(incoming: Incoming): Promise<Answer> {
+  async function process(incoming: Incoming): Promise<JsonAnswer> {
     const read = await readSignedJson(endpoint, incoming, 'field option fetches');
     if ('answer' in read) return read.answer;
     if ('error' in read) {
       report(endpoint, read.error, { reason: 'configuration_error', status: 500 });
-      return json(500, { error: 'configuration_error', message: "publicUrl failed to build the public URL; the app's operator must fix it." });
+      return jsonAnswer(500, { error: 'configuration_error', message: "publicUrl failed to build the public URL; the app's operator must fix it." });
     }
     const body = (typeof read.json === 'object' && read.json !== null ? read.json : {}) as FieldOptionsRequest;
     const field = typeof body.inputFieldName === 'string' ? body.inputFieldName : fieldOfUrl(incoming.pathAndQuery);
     if (!OPTION_FETCH_FIELDS.includes(field as OptionFetchField)) {
-      return json(400, { error: 'unknown_field', message: `No options for field ${JSON.stringify(field ?? '')}: this endpoint lists options for ${OPTION_FETCH_FIELDS.join(', ')} (named by ?${FIELD_OPTIONS_PARAM}= in the field's optionsUrl).`, fields: [...OPTION_FETCH_FIELDS] });
+      return jsonAnswer(400, { error: 'unknown_field', message: `No options for field ${JSON.stringify(field ?? '')}: this endpoint lists options for ${OPTION_FETCH_FIELDS.join(', ')} (named by ?${FIELD_OPTIONS_PARAM}= in the field's optionsUrl).`, fields: [...OPTION_FETCH_FIELDS] });
     }
     const origin = body.origin ?? body.requestOrigin;
     const portal = origin?.portalId;
-    if (typeof portal !== 'number' && (typeof portal !== 'string' || portal === '')) return json(400, { error: 'invalid_request', message: 'The option fetch names no portal (origin.portalId).' });
+    if (typeof portal !== 'number' && (typeof portal !== 'string' || portal === '')) return jsonAnswer(400, { error: 'invalid_request', message: 'The option fetch names no portal (origin.portalId).' });
     const portalId = String(portal).slice(0, 64);
     const q = typeof body.fetchOptions?.q === 'string' ? body.fetchOptions.q.trim().toLowerCase() : '';
     const afterText = body.fetchOptions?.after;
@@ -116,16 +116,16 @@ export function createFieldOptionsHandler(options: FieldOptionsHandlerOptions, s
       const reason = error instanceof FmlConfigError ? 'configuration_error' : refused ? 'hubspot_credentials_rejected' : 'hubspot_unavailable';
       if (!(error instanceof FmlError)) throw error;
       report(endpoint, error, { reason, portalId, status: refused || reason === 'configuration_error' ? 502 : 429 });
-      if (reason === 'hubspot_unavailable') return json(429, { error: reason, message: "HubSpot's Company properties could not be listed just now; try again." }, { 'retry-after': '5' });
-      return json(502, { error: reason, message: reason === 'configuration_error' ? `No HubSpot token for portal ${portalId}; the app's operator must fix it.` : LIST_HINT });
+      if (reason === 'hubspot_unavailable') return jsonAnswer(429, { error: reason, message: "HubSpot's Company properties could not be listed just now; try again." }, { 'retry-after': '5' });
+      return jsonAnswer(502, { error: reason, message: reason === 'configuration_error' ? `No HubSpot token for portal ${portalId}; the app's operator must fix it.` : LIST_HINT });
     }
     const options = rank(list, field as OptionFetchField, q);
     const page = options.slice(offset, offset + pageSize);
     const response: FieldOptionsResponse = { options: page, searchable: true, ...(offset + pageSize < options.length ? { after: String(offset + pageSize) } : {}) };
-    return json(200, response as unknown as Record<string, unknown>);
+    return jsonAnswer(200, response as unknown as Record<string, unknown>);
   }
 
-  return Object.assign(fetchAdapter(process), { node: nodeAdapter(process), process });
+  return Object.assign(fetchHandler(process, endpoint), { node: nodeHandler(process, endpoint), process });
 }
 
 /** The field named by `?fieldOptions=` in the local URL, if any. */

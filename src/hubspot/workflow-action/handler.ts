@@ -1,4 +1,4 @@
-import type { NodeRequest, NodeResponse } from '../../webhooks/node-io';
+import { fetchHandler, type Incoming, type JsonAnswer, type NodeRequest, type NodeResponse, nodeHandler } from '../../webhooks/http-adapter';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import { completeFromEvent, type FmlEventOptions, type FmlEventResult } from './complete';
 import { ActionContext } from './context';
@@ -6,7 +6,7 @@ import { FIELD_OPTIONS_PARAM } from './definition';
 import { Executions } from './execute';
 import { createFieldOptionsHandler, type FieldOptionsHandler } from './field-options';
 import type { WorkflowActionHandlerOptions } from './options';
-import { fetchAdapter, nodeAdapter, type Answer, type Incoming, type SignatureVersionCounts } from './signed-request';
+import type { SignatureVersionCounts } from './signed-request';
 
 // The workflow action's handler: wires its two flows — executions (execute.ts: HubSpot → FML) and
 // completions (complete.ts: FML → HubSpot) — and the option fetches onto one endpoint.
@@ -69,9 +69,9 @@ export function createWorkflowActionHandler(options: WorkflowActionHandlerOption
   const onFmlEvent = (event: WebhookEvent, eventOptions?: FmlEventOptions): Promise<FmlEventResult> => completeFromEvent(ctx, event, eventOptions);
   // One endpoint for both: the definition's option fields point at the action URL plus ?fieldOptions=.
   const fieldOptions = createFieldOptionsHandler(options, ctx.config.endpoint);
-  const route = (incoming: Incoming): Promise<Answer> => (hasFieldOptionsParam(incoming.pathAndQuery) ? fieldOptions.process(incoming) : executions.process(incoming));
-  return Object.assign(fetchAdapter(route), {
-    node: nodeAdapter(route),
+  const route = (incoming: Incoming): Promise<JsonAnswer> => (hasFieldOptionsParam(incoming.pathAndQuery) ? fieldOptions.process(incoming) : executions.process(incoming));
+  return Object.assign(fetchHandler(route, ctx.config.endpoint), {
+    node: nodeHandler(route, ctx.config.endpoint),
     fieldOptions,
     signatureVersionsSeen: (): SignatureVersionCounts => ({ ...ctx.config.endpoint.seen }),
     onFmlEvent,

@@ -1,30 +1,12 @@
 import { FmlConfigError } from '../../errors';
-import { WebhookVerificationError } from '../../webhooks/errors';
-import type { RawBody } from '../../webhooks/bytes';
-import { rawBodyOf, writeAnswer, type NodeRequest, type NodeResponse } from '../../webhooks/node-io';
-import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout, readRequestBody } from '../../webhooks/raw-body';
+import { type Incoming, type JsonAnswer, jsonAnswer, postBody } from '../../webhooks/http-adapter';
+import { DEFAULT_MAX_BODY_BYTES, checkBodyTimeout } from '../../webhooks/raw-body';
 import type { HubSpotAutomationHttpOptions } from './hubspot-api';
-import { verifyHubSpotSignature, type HubSpotHeaders, type HubSpotSignatureVersion } from './signature';
+import { verifyHubSpotSignature, type HubSpotSignatureVersion } from './signature';
 
 // What every endpoint HubSpot calls with a signed request shares — the workflow action's executions and
 // its field option fetches: the settings (secret, public URL, accepted signature versions, HubSpot
 // token), reading and verifying the request, and noting which signature versions portals use.
-
-/** The answer an endpoint writes: a JSON body, a status, headers. */
-export interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Record<string, string>;
-}
-
-/** A request as both adapters (Fetch and node) hand it over. */
-export interface Incoming {
-  method: string | undefined;
-  pathAndQuery: string;
-  headers: HubSpotHeaders;
-  /** Reads the raw body: `body_too_large` past `limit` bytes; `body_timeout` (node only) past `timeoutMs`. */
-  readBody(limit: number, timeoutMs: number): Promise<RawBody>;
-}
 
 /** What an endpoint is told about a problem or a notice. Ids only: never a secret, never a request body. */
 export interface SignedEndpointReport {
@@ -152,27 +134,16 @@ export function report(endpoint: SignedEndpoint, error: unknown, context: Signed
   }
 }
 
-/** A JSON answer. */
-export function json(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Answer {
-  return { status, body, headers };
-}
-
 /**
  * Reads and verifies a signed POST: 405 for another method, 413 / 408 / 400 for a body too large, too
  * slow or cut short, 401 for a bad signature, 400 for a body that is not JSON. On success, the parsed JSON. A
  * `configure` failure (publicUrl threw) is returned as `{ error }` for the caller to answer its way.
  */
-export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incoming, what: string): Promise<{ json: unknown } | { answer: Answer } | { error: unknown }> {
-  if (incoming.method?.toUpperCase() !== 'POST') return { answer: json(405, { error: 'method_not_allowed', message: `HubSpot sends ${what} with POST.` }, { allow: 'POST' }) };
-  let body: RawBody;
-  try {
-    body = await incoming.readBody(endpoint.maxBodyBytes, endpoint.bodyTimeoutMs);
-  } catch (error) {
-    if (error instanceof WebhookVerificationError && error.reason === 'body_too_large') return { answer: json(413, { error: 'body_too_large', message: error.message }, { connection: 'close' }) };
-    // A stalled or trickling sender: the node adapter closes the connection after this answer.
-    if (error instanceof WebhookVerificationError && error.reason === 'body_timeout') return { answer: json(408, { error: 'body_timeout', message: error.message }, { connection: 'close' }) };
-    return { answer: json(400, { error: 'incomplete_body', message: 'The request body could not be read in full.' }) };
-  }
+export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incoming, what: string): Promise<{ json: unknown } | { answer: JsonAnswer } | { error: unknown }> {
+  const read = await postBody(incoming, `HubSpot sends ${what} with POST.`);
+  // Another method, or a body too large, too slow (the node adapter then closes the connection), cut short or consumed by a parser.
+  if ('answer' in read) return { answer: read.answer };
+  const { body } = read;
   let url: string;
   try {
     url = endpoint.publicUrl(incoming.pathAndQuery);
@@ -180,12 +151,12 @@ export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incomin
     return { error };
   }
   const check = await verifyHubSpotSignature({ method: 'POST', url, body, headers: incoming.headers, secret: endpoint.appSecret, maxAgeMs: endpoint.maxSignatureAgeMs, now: endpoint.now(), versions: endpoint.signatureVersions });
-  if (!check.valid) return { answer: json(401, { error: 'invalid_signature', reason: check.reason, message: check.message }) };
+  if (!check.valid) return { answer: jsonAnswer(401, { error: 'invalid_signature', reason: check.reason, message: check.message }) };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array));
+    parsed = JSON.parse(new TextDecoder().decode(body));
   } catch {
-    return { answer: json(400, { error: 'invalid_json', message: `The ${what} is not JSON.` }) };
+    return { answer: jsonAnswer(400, { error: 'invalid_json', message: `The ${what} is not JSON.` }) };
   }
   noteSignatureVersion(endpoint, check.version, portalOf(parsed));
   return { json: parsed };
@@ -215,31 +186,6 @@ function portalOf(body: unknown): string | undefined {
   const origin = (body as { origin?: unknown; requestOrigin?: unknown }).origin ?? (body as { requestOrigin?: unknown }).requestOrigin;
   const id = typeof origin === 'object' && origin !== null ? (origin as { portalId?: unknown }).portalId : undefined;
   return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 64) : undefined;
-}
-
-/** The Fetch-API adapter: `(request) => Promise<Response>` around a processor of incoming requests. */
-export function fetchAdapter(process: (incoming: Incoming) => Promise<Answer>): (request: Request) => Promise<Response> {
-  return async (request) => {
-    const local = new URL(request.url);
-    const answer = await process(incomingOfFetch(request, local));
-    return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers } });
-  };
-}
-
-/** The node adapter around the same processor. */
-export function nodeAdapter(process: (incoming: Incoming) => Promise<Answer>): (req: NodeRequest, res: NodeResponse) => Promise<void> {
-  return async (req, res) => {
-    const answer = await process(incomingOfNode(req));
-    await writeAnswer(req, res, answer);
-  };
-}
-
-export function incomingOfFetch(request: Request, local = new URL(request.url)): Incoming {
-  return { method: request.method, pathAndQuery: `${local.pathname}${local.search}`, headers: request.headers, readBody: (limit) => readRequestBody(request, limit) };
-}
-
-export function incomingOfNode(req: NodeRequest): Incoming {
-  return { method: req.method, pathAndQuery: req.url ?? '/', headers: req.headers, readBody: async (limit, timeoutMs) => rawBodyOf(req, limit, timeoutMs) };
 }
 
 /** The default `onError`: server-side problems (5xx, 429 "retry later") to console.error; signature-version notices to console.info. */

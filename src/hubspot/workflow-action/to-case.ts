@@ -1,8 +1,8 @@
-import { FmlConfigError, ValidationError, type FieldError } from '../../errors';
+import { FmlConfigError, type FieldError } from '../../errors';
 import { assertIdempotencyKey } from '../../idempotency';
 import type { CreateCaseRequest } from '../../types';
-import { validateCreateCase } from '../../validation/create-case';
-import { ownInput, quote, readRecordId, readText, type InputReading } from '../company/inputs';
+import { companyCase, companyKey, inputProblem, type CompanyNames } from '../company/case-request';
+import { ownInput, quote, readRecordId, readText } from '../company/inputs';
 import { isoDurationMs } from './duration';
 import type { ParsedExecution } from './execution-request';
 import { INPUT_FIELDS } from './fields';
@@ -68,17 +68,8 @@ export function chosenProperties(execution: ParsedExecution): ChosenProperties {
  * or a portal-qualified `crmRecordId`, to rule it out.
  */
 export function portalCompanyKey(portalId: string, objectId: string): string {
-  return assertIdempotencyKey(`hubspot-${portalId}-${objectId}`);
+  return companyKey(objectId, portalId);
 }
-
-// Which input each create-case field comes from, so FML's own rules name the input to fix.
-const SOURCE_OF: Record<string, string> = {
-  customerEmail: INPUT_FIELDS.contactEmail,
-  customerName: INPUT_FIELDS.contactName,
-  companyName: INPUT_FIELDS.companyName,
-  country: INPUT_FIELDS.country,
-  crmRecordId: 'object.objectId',
-};
 
 const LABEL: Record<string, string> = {
   [INPUT_FIELDS.contactEmail]: 'Contact email',
@@ -93,12 +84,23 @@ const LABEL: Record<string, string> = {
   'object.objectId': "The Company's record id",
 };
 
+/** The inputs each create-case value comes from, and their labels, so FML's own rules name the input to fix. */
+export const EXECUTION_NAMES: CompanyNames = {
+  inputs: { companyId: 'object.objectId', email: INPUT_FIELDS.contactEmail, contact: INPUT_FIELDS.contactName, name: INPUT_FIELDS.companyName, country: INPUT_FIELDS.country },
+  labels: { companyId: LABEL['object.objectId']!, email: LABEL[INPUT_FIELDS.contactEmail]!, contact: LABEL[INPUT_FIELDS.contactName]!, name: LABEL[INPUT_FIELDS.companyName]!, country: LABEL[INPUT_FIELDS.country]! },
+};
+
+// The first of a value's sources that is set: a typed or mapped input wins over the Company's properties.
+// A set but unusable one (an object, NaN) is kept, so the mapping reports it instead of falling back.
+const firstSet = (...values: unknown[]): unknown => values.find((v) => readText(v).kind !== 'empty');
+
 /**
- * Maps an execution onto `POST /v1/cases`: the contact from the inputs, the company name and country
- * from the inputs or else the Company's own properties, `crmRecordId` = the Company id (or what the
- * `crmRecordId` option makes of the portal and Company ids), `crmSource` `hubspot`. Reads inputs with the same tolerant readers as `companyToCreateCase` (numbers, padding,
- * "" for unset) and checks the result with the same rules as `fml.cases.create`, so what passes here
- * passes there. Throws a local `ValidationError` whose fields are the action's input names.
+ * Maps an execution onto `POST /v1/cases` with the rules of `companyToCreateCase` (the same readers —
+ * numbers, padding, "" for unset —, FML's limits, key and wording): the contact from the inputs (or the
+ * Company properties chosen for it), the company name and country from the inputs or else the Company's own
+ * properties, `crmRecordId` = the Company id (or what the `crmRecordId` option makes of the portal and
+ * Company ids), `crmSource` `hubspot`. What passes here passes `fml.cases.create`. Throws a local
+ * `ValidationError` whose fields are the action's input names.
  */
 export function executionToCreateCase(
   execution: ParsedExecution,
@@ -112,63 +114,53 @@ export function executionToCreateCase(
 ): ExecutionCase {
   const inputs = execution.request.inputFields ?? {};
   const properties = execution.request.object.properties ?? {};
+  const { portalId } = execution;
   const chosen = chosenProperties(execution);
   // A chosen property's value: read from HubSpot, or sent along in object.properties already.
-  const chosenValue = (property: string | undefined): InputReading => {
-    if (property === undefined) return { kind: 'empty' };
-    const read = readText(ownInput(options.chosenValues ?? {}, property));
-    return read.kind === 'empty' ? readText(ownInput(properties, property)) : read;
-  };
+  const chosenValue = (property: string | undefined): unknown => (property === undefined ? undefined : firstSet(ownInput(options.chosenValues, property), ownInput(properties, property)));
+  const input = (field: string) => ownInput(inputs, field);
   const problems: FieldError[] = [];
-  const value = (field: string, reading: InputReading, required: boolean, missing: string): string | undefined => {
-    if (reading.kind === 'value') return reading.value;
-    if (reading.kind === 'invalid') problems.push({ field, message: `${LABEL[field] ?? field} ${reading.why} (input "${field}")` });
-    else if (required) problems.push({ field, message: missing });
-    return undefined;
-  };
-  const firstOf = (...readings: InputReading[]): InputReading => readings.find((r) => r.kind !== 'empty') ?? { kind: 'empty' };
-
-  const objectId = value('object.objectId', readRecordId(execution.request.object.objectId), true, 'The execution names no Company record id.');
   checkPropertyChoice(inputs, INPUT_FIELDS.contactEmailProperty, problems);
   checkPropertyChoice(inputs, INPUT_FIELDS.contactNameProperty, problems);
+  const sendInvite = readFlag(INPUT_FIELDS.sendInvite, input(INPUT_FIELDS.sendInvite), options.defaults?.sendInvite ?? true, problems);
+  const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, input(INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
+  const expirationDuration = readDuration(INPUT_FIELDS.blockExpiration, input(INPUT_FIELDS.blockExpiration), problems);
+
+  const raw = {
+    companyId: execution.request.object.objectId,
+    email: firstSet(input(INPUT_FIELDS.contactEmail), chosenValue(chosen.email)),
+    contact: firstSet(input(INPUT_FIELDS.contactName), chosenValue(chosen.name)),
+    name: firstSet(input(INPUT_FIELDS.companyName), ownInput(properties, 'name'), ownInput(properties, 'domain')),
+    country: firstSet(input(INPUT_FIELDS.country), ownInput(properties, 'country')),
+  };
   const noEmail = chosen.email
     ? `Contact email is empty, and so is the Company property "${chosen.email}" chosen in "${INPUT_FIELDS.contactEmailProperty}": fill it in on this Company, or choose another property.`
     : `Contact email is empty: map the input "${INPUT_FIELDS.contactEmail}" to a Company property that holds the contact's email (and fill it in on this Company), choose that property in "${INPUT_FIELDS.contactEmailProperty}", or type an address into the action.`;
-  const email = value(INPUT_FIELDS.contactEmail, firstOf(readText(ownInput(inputs, INPUT_FIELDS.contactEmail)), chosenValue(chosen.email)), true, noEmail);
-  const name = value(INPUT_FIELDS.contactName, firstOf(readText(ownInput(inputs, INPUT_FIELDS.contactName)), chosenValue(chosen.name)), false, '');
-  const company = value(INPUT_FIELDS.companyName, firstOf(readText(ownInput(inputs, INPUT_FIELDS.companyName)), readText(ownInput(properties, 'name')), readText(ownInput(properties, 'domain'))), false, '');
-  const country = value(INPUT_FIELDS.country, firstOf(readText(ownInput(inputs, INPUT_FIELDS.country)), readText(ownInput(properties, 'country'))), false, '');
-  const sendInvite = readFlag(INPUT_FIELDS.sendInvite, ownInput(inputs, INPUT_FIELDS.sendInvite), options.defaults?.sendInvite ?? true, problems);
-  const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, ownInput(inputs, INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
-  const expirationDuration = readDuration(INPUT_FIELDS.blockExpiration, ownInput(inputs, INPUT_FIELDS.blockExpiration), problems);
-  if (problems.length) throw executionError(problems);
-
-  const recordId = options.crmRecordId ? options.crmRecordId(execution.portalId, objectId!) : objectId!;
-  if (typeof recordId !== 'string' || recordId.trim() === '') throw new FmlConfigError(`The crmRecordId option must return a non-empty string, got ${JSON.stringify(recordId)}.`);
-  // Literal keys only: nothing the request carries becomes a key, so `__proto__` inputs cannot pollute.
-  const request: CreateCaseRequest = {
-    customerEmail: email!,
-    ...(name === undefined ? {} : { customerName: name }),
-    ...(company === undefined ? {} : { companyName: company }),
-    ...(country === undefined ? {} : { country }),
-    crmRecordId: recordId,
-    crmSource: 'hubspot',
-    sendInvite,
-  };
-  try {
-    validateCreateCase(request);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    throw executionError(error.fields.map((f) => relabelField(f, request)));
-  }
-  const keyOf = options.idempotencyKey ?? portalCompanyKey;
-  return { request, idempotencyKey: assertIdempotencyKey(keyOf(execution.portalId, objectId!)), waitForDecision, ...(expirationDuration ? { expirationDuration } : {}) };
+  const mapped = companyCase(
+    EXECUTION_NAMES,
+    (role) => raw[role],
+    (field) => (field === INPUT_FIELDS.contactEmail ? noEmail : 'The execution names no Company record id.'),
+    {
+      sendInvite,
+      portalId,
+      crmRecordId: (objectId) => {
+        const recordId = options.crmRecordId ? options.crmRecordId(portalId, objectId) : objectId;
+        if (typeof recordId !== 'string' || recordId.trim() === '') throw new FmlConfigError(`The crmRecordId option must return a non-empty string, got ${JSON.stringify(recordId)}.`);
+        return recordId;
+      },
+    },
+    problems,
+  );
+  // The app's own key for the Company id the mapping accepted, instead of `hubspot-<portalId>-<objectId>`.
+  const objectId = readRecordId(raw.companyId);
+  const idempotencyKey = options.idempotencyKey && objectId.kind === 'value' ? assertIdempotencyKey(options.idempotencyKey(portalId, objectId.value)) : mapped.idempotencyKey;
+  return { ...mapped, idempotencyKey, waitForDecision, ...(expirationDuration ? { expirationDuration } : {}) };
 }
 
 function checkPropertyChoice(inputs: Record<string, unknown>, field: string, problems: FieldError[]): void {
   const read = readText(ownInput(inputs, field));
-  if (read.kind === 'invalid') problems.push({ field, message: `${LABEL[field]} ${read.why} (input "${field}")` });
-  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value)) problems.push({ field, message: `${LABEL[field]} must be a Company property's internal name, got ${quote(read.value)} (input "${field}")` });
+  if (read.kind === 'invalid') problems.push(inputProblem(field, LABEL[field]!, read.why));
+  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value)) problems.push(inputProblem(field, LABEL[field]!, `must be a Company property's internal name, got ${quote(read.value)}`));
 }
 
 // Durations past a year are refused: HubSpot would keep the workflow blocked longer than anyone means.
@@ -179,22 +171,8 @@ function readDuration(field: string, raw: unknown, problems: FieldError[]): stri
   if (read.kind === 'empty') return undefined;
   const ms = read.kind === 'value' ? isoDurationMs(read.value) : undefined;
   if (read.kind === 'value' && ms !== undefined && ms > 0 && ms <= MAX_BLOCK_MS) return read.value;
-  problems.push({ field, message: `${LABEL[field]} must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw} (input "${field}")` });
+  problems.push(inputProblem(field, LABEL[field]!, `must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`));
   return undefined;
-}
-
-/** A create-case field error renamed to the action input it came from (also used for FML's 400s). */
-export function relabelField(field: FieldError, request?: Partial<CreateCaseRequest>): FieldError {
-  const input = Object.prototype.hasOwnProperty.call(SOURCE_OF, field.field) ? SOURCE_OF[field.field]! : undefined;
-  if (input === undefined) return field;
-  const sent = request === undefined ? undefined : ownInput(request, field.field);
-  const got = typeof sent === 'string' && !field.message.includes('got') ? ` (got ${quote(sent)})` : '';
-  return { field: input, message: `${LABEL[input] ?? input} ${field.message}${got} (input "${input}")` };
-}
-
-/** The error for an execution that cannot become a case: every problem at once, nothing sent. */
-export function executionError(fields: FieldError[]): ValidationError {
-  return new ValidationError({ fields, message: `This Company cannot start an FML case (nothing was sent to FML): ${fields.map((f) => f.message).join('; ')}` });
 }
 
 function readFlag(field: string, raw: unknown, fallback: boolean, problems: FieldError[]): boolean {
@@ -206,6 +184,6 @@ function readFlag(field: string, raw: unknown, fallback: boolean, problems: Fiel
     if (v === 'false' || v === 'no') return false;
     if (v === '') return fallback;
   }
-  problems.push({ field, message: `${LABEL[field] ?? field} must be "true" or "false", got ${typeof raw === 'string' ? quote(raw) : typeof raw} (input "${field}")` });
+  problems.push(inputProblem(field, LABEL[field] ?? field, `must be "true" or "false", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`));
   return fallback;
 }
