@@ -8,6 +8,7 @@ import type { RequestLogEntry } from '../../src/sandbox/options';
 const require = createRequire(import.meta.url);
 const zapier = require('zapier-platform-core') as {
   createAppTester: (app: unknown) => AppTester;
+  // biome-ignore lint/suspicious/noExplicitAny: zapier-platform-core ships no types; the expectations check each answer's shape
   createAppHandler: (app: unknown) => (event: unknown, context: unknown, callback: (err: unknown, result: any) => void) => void;
   version: string;
 };
@@ -15,6 +16,7 @@ const App = require('../../examples/zapier/index.js') as ZapierApp;
 const { idempotencyKeyFor } = require('../../examples/zapier/creates/start-case.js') as { idempotencyKeyFor: (s: string, id: string) => string };
 
 type Bundle = { authData?: Record<string, unknown>; inputData?: Record<string, unknown>; meta?: Record<string, unknown> };
+// biome-ignore lint/suspicious/noExplicitAny: zapier-platform-core ships no types; the expectations check each answer's shape
 type AppTester = (method: unknown, bundle?: Bundle) => Promise<any>;
 interface ZapierApp {
   version: string;

@@ -417,7 +417,7 @@ describe('hubspotCustomCodeAction: options', () => {
       expect(sb.cases[0]).toMatchObject({ crmRecordId: '402' });
       expect(outputFields.inviteSentAt).not.toBe(''); // the default sendInvite: true
     } finally {
-      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+      for (const k of Object.keys(env)) if (saved[k] === undefined) Reflect.deleteProperty(process.env, k);
       Object.assign(process.env, saved);
     }
   });
