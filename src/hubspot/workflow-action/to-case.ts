@@ -141,13 +141,14 @@ export function executionToCreateCase(
   const sendInvite = readFlag(INPUT_FIELDS.sendInvite, ownInput(inputs, INPUT_FIELDS.sendInvite), options.defaults?.sendInvite ?? true, problems);
   const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, ownInput(inputs, INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
   const expirationDuration = readDuration(INPUT_FIELDS.blockExpiration, ownInput(inputs, INPUT_FIELDS.blockExpiration), problems);
-  if (problems.length) throw executionError(problems);
+  // A required input that is missing has its entry in `problems`.
+  if (problems.length || objectId === undefined || email === undefined) throw executionError(problems);
 
-  const recordId = options.crmRecordId ? options.crmRecordId(execution.portalId, objectId!) : objectId!;
+  const recordId = options.crmRecordId ? options.crmRecordId(execution.portalId, objectId) : objectId;
   if (typeof recordId !== 'string' || recordId.trim() === '') throw new FmlConfigError(`The crmRecordId option must return a non-empty string, got ${JSON.stringify(recordId)}.`);
   // Literal keys only: nothing the request carries becomes a key, so `__proto__` inputs cannot pollute.
   const request: CreateCaseRequest = {
-    customerEmail: email!,
+    customerEmail: email,
     ...(name === undefined ? {} : { customerName: name }),
     ...(company === undefined ? {} : { companyName: company }),
     ...(country === undefined ? {} : { country }),
@@ -162,7 +163,7 @@ export function executionToCreateCase(
     throw executionError(error.fields.map((f) => relabelField(f, request)));
   }
   const keyOf = options.idempotencyKey ?? portalCompanyKey;
-  return { request, idempotencyKey: assertIdempotencyKey(keyOf(execution.portalId, objectId!)), waitForDecision, ...(expirationDuration ? { expirationDuration } : {}) };
+  return { request, idempotencyKey: assertIdempotencyKey(keyOf(execution.portalId, objectId)), waitForDecision, ...(expirationDuration ? { expirationDuration } : {}) };
 }
 
 function checkPropertyChoice(inputs: Record<string, unknown>, field: string, problems: FieldError[]): void {
@@ -185,7 +186,7 @@ function readDuration(field: string, raw: unknown, problems: FieldError[]): stri
 
 /** A create-case field error renamed to the action input it came from (also used for FML's 400s). */
 export function relabelField(field: FieldError, request?: Partial<CreateCaseRequest>): FieldError {
-  const input = Object.prototype.hasOwnProperty.call(SOURCE_OF, field.field) ? SOURCE_OF[field.field]! : undefined;
+  const input = Object.hasOwn(SOURCE_OF, field.field) ? SOURCE_OF[field.field] : undefined;
   if (input === undefined) return field;
   const sent = request === undefined ? undefined : ownInput(request, field.field);
   const got = typeof sent === 'string' && !field.message.includes('got') ? ` (got ${quote(sent)})` : '';
