@@ -3,5 +3,5 @@
 export { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 export { redisTokenStoreFromUrl, type RedisTokenStoreFromUrlOptions, type RedisPackageLike } from './from-url';
 export { RedisDedupeStore, createRedisDedupeStore, createRedisEventDeduper, type RedisDedupeStoreOptions, type RedisEventDeduperOptions } from './event-deduper';
-export { type RedisTimeLimitOptions } from './time-limit';
+export type { RedisTimeLimitOptions } from './time-limit';
 export { RedisStoreError, type RedisFailureReason, type RedisClientLike, type NodeRedisClientLike, type NodeRedisClusterLike, type IoRedisClientLike, type RedisCommandRunner } from './client-adapter';

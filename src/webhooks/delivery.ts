@@ -1,6 +1,6 @@
 import { FmlConfigError, FmlConnectionError, FmlError } from '../errors';
 import { type PayloadIssue, WebhookPayloadError, WebhookVerificationError } from './errors';
-import { type RawBody } from './bytes';
+import type { RawBody } from './bytes';
 import { type HeadersLike, checkMaxAgeSeconds, constructEvent } from './construct-event';
 import { type EventDeduper, createEventDeduper } from './dedupe';
 import type { CryptoEngine } from './hmac';
@@ -158,7 +158,7 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): (delive
       await run();
     };
     try {
-      const outcome = deduper && about.eventId !== undefined ? await deduper.run(about.eventId, work) : (await work(), { status: 'processed' as const });
+      const outcome = deduper && about.eventId !== undefined ? await deduper.run(about.eventId, work) : await work().then(() => ({ status: 'processed' as const }));
       if (outcome.status === 'in_progress') {
         return fail(undefined, { status: 409, reason: 'in_progress', ...about }, 'Another receiver is processing this event right now; retry later.');
       }
