@@ -52,7 +52,7 @@ function definePropertiesViaReflect<T>(target: T, descriptors: PropertyDescripto
 
 function getPrototypeOfViaProto(value: unknown): object | null {
   if (value === null || value === undefined) throw new TypeError('Cannot convert undefined or null to object');
-  if (!protoGetter) throw new TypeError('Object.getPrototypeOf: this runtime has no Object.prototype.__proto__ getter');
+  if (!protoGetter) throw new TypeError('Object.getPrototypeOf: no __proto__ getter');
   return protoGetter.call(value) as object | null;
 }
 

@@ -110,7 +110,7 @@ export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping
   const problems: FieldError[] = [];
   const read = (role: CompanyInput, reader: (v: unknown) => InputReading, required: boolean): string | undefined => {
     const name = mapping.inputs[role];
-    const present = typeof inputFields === 'object' && inputFields !== null && Object.prototype.hasOwnProperty.call(inputFields, name);
+    const present = typeof inputFields === 'object' && inputFields !== null && Object.hasOwn(inputFields, name);
     const reading = reader(ownInput(inputFields, name));
     const label = mapping.labels[role];
     if (reading.kind === 'value') return reading.value;
@@ -124,15 +124,16 @@ export function mapCompany(inputFields: unknown, mapping: ResolvedCompanyMapping
   const contact = read('contact', readText, false);
   const name = read('name', readText, false);
   const country = read('country', readText, false);
-  if (problems.length) throw companyError(problems);
+  // A required input that is missing has its entry in `problems`.
+  if (problems.length || email === undefined || companyId === undefined) throw companyError(problems);
 
   // Literal keys only: nothing from inputFields is ever used as a key, so `__proto__` inputs cannot pollute.
   const request: CreateCaseRequest = {
-    customerEmail: email!,
+    customerEmail: email,
     ...(contact === undefined ? {} : { customerName: contact }),
     ...(name === undefined ? {} : { companyName: name }),
     ...(country === undefined ? {} : { country }),
-    crmRecordId: companyId!,
+    crmRecordId: companyId,
     crmSource: 'hubspot',
     sendInvite: mapping.sendInvite,
   };
