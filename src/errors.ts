@@ -40,7 +40,7 @@ const MESSAGES = {
 } as const;
 
 function messageOf(code: string): string {
-  return Object.prototype.hasOwnProperty.call(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : MESSAGES.other;
+  return Object.hasOwn(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : MESSAGES.other;
 }
 
 /** Base class of every SDK error. */
