@@ -266,8 +266,9 @@ export class Engine {
           await clock.sleep(waitMs, callSignal);
         } catch {
           // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
-          // biome-ignore lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
+          // biome-ignore-start lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
           throw abortReason(failure ?? p.errorOf?.({ ...answer!, retries }, req) ?? new FmlError('retry_wait_aborted', `The wait after ${p.service} answered ${answer!.status} was cut short.`), callSignal, deadline?.signal);
+          // biome-ignore-end lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
         }
         retries++;
       }

@@ -138,9 +138,10 @@ export function lazyConnection(
       },
     };
     let client: LazyClient;
-    // biome-ignore lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
+    // biome-ignore-start lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
     if (cluster) client = clusterAsClient(pkg.createCluster!({ rootNodes: cluster.rootNodes, defaults: { ...cluster.defaults, ...options, socket: { ...cluster.defaults.socket, ...options.socket } } }));
     else client = pkg.createClient({ url, ...options });
+    // biome-ignore-end lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
     current = client;
     // node-redis emits 'error' for every failed (re)connect; with no listener Node would crash the process.
     // The failure surfaces on the command instead.

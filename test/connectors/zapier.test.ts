@@ -6,10 +6,11 @@ import type { RequestLogEntry } from '../../src/sandbox/options';
 
 // The app is plain CommonJS, as `zapier push` uploads it; zapier-platform-core's own app tester runs it.
 const require = createRequire(import.meta.url);
+// biome-ignore lint/suspicious/noExplicitAny: zapier-platform-core ships no types; the expectations check each answer's shape
+type ZapierCallback = (err: unknown, result: any) => void;
 const zapier = require('zapier-platform-core') as {
   createAppTester: (app: unknown) => AppTester;
-  // biome-ignore lint/suspicious/noExplicitAny: zapier-platform-core ships no types; the expectations check each answer's shape
-  createAppHandler: (app: unknown) => (event: unknown, context: unknown, callback: (err: unknown, result: any) => void) => void;
+  createAppHandler: (app: unknown) => (event: unknown, context: unknown, callback: ZapierCallback) => void;
   version: string;
 };
 const App = require('../../examples/zapier/index.js') as ZapierApp;

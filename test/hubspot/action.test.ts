@@ -276,7 +276,13 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
-      res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_abc' }).end(JSON.stringify({ error: 'validation_error', fields: [{ field: 'customerEmail', message: 'domain does not accept mail' }] }));
+      // Laid out as Biome's formatter leaves it (its first pass on the one-line form is not stable).
+      res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_abc' }).end(
+        JSON.stringify({
+          error: 'validation_error',
+          fields: [{ field: 'customerEmail', message: 'domain does not accept mail' }],
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
