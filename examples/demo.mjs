@@ -90,7 +90,13 @@ async function main() {
     });
     const receiver = createServer((req, res) => void receive(req, res));
     await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise((resolve) => (receiver.closeAllConnections(), receiver.close(resolve))));
+    closers.push(
+      () =>
+        new Promise((resolve) => {
+          receiver.closeAllConnections();
+          receiver.close(resolve);
+        }),
+    );
     const receiverUrl = `http://127.0.0.1:${receiver.address().port}/fml/webhooks`;
     sb.addWebhookEndpoint(receiverUrl);
     done(`Webhook receiver ${receiverUrl}  (verifies X-FML-Signature, de-duplicates on eventId)`);

@@ -268,10 +268,12 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
  * reach: it defines through `Reflect.defineProperty` instead (same result, and it still works where n8n's
  * Code node made `Object.defineProperty` a no-op — else the file would export nothing there).
  */
-function lockedRealmGlue(name, code) {
+function lockedRealmGlue(_name, code) {
   const glue = 'var __defProp = Object.defineProperty;';
   if (!code.includes(glue)) return code;
+  // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the `${…}` is JavaScript put into the built file, not ours to fill
   return code.replace(glue, 'var __defProp = (o, k, d) => { if (!Reflect.defineProperty(o, k, d)) throw new TypeError(`Cannot define ${String(k)}`); return o; };');
+  // biome-ignore-end lint/suspicious/noTemplateCurlyInString: the `${…}` is JavaScript put into the built file, not ours to fill
 }
 
 /** Removes esbuild's "use strict" that follows the banner (the banner's own one already applies). */

@@ -41,7 +41,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 // Runs before every request. Client credentials: one token per baseUrl + clientId, reused until a
 // minute before it expires — FML allows 30 token calls a minute, so a run must not mint one per call.
-const PRE_REQUEST = String.raw`// Client-credentials auth: mint a token from {{clientId}}/{{clientSecret}} once, reuse it until a
+const PRE_REQUEST = `// Client-credentials auth: mint a token from {{clientId}}/{{clientSecret}} once, reuse it until a
 // minute before it expires (FML allows 30 token calls a minute per client).
 if (pm.request.url.getPath() !== '/v1/oauth/token') {
   const baseUrl = pm.variables.replaceIn('{{baseUrl}}');
@@ -69,7 +69,7 @@ if (pm.request.url.getPath() !== '/v1/oauth/token') {
 }`;
 
 // Runs after every request.
-const TEST = String.raw`pm.test(pm.info.requestName + ' answers 2xx', () => {
+const TEST = `pm.test(pm.info.requestName + ' answers 2xx', () => {
   pm.expect(pm.response.code, pm.response.text()).to.be.within(200, 299);
 });
 pm.test(pm.info.requestName + ' carries X-Request-Id', () => {
@@ -78,14 +78,14 @@ pm.test(pm.info.requestName + ' carries X-Request-Id', () => {
 
 /** Per-operation test scripts: what a later request needs from this one's answer. */
 const OPERATION_TESTS = {
-  createToken: String.raw`const token = pm.response.json();
+  createToken: `const token = pm.response.json();
 pm.collectionVariables.set('accessToken', token.access_token);
 pm.collectionVariables.set('accessTokenOwner', pm.variables.replaceIn('{{baseUrl}}') + ' ' + pm.variables.get('clientId'));
 pm.collectionVariables.set('accessTokenExpiresAt', String(Date.now() + token.expires_in * 1000));`,
-  createCase: String.raw`const created = pm.response.json();
+  createCase: `const created = pm.response.json();
 pm.test('the case has an id', () => pm.expect(created.caseId).to.be.a('string'));
 pm.collectionVariables.set('caseId', created.caseId);`,
-  getCase: String.raw`pm.test('it is the created case', () => pm.expect(pm.response.json().caseId).to.eql(pm.collectionVariables.get('caseId')));`,
+  getCase: `pm.test('it is the created case', () => pm.expect(pm.response.json().caseId).to.eql(pm.collectionVariables.get('caseId')));`,
 };
 
 /** Request bodies that must come from variables rather than the spec's example. */

@@ -193,13 +193,13 @@ function toJsonSchema(spec, schema, at) {
       // Known values of an open set are exactly what `examples` means: valid, not exhaustive.
       if (!('examples' in node)) out.examples = value;
     } else if (key.startsWith('x-')) {
-      continue;
+      // Other vendor extensions mean nothing to JSON Schema: left out.
     } else if (key === 'properties') {
       out.properties = Object.fromEntries(
         Object.entries(/** @type {Record<string, unknown>} */ (value)).map(([name, sub]) => [name, toJsonSchema(spec, sub, `${at}.${name}`)]),
       );
     } else if (key === 'allOf') {
-      continue; // flattened below
+      // flattened below
     } else {
       out[key] = toJsonSchema(spec, value, `${at}.${key}`);
     }
@@ -353,7 +353,7 @@ function mergeShapes(a, b) {
 function implies(strong, weak) {
   if (weak.anyOf || strong.anyOf) return deepEqual(strong, weak);
   if ((weak.minLength ?? 0) > (strong.minLength ?? 0)) return false;
-  if (weak.type && !(strong.type && strong.type.every((t) => weak.type.includes(t) || (t === 'integer' && weak.type.includes('number'))))) return false;
+  if (weak.type && !strong.type?.every((t) => weak.type.includes(t) || (t === 'integer' && weak.type.includes('number')))) return false;
   for (const [name, sub] of Object.entries(weak.required ?? {})) {
     const other = strong.required?.[name];
     if (!other || !implies(other, sub)) return false;
@@ -467,7 +467,7 @@ function renderExamples(spec) {
   }
   const requests = [];
   const responses = [];
-  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+  for (const item of Object.values(spec.paths ?? {})) {
     for (const method of HTTP_METHODS) {
       const op = item?.[method];
       if (!op) continue;

@@ -236,7 +236,16 @@ function startWorkerd(bin, dir, secret) {
       if (ports.suite && ports.receiver) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve({ ports, log: () => log, stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once('exit', done), child.kill('SIGTERM')))) });
+        resolve({
+          ports,
+          log: () => log,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', done);
+              child.kill('SIGTERM');
+            }),
+        });
       }
     });
   });

@@ -40,7 +40,7 @@ const MESSAGES = {
 } as const;
 
 function messageOf(code: string): string {
-  return Object.prototype.hasOwnProperty.call(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : MESSAGES.other;
+  return Object.hasOwn(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : MESSAGES.other;
 }
 
 /** Base class of every SDK error. */
@@ -65,6 +65,7 @@ export class FmlError extends Error {
   /** `err instanceof ValidationError` holds for errors from any copy of the SDK (entry point, bundle, realm). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const names = typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[CLASS_NAMES] : undefined;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (a subclass too), not ValidationError's own name
     return Array.isArray(names) ? names.includes(this.name) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 

@@ -8,7 +8,7 @@
 const DEFAULT_BASE_URL = 'https://www.firstmilelabs.com';
 
 /** The API's origin for this connection: the field, without a trailing slash, else FML's. */
-const baseUrl = (bundle) => String((bundle.authData && bundle.authData.baseUrl) || DEFAULT_BASE_URL).replace(/\/+$/, '');
+const baseUrl = (bundle) => String(bundle.authData?.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
 
 const getAccessToken = async (z, bundle) => {
   let response;

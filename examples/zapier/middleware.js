@@ -4,8 +4,8 @@
 // 401 and 429 never reach handleErrors: with session auth the platform itself turns a 401 into
 // RefreshAuthError (it mints a new token and retries) and a 429 into ThrottledError with Retry-After.
 
-const addBearer = (request, z, bundle) => {
-  if (bundle.authData && bundle.authData.accessToken && !request.headers.authorization) {
+const addBearer = (request, _z, bundle) => {
+  if (bundle.authData?.accessToken && !request.headers.authorization) {
     request.headers.authorization = `Bearer ${bundle.authData.accessToken}`;
   }
   request.headers.accept = request.headers.accept || 'application/json';

@@ -58,7 +58,10 @@ export class TokenCache {
 
   async #refresh(): Promise<StoredToken> {
     const shared = await this.#store.get(this.#key);
-    if (shared && this.#usable(shared)) return (this.#current = shared);
+    if (shared && this.#usable(shared)) {
+      this.#current = shared;
+      return shared;
+    }
     const mintAndShare = async () => {
       const token = await this.#mint();
       // FML's own answer is the truth: even if it re-issued the refused string, it is now valid.
@@ -73,7 +76,8 @@ export class TokenCache {
       await this.#store.delete(this.#key, token.accessToken);
       token = await acquire();
     }
-    return (this.#current = token);
+    this.#current = token;
+    return token;
   }
 
   #usable(token: StoredToken): boolean {

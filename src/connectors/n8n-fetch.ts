@@ -72,8 +72,7 @@ export function n8nFetch(httpRequest: N8nHttpRequest): typeof globalThis.fetch {
 
 function toResponse(answer: N8nHttpFullResponse): MinimalResponse {
   const headers: Record<string, string> = {};
-  for (const key of Object.keys(answer.headers ?? {})) {
-    const value = answer.headers![key];
+  for (const [key, value] of Object.entries(answer.headers ?? {})) {
     // Repeated headers come as arrays (axios); fetch joins them with ", ".
     if (value !== undefined && value !== null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
@@ -84,7 +83,7 @@ function toResponse(answer: N8nHttpFullResponse): MinimalResponse {
     headers: {
       get: (name) => headers[name.toLowerCase()] ?? null,
       forEach: (callback) => {
-        for (const key of Object.keys(headers)) callback(headers[key]!, key);
+        for (const [key, value] of Object.entries(headers)) callback(value, key);
       },
     },
     text: () => Promise.resolve(text),

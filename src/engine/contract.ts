@@ -32,7 +32,7 @@ export function checkedBody(text: string, status: number, requestId: string | un
   const shape = operation?.responses[String(status)];
   if (shape) {
     const problems = shapeProblems(data, shape, '');
-    if (problems.length) throw new InvalidResponseError({ status, requestId, operation: operation!.operation, problems });
+    if (problems.length) throw new InvalidResponseError({ status, requestId, operation: operation?.operation ?? what, problems });
   }
   return data;
 }
@@ -59,10 +59,10 @@ function collectProblems(value: unknown, shape: ResponseShape, path: string, pro
     return;
   }
   if (shape.required && isObject(value)) {
-    for (const name of Object.keys(shape.required)) {
+    for (const [name, required] of Object.entries(shape.required)) {
       const child = path ? `${path}.${name}` : name;
-      if (!Object.prototype.hasOwnProperty.call(value, name)) problems.push(`${child}: is required`);
-      else collectProblems(value[name], shape.required[name]!, child, problems);
+      if (!Object.hasOwn(value, name)) problems.push(`${child}: is required`);
+      else collectProblems(value[name], required, child, problems);
     }
   }
   if (shape.items && Array.isArray(value)) for (let i = 0; i < value.length; i++) collectProblems(value[i], shape.items, path ? `${path}.${i}` : String(i), problems);

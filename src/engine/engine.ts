@@ -170,11 +170,12 @@ export class Engine {
     let deadline: AbortController | undefined;
     let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
     if (deadlineAt !== Infinity) {
-      deadline = newAbortController();
+      const controller = newAbortController();
+      deadline = controller;
       const reason = new FmlTimeoutError(`The call to ${p.service}${req.what ? ` (${req.what})` : ''} did not finish within its ${deadlineMs === undefined ? '' : `${deadlineMs} ms `}deadline.`);
       const left = deadlineAt - clock.now();
-      if (left <= 0) deadline.abort(reason);
-      else deadlineTimer = setTimeout(() => deadline!.abort(reason), left);
+      if (left <= 0) controller.abort(reason);
+      else deadlineTimer = setTimeout(() => controller.abort(reason), left);
     }
     // The call's one signal, when anything can cancel it: none in the common case (no caller signal, no
     // client signal, no deadline), one as it is, or several linked.
@@ -203,6 +204,7 @@ export class Engine {
           // No slot before the deadline for a retry: the failure that asked for the retry is the news.
           if (previous && error instanceof RateLimitWaitError) {
             if (previous.answer) return this.#final(id, span, previous.answer, previous.retries, req);
+            // biome-ignore lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
             throw this.#giveUp(id, previous.failure!, previous.retries);
           }
           throw abortReason(error, callSignal, deadline?.signal);
@@ -228,7 +230,7 @@ export class Engine {
           if (status === 401 && token && !reauthorised) {
             reauthorised = true;
             p.log('info', `${p.service} req_${id} got 401, getting a new token and retrying once`);
-            await p.auth!.forget(token);
+            await p.auth?.forget(token);
             continue;
           }
           if (!(p.retryableAnswer ? p.retryableAnswer(status, answer.text) : isRetryableStatus(status))) return this.#final(id, span, answer, retries, req);
@@ -245,6 +247,7 @@ export class Engine {
           }
           if (retries >= maxRetries) return this.#final(id, span, answer, retries, req);
         } else if (!retrySafe || retries >= maxRetries) {
+          // biome-ignore lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
           throw this.#giveUp(id, failure!, retries);
         }
         waitMs ??= backoffDelayMs(retries, p.retryBaseDelayMs, p.retryMaxDelayMs);
@@ -252,8 +255,10 @@ export class Engine {
         // failure now (e.g. a 429 with its Retry-After) rather than a timeout later.
         if (clock.now() + waitMs >= deadlineAt) {
           if (answer) return this.#final(id, span, answer, retries, req);
+          // biome-ignore lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
           throw this.#giveUp(id, failure!, retries);
         }
+        // biome-ignore lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
         const reason = answer ? String(answer.status) : failure!.code;
         p.log('info', `${p.service} req_${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${reason}`);
         if (p.hooks?.onRetry) notify(p, 'onRetry', { ...this.#info(req, attempt, answer?.requestId), status: answer?.status, delayMs: waitMs, reason });
@@ -261,7 +266,9 @@ export class Engine {
           await clock.sleep(waitMs, callSignal);
         } catch {
           // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
+          // biome-ignore-start lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
           throw abortReason(failure ?? p.errorOf?.({ ...answer!, retries }, req) ?? new FmlError('retry_wait_aborted', `The wait after ${p.service} answered ${answer!.status} was cut short.`), callSignal, deadline?.signal);
+          // biome-ignore-end lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
         }
         retries++;
       }

@@ -128,14 +128,13 @@ export function buildHeaders(base: Readonly<Record<string, string>>, call: Recor
 
 /** `into`, with every header of `headers` set under its lower-cased name. */
 function lowerCased(into: Record<string, string>, headers: Record<string, string>): Record<string, string> {
-  for (const key of Object.keys(headers)) into[key.toLowerCase()] = headers[key]!;
+  for (const [key, value] of Object.entries(headers)) into[key.toLowerCase()] = value;
   return into;
 }
 
 /** Header names and values fetch will accept, else a message naming the bad one. */
 export function headerProblem(headers: Record<string, string> | undefined): string | undefined {
-  for (const key of Object.keys(headers ?? {})) {
-    const value = headers![key];
+  for (const [key, value] of Object.entries(headers ?? {})) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return `header name ${JSON.stringify(key)} is not a valid HTTP header name`;
     // Headers are bytes: fetch rejects anything past U+00FF and any CR, LF or NUL.
     if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) return `header ${key} must be a string of visible Latin-1 characters`;

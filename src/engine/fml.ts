@@ -136,7 +136,7 @@ function checkNumericOptions(options: FmlClientOptions): void {
 /** `POST /v1/oauth/token` with the client-credentials grant. Safe to retry: a second mint is harmless. */
 async function mintToken(transport: Transport, clientId: string, clientSecret: string, baseUrl: string): Promise<StoredToken> {
   const issuedAt = Date.now();
-  let res;
+  let res: Awaited<ReturnType<typeof transport.send<TokenResponse>>>;
   try {
     res = await transport.send<TokenResponse>({
       method: 'POST',

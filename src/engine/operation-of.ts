@@ -15,12 +15,12 @@ let routes: Route[] | undefined;
 
 /** The templates as patterns, compiled once; literal paths first, so `/v1/cases/search` would beat `/v1/cases/{caseId}`. */
 function compile(): Route[] {
-  const out = Object.keys(operations).map((key) => {
+  const out = Object.entries(operations).map(([key, facts]) => {
     const space = key.indexOf(' ');
     const template = key.slice(space + 1);
     const params = (template.match(/\{[^}]+\}/g) ?? []).length;
     const source = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
-    return { method: key.slice(0, space), pattern: new RegExp(`^${source}/?$`), facts: operations[key]!, params };
+    return { method: key.slice(0, space), pattern: new RegExp(`^${source}/?$`), facts, params };
   });
   return out.sort((a, b) => a.params - b.params);
 }

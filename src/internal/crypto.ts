@@ -94,7 +94,9 @@ function hmacKey(s: SubtleCrypto, secret: string): ImportedKey {
   const promise = s.importKey('raw', utf8(secret) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const entry: ImportedKey = { promise, key: undefined, used: ++uses };
   promise.then(
-    (key) => void (entry.key = key),
+    (key) => {
+      entry.key = key;
+    },
     // A failed import is not remembered: the next call tries again.
     () => void (importedKeys.get(secret) === entry && importedKeys.delete(secret)),
   );

@@ -55,7 +55,7 @@ export function normalizeFieldErrors(body: unknown): FieldError[] {
 export function scopesFromAnswer(body: unknown, wwwAuthenticate: string | undefined): string[] {
   if (isRecord(body) && typeof body.scope === 'string') return body.scope.split(/\s+/).filter(Boolean);
   const match = wwwAuthenticate ? /\bscope="([^"]*)"/i.exec(wwwAuthenticate) : null;
-  return match ? match[1]!.split(/\s+/).filter(Boolean) : [];
+  return (match?.[1] ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** An API error's message: the class's advice, then status and code, then FML's field list or its own words. */

@@ -2,6 +2,7 @@
 // runs code in a bare `vm` context (no `crypto`, no `process`, `require('crypto')` refused unless the
 // admin allows it). Only the verifier falls back to it, and only there: it is ~20x slower than
 // node:crypto, which is fine for one webhook at a time and wrong for a hot path.
+// biome-ignore-all lint/style/noNonNullAssertion: every index below is bounded by the fixed sizes of SHA-256 (64 rounds, 8 words, 64-byte blocks); a check per index would only slow the rounds
 
 const K = /* @__PURE__ */ new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,

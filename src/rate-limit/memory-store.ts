@@ -55,7 +55,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
   #log(scope: string, budget: Budget): BudgetLog {
     const key = `${scope} ${budget}`;
     let log = this.#logs.get(key);
-    if (!log) this.#logs.set(key, (log = { bounds: new Map(), blockedUntil: 0 }));
+    if (!log) {
+      log = { bounds: new Map(), blockedUntil: 0 };
+      this.#logs.set(key, log);
+    }
     return log;
   }
 }

@@ -59,8 +59,8 @@ export function slotAnswer(bounds: readonly number[], rule: WindowRule, now: num
  */
 function gateWait(bounds: readonly number[], rule: WindowRule, now: number, ahead: number): number {
   const gate = bounds.length + ahead - rule.limit;
-  if (gate >= bounds.length) return rule.windowMs;
-  const bound = bounds[gate]!;
+  const bound = bounds[gate];
+  if (bound === undefined) return rule.windowMs; // gate >= bounds.length: not sent yet
   return bound <= now ? bound + rule.windowMs - now : rule.windowMs;
 }
 

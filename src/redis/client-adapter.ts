@@ -89,14 +89,17 @@ function isGuarded(client: RedisClientLike): boolean {
 
 function commandSender(client: RedisClientLike): (args: string[]) => Promise<unknown> {
   const c = client as Partial<NodeRedisClientLike & IoRedisClientLike & RedisCommandRunner> | null | undefined;
+  // biome-ignore lint/style/noNonNullAssertion: checked on this line; the closure loses TypeScript's narrowing
   if (c && typeof c.redisCommand === 'function') return (args) => c.redisCommand!(args);
   // ioredis also has a `sendCommand`, but one that takes its own Command objects: test `call` first.
+  // biome-ignore lint/style/noNonNullAssertion: checked on this line (the closure loses the narrowing); a command always has its name
   if (c && typeof c.call === 'function') return ([name, ...rest]) => c.call!(name!, ...rest);
   // Before the single client: a cluster's `sendCommand` takes the command's key first.
   if (isNodeRedisCluster(c)) return nodeRedisClusterSender(c);
   if (c && typeof c.sendCommand === 'function') {
     return (args) => {
       if (c.isOpen === false) return Promise.reject(new Error('the redis client is not connected; await client.connect() before using it'));
+      // biome-ignore lint/style/noNonNullAssertion: checked above; the closure loses TypeScript's narrowing
       return c.sendCommand!(args);
     };
   }

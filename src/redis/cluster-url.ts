@@ -31,8 +31,8 @@ export interface ClusterUrlOptions {
 export function clusterUrlOptions(url: string): ClusterUrlOptions | undefined {
   const m = /^(rediss?)\+cluster:\/\/(?:([^/?#]*)@)?([^/?#]*)([^?#]*)/.exec(url.trim());
   if (!m) return undefined;
-  const [, scheme, auth, hosts, path] = m;
-  const seeds = hosts!.split(',');
+  const [, scheme, auth, hosts = '', path] = m;
+  const seeds = hosts.split(',');
   if (!seeds.every((s) => /^(\[[\da-f:.]+\]|[^\s:[\]@]+)(:\d{1,5})?$/i.test(s))) {
     throw new FmlConfigError(`A ${scheme}+cluster:// URL names its nodes as host:port, separated by commas (e.g. ${scheme}+cluster://:password@node1:6379,node2:6379).`);
   }

@@ -137,9 +137,12 @@ export function lazyConnection(
         reconnectStrategy: (retries: number) => (refused ? refused : retries >= 2 ? new Error('Redis unreachable') : 100),
       },
     };
-    const client = (current = cluster
-      ? clusterAsClient(pkg.createCluster!({ rootNodes: cluster.rootNodes, defaults: { ...cluster.defaults, ...options, socket: { ...cluster.defaults.socket, ...options.socket } } }))
-      : pkg.createClient({ url, ...options }));
+    let client: LazyClient;
+    // biome-ignore-start lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
+    if (cluster) client = clusterAsClient(pkg.createCluster!({ rootNodes: cluster.rootNodes, defaults: { ...cluster.defaults, ...options, socket: { ...cluster.defaults.socket, ...options.socket } } }));
+    else client = pkg.createClient({ url, ...options });
+    // biome-ignore-end lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
+    current = client;
     // node-redis emits 'error' for every failed (re)connect; with no listener Node would crash the process.
     // The failure surfaces on the command instead.
     client.on('error', (error) => {
@@ -155,7 +158,8 @@ export function lazyConnection(
   };
 
   const connected = async (pkg: RedisPackageLike): Promise<LazyClient> => {
-    const pending = (opening ??= open(pkg));
+    opening ??= open(pkg);
+    const pending = opening;
     let client: LazyClient;
     try {
       client = await pending;

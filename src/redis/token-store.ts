@@ -89,7 +89,7 @@ export class RedisTokenStore implements TokenStore {
     try {
       return parseToken(replyString(await this.#redis.run(['GET', this.#key(key)])));
     } catch (error) {
-      return this.#degrade(error, () => this.#local!.get(key));
+      return this.#degrade(error, (local) => local.get(key));
     }
   }
 
@@ -142,9 +142,9 @@ export class RedisTokenStore implements TokenStore {
         locked = (await this.#redis.run(['SET', lockKey, owner, 'NX', 'PX', String(this.#lockTtlMs)])) !== null;
       } catch (error) {
         // Redis is gone: mint in this process (the caller single-flights it), if allowed.
-        return this.#degrade(error, async () => {
+        return this.#degrade(error, async (local) => {
           const token = await mintInTime();
-          await this.#local!.set(key, token);
+          await local.set(key, token);
           return token;
         });
       }
@@ -188,14 +188,15 @@ export class RedisTokenStore implements TokenStore {
     return `${this.prefix}${key}`;
   }
 
-  async #degrade<T>(error: unknown, local: () => Promise<T>): Promise<T> {
-    if (!this.#local || !(error instanceof RedisStoreError)) throw error;
+  async #degrade<T>(error: unknown, fallback: (local: MemoryTokenStore) => Promise<T>): Promise<T> {
+    const local = this.#local;
+    if (!local || !(error instanceof RedisStoreError)) throw error;
     try {
       this.#onError?.(error);
     } catch {
       // A throwing observer must not turn a degraded call into a failed one.
     }
-    return local();
+    return fallback(local);
   }
 
   /** What `JSON.stringify` shows: the settings, never a secret. */

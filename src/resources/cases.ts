@@ -154,7 +154,7 @@ export class Cases {
 export async function createCase(transport: Transport, body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
   validateCreateCase(body);
   const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
-  let res;
+  let res: Awaited<ReturnType<typeof transport.send<Case>>>;
   try {
     res = await transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true, operation: createCaseFacts }, options);
   } catch (error) {

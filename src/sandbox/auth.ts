@@ -60,7 +60,7 @@ export type BearerCheck = { ok: true; token: TokenRecord } | { ok: false; descri
 export function verifyBearer(state: SandboxState, authorization: string | undefined, nowMs: number): BearerCheck {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return { ok: false, description: 'Send Authorization: Bearer <access_token> (mint one at POST /v1/oauth/token).' };
-  const token = state.tokens.get(match[1]!);
+  const token = state.tokens.get(match[1] ?? '');
   if (!token) return { ok: false, description: 'The access token is unknown. Mint a new one at POST /v1/oauth/token.' };
   if (token.expiresAt <= nowMs) return { ok: false, description: 'The access token has expired. Mint a new one at POST /v1/oauth/token.' };
   const client = state.clients.get(token.clientId);

@@ -63,8 +63,13 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   const args: CliArgs = { help: false, version: false, quiet: false, webhooks: [], options: { port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS } };
   const o = args.options;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
-    const value = (): string | undefined => inline ?? (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') ? argv[++i] : undefined);
+    const arg = argv[i] ?? '';
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = eq >= 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string | undefined => {
+      const next = argv[i + 1];
+      return inline ?? (next !== undefined && !next.startsWith('--') ? argv[++i] : undefined);
+    };
     switch (flag) {
       case '-h':
       case '--help':

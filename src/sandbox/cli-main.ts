@@ -1,4 +1,4 @@
-import { CliUsageError, parseCliArgs, USAGE } from './cli-args';
+import { type CliArgs, CliUsageError, parseCliArgs, USAGE } from './cli-args';
 import { VERSION } from '../version';
 import { type DeliveryLogEntry, type RequestLogEntry, hostName, isLoopback } from './options';
 import { startSandbox, type Sandbox } from './sandbox';
@@ -71,7 +71,7 @@ export function banner(sb: Sandbox, persistPath: string | undefined, adminTokenG
  * `--help` / `--version`), 2 for a bad command line, 1 when the sandbox cannot start.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let args;
+  let args: CliArgs;
   try {
     args = parseCliArgs(argv, io.env);
   } catch (err) {

@@ -14,7 +14,8 @@ const STAGE_LABELS: Record<string, string> = {
 
 /** A readable label for a stage, known or not (`some_new_stage` → `Some new stage`). */
 export function stageLabel(stage: string): string {
-  if (Object.prototype.hasOwnProperty.call(STAGE_LABELS, stage)) return STAGE_LABELS[stage]!;
+  const known = Object.hasOwn(STAGE_LABELS, stage) ? STAGE_LABELS[stage] : undefined;
+  if (known !== undefined) return known;
   const words = stage.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -265,19 +265,20 @@ export class FakeHubSpotAutomation {
   /** @internal `POST …/callbacks/…/complete` (one callback) and `POST …/callbacks/…/complete` (a batch). */
   complete({ exchange, params, apiVersion, body, bearer, answer, error }: Call): void {
     const tokens = typeof this.#tokens === 'string' ? [this.#tokens] : Object.values(this.#tokens);
-    if (!bearer || !tokens.includes(bearer)) return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found or invalid.');
+    if (!bearer || !tokens.includes(bearer)) return void error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found or invalid.');
     const fault = this.#faults.match(exchange.method, exchange.url.pathname);
     if (fault && fault.status !== 'drop') {
       this.#faults.hit(fault);
       const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      return fault.status === 429
-        ? answer(429, { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' }, headers)
-        : error(fault.status, 'INTERNAL_ERROR', 'Injected failure.', headers);
+      if (fault.status === 429) {
+        return void answer(429, { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' }, headers);
+      }
+      return void error(fault.status, 'INTERNAL_ERROR', 'Injected failure.', headers);
     }
     const one = params[0] !== undefined && params[0] !== '' ? params[0] : undefined;
     const single = body as { outputFields?: unknown; typedOutputs?: unknown } | undefined;
     const inputs = one !== undefined ? [{ callbackId: one, outputFields: single?.outputFields, typedOutputs: single?.typedOutputs }] : (body as { inputs?: unknown } | undefined)?.inputs;
-    if (!Array.isArray(inputs) || inputs.length === 0) return error(400, 'VALIDATION_ERROR', 'Expected { inputs: [{ callbackId, outputFields }] }.');
+    if (!Array.isArray(inputs) || inputs.length === 0) return void error(400, 'VALIDATION_ERROR', 'Expected { inputs: [{ callbackId, outputFields }] }.');
     const problems: string[] = [];
     for (const input of inputs as { callbackId?: unknown; outputFields?: unknown; typedOutputs?: unknown }[]) {
       const id = typeof input?.callbackId === 'string' ? input.callbackId : undefined;
@@ -287,9 +288,10 @@ export class FakeHubSpotAutomation {
       if (problem) problems.push(problem);
     }
     // All or nothing, so a test can see a refused batch left every callback blocked.
-    if (problems.length) return error(problems.some((p) => p.startsWith('unknown')) && inputs.length === 1 ? 404 : 400, 'VALIDATION_ERROR', problems.join('; '));
+    if (problems.length) return void error(problems.some((p) => p.startsWith('unknown')) && inputs.length === 1 ? 404 : 400, 'VALIDATION_ERROR', problems.join('; '));
     for (const input of inputs as { callbackId: string; outputFields: Record<string, string> }[]) {
-      const execution = this.#executions.get(input.callbackId)!;
+      const execution = this.#executions.get(input.callbackId);
+      if (!execution) continue; // not reached: problem() above refused every unknown callbackId
       execution.state = 'completed';
       this.completions.push({ callbackId: input.callbackId, portalId: execution.portalId, outputFields: { ...input.outputFields }, via: one !== undefined ? 'single' : 'batch', at: this.#now() });
     }
@@ -298,18 +300,19 @@ export class FakeHubSpotAutomation {
       // Counted only now: a drop fault hits a completion that went through, never a refused one.
       this.#faults.hit(fault);
       this.requests.push({ method: exchange.method, path: exchange.url.pathname, apiVersion, status: 0, auth: 'bearer', body });
-      return dropConnection(exchange.req.socket); // completed, but the answer never reaches the caller
+      return void dropConnection(exchange.req.socket); // completed, but the answer never reaches the caller
     }
-    return answer(204);
+    return void answer(204);
   }
 
   /** @internal The definitions API: `POST`/`GET /{appId}`, `GET`/`PATCH /{appId}/{definitionId}`. */
   definitionsApi({ exchange, params, body, bearer, hapikey, answer, error }: Call): void {
-    if (!(hapikey === this.#devKey || (bearer !== undefined && bearer === this.accessToken))) return error(401, 'INVALID_AUTHENTICATION', 'The developer API key or token is missing or invalid.');
+    if (!(hapikey === this.#devKey || (bearer !== undefined && bearer === this.accessToken))) return void error(401, 'INVALID_AUTHENTICATION', 'The developer API key or token is missing or invalid.');
     const [appId, id] = params;
-    if (appId !== this.appId) return error(404, 'OBJECT_NOT_FOUND', `No app ${appId}.`);
+    if (appId !== this.appId) return void error(404, 'OBJECT_NOT_FOUND', `No app ${appId}.`);
     const reply = definitionsAnswer(this.#definitions, exchange.method, id, body, exchange.url.searchParams);
-    return 'payload' in reply ? answer(reply.status, reply.payload) : error(reply.status, reply.category, reply.message);
+    if ('payload' in reply) return void answer(reply.status, reply.payload);
+    return void error(reply.status, reply.category, reply.message);
   }
 
   /**
@@ -354,10 +357,10 @@ export async function startFakeHubSpotAutomation(options: FakeHubSpotAutomationO
   const shell = new HttpShell({
     maxBodyBytes,
     tooLarge: (method, url, limit) => {
-      fake!.requests.push({ method, path: url.pathname, apiVersion: apiVersionOf(url.pathname), status: 413, auth: 'none', body: undefined });
+      fake?.requests.push({ method, path: url.pathname, apiVersion: apiVersionOf(url.pathname), status: 413, auth: 'none', body: undefined });
       return { status: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify(hsError('VALIDATION_ERROR', `The request body is larger than ${limit} bytes.`)) };
     },
-    handle: (exchange) => fake!.handle(exchange),
+    handle: (exchange) => fake?.handle(exchange),
   });
   const url = await shell.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   fake = new FakeHubSpotAutomation(shell, url, {

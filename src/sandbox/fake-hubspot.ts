@@ -78,7 +78,10 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
   const record = (company: FakeCompany, name: string, value: string | null) => {
     Object.defineProperty(company.properties, name, { value, enumerable: true, writable: true, configurable: true });
     let perCompany = writes.get(company.id);
-    if (!perCompany) writes.set(company.id, (perCompany = new Map()));
+    if (!perCompany) {
+      perCompany = new Map();
+      writes.set(company.id, perCompany);
+    }
     const log = perCompany.get(name) ?? [];
     log.push({ value, at: now() });
     perCompany.set(name, log);
@@ -88,8 +91,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
     const log = writes.get(company.id)?.get(name);
     if (!log) return company.properties[name] ?? null;
     const cutoff = now() - searchLagMs;
-    for (let i = log.length - 1; i >= 0; i--) if (log[i]!.at <= cutoff) return log[i]!.value;
-    return null;
+    return log.findLast((w) => w.at <= cutoff)?.value ?? null;
   };
 
   const createCompany: FakeHubSpot['createCompany'] = (properties = {}) => {
@@ -106,9 +108,9 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
 
   /** A company as HubSpot serialises it, with the requested properties (null when unset). */
   const view = (company: FakeCompany, wanted: string[] | undefined) => {
-    const names = wanted && wanted.length ? [...new Set(['createdate', 'hs_lastmodifieddate', 'hs_object_id', ...wanted])] : DEFAULT_READ;
+    const names = wanted?.length ? [...new Set(['createdate', 'hs_lastmodifieddate', 'hs_object_id', ...wanted])] : DEFAULT_READ;
     const properties: Record<string, string | null> = {};
-    for (const n of names) Object.defineProperty(properties, n, { value: (Object.prototype.hasOwnProperty.call(company.properties, n) ? company.properties[n] : null) ?? null, enumerable: true, writable: true });
+    for (const n of names) Object.defineProperty(properties, n, { value: (Object.hasOwn(company.properties, n) ? company.properties[n] : null) ?? null, enumerable: true, writable: true });
     return { id: company.id, properties, createdAt: company.createdAt, updatedAt: company.updatedAt, archived: false };
   };
 
@@ -160,7 +162,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       'GET',
       /^\/crm\/v3\/objects\/companies\/([^/]+)$/,
       (req) => {
-        const company = companies.get(req.params[0]!);
+        const company = companies.get(req.params[0] ?? '');
         if (!company) return hsError(404, 'OBJECT_NOT_FOUND', 'resource not found');
         const wanted = req.query.getAll('properties').flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
         return { status: 200, body: view(company, wanted) };
@@ -170,7 +172,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       'PATCH',
       /^\/crm\/v3\/objects\/companies\/([^/]+)$/,
       (req) => {
-        const company = companies.get(req.params[0]!);
+        const company = companies.get(req.params[0] ?? '');
         if (!company) return hsError(404, 'OBJECT_NOT_FOUND', 'resource not found');
         if (!isRecord(req.body) || !('properties' in req.body)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON: expected { "properties": { ... } }.');
         const checked = checkProperties(req.body.properties);
@@ -210,7 +212,7 @@ export async function startFakeHubSpot(options: FakeHubSpotOptions = {}): Promis
       'GET',
       /^\/crm\/v3\/properties\/companies\/([^/]+)$/,
       (req) => {
-        const def = definitions.get(req.params[0]!);
+        const def = definitions.get(req.params[0] ?? '');
         if (!def) return hsError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${req.params[0]}`);
         return { status: 200, body: { name: def.name, label: def.label, type: def.type, fieldType: def.fieldType, groupName: def.groupName, description: def.description ?? '', hubspotDefined: def.hubspotDefined, modificationMetadata: { readOnlyValue: def.readOnly } } };
       },

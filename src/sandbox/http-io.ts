@@ -40,7 +40,7 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 }
 
 /** The media type of a request, lower-cased, without parameters (`charset`). */
-export const mediaType = (headers: IncomingHttpHeaders): string => (header(headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+export const mediaType = (headers: IncomingHttpHeaders): string => (header(headers, 'content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 
 /** Thrown by {@link readBody} when a body is larger than allowed. */
 export class BodyTooLargeError extends Error {}

@@ -22,6 +22,7 @@ export function firstAfter(items: readonly Sequenced[], after: number): number {
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
+    // biome-ignore lint/style/noNonNullAssertion: lo <= mid < hi <= items.length
     if (items[mid]!.seq <= after) lo = mid + 1;
     else hi = mid;
   }
@@ -34,6 +35,7 @@ function firstAtOrAfter<T>(items: readonly T[], ms: number, timeOf: (item: T) =>
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
+    // biome-ignore lint/style/noNonNullAssertion: lo <= mid < hi <= items.length
     if (timeOf(items[mid]!) < ms) lo = mid + 1;
     else hi = mid;
   }
@@ -42,7 +44,8 @@ function firstAtOrAfter<T>(items: readonly T[], ms: number, timeOf: (item: T) =>
 
 /** Puts `item` in its `seq` place: at the end in the usual case, by binary search otherwise. */
 function insertBySeq<T extends Sequenced>(items: T[], item: T): void {
-  if (items.length === 0 || items[items.length - 1]!.seq < item.seq) items.push(item);
+  const last = items.at(-1);
+  if (last === undefined || last.seq < item.seq) items.push(item);
   else items.splice(firstAfter(items, item.seq), 0, item);
 }
 
@@ -117,13 +120,19 @@ class TenantIndex {
 
   statusList(status: string): OrderedList<CaseRecord> {
     let list = this.casesByStatus.get(status);
-    if (!list) this.casesByStatus.set(status, (list = new OrderedList(caseCreatedMs)));
+    if (!list) {
+      list = new OrderedList(caseCreatedMs);
+      this.casesByStatus.set(status, list);
+    }
     return list;
   }
 
   typeList(type: string): OrderedList<EventRecord> {
     let list = this.eventsByType.get(type);
-    if (!list) this.eventsByType.set(type, (list = new OrderedList(eventMs)));
+    if (!list) {
+      list = new OrderedList(eventMs);
+      this.eventsByType.set(type, list);
+    }
     return list;
   }
 
@@ -170,6 +179,7 @@ export interface EventQuery {
 function collect<T>(items: readonly T[], start: number, limit: number, accept: (item: T) => boolean): { page: T[]; hasMore: boolean } {
   const page: T[] = [];
   for (let i = start; i < items.length; i++) {
+    // biome-ignore lint/style/noNonNullAssertion: start <= i < items.length
     const item = items[i]!;
     if (!accept(item)) continue;
     if (page.length === limit) return { page, hasMore: true };
@@ -189,7 +199,10 @@ export class SandboxIndex {
 
   #tenant(orgId: string): TenantIndex {
     let t = this.#tenants.get(orgId);
-    if (!t) this.#tenants.set(orgId, (t = new TenantIndex()));
+    if (!t) {
+      t = new TenantIndex();
+      this.#tenants.set(orgId, t);
+    }
     return t;
   }
 
@@ -252,7 +265,10 @@ export class SandboxIndex {
     const byTenant = new Map<string, CaseRecord[]>();
     for (const rec of cases) {
       let list = byTenant.get(rec.orgId);
-      if (!list) byTenant.set(rec.orgId, (list = []));
+      if (!list) {
+        list = [];
+        byTenant.set(rec.orgId, list);
+      }
       list.push(rec);
       this.#cases.set(rec.data.caseId, { rec, status: rec.data.status, updatedAt: rec.data.updatedAt });
     }
@@ -262,7 +278,10 @@ export class SandboxIndex {
       const byStatus = new Map<string, CaseRecord[]>();
       for (const rec of t.cases.items) {
         let group = byStatus.get(rec.data.status);
-        if (!group) byStatus.set(rec.data.status, (group = []));
+        if (!group) {
+          group = [];
+          byStatus.set(rec.data.status, group);
+        }
         group.push(rec);
       }
       for (const [status, group] of byStatus) t.statusList(status).fill(group);
@@ -292,7 +311,7 @@ export class SandboxIndex {
       const since = q.updatedSince;
       const changed = new Set<CaseRecord>();
       for (let i = firstAtOrAfter(t.touches, since, (x) => x.ms); i < t.touches.length; i++) {
-        const current = this.#cases.get(t.touches[i]!.caseId)?.rec;
+        const current = this.#cases.get(t.touches[i]?.caseId ?? '')?.rec;
         if (current) changed.add(current);
       }
       const candidates = [...changed].filter(accept).sort((a, b) => a.seq - b.seq);

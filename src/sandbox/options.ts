@@ -163,7 +163,7 @@ function resolveRateLimit(name: string, value: RateLimitOption | undefined, fall
 export function hostName(value: string): string {
   const v = value.trim().toLowerCase();
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(v);
-  if (bracketed) return bracketed[1]!;
+  if (bracketed?.[1]) return bracketed[1];
   // A bare IPv6 address (`::1`, a bind address) has no port to strip.
   return v.split(':').length > 2 ? v : v.replace(/:\d+$/, '');
 }

@@ -21,7 +21,8 @@ export function decodeCursor(cursor: string): number | undefined {
  */
 export function toPage<T>(found: { page: readonly { seq: number; data: T }[]; hasMore: boolean }): Page<T> {
   const { page, hasMore } = found;
-  return { data: page.map((i) => i.data), nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.seq) : null, hasMore };
+  const last = page.at(-1);
+  return { data: page.map((i) => i.data), nextCursor: hasMore && last ? encodeCursor(last.seq) : null, hasMore };
 }
 
 /** `limit` and `cursor` from a list query, as the page size and the sequence number to start after. */

@@ -144,7 +144,7 @@ function* linesOf(bytes: Buffer, start: number): Generator<{ text: string; termi
   while (start < bytes.length) {
     const end = chunkEnd(bytes, start);
     const parts = bytes.toString('utf8', start, end).split('\n');
-    const tail = parts.pop()!; // '' when the chunk ends in a newline, else the unterminated last line
+    const tail = parts.pop() ?? ''; // '' when the chunk ends in a newline, else the unterminated last line
     for (const text of parts) if (text !== '') yield { text, terminated: true };
     if (tail !== '') yield { text: tail, terminated: false };
     start = end;
@@ -205,7 +205,7 @@ function changedLines(state: SandboxState, metaChanged: boolean): string {
       text += `${JSON.stringify(value === undefined ? ({ del: name, key } satisfies Line) : ({ put: name, key, value } satisfies Line))}\n`;
     }
   }
-  for (let i = state.pending.savedEvents; i < state.events.length; i++) text += `${JSON.stringify({ event: state.events[i]! } satisfies Line)}\n`;
+  for (const event of state.events.slice(state.pending.savedEvents)) text += `${JSON.stringify({ event } satisfies Line)}\n`;
   return text;
 }
 

@@ -1,6 +1,7 @@
 import type { RateLimit } from './options';
 
-export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+/** A refusal carries the rule it applied, so its message can quote it. */
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number; rule: RateLimit };
 
 /**
  * Sliding-window limiter: at most `limit` accepted requests per key in any `windowMs` span. Refused
@@ -18,7 +19,8 @@ export class SlidingWindowLimiter {
     if (hits.length >= this.rule.limit) {
       this.#hits.set(key, hits);
       // The oldest hit leaves the window first; round up so waiting that long always suffices.
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((hits[0]! + this.rule.windowMs - nowMs) / 1000)) };
+      const oldest = hits[0] ?? nowMs;
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.rule.windowMs - nowMs) / 1000)), rule: this.rule };
     }
     hits.push(nowMs);
     this.#hits.set(key, hits);

@@ -85,7 +85,10 @@ export class Sandbox {
   }
 
   get #defaultClient() {
-    return this.#core.state.clients.get(this.#core.state.defaultClientId ?? '')!;
+    const client = this.#core.state.clients.get(this.#core.state.defaultClientId ?? '');
+    // startSandbox makes or adopts the default client before the Sandbox exists.
+    if (!client) throw new Error('fml-sandbox: the default client is missing from the state.');
+    return client;
   }
 
   /** The default client's id (all scopes, tenant `orgId`). */

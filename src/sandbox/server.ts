@@ -74,7 +74,7 @@ export class SandboxServer {
     if (fault?.kind === 'lose-response') {
       // The work is done (and saved); only the answer is lost.
       log(0);
-      return dropConnection(res.socket);
+      return void dropConnection(res.socket);
     }
     const answer = { ...response, headers: { ...response.headers, 'x-request-id': requestId } };
     log(response.status);

@@ -67,7 +67,10 @@ export class PendingChanges {
 
   mark(collection: CollectionName, key: string): void {
     let set = this.keys.get(collection);
-    if (!set) this.keys.set(collection, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.keys.set(collection, set);
+    }
     set.add(key);
   }
 
@@ -229,8 +232,9 @@ export function putRecord(state: SandboxState, name: CollectionName, key: string
 
 /** Forgets one record, as the persist file says. */
 export function dropRecord(state: SandboxState, name: CollectionName, key: string): void {
-  const crmRecordId = name === 'cases' ? state.cases.get(key)?.data.crmRecordId : undefined;
-  if (crmRecordId) state.crmIndex.delete(tenantKey(state.cases.get(key)!.orgId, crmRecordId));
+  const rec = name === 'cases' ? state.cases.get(key) : undefined;
+  const crmRecordId = rec?.data.crmRecordId;
+  if (rec && crmRecordId) state.crmIndex.delete(tenantKey(rec.orgId, crmRecordId));
   collectionOf(state, name).delete(key);
 }
 

@@ -10,7 +10,7 @@ export interface FieldProblem {
 export type Checked<T> = { ok: true; value: T } | { ok: false; fields: FieldProblem[] };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const has = (o: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+const has = (o: Record<string, unknown>, key: string): boolean => Object.hasOwn(o, key);
 
 // Deliberately loose (like most servers): one @, no spaces, a dot in the domain.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -67,8 +67,9 @@ export function validateSetCrmRecordId(body: unknown): Checked<{ crmRecordId: st
   const fields: FieldProblem[] = [];
   const crmRecordId = readBodyText(body, 'crmRecordId', { required: true, max: MAX.crmRecordId }, fields);
   const crmSource = readBodyText(body, 'crmSource', { required: false, max: MAX.crmSource }, fields);
-  if (fields.length) return { ok: false, fields };
-  return { ok: true, value: { crmRecordId: crmRecordId!, ...(crmSource !== undefined ? { crmSource } : {}) } };
+  // A required text that is missing has its entry in `fields`.
+  if (fields.length || crmRecordId === undefined) return { ok: false, fields };
+  return { ok: true, value: { crmRecordId, ...(crmSource !== undefined ? { crmSource } : {}) } };
 }
 
 /** The longest disposition `note` (openapi.yaml's `maxLength`, an SDK decision). */
@@ -81,8 +82,9 @@ export function validateDisposition(body: unknown): Checked<{ hitId: string; dis
   const hitId = readBodyText(body, 'hitId', { required: true, max: Infinity }, fields);
   const disposition = readBodyText(body, 'disposition', { required: true, max: Infinity }, fields);
   const note = readBodyText(body, 'note', { required: false, max: MAX_NOTE }, fields);
-  if (fields.length) return { ok: false, fields };
-  return { ok: true, value: { hitId: hitId!, disposition: disposition!, ...(note !== undefined ? { note } : {}) } };
+  // A required text that is missing has its entry in `fields`.
+  if (fields.length || hitId === undefined || disposition === undefined) return { ok: false, fields };
+  return { ok: true, value: { hitId, disposition, ...(note !== undefined ? { note } : {}) } };
 }
 
 /** The `Idempotency-Key` header: opaque, 1–255 visible ASCII characters. */

@@ -58,7 +58,7 @@ export function toFieldErrors(issues: readonly ZodIssueLike[], root: unknown): F
 export function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let v = root;
   for (const key of path) {
-    if (typeof v !== 'object' || v === null || !Object.prototype.hasOwnProperty.call(v, key)) return undefined;
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, key)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[key];
   }
   return v;

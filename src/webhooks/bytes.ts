@@ -33,7 +33,8 @@ export function toBytes(rawBody: string | Uint8Array): Uint8Array {
 
 /** One array holding every chunk, in order. */
 export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]!.byteLength === total) return chunks[0]!;
+  const [only] = chunks;
+  if (chunks.length === 1 && only?.byteLength === total) return only;
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {

@@ -236,7 +236,10 @@ export function createLru<V>(maxEntries: number, now: () => number): Lru<V> {
       const at = now();
       entries.delete(key);
       entries.set(key, { value, expiresAt: at + ttlMs });
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      if (entries.size > maxEntries) {
+        const oldest = entries.keys().next();
+        if (!oldest.done) entries.delete(oldest.value);
+      }
       // Drop at most one expired entry from the front per write, so memory follows the live set.
       const first = entries.entries().next().value;
       if (first && first[1].expiresAt <= at) entries.delete(first[0]);

@@ -7,7 +7,10 @@ import { loadNodeCrypto, type NodeCrypto } from '../internal/crypto';
  */
 export type CryptoEngine = 'auto' | 'node' | 'webcrypto';
 
+/** node:crypto, which `'node'` insists on: throws `FmlConfigError` where the runtime has none. */
+export function nodeCryptoFor(engine: 'node'): NodeCrypto;
 /** The node:crypto implementation `engine` asks for, or undefined when WebCrypto should be used. */
+export function nodeCryptoFor(engine?: CryptoEngine): NodeCrypto | undefined;
 export function nodeCryptoFor(engine: CryptoEngine = 'auto'): NodeCrypto | undefined {
   if (engine === 'webcrypto') return undefined;
   const crypto = loadNodeCrypto();

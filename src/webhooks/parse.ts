@@ -52,7 +52,10 @@ export function isEvent<Name extends KnownEventName>(event: WebhookEvent, name: 
 function schemaFor(name: unknown): ZodMiniType {
   const key = typeof name === 'string' && schemaByName.has(name) ? name : '';
   let schema = compiledByName.get(key);
-  if (!schema) compiledByName.set(key, (schema = compile(schemaByName.get(key) ?? webhookEventCommonSchema)));
+  if (!schema) {
+    schema = compile(schemaByName.get(key) ?? webhookEventCommonSchema);
+    compiledByName.set(key, schema);
+  }
   return schema;
 }
 

@@ -90,13 +90,13 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
     const onData = (chunk: Uint8Array | string): void => {
       const bytes = typeof chunk === 'string' ? toBytes(chunk) : chunk;
       total += bytes.byteLength;
-      if (total > limit) return finish(bodyTooLarge(limit));
+      if (total > limit) return void finish(bodyTooLarge(limit));
       chunks.push(bytes);
     };
     const onEnd = (): void => finish(undefined, concatBytes(chunks, total));
     const onError = (error: Error): void => finish(new FmlConnectionError('The sender broke off the request before its body was complete.', { cause: error }));
     const onClose = (): void => finish(new FmlConnectionError('The sender closed the connection before the body was complete.'));
-    function finish(error: Error | undefined, body?: Uint8Array): void {
+    function finish(error: Error | undefined, body: Uint8Array = new Uint8Array(0)): void {
       clearTimeout(timer);
       req.removeListener('data', onData);
       req.removeListener('end', onEnd);
@@ -105,7 +105,7 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
       if (error) {
         req.pause(); // stop pulling bytes off the socket; the caller answers and closes the connection
         reject(error);
-      } else resolve(body!);
+      } else resolve(body);
     }
     // A total limit from the first moment: a sender that never starts, stalls or trickles is cut off alike.
     const timer = setTimeout(() => finish(bodyTimedOut(timeoutMs)), timeoutMs);

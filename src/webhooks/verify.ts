@@ -62,7 +62,7 @@ export async function assertSignature(rawBody: unknown, signatureHeader: Signatu
 /** {@link assertSignature} without a promise; needs `node:crypto` (Node, Bun, Deno), else throws `FmlConfigError`. */
 export function assertSignatureSync(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): void {
   const checked = check(rawBody, signatureHeader, secret);
-  const crypto = nodeCryptoFor('node')!;
+  const crypto = nodeCryptoFor('node');
   for (const key of checked.secrets) if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
   throw new WebhookVerificationError('signature_mismatch', MISMATCH);
 }

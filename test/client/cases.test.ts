@@ -10,7 +10,10 @@ describe('cases.create', () => {
   it('sends the body, the key and the bearer, and reports a new case', async () => {
     let sent: unknown;
     nock(BASE)
-      .post('/v1/cases', (body) => ((sent = body), true))
+      .post('/v1/cases', (body) => {
+        sent = body;
+        return true;
+      })
       .matchHeader('authorization', 'Bearer tok_1')
       .matchHeader('idempotency-key', 'hubspot-12345678901')
       .matchHeader('content-type', 'application/json')
@@ -91,7 +94,10 @@ describe('cases.list', () => {
     ];
     nock(BASE)
       .get('/v1/cases')
-      .query((q) => (queries.push(q as Record<string, string>), true))
+      .query((q) => {
+        queries.push(q as Record<string, string>);
+        return true;
+      })
       .times(3)
       .reply(200, () => pages[queries.length - 1]);
     return queries;
@@ -141,7 +147,10 @@ describe('events.list and request()', () => {
     const queries: unknown[] = [];
     nock(BASE)
       .get('/v1/events')
-      .query((q) => (queries.push(q), true))
+      .query((q) => {
+        queries.push(q);
+        return true;
+      })
       .reply(200, { data: [{ event: 'case.teleported', eventId: 'e1', eventVersion: 1, timestamp: '2026-01-01T00:00:00Z', orgId: 'o', caseId: 'c', warpFactor: 9 }], nextCursor: null, hasMore: false });
     const events = await makeClient().events.list({ since: '2026-01-01T00:00:00Z', type: 'case.teleported' }).toArray();
     expect(events[0]).toMatchObject({ event: 'case.teleported', warpFactor: 9 });

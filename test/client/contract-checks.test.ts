@@ -152,7 +152,10 @@ describe('the endpoints FML names (inferred bodies)', () => {
   it('cases.setCrmRecordId posts { crmRecordId, crmSource } to /api/cases/{caseId}/crm-record-id and returns the case', async () => {
     let sent: unknown;
     nock(BASE)
-      .post('/api/cases/CS%2F1/crm-record-id', (body) => ((sent = body), true))
+      .post('/api/cases/CS%2F1/crm-record-id', (body) => {
+        sent = body;
+        return true;
+      })
       .reply(200, caseBody({ caseId: 'CS/1', crmRecordId: '42' }));
     await expect(makeClient().cases.setCrmRecordId('CS/1', '42', { crmSource: 'hubspot' })).resolves.toMatchObject({ caseId: 'CS/1', crmRecordId: '42' });
     expect(sent).toEqual({ crmRecordId: '42', crmSource: 'hubspot' });

@@ -51,7 +51,10 @@ describe('lists', () => {
       .get('/v1/cases')
       .query(true)
       .times(3)
-      .reply(200, () => (pages++, { data: [caseBody(), caseBody()], nextCursor: `c${pages}`, hasMore: true }));
+      .reply(200, () => {
+        pages++;
+        return { data: [caseBody(), caseBody()], nextCursor: `c${pages}`, hasMore: true };
+      });
     expect(await makeClient().cases.list().toArray(2)).toHaveLength(2);
     expect(pages).toBe(1);
     expect(await makeClient().cases.list().toArray(0)).toEqual([]);
@@ -70,7 +73,10 @@ describe('create', () => {
     nock(BASE)
       .post('/v1/cases')
       .times(3)
-      .matchHeader('idempotency-key', (k) => (keys.push(k), true))
+      .matchHeader('idempotency-key', (k) => {
+        keys.push(k);
+        return true;
+      })
       .reply(503, {});
     const error = (await makeClient().cases.create(validCreate).catch((e: unknown) => e)) as ServerError;
     expect(error).toBeInstanceOf(ServerError);

@@ -152,7 +152,14 @@ describe('retries', () => {
     nock(BASE)
       .get('/v1/cases/CS-1')
       .times(10)
-      .reply(429, () => (attempts++, {}), { 'Retry-After': '5' });
+      .reply(
+        429,
+        () => {
+          attempts++;
+          return {};
+        },
+        { 'Retry-After': '5' },
+      );
     const error = await makeClient({ maxRetries: 10, deadlineMs: 2_000 }).cases.get('CS-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(5000);

@@ -118,9 +118,18 @@ describe('token cache with a slow shared store', () => {
     const inner = new MemoryTokenStore();
     const wait = () => new Promise((r) => setTimeout(r, ms));
     return {
-      get: async (k: string) => (await wait(), inner.get(k)),
-      set: async (k: string, t: import('../../src/index').StoredToken) => (await wait(), inner.set(k, t)),
-      delete: async (k: string, only?: string) => (await wait(), inner.delete(k, only)),
+      get: async (k: string) => {
+        await wait();
+        return inner.get(k);
+      },
+      set: async (k: string, t: import('../../src/index').StoredToken) => {
+        await wait();
+        return inner.set(k, t);
+      },
+      delete: async (k: string, only?: string) => {
+        await wait();
+        return inner.delete(k, only);
+      },
     };
   }
 

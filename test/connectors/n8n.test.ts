@@ -34,7 +34,9 @@ function httpRequestHelper(sent: N8nRequest[], bodyAs: 'text' | 'serialised-buff
     const text = await res.text();
     if (!options.ignoreHttpStatusErrors && res.status >= 400) throw new Error(`Request failed with status code ${res.status}`);
     const headers: Record<string, string> = {};
-    res.headers.forEach((value, key) => (headers[key] = value));
+    res.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
     // Bytes crossing n8n's task-runner connection arrive JSON-serialised.
     const body = bodyAs === 'text' ? text : JSON.parse(JSON.stringify(Buffer.from(text)));
     return options.returnFullResponse ? { statusCode: res.status, statusMessage: res.statusText, headers, body } : body;

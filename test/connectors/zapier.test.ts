@@ -6,15 +6,18 @@ import type { RequestLogEntry } from '../../src/sandbox/options';
 
 // The app is plain CommonJS, as `zapier push` uploads it; zapier-platform-core's own app tester runs it.
 const require = createRequire(import.meta.url);
+// biome-ignore lint/suspicious/noExplicitAny: zapier-platform-core ships no types; the expectations check each answer's shape
+type ZapierCallback = (err: unknown, result: any) => void;
 const zapier = require('zapier-platform-core') as {
   createAppTester: (app: unknown) => AppTester;
-  createAppHandler: (app: unknown) => (event: unknown, context: unknown, callback: (err: unknown, result: any) => void) => void;
+  createAppHandler: (app: unknown) => (event: unknown, context: unknown, callback: ZapierCallback) => void;
   version: string;
 };
 const App = require('../../examples/zapier/index.js') as ZapierApp;
 const { idempotencyKeyFor } = require('../../examples/zapier/creates/start-case.js') as { idempotencyKeyFor: (s: string, id: string) => string };
 
 type Bundle = { authData?: Record<string, unknown>; inputData?: Record<string, unknown>; meta?: Record<string, unknown> };
+// biome-ignore lint/suspicious/noExplicitAny: zapier-platform-core ships no types; the expectations check each answer's shape
 type AppTester = (method: unknown, bundle?: Bundle) => Promise<any>;
 interface ZapierApp {
   version: string;

@@ -128,7 +128,7 @@ describe('events generated from FML\'s published schemas (§7)', () => {
         const json = JSON.parse(text) as unknown;
         // The generator only makes what FML's own schema accepts.
         expect(fmlValidates(event, json), ajv.errorsText()).toBe(true);
-        let parsed;
+        let parsed: ReturnType<typeof parseEvent>;
         try {
           parsed = parseEvent(text);
         } catch (error) {
@@ -165,7 +165,7 @@ describe('events generated from FML\'s published schemas (§7)', () => {
     const review = parseEvent(`{"event":"ai_review.completed",${base},"reviewId":9007199254740993,"recommendation":"Refer","confidence":"High","riskFactorCount":123456789012345678901234567890,"riskFactors":[],"completedAt":"2026-05-16T10:02:00Z"}`);
     expect(review).toMatchObject({ reviewId: 9007199254740992, riskFactorCount: 1.2345678901234568e29 });
     const corrected = parseEvent(`{"event":"data.corrected",${base},"source":"analyst_override","documentId":18446744073709551616,"field":"document_status","originalValue":null}`);
-    expect(corrected).toMatchObject({ documentId: 18446744073709551616 });
+    expect(corrected).toMatchObject({ documentId: 2 ** 64 });
   });
 });
 

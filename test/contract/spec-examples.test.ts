@@ -13,6 +13,7 @@ import { isKnownEvent, parseEvent } from '../../src/webhooks';
 import { FML_EVENT_FACTS, fmlJsonSchema } from '../fixtures/fml-published-facts';
 
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// biome-ignore lint/suspicious/noExplicitAny: the parsed YAML is walked freely; the expectations pin its shape
 type Node = Record<string, any>;
 
 const spec = parseYaml(readFileSync(fileURLToPath(new URL('../../openapi.yaml', import.meta.url)), 'utf8')) as Node;

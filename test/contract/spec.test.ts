@@ -6,7 +6,7 @@ import type { components, paths } from '../../generated/openapi';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // A loose view of the document: the assertions below are what pin its shape down.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the parsed YAML is walked freely; the expectations pin its shape
 type Loose = any;
 const spec: Loose = parse(readFileSync(`${ROOT}openapi.yaml`, 'utf8'));
 

@@ -42,7 +42,14 @@ describe('the engine on an injected clock', () => {
     nock(BASE)
       .get('/v1/cases/CS-1')
       .times(10)
-      .reply(503, () => (attempts++, { error: 'unavailable' }), { 'Retry-After': '2' });
+      .reply(
+        503,
+        () => {
+          attempts++;
+          return { error: 'unavailable' };
+        },
+        { 'Retry-After': '2' },
+      );
     const error = await makeClient({ clock, maxRetries: 10, deadlineMs: 5000 }).cases.get('CS-1').catch((e: unknown) => e);
     // Waits of 2 s at 0 s and 2 s fit; a third, from 4 s, would end at 6 s: the 503 is reported at once.
     expect(error).toBeInstanceOf(ServerError);

@@ -40,6 +40,7 @@ const typeDefinition = {
   },
   // A select needs its options, from a list or a URL.
   if: { properties: { fieldType: { const: 'select' } }, required: ['fieldType'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword (Ajv reads it), not a thenable
   then: { anyOf: [{ required: ['options'], properties: { options: { type: 'array', minItems: 1 } } }, { required: ['optionsUrl'] }, { required: ['referencedObjectType'] }] },
 } as const;
 
@@ -100,6 +101,7 @@ export const actionDefinitionSchema = {
         },
         // A conditional dependency names the value that shows its dependents; a plain one has none.
         if: { properties: { dependencyType: { const: 'CONDITIONAL_SINGLE_FIELD' } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword (Ajv reads it), not a thenable
         then: { required: ['controllingFieldValue'] },
         else: { not: { required: ['controllingFieldValue'] } },
       },

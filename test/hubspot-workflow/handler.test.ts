@@ -33,7 +33,10 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
   it('maps the execution onto the case: inputs first, then Company properties, key per portal and Company', async () => {
     const sb = await sandbox();
     const keys: string[] = [];
-    const handler = createWorkflowActionHandler(baseOptions(sb, { idempotencyKey: (portal, company) => (keys.push(`${portal}/${company}`), `hubspot-${portal}-${company}`) }));
+    const handler = createWorkflowActionHandler(baseOptions(sb, { idempotencyKey: (portal, company) => {
+          keys.push(`${portal}/${company}`);
+          return `hubspot-${portal}-${company}`;
+        } }));
     const res = await handler(executionRequest('http://x/a', 'https://kyb.example.com/a', execution({ inputFields: { contactEmail: '  ops@initech.example ', companyName: '', sendInvite: 'false' } })));
     expect(res.status).toBe(200);
     expect(sb.cases[0]).toMatchObject({ customerEmail: 'ops@initech.example', companyName: 'Initech', country: 'US', crmRecordId: '501', crmSource: 'hubspot', inviteSentAt: null });
@@ -177,7 +180,10 @@ describe('createWorkflowActionHandler (Fetch API)', () => {
     const hubspot = await automation({ accessToken: { '111': 'tok-portal-111', '222': 'tok-portal-222' } });
     const asked: string[] = [];
     const app = await listen(() => undefined);
-    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, getAccessToken: async (portal) => (asked.push(portal), hubspot.accessTokenFor(portal)) } }));
+    const handler = createWorkflowActionHandler(baseOptions(sb, { publicUrl: app.url, hubspot: { baseUrl: hubspot.url, getAccessToken: async (portal) => {
+          asked.push(portal);
+          return hubspot.accessTokenFor(portal);
+        } } }));
     app.server.on('request', (req, res) => void handler.node(req, res));
     const a = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 111, objectId: 8, inputFields: goodInputs() });
     const b = await hubspot.execute({ actionUrl: `${app.url}/act`, portalId: 222, objectId: 9, inputFields: goodInputs() });
@@ -307,7 +313,9 @@ describe('the Node adapter and a connection that goes away', () => {
       statusCode: 0,
       setHeader: () => undefined,
       end: () => void ended(), // never calls its callback
-      once: (_event: 'close', listener: () => void) => void (onClose = listener),
+      once: (_event: 'close', listener: () => void) => {
+        onClose = listener;
+      },
     };
     let settled = false;
     const done = handler.node(fakeReq(), res).then(() => (settled = true));

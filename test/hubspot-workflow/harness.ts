@@ -17,7 +17,12 @@ export interface Clock {
 
 export function makeClock(start = Date.now()): Clock {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /** Everything an end-to-end test runs against: FML sandbox, HubSpot stand-in, and the example app server. */

@@ -143,7 +143,7 @@ describe('JSON file callback store', () => {
     expect(await store.get('x')).toBeUndefined();
     const p = await store.get('p');
     expect(p?.answer.hs_execution_state).toBe('SUCCESS');
-    expect((p?.answer as Record<string, unknown>).polluted).toBeUndefined();
+    expect((p?.answer as Record<string, unknown> | undefined)?.polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -276,7 +276,13 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
-      res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_abc' }).end(JSON.stringify({ error: 'validation_error', fields: [{ field: 'customerEmail', message: 'domain does not accept mail' }] }));
+      // Laid out as Biome's formatter leaves it (its first pass on the one-line form is not stable).
+      res.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_abc' }).end(
+        JSON.stringify({
+          error: 'validation_error',
+          fields: [{ field: 'customerEmail', message: 'domain does not accept mail' }],
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -417,7 +423,7 @@ describe('hubspotCustomCodeAction: options', () => {
       expect(sb.cases[0]).toMatchObject({ crmRecordId: '402' });
       expect(outputFields.inviteSentAt).not.toBe(''); // the default sendInvite: true
     } finally {
-      for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+      for (const k of Object.keys(env)) if (saved[k] === undefined) Reflect.deleteProperty(process.env, k);
       Object.assign(process.env, saved);
     }
   });

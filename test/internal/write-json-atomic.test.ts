@@ -107,7 +107,8 @@ describe('no secret left at rest', () => {
   });
 
   it.skipIf(process.platform === 'win32')('writes files with mode 0600 and leaves no temporary file, also when the write fails', async () => {
-    const folder = (dir = mkdtempSync(join(tmpdir(), 'fml-atomic-')));
+    dir = mkdtempSync(join(tmpdir(), 'fml-atomic-'));
+    const folder = dir;
     const path = join(folder, 'state.json');
     await writeJsonAtomic(path, { secret: 'x' });
     writeJsonAtomicSync(fs, join(folder, 'sync.json'), { secret: 'y' });

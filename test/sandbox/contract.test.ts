@@ -36,7 +36,9 @@ describe('every sandbox response validates against openapi.yaml', () => {
     const expectStatus = async (label: string, p: Promise<{ status: number }>, status: number) => {
       const r = await p;
       expect(r.status, label).toBe(status);
-      (statuses[label.split(' ')[0]!] ??= new Set()).add(status);
+      const method = label.split(' ')[0]!;
+      statuses[method] ??= new Set();
+      statuses[method].add(status);
       return r as Awaited<ReturnType<typeof send>>;
     };
 

@@ -231,7 +231,7 @@ describe('persistPath journal', () => {
     sb = await startSandbox({ persistPath: file, rateLimit: false });
     expect([sb.clientId, sb.orgId, sb.webhookSecret]).toEqual(['pk_test_old', 'org_old', 'whsec_old']);
     const call = api(sb, await mint(sb));
-    const page = (await (await call('/v1/events?limit=2&cursor=' + Buffer.from('sbx1:129999').toString('base64url'))).json()) as { data: { eventId: string }[]; hasMore: boolean };
+    const page = (await (await call(`/v1/events?limit=2&cursor=${Buffer.from('sbx1:129999').toString('base64url')}`)).json()) as { data: { eventId: string }[]; hasMore: boolean };
     expect(page).toMatchObject({ data: [{ eventId: 'evt_129998' }, { eventId: 'evt_129999' }], hasMore: false });
     expect(readFileSync(file, 'utf8').slice(0, 12)).toBe('{"version":2');
     const created = (await (await postCase(call, { customerEmail: 'b@acme.example' })).json()) as { caseId: string };

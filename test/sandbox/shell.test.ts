@@ -16,7 +16,10 @@ afterEach(async () => {
   vi.useRealTimers();
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
-const keep = <T extends { close(): Promise<void> }>(server: T): T => (open.push(server), server);
+const keep = <T extends { close(): Promise<void> }>(server: T): T => {
+  open.push(server);
+  return server;
+};
 
 const sandbox = async (options: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> => keep(await startSandbox(options));
 const crm = async (options: Parameters<typeof startFakeHubSpot>[0] = {}): Promise<FakeHubSpot> => keep(await startFakeHubSpot(options));

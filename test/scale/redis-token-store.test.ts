@@ -151,7 +151,10 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     await c.raw(['SET', `${p}k:lock`, 'stuck-process', 'PX', '60000']);
     const store = new RedisTokenStore(c.client, { prefix: p, waitTimeoutMs: 150, pollIntervalMs: 10 });
     let mints = 0;
-    const error = await store.acquire('k', async () => (mints++, token())).catch((e: unknown) => e);
+    const error = await store.acquire('k', async () => {
+      mints++;
+      return token();
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect(mints).toBe(0);
   });

@@ -88,7 +88,9 @@ export interface SoakResult {
   unhandledRejections: number;
 }
 
-const tally = (into: Record<string, number>, key: string) => void (into[key] = (into[key] ?? 0) + 1);
+const tally = (into: Record<string, number>, key: string) => {
+  into[key] = (into[key] ?? 0) + 1;
+};
 
 
 const TOKEN_PATH = '/v1/oauth/token';
@@ -325,7 +327,10 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
     const replica = replicas[Math.floor(random() * replicas.length)]!;
     if (fault === 'drop-before') return void req.socket.destroy();
     // The work is done, but the answer never reaches FML: it retries an event already applied.
-    const target = fault === 'drop-after' ? { statusCode: 200, setHeader: () => undefined, end: (_: string, cb?: () => void) => (req.socket.destroy(), cb?.()) } : res;
+    const target = fault === 'drop-after' ? { statusCode: 200, setHeader: () => undefined, end: (_: string, cb?: () => void) => {
+      req.socket.destroy();
+      cb?.();
+    } } : res;
     const run = () => currentFault.run(fault, () => replica(req, target));
     if (fault !== 'slow') return void run();
     // Slower than the sender's timeout: it gives up and retries while this one is still working. The body

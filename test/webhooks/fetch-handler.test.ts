@@ -40,7 +40,10 @@ describe('createWebhookHandler (Fetch API)', () => {
       },
     });
     let answered = false;
-    const pending = handler(delivery()).then((r) => ((answered = true), r));
+    const pending = handler(delivery()).then((r) => {
+      answered = true;
+      return r;
+    });
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 10));
     expect(answered).toBe(false);

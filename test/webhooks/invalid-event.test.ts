@@ -92,7 +92,10 @@ describe('a signed event that fails validation', () => {
     const onEvent = vi.fn();
     const url = await serve(createNodeWebhookHandler({ secret: SECRET, onEvent, onInvalidEvent }));
     let settled = false;
-    const first = post(url, broken).then((response) => ((settled = true), response));
+    const first = post(url, broken).then((response) => {
+      settled = true;
+      return response;
+    });
     await vi.waitFor(() => expect(onInvalidEvent).toHaveBeenCalledTimes(1));
     expect(settled).toBe(false); // not acknowledged while the hook is still keeping the event
     release();

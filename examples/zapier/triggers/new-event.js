@@ -15,7 +15,7 @@ const MAX_PAGES = 10;
 const perform = async (z, bundle) => {
   const params = { limit: 200, since: new Date(Date.now() - LOOKBACK_MS).toISOString() };
   if (bundle.inputData.eventType) params.type = bundle.inputData.eventType;
-  const sampleOnly = Boolean(bundle.meta && bundle.meta.isLoadingSample);
+  const sampleOnly = Boolean(bundle.meta?.isLoadingSample);
   const events = [];
   let cursor = null;
   for (let page = 0; page < MAX_PAGES; page++) {

@@ -45,14 +45,15 @@ function definePropertyViaReflect<T>(target: T, key: PropertyKey, descriptor: Pr
 function definePropertiesViaReflect<T>(target: T, descriptors: PropertyDescriptorMap & ThisType<unknown>): T {
   for (const key of Reflect.ownKeys(descriptors)) {
     const d = Object.getOwnPropertyDescriptor(descriptors, key);
-    if (d?.enumerable) definePropertyViaReflect(target, key, (descriptors as Record<PropertyKey, PropertyDescriptor>)[key as string]!);
+    if (d?.enumerable) definePropertyViaReflect(target, key, Reflect.get(descriptors, key));
   }
   return target;
 }
 
 function getPrototypeOfViaProto(value: unknown): object | null {
   if (value === null || value === undefined) throw new TypeError('Cannot convert undefined or null to object');
-  return protoGetter!.call(value) as object | null;
+  if (!protoGetter) throw new TypeError('Object.getPrototypeOf: no __proto__ getter');
+  return protoGetter.call(value) as object | null;
 }
 
 const defines = definesIntact();

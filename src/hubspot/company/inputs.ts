@@ -10,7 +10,7 @@ const EMPTY: InputReading = { kind: 'empty' };
 /** An own property of `fields`, never one inherited from a prototype (`__proto__`, `constructor`...). */
 export function ownInput(fields: unknown, name: string): unknown {
   if (typeof fields !== 'object' || fields === null) return undefined;
-  return Object.prototype.hasOwnProperty.call(fields, name) ? (fields as Record<string, unknown>)[name] : undefined;
+  return Object.hasOwn(fields, name) ? (fields as Record<string, unknown>)[name] : undefined;
 }
 
 /** A text input: strings are trimmed, numbers and bigints become their decimal text, "" means unset. */

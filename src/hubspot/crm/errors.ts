@@ -49,7 +49,7 @@ export class HubSpotApiError extends FmlError {
 /** Headers kept on the error, so they reach logs and JSON: none may carry a token or a session cookie. */
 function scrubHeaders(headers: Record<string, string>, secret: string | undefined): Record<string, string> {
   const out = redactHeaders(headers);
-  if (secret) for (const name of Object.keys(out)) out[name] = out[name]!.split(secret).join('***');
+  if (secret) for (const [name, value] of Object.entries(out)) out[name] = value.split(secret).join('***');
   return out;
 }
 

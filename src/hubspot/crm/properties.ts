@@ -58,14 +58,14 @@ export function resolvePropertyNames(options: CompanyPropertyOptions = {}): Part
   const out: Partial<Record<WriteBackRole, string>> = {};
   const given = options.properties ?? {};
   for (const role of ROLES) {
-    const v = Object.prototype.hasOwnProperty.call(given, role) ? given[role] : undefined;
+    const v = Object.hasOwn(given, role) ? given[role] : undefined;
     if (v === false) continue;
     const name = v === undefined ? DEFAULT_PROPERTY_NAMES[role] : v;
     if (typeof name !== 'string' || !PROPERTY_NAME.test(name)) throw new FmlConfigError(`HubSpot property for ${role} must be a HubSpot internal name (lower case, digits, underscores), got ${JSON.stringify(name)}.`);
     out[role] = name;
   }
   // The decision's clock dates nothing once the decision is left out; keep it only when named outright.
-  if (out.decision === undefined && !Object.prototype.hasOwnProperty.call(given, 'decisionAt')) delete out.decisionAt;
+  if (out.decision === undefined && !Object.hasOwn(given, 'decisionAt')) delete out.decisionAt;
   return out;
 }
 

@@ -101,13 +101,13 @@ export async function updateCompanyFromEvent(event: FmlEventLike, options: Updat
   if (!company) return { outcome: 'skipped', reason: 'not_found', properties };
 
   const held = company.held;
-  const heldAt = (property: string): string | null | undefined => (Object.prototype.hasOwnProperty.call(held, property) ? held[property] : undefined);
+  const heldAt = (property: string): string | null | undefined => (Object.hasOwn(held, property) ? held[property] : undefined);
   const isFresh = (role: WriteBackRole): boolean => {
     const clock = clockOf(role);
     return clock === undefined || !isOlder(event.timestamp, heldAt(clock));
   };
   const fresh = named(names, values, isFresh);
-  const staleProperties = Object.keys(properties).filter((p) => !Object.prototype.hasOwnProperty.call(fresh, p));
+  const staleProperties = Object.keys(properties).filter((p) => !Object.hasOwn(fresh, p));
   const base = {
     companyId: company.id,
     foundBy: company.foundBy,

@@ -213,7 +213,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     const clientId = env[SECRET_CLIENT_ID]?.trim();
     const clientSecret = env[SECRET_CLIENT_SECRET]?.trim();
     const missing = [clientId ? undefined : SECRET_CLIENT_ID, clientSecret ? undefined : SECRET_CLIENT_SECRET].filter((s): s is string => s !== undefined);
-    if (missing.length) {
+    if (!clientId || !clientSecret) {
       const [s, are, them] = missing.length > 1 ? ['s', 'are', 'them'] : ['', 'is', 'it'];
       return failureOutputs('missing_secret', `The secret${s} ${missing.join(' and ')} ${are} not available to this action: add ${them} in the Custom code action's Secrets panel and tick ${them} for this action (HubSpot only passes ticked secrets to the code). The values come from FML → Compliance Configuration → Public Pull API.`);
     }
@@ -234,7 +234,7 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
       return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL (redis+cluster://host:port,... for a Redis Cluster).');
     }
     try {
-      transport = transportFor(clientId!, clientSecret!, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
+      transport = transportFor(clientId, clientSecret, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
     } catch (error) {
       return unusableSecret(SECRET_BASE_URL, error, 'Remove it to use FML production, or set it to FML\'s https:// address.');
     }

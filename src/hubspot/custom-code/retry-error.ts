@@ -40,6 +40,7 @@ export class RetryableActionError extends FmlError {
   static from(error: unknown, idempotencyKey: string): RetryableActionError | undefined {
     // `this`, not the class name: a class body naming itself makes bundlers rename the class, and
     // `name` is what error classes are recognised by across copies of the SDK.
+    // biome-ignore lint/complexity/noThisInStatic: the class name here is what bundlers rename (see above)
     if (error instanceof this) return error;
     return isTransient(error) ? new this(error, idempotencyKey) : undefined;
   }

@@ -20,7 +20,7 @@ export interface SecretsBudget {
 
 /** Measures the values of `names` in `env` (unset ones count 0). */
 export function secretsBudget(env: Record<string, string | undefined>, names: readonly string[]): SecretsBudget {
-  const lengths = names.map((name): [string, number] => [name, typeof env[name] === 'string' ? env[name]!.length : 0]).sort((a, b) => b[1] - a[1]);
+  const lengths = names.map((name): [string, number] => [name, env[name]?.length ?? 0]).sort((a, b) => b[1] - a[1]);
   const total = lengths.reduce((n, [, l]) => n + l, 0);
   return { total, lengths, state: total > HUBSPOT_SECRETS_CAP ? 'over' : total >= SECRETS_NEAR_CAP ? 'near' : 'ok' };
 }

@@ -51,8 +51,8 @@ function completionBody(c: CallbackCompletion): { outputFields: OutputFields; ty
  */
 export async function completeCallbacks(send: AutomationSend, completions: readonly CallbackCompletion[], options: CompleteCallbacksOptions = {}): Promise<void> {
   const paths = automationPaths(options.apiVersion);
-  if (completions.length === 1) {
-    const only = completions[0]!;
+  const [only, ...others] = completions;
+  if (only && others.length === 0) {
     await send('POST', paths.completeOne(only.callbackId), completionBody(only), `complete callback ${only.callbackId}`, SAFE);
     return;
   }
@@ -73,9 +73,10 @@ export async function completeWithFallback(send: AutomationSend, completions: re
     return refused;
   } catch (error) {
     if (!isRefusal(error)) throw error;
-    if (completions.length === 1) {
+    const [only, ...others] = completions;
+    if (only && others.length === 0) {
       // Already completed: our own earlier attempt went through and only its answer was lost.
-      if (!isAlreadyCompleted(error)) refused.set(completions[0]!.callbackId, error);
+      if (!isAlreadyCompleted(error)) refused.set(only.callbackId, error);
       return refused;
     }
   }

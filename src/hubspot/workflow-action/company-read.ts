@@ -23,7 +23,7 @@ export async function readCompanyChoices(endpoint: SignedEndpoint, portalId: str
     const res = await send<{ properties?: Record<string, unknown> }>('GET', `/crm/v3/objects/companies/${encodeURIComponent(objectId)}?properties=${names.map(encodeURIComponent).join(',')}`, undefined, `GET company ${objectId}`);
     const values: Record<string, string | null> = {};
     for (const name of names) {
-      const v = res.data?.properties && Object.prototype.hasOwnProperty.call(res.data.properties, name) ? res.data.properties[name] : null;
+      const v = res.data?.properties && Object.hasOwn(res.data.properties, name) ? res.data.properties[name] : null;
       Object.defineProperty(values, name, { value: typeof v === 'string' ? v : null, enumerable: true });
     }
     return { ok: true, values };

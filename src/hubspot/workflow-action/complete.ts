@@ -97,6 +97,7 @@ async function completeCase(ctx: ActionContext, event: WebhookEvent, outcome: Ca
       continue;
     }
     for (const [i, r] of records.entries()) {
+      const completion = completions[i]?.outputFields; // completions[i] is r's
       const refused = refusals.get(r.callbackId);
       const about = { callbackId: r.callbackId, portalId, caseId: event.caseId, eventId: event.eventId };
       // HubSpot already has the answer: a store failure now is reported, but must not make FML redeliver
@@ -114,10 +115,10 @@ async function completeCase(ctx: ActionContext, event: WebhookEvent, outcome: Ca
         });
         if (latest?.state === 'completed') continue;
         ctx.report(refused, { ...about, reason: 'completion_refused' });
-        await remember({ ...r, state: 'failed', completedAt: now(), completion: completions[i]!.outputFields, error: { code: refused.code, message: refused.message }, forgetAt: now() + config.retentionMs });
+        await remember({ ...r, state: 'failed', completedAt: now(), completion, error: { code: refused.code, message: refused.message }, forgetAt: now() + config.retentionMs });
         result.failed.push(r.callbackId);
       } else {
-        await remember({ ...r, state: 'completed', completedAt: now(), completion: completions[i]!.outputFields, forgetAt: now() + config.retentionMs });
+        await remember({ ...r, state: 'completed', completedAt: now(), completion, forgetAt: now() + config.retentionMs });
         result.completed.push(r.callbackId);
       }
     }

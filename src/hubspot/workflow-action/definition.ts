@@ -218,7 +218,7 @@ function buildLabels(languages: readonly HubSpotLanguage[], extra: Record<string
   for (const language of Object.keys(extra)) {
     const given = extra[language];
     if (typeof given !== 'object' || given === null) throw new FmlConfigError(`workflowActionDefinition: labels.${language} must be an object of labels.`);
-    const prior = Object.prototype.hasOwnProperty.call(out, language) ? out[language] : undefined;
+    const prior = Object.hasOwn(out, language) ? out[language] : undefined;
     const merged = mergeLabels(prior, given);
     if (typeof merged.actionName !== 'string' || merged.actionName.trim() === '') throw new FmlConfigError(`workflowActionDefinition: labels.${language} needs an actionName.`);
     set(language, merged);
@@ -228,7 +228,7 @@ function buildLabels(languages: readonly HubSpotLanguage[], extra: Record<string
 
 /** `{{name}}` placeholders in an action card text. */
 export function cardPlaceholders(content: string): string[] {
-  return [...content.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)].map((m) => m[1]!);
+  return [...content.matchAll(/\{\{\s*([^{}\s]+)\s*\}\}/g)].map((m) => m[1] ?? '');
 }
 
 /**

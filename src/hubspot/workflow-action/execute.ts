@@ -98,7 +98,7 @@ class Execution {
     }
     // The contact's email or name may live in a Company property the workflow chose (contactEmailProperty,
     // contactNameProperty) that HubSpot did not send along: read it from the CRM.
-    const chosen = Object.values(chosenProperties(execution)).filter((p) => !Object.prototype.hasOwnProperty.call(execution.request.object.properties ?? {}, p));
+    const chosen = Object.values(chosenProperties(execution)).filter((p) => !Object.hasOwn(execution.request.object.properties ?? {}, p));
     let chosenValues: Record<string, unknown> = {};
     if (chosen.length) {
       const read = await readCompanyChoices(config.endpoint, execution.portalId, execution.objectId, chosen, Math.min(5000, config.fmlDeadlineMs));
@@ -168,7 +168,7 @@ class Execution {
     // when the read failed. `block` looks once more, with the same rule.
     const decided = outcomeOfCase(kase, config.terminalStatuses) ?? (replayed && !refreshed ? ctx.recentDecisions.get(kase.caseId) : undefined);
     if (decided) return this.#finish(success(kase, decided), created);
-    const expiration = mapped.expirationDuration === undefined ? { duration: config.expirationDuration, ms: config.expirationMs } : { duration: mapped.expirationDuration, ms: isoDurationMs(mapped.expirationDuration)! };
+    const expiration = mapped.expirationDuration === undefined ? { duration: config.expirationDuration, ms: config.expirationMs } : { duration: mapped.expirationDuration, ms: isoDurationMs(mapped.expirationDuration) ?? config.expirationMs };
     return ctx.queue.run(kase.caseId, () => this.#block(fml, kase, created, expiration));
   }
 

@@ -70,6 +70,6 @@ function messageOf(issue: ZodIssueLike & { message?: string }, root: unknown): s
   if (issue.code === 'custom' || (issue.code === 'invalid_format' && issue.message && issue.message !== 'Invalid input')) return issue.message ?? 'is invalid';
   if (issue.code === 'invalid_union') return 'must be a string or a number';
   let value: unknown = root;
-  for (const key of issue.path) value = typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of issue.path) value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return issueMessage(issue, value);
 }

@@ -46,7 +46,8 @@ interface PropertyDefinition {
 }
 
 // How likely a property (name or label) holds the value, to list the likeliest first: each test passed adds one.
-const HINTS: Record<OptionFetchField, RegExp[]> = {
+/** Per field: the test that makes a property likely at all, then tests that make it likelier. */
+const HINTS: Record<OptionFetchField, readonly [RegExp, ...RegExp[]]> = {
   [INPUT_FIELDS.contactEmailProperty]: [/e-?mail/i, /contact|person|kyb|kyc/i],
   [INPUT_FIELDS.contactNameProperty]: [/name/i, /contact|person|kyb|kyc/i],
 };
@@ -84,7 +85,10 @@ export function createFieldOptionsHandler(options: FieldOptionsHandlerOptions, s
     list.catch(() => {
       if (cache.get(portalId)?.list === list) cache.delete(portalId);
     });
-    if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+    if (cache.size > 10_000) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
     return list;
   };
 
@@ -143,7 +147,7 @@ function rank(list: readonly PropertyDefinition[], field: OptionFetchField, q: s
     .filter((p) => q === '' || p.name.toLowerCase().includes(q) || label(p).toLowerCase().includes(q))
     .map((p) => ({ p, likely: hint.filter((re) => re.test(p.name) || re.test(label(p))).length }))
     // Only a property matching the first test counts as likely at all (a "contact" property that holds no name).
-    .map(({ p, likely }) => ({ p, likely: hint[0]!.test(p.name) || hint[0]!.test(label(p)) ? likely : 0 }))
+    .map(({ p, likely }) => ({ p, likely: hint[0].test(p.name) || hint[0].test(label(p)) ? likely : 0 }))
     .sort((a, b) => b.likely - a.likely || label(a.p).localeCompare(label(b.p)) || a.p.name.localeCompare(b.p.name))
     .map(({ p }) => ({ label: label(p), value: p.name, description: `${p.name}${p.groupName ? ` · ${p.groupName}` : ''}` }));
 }

@@ -71,12 +71,10 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
     try {
       while (pending.length) {
         const next = committed.copy();
-        const batch: Pending[] = [];
-        const results: number[] = [];
+        const batch: { c: Pending; result: number }[] = [];
         for (const c of pending.splice(0)) {
           try {
-            results.push(c.apply(next));
-            batch.push(c);
+            batch.push({ c, result: c.apply(next) });
           } catch (error) {
             c.reject(error); // e.g. a record structuredClone cannot copy: refused alone
           }
@@ -86,11 +84,11 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
           await writeJsonAtomic(path, { version: FILE_VERSION, records: next.values() }, { mode });
         } catch (error) {
           // The file still holds `committed`: this batch never happened.
-          for (const c of batch) c.reject(error);
+          for (const { c } of batch) c.reject(error);
           continue;
         }
         committed = next;
-        batch.forEach((c, i) => c.resolve(results[i]!));
+        for (const { c, result } of batch) c.resolve(result);
       }
     } finally {
       // Cleared in the same turn as the last check of `pending`, so no change can slip in unwritten.
@@ -115,7 +113,10 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
     },
     async set(record) {
       const copy = structuredClone(record); // as it is now, whatever the caller does with it next
-      await change((map) => (map.set(copy), 1));
+      await change((map) => {
+        map.set(copy);
+        return 1;
+      });
     },
     async delete(callbackId) {
       await ready();

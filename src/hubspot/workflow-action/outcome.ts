@@ -16,7 +16,7 @@ const DECISION_OF: Record<string, string> = { approved: 'approve', declined: 'de
 const STATUS_OF: Record<string, string> = { approve: 'approved', decline: 'declined' };
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const lookup = (table: Record<string, string>, key: string | undefined) => (key !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
+const lookup = (table: Record<string, string>, key: string | undefined) => (key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined);
 
 /**
  * The outcome an FML event announces, or undefined when the case is still open. `case.decision.made`

@@ -60,7 +60,7 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
   const err = io.stderr ?? ((line: string) => console.error(line));
   const args = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitFlag(argv[i]!);
+    const [flag, inline] = splitFlag(argv[i] ?? '');
     if (FLAGS.has(flag)) args.set(flag, true);
     else if (VALUES.has(flag)) {
       const value = inline ?? argv[++i];
@@ -107,13 +107,15 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
     const developerApiKey = env.HUBSPOT_DEVELOPER_API_KEY?.trim() || undefined;
     const accessToken = env.HUBSPOT_ACCESS_TOKEN?.trim() || undefined;
     if (!developerApiKey && !accessToken) return usage(err, 'Set HUBSPOT_DEVELOPER_API_KEY (or HUBSPOT_ACCESS_TOKEN) in the environment.');
+    const definitionId = value('--definition-id');
+    const baseUrl = value('--base-url', 'HUBSPOT_API_BASE_URL');
     const result = await publishWorkflowAction({
       appId,
       definition,
-      ...(developerApiKey ? { developerApiKey } : { accessToken: accessToken! }),
-      ...(value('--definition-id') ? { definitionId: value('--definition-id')! } : {}),
+      ...(developerApiKey ? { developerApiKey } : { accessToken: accessToken ?? '' }),
+      ...(definitionId ? { definitionId } : {}),
       ...(args.has('--new') ? { matchExisting: false } : {}),
-      ...(value('--base-url', 'HUBSPOT_API_BASE_URL') ? { baseUrl: value('--base-url', 'HUBSPOT_API_BASE_URL')! } : {}),
+      ...(baseUrl ? { baseUrl } : {}),
       ...(value('--api-version') ? { apiVersion: value('--api-version') as AutomationApiVersion } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });

@@ -50,7 +50,7 @@ export function resolveRetryAfter(setting: RetryAfterSetting | undefined): (reas
   if (typeof setting === 'number') for (const key of Object.keys(table) as RetryLaterReason[]) table[key] = check('retryAfterSeconds', setting);
   else if (typeof setting === 'object' && setting !== null) {
     for (const [key, v] of Object.entries(setting)) {
-      if (!Object.prototype.hasOwnProperty.call(table, key)) throw new FmlConfigError(`createWorkflowActionHandler: retryAfterSeconds has no reason "${key}" (known: ${Object.keys(table).join(', ')}).`);
+      if (!Object.hasOwn(table, key)) throw new FmlConfigError(`createWorkflowActionHandler: retryAfterSeconds has no reason "${key}" (known: ${Object.keys(table).join(', ')}).`);
       table[key as RetryLaterReason] = check(`retryAfterSeconds.${key}`, v);
     }
   } else if (setting !== undefined) throw new FmlConfigError('createWorkflowActionHandler: retryAfterSeconds must be a number of seconds or an object of seconds per reason.');

@@ -85,7 +85,7 @@ const V3_DECODED: Record<string, string> = { '3a': ':', '2f': '/', '3f': '?', '4
 
 /** The URL as HubSpot signs it for v3: the listed escapes decoded, all others left alone. */
 export function decodeV3Url(url: string): string {
-  return url.replace(/%(3[AaFfBb]|2[FfCcAa14789]|40)/g, (escape, hex: string) => V3_DECODED[hex.toLowerCase()] ?? escape);
+  return url.replace(/%(3[AaFfBb]|2[FfCcAa14789]|40)/g, (escaped, hex: string) => V3_DECODED[hex.toLowerCase()] ?? escaped);
 }
 
 /**

@@ -111,7 +111,7 @@ export function resolveSignedEndpoint(options: SignedEndpointOptions, who: strin
   if (options.onError !== undefined && typeof options.onError !== 'function') fail('onError must be a function (error, context) => void.');
   return {
     appSecret,
-    publicUrl: buildUrl!,
+    publicUrl: buildUrl,
     accessToken: tokenFor,
     hubspotHttp,
     signatureVersions: versions,

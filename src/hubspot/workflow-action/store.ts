@@ -96,7 +96,10 @@ export class CallbackRecordMap {
   }
 
   findByCase(caseId: string): CallbackRecord[] {
-    return [...(this.#byCase.get(caseId) ?? [])].map((id) => structuredClone(this.#byId.get(id)!));
+    return [...(this.#byCase.get(caseId) ?? [])].flatMap((id) => {
+      const record = this.#byId.get(id);
+      return record ? [structuredClone(record)] : [];
+    });
   }
 
   prune(now: number): number {

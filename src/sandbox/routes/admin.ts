@@ -53,8 +53,10 @@ function addEndpoint(core: SandboxCore, body: Record<string, unknown>): SandboxR
   const options: { events?: string[]; secret?: string; orgId?: string } = {};
   const events = strList(body.events);
   if (events) options.events = events;
-  if (str(body.secret)) options.secret = str(body.secret)!;
-  if (str(body.orgId)) options.orgId = str(body.orgId)!;
+  const secret = str(body.secret);
+  if (secret) options.secret = secret;
+  const orgId = str(body.orgId);
+  if (orgId) options.orgId = orgId;
   return json(201, core.addEndpoint(str(body.url) ?? '', options));
 }
 
@@ -77,12 +79,21 @@ const ROUTES = new RouteTable<AdminHandler>([
   ['DELETE', /^\/_sandbox\/webhooks\/([^/]+)$/, (core, _b, id) => (core.removeEndpoint(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such webhook endpoint.'))],
   ['GET', /^\/_sandbox\/faults$/, (core) => json(200, { data: core.faults.list() })],
   ['POST', /^\/_sandbox\/faults$/, addFault],
-  ['DELETE', /^\/_sandbox\/faults$/, (core) => (core.faults.clear(), json(200, { data: [] }))],
+  ['DELETE', /^\/_sandbox\/faults$/, (core) => {
+      core.faults.clear();
+      return json(200, { data: [] });
+    }],
   ['DELETE', /^\/_sandbox\/faults\/([^/]+)$/, (core, _b, id) => (core.faults.remove(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such fault.'))],
   ['POST', /^\/_sandbox\/clients$/, createClient],
   ['POST', /^\/_sandbox\/clients\/([^/]+)\/revoke$/, (core, _b, id) => (core.revokeClient(id) ? json(200, { revoked: id }) : apiError(404, 'not_found', 'No such client.'))],
-  ['POST', /^\/_sandbox\/tokens\/expire$/, (core) => (core.expireTokens(), json(200, { expired: true }))],
-  ['POST', /^\/_sandbox\/reset$/, (core) => (core.reset(), json(200, { reset: true }))],
+  ['POST', /^\/_sandbox\/tokens\/expire$/, (core) => {
+      core.expireTokens();
+      return json(200, { expired: true });
+    }],
+  ['POST', /^\/_sandbox\/reset$/, (core) => {
+      core.reset();
+      return json(200, { reset: true });
+    }],
   ['GET', /^\/_sandbox\/portal\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Customer portal (sandbox)')],
   ['GET', /^\/_sandbox\/analyst\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Analyst console (sandbox)')],
 ]);

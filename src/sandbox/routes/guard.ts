@@ -16,8 +16,7 @@ export function authorize(core: SandboxCore, req: SandboxRequest, scope: string)
   }
   const rate = core.apiLimiter.take(bearer.token.clientId, core.now());
   if (!rate.ok) {
-    const limit = core.options.rateLimit!;
-    const message = `Rate limit reached: ${limit.limit} requests per ${limit.windowMs / 1000} s per client. Retry after ${rate.retryAfterSeconds} s.`;
+    const message = `Rate limit reached: ${rate.rule.limit} requests per ${rate.rule.windowMs / 1000} s per client. Retry after ${rate.retryAfterSeconds} s.`;
     return { ok: false, response: apiError(429, 'rate_limited', message, { 'retry-after': String(rate.retryAfterSeconds) }) };
   }
   if (!bearer.token.scopes.includes(scope)) {

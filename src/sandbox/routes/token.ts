@@ -29,7 +29,7 @@ function readParams(req: SandboxRequest): TokenParams | string {
     if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) return 'The body must be a JSON object.';
     const body = parsed.value as Record<string, unknown>;
     for (const name of PARAMS) {
-      if (!Object.prototype.hasOwnProperty.call(body, name) || body[name] === undefined) continue;
+      if (!Object.hasOwn(body, name) || body[name] === undefined) continue;
       const v = body[name];
       if (typeof v !== 'string') return `${name} must be a string.`;
       out[name] = v;
@@ -43,7 +43,7 @@ function readParams(req: SandboxRequest): TokenParams | string {
 function basicCredentials(req: SandboxRequest): { id: string; secret: string } | undefined {
   const match = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(header(req.headers, 'authorization') ?? '');
   if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   const part = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
@@ -71,8 +71,7 @@ export function createToken(core: SandboxCore, req: SandboxRequest): SandboxResp
   if (clientId) {
     const rate = core.tokenLimiter.take(clientId, core.now());
     if (!rate.ok) {
-      const limit = core.options.tokenRateLimit!;
-      const description = `Token rate limit reached: ${limit.limit} tokens per ${limit.windowMs / 1000} s per client. Cache the token until it expires; retry after ${rate.retryAfterSeconds} s.`;
+      const description = `Token rate limit reached: ${rate.rule.limit} tokens per ${rate.rule.windowMs / 1000} s per client. Cache the token until it expires; retry after ${rate.retryAfterSeconds} s.`;
       return oauthError(429, 'rate_limited', description, { 'retry-after': String(rate.retryAfterSeconds) });
     }
   }

@@ -9,10 +9,10 @@ const { isBuiltin } = Module;
 const [file, style, eventsJson] = process.argv.slice(2);
 const loaded = [];
 const realRequire = Module.prototype.require;
-Module.prototype.require = function (id) {
+Module.prototype.require = function (id, ...rest) {
   // What the action file itself requires (what a package loads in turn is that package's business).
   if (!isBuiltin(id) && id !== file && this.filename === file) loaded.push(id);
-  return realRequire.apply(this, arguments);
+  return realRequire.call(this, id, ...rest);
 };
 const report = (value) => process.stdout.write(`@@RESULT ${JSON.stringify(value)}\n`);
 
