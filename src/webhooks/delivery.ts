@@ -144,7 +144,7 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): { proce
       await run();
     };
     try {
-      const outcome = deduper && about.eventId !== undefined ? await deduper.run(about.eventId, work) : (await work(), { status: 'processed' as const });
+      const outcome = deduper && about.eventId !== undefined ? await deduper.run(about.eventId, work) : await work().then(() => ({ status: 'processed' as const }));
       if (outcome.status === 'in_progress') {
         return fail(undefined, { status: 409, reason: 'in_progress', ...about }, 'Another receiver is processing this event right now; retry later.');
       }

@@ -90,15 +90,16 @@ export function companyCase(
   const contact = value('contact');
   const name = value('name');
   const country = value('country');
-  if (problems.length) throw notReady(problems);
+  // A required input that is missing has its entry in `problems`.
+  if (problems.length || email === undefined || companyId === undefined) throw notReady(problems);
 
   // Literal keys only: nothing from the inputs is ever used as a key, so `__proto__` inputs cannot pollute.
   const request: CreateCaseRequest = {
-    customerEmail: email!,
+    customerEmail: email,
     ...(contact === undefined ? {} : { customerName: contact }),
     ...(name === undefined ? {} : { companyName: name }),
     ...(country === undefined ? {} : { country }),
-    crmRecordId: rules.crmRecordId?.(companyId!) ?? companyId!,
+    crmRecordId: rules.crmRecordId?.(companyId) ?? companyId,
     crmSource: 'hubspot',
     sendInvite: rules.sendInvite,
   };
@@ -108,7 +109,7 @@ export function companyCase(
     if (!(error instanceof ValidationError)) throw error;
     throw notReady(error.fields.map((f) => relabel(f, request, names)));
   }
-  return { request, idempotencyKey: companyKey(companyId!, rules.portalId, rules.keySuffix) };
+  return { request, idempotencyKey: companyKey(companyId, rules.portalId, rules.keySuffix) };
 }
 
 /**

@@ -84,10 +84,13 @@ const LABEL: Record<string, string> = {
   'object.objectId': "The Company's record id",
 };
 
+/** An input's label, as the action's definition shows it (its name, for one that has none). */
+const labelOf = (field: string): string => LABEL[field] ?? field;
+
 /** The inputs each create-case value comes from, and their labels, so FML's own rules name the input to fix. */
 export const EXECUTION_NAMES: CompanyNames = {
   inputs: { companyId: 'object.objectId', email: INPUT_FIELDS.contactEmail, contact: INPUT_FIELDS.contactName, name: INPUT_FIELDS.companyName, country: INPUT_FIELDS.country },
-  labels: { companyId: LABEL['object.objectId']!, email: LABEL[INPUT_FIELDS.contactEmail]!, contact: LABEL[INPUT_FIELDS.contactName]!, name: LABEL[INPUT_FIELDS.companyName]!, country: LABEL[INPUT_FIELDS.country]! },
+  labels: { companyId: labelOf('object.objectId'), email: labelOf(INPUT_FIELDS.contactEmail), contact: labelOf(INPUT_FIELDS.contactName), name: labelOf(INPUT_FIELDS.companyName), country: labelOf(INPUT_FIELDS.country) },
 };
 
 // The first of a value's sources that is set: a typed or mapped input wins over the Company's properties.
@@ -159,8 +162,8 @@ export function executionToCreateCase(
 
 function checkPropertyChoice(inputs: Record<string, unknown>, field: string, problems: FieldError[]): void {
   const read = readText(ownInput(inputs, field));
-  if (read.kind === 'invalid') problems.push(inputProblem(field, LABEL[field]!, read.why));
-  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value)) problems.push(inputProblem(field, LABEL[field]!, `must be a Company property's internal name, got ${quote(read.value)}`));
+  if (read.kind === 'invalid') problems.push(inputProblem(field, labelOf(field), read.why));
+  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value)) problems.push(inputProblem(field, labelOf(field), `must be a Company property's internal name, got ${quote(read.value)}`));
 }
 
 // Durations past a year are refused: HubSpot would keep the workflow blocked longer than anyone means.
@@ -171,7 +174,7 @@ function readDuration(field: string, raw: unknown, problems: FieldError[]): stri
   if (read.kind === 'empty') return undefined;
   const ms = read.kind === 'value' ? isoDurationMs(read.value) : undefined;
   if (read.kind === 'value' && ms !== undefined && ms > 0 && ms <= MAX_BLOCK_MS) return read.value;
-  problems.push(inputProblem(field, LABEL[field]!, `must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`));
+  problems.push(inputProblem(field, labelOf(field), `must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`));
   return undefined;
 }
 
