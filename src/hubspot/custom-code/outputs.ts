@@ -43,7 +43,7 @@ export interface CustomCodeResult {
 /** HubSpot refuses string outputs longer than this (`OUTPUT_VALUES_TOO_LARGE`). */
 export const MAX_OUTPUT_CHARS = 65_000;
 
-const fit = (value: unknown): string => {
+const clip = (value: unknown): string => {
   const s = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
   return s.length > MAX_OUTPUT_CHARS ? `${s.slice(0, MAX_OUTPUT_CHARS - 1)}…` : s;
 };
@@ -53,11 +53,11 @@ export function successOutputs(c: Case, replayed: Replayed): CustomCodeResult {
   return {
     outputFields: {
       ok: true,
-      caseId: fit(c.caseId),
-      customerPortalUrl: fit(c.customerPortalUrl),
-      inviteSentAt: fit(c.inviteSentAt),
-      status: fit(c.status),
-      replayed: fit(replayed === false ? 'false' : replayed),
+      caseId: clip(c.caseId),
+      customerPortalUrl: clip(c.customerPortalUrl),
+      inviteSentAt: clip(c.inviteSentAt),
+      status: clip(c.status),
+      replayed: clip(replayed === false ? 'false' : replayed),
       errorCode: '',
       errorMessage: '',
     },
@@ -67,6 +67,6 @@ export function successOutputs(c: Case, replayed: Replayed): CustomCodeResult {
 /** Outputs for a failure HubSpot should not retry: the admin has something to fix. */
 export function failureOutputs(errorCode: string, errorMessage: string): CustomCodeResult {
   return {
-    outputFields: { ok: false, caseId: '', customerPortalUrl: '', inviteSentAt: '', status: '', replayed: '', errorCode: fit(errorCode), errorMessage: fit(errorMessage) },
+    outputFields: { ok: false, caseId: '', customerPortalUrl: '', inviteSentAt: '', status: '', replayed: '', errorCode: clip(errorCode), errorMessage: clip(errorMessage) },
   };
 }
