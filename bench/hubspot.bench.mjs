@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // Figures for the paste-ready HubSpot files: their size (as written, minified, gzip) against the build's
-// size guard (SIZE_GUARD_BYTES), a first execution (token + create) against the seed recipe's two-fetch snippet,
-// and what loading the action costs a cold Lambda (target: ≤ 15 ms over an empty
-// script on Node 24) — the action file's load
-// time on Node 24 against an empty script's, both measured in this run (spawned alternately, N times
-// each, median reported). Standalone: `npm run build && node bench/hubspot.bench.mjs [runs]`.
+// size guard (SIZE_GUARD_BYTES, the same for both files); what loading the action costs a cold Lambda on
+// Node 24 (target: ≤ 15 ms over an empty script; both spawned alternately N times in this run, medians);
+// and a first execution (token + create) of the action against the seed recipe's two-fetch snippet.
+// Standalone: `npm run build && node bench/hubspot.bench.mjs [runs]`.
 // Writes bench/results/hubspot.json.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,9 +15,8 @@ import { SIZE_GUARD_BYTES } from '../scripts/build-hubspot.mjs';
 import { loadSoak } from '../scripts/soak.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FILES = ['fml-hubspot-action.js', 'fml-sdk.js'].map((name) => ({ name, path: join(root, 'dist', 'hubspot', name) }));
-// One figure for both files: the guard the build itself fails past.
-const TARGET_MINIFIED_BYTES = SIZE_GUARD_BYTES;
+// Each file against the guard the build itself fails past (one figure for both).
+const FILES = ['fml-hubspot-action.js', 'fml-sdk.js'].map((name) => ({ name, guard: SIZE_GUARD_BYTES, path: join(root, 'dist', 'hubspot', name) }));
 const TARGET_LOAD_COST_MS = 15;
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 25);
 
@@ -83,8 +81,9 @@ try {
   for (const f of FILES) {
     const s = await sizes(f.path);
     sizeResults[f.name] = s;
-    const verdict = s.minifiedBytes <= TARGET_MINIFIED_BYTES ? 'within' : 'OVER';
-    sizeRows.push([f.name, kb(s.rawBytes), String(s.lines), kb(s.minifiedBytes), kb(s.minifiedGzipBytes), verdict]);
+    sizeResults[f.name].guardBytes = f.guard;
+    const verdict = s.minifiedBytes <= f.guard ? 'within' : 'OVER';
+    sizeRows.push([f.name, kb(s.rawBytes), String(s.lines), kb(s.minifiedBytes), kb(s.minifiedGzipBytes), `${verdict} ${kb(f.guard)}`]);
   }
 
   // The same file an admin pastes, loaded the way HubSpot's wrapper loads it: required, exports.main read.
@@ -115,8 +114,9 @@ try {
   }
 
   // A first execution, as HubSpot runs a cold Lambda: a fresh process loads the file and calls main() once
-  // (token + create), against the sandbox in this process. Beside it, the seed recipe's snippet (two
-  // fetches, no retries, no checks) in the same conditions, alternated per run. Each run is a new Company.
+  // (token + create), against the sandbox in this bench's process (not the run's). Beside it, the seed
+  // recipe's snippet (two fetches, no retries, no checks) in the same conditions, alternated per run. Each
+  // run is a new Company.
   const exec = join(work, 'first-execution.cjs');
   writeFileSync(
     exec,
@@ -127,7 +127,7 @@ let out;
 Promise.resolve(main(event, (r) => (out = r))).then((r) => {
   const fields = (r ?? out)?.outputFields ?? {};
   if (!fields.caseId) throw new Error('no case id in ' + JSON.stringify(fields));
-  process.stdout.write(String(performance.now() - started));
+  process.stdout.write('\\nFML_BENCH_MS=' + (performance.now() - started) + '\\n');
 });
 `,
   );
@@ -145,6 +145,19 @@ exports.main = async (event, callback) => {
 };
 `,
   );
+  // The sandbox answers from this process: each run is spawned asynchronously (spawnSync would stop this
+  // process's event loop, and with it the sandbox, until the run gave up waiting for its answers).
+  const run = (node, args, env) =>
+    new Promise((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const child = spawn(node, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.once('error', reject);
+      child.once('close', (status) => resolve({ status, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    });
   const { startSandbox } = await loadSoak();
   const sb = await startSandbox({ rateLimit: false, tokenRateLimit: false });
   const firstExecution = {};
@@ -157,13 +170,12 @@ exports.main = async (event, callback) => {
     let company = 7_000_000;
     for (let i = 0; i < RUNS + 2; i++) {
       for (const [name, file] of [['seed', seed], ['action', action]]) {
-        const started = process.hrtime.bigint();
-        const r = spawnSync(node, [exec, file, String(++company)], { cwd: work, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const r = await run(node, [exec, file, String(++company)], env);
+        const ms = r.ms;
         if (r.status !== 0) throw new Error(`first execution of ${name} failed: ${r.stderr.slice(0, 500)}`);
         if (i >= 2) {
           times[name].push(ms);
-          inProcess[name].push(Number(r.stdout));
+          inProcess[name].push(Number(/FML_BENCH_MS=([\d.]+)/.exec(r.stdout)?.[1]));
         }
       }
     }
@@ -182,7 +194,7 @@ exports.main = async (event, callback) => {
     const line = (cells) => cells.map((c, i) => c.padEnd(w[i])).join('  ');
     return [line(head), w.map((n) => '─'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
   };
-  console.log(`\nHubSpot paste-ready files (guard: ≤ ${kb(TARGET_MINIFIED_BYTES)} minified each)\n`);
+  console.log(`\nHubSpot paste-ready files (each against its build guard, minified)\n`);
   console.log(table(['file', 'as written', 'lines', 'minified', 'min+gzip', 'target'], sizeRows));
   console.log(`\nCold load of fml-hubspot-action.js vs an empty script (process spawn → exit, median of ${RUNS}, same run; target on Node 24: ≤ +${TARGET_LOAD_COST_MS} ms)\n`);
   console.log(table(['node', 'runs', 'empty script', 'load action', 'action costs', 'p90 empty / action', 'target'], loadRows));
@@ -191,7 +203,7 @@ exports.main = async (event, callback) => {
 
   const out = join(root, 'bench', 'results', 'hubspot.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ benchmark: 'hubspot', date: new Date().toISOString(), machine: { platform: process.platform, arch: process.arch }, targetMinifiedBytes: TARGET_MINIFIED_BYTES, withinTarget: Object.values(sizeResults).every((s) => s.minifiedBytes <= TARGET_MINIFIED_BYTES), targetLoadCostMs: TARGET_LOAD_COST_MS, sizes: sizeResults, coldLoad: loadResults, firstExecution }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ benchmark: 'hubspot', date: new Date().toISOString(), machine: { platform: process.platform, arch: process.arch }, withinTarget: Object.values(sizeResults).every((s) => s.minifiedBytes <= s.guardBytes), targetLoadCostMs: TARGET_LOAD_COST_MS, sizes: sizeResults, coldLoad: loadResults, firstExecution }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

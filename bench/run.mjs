@@ -1,6 +1,8 @@
 // Runs every bench/*.bench.mjs in turn, each in its own process (so one's JIT state or sockets do not
-// colour the next), after `npm run build`. Each prints its own table and writes bench/results/<name>.json.
-import { readdirSync } from 'node:fs';
+// colour the next), after `npm run build`. Each prints its own table and writes bench/results/<name>.json;
+// this runner also keeps each one's printed tables in bench/results/<name>.md.
+// `node bench/run.mjs client fleet` runs only the benches whose file names contain those words.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +16,10 @@ const files = readdirSync(here)
 let failed = 0;
 for (const file of files) {
   console.log(`\n## ${file}\n`);
-  const run = spawnSync(process.execPath, [join(here, file)], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [join(here, file)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  process.stdout.write(run.stdout ?? '');
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', file.replace('.bench.mjs', '.md')), `# ${file} (${new Date().toISOString()})\n\n\`\`\`\n${run.stdout ?? ''}\`\`\`\n`);
   if (run.status !== 0) {
     failed++;
     console.error(`${file} exited with ${run.status}`);

@@ -54,6 +54,12 @@ export interface AcquireOptions {
 let sequence = 0;
 
 /**
+ * Looks at the store one process may have in progress per budget. Enough for a burst to fill a free
+ * window in a few round trips; few enough that a crowd of waiters never floods the store.
+ */
+const LOOKS_AT_ONCE = 16;
+
+/**
  * Paces one FML client id: waits for a slot before each attempt, and never past the call's deadline:
  * when even the shortest possible wait ends too late, it throws `RateLimitWaitError` at once.
  */
@@ -65,6 +71,8 @@ export class RateLimiter {
   readonly #onStoreError: ((error: unknown) => void) | undefined;
   /** Tickets of this process's waiters, oldest first: a waiter's place in line spreads out its next looks. */
   readonly #line: number[] = [];
+  /** Per budget, how many of this process's looks at the store are in progress, and who waits for one (see #turn). */
+  readonly #looks = new Map<Budget, { running: number; queue: (() => void)[] }>();
 
   /**
    * @param scope - The FML client id whose budget this is.
@@ -87,6 +95,7 @@ export class RateLimiter {
       for (;;) {
         if (options.signal?.aborted) throw options.signal.reason;
         let answer: SlotAnswer;
+        const endTurn = await this.#turn(budget, options.signal);
         try {
           answer = await this.#store.take(this.#scope, budget, this.#rules[budget], { id, ahead: this.#line.indexOf(ticket), attemptTimeoutMs: options.attemptTimeoutMs });
         } catch (error) {
@@ -94,6 +103,8 @@ export class RateLimiter {
           // own 429 + Retry-After (which the engine honours) be the backstop until it is back.
           this.#onStoreError?.(error);
           return UNPACED;
+        } finally {
+          endTurn();
         }
         if (answer.ok) return { settle: () => this.#store.settle(this.#scope, budget, id) };
         const leftMs = (options.deadlineAt ?? Infinity) - this.#clock.now();
@@ -104,6 +115,41 @@ export class RateLimiter {
     } finally {
       this.#line.splice(this.#line.indexOf(ticket), 1);
     }
+  }
+
+  /**
+   * Waits until fewer than {@link LOOKS_AT_ONCE} of this process's looks at `budget` are in progress, and
+   * resolves with the function that ends this one. A burst of a thousand calls then costs a shared store
+   * (Redis) a few commands at a time per process, not a thousand at once: those would queue behind each
+   * other past the store's time limit, and a store that times out sends everything unpaced. A cancelled
+   * waiter leaves the queue at once (rejecting with the signal's reason) and takes no slot.
+   */
+  async #turn(budget: Budget, signal: AbortSignal | undefined): Promise<() => void> {
+    let looks = this.#looks.get(budget);
+    if (!looks) this.#looks.set(budget, (looks = { running: 0, queue: [] }));
+    const q = looks;
+    if (q.running < LOOKS_AT_ONCE) q.running++;
+    else {
+      await new Promise<void>((resolve, reject) => {
+        const go = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          q.queue.splice(q.queue.indexOf(go), 1);
+          reject(signal!.reason);
+        };
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        q.queue.push(go);
+      });
+    }
+    // The one ending hands its place to the next in the queue, if any.
+    return () => {
+      const next = q.queue.shift();
+      if (next) next();
+      else q.running--;
+    };
   }
 
   /**
