@@ -125,30 +125,34 @@ export class RateLimiter {
    * waiter leaves the queue at once (rejecting with the signal's reason) and takes no slot.
    */
   async #turn(budget: Budget, signal: AbortSignal | undefined): Promise<() => void> {
-    let looks = this.#looks.get(budget);
-    if (!looks) this.#looks.set(budget, (looks = { running: 0, queue: [] }));
-    const q = looks;
-    if (q.running < LOOKS_AT_ONCE) q.running++;
+    let q = this.#looks.get(budget);
+    if (!q) {
+      q = { running: 0, queue: [] };
+      this.#looks.set(budget, q);
+    }
+    const looks = q;
+    if (looks.running < LOOKS_AT_ONCE) looks.running++;
     else {
       await new Promise<void>((resolve, reject) => {
+        if (!signal) return void looks.queue.push(resolve);
+        if (signal.aborted) return reject(signal.reason);
         const go = () => {
-          signal?.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve();
         };
         const onAbort = () => {
-          q.queue.splice(q.queue.indexOf(go), 1);
-          reject(signal!.reason);
+          looks.queue.splice(looks.queue.indexOf(go), 1);
+          reject(signal.reason);
         };
-        if (signal?.aborted) return reject(signal.reason);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        q.queue.push(go);
+        signal.addEventListener('abort', onAbort, { once: true });
+        looks.queue.push(go);
       });
     }
     // The one ending hands its place to the next in the queue, if any.
     return () => {
-      const next = q.queue.shift();
+      const next = looks.queue.shift();
       if (next) next();
-      else q.running--;
+      else looks.running--;
     };
   }
 

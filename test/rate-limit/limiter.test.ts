@@ -1,6 +1,6 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore, RedisRateLimitStore } from '../../src/rate-limit';
+import { MemoryRateLimitStore, RateLimiter, type RateLimitStore, RedisRateLimitStore } from '../../src/rate-limit';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { limiterBehaviour } from './limiter-behaviour';
 
@@ -45,7 +45,19 @@ describe('RateLimiter looks at its store a few at a time per budget', () => {
     let running = 0;
     let gate: Promise<void> | undefined;
     // holdAll(): every take from now on waits until release().
-    const watch = { takes: 0, maxRunning: 0, release: () => {}, holdAll: () => (gate = new Promise<void>((r) => (watch.release = () => ((gate = undefined), r())))) };
+    const watch = {
+      takes: 0,
+      maxRunning: 0,
+      release: () => {},
+      holdAll: () => {
+        gate = new Promise<void>((r) => {
+          watch.release = () => {
+            gate = undefined;
+            r();
+          };
+        });
+      },
+    };
     const store: RateLimitStore = {
       async take(...args) {
         watch.takes++;
