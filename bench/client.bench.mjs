@@ -38,7 +38,9 @@ const { FmlClient } = await import(distEntry.href);
 
 const { sampleAnswers, sampleRequests } = await import(new URL('../dist/fixtures/index.js', import.meta.url).href);
 const baselineDist = process.env.BENCH_BASELINE_DIST;
-const Baseline = baselineDist ? (await import(new URL(`file://${baselineDist.replace(/\/?$/, '/')}index.js`).href)).FmlClient : undefined;
+const Baseline = baselineDist
+  ? (await import(new URL(`file://${baselineDist.replace(/\/?$/, '/')}index.js`).href)).FmlClient
+  : undefined;
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1500);
@@ -79,7 +81,13 @@ const baseUrl = `http://127.0.0.1:${port}`;
 
 // ---------------------------------------------------------------------------------------- candidates
 const body = sampleRequests.createCase.hubspot.value;
-const headers = (key) => ({ accept: 'application/json', 'content-type': 'application/json', authorization: 'Bearer tok', 'idempotency-key': key, 'user-agent': 'bench' });
+const headers = (key) => ({
+  accept: 'application/json',
+  'content-type': 'application/json',
+  authorization: 'Bearer tok',
+  'idempotency-key': key,
+  'user-agent': 'bench',
+});
 // Pacing off: the bench sends thousands of calls to a server without FML's 120/min limit.
 const fml = new FmlClient({ clientId: 'pk', clientSecret: 'sk', baseUrl, env: {}, rateLimit: false });
 const bare = createClient({ baseUrl, headers: { authorization: 'Bearer tok', 'user-agent': 'bench' } });
@@ -89,7 +97,11 @@ const check = (caseId) => {
 };
 const candidates = {
   'raw fetch (baseline)': async () => {
-    const res = await fetch(`${baseUrl}/v1/cases`, { method: 'POST', headers: headers(`bench-${++n}`), body: JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}/v1/cases`, {
+      method: 'POST',
+      headers: headers(`bench-${++n}`),
+      body: JSON.stringify(body),
+    });
     check((await res.json()).caseId);
   },
   'bare openapi-fetch': async () => {
@@ -97,7 +109,10 @@ const candidates = {
     check(data?.caseId);
   },
   'fml.api (openapi-fetch over the engine)': async () => {
-    const { data } = await fml.api.POST('/v1/cases', { body, params: { header: { 'Idempotency-Key': `bench-${++n}` } } });
+    const { data } = await fml.api.POST('/v1/cases', {
+      body,
+      params: { header: { 'Idempotency-Key': `bench-${++n}` } },
+    });
     check(data?.caseId);
   },
   'fml.cases.create': async () => {
@@ -146,27 +161,70 @@ try {
   const f3 = (x) => x.toFixed(3);
   const modes = [];
   for (const mode of [
-    { name: 'sequential', count: CALLS, perRun: 1, runOf: (fn) => fn, how: `${CALLS} calls per candidate per round, interleaved per call, median call per round` },
-    { name: `${CONCURRENCY} at once`, count: BURSTS, perRun: CONCURRENCY, runOf: burstOf, how: `${BURSTS} bursts of ${CONCURRENCY} concurrent calls per candidate per round, interleaved per burst, median burst ÷ ${CONCURRENCY} per round` },
+    {
+      name: 'sequential',
+      count: CALLS,
+      perRun: 1,
+      runOf: (fn) => fn,
+      how: `${CALLS} calls per candidate per round, interleaved per call, median call per round`,
+    },
+    {
+      name: `${CONCURRENCY} at once`,
+      count: BURSTS,
+      perRun: CONCURRENCY,
+      runOf: burstOf,
+      how: `${BURSTS} bursts of ${CONCURRENCY} concurrent calls per candidate per round, interleaved per burst, median burst ÷ ${CONCURRENCY} per round`,
+    },
   ]) {
     const loadBefore = loadavg()[0];
     const perRound = [];
     for (let r = 0; r < ROUNDS; r++) perRound.push(await round(mode.count, mode.perRun, mode.runOf));
-    const rows = Object.keys(candidates).map((name) => ({ name, us: stats(perRound.map((x) => x[name])), ratio: stats(perRound.map((x) => x[name] / x[BASE])) }));
+    const rows = Object.keys(candidates).map((name) => ({
+      name,
+      us: stats(perRound.map((x) => x[name])),
+      ratio: stats(perRound.map((x) => x[name] / x[BASE])),
+    }));
     const load = (loadBefore + loadavg()[0]) / 2;
-    console.log(`cases.create per call, ${mode.name}, Node ${process.version}, server in another process; ${ROUNDS} rounds × ${mode.how}; load average ${load.toFixed(2)}\n`);
-    console.log(`  ${'candidate'.padEnd(42)}${'µs/call min / med / max'.padStart(26)}${'vs raw fetch min / med / max'.padStart(32)}`);
-    for (const r of rows) console.log(`  ${r.name.padEnd(42)}${`${f(r.us.min)} / ${f(r.us.median)} / ${f(r.us.max)}`.padStart(26)}${`${f3(r.ratio.min)} / ${f3(r.ratio.median)} / ${f3(r.ratio.max)}×`.padStart(32)}`);
+    console.log(
+      `cases.create per call, ${mode.name}, Node ${process.version}, server in another process; ${ROUNDS} rounds × ${mode.how}; load average ${load.toFixed(2)}\n`,
+    );
+    console.log(
+      `  ${'candidate'.padEnd(42)}${'µs/call min / med / max'.padStart(26)}${'vs raw fetch min / med / max'.padStart(32)}`,
+    );
+    for (const r of rows)
+      console.log(
+        `  ${r.name.padEnd(42)}${`${f(r.us.min)} / ${f(r.us.median)} / ${f(r.us.max)}`.padStart(26)}${`${f3(r.ratio.min)} / ${f3(r.ratio.median)} / ${f3(r.ratio.max)}×`.padStart(32)}`,
+      );
     const sdk = rows.find((r) => r.name === SDK).ratio.median;
-    console.log(`\n  target (${mode.name}): cases.create ≤ ${TARGET}× raw fetch (median over rounds): ${f3(sdk)} — ${sdk <= TARGET ? 'met' : 'MISSED'}\n`);
-    modes.push({ mode: mode.name, measure: mode.how, loadAverage1m: +load.toFixed(2), candidates: rows, casesCreateVsRawFetch: sdk, met: sdk <= TARGET });
+    console.log(
+      `\n  target (${mode.name}): cases.create ≤ ${TARGET}× raw fetch (median over rounds): ${f3(sdk)} — ${sdk <= TARGET ? 'met' : 'MISSED'}\n`,
+    );
+    modes.push({
+      mode: mode.name,
+      measure: mode.how,
+      loadAverage1m: +load.toFixed(2),
+      candidates: rows,
+      casesCreateVsRawFetch: sdk,
+      met: sdk <= TARGET,
+    });
   }
   const tokenRequests = Number(await (await fetch(`${baseUrl}/_tokens`)).text());
   console.log(`token requests: ${tokenRequests} (target: 1 per client)\n`);
 
   const out = new URL('./results/', import.meta.url);
   await mkdir(out, { recursive: true });
-  const result = { benchmark: 'client', node: process.version, date: new Date().toISOString(), measure: 'µs per call; min/median/max over rounds; ratio to raw fetch within each round', rounds: ROUNDS, requestBytes: JSON.stringify(body).length, answerBytes: JSON.stringify(answer).length, modes, tokenRequests, target: { casesCreateVsRawFetch: TARGET, met: modes.every((m) => m.met) } };
+  const result = {
+    benchmark: 'client',
+    node: process.version,
+    date: new Date().toISOString(),
+    measure: 'µs per call; min/median/max over rounds; ratio to raw fetch within each round',
+    rounds: ROUNDS,
+    requestBytes: JSON.stringify(body).length,
+    answerBytes: JSON.stringify(answer).length,
+    modes,
+    tokenRequests,
+    target: { casesCreateVsRawFetch: TARGET, met: modes.every((m) => m.met) },
+  };
   await writeFile(new URL('client.json', out), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   child.kill();

@@ -16,7 +16,9 @@ async function main() {
     baseUrl: config.sandboxUrl,
     env: {},
     tokenStore: new RedisTokenStore(redis, { prefix: config.prefix }),
-    rateLimit: config.paced ? { store: new RedisRateLimitStore(redis, { prefix: config.prefix }), requests: config.limit } : false,
+    rateLimit: config.paced
+      ? { store: new RedisRateLimitStore(redis, { prefix: config.prefix }), requests: config.limit }
+      : false,
     // Unpaced, the fleet needs many retries to finish at all; paced, it should need none.
     maxRetries: config.paced ? 2 : 50,
     retryBaseDelayMs: 100,
@@ -26,8 +28,18 @@ async function main() {
   const results = await Promise.allSettled(
     Array.from({ length: config.count }, (_, i) => {
       const id = `w${config.worker}-${i}`;
-      const body = { customerEmail: `${id}@acme.example`, customerName: `Customer ${id}`, companyName: `Company ${id} Ltd`, country: 'United Kingdom', crmRecordId: id, crmSource: 'hubspot', sendInvite: true };
-      return fml.cases.create(body, { idempotencyKey: idempotencyKey.forCrmRecord('hubspot', `${config.prefix}${id}`) });
+      const body = {
+        customerEmail: `${id}@acme.example`,
+        customerName: `Customer ${id}`,
+        companyName: `Company ${id} Ltd`,
+        country: 'United Kingdom',
+        crmRecordId: id,
+        crmSource: 'hubspot',
+        sendInvite: true,
+      };
+      return fml.cases.create(body, {
+        idempotencyKey: idempotencyKey.forCrmRecord('hubspot', `${config.prefix}${id}`),
+      });
     }),
   );
   const failures = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason?.code ?? r.reason?.name));

@@ -20,7 +20,9 @@ const FLOOR_MS = (Math.ceil(TOTAL / LIMIT.limit) - 1) * LIMIT.windowMs;
 
 const soak = await loadSoak();
 if (!soak.findRedisServer()) {
-  console.warn('fleet bench skipped: it needs redis-server on PATH (apt-get install -y redis-server, brew install redis).');
+  console.warn(
+    'fleet bench skipped: it needs redis-server on PATH (apt-get install -y redis-server, brew install redis).',
+  );
   process.exit(0);
 }
 
@@ -36,7 +38,19 @@ async function fleetRun(redisUrl, paced) {
   });
   const prefix = `fleet-${paced ? 'paced' : 'unpaced'}-${Date.now()}:`;
   const workers = Array.from({ length: PROCESSES }, (_, worker) => {
-    return forkWorker(join(ROOT, 'bench', 'fleet-worker.cjs'), { FML_FLEET_WORKER: JSON.stringify({ sandboxUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, redisUrl, prefix, worker, count: PER_PROCESS, paced, limit: LIMIT }) });
+    return forkWorker(join(ROOT, 'bench', 'fleet-worker.cjs'), {
+      FML_FLEET_WORKER: JSON.stringify({
+        sandboxUrl: sb.url,
+        clientId: sb.clientId,
+        clientSecret: sb.clientSecret,
+        redisUrl,
+        prefix,
+        worker,
+        count: PER_PROCESS,
+        paced,
+        limit: LIMIT,
+      }),
+    });
   });
   try {
     const { reports, ms } = await runFleet(workers);
@@ -69,14 +83,26 @@ let results;
 try {
   const paced = await fleetRun(server.url, true);
   const unpaced = await fleetRun(server.url, false);
-  results = { processes: PROCESSES, perProcess: PER_PROCESS, limit: LIMIT, target: { vsFloor: 1.05, responses429: 0, duplicates: 0 }, paced, unpaced };
+  results = {
+    processes: PROCESSES,
+    perProcess: PER_PROCESS,
+    limit: LIMIT,
+    target: { vsFloor: 1.05, responses429: 0, duplicates: 0 },
+    paced,
+    unpaced,
+  };
 } finally {
   await server.stop();
 }
 
-const row = (name, r) => `| ${name} | ${r.succeeded} / ${r.creates} | ${r.seconds} s | ${r.vsFloor}× | ${r.responses429} | ${r.requestsSeen} | ${r.duplicates} |`;
-console.log(`Fleet: ${PROCESSES} processes × ${PER_PROCESS} creates, one client id, sandbox limit ${LIMIT.limit} / ${LIMIT.windowMs / 1000} s (floor ${FLOOR_MS / 1000} s)\n`);
-console.log('| run | created | time | vs floor (target ≤ 1.05×) | 429s (target 0) | API requests | duplicates (target 0) |');
+const row = (name, r) =>
+  `| ${name} | ${r.succeeded} / ${r.creates} | ${r.seconds} s | ${r.vsFloor}× | ${r.responses429} | ${r.requestsSeen} | ${r.duplicates} |`;
+console.log(
+  `Fleet: ${PROCESSES} processes × ${PER_PROCESS} creates, one client id, sandbox limit ${LIMIT.limit} / ${LIMIT.windowMs / 1000} s (floor ${FLOOR_MS / 1000} s)\n`,
+);
+console.log(
+  '| run | created | time | vs floor (target ≤ 1.05×) | 429s (target 0) | API requests | duplicates (target 0) |',
+);
 console.log('|---|---|---|---|---|---|---|');
 console.log(row('paced (RedisRateLimitStore)', results.paced));
 console.log(row('unpaced (rateLimit: false)', results.unpaced));

@@ -16,7 +16,11 @@ import { loadSoak } from '../scripts/soak.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Each file against the guard the build itself fails past (one figure for both).
-const FILES = ['fml-hubspot-action.js', 'fml-sdk.js'].map((name) => ({ name, guard: SIZE_GUARD_BYTES, path: join(root, 'dist', 'hubspot', name) }));
+const FILES = ['fml-hubspot-action.js', 'fml-sdk.js'].map((name) => ({
+  name,
+  guard: SIZE_GUARD_BYTES,
+  path: join(root, 'dist', 'hubspot', name),
+}));
 const TARGET_LOAD_COST_MS = 15;
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 25);
 
@@ -45,7 +49,11 @@ async function sizes(path) {
 /** A real Node binary of this major version (npx installs it once; later calls reuse its cache). */
 function nodeBinary(major) {
   if (Number(process.versions.node.split('.')[0]) === major) return process.execPath;
-  const out = execFileSync('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], { cwd: tmpdir(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out.trim().split('\n').pop().trim();
 }
 
@@ -65,7 +73,11 @@ function coldLoad(node, scripts, runs) {
   for (let i = 0; i < runs + 2; i++) {
     for (const [name, script] of Object.entries(scripts)) {
       const started = process.hrtime.bigint();
-      const r = spawnSync(node, [script], { cwd: dirname(script), env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync(node, [script], {
+        cwd: dirname(script),
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (r.status !== 0) throw new Error(`${script} failed on ${node}: ${r.stderr}`);
       if (i >= 2) times[name].push(ms); // the first two rounds warm the OS file cache
@@ -83,7 +95,14 @@ try {
     sizeResults[f.name] = s;
     sizeResults[f.name].guardBytes = f.guard;
     const verdict = s.minifiedBytes <= f.guard ? 'within' : 'OVER';
-    sizeRows.push([f.name, kb(s.rawBytes), String(s.lines), kb(s.minifiedBytes), kb(s.minifiedGzipBytes), `${verdict} ${kb(f.guard)}`]);
+    sizeRows.push([
+      f.name,
+      kb(s.rawBytes),
+      String(s.lines),
+      kb(s.minifiedBytes),
+      kb(s.minifiedGzipBytes),
+      `${verdict} ${kb(f.guard)}`,
+    ]);
   }
 
   // The same file an admin pastes, loaded the way HubSpot's wrapper loads it: required, exports.main read.
@@ -92,7 +111,10 @@ try {
   const empty = join(work, 'empty.cjs');
   writeFileSync(empty, '');
   const load = join(work, 'load-action.cjs');
-  writeFileSync(load, "if (typeof require('./fml-hubspot-action.js').main !== 'function') throw new Error('no exports.main');\n");
+  writeFileSync(
+    load,
+    "if (typeof require('./fml-hubspot-action.js').main !== 'function') throw new Error('no exports.main');\n",
+  );
 
   const loadResults = {};
   const loadRows = [];
@@ -110,7 +132,15 @@ try {
       actionP90Ms: +percentile(t.action, 90).toFixed(1),
     };
     loadResults[`node${major}`] = r;
-    loadRows.push([version, String(RUNS), `${r.emptyScriptMedianMs} ms`, `${r.actionMedianMs} ms`, `+${r.actionLoadCostMs} ms`, `${r.emptyScriptP90Ms} / ${r.actionP90Ms} ms`, major === 24 ? (r.actionLoadCostMs <= TARGET_LOAD_COST_MS ? 'within' : 'OVER') : '—']);
+    loadRows.push([
+      version,
+      String(RUNS),
+      `${r.emptyScriptMedianMs} ms`,
+      `${r.actionMedianMs} ms`,
+      `+${r.actionLoadCostMs} ms`,
+      `${r.emptyScriptP90Ms} / ${r.actionP90Ms} ms`,
+      major === 24 ? (r.actionLoadCostMs <= TARGET_LOAD_COST_MS ? 'within' : 'OVER') : '—',
+    ]);
   }
 
   // A first execution, as HubSpot runs a cold Lambda: a fresh process loads the file and calls main() once
@@ -156,7 +186,9 @@ exports.main = async (event, callback) => {
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
       child.once('error', reject);
-      child.once('close', (status) => resolve({ status, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      child.once('close', (status) =>
+        resolve({ status, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+      );
     });
   const { startSandbox } = await loadSoak();
   const sb = await startSandbox({ rateLimit: false, tokenRateLimit: false });
@@ -164,12 +196,20 @@ exports.main = async (event, callback) => {
   const firstRows = [];
   try {
     const node = nodeBinary(24);
-    const env = { PATH: process.env.PATH ?? '', FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      FML_CLIENT_ID: sb.clientId,
+      FML_CLIENT_SECRET: sb.clientSecret,
+      FML_BASE_URL: sb.url,
+    };
     const times = { seed: [], action: [] };
     const inProcess = { seed: [], action: [] };
     let company = 7_000_000;
     for (let i = 0; i < RUNS + 2; i++) {
-      for (const [name, file] of [['seed', seed], ['action', action]]) {
+      for (const [name, file] of [
+        ['seed', seed],
+        ['action', action],
+      ]) {
         const r = await run(node, [exec, file, String(++company)], env);
         const ms = r.ms;
         if (r.status !== 0) throw new Error(`first execution of ${name} failed: ${r.stderr.slice(0, 500)}`);
@@ -180,11 +220,23 @@ exports.main = async (event, callback) => {
       }
     }
     for (const name of ['seed', 'action']) {
-      firstExecution[name] = { spawnToExitMedianMs: +median(times[name]).toFixed(1), spawnToExitMinMs: +Math.min(...times[name]).toFixed(1), spawnToExitMaxMs: +Math.max(...times[name]).toFixed(1), requireAndMainMedianMs: +median(inProcess[name]).toFixed(1) };
+      firstExecution[name] = {
+        spawnToExitMedianMs: +median(times[name]).toFixed(1),
+        spawnToExitMinMs: +Math.min(...times[name]).toFixed(1),
+        spawnToExitMaxMs: +Math.max(...times[name]).toFixed(1),
+        requireAndMainMedianMs: +median(inProcess[name]).toFixed(1),
+      };
       const f = firstExecution[name];
-      firstRows.push([name === 'seed' ? "seed recipe's two-fetch snippet" : 'fml-hubspot-action.js', String(RUNS), `${f.spawnToExitMinMs} / ${f.spawnToExitMedianMs} / ${f.spawnToExitMaxMs} ms`, `${f.requireAndMainMedianMs} ms`]);
+      firstRows.push([
+        name === 'seed' ? "seed recipe's two-fetch snippet" : 'fml-hubspot-action.js',
+        String(RUNS),
+        `${f.spawnToExitMinMs} / ${f.spawnToExitMedianMs} / ${f.spawnToExitMaxMs} ms`,
+        `${f.requireAndMainMedianMs} ms`,
+      ]);
     }
-    firstExecution.actionVsSeed = +(firstExecution.action.spawnToExitMedianMs / firstExecution.seed.spawnToExitMedianMs).toFixed(3);
+    firstExecution.actionVsSeed = +(
+      firstExecution.action.spawnToExitMedianMs / firstExecution.seed.spawnToExitMedianMs
+    ).toFixed(3);
   } finally {
     await sb.close();
   }
@@ -196,14 +248,23 @@ exports.main = async (event, callback) => {
   };
   console.log(`\nHubSpot paste-ready files (each against its build guard, minified)\n`);
   console.log(table(['file', 'as written', 'lines', 'minified', 'min+gzip', 'target'], sizeRows));
-  console.log(`\nCold load of fml-hubspot-action.js vs an empty script (process spawn → exit, median of ${RUNS}, same run; target on Node 24: ≤ +${TARGET_LOAD_COST_MS} ms)\n`);
-  console.log(table(['node', 'runs', 'empty script', 'load action', 'action costs', 'p90 empty / action', 'target'], loadRows));
-  console.log(`\nFirst execution on Node 24 (fresh process: require + main() = token + create, sandbox in another process; alternated, ${RUNS} runs each): action ${firstExecution.actionVsSeed}× the seed snippet (spawn → exit medians)\n`);
+  console.log(
+    `\nCold load of fml-hubspot-action.js vs an empty script (process spawn → exit, median of ${RUNS}, same run; target on Node 24: ≤ +${TARGET_LOAD_COST_MS} ms)\n`,
+  );
+  console.log(
+    table(['node', 'runs', 'empty script', 'load action', 'action costs', 'p90 empty / action', 'target'], loadRows),
+  );
+  console.log(
+    `\nFirst execution on Node 24 (fresh process: require + main() = token + create, sandbox in another process; alternated, ${RUNS} runs each): action ${firstExecution.actionVsSeed}× the seed snippet (spawn → exit medians)\n`,
+  );
   console.log(table(['candidate', 'runs', 'spawn → exit min / median / max', 'require + main(), median'], firstRows));
 
   const out = join(root, 'bench', 'results', 'hubspot.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ benchmark: 'hubspot', date: new Date().toISOString(), machine: { platform: process.platform, arch: process.arch }, withinTarget: Object.values(sizeResults).every((s) => s.minifiedBytes <= s.guardBytes), targetLoadCostMs: TARGET_LOAD_COST_MS, sizes: sizeResults, coldLoad: loadResults, firstExecution }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ benchmark: 'hubspot', date: new Date().toISOString(), machine: { platform: process.platform, arch: process.arch }, withinTarget: Object.values(sizeResults).every((s) => s.minifiedBytes <= s.guardBytes), targetLoadCostMs: TARGET_LOAD_COST_MS, sizes: sizeResults, coldLoad: loadResults, firstExecution }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${out}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

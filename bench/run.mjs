@@ -16,10 +16,17 @@ const files = readdirSync(here)
 let failed = 0;
 for (const file of files) {
   console.log(`\n## ${file}\n`);
-  const run = spawnSync(process.execPath, [join(here, file)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [join(here, file)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   process.stdout.write(run.stdout ?? '');
   mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results', file.replace('.bench.mjs', '.md')), `# ${file} (${new Date().toISOString()})\n\n\`\`\`\n${run.stdout ?? ''}\`\`\`\n`);
+  writeFileSync(
+    join(here, 'results', file.replace('.bench.mjs', '.md')),
+    `# ${file} (${new Date().toISOString()})\n\n\`\`\`\n${run.stdout ?? ''}\`\`\`\n`,
+  );
   if (run.status !== 0) {
     failed++;
     console.error(`${file} exited with ${run.status}`);

@@ -7,7 +7,17 @@ const { startSandbox } = createRequire(import.meta.url)(modulePath);
 const started = performance.now();
 try {
   const sb = await startSandbox({ persistPath, rateLimit: false, tokenRateLimit: false });
-  process.send({ type: 'ready', url: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, loadMs: performance.now() - started });
+  process.send({
+    type: 'ready',
+    url: sb.url,
+    clientId: sb.clientId,
+    clientSecret: sb.clientSecret,
+    loadMs: performance.now() - started,
+  });
 } catch (error) {
-  process.send({ type: 'failed', message: String(error?.message ?? error).slice(0, 200), loadMs: performance.now() - started });
+  process.send({
+    type: 'failed',
+    message: String(error?.message ?? error).slice(0, 200),
+    loadMs: performance.now() - started,
+  });
 }

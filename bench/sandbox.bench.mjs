@@ -34,7 +34,15 @@ mkdirSync(cache, { recursive: true });
 /** Bundles a checkout's src/sandbox/index.ts to CommonJS. */
 async function bundle(srcRoot, name) {
   const outfile = join(cache, `${name}.cjs`);
-  await build({ entryPoints: [join(srcRoot, 'src/sandbox/index.ts')], outfile, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(srcRoot, 'src/sandbox/index.ts')],
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   return outfile;
 }
 
@@ -47,7 +55,13 @@ if (beforeRef) {
 }
 
 // ------------------------------------------------------------------------------------ the seed
-const CLIENT = { clientId: 'pk_test_bench', clientSecret: 'sk_test_bench_0123456789', orgId: 'org_bench', scopes: ['cases:write', 'read:cases', 'read:events'], revoked: false };
+const CLIENT = {
+  clientId: 'pk_test_bench',
+  clientSecret: 'sk_test_bench_0123456789',
+  orgId: 'org_bench',
+  scopes: ['cases:write', 'read:cases', 'read:events'],
+  revoked: false,
+};
 
 /** A first-format persist file with `n` cases (every 10th approved) and their 3 creation events each. */
 function seedFile(n) {
@@ -58,15 +72,63 @@ function seedFile(n) {
   let seq = 0;
   for (let i = 1; i <= n; i++) {
     const caseId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    const data = { caseId, customerEmail: `owner${i}@company${i}.example`, customerName: `Owner ${i}`, companyName: `Company ${i} Holdings Ltd`, country: 'GB', entityType: null, crmRecordId: String(10_000_000 + i), crmSource: 'hubspot', source: 'api', status: i % 10 ? 'in-progress' : 'approved', inviteSentAt: null, customerPortalUrl: `http://127.0.0.1:1/_sandbox/portal/${caseId}`, analystUrl: `http://127.0.0.1:1/_sandbox/analyst/${caseId}`, companyNumber: null, createdAt: at(i), updatedAt: at(i) };
+    const data = {
+      caseId,
+      customerEmail: `owner${i}@company${i}.example`,
+      customerName: `Owner ${i}`,
+      companyName: `Company ${i} Holdings Ltd`,
+      country: 'GB',
+      entityType: null,
+      crmRecordId: String(10_000_000 + i),
+      crmSource: 'hubspot',
+      source: 'api',
+      status: i % 10 ? 'in-progress' : 'approved',
+      inviteSentAt: null,
+      customerPortalUrl: `http://127.0.0.1:1/_sandbox/portal/${caseId}`,
+      analystUrl: `http://127.0.0.1:1/_sandbox/analyst/${caseId}`,
+      companyNumber: null,
+      createdAt: at(i),
+      updatedAt: at(i),
+    };
     cases.push({ orgId: CLIENT.orgId, seq: ++seq, stage: 'created', data });
     for (const event of ['case.created', 'case.status.changed', 'case.onboarding_progress.changed']) {
-      events.push({ orgId: CLIENT.orgId, seq: ++seq, data: { event, eventId: `evt-${seq}`, eventVersion: 1, timestamp: at(i), orgId: CLIENT.orgId, caseId, crmRecordId: data.crmRecordId, crmSource: 'hubspot', status: data.status } });
+      events.push({
+        orgId: CLIENT.orgId,
+        seq: ++seq,
+        data: {
+          event,
+          eventId: `evt-${seq}`,
+          eventVersion: 1,
+          timestamp: at(i),
+          orgId: CLIENT.orgId,
+          caseId,
+          crmRecordId: data.crmRecordId,
+          crmSource: 'hubspot',
+          status: data.status,
+        },
+      });
     }
   }
-  const snapshot = { version: 1, defaultClientId: CLIENT.clientId, webhookSecret: 'whsec_bench', signingKey: 'bench-signing-key-0123456789abcdef', seq, clients: [CLIENT], tokens: [], cases, events, idempotency: [], endpoints: [] };
+  const snapshot = {
+    version: 1,
+    defaultClientId: CLIENT.clientId,
+    webhookSecret: 'whsec_bench',
+    signingKey: 'bench-signing-key-0123456789abcdef',
+    seq,
+    clients: [CLIENT],
+    tokens: [],
+    cases,
+    events,
+    idempotency: [],
+    endpoints: [],
+  };
   // Written in pieces: at 100k cases one JSON.stringify of the whole is ~150 MB of string.
-  const parts = [JSON.stringify({ ...snapshot, cases: [], events: [] }).replace(/"cases":\[\],"events":\[\]/, '"cases":@C,"events":@E')];
+  const parts = [
+    JSON.stringify({ ...snapshot, cases: [], events: [] }).replace(
+      /"cases":\[\],"events":\[\]/,
+      '"cases":@C,"events":@E',
+    ),
+  ];
   const [head, middle, tail] = parts[0].split(/@C|@E/);
   const chunk = (list) => `[${list.map((x) => JSON.stringify(x)).join(',')}]`;
   writeFileSync(file, head + chunk(cases) + middle + chunk(events) + tail);
@@ -77,7 +139,11 @@ function seedFile(n) {
 function startServer(module, seed, label) {
   const persistPath = join(work, `${label.replace(/\W+/g, '-')}.json`);
   execFileSync('cp', [seed, persistPath]);
-  const child = fork(join(ROOT, 'bench/sandbox-server.mjs'), [], { env: { ...process.env, FML_BENCH_SANDBOX: JSON.stringify({ modulePath: module, persistPath }) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+  const child = fork(join(ROOT, 'bench/sandbox-server.mjs'), [], {
+    env: { ...process.env, FML_BENCH_SANDBOX: JSON.stringify({ modulePath: module, persistPath }) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: ['--max-old-space-size=4096'],
+  });
   return new Promise((res) => {
     child.once('message', (m) => res({ ...m, child, label }));
     child.once('exit', (code) => res({ type: 'failed', message: `exited with ${code}`, child, label }));
@@ -85,7 +151,15 @@ function startServer(module, seed, label) {
 }
 
 async function mintFor(server) {
-  const res = await fetch(`${server.url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: server.clientId, client_secret: server.clientSecret }) });
+  const res = await fetch(`${server.url}/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: server.clientId,
+      client_secret: server.clientSecret,
+    }),
+  });
   return (await res.json()).access_token;
 }
 
@@ -100,13 +174,18 @@ const createBody = () =>
     crmRecordId: `${90_000_000 + bodyNo}`,
     crmSource: 'hubspot',
     sendInvite: true,
-    note: 'Onboarding requested by the account team after the enterprise contract was countersigned; priority review.'.repeat(2),
+    note: 'Onboarding requested by the account team after the enterprise contract was countersigned; priority review.'.repeat(
+      2,
+    ),
   });
 
 /** Times one request, ms; throws on an unexpected status. */
 async function timed(server, path, init, want) {
   const started = performance.now();
-  const res = await fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const res = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
   const text = await res.text();
   const ms = performance.now() - started;
   if (res.status !== want) throw new Error(`${server.label} ${path}: ${res.status} ${text.slice(0, 200)}`);
@@ -135,7 +214,13 @@ try {
     for (const b of builds) {
       const label = `${b.name} @ ${n}`;
       const s = await startServer(b.module, seed, label);
-      loads.push({ build: b.name, cases: n, ok: s.type === 'ready', loadMs: Math.round(s.loadMs ?? 0), error: s.type === 'ready' ? undefined : s.message });
+      loads.push({
+        build: b.name,
+        cases: n,
+        ok: s.type === 'ready',
+        loadMs: Math.round(s.loadMs ?? 0),
+        error: s.type === 'ready' ? undefined : s.message,
+      });
       if (s.type !== 'ready') {
         s.child.kill();
         continue;
@@ -152,7 +237,9 @@ try {
   }
 
   // times[op][label] = per-round medians
-  const times = Object.fromEntries(Object.keys(OPS).map((op) => [op, Object.fromEntries(servers.map((s) => [s.label, []]))]));
+  const times = Object.fromEntries(
+    Object.keys(OPS).map((op) => [op, Object.fromEntries(servers.map((s) => [s.label, []]))]),
+  );
   for (let round = 0; round < ROUNDS; round++) {
     for (const [op, run] of Object.entries(OPS)) {
       const calls = Object.fromEntries(servers.map((s) => [s.label, []]));
@@ -160,7 +247,12 @@ try {
         for (let k = 0; k < servers.length; k++) {
           const s = servers[(i + k + round) % servers.length];
           // The old sandbox rewrites its whole file per create: a few calls say enough at large sizes.
-          if (op === 'create' && i >= Math.max(3, Math.round(CALLS * Math.min(1, 1000 / s.cases))) && s.build !== 'after') continue;
+          if (
+            op === 'create' &&
+            i >= Math.max(3, Math.round(CALLS * Math.min(1, 1000 / s.cases))) &&
+            s.build !== 'after'
+          )
+            continue;
           calls[s.label].push((await run(s)).ms);
         }
       }
@@ -174,19 +266,36 @@ try {
       const base = servers.find((x) => x.build === s.build && x.cases === SIZES[0]);
       const own = times[op][s.label];
       const ratios = own.map((ms, r) => ms / times[op][base.label][r]);
-      rows.push({ op, build: s.build, cases: s.cases, minMs: Math.min(...own), medianMs: median(own), maxMs: Math.max(...own), vsSmallest: base ? median(ratios) : null });
+      rows.push({
+        op,
+        build: s.build,
+        cases: s.cases,
+        minMs: Math.min(...own),
+        medianMs: median(own),
+        maxMs: Math.max(...own),
+        vsSmallest: base ? median(ratios) : null,
+      });
     }
   }
   const f = (x) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
-  console.log(`sandbox, persisted: ${ROUNDS} rounds × ${CALLS} calls per sandbox, interleaved; ms per call (min / median / max of round medians)\n`);
+  console.log(
+    `sandbox, persisted: ${ROUNDS} rounds × ${CALLS} calls per sandbox, interleaved; ms per call (min / median / max of round medians)\n`,
+  );
   console.log('| operation | build | cases | min | median | max | × 1k state |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.op} | ${r.build} | ${r.cases.toLocaleString('en')} | ${f(r.minMs)} | ${f(r.medianMs)} | ${f(r.maxMs)} | ${r.vsSmallest?.toFixed(2) ?? '–'} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.op} | ${r.build} | ${r.cases.toLocaleString('en')} | ${f(r.minMs)} | ${f(r.medianMs)} | ${f(r.maxMs)} | ${r.vsSmallest?.toFixed(2) ?? '–'} |`,
+    );
   console.log('\n| build | cases | load (ms, one process start) |');
   console.log('|---|---:|---|');
-  for (const l of loads) console.log(`| ${l.build} | ${l.cases.toLocaleString('en')} | ${l.ok ? l.loadMs : `cannot load: ${l.error}`} |`);
+  for (const l of loads)
+    console.log(`| ${l.build} | ${l.cases.toLocaleString('en')} | ${l.ok ? l.loadMs : `cannot load: ${l.error}`} |`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/sandbox.json'), `${JSON.stringify({ rounds: ROUNDS, calls: CALLS, sizes: SIZES, before: beforeRef ?? null, rows, loads }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'bench/results/sandbox.json'),
+    `${JSON.stringify({ rounds: ROUNDS, calls: CALLS, sizes: SIZES, before: beforeRef ?? null, rows, loads }, null, 2)}\n`,
+  );
 } finally {
   for (const s of servers) s.child.kill();
   rmSync(work, { recursive: true, force: true });

@@ -18,7 +18,9 @@ const CREATES = 1000;
 const soak = await loadSoak();
 if (!soak.findRedisServer()) {
   // Not a failure of the SDK: the figures need a real Redis. Say so, and leave the last results in place.
-  console.warn('scale bench skipped: it needs redis-server on PATH (apt-get install -y redis-server, brew install redis).');
+  console.warn(
+    'scale bench skipped: it needs redis-server on PATH (apt-get install -y redis-server, brew install redis).',
+  );
   process.exit(0);
 }
 
@@ -39,15 +41,39 @@ await build({
 /** 8 processes × CREATES/8 concurrent creates against a fresh sandbox; returns token requests and time. */
 async function fleetRun(redisUrl, store) {
   let tokenRequests = 0;
-  const sb = await soak.startSandbox({ rateLimit: false, onRequest: (e) => void (e.path === '/v1/oauth/token' && tokenRequests++) });
+  const sb = await soak.startSandbox({
+    rateLimit: false,
+    onRequest: (e) => void (e.path === '/v1/oauth/token' && tokenRequests++),
+  });
   const prefix = `bench-${store}-${Date.now()}:`; // one prefix for the whole fleet: that is what shares the token
   const workers = Array.from({ length: PROCESSES }, (_, i) => {
-    return forkWorker(join(workerDir, 'token-worker.cjs'), { FML_WORKER_CONFIG: JSON.stringify({ sandboxUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, redisUrl, kind: i % 2 ? 'ioredis' : 'redis', worker: i, count: CREATES / PROCESSES, prefix, lockTtlMs: 2000, store }) });
+    return forkWorker(join(workerDir, 'token-worker.cjs'), {
+      FML_WORKER_CONFIG: JSON.stringify({
+        sandboxUrl: sb.url,
+        clientId: sb.clientId,
+        clientSecret: sb.clientSecret,
+        redisUrl,
+        kind: i % 2 ? 'ioredis' : 'redis',
+        worker: i,
+        count: CREATES / PROCESSES,
+        prefix,
+        lockTtlMs: 2000,
+        store,
+      }),
+    });
   });
   try {
     const { reports, ms } = await runFleet(workers);
     const ok = reports.reduce((n, r) => n + r.ok, 0);
-    return { processes: PROCESSES, creates: CREATES, succeeded: ok, failed: CREATES - ok, tokenRequests, ms: Math.round(ms), casesInSandbox: sb.cases.length };
+    return {
+      processes: PROCESSES,
+      creates: CREATES,
+      succeeded: ok,
+      failed: CREATES - ok,
+      tokenRequests,
+      ms: Math.round(ms),
+      casesInSandbox: sb.cases.length,
+    };
   } finally {
     stopWorkers(workers);
     await sb.close();
@@ -59,9 +85,22 @@ let results;
 try {
   const shared = await fleetRun(server.url, 'redis');
   const perProcess = await fleetRun(server.url, 'memory');
-  const s = await soak.runSoak({ creates: 2000, faultRate: 0.2, concurrency: 32, clients: 4, replicas: 3, redis: { url: server.url, connect: (url) => soak.nodeRedis.connect(url) } });
+  const s = await soak.runSoak({
+    creates: 2000,
+    faultRate: 0.2,
+    concurrency: 32,
+    clients: 4,
+    replicas: 3,
+    redis: { url: server.url, connect: (url) => soak.nodeRedis.connect(url) },
+  });
   results = {
-    tokenRequestsPer1000Creates: { sharedRedisStore: shared.tokenRequests, perProcessMemoryStore: perProcess.tokenRequests, target: 1, shared, perProcess },
+    tokenRequestsPer1000Creates: {
+      sharedRedisStore: shared.tokenRequests,
+      perProcessMemoryStore: perProcess.tokenRequests,
+      target: 1,
+      shared,
+      perProcess,
+    },
     soak: {
       seed: s.seed,
       calls: s.creates.calls,
@@ -97,11 +136,19 @@ const rows = [
   ['token requests, same, each process its own memory cache', t.perProcessMemoryStore, '(one per process)'],
   ['  fleet wall time (shared store)', `${t.shared.ms} ms`, `${t.shared.succeeded}/${t.shared.creates} created`],
   ['soak: create calls', k.calls, `seed ${k.seed}`],
-  ['soak: API requests / faults injected', `${k.apiRequests} / ${k.faultsInjected}`, `${(k.faultShare * 100).toFixed(1)}% faulted`],
+  [
+    'soak: API requests / faults injected',
+    `${k.apiRequests} / ${k.faultsInjected}`,
+    `${(k.faultShare * 100).toFixed(1)}% faulted`,
+  ],
   ['soak: typed errors / untyped', `${k.typedErrors} / ${k.untypedErrors}`, 'untyped target 0'],
   ['soak: duplicates', k.duplicates, 'target 0'],
   ['soak: lost', k.lost, 'target 0'],
-  ['soak: webhook events / deliveries / faults', `${k.webhookEvents} / ${k.webhookDeliveries} / ${k.webhookFaultsInjected}`, ''],
+  [
+    'soak: webhook events / deliveries / faults',
+    `${k.webhookEvents} / ${k.webhookDeliveries} / ${k.webhookFaultsInjected}`,
+    '',
+  ],
   ['soak: events applied twice / never', `${k.webhookAppliedTwice} / ${k.webhookNeverApplied}`, 'target 0 / 0'],
 ];
 const width = Math.max(...rows.map(([a]) => a.length));

@@ -49,7 +49,8 @@ const payload = {
   // Fields a newer FML may add pass through untouched; they make the event a realistic ~1 KB.
   analystUrl: 'https://cases.firstmilelabs.com/?case=CS-2026-00471',
   customerPortalUrl: 'https://app.firstmilelabs.com/portal/3f1c2a9e-5b7d-4e8f-9a01-2b3c4d5e6f70',
-  reason: 'All directors screened clear; proof of address verified against the registry; UBO chain resolved to two natural persons holding 60% and 40%.',
+  reason:
+    'All directors screened clear; proof of address verified against the registry; UBO chain resolved to two natural persons holding 60% and 40%.',
   checks: [
     { name: 'company_registry', result: 'pass', at: '2026-05-15T09:14:11.421Z' },
     { name: 'sanctions', result: 'pass', at: '2026-05-15T09:15:02.001Z' },
@@ -68,13 +69,23 @@ const headers = { 'content-type': 'application/json', 'x-fml-signature': header 
 const expected = Buffer.from(hex, 'hex');
 
 const subtle = globalThis.crypto.subtle;
-const cachedKey = await subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+const cachedKey = await subtle.importKey(
+  'raw',
+  new TextEncoder().encode(secret),
+  { name: 'HMAC', hash: 'SHA-256' },
+  false,
+  ['verify'],
+);
 const utf8 = new TextDecoder();
 
 const swSecret = `whsec_${Buffer.from(secret).toString('base64')}`;
 const sw = new Webhook(swSecret);
 const swId = 'msg_2a9e5b7d4e8f9a01';
-const swHeaders = { 'webhook-id': swId, 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': sw.sign(swId, new Date(), bodyText) };
+const swHeaders = {
+  'webhook-id': swId,
+  'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+  'webhook-signature': sw.sign(swId, new Date(), bodyText),
+};
 
 function fail(message) {
   throw new Error(message);
@@ -128,7 +139,9 @@ const groups = {
 };
 
 // Each candidate must accept the fixture before it is timed.
-for (const group of Object.values(groups)) for (const [name, fn] of Object.entries(group)) if ((await fn()).status !== 'approved') fail(`${name} parsed the fixture wrongly`);
+for (const group of Object.values(groups))
+  for (const [name, fn] of Object.entries(group))
+    if ((await fn()).status !== 'approved') fail(`${name} parsed the fixture wrongly`);
 
 /** The cost of timing one call with nothing in it, subtracted from every timed call. */
 function timerCost() {
@@ -159,7 +172,9 @@ async function round(group, overheadMs) {
       times[j][i] = performance.now() - t0;
     }
   }
-  return Object.fromEntries(entries.map(([name], j) => [name, Math.max((times[j].sort()[CALLS >> 1] - overheadMs) * 1000, 1e-3)]));
+  return Object.fromEntries(
+    entries.map(([name], j) => [name, Math.max((times[j].sort()[CALLS >> 1] - overheadMs) * 1000, 1e-3)]),
+  );
 }
 
 const stats = (xs) => {
@@ -168,7 +183,8 @@ const stats = (xs) => {
 };
 
 // Warm up (JIT, the SDK's compiled schemas and key cache), then the measured rounds.
-for (const group of Object.values(groups)) for (const fn of Object.values(group)) for (let i = 0; i < 5_000; i++) await fn();
+for (const group of Object.values(groups))
+  for (const fn of Object.values(group)) for (let i = 0; i < 5_000; i++) await fn();
 const overheadMs = timerCost();
 const results = {};
 for (const [groupName, group] of Object.entries(groups)) {
@@ -189,35 +205,72 @@ const pad = (s, n) => String(s).padEnd(n);
 const padL = (s, n) => String(s).padStart(n);
 const load = loadavg()[0];
 console.log(`\nFML webhook verify + parse, ${body.length}-byte case.status.changed, Node ${process.version}`);
-console.log(`${ROUNDS} rounds × ${CALLS.toLocaleString('en-US')} calls per candidate, interleaved per call, median call per round; timer cost ${(overheadMs * 1e6).toFixed(0)} ns subtracted; load average ${load.toFixed(2)}\n`);
+console.log(
+  `${ROUNDS} rounds × ${CALLS.toLocaleString('en-US')} calls per candidate, interleaved per call, median call per round; timer cost ${(overheadMs * 1e6).toFixed(0)} ns subtracted; load average ${load.toFixed(2)}\n`,
+);
 for (const [groupName, rows] of Object.entries(results)) {
   console.log(`${groupName}`);
-  console.log(`  ${pad('candidate', 62)}${padL('µs/op min / med / max', 24)}${padL('ops/s', 10)}${padL('vs floor min / med / max', 27)}`);
+  console.log(
+    `  ${pad('candidate', 62)}${padL('µs/op min / med / max', 24)}${padL('ops/s', 10)}${padL('vs floor min / med / max', 27)}`,
+  );
   for (const r of rows) {
     const us = `${f2(r.microsPerOp.min)} / ${f2(r.microsPerOp.median)} / ${f2(r.microsPerOp.max)}`;
     const ratio = `${f2(r.ratioVsFloor.min)} / ${f2(r.ratioVsFloor.median)} / ${f2(r.ratioVsFloor.max)}×`;
-    console.log(`  ${pad(r.name, 62)}${padL(us, 24)}${padL(r.opsPerSec.toLocaleString('en-US'), 10)}${padL(ratio, 27)}`);
+    console.log(
+      `  ${pad(r.name, 62)}${padL(us, 24)}${padL(r.opsPerSec.toLocaleString('en-US'), 10)}${padL(ratio, 27)}`,
+    );
   }
   console.log('');
 }
 
-const row = (name) => Object.values(results).flat().find((r) => r.name === name);
+const row = (name) =>
+  Object.values(results)
+    .flat()
+    .find((r) => r.name === name);
 const nodeRatio = row(NODE_SDK).ratioVsFloor.median;
 // Like for like: the floor verifies and parses without a schema, so does this SDK row (the validated rows are in the table).
 const webRatio = row(WEB_SDK_BARE).ratioVsFloor.median;
 const sdkOps = Math.min(row(NODE_SDK).opsPerSec, row(NODE_CONSTRUCT).opsPerSec);
 const vsStd = row(STDWH).microsPerOp.median / row(NODE_SDK).microsPerOp.median;
 const targets = {
-  nodeSyncVsFloor: { target: TARGETS.nodeVsFloor, measured: Number(nodeRatio.toFixed(3)), met: nodeRatio >= TARGETS.nodeVsFloor },
-  webcryptoVsSubtleVerify: { target: TARGETS.webcryptoVsFloor, measured: Number(webRatio.toFixed(3)), met: webRatio >= TARGETS.webcryptoVsFloor },
+  nodeSyncVsFloor: {
+    target: TARGETS.nodeVsFloor,
+    measured: Number(nodeRatio.toFixed(3)),
+    met: nodeRatio >= TARGETS.nodeVsFloor,
+  },
+  webcryptoVsSubtleVerify: {
+    target: TARGETS.webcryptoVsFloor,
+    measured: Number(webRatio.toFixed(3)),
+    met: webRatio >= TARGETS.webcryptoVsFloor,
+  },
   eventsPerSecond: { target: TARGETS.eventsPerSecond, measured: sdkOps, met: sdkOps >= TARGETS.eventsPerSecond },
-  vsStandardwebhooks: { target: TARGETS.vsStandardwebhooks, measured: Number(vsStd.toFixed(2)), met: vsStd >= TARGETS.vsStandardwebhooks },
+  vsStandardwebhooks: {
+    target: TARGETS.vsStandardwebhooks,
+    measured: Number(vsStd.toFixed(2)),
+    met: vsStd >= TARGETS.vsStandardwebhooks,
+  },
 };
 const say = (t) => `${t.measured} (target ≥ ${t.target}: ${t.met ? 'met' : 'MISSED'})`;
-console.log(`targets (medians): node sync path with schema check vs floor ${say(targets.nodeSyncVsFloor)}; WebCrypto verify path vs subtle.verify ${say(targets.webcryptoVsSubtleVerify)}`);
-console.log(`                   slower node path ${say(targets.eventsPerSecond)} events/s; vs standardwebhooks ${say(targets.vsStandardwebhooks)}×\n`);
+console.log(
+  `targets (medians): node sync path with schema check vs floor ${say(targets.nodeSyncVsFloor)}; WebCrypto verify path vs subtle.verify ${say(targets.webcryptoVsSubtleVerify)}`,
+);
+console.log(
+  `                   slower node path ${say(targets.eventsPerSecond)} events/s; vs standardwebhooks ${say(targets.vsStandardwebhooks)}×\n`,
+);
 
 const out = new URL('./results/', import.meta.url);
 await mkdir(out, { recursive: true });
-const result = { benchmark: 'webhooks', node: process.version, date: new Date().toISOString(), loadAverage1m: load, measure: 'median µs per call in each round (per-call interleaving); min/median/max over rounds', payloadBytes: body.length, rounds: ROUNDS, callsPerRound: CALLS, timerCostNs: overheadMs * 1e6, groups: results, targets };
+const result = {
+  benchmark: 'webhooks',
+  node: process.version,
+  date: new Date().toISOString(),
+  loadAverage1m: load,
+  measure: 'median µs per call in each round (per-call interleaving); min/median/max over rounds',
+  payloadBytes: body.length,
+  rounds: ROUNDS,
+  callsPerRound: CALLS,
+  timerCostNs: overheadMs * 1e6,
+  groups: results,
+  targets,
+};
 await writeFile(new URL('webhooks.json', out), `${JSON.stringify(result, null, 2)}\n`);

@@ -11,7 +11,9 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const DIST_DIR = process.env.FML_DIST_DIR ? resolve(process.env.FML_DIST_DIR) : fileURLToPath(new URL('../dist/', import.meta.url));
+const DIST_DIR = process.env.FML_DIST_DIR
+  ? resolve(process.env.FML_DIST_DIR)
+  : fileURLToPath(new URL('../dist/', import.meta.url));
 const dist = (path) => join(DIST_DIR, path);
 const load = (path) => import(pathToFileURL(dist(path)).href);
 const ACTION_FILE = dist('hubspot/fml-hubspot-action.js');
@@ -42,17 +44,27 @@ function table(head, rows) {
 
 async function main() {
   for (const file of ['sandbox/index.js', 'webhooks/index.js', 'hubspot/index.js', 'hubspot/fml-hubspot-action.js']) {
-    check(existsSync(dist(file)), `${dist(file)} is missing: run \`npm run build\` (or \`npm run demo\`, which builds first).`);
+    check(
+      existsSync(dist(file)),
+      `${dist(file)} is missing: run \`npm run build\` (or \`npm run demo\`, which builds first).`,
+    );
   }
   const sandboxModule = await load('sandbox/index.js');
   const { createNodeWebhookHandler } = await load('webhooks/index.js');
   const { ensureCompanyProperties, updateCompanyFromEvent } = await load('hubspot/index.js');
   const { loadCustomCodeAction } = await import('./demo/hubspot-runtime.mjs');
   const { startSandbox, startFakeHubSpot } = sandboxModule;
-  check(typeof startFakeHubSpot === 'function', 'dist/sandbox does not export startFakeHubSpot (src/sandbox/index.ts must re-export it from ./fake-hubspot).');
+  check(
+    typeof startFakeHubSpot === 'function',
+    'dist/sandbox does not export startFakeHubSpot (src/sandbox/index.ts must re-export it from ./fake-hubspot).',
+  );
 
   say(bold('FML Cases SDK — the HubSpot round trip, run locally'));
-  say(dim('A Company becomes ready for KYB → the Custom Code action starts an FML case → FML webhooks update the Company.'));
+  say(
+    dim(
+      'A Company becomes ready for KYB → the Custom Code action starts an FML case → FML webhooks update the Company.',
+    ),
+  );
   say(dim(`Built files: ${DIST_DIR}`));
 
   const closers = [];
@@ -72,7 +84,10 @@ async function main() {
     // One Company's events are applied one at a time, in arrival order: FML may deliver them in parallel.
     const serially = (key, work) => {
       const next = (chains.get(key) ?? Promise.resolve()).then(work, work);
-      chains.set(key, next.catch(() => {}));
+      chains.set(
+        key,
+        next.catch(() => {}),
+      );
       return next;
     };
     const receive = createNodeWebhookHandler({
@@ -82,10 +97,21 @@ async function main() {
           const result = await updateCompanyFromEvent(event, { accessToken: hs.accessToken, baseUrl: hs.url });
           applied.push({ event, result });
           const props = Object.entries(result.properties)
-            .filter(([k]) => !['fml_case_id', 'fml_last_event', 'fml_last_event_at', 'fml_case_status_at', 'fml_onboarding_stage_at'].includes(k))
+            .filter(
+              ([k]) =>
+                ![
+                  'fml_case_id',
+                  'fml_last_event',
+                  'fml_last_event_at',
+                  'fml_case_status_at',
+                  'fml_onboarding_stage_at',
+                ].includes(k),
+            )
             .map(([k, v]) => `${k}=${v}`)
             .join(' ');
-          say(`   ${dim('↳ webhook')} ${event.event.padEnd(32)} → Company ${result.companyId ?? '?'} ${result.outcome}${result.reason ? ` (${result.reason})` : ''}${props ? `  ${props}` : ''}`);
+          say(
+            `   ${dim('↳ webhook')} ${event.event.padEnd(32)} → Company ${result.companyId ?? '?'} ${result.outcome}${result.reason ? ` (${result.reason})` : ''}${props ? `  ${props}` : ''}`,
+          );
         }),
     });
     const receiver = createServer((req, res) => void receive(req, res));
@@ -107,31 +133,59 @@ async function main() {
     check(setup.created.includes('fml_case_id'), 'ensureCompanyProperties did not create fml_case_id');
     done(`created ${setup.created.join(', ')}`);
     const again = await ensureCompanyProperties({ accessToken: hs.accessToken, baseUrl: hs.url });
-    check(again.created.length === 0 && again.existing.length === setup.created.length, 'a second ensureCompanyProperties should find them all (409 = already there)');
-    done(`run again: nothing to create — all ${again.existing.length} already exist (HubSpot answered 409, which is fine)`);
+    check(
+      again.created.length === 0 && again.existing.length === setup.created.length,
+      'a second ensureCompanyProperties should find them all (409 = already there)',
+    );
+    done(
+      `run again: nothing to create — all ${again.existing.length} already exist (HubSpot answered 409, which is fine)`,
+    );
 
     // ── 3 ─────────────────────────────────────────────────────────────────────────────────────────
     step('A Company is ready for KYB and enrols in the workflow');
-    const company = hs.createCompany({ name: 'Acme Holdings Ltd', country: 'United Kingdom', domain: 'acme.example', kyb_contact_email: 'jane@acme.example', kyb_contact_name: 'Jane Doe' });
+    const company = hs.createCompany({
+      name: 'Acme Holdings Ltd',
+      country: 'United Kingdom',
+      domain: 'acme.example',
+      kyb_contact_email: 'jane@acme.example',
+      kyb_contact_name: 'Jane Doe',
+    });
     const companyId = company.id;
-    done(`Company ${companyId} "${company.properties.name}" — kyb_contact_email ${company.properties.kyb_contact_email}`);
+    done(
+      `Company ${companyId} "${company.properties.name}" — kyb_contact_email ${company.properties.kyb_contact_email}`,
+    );
     const p = company.properties;
     // HubSpot reads the mapped properties into the action's inputs ("Property to include in code").
     const event = {
       origin: { portalId: 4412345, actionDefinitionId: 118 },
       object: { objectType: 'COMPANY', objectId: Number(companyId) },
-      inputFields: { companyId: p.hs_object_id, name: p.name, country: p.country, email: p.kyb_contact_email, contact: p.kyb_contact_name },
+      inputFields: {
+        companyId: p.hs_object_id,
+        name: p.name,
+        country: p.country,
+        email: p.kyb_contact_email,
+        contact: p.kyb_contact_name,
+      },
       callbackId: 'ap-118-1',
     };
 
     // ── 4 ─────────────────────────────────────────────────────────────────────────────────────────
     step('The Custom Code action runs (dist/hubspot/fml-hubspot-action.js, Node 24 style: returns its outputs)');
     const actionLog = [];
-    const lambda = loadCustomCodeAction(ACTION_FILE, { secrets: { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url }, log: (l) => actionLog.push(l) });
-    done(`loaded in a fresh node:vm context: secrets in process.env, require() limited to Node built-ins — it required ${lambda.required.length ? lambda.required.join(', ') : 'nothing'}`);
+    const lambda = loadCustomCodeAction(ACTION_FILE, {
+      secrets: { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url },
+      log: (l) => actionLog.push(l),
+    });
+    done(
+      `loaded in a fresh node:vm context: secrets in process.env, require() limited to Node built-ins — it required ${lambda.required.length ? lambda.required.join(', ') : 'nothing'}`,
+    );
     check(lambda.required.length === 0, 'the bundled action required a module');
     const first = (await lambda.main(event)).outputFields;
-    say(`   outputs: ${Object.entries(first).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
+    say(
+      `   outputs: ${Object.entries(first)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ')}`,
+    );
     check(first.ok === true, `the action failed: ${first.errorCode} ${first.errorMessage}`);
     check(first.replayed === 'false', `a first run should make a new case (replayed "false"), got "${first.replayed}"`);
     const caseId = first.caseId;
@@ -151,7 +205,13 @@ async function main() {
     const timeline = [];
     const snapshot = (label) => {
       const q = company.properties;
-      timeline.push([label, q.fml_case_status ?? '—', q.fml_onboarding_stage ?? '—', q.fml_decision ?? '—', q.fml_last_event ?? '—']);
+      timeline.push([
+        label,
+        q.fml_case_status ?? '—',
+        q.fml_onboarding_stage ?? '—',
+        q.fml_decision ?? '—',
+        q.fml_last_event ?? '—',
+      ]);
     };
     snapshot('case created');
 
@@ -159,9 +219,15 @@ async function main() {
     step('HubSpot re-runs the action (a retry, or the Company enrols again) — Node 20 style, with a callback');
     const callbacks = [];
     const second = (await lambda.main(event, (result) => callbacks.push(result))).outputFields;
-    check(callbacks.length === 1 && callbacks[0].outputFields.caseId === second.caseId, 'the callback (Node 20) should receive the same outputs the handler returns');
+    check(
+      callbacks.length === 1 && callbacks[0].outputFields.caseId === second.caseId,
+      'the callback (Node 20) should receive the same outputs the handler returns',
+    );
     check(second.ok === true && second.caseId === caseId, 'the re-run should return the same case');
-    check(second.replayed === 'idempotency-key', `the re-run should be a replay (replayed "idempotency-key"), got "${second.replayed}"`);
+    check(
+      second.replayed === 'idempotency-key',
+      `the re-run should be a replay (replayed "idempotency-key"), got "${second.replayed}"`,
+    );
     const casesForCompany = sb.cases.filter((c) => c.crmRecordId === companyId).length;
     check(casesForCompany === 1, `FML should hold exactly one case for Company ${companyId}, holds ${casesForCompany}`);
     const mints = apiLog.filter((e) => e.path === '/v1/oauth/token').length;
@@ -181,7 +247,10 @@ async function main() {
     const final = company.properties;
     check(final.fml_case_status === 'approved', `fml_case_status should be approved, is ${final.fml_case_status}`);
     check(final.fml_decision === 'approve', `fml_decision should be approve, is ${final.fml_decision}`);
-    check(final.fml_onboarding_stage === 'decision_made', `fml_onboarding_stage should be decision_made, is ${final.fml_onboarding_stage}`);
+    check(
+      final.fml_onboarding_stage === 'decision_made',
+      `fml_onboarding_stage should be decision_made, is ${final.fml_onboarding_stage}`,
+    );
     check(final.fml_case_id === caseId, 'fml_case_id changed');
 
     // ── 8 ─────────────────────────────────────────────────────────────────────────────────────────
@@ -193,14 +262,19 @@ async function main() {
     await sb.waitForDeliveries();
     check(applied.length === appliedBefore, 'a redelivered event must not be applied twice');
     check(company.properties.fml_case_status === 'approved', 'a redelivered old event must not roll the status back');
-    done(`receiver answered 200 (duplicate of ${short(old.eventId)}); fml_case_status is still ${company.properties.fml_case_status}`);
+    done(
+      `receiver answered 200 (duplicate of ${short(old.eventId)}); fml_case_status is still ${company.properties.fml_case_status}`,
+    );
 
     // ── Summary ──────────────────────────────────────────────────────────────────────────────────
     const deliveries = sb.deliveries;
     const delivered = deliveries.filter((d) => d.state === 'delivered').length;
     check(delivered === deliveries.length, `${deliveries.length - delivered} webhook deliveries did not succeed`);
     const updated = applied.filter((a) => a.result.outcome === 'updated').length;
-    check(applied.every((a) => a.result.companyId === companyId), 'a webhook updated some other Company');
+    check(
+      applied.every((a) => a.result.companyId === companyId),
+      'a webhook updated some other Company',
+    );
     const patches = hs.requests.filter((r) => r.method === 'PATCH').length;
 
     say(`\n${bold(`How Company ${companyId}'s FML properties changed`)}`);
@@ -211,13 +285,22 @@ async function main() {
       table(
         ['', 'result'],
         [
-          ['Custom Code action runs', `2 (Node 24 return style, Node 20 callback style) — replayed: false, then idempotency-key`],
+          [
+            'Custom Code action runs',
+            `2 (Node 24 return style, Node 20 callback style) — replayed: false, then idempotency-key`,
+          ],
           ['FML cases for the Company', `${casesForCompany} (case ${caseId})`],
           ['FML token mints', `${mints} for 2 runs`],
           ['webhooks delivered', `${delivered}/${deliveries.length} (1 of them a redelivery, ignored as a duplicate)`],
           ['Company updates from webhooks', `${updated} applied via crmRecordId, ${applied.length - updated} skipped`],
-          ['HubSpot API calls', `${hs.requests.length} (${patches} PATCH), all with the private app token, none logged`],
-          ['Company now', `fml_case_status=${final.fml_case_status} fml_decision=${final.fml_decision} fml_onboarding_stage=${final.fml_onboarding_stage}`],
+          [
+            'HubSpot API calls',
+            `${hs.requests.length} (${patches} PATCH), all with the private app token, none logged`,
+          ],
+          [
+            'Company now',
+            `fml_case_status=${final.fml_case_status} fml_decision=${final.fml_decision} fml_onboarding_stage=${final.fml_onboarding_stage}`,
+          ],
         ],
       ),
     );
@@ -237,7 +320,9 @@ main().then(
   () => clearTimeout(watchdog),
   (error) => {
     clearTimeout(watchdog);
-    console.error(`\n${red('DEMO FAILED')} at step ${stepNo}: ${error instanceof DemoFailure ? error.message : error?.stack ?? error}`);
+    console.error(
+      `\n${red('DEMO FAILED')} at step ${stepNo}: ${error instanceof DemoFailure ? error.message : (error?.stack ?? error)}`,
+    );
     process.exitCode = 1;
   },
 );

@@ -17,13 +17,26 @@ exports.main = async (event) => {
     const { request, idempotencyKey } = companyToCreateCase(event.inputFields, { sendInvite: true });
     key = idempotencyKey; // "hubspot-<companyId>": every run for this Company sends the same key
     const { case: kase, replayed } = await fml.cases.create(request, { idempotencyKey: key, deadlineMs: 15000 });
-    return { outputFields: { ok: true, caseId: kase.caseId, replayed: String(replayed), errorCode: '', errorMessage: '' } };
+    return {
+      outputFields: { ok: true, caseId: kase.caseId, replayed: String(replayed), errorCode: '', errorMessage: '' },
+    };
   } catch (error) {
     // Throttled, down or too slow: throw so HubSpot re-runs the action later (same key: no duplicate).
     const retry = RetryableActionError.from(error, key);
     if (retry) throw retry;
     // Anything else needs a person: a missing secret, bad Company data, a wrong secret or scope.
-    const hint = error?.code === 'configuration_error' ? ' In HubSpot: add the secret in this action\'s Secrets panel and tick it.' : '';
-    return { outputFields: { ok: false, caseId: '', replayed: '', errorCode: error?.code || 'unexpected_error', errorMessage: `${error?.message ?? error}${hint}` } };
+    const hint =
+      error?.code === 'configuration_error'
+        ? " In HubSpot: add the secret in this action's Secrets panel and tick it."
+        : '';
+    return {
+      outputFields: {
+        ok: false,
+        caseId: '',
+        replayed: '',
+        errorCode: error?.code || 'unexpected_error',
+        errorMessage: `${error?.message ?? error}${hint}`,
+      },
+    };
   }
 };

@@ -19,16 +19,21 @@ const accessToken = process.env.HUBSPOT_ACCESS_TOKEN ?? '';
 if (!secret || !accessToken) throw new Error('Set FML_WEBHOOK_SECRET and HUBSPOT_ACCESS_TOKEN.');
 
 const setup = await ensureCompanyProperties({ accessToken });
-console.log(`HubSpot properties: created ${setup.created.join(', ') || 'none'}; already there: ${setup.existing.join(', ') || 'none'}`);
+console.log(
+  `HubSpot properties: created ${setup.created.join(', ') || 'none'}; already there: ${setup.existing.join(', ') || 'none'}`,
+);
 
 const receive = createNodeWebhookHandler({
   secret,
   // A throw (HubSpot down, rate limit beyond what the SDK waits for) answers 500, so FML redelivers later.
   onEvent: async (event) => {
     const result = await updateCompanyFromEvent(event, { accessToken });
-    console.log(`${event.event} ${event.eventId} → ${result.outcome}${result.reason ? ` (${result.reason})` : ''} Company ${result.companyId ?? '-'}`);
+    console.log(
+      `${event.event} ${event.eventId} → ${result.outcome}${result.reason ? ` (${result.reason})` : ''} Company ${result.companyId ?? '-'}`,
+    );
     // Just after the workflow ran, a new fml_case_id may not be searchable yet: let FML redeliver.
-    if (result.reason === 'not_found' && !event.crmRecordId) throw new Error(`no Company has fml_case_id ${event.caseId} yet`);
+    if (result.reason === 'not_found' && !event.crmRecordId)
+      throw new Error(`no Company has fml_case_id ${event.caseId} yet`);
   },
 });
 

@@ -46,10 +46,21 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   });
   // What FML sends: the HMAC-SHA256 of the exact body bytes, hex, in X-FML-Signature.
   const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-  const request = () => new Request('http://localhost/webhooks/fml', { method: 'POST', headers: { 'content-type': 'application/json', 'x-fml-signature': signature }, body });
+  const request = () =>
+    new Request('http://localhost/webhooks/fml', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fml-signature': signature },
+      body,
+    });
   const first = await handle(request());
   const again = await handle(request());
-  const forged = await handle(new Request('http://localhost/webhooks/fml', { method: 'POST', headers: { 'x-fml-signature': signature }, body: body.replace('approved', 'declined') }));
+  const forged = await handle(
+    new Request('http://localhost/webhooks/fml', {
+      method: 'POST',
+      headers: { 'x-fml-signature': signature },
+      body: body.replace('approved', 'declined'),
+    }),
+  );
   console.log('first delivery:', first.status, await first.text());
   console.log('redelivery:    ', again.status, await again.text());
   console.log('tampered body: ', forged.status, await forged.text());

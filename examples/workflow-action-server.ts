@@ -12,7 +12,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { FmlClient } from '../src/client';
-import { createJsonFileCallbackStore, createWorkflowActionHandler, type CallbackStore, type WorkflowActionHandler, type WorkflowActionHandlerOptions } from '../src/hubspot/workflow-action/index';
+import {
+  createJsonFileCallbackStore,
+  createWorkflowActionHandler,
+  type CallbackStore,
+  type WorkflowActionHandler,
+  type WorkflowActionHandlerOptions,
+} from '../src/hubspot/workflow-action/index';
 import { createNodeWebhookHandler } from '../src/webhooks/index';
 
 /** Everything the server needs. Secrets stay in this object only: nothing here is ever logged. */
@@ -49,7 +55,10 @@ export function configFromEnv(env: Record<string, string | undefined>): ActionSe
   return {
     publicUrl: need('PUBLIC_URL'),
     appSecret: need('HUBSPOT_APP_SECRET'),
-    hubspot: { accessToken: need('HUBSPOT_ACCESS_TOKEN'), ...(env.HUBSPOT_API_BASE_URL ? { baseUrl: env.HUBSPOT_API_BASE_URL } : {}) },
+    hubspot: {
+      accessToken: need('HUBSPOT_ACCESS_TOKEN'),
+      ...(env.HUBSPOT_API_BASE_URL ? { baseUrl: env.HUBSPOT_API_BASE_URL } : {}),
+    },
     fmlWebhookSecret: need('FML_WEBHOOK_SECRET'),
     fml: new FmlClient({ env }),
     store: createJsonFileCallbackStore(env.STORE_PATH ?? './workflow-action-store.json'),
@@ -57,7 +66,10 @@ export function configFromEnv(env: Record<string, string | undefined>): ActionSe
 }
 
 /** The request listener: routes to the action handler and the FML webhook receiver. */
-export function createActionServerListener(config: ActionServerConfig): { listener: (req: IncomingMessage, res: ServerResponse) => void; action: WorkflowActionHandler } {
+export function createActionServerListener(config: ActionServerConfig): {
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
+  action: WorkflowActionHandler;
+} {
   const action = createWorkflowActionHandler({
     fml: config.fml,
     appSecret: config.appSecret,
@@ -98,7 +110,10 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   server.listen(port, () => console.log(`workflow action server on :${port} (public ${config.publicUrl})`));
   // Forget finished executions once an hour even when traffic is quiet.
-  const pruning = setInterval(() => void action.prune().catch((e: unknown) => console.error('prune failed:', e)), 3_600_000);
+  const pruning = setInterval(
+    () => void action.prune().catch((e: unknown) => console.error('prune failed:', e)),
+    3_600_000,
+  );
   pruning.unref();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close(() => process.exit(0)));
 }

@@ -159,9 +159,17 @@ if (typeof exports === 'object' && exports !== null) Object.assign(exports, ${na
 const noTelemetry = {
   name: 'fml-no-telemetry',
   setup(build) {
-    build.onResolve({ filter: /^\.\/telemetry$/ }, (args) => (args.resolveDir === join(root, 'src', 'engine') ? { path: join(root, 'src', 'engine', 'telemetry-off.ts') } : undefined));
+    build.onResolve({ filter: /^\.\/telemetry$/ }, (args) =>
+      args.resolveDir === join(root, 'src', 'engine')
+        ? { path: join(root, 'src', 'engine', 'telemetry-off.ts') }
+        : undefined,
+    );
     // Pacing in a HubSpot execution's memory paces nothing (one or two requests per short-lived process).
-    build.onResolve({ filter: /^\.\.\/rate-limit\/default-pacer$/ }, (args) => (args.resolveDir === join(root, 'src', 'engine') ? { path: join(root, 'src', 'rate-limit', 'default-pacer-off.ts') } : undefined));
+    build.onResolve({ filter: /^\.\.\/rate-limit\/default-pacer$/ }, (args) =>
+      args.resolveDir === join(root, 'src', 'engine')
+        ? { path: join(root, 'src', 'rate-limit', 'default-pacer-off.ts') }
+        : undefined,
+    );
   },
 };
 
@@ -172,7 +180,11 @@ const noTelemetry = {
 const plainNode = {
   name: 'fml-plain-node',
   setup(build) {
-    build.onResolve({ filter: /^\.\/abort-fallback$/ }, (args) => (args.resolveDir === join(root, 'src', 'engine') ? { path: join(root, 'src', 'engine', 'abort-fallback-off.ts') } : undefined));
+    build.onResolve({ filter: /^\.\/abort-fallback$/ }, (args) =>
+      args.resolveDir === join(root, 'src', 'engine')
+        ? { path: join(root, 'src', 'engine', 'abort-fallback-off.ts') }
+        : undefined,
+    );
   },
 };
 
@@ -186,7 +198,10 @@ FmlHubSpot = { hubspotCustomCodeAction, VERSION };
 
 /** Options every bundle shares: one readable CommonJS-compatible script for Node 20+, nothing external. */
 function common(entry, globalName, lockedRealm = false) {
-  const input = typeof entry === 'string' ? { entryPoints: [join(root, entry)] } : { stdin: { ...entry, resolveDir: root, loader: 'ts' } };
+  const input =
+    typeof entry === 'string'
+      ? { entryPoints: [join(root, entry)] }
+      : { stdin: { ...entry, resolveDir: root, loader: 'ts' } };
   return {
     ...input,
     bundle: true,
@@ -209,7 +224,11 @@ function common(entry, globalName, lockedRealm = false) {
     ...(lockedRealm
       ? {
           inject: [join(root, 'src', 'hubspot', 'bundle', 'locked-realm.ts')],
-          define: { 'Object.defineProperty': '__fmlDefineProperty', 'Object.defineProperties': '__fmlDefineProperties', 'Object.getPrototypeOf': '__fmlGetPrototypeOf' },
+          define: {
+            'Object.defineProperty': '__fmlDefineProperty',
+            'Object.defineProperties': '__fmlDefineProperties',
+            'Object.getPrototypeOf': '__fmlGetPrototypeOf',
+          },
         }
       : {}),
     absWorkingDir: root,
@@ -232,7 +251,11 @@ export const SIZE_GUARD_BYTES = 72 * 1024;
  */
 export async function analyzeAction() {
   const esbuild = await loadEsbuild();
-  const result = await esbuild.build({ ...common({ contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' }), minify: true, metafile: true });
+  const result = await esbuild.build({
+    ...common({ contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' }),
+    minify: true,
+    metafile: true,
+  });
   return esbuild.analyzeMetafile(result.metafile);
 }
 
@@ -243,20 +266,54 @@ export async function buildHubSpotBundles({ outdir = join(root, 'dist', 'hubspot
   await mkdir(outdir, { recursive: true });
 
   const files = [
-    { name: 'fml-hubspot-action.js', entry: { contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' }, banner: actionHeader(version), footer: actionFooter, strict: true, lockedRealm: false },
-    { name: 'fml-sdk.js', entry: 'src/hubspot/bundle/sdk-entry.ts', globalName: 'FmlSdk', banner: sdkHeader(version), footer: moduleFooter('FmlSdk'), lockedRealm: true },
-    { name: 'fml-verify.js', entry: 'src/hubspot/bundle/verify-entry.ts', globalName: 'FmlVerify', banner: verifyHeader(version), footer: moduleFooter('FmlVerify'), lockedRealm: true },
+    {
+      name: 'fml-hubspot-action.js',
+      entry: { contents: actionEntry, sourcefile: 'fml-hubspot-action.ts' },
+      banner: actionHeader(version),
+      footer: actionFooter,
+      strict: true,
+      lockedRealm: false,
+    },
+    {
+      name: 'fml-sdk.js',
+      entry: 'src/hubspot/bundle/sdk-entry.ts',
+      globalName: 'FmlSdk',
+      banner: sdkHeader(version),
+      footer: moduleFooter('FmlSdk'),
+      lockedRealm: true,
+    },
+    {
+      name: 'fml-verify.js',
+      entry: 'src/hubspot/bundle/verify-entry.ts',
+      globalName: 'FmlVerify',
+      banner: verifyHeader(version),
+      footer: moduleFooter('FmlVerify'),
+      lockedRealm: true,
+    },
   ];
   const out = {};
   for (const f of files) {
-    const result = await esbuild.build({ ...common(f.entry, f.globalName, f.lockedRealm), banner: { js: f.banner }, footer: { js: f.footer } });
-    const code = (f.lockedRealm ? lockedRealmGlue : (_name, text) => text)(f.name, f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text);
+    const result = await esbuild.build({
+      ...common(f.entry, f.globalName, f.lockedRealm),
+      banner: { js: f.banner },
+      footer: { js: f.footer },
+    });
+    const code = (f.lockedRealm ? lockedRealmGlue : (_name, text) => text)(
+      f.name,
+      f.strict ? dropInertStrict(f.name, result.outputFiles[0].text) : result.outputFiles[0].text,
+    );
     checkSelfContained(f.name, code);
-    if (code.includes('opentelemetry')) throw new Error(`build-hubspot: ${f.name} still contains the OpenTelemetry loader; the telemetry-off swap did not apply.`);
+    if (code.includes('opentelemetry'))
+      throw new Error(
+        `build-hubspot: ${f.name} still contains the OpenTelemetry loader; the telemetry-off swap did not apply.`,
+      );
     const path = join(outdir, f.name);
     const sizes = await measure(esbuild, code);
     const guard = SIZE_GUARD_BYTES;
-    if (sizes.minifiedBytes > guard) throw new Error(`build-hubspot: ${f.name} is ${kb(sizes.minifiedBytes)} minified, past its ${kb(guard)} guard (${sizes.minifiedBytes - guard} B over): \`node scripts/build-hubspot.mjs --analyze\` shows what grew.`);
+    if (sizes.minifiedBytes > guard)
+      throw new Error(
+        `build-hubspot: ${f.name} is ${kb(sizes.minifiedBytes)} minified, past its ${kb(guard)} guard (${sizes.minifiedBytes - guard} B over): \`node scripts/build-hubspot.mjs --analyze\` shows what grew.`,
+      );
     await writeFile(path, code);
     out[f.name] = { path, guardBytes: guard, ...sizes };
   }
@@ -272,7 +329,10 @@ function lockedRealmGlue(_name, code) {
   const glue = 'var __defProp = Object.defineProperty;';
   if (!code.includes(glue)) return code;
   // biome-ignore-start lint/suspicious/noTemplateCurlyInString: the `${…}` is JavaScript put into the built file, not ours to fill
-  return code.replace(glue, 'var __defProp = (o, k, d) => { if (!Reflect.defineProperty(o, k, d)) throw new TypeError(`Cannot define ${String(k)}`); return o; };');
+  return code.replace(
+    glue,
+    'var __defProp = (o, k, d) => { if (!Reflect.defineProperty(o, k, d)) throw new TypeError(`Cannot define ${String(k)}`); return o; };',
+  );
   // biome-ignore-end lint/suspicious/noTemplateCurlyInString: the `${…}` is JavaScript put into the built file, not ours to fill
 }
 
@@ -280,19 +340,23 @@ function lockedRealmGlue(_name, code) {
 function dropInertStrict(name, code) {
   const first = code.indexOf(STRICT);
   const second = code.indexOf(`\n${STRICT}\n`, first + STRICT.length);
-  if (first < 0 || first > code.indexOf('const FML_ACTION_OPTIONS')) throw new Error(`build-hubspot: ${name} must start (after its header comment) with ${STRICT}`);
+  if (first < 0 || first > code.indexOf('const FML_ACTION_OPTIONS'))
+    throw new Error(`build-hubspot: ${name} must start (after its header comment) with ${STRICT}`);
   return second < 0 ? code : code.slice(0, second) + code.slice(second + STRICT.length + 1);
 }
 
 /** Fails the build if the bundle would `require` (or import) anything at run time. */
 function checkSelfContained(name, code) {
-  const found = [...code.matchAll(/\brequire\s*\(\s*["'`]([^"'`]+)["'`]\s*\)|\bimport\s*\(\s*["'`]([^"'`]+)/g)].map((m) => m[1] ?? m[2]);
+  const found = [...code.matchAll(/\brequire\s*\(\s*["'`]([^"'`]+)["'`]\s*\)|\bimport\s*\(\s*["'`]([^"'`]+)/g)].map(
+    (m) => m[1] ?? m[2],
+  );
   if (found.length) throw new Error(`build-hubspot: ${name} must be self-contained but loads ${found.join(', ')}.`);
 }
 
 /** Sizes in bytes: as written, minified by esbuild, and the minified text gzipped. */
 export async function measure(esbuild, code) {
-  const minified = (await esbuild.transform(code, { minify: true, loader: 'js', target: 'node20', charset: 'utf8' })).code;
+  const minified = (await esbuild.transform(code, { minify: true, loader: 'js', target: 'node20', charset: 'utf8' }))
+    .code;
   return {
     rawBytes: Buffer.byteLength(code),
     minifiedBytes: Buffer.byteLength(minified),
@@ -310,7 +374,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   buildHubSpotBundles(outdir ? { outdir } : {}).then(
     async ({ version, files }) => {
       for (const [name, f] of Object.entries(files)) {
-        console.log(`build-hubspot: ${name} v${version} — ${kb(f.rawBytes)} raw, ${kb(f.minifiedBytes)} minified (guard ${kb(f.guardBytes)}), ${kb(f.gzipBytes)} gzip → ${f.path}`);
+        console.log(
+          `build-hubspot: ${name} v${version} — ${kb(f.rawBytes)} raw, ${kb(f.minifiedBytes)} minified (guard ${kb(f.guardBytes)}), ${kb(f.gzipBytes)} gzip → ${f.path}`,
+        );
       }
       if (analyze) console.log(await analyzeAction());
     },

@@ -99,7 +99,6 @@ const stableId = (name) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
-
 // The converter's faker keeps a reference to Math.random taken when it loads; both that reference and
 // later Math.random() calls are routed through `draw`, which is seeded only while converting.
 let draw = Math.random;
@@ -136,7 +135,13 @@ async function convert(specText) {
     const result = await new Promise((ok, fail) =>
       converter.convert(
         { type: 'string', data: specText },
-        { folderStrategy: 'Tags', requestParametersResolution: 'Example', exampleParametersResolution: 'Example', includeAuthInfoInExample: false, optimizeConversion: false },
+        {
+          folderStrategy: 'Tags',
+          requestParametersResolution: 'Example',
+          exampleParametersResolution: 'Example',
+          includeAuthInfoInExample: false,
+          optimizeConversion: false,
+        },
         (err, res) => (err ? fail(err) : ok(res)),
       ),
     );
@@ -153,12 +158,14 @@ async function convert(specText) {
 function operationIndex(spec) {
   const index = new Map();
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
-    for (const method of METHODS) if (item[method]?.operationId) index.set(`${method.toUpperCase()} ${path}`, item[method].operationId);
+    for (const method of METHODS)
+      if (item[method]?.operationId) index.set(`${method.toUpperCase()} ${path}`, item[method].operationId);
   }
   return index;
 }
 
-const requestKey = (request) => `${request.method} /${request.url.path.map((s) => (s.startsWith(':') ? `{${s.slice(1)}}` : s)).join('/')}`;
+const requestKey = (request) =>
+  `${request.method} /${request.url.path.map((s) => (s.startsWith(':') ? `{${s.slice(1)}}` : s)).join('/')}`;
 
 /** Every request item, depth first, with the folder it sits in. */
 function* requests(items, folder = null) {
@@ -174,7 +181,11 @@ const flowRank = (op) => (FLOW.includes(op) ? FLOW.indexOf(op) : FLOW.length);
 function shape(raw, spec) {
   const ops = operationIndex(spec);
   const collection = structuredClone(raw);
-  const all = [...requests(collection.item)].map(({ item, folder }) => ({ item, folder, op: ops.get(requestKey(item.request)) }));
+  const all = [...requests(collection.item)].map(({ item, folder }) => ({
+    item,
+    folder,
+    op: ops.get(requestKey(item.request)),
+  }));
   for (const { item, op } of all) {
     if (!op) throw new Error(`generate-postman: no operationId for ${requestKey(item.request)}`);
     const r = item.request;
@@ -184,14 +195,16 @@ function shape(raw, spec) {
     for (const q of r.url.query ?? []) q.disabled = !ENABLED_QUERY.has(q.key);
     for (const v of r.url.variable ?? []) v.value = `{{${v.key}}}`;
     const values = OPERATION_BODIES[op];
-    if (values && r.body?.mode === 'urlencoded') r.body.urlencoded = Object.entries(values).map(([key, value]) => ({ key, value, type: 'text' }));
+    if (values && r.body?.mode === 'urlencoded')
+      r.body.urlencoded = Object.entries(values).map(([key, value]) => ({ key, value, type: 'text' }));
     else if (values) throw new Error(`generate-postman: expected a form body for ${op}, got ${r.body?.mode}`);
     const exec = OPERATION_TESTS[op];
     item.event = exec ? [{ listen: 'test', script: { type: 'text/javascript', exec: exec.split('\n') } }] : [];
   }
   // Folders (one per tag) ordered by their first request in the flow; requests inside likewise.
   const rankOf = new Map(all.map(({ item, op }) => [item, flowRank(op)]));
-  const folderRank = (entry) => (entry.request ? rankOf.get(entry) : Math.min(...[...requests(entry.item)].map(({ item }) => rankOf.get(item))));
+  const folderRank = (entry) =>
+    entry.request ? rankOf.get(entry) : Math.min(...[...requests(entry.item)].map(({ item }) => rankOf.get(item)));
   const sortItems = (items) => {
     items.sort((a, b) => folderRank(a) - folderRank(b));
     for (const i of items) if (i.item) sortItems(i.item);
@@ -280,7 +293,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const drift = await findPostmanDrift(files, { root });
   if (args.includes('--check')) {
     if (drift.length) {
-      console.error(`postman/ is out of date with openapi.yaml:\n${drift.map((d) => `  ${d.path} (${d.problem})`).join('\n')}\nRun \`npm run generate\` and commit the result. Never edit postman/ by hand.`);
+      console.error(
+        `postman/ is out of date with openapi.yaml:\n${drift.map((d) => `  ${d.path} (${d.problem})`).join('\n')}\nRun \`npm run generate\` and commit the result. Never edit postman/ by hand.`,
+      );
       process.exitCode = 1;
     } else {
       console.log(`postman/ is up to date with openapi.yaml (${files.size} files).`);
@@ -290,6 +305,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       await mkdir(dirname(join(root, path)), { recursive: true });
       await writeFile(join(root, path), files.get(path));
     }
-    console.log(drift.length ? drift.map((d) => `wrote ${d.path}`).join('\n') : `postman/ already up to date (${files.size} files).`);
+    console.log(
+      drift.length
+        ? drift.map((d) => `wrote ${d.path}`).join('\n')
+        : `postman/ already up to date (${files.size} files).`,
+    );
   }
 }

@@ -42,14 +42,17 @@ const WEBHOOK_SCHEMA_DIR = 'generated/schemas/webhooks';
 
 /** TSDoc for the three root types openapi-typescript emits bare, so the API reference documents them. */
 const ROOT_DOCS = {
-  paths: 'Every path of the spec with its operations: the type parameter of openapi-fetch\'s `createClient<paths>`.',
+  paths: "Every path of the spec with its operations: the type parameter of openapi-fetch's `createClient<paths>`.",
   components: 'The spec\'s reusable parts: `components["schemas"]` holds every model (`Case`, `CreateCaseRequest`, …).',
   operations: 'Every operation of the spec by its `operationId`: parameters, request body and responses.',
 };
 
 /** `source` with a TSDoc line above each root interface that has none. */
 function withRootDocs(source) {
-  return source.replace(/^(?<!\*\/\n)export interface (paths|components|operations) \{/gm, (line, name) => `/** ${ROOT_DOCS[name]} */\n${line}`);
+  return source.replace(
+    /^(?<!\*\/\n)export interface (paths|components|operations) \{/gm,
+    (line, name) => `/** ${ROOT_DOCS[name]} */\n${line}`,
+  );
 }
 
 const TS_HEADER = `/**
@@ -74,9 +77,31 @@ const SENSITIVE_NOTE = 'x-fml-sensitive: carries special-category personal data;
  * on how the YAML happens to be written. `properties` keeps the spec's order (it is data, not keywords).
  */
 const KEYWORD_ORDER = [
-  '$schema', '$id', '$comment', 'title', 'description', 'type', 'const', 'enum', 'format', 'pattern',
-  'minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'default', 'examples',
-  'required', 'properties', 'additionalProperties', 'items', 'anyOf', 'oneOf', 'allOf',
+  '$schema',
+  '$id',
+  '$comment',
+  'title',
+  'description',
+  'type',
+  'const',
+  'enum',
+  'format',
+  'pattern',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'default',
+  'examples',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'anyOf',
+  'oneOf',
+  'allOf',
 ];
 
 /** OpenAPI-only keywords that have no JSON Schema meaning; refusing them beats emitting a wrong schema. */
@@ -98,7 +123,9 @@ async function renderTypes(spec) {
 function withKnownValuesInDescriptions(node) {
   if (Array.isArray(node)) return node.map(withKnownValuesInDescriptions);
   if (node === null || typeof node !== 'object') return node;
-  const out = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withKnownValuesInDescriptions(value)]));
+  const out = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, withKnownValuesInDescriptions(value)]),
+  );
   const known = /** @type {Record<string, unknown>} */ (node)['x-fml-known-values'];
   if (Array.isArray(known)) {
     const line = `Known values: ${known.map((v) => `\`${v}\``).join(', ')} (others may appear).`;
@@ -118,7 +145,8 @@ function resolveRef(spec, ref) {
   let node = /** @type {unknown} */ (spec);
   for (const raw of ref.slice(2).split('/')) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) throw new Error(`Unresolvable $ref ${ref}`);
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key))
+      throw new Error(`Unresolvable $ref ${ref}`);
     node = /** @type {Record<string, unknown>} */ (node)[key];
   }
   return node;
@@ -147,14 +175,17 @@ function mergeSchemas(schemas, at) {
         out[key] = key === 'properties' ? { ...value } : key === 'required' ? [...value] : value;
       } else if (key === 'properties') {
         for (const [name, sub] of Object.entries(value)) {
-          out.properties[name] = name in out.properties ? mergeSchemas([out.properties[name], sub], `${at}.${name}`) : sub;
+          out.properties[name] =
+            name in out.properties ? mergeSchemas([out.properties[name], sub], `${at}.${name}`) : sub;
         }
       } else if (key === 'required') {
         for (const name of value) if (!out.required.includes(name)) out.required.push(name);
       } else if (ANNOTATIONS.has(key)) {
         out[key] = value;
       } else if (!deepEqual(out[key], value)) {
-        throw new Error(`Cannot flatten allOf at ${at}: conflicting "${key}" (${JSON.stringify(out[key])} vs ${JSON.stringify(value)})`);
+        throw new Error(
+          `Cannot flatten allOf at ${at}: conflicting "${key}" (${JSON.stringify(out[key])} vs ${JSON.stringify(value)})`,
+        );
       }
     }
   }
@@ -184,7 +215,8 @@ function toJsonSchema(spec, schema, at) {
   /** @type {string[]} */
   const comments = [];
   for (const [key, value] of Object.entries(node)) {
-    if (OPENAPI_ONLY_KEYWORDS.has(key)) throw new Error(`${at}: "${key}" has no JSON Schema meaning; use a 3.1 equivalent`);
+    if (OPENAPI_ONLY_KEYWORDS.has(key))
+      throw new Error(`${at}: "${key}" has no JSON Schema meaning; use a 3.1 equivalent`);
     if (key === 'x-fml-inferred') {
       if (value === true) comments.push(INFERRED_NOTE);
     } else if (key === 'x-fml-sensitive') {
@@ -196,7 +228,10 @@ function toJsonSchema(spec, schema, at) {
       // Other vendor extensions mean nothing to JSON Schema: left out.
     } else if (key === 'properties') {
       out.properties = Object.fromEntries(
-        Object.entries(/** @type {Record<string, unknown>} */ (value)).map(([name, sub]) => [name, toJsonSchema(spec, sub, `${at}.${name}`)]),
+        Object.entries(/** @type {Record<string, unknown>} */ (value)).map(([name, sub]) => [
+          name,
+          toJsonSchema(spec, sub, `${at}.${name}`),
+        ]),
       );
     } else if (key === 'allOf') {
       // flattened below
@@ -254,11 +289,20 @@ function renderWebhookSchemas(spec) {
       ...flat,
       $schema: JSON_SCHEMA_DIALECT,
       $id: id,
-      $comment: [GENERATED_NOTE, component ? `Source: components.schemas.${component}.` : '', `Reads FML's ${FML_SCHEMA_BASE}${file}.`, flat.$comment]
+      $comment: [
+        GENERATED_NOTE,
+        component ? `Source: components.schemas.${component}.` : '',
+        `Reads FML's ${FML_SCHEMA_BASE}${file}.`,
+        flat.$comment,
+      ]
         .filter(Boolean)
         .join(' '),
       title: `FML webhook ${event} (v1)`,
-      description: [operation.summary === event ? undefined : operation.summary, operation.description, ownDescription(spec, bodySchema)]
+      description: [
+        operation.summary === event ? undefined : operation.summary,
+        operation.description,
+        ownDescription(spec, bodySchema),
+      ]
         .filter(Boolean)
         .map((text) => String(text).trim())
         .join('\n\n'),
@@ -278,7 +322,8 @@ function renderWebhookSchemas(spec) {
  * @param {Record<string, any>} spec @param {Record<string, any>} schema
  */
 function ownDescription(spec, schema) {
-  const target = typeof schema.$ref === 'string' ? /** @type {Record<string, any>} */ (resolveRef(spec, schema.$ref)) : schema;
+  const target =
+    typeof schema.$ref === 'string' ? /** @type {Record<string, any>} */ (resolveRef(spec, schema.$ref)) : schema;
   const inline = (target.allOf ?? []).filter((part) => !part.$ref).map((part) => part.description);
   return [target.description, ...inline].filter(Boolean).join('\n\n') || undefined;
 }
@@ -317,7 +362,9 @@ function requiredShape(spec, schema, depth = 0) {
   if (node.type !== undefined) shape.type = [node.type].flat().map(String);
   if (typeof node.minLength === 'number' && node.minLength > 0) shape.minLength = node.minLength;
   if (Array.isArray(node.required) && node.required.length > 0) {
-    shape.required = Object.fromEntries(node.required.map((name) => [name, requiredShape(spec, node.properties?.[name], depth + 1)]));
+    shape.required = Object.fromEntries(
+      node.required.map((name) => [name, requiredShape(spec, node.properties?.[name], depth + 1)]),
+    );
   }
   if (node.items !== undefined) {
     const items = requiredShape(spec, node.items, depth + 1);
@@ -338,10 +385,14 @@ function requiredShape(spec, schema, depth = 0) {
 function mergeShapes(a, b) {
   /** @type {Shape} */
   const out = { ...a };
-  if (b.type) out.type = a.type ? a.type.filter((t) => b.type.includes(t) || (t === 'number' && b.type.includes('integer'))) : b.type;
+  if (b.type)
+    out.type = a.type
+      ? a.type.filter((t) => b.type.includes(t) || (t === 'number' && b.type.includes('integer')))
+      : b.type;
   if (b.required) {
     out.required = { ...a.required };
-    for (const [name, sub] of Object.entries(b.required)) out.required[name] = out.required[name] ? mergeShapes(out.required[name], sub) : sub;
+    for (const [name, sub] of Object.entries(b.required))
+      out.required[name] = out.required[name] ? mergeShapes(out.required[name], sub) : sub;
   }
   if (b.minLength) out.minLength = Math.max(a.minLength ?? 0, b.minLength);
   if (b.items) out.items = a.items ? mergeShapes(a.items, b.items) : b.items;
@@ -353,7 +404,11 @@ function mergeShapes(a, b) {
 function implies(strong, weak) {
   if (weak.anyOf || strong.anyOf) return deepEqual(strong, weak);
   if ((weak.minLength ?? 0) > (strong.minLength ?? 0)) return false;
-  if (weak.type && !strong.type?.every((t) => weak.type.includes(t) || (t === 'integer' && weak.type.includes('number')))) return false;
+  if (
+    weak.type &&
+    !strong.type?.every((t) => weak.type.includes(t) || (t === 'integer' && weak.type.includes('number')))
+  )
+    return false;
   for (const [name, sub] of Object.entries(weak.required ?? {})) {
     const other = strong.required?.[name];
     if (!other || !implies(other, sub)) return false;
@@ -380,14 +435,18 @@ function renderOperations(spec) {
         if (schema) responses[status] = requiredShape(spec, schema);
       }
       const key = `${method.toUpperCase()} ${path}`;
-      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(op.operationId ?? '')) throw new Error(`${key}: needs an operationId that is a JavaScript identifier`);
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(op.operationId ?? ''))
+        throw new Error(`${key}: needs an operationId that is a JavaScript identifier`);
       table[key] = { operation: key, operationId: op.operationId, scopes, responses };
     }
   }
   const keys = Object.keys(table).sort();
   // One export per operation (named by operationId), so a bundle that calls one operation carries only its facts.
   const named = keys
-    .map((key) => `/** \`${key}\` */\nexport const ${table[key].operationId}: OperationFacts = ${JSON.stringify(table[key], null, 2)};\n`)
+    .map(
+      (key) =>
+        `/** \`${key}\` */\nexport const ${table[key].operationId}: OperationFacts = ${JSON.stringify(table[key], null, 2)};\n`,
+    )
     .join('\n');
   return toLf(
     `${OPERATIONS_HEADER}/** What a body must hold; see the file header. */
@@ -436,7 +495,8 @@ type Schemas = components['schemas'];
 
 /** `Schemas['Name']` for a `$ref` to a component schema (or an array of one), else `unknown`. */
 function schemaType(schema) {
-  if (typeof schema?.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/')) return `Schemas[${JSON.stringify(schema.$ref.split('/').pop())}]`;
+  if (typeof schema?.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/'))
+    return `Schemas[${JSON.stringify(schema.$ref.split('/').pop())}]`;
   return 'unknown';
 }
 
@@ -463,7 +523,9 @@ function renderExamples(spec) {
     const list = mediaExamples(spec, media);
     if (list.length === 0) throw new Error(`webhooks.${event}: needs at least one example`);
     const type = schemaType(media.schema);
-    hooks.push(`  ${JSON.stringify(event)}: {\n${list.map(([name, ex]) => `    ${JSON.stringify(name)}: ${exampleSource(ex, type, '    ')},`).join('\n')}\n  },`);
+    hooks.push(
+      `  ${JSON.stringify(event)}: {\n${list.map(([name, ex]) => `    ${JSON.stringify(name)}: ${exampleSource(ex, type, '    ')},`).join('\n')}\n  },`,
+    );
   }
   const requests = [];
   const responses = [];
@@ -472,13 +534,24 @@ function renderExamples(spec) {
       const op = item?.[method];
       if (!op) continue;
       const media = op.requestBody?.content?.['application/json'];
-      if (media) requests.push(`  ${op.operationId}: {\n${mediaExamples(spec, media).map(([name, ex]) => `    ${JSON.stringify(name)}: ${exampleSource(ex, schemaType(media.schema), '    ')},`).join('\n')}\n  },`);
+      if (media)
+        requests.push(
+          `  ${op.operationId}: {\n${mediaExamples(spec, media)
+            .map(([name, ex]) => `    ${JSON.stringify(name)}: ${exampleSource(ex, schemaType(media.schema), '    ')},`)
+            .join('\n')}\n  },`,
+        );
       const statuses = [];
       for (const [status, response] of Object.entries(op.responses ?? {})) {
         const resolved = typeof response.$ref === 'string' ? resolveRef(spec, response.$ref) : response;
         const body = resolved?.content?.['application/json'];
         if (!body) continue;
-        statuses.push(`    ${JSON.stringify(status)}: {\n${mediaExamples(spec, body).map(([name, ex]) => `      ${JSON.stringify(name)}: ${exampleSource(ex, schemaType(body.schema), '      ')},`).join('\n')}\n    },`);
+        statuses.push(
+          `    ${JSON.stringify(status)}: {\n${mediaExamples(spec, body)
+            .map(
+              ([name, ex]) => `      ${JSON.stringify(name)}: ${exampleSource(ex, schemaType(body.schema), '      ')},`,
+            )
+            .join('\n')}\n    },`,
+        );
       }
       responses.push(`  ${op.operationId}: {\n${statuses.join('\n')}\n  },`);
     }
@@ -515,30 +588,34 @@ ${responses.join('\n')}
  * @param {Record<string, any>} spec
  */
 function renderEventCatalogue(spec) {
-  const events = Object.keys(spec.webhooks ?? {}).sort().map((event) => {
-    const op = spec.webhooks[event].post;
-    const media = op.requestBody.content['application/json'];
-    const [[exampleName, example]] = mediaExamples(spec, media);
-    for (const key of ['x-fml-fires-when', 'x-fml-personal-data', 'x-fml-hubspot-write-back']) if (op[key] === undefined) throw new Error(`webhooks.${event}: needs ${key}`);
-    const body = typeof media.schema.$ref === 'string' ? resolveRef(spec, media.schema.$ref) : media.schema;
-    const specialCategory = [body, ...(body.allOf ?? [])].some((part) => part?.['x-fml-sensitive'] === true);
-    const file = `${event}.v1.json`;
-    return {
-      event,
-      version: 1,
-      description: op.description,
-      firesWhen: op['x-fml-fires-when'],
-      schema: { file: `schemas/webhooks/${file}`, $id: `${SCHEMA_ID_BASE}${file}`, fml: `${FML_SCHEMA_BASE}${file}` },
-      personalData: op['x-fml-personal-data'].length > 0 || specialCategory,
-      personalDataFields: op['x-fml-personal-data'],
-      specialCategoryData: specialCategory,
-      hubspotWriteBack: { properties: op['x-fml-hubspot-write-back'] },
-      example: { name: exampleName, ...(example.summary ? { summary: example.summary } : {}), value: example.value },
-    };
-  });
+  const events = Object.keys(spec.webhooks ?? {})
+    .sort()
+    .map((event) => {
+      const op = spec.webhooks[event].post;
+      const media = op.requestBody.content['application/json'];
+      const [[exampleName, example]] = mediaExamples(spec, media);
+      for (const key of ['x-fml-fires-when', 'x-fml-personal-data', 'x-fml-hubspot-write-back'])
+        if (op[key] === undefined) throw new Error(`webhooks.${event}: needs ${key}`);
+      const body = typeof media.schema.$ref === 'string' ? resolveRef(spec, media.schema.$ref) : media.schema;
+      const specialCategory = [body, ...(body.allOf ?? [])].some((part) => part?.['x-fml-sensitive'] === true);
+      const file = `${event}.v1.json`;
+      return {
+        event,
+        version: 1,
+        description: op.description,
+        firesWhen: op['x-fml-fires-when'],
+        schema: { file: `schemas/webhooks/${file}`, $id: `${SCHEMA_ID_BASE}${file}`, fml: `${FML_SCHEMA_BASE}${file}` },
+        personalData: op['x-fml-personal-data'].length > 0 || specialCategory,
+        personalDataFields: op['x-fml-personal-data'],
+        specialCategoryData: specialCategory,
+        hubspotWriteBack: { properties: op['x-fml-hubspot-write-back'] },
+        example: { name: exampleName, ...(example.summary ? { summary: example.summary } : {}), value: example.value },
+      };
+    });
   return toJsonText({
     $comment: `${GENERATED_NOTE} The x-fml-fires-when, x-fml-personal-data and x-fml-hubspot-write-back of each webhook hold these facts.`,
-    description: "FML's webhook events: one entry per event, with its JSON Schema (schema.file, relative to the package root's dist/), an example, its personal-data flags and the HubSpot Company properties updateCompanyFromEvent sets from it (default property names).",
+    description:
+      "FML's webhook events: one entry per event, with its JSON Schema (schema.file, relative to the package root's dist/), an example, its personal-data flags and the HubSpot Company properties updateCompanyFromEvent sets from it (default property names).",
     events,
   });
 }
@@ -619,7 +696,8 @@ async function main() {
   const rootArg = args.find((arg) => arg.startsWith('--root='));
   const root = rootArg ? rootArg.slice('--root='.length) : DEFAULT_ROOT;
   const unknown = args.filter((arg) => arg !== '--check' && arg !== rootArg);
-  if (unknown.length > 0) throw new Error(`Unknown argument ${unknown.join(' ')}. Usage: node scripts/generate.mjs [--check] [--root=<dir>]`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown argument ${unknown.join(' ')}. Usage: node scripts/generate.mjs [--check] [--root=<dir>]`);
   const files = await generate({ root });
   if (check) {
     const drift = await findDrift(files, { root });

@@ -36,9 +36,18 @@ async function locate(major) {
   }
   let stdout;
   try {
-    ({ stdout } = await run('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], { cwd: tmpdir(), timeout: 300_000, env: { ...process.env, npm_config_update_notifier: 'false' } }));
+    ({ stdout } = await run('npx', ['-y', `node@${major}`, '-p', 'process.execPath'], {
+      cwd: tmpdir(),
+      timeout: 300_000,
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+    }));
   } catch (err) {
-    throw new Error(`npx node@${major} failed: ${String(err.stderr || err.message).trim().split('\n').pop()}`);
+    throw new Error(
+      `npx node@${major} failed: ${String(err.stderr || err.message)
+        .trim()
+        .split('\n')
+        .pop()}`,
+    );
   }
   const path = stdout.trim().split('\n').pop().trim();
   const { stdout: version } = await run(path, ['-p', 'process.versions.node']);

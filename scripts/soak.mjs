@@ -39,7 +39,9 @@ export async function loadSoak() {
     // Resolved from the project's node_modules at run time (the bundle sits below it).
     external: ['redis', 'ioredis', 'esbuild'],
     // Bundled CommonJS dependencies may call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __soakCreateRequire } from 'node:module'; const require = __soakCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __soakCreateRequire } from 'node:module'; const require = __soakCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
@@ -71,7 +73,10 @@ export function printSoak(result, { redis }) {
   const c = result.creates;
   const w = result.webhooks;
   const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)}%` : '-');
-  const kinds = (o) => Object.entries(o).map(([k, n]) => `${k} ${n}`).join(', ');
+  const kinds = (o) =>
+    Object.entries(o)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   const rows = [
     ['seed', result.seed],
     ['token store / dedupe', redis ? 'Redis (shared)' : 'in memory (no redis-server found)'],
@@ -110,7 +115,10 @@ async function main() {
   const faultRate = argValue('fault-rate', 0.2);
   const seed = argValue('seed', undefined);
   const server = soak.findRedisServer() ? await soak.startRedisServer() : undefined;
-  if (!server) console.warn('redis-server not found: running with in-memory stores (install redis-server for the shared-store soak).');
+  if (!server)
+    console.warn(
+      'redis-server not found: running with in-memory stores (install redis-server for the shared-store soak).',
+    );
   try {
     const result = await soak.runSoak({
       creates,
@@ -128,7 +136,9 @@ async function main() {
       console.error(`\nSOAK FAILED: ${broken.join('; ')}`);
       process.exitCode = 1;
     } else {
-      console.log('\nsoak passed: every call ended in a case or a typed error; no duplicates, nothing lost, every event applied once.');
+      console.log(
+        '\nsoak passed: every call ended in a case or a typed error; no duplicates, nothing lost, every event applied once.',
+      );
     }
   } finally {
     await server?.stop();

@@ -31,7 +31,9 @@ const COMPAT_DATE = '2026-01-01';
 
 for (const built of ['dist/index.js', 'dist/webhooks/index.js', 'dist/sandbox/index.js']) {
   if (!existsSync(join(root, built))) {
-    console.error(`test:matrix needs the built package (${built} is missing): run \`npm run build\` (npm run test:matrix does).`);
+    console.error(
+      `test:matrix needs the built package (${built} is missing): run \`npm run build\` (npm run test:matrix does).`,
+    );
     process.exit(1);
   }
 }
@@ -75,9 +77,25 @@ const nodeRuntime = async (major) => firstWorking(`Node ${major}`, [await nodeBi
 
 // `bun`'s and `deno`'s postinstall only move the binary of their platform package into place; when npm
 // skips install scripts, the binary is still in the platform package, so both places are tried.
-const bunRuntime = () => firstWorking('Bun', [inPackage('bun', 'bin', 'bun.exe'), inPackage(`@oven/bun-${process.platform}-${cpu}`, 'bin', 'bun')]);
-const denoRuntime = () => firstWorking('Deno', [inPackage('deno', 'deno'), inPackage(`@deno/${process.platform}-${process.arch === 'arm64' ? 'arm64' : 'x64'}-glibc`, 'deno')]);
-const workerdRuntime = () => firstWorking('workerd', [inPackage(`@cloudflare/workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}`, 'bin', 'workerd'), inPackage('workerd', 'bin', 'workerd')]);
+const bunRuntime = () =>
+  firstWorking('Bun', [
+    inPackage('bun', 'bin', 'bun.exe'),
+    inPackage(`@oven/bun-${process.platform}-${cpu}`, 'bin', 'bun'),
+  ]);
+const denoRuntime = () =>
+  firstWorking('Deno', [
+    inPackage('deno', 'deno'),
+    inPackage(`@deno/${process.platform}-${process.arch === 'arm64' ? 'arm64' : 'x64'}-glibc`, 'deno'),
+  ]);
+const workerdRuntime = () =>
+  firstWorking('workerd', [
+    inPackage(
+      `@cloudflare/workerd-${process.platform}-${process.arch === 'x64' ? '64' : process.arch}`,
+      'bin',
+      'workerd',
+    ),
+    inPackage('workerd', 'bin', 'workerd'),
+  ]);
 
 // ---------- a sandbox per leg, with one real signed delivery to verify ----------
 
@@ -93,7 +111,11 @@ async function captureServer() {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/fml`, received, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/fml`,
+    received,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 async function prepareLeg() {
@@ -104,15 +126,36 @@ async function prepareLeg() {
   const capture = await captureServer();
   sb.addWebhookEndpoint(capture.url, { secret, events: ['case.created'] });
   const seeder = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {} });
-  const seed = await seeder.cases.create({ customerEmail: 'seed@acme.example', customerName: 'Seed', companyName: 'Seed Ltd', country: 'United Kingdom', crmRecordId: `seed-${runId}`, crmSource: 'hubspot', sendInvite: false });
+  const seed = await seeder.cases.create({
+    customerEmail: 'seed@acme.example',
+    customerName: 'Seed',
+    companyName: 'Seed Ltd',
+    country: 'United Kingdom',
+    crmRecordId: `seed-${runId}`,
+    crmSource: 'hubspot',
+    sendInvite: false,
+  });
   await sb.waitForDeliveries({ timeoutMs: 10_000 });
   const got = capture.received[0];
   if (!got) throw new Error('the sandbox delivered no webhook to the capture server');
   const event = JSON.parse(got.body.toString('utf8'));
-  const delivery = { bodyBase64: got.body.toString('base64'), signature: got.headers['x-fml-signature'], secret, eventId: event.eventId, event: event.event };
+  const delivery = {
+    bodyBase64: got.body.toString('base64'),
+    signature: got.headers['x-fml-signature'],
+    secret,
+    eventId: event.eventId,
+    event: event.event,
+  };
   // The one fault the suite expects: its first create is answered 503, and must be retried.
   const fault = sb.faults.serverError(503, { method: 'POST', path: '/v1/cases', times: 1 });
-  const config = { baseUrl: sb.url, clientId: sb.clientId, clientSecret: sb.clientSecret, runId, delivery, benchIterations: BENCH_ITERATIONS };
+  const config = {
+    baseUrl: sb.url,
+    clientId: sb.clientId,
+    clientSecret: sb.clientSecret,
+    runId,
+    delivery,
+    benchIterations: BENCH_ITERATIONS,
+  };
   const close = async () => {
     await capture.close();
     await sb.close();
@@ -127,14 +170,16 @@ function sandboxSideOfRetry(leg) {
   if (retried.length !== 1) problems.push(`sandbox holds ${retried.length} cases for the retried create`);
   const posts = leg.requests.filter((r) => r.method === 'POST' && r.path === '/v1/cases').map((r) => r.status);
   // posts[0] is the harness's seed create.
-  if (posts.slice(1, 3).join(',') !== '503,201') problems.push(`sandbox answered POST /v1/cases ${posts.slice(1).join(',')}`);
+  if (posts.slice(1, 3).join(',') !== '503,201')
+    problems.push(`sandbox answered POST /v1/cases ${posts.slice(1).join(',')}`);
   return problems;
 }
 
 function mergeSandboxSide(results, leg) {
   const problems = sandboxSideOfRetry(leg);
   const row = results.find((r) => r.name.startsWith('cases.create retries'));
-  if (row && problems.length) Object.assign(row, { ok: false, detail: `${row.detail ?? ''} | sandbox: ${problems.join('; ')}` });
+  if (row && problems.length)
+    Object.assign(row, { ok: false, detail: `${row.detail ?? ''} | sandbox: ${problems.join('; ')}` });
   return results;
 }
 
@@ -162,12 +207,22 @@ function spawnCollect(bin, args, options = {}) {
 async function scriptLeg(runtime, argsFor) {
   const leg = await prepareLeg();
   try {
-    const out = await spawnCollect(runtime.bin, argsFor(JSON.stringify(leg.config)), { env: { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1' } });
+    const out = await spawnCollect(runtime.bin, argsFor(JSON.stringify(leg.config)), {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), NO_COLOR: '1' },
+    });
     const line = out.stdout.split('\n').find((l) => l.startsWith('@@suite '));
-    if (!line) throw new Error(`the suite printed no result (exit ${out.code ?? out.signal}): ${(out.stderr || out.stdout).trim().split('\n').slice(-6).join(' | ')}`);
+    if (!line)
+      throw new Error(
+        `the suite printed no result (exit ${out.code ?? out.signal}): ${(out.stderr || out.stdout).trim().split('\n').slice(-6).join(' | ')}`,
+      );
     const report = JSON.parse(line.slice('@@suite '.length));
     const bench = report.bench.map((b) => ({ engine: b.engine, opsPerSec: Math.round((b.iterations / b.ms) * 1000) }));
-    return { runtime: report.runtime, nodeCrypto: report.nodeCrypto, results: mergeSandboxSide(report.results, leg), bench };
+    return {
+      runtime: report.runtime,
+      nodeCrypto: report.nodeCrypto,
+      results: mergeSandboxSide(report.results, leg),
+      bench,
+    };
   } finally {
     await leg.close();
   }
@@ -213,11 +268,18 @@ const config :Workerd.Config = (
 /** Starts workerd on the config; resolves with each socket's port, read from its control fd. */
 function startWorkerd(bin, dir, secret) {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['serve', join(dir, 'config.capnp'), '--control-fd=3'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH, FML_WEBHOOK_SECRET: secret } });
+    const child = spawn(bin, ['serve', join(dir, 'config.capnp'), '--control-fd=3'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, FML_WEBHOOK_SECRET: secret },
+    });
     const ports = {};
     let log = '';
     let control = '';
-    const timer = setTimeout(() => fail(new Error(`workerd did not listen within 30 s: ${log.trim().split('\n').slice(-5).join(' | ')}`)), 30_000);
+    const timer = setTimeout(
+      () => fail(new Error(`workerd did not listen within 30 s: ${log.trim().split('\n').slice(-5).join(' | ')}`)),
+      30_000,
+    );
     const fail = (err) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
@@ -225,7 +287,9 @@ function startWorkerd(bin, dir, secret) {
     };
     child.stdout.on('data', (d) => (log += d));
     child.stderr.on('data', (d) => (log += d));
-    child.on('exit', (code) => fail(new Error(`workerd exited (${code}): ${log.trim().split('\n').slice(-5).join(' | ')}`)));
+    child.on('exit', (code) =>
+      fail(new Error(`workerd exited (${code}): ${log.trim().split('\n').slice(-5).join(' | ')}`)),
+    );
     child.stdio[3].on('data', (d) => {
       control += d;
       for (const line of control.split('\n').slice(0, -1)) {
@@ -251,7 +315,8 @@ function startWorkerd(bin, dir, secret) {
   });
 }
 
-const post = (url, body, headers = { 'content-type': 'application/json' }) => fetch(url, { method: 'POST', headers, body });
+const post = (url, body, headers = { 'content-type': 'application/json' }) =>
+  fetch(url, { method: 'POST', headers, body });
 
 /** The receiver Worker, from outside: a delivery the sandbox makes, then the harness's signed, duplicate and tampered ones. */
 async function receiverChecks(leg, receiverUrl) {
@@ -260,23 +325,37 @@ async function receiverChecks(leg, receiverUrl) {
   const expect = (ok, what) => ok || problems.push(what);
   const headers = { 'content-type': 'application/json', 'x-fml-signature': leg.config.delivery.signature };
   const signed = await post(receiverUrl, leg.raw, headers);
-  expect(signed.status === 200 && (await signed.text()) === '{"received":true}', `signed delivery answered ${signed.status}`);
+  expect(
+    signed.status === 200 && (await signed.text()) === '{"received":true}',
+    `signed delivery answered ${signed.status}`,
+  );
   const duplicate = await post(receiverUrl, leg.raw, headers);
-  expect(duplicate.status === 200 && (await duplicate.json()).duplicate === true, `duplicate answered ${duplicate.status} without duplicate:true`);
+  expect(
+    duplicate.status === 200 && (await duplicate.json()).duplicate === true,
+    `duplicate answered ${duplicate.status} without duplicate:true`,
+  );
   const bad = Buffer.from(leg.raw);
   bad[bad.indexOf(0x3a) + 1] ^= 0x01;
   const tampered = await post(receiverUrl, bad, headers);
-  expect(tampered.status === 400 && (await tampered.json()).error === 'signature_mismatch', `tampered delivery answered ${tampered.status}`);
+  expect(
+    tampered.status === 400 && (await tampered.json()).error === 'signature_mismatch',
+    `tampered delivery answered ${tampered.status}`,
+  );
   // The sandbox delivering straight to the Worker, signed with the endpoint secret the binding holds.
   leg.sb.addWebhookEndpoint(receiverUrl, { secret: leg.config.delivery.secret, events: ['case.status.changed'] });
   leg.sb.advanceCase(leg.seed.caseId, 'approved');
   await leg.sb.waitForDeliveries({ timeoutMs: 10_000 });
   const toWorker = leg.sb.deliveries.filter((d) => d.url === new URL(receiverUrl).href);
-  expect(toWorker.length > 0 && toWorker.every((d) => d.state === 'delivered' && d.attempts.at(-1).status === 200), `sandbox deliveries to the Worker: ${JSON.stringify(toWorker.map((d) => [d.state, d.attempts.map((a) => a.status)]))}`);
+  expect(
+    toWorker.length > 0 && toWorker.every((d) => d.state === 'delivered' && d.attempts.at(-1).status === 200),
+    `sandbox deliveries to the Worker: ${JSON.stringify(toWorker.map((d) => [d.state, d.attempts.map((a) => a.status)]))}`,
+  );
   return {
     name: 'Worker module receiver (bundled, secret binding): sandbox delivery, signed, duplicate, tampered',
     ok: problems.length === 0,
-    ...(problems.length ? { detail: problems.join('; ') } : { detail: `${toWorker.length} sandbox deliveries answered 200` }),
+    ...(problems.length
+      ? { detail: problems.join('; ') }
+      : { detail: `${toWorker.length} sandbox deliveries answered 200` }),
     ms: Date.now() - started,
   };
 }
@@ -292,7 +371,10 @@ async function workerdLeg(runtime, nodejsCompat) {
     server = await startWorkerd(runtime.bin, dir, leg.config.delivery.secret);
     const suiteUrl = `http://127.0.0.1:${server.ports.suite}`;
     const res = await post(`${suiteUrl}/`, JSON.stringify(leg.config));
-    if (res.status !== 200) throw new Error(`the suite Worker answered ${res.status}: ${(await res.text()).slice(0, 300)} ${server.log().slice(-500)}`);
+    if (res.status !== 200)
+      throw new Error(
+        `the suite Worker answered ${res.status}: ${(await res.text()).slice(0, 300)} ${server.log().slice(-500)}`,
+      );
     const report = await res.json();
     const results = mergeSandboxSide(report.results, leg);
     results.push(await receiverChecks(leg, `http://127.0.0.1:${server.ports.receiver}/webhooks/fml`));
@@ -311,7 +393,12 @@ async function workerdLeg(runtime, nodejsCompat) {
       const full = Math.min(await timed(BENCH_ITERATIONS), await timed(BENCH_ITERATIONS));
       bench.push({ engine, opsPerSec: Math.round((BENCH_ITERATIONS / Math.max(full - base, 0.001)) * 1000) });
     }
-    return { runtime: `workerd ${runtime.version.replace(/^workerd /, '')}${nodejsCompat ? ' (nodejs_compat)' : ''}`, nodeCrypto: report.nodeCrypto, results, bench };
+    return {
+      runtime: `workerd ${runtime.version.replace(/^workerd /, '')}${nodejsCompat ? ' (nodejs_compat)' : ''}`,
+      nodeCrypto: report.nodeCrypto,
+      results,
+      bench,
+    };
   } finally {
     await server?.stop();
     await leg.close();
@@ -327,7 +414,10 @@ const LEGS = {
   node24: { find: () => nodeRuntime(24), run: (rt) => scriptLeg(rt, (config) => [entry, config]) },
   bun: { find: bunRuntime, run: (rt) => scriptLeg(rt, (config) => [entry, config]) },
   // No permission but the network to loopback: the SDK must not need env, read or sys access.
-  deno: { find: denoRuntime, run: (rt) => scriptLeg(rt, (config) => ['run', '--no-prompt', '--allow-net=127.0.0.1', entry, config]) },
+  deno: {
+    find: denoRuntime,
+    run: (rt) => scriptLeg(rt, (config) => ['run', '--no-prompt', '--allow-net=127.0.0.1', entry, config]),
+  },
   workerd: { find: workerdRuntime, run: (rt) => workerdLeg(rt, false) },
   'workerd-nodejs-compat': { find: workerdRuntime, run: (rt) => workerdLeg(rt, true) },
 };
@@ -348,12 +438,18 @@ for (const name of wanted) {
     const runtime = await LEGS[name].find();
     outcome = await LEGS[name].run(runtime);
   } catch (err) {
-    outcome = { runtime: name, results: [{ name: 'runtime starts and runs the suite', ok: false, detail: err.message }], bench: [] };
+    outcome = {
+      runtime: name,
+      results: [{ name: 'runtime starts and runs the suite', ok: false, detail: err.message }],
+      bench: [],
+    };
   }
   outcome.seconds = (performance.now() - t) / 1000;
   legs.push(outcome);
   const failed = outcome.results.filter((r) => !r.ok);
-  console.log(`${failed.length ? 'FAIL' : 'ok  '} ${outcome.runtime.padEnd(36)} ${outcome.results.length - failed.length}/${outcome.results.length} in ${outcome.seconds.toFixed(1)} s${outcome.nodeCrypto === false ? ' (no node:crypto: WebCrypto path)' : ''}`);
+  console.log(
+    `${failed.length ? 'FAIL' : 'ok  '} ${outcome.runtime.padEnd(36)} ${outcome.results.length - failed.length}/${outcome.results.length} in ${outcome.seconds.toFixed(1)} s${outcome.nodeCrypto === false ? ' (no node:crypto: WebCrypto path)' : ''}`,
+  );
   for (const r of failed) console.log(`       ✗ ${r.name}: ${r.detail}`);
 }
 
@@ -369,13 +465,20 @@ for (const leg of legs) {
   const label = name === 'workerd' ? 'Cloudflare Workers (workerd)' : name;
   const row = readme.split('\n').find((line) => line.startsWith(`| ${label} |`));
   const ok = !!row && row.split('|')[2].includes(version);
-  leg.results.push({ name: README_ROW, ok, ...(ok ? {} : { detail: `README.md's row for ${label} should name ${version}: ${row ?? '(no row)'}` }), ms: 0 });
+  leg.results.push({
+    name: README_ROW,
+    ok,
+    ...(ok ? {} : { detail: `README.md's row for ${label} should name ${version}: ${row ?? '(no row)'}` }),
+    ms: 0,
+  });
   if (!ok) console.log(`FAIL ${leg.runtime}: README.md's runtime table does not name ${version}`);
 }
 
 // ---------- the table ----------
 
-const tests = [...new Set(legs.flatMap((l) => l.results.map((r) => r.name)))].sort((a, b) => (a === README_ROW) - (b === README_ROW));
+const tests = [...new Set(legs.flatMap((l) => l.results.map((r) => r.name)))].sort(
+  (a, b) => (a === README_ROW) - (b === README_ROW),
+);
 console.log('\n## Runtime matrix\n');
 console.log(`| test | ${legs.map((l) => l.runtime).join(' | ')} |`);
 console.log(`|---|${legs.map(() => '---').join('|')}|`);
@@ -386,8 +489,13 @@ for (const t of tests) {
   });
   console.log(`| ${t} | ${cells.join(' | ')} |`);
 }
-if (legs.some((l) => l.results.some((r) => r.absent))) console.log('\n† no node:crypto in this runtime: checked that the sync verifier refuses with a clear FmlConfigError and that auto verifies with WebCrypto.');
-console.log(`\n## Webhook verify throughput (verifications/s of one sandbox delivery; node-sync = verifySignatureSync)\n`);
+if (legs.some((l) => l.results.some((r) => r.absent)))
+  console.log(
+    '\n† no node:crypto in this runtime: checked that the sync verifier refuses with a clear FmlConfigError and that auto verifies with WebCrypto.',
+  );
+console.log(
+  `\n## Webhook verify throughput (verifications/s of one sandbox delivery; node-sync = verifySignatureSync)\n`,
+);
 console.log('| runtime | webcrypto | node (async) | node-sync |');
 console.log('|---|---|---|---|');
 for (const l of legs) {

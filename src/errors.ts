@@ -1,4 +1,11 @@
-import { composeMessage, errorCodeOf, errorDetailOf, normalizeFieldErrors, scopesFromAnswer, type FieldError } from './internal/error-body';
+import {
+  composeMessage,
+  errorCodeOf,
+  errorDetailOf,
+  normalizeFieldErrors,
+  scopesFromAnswer,
+  type FieldError,
+} from './internal/error-body';
 import { headersToRecord, parseRetryAfter } from './internal/headers';
 import { redact } from './internal/redact';
 
@@ -23,11 +30,14 @@ const CLASS_NAMES = Symbol.for('@firstmilelabs/cases/error-classes');
 /** The default message of each `code`: what went wrong and what to do next. The one table of them. */
 const MESSAGES = {
   bad_request: 'FML could not accept the request as sent.',
-  invalid_client: 'FML rejected the client credentials: the client secret (FML_CLIENT_SECRET) is wrong or stale, or the client id (FML_CLIENT_ID) names another client. Copy both again from FML (Compliance Configuration → Public Pull API).',
-  authentication_error: 'FML refused the credentials or the access token. Check that the API client exists, is not revoked, and may use the client-credentials grant.',
+  invalid_client:
+    'FML rejected the client credentials: the client secret (FML_CLIENT_SECRET) is wrong or stale, or the client id (FML_CLIENT_ID) names another client. Copy both again from FML (Compliance Configuration → Public Pull API).',
+  authentication_error:
+    'FML refused the credentials or the access token. Check that the API client exists, is not revoked, and may use the client-credentials grant.',
   permission_denied: 'FML refused this call for this API client.',
   not_found: 'Not found: the id is unknown, or belongs to another FML tenant.',
-  idempotency_key_conflict: 'This Idempotency-Key was used before on a different endpoint. Use a fresh key for this request.',
+  idempotency_key_conflict:
+    'This Idempotency-Key was used before on a different endpoint. Use a fresh key for this request.',
   conflict: 'FML reported a conflict with the current state.',
   rate_limited: 'FML rate limit reached (120 requests/min per client, 30 token requests/min).',
   server_error: 'FML had a server error. Retrying with the same Idempotency-Key is safe.',
@@ -58,13 +68,15 @@ export class FmlError extends Error {
     this.code = code;
     this.name = new.target.name;
     const names: string[] = [];
-    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) names.push((c as { name: string }).name);
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c))
+      names.push((c as { name: string }).name);
     Object.defineProperty(this, CLASS_NAMES, { value: names });
   }
 
   /** `err instanceof ValidationError` holds for errors from any copy of the SDK (entry point, bundle, realm). */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    const names = typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[CLASS_NAMES] : undefined;
+    const names =
+      typeof value === 'object' && value !== null ? (value as Record<symbol, unknown>)[CLASS_NAMES] : undefined;
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof (a subclass too), not ValidationError's own name
     return Array.isArray(names) ? names.includes(this.name) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
@@ -72,7 +84,8 @@ export class FmlError extends Error {
   /** Plain data for logs and `JSON.stringify`; never includes a secret. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    for (const key of Object.keys(this)) if (key !== 'cause' && !(key in out)) out[key] = (this as Record<string, unknown>)[key];
+    for (const key of Object.keys(this))
+      if (key !== 'cause' && !(key in out)) out[key] = (this as Record<string, unknown>)[key];
     return out;
   }
 }
@@ -137,7 +150,9 @@ export class FmlApiError extends FmlError {
     if (apiCode === 'idempotency_key_conflict') return new IdempotencyKeyConflictError(init);
     switch (init.status) {
       case 400:
-        return apiCode === undefined && normalizeFieldErrors(init.body).length > 0 ? new ValidationError(init) : new BadRequestError(init);
+        return apiCode === undefined && normalizeFieldErrors(init.body).length > 0
+          ? new ValidationError(init)
+          : new BadRequestError(init);
       case 401:
         return new AuthenticationError(init);
       case 403:
@@ -156,17 +171,23 @@ export class FmlApiError extends FmlError {
 
 /** 400 other than `validation_error` (e.g. OAuth `invalid_request`, `unsupported_grant_type`). */
 export class BadRequestError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super(errorCodeOf(init.body) ?? 'bad_request', init, MESSAGES.bad_request); }
+  constructor(init: ApiErrorInit) {
+    super(errorCodeOf(init.body) ?? 'bad_request', init, MESSAGES.bad_request);
+  }
 }
 
 /** 401 `invalid_client`: the client id or secret is wrong, stale or revoked. */
 export class InvalidClientError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('invalid_client', init); }
+  constructor(init: ApiErrorInit) {
+    super('invalid_client', init);
+  }
 }
 
 /** Any other 401: `invalid_token` after the SDK already re-minted once, or the token endpoint refusing the client (e.g. `unauthorized_client`). */
 export class AuthenticationError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('authentication_error', init); }
+  constructor(init: ApiErrorInit) {
+    super('authentication_error', init);
+  }
 }
 
 /**
@@ -180,9 +201,15 @@ export class InsufficientScopeError extends FmlApiError {
   readonly requiredScopes: readonly string[];
 
   constructor(init: ApiErrorInit & { requiredScopes?: readonly string[] }) {
-    const scopes = init.requiredScopes?.length ? [...init.requiredScopes] : scopesFromAnswer(init.body, headersToRecord(init.headers)['www-authenticate']);
+    const scopes = init.requiredScopes?.length
+      ? [...init.requiredScopes]
+      : scopesFromAnswer(init.body, headersToRecord(init.headers)['www-authenticate']);
     const needs = scopes.length ? `this call needs ${scopes.join(' and ')}` : 'it lacks the scope this call needs';
-    super('insufficient_scope', init, `The FML API client was refused: ${needs}. Extend the client's scopes or mint a new client in FML (Compliance Configuration → Public Pull API).`);
+    super(
+      'insufficient_scope',
+      init,
+      `The FML API client was refused: ${needs}. Extend the client's scopes or mint a new client in FML (Compliance Configuration → Public Pull API).`,
+    );
     this.requiredScopes = scopes;
   }
 }
@@ -203,7 +230,10 @@ export class InvalidResponseError extends FmlError {
   constructor(init: { status: number; requestId: string | undefined; operation: string; problems: readonly string[] }) {
     const shown = init.problems.slice(0, 5).join('; ');
     const more = init.problems.length > 5 ? `; and ${init.problems.length - 5} more` : '';
-    super('invalid_response', `FML answered ${init.status} to ${init.operation} with a body the API contract does not allow: ${shown}${more}. Nothing was returned; quote request id ${init.requestId ?? '(none sent)'} to FML support.`);
+    super(
+      'invalid_response',
+      `FML answered ${init.status} to ${init.operation} with a body the API contract does not allow: ${shown}${more}. Nothing was returned; quote request id ${init.requestId ?? '(none sent)'} to FML support.`,
+    );
     this.status = init.status;
     this.requestId = init.requestId;
     this.problems = init.problems;
@@ -212,22 +242,30 @@ export class InvalidResponseError extends FmlError {
 
 /** Any other 403. */
 export class PermissionDeniedError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('permission_denied', init); }
+  constructor(init: ApiErrorInit) {
+    super('permission_denied', init);
+  }
 }
 
 /** 404: the id is unknown, or belongs to another tenant (FML does not tell the two apart). */
 export class NotFoundError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('not_found', init); }
+  constructor(init: ApiErrorInit) {
+    super('not_found', init);
+  }
 }
 
 /** 409 `idempotency_key_conflict`: the key was used before on a different endpoint. */
 export class IdempotencyKeyConflictError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('idempotency_key_conflict', init); }
+  constructor(init: ApiErrorInit) {
+    super('idempotency_key_conflict', init);
+  }
 }
 
 /** Any other 409. */
 export class ConflictError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('conflict', init); }
+  constructor(init: ApiErrorInit) {
+    super('conflict', init);
+  }
 }
 
 /** 429: throttled. FML allows 120 requests/minute per client and 30 token requests/minute. */
@@ -258,7 +296,10 @@ export class RateLimitWaitError extends FmlError {
 
   /** @param init - The wait the limiter found, the budget and why it is closed. */
   constructor(init: { retryAfterMs: number; budget: string; reason: 'window' | 'retry_after' }) {
-    super('rate_limit_wait', `Not sent: ${init.reason === 'retry_after' ? 'FML asked for a pause' : `${init.budget} budget full`}; no slot for ${Math.ceil(init.retryAfterMs)} ms, past the deadline.`);
+    super(
+      'rate_limit_wait',
+      `Not sent: ${init.reason === 'retry_after' ? 'FML asked for a pause' : `${init.budget} budget full`}; no slot for ${Math.ceil(init.retryAfterMs)} ms, past the deadline.`,
+    );
     this.retryAfterMs = init.retryAfterMs;
     this.budget = init.budget;
     this.reason = init.reason;
@@ -267,7 +308,9 @@ export class RateLimitWaitError extends FmlError {
 
 /** 5xx: FML failed. Safe to retry with the same Idempotency-Key. */
 export class ServerError extends FmlApiError {
-  constructor(init: ApiErrorInit) { super('server_error', init); }
+  constructor(init: ApiErrorInit) {
+    super('server_error', init);
+  }
 }
 
 /** Init for a locally raised {@link ValidationError}. */
@@ -290,7 +333,16 @@ export class ValidationError extends FmlApiError {
       this.source = 'server';
     } else {
       const list = init.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-      super('validation_error', { status: 400, body: { error: 'validation_error', fields: init.fields }, headers: {}, message: init.message ?? `Invalid input, nothing was sent. ${list}` }, '');
+      super(
+        'validation_error',
+        {
+          status: 400,
+          body: { error: 'validation_error', fields: init.fields },
+          headers: {},
+          message: init.message ?? `Invalid input, nothing was sent. ${list}`,
+        },
+        '',
+      );
       this.source = 'local';
     }
   }

@@ -16,7 +16,9 @@ export const idempotencyKey = {
    * HubSpot recipe uses, so re-runs of a workflow for the same Company can never make a second case.
    */
   forCrmRecord(source: string, recordId: string | number | bigint): string {
-    const s = String(source ?? '').trim().toLowerCase();
+    const s = String(source ?? '')
+      .trim()
+      .toLowerCase();
     const id = String(recordId ?? '').trim();
     const fields = [
       ...(s ? [] : [{ field: 'source', message: 'is empty: name the CRM, e.g. "hubspot"' }]),
@@ -34,9 +36,19 @@ export const idempotencyKey = {
 
 /** Returns the key when FML will accept it, else throws a local {@link ValidationError}. */
 export function assertIdempotencyKey(key: string): string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH || !HEADER_SAFE.test(key)) {
+  if (
+    typeof key !== 'string' ||
+    key.length === 0 ||
+    key.length > MAX_IDEMPOTENCY_KEY_LENGTH ||
+    !HEADER_SAFE.test(key)
+  ) {
     throw new ValidationError({
-      fields: [{ field: 'idempotencyKey', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters without spaces` }],
+      fields: [
+        {
+          field: 'idempotencyKey',
+          message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters without spaces`,
+        },
+      ],
     });
   }
   return key;

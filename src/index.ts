@@ -7,7 +7,14 @@ export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from
 export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
 export type { Logger, LogLevel } from './engine/logger';
 export type { RequestOptions } from './engine/fml-transport';
-export type { Cases, CreateCaseOptions, CreateCaseResult, ListCasesParams, Replayed, SetCrmRecordIdOptions } from './resources/cases';
+export type {
+  Cases,
+  CreateCaseOptions,
+  CreateCaseResult,
+  ListCasesParams,
+  Replayed,
+  SetCrmRecordIdOptions,
+} from './resources/cases';
 export type { Events, ListEventsParams } from './resources/events';
 export type { RecordDispositionOptions, Screening } from './resources/screening';
 export { CursorList, type Page } from './resources/pagination';
@@ -35,9 +42,41 @@ export {
   type ApiErrorInit,
   type LocalValidationInit,
 } from './errors';
-export { WebhookVerificationError, WebhookPayloadError, type WebhookVerificationReason, type PayloadIssue } from './webhooks/errors';
-export type { Case, CreateCaseRequest, CaseList, EventList, FeedEvent, TokenResponse, ApiErrorBody, KnownCaseStatus, ScreeningDisposition, ScreeningDispositionRequest, SetCrmRecordIdRequest, components, operations, paths } from './types';
+export {
+  WebhookVerificationError,
+  WebhookPayloadError,
+  type WebhookVerificationReason,
+  type PayloadIssue,
+} from './webhooks/errors';
+export type {
+  Case,
+  CreateCaseRequest,
+  CaseList,
+  EventList,
+  FeedEvent,
+  TokenResponse,
+  ApiErrorBody,
+  KnownCaseStatus,
+  ScreeningDisposition,
+  ScreeningDispositionRequest,
+  SetCrmRecordIdRequest,
+  components,
+  operations,
+  paths,
+} from './types';
 export { VERSION } from './version';
 // Redis-backed stores (RedisTokenStore, RedisRateLimitStore, …) are their own entry, `@firstmilelabs/cases/redis`,
 // so this one carries no Redis code.
-export { RateLimiter, MemoryRateLimitStore, FML_LIMITS, type RateLimitOptions, type RateLimitStore, type SlotRequest, type SlotAnswer, type Budget, type WindowRule, type Permit, type AcquireOptions } from './rate-limit/index';
+export {
+  RateLimiter,
+  MemoryRateLimitStore,
+  FML_LIMITS,
+  type RateLimitOptions,
+  type RateLimitStore,
+  type SlotRequest,
+  type SlotAnswer,
+  type Budget,
+  type WindowRule,
+  type Permit,
+  type AcquireOptions,
+} from './rate-limit/index';

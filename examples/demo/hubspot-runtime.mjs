@@ -18,10 +18,17 @@ export function loadCustomCodeAction(file, { secrets, log = () => {} }) {
   const required = [];
   const sandboxRequire = (id) => {
     required.push(id);
-    if (!isBuiltin(id)) throw new Error(`Cannot find module '${id}' (HubSpot's runtime only has Node built-ins and its allow-list)`);
+    if (!isBuiltin(id))
+      throw new Error(`Cannot find module '${id}' (HubSpot's runtime only has Node built-ins and its allow-list)`);
     return nodeRequire(id);
   };
-  const console = { log: (...args) => log(args.join(' ')), info: (...args) => log(args.join(' ')), warn: (...args) => log(args.join(' ')), error: (...args) => log(args.join(' ')), debug: () => {} };
+  const console = {
+    log: (...args) => log(args.join(' ')),
+    info: (...args) => log(args.join(' ')),
+    warn: (...args) => log(args.join(' ')),
+    error: (...args) => log(args.join(' ')),
+    debug: () => {},
+  };
   // The globals a Node 20/24 Lambda has; `process` is reduced to what an action may rely on.
   const context = vm.createContext({
     console,
@@ -46,7 +53,11 @@ export function loadCustomCodeAction(file, { secrets, log = () => {} }) {
     performance,
   });
   const module = { exports: {} };
-  const wrapper = vm.compileFunction(readFileSync(file, 'utf8'), ['exports', 'require', 'module', '__filename', '__dirname'], { parsingContext: context, filename: basename(file) });
+  const wrapper = vm.compileFunction(
+    readFileSync(file, 'utf8'),
+    ['exports', 'require', 'module', '__filename', '__dirname'],
+    { parsingContext: context, filename: basename(file) },
+  );
   wrapper(module.exports, sandboxRequire, module, file, dirname(file));
   if (typeof module.exports.main !== 'function') throw new Error(`${file} does not set exports.main`);
   return { main: module.exports.main, required };

@@ -18,7 +18,11 @@ const getAccessToken = async (z, bundle) => {
       method: 'POST',
       // Form-encoded, the OAuth 2 default; FML takes JSON too.
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: { grant_type: 'client_credentials', client_id: bundle.authData.clientId, client_secret: bundle.authData.clientSecret },
+      body: {
+        grant_type: 'client_credentials',
+        client_id: bundle.authData.clientId,
+        client_secret: bundle.authData.clientSecret,
+      },
       skipThrowForStatus: true,
     });
   } catch (error) {
@@ -33,7 +37,11 @@ const getAccessToken = async (z, bundle) => {
   }
   if (response.status === 400) {
     const body = response.data || {};
-    throw new z.errors.Error(`FML refused the token request (${body.error || 400}): ${body.error_description || 'check the Client ID and Client Secret'}.`, body.error || 'invalid_request', 400);
+    throw new z.errors.Error(
+      `FML refused the token request (${body.error || 400}): ${body.error_description || 'check the Client ID and Client Secret'}.`,
+      body.error || 'invalid_request',
+      400,
+    );
   }
   response.throwForStatus();
   return { accessToken: response.data.access_token };
@@ -51,9 +59,27 @@ module.exports = {
   authentication: {
     type: 'session',
     fields: [
-      { key: 'clientId', label: 'Client ID', required: true, helpText: 'From the FML console: Compliance Configuration → Public Pull API → New client (`pk_live_…`).' },
-      { key: 'clientSecret', label: 'Client Secret', required: true, type: 'password', helpText: 'Shown once when the client is created (`sk_live_…`). The client needs the scopes cases:write, read:cases and read:events.' },
-      { key: 'baseUrl', label: 'API base URL', required: false, default: DEFAULT_BASE_URL, helpText: `Leave as ${DEFAULT_BASE_URL}. For a local sandbox (\`npx fml-sandbox\`) use its URL.` },
+      {
+        key: 'clientId',
+        label: 'Client ID',
+        required: true,
+        helpText: 'From the FML console: Compliance Configuration → Public Pull API → New client (`pk_live_…`).',
+      },
+      {
+        key: 'clientSecret',
+        label: 'Client Secret',
+        required: true,
+        type: 'password',
+        helpText:
+          'Shown once when the client is created (`sk_live_…`). The client needs the scopes cases:write, read:cases and read:events.',
+      },
+      {
+        key: 'baseUrl',
+        label: 'API base URL',
+        required: false,
+        default: DEFAULT_BASE_URL,
+        helpText: `Leave as ${DEFAULT_BASE_URL}. For a local sandbox (\`npx fml-sandbox\`) use its URL.`,
+      },
     ],
     sessionConfig: { perform: getAccessToken },
     test,

@@ -14,7 +14,10 @@ const addBearer = (request, _z, bundle) => {
 
 const fieldList = (fields) => {
   if (Array.isArray(fields)) return fields.map((f) => `${f.field || f.path}: ${f.message || f.code}`).join('; ');
-  if (fields && typeof fields === 'object') return Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ');
+  if (fields && typeof fields === 'object')
+    return Object.entries(fields)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ');
   return '';
 };
 
@@ -23,7 +26,9 @@ const handleErrors = (response, z) => {
   if (response.request.url.endsWith('/v1/oauth/token')) return response;
   const body = (() => {
     try {
-      return typeof response.data === 'object' && response.data !== null ? response.data : JSON.parse(response.content || '{}');
+      return typeof response.data === 'object' && response.data !== null
+        ? response.data
+        : JSON.parse(response.content || '{}');
     } catch {
       return {};
     }
@@ -32,14 +37,26 @@ const handleErrors = (response, z) => {
   const requestId = response.getHeader('x-request-id');
   const suffix = requestId ? ` (FML request id ${requestId})` : '';
   if (response.status === 403) {
-    throw new z.errors.Error(`The FML client lacks a scope for this step (${code || 'insufficient_scope'}): add it in the FML console${suffix}.`, code || 'insufficient_scope', 403);
+    throw new z.errors.Error(
+      `The FML client lacks a scope for this step (${code || 'insufficient_scope'}): add it in the FML console${suffix}.`,
+      code || 'insufficient_scope',
+      403,
+    );
   }
   if (response.status === 400) {
     const fields = fieldList(body.fields);
-    throw new z.errors.Error(`FML refused the input (${code || 'validation_error'})${fields ? `: ${fields}` : body.message ? `: ${body.message}` : ''}${suffix}.`, code || 'validation_error', 400);
+    throw new z.errors.Error(
+      `FML refused the input (${code || 'validation_error'})${fields ? `: ${fields}` : body.message ? `: ${body.message}` : ''}${suffix}.`,
+      code || 'validation_error',
+      400,
+    );
   }
   if (response.status === 409) {
-    throw new z.errors.Error(`This Idempotency-Key was already used on another FML endpoint (${code || 'idempotency_key_conflict'}): set a different key${suffix}.`, code || 'idempotency_key_conflict', 409);
+    throw new z.errors.Error(
+      `This Idempotency-Key was already used on another FML endpoint (${code || 'idempotency_key_conflict'}): set a different key${suffix}.`,
+      code || 'idempotency_key_conflict',
+      409,
+    );
   }
   return response;
 };

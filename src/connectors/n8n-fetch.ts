@@ -49,9 +49,12 @@ interface MinimalResponse {
  */
 export function n8nFetch(httpRequest: N8nHttpRequest): typeof globalThis.fetch {
   if (typeof httpRequest !== 'function') {
-    throw new TypeError('n8nFetch needs the Code node\'s HTTP helper: n8nFetch(this.helpers.httpRequest).');
+    throw new TypeError("n8nFetch needs the Code node's HTTP helper: n8nFetch(this.helpers.httpRequest).");
   }
-  const fetchLike = async (input: unknown, init?: { method?: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal | null }): Promise<MinimalResponse> => {
+  const fetchLike = async (
+    input: unknown,
+    init?: { method?: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal | null },
+  ): Promise<MinimalResponse> => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) throw signal.reason;
     const request = httpRequest({
@@ -74,7 +77,8 @@ function toResponse(answer: N8nHttpFullResponse): MinimalResponse {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(answer.headers ?? {})) {
     // Repeated headers come as arrays (axios); fetch joins them with ", ".
-    if (value !== undefined && value !== null) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    if (value !== undefined && value !== null)
+      headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   const text = bodyText(answer.body);
   return {
@@ -96,10 +100,12 @@ function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
   // Cross-realm safe: the Code node's Buffer comes from n8n's realm, not the code's.
   if (ArrayBuffer.isView(body)) return new TextDecoder().decode(body);
-  if (Object.prototype.toString.call(body) === '[object ArrayBuffer]') return new TextDecoder().decode(body as ArrayBuffer);
+  if (Object.prototype.toString.call(body) === '[object ArrayBuffer]')
+    return new TextDecoder().decode(body as ArrayBuffer);
   // Bytes that crossed n8n's task-runner connection as JSON: { type: 'Buffer', data: [...] }.
   const serialised = body as { type?: unknown; data?: unknown };
-  if (serialised.type === 'Buffer' && Array.isArray(serialised.data)) return new TextDecoder().decode(new Uint8Array(serialised.data as number[]));
+  if (serialised.type === 'Buffer' && Array.isArray(serialised.data))
+    return new TextDecoder().decode(new Uint8Array(serialised.data as number[]));
   // An n8n version that parsed the JSON answer itself: the same JSON again (FML's bodies are JSON).
   return JSON.stringify(body);
 }

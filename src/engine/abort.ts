@@ -5,7 +5,11 @@ import { minimalAbortController } from './abort-fallback';
  * Hand-rolled rather than `AbortSignal.any` because Node 20.0–20.2 (still seen on some Lambdas) lacks it,
  * and because a long-lived caller signal must not collect one listener per request forever.
  */
-export function linkSignals(signals: (AbortSignal | undefined)[]): { signal: AbortSignal; abort: (reason: unknown) => void; dispose: () => void } {
+export function linkSignals(signals: (AbortSignal | undefined)[]): {
+  signal: AbortSignal;
+  abort: (reason: unknown) => void;
+  dispose: () => void;
+} {
   const controller = newAbortController();
   const listeners: [AbortSignal, () => void][] = [];
   for (const s of signals) {

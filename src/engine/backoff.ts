@@ -1,5 +1,10 @@
 /** How long to wait before retry number `retry` (0-based): exponential, capped, with jitter. */
-export function backoffDelayMs(retry: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  baseDelayMs: number,
+  maxDelayMs: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
   // Up to 25% jitter downwards, so a fleet that failed together does not retry together.
   return Math.round(exponential * (1 - random() * 0.25));

@@ -13,7 +13,12 @@ import { isJsonInteger } from '../validation/json-values';
 export function withRequiredScope<E>(error: E, operation: OperationFacts | undefined): E | InsufficientScopeError {
   const scopes = operation?.scopes;
   if (!(error instanceof InsufficientScopeError) || !scopes?.length) return error;
-  return new InsufficientScopeError({ status: error.status, body: error.body, headers: error.headers, requiredScopes: scopes });
+  return new InsufficientScopeError({
+    status: error.status,
+    body: error.body,
+    headers: error.headers,
+    requiredScopes: scopes,
+  });
 }
 
 /**
@@ -21,18 +26,30 @@ export function withRequiredScope<E>(error: E, operation: OperationFacts | undef
  * (with `requestId` and where the body breaks the contract, never its values) when it is not JSON or
  * lacks what the spec requires. `what` names the call when there are no facts ("GET /v1/x").
  */
-export function checkedBody(text: string, status: number, requestId: string | undefined, operation: OperationFacts | undefined, what: string): unknown {
+export function checkedBody(
+  text: string,
+  status: number,
+  requestId: string | undefined,
+  operation: OperationFacts | undefined,
+  what: string,
+): unknown {
   let data: unknown;
   try {
     data = text === '' ? undefined : JSON.parse(text);
   } catch {
     // A proxy's HTML page, a truncated body: never handed on as a result.
-    throw new InvalidResponseError({ status, requestId, operation: operation?.operation ?? what, problems: ['(body): is not JSON'] });
+    throw new InvalidResponseError({
+      status,
+      requestId,
+      operation: operation?.operation ?? what,
+      problems: ['(body): is not JSON'],
+    });
   }
   const shape = operation?.responses[String(status)];
   if (shape) {
     const problems = shapeProblems(data, shape, '');
-    if (problems.length) throw new InvalidResponseError({ status, requestId, operation: operation?.operation ?? what, problems });
+    if (problems.length)
+      throw new InvalidResponseError({ status, requestId, operation: operation?.operation ?? what, problems });
   }
   return data;
 }
@@ -65,11 +82,15 @@ function collectProblems(value: unknown, shape: ResponseShape, path: string, pro
       else collectProblems(value[name], required, child, problems);
     }
   }
-  if (shape.items && Array.isArray(value)) for (let i = 0; i < value.length; i++) collectProblems(value[i], shape.items, path ? `${path}.${i}` : String(i), problems);
-  if (shape.anyOf && !shape.anyOf.some((alternative) => shapeProblems(value, alternative, path).length === 0)) problems.push(`${at}: matches none of the allowed shapes`);
+  if (shape.items && Array.isArray(value))
+    for (let i = 0; i < value.length; i++)
+      collectProblems(value[i], shape.items, path ? `${path}.${i}` : String(i), problems);
+  if (shape.anyOf && !shape.anyOf.some((alternative) => shapeProblems(value, alternative, path).length === 0))
+    problems.push(`${at}: matches none of the allowed shapes`);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isOfType(value: unknown, type: string): boolean {
   switch (type) {

@@ -105,7 +105,10 @@ export interface Pacer {
    * Waits for a slot for this attempt, never past `deadlineAt`: when no slot can be had in time it throws
    * (`RateLimitWaitError`) at once. Aborts with `signal`. The permit is settled once the attempt is answered.
    */
-  acquire(req: EngineRequest, limits: { deadlineAt: number; signal: AbortSignal | undefined; attemptTimeoutMs: number }): Promise<PacerPermit>;
+  acquire(
+    req: EngineRequest,
+    limits: { deadlineAt: number; signal: AbortSignal | undefined; attemptTimeoutMs: number },
+  ): Promise<PacerPermit>;
   /** The server answered 429 asking for `ms` of pause: every sender sharing the pacer holds off that long. */
   retryAfter(req: EngineRequest, ms: number): Promise<void>;
 }
@@ -158,7 +161,10 @@ export class Engine {
     const maxRetries = call.maxRetries ?? p.maxRetries;
     const timeoutMs = call.timeoutMs ?? p.timeoutMs;
     const deadlineMs = call.deadlineMs ?? p.deadlineMs;
-    const deadlineAt = Math.min(deadlineMs === undefined ? Infinity : clock.now() + deadlineMs, call.deadlineAt ?? Infinity);
+    const deadlineAt = Math.min(
+      deadlineMs === undefined ? Infinity : clock.now() + deadlineMs,
+      call.deadlineAt ?? Infinity,
+    );
     const retrySafe = isRetrySafe(req);
     // A number until a line is logged: most calls never build the string.
     const id = ++this.#sequence;
@@ -172,7 +178,9 @@ export class Engine {
     if (deadlineAt !== Infinity) {
       const controller = newAbortController();
       deadline = controller;
-      const reason = new FmlTimeoutError(`The call to ${p.service}${req.what ? ` (${req.what})` : ''} did not finish within its ${deadlineMs === undefined ? '' : `${deadlineMs} ms `}deadline.`);
+      const reason = new FmlTimeoutError(
+        `The call to ${p.service}${req.what ? ` (${req.what})` : ''} did not finish within its ${deadlineMs === undefined ? '' : `${deadlineMs} ms `}deadline.`,
+      );
       const left = deadlineAt - clock.now();
       if (left <= 0) controller.abort(reason);
       else deadlineTimer = setTimeout(() => controller.abort(reason), left);
@@ -198,8 +206,12 @@ export class Engine {
           // An already-cancelled call must not start (or join) a token mint.
           if (callSignal?.aborted) throw callSignal.reason;
           // The mint has its own retries; its failure (e.g. invalid_client) ends this call as it is.
-          token = req.auth !== false && p.auth ? (p.auth.peek?.() ?? (await raceAbort(p.auth.token(), callSignal))) : undefined;
-          if (p.pacer) permit = await p.pacer.acquire(req, { deadlineAt, signal: callSignal, attemptTimeoutMs: timeoutMs });
+          token =
+            req.auth !== false && p.auth
+              ? (p.auth.peek?.() ?? (await raceAbort(p.auth.token(), callSignal)))
+              : undefined;
+          if (p.pacer)
+            permit = await p.pacer.acquire(req, { deadlineAt, signal: callSignal, attemptTimeoutMs: timeoutMs });
         } catch (error) {
           // No slot before the deadline for a retry: the failure that asked for the retry is the news.
           if (previous && error instanceof RateLimitWaitError) {
@@ -233,7 +245,8 @@ export class Engine {
             await p.auth?.forget(token);
             continue;
           }
-          if (!(p.retryableAnswer ? p.retryableAnswer(status, answer.text) : isRetryableStatus(status))) return this.#final(id, span, answer, retries, req);
+          if (!(p.retryableAnswer ? p.retryableAnswer(status, answer.text) : isRetryableStatus(status)))
+            return this.#final(id, span, answer, retries, req);
           if (!retrySafe && !p.refusedUnprocessed?.(status)) return this.#final(id, span, answer, retries, req);
           // The server may ask for a pause on any retryable answer (429, 503…), not only on 429.
           const askedMs = parseRetryAfter(answer.headers.get('retry-after'), clock.now());
@@ -242,7 +255,8 @@ export class Engine {
             await p.pacer.retryAfter(req, Math.min(askedMs, p.maxRetryAfterMs)).catch(paceFailed);
           }
           if (askedMs !== undefined) {
-            if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up') return this.#final(id, span, answer, retries, req);
+            if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up')
+              return this.#final(id, span, answer, retries, req);
             waitMs = Math.min(askedMs, p.maxRetryAfterMs);
           }
           if (retries >= maxRetries) return this.#final(id, span, answer, retries, req);
@@ -260,14 +274,32 @@ export class Engine {
         }
         // biome-ignore lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
         const reason = answer ? String(answer.status) : failure!.code;
-        p.log('info', `${p.service} req_${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${reason}`);
-        if (p.hooks?.onRetry) notify(p, 'onRetry', { ...this.#info(req, attempt, answer?.requestId), status: answer?.status, delayMs: waitMs, reason });
+        p.log(
+          'info',
+          `${p.service} req_${id} retrying in ${waitMs} ms (retry ${retries + 1} of ${maxRetries}) after ${reason}`,
+        );
+        if (p.hooks?.onRetry)
+          notify(p, 'onRetry', {
+            ...this.#info(req, attempt, answer?.requestId),
+            status: answer?.status,
+            delayMs: waitMs,
+            reason,
+          });
         try {
           await clock.sleep(waitMs, callSignal);
         } catch {
           // The deadline or the caller ended the wait: report what ended it, with the last failure as cause.
           // biome-ignore-start lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
-          throw abortReason(failure ?? p.errorOf?.({ ...answer!, retries }, req) ?? new FmlError('retry_wait_aborted', `The wait after ${p.service} answered ${answer!.status} was cut short.`), callSignal, deadline?.signal);
+          throw abortReason(
+            failure ??
+              p.errorOf?.({ ...answer!, retries }, req) ??
+              new FmlError(
+                'retry_wait_aborted',
+                `The wait after ${p.service} answered ${answer!.status} was cut short.`,
+              ),
+            callSignal,
+            deadline?.signal,
+          );
           // biome-ignore-end lint/style/noNonNullAssertion: an attempt sets exactly one of answer and failure
         }
         retries++;
@@ -282,7 +314,16 @@ export class Engine {
   }
 
   /** One HTTP exchange, body read included, under a per-attempt timer. */
-  async #attempt(req: EngineRequest, token: string | undefined, timeoutMs: number, callSignal: AbortSignal | undefined, id: number, attempt: number, retries: number, span: CallSpan | undefined): Promise<Attempt> {
+  async #attempt(
+    req: EngineRequest,
+    token: string | undefined,
+    timeoutMs: number,
+    callSignal: AbortSignal | undefined,
+    id: number,
+    attempt: number,
+    retries: number,
+    span: CallSpan | undefined,
+  ): Promise<Attempt> {
     const p = this.profile;
     let headers = token ? { ...req.headers, authorization: `Bearer ${token}` } : req.headers;
     const attemptSpan = span?.attempt(retries);
@@ -295,27 +336,56 @@ export class Engine {
     // that really frees the connection.
     const controller = linkSignals([callSignal]);
     const signal = controller.signal;
-    const timer = setTimeout(() => controller.abort(new FmlTimeoutError(`${p.service} did not answer${req.what ? ` ${req.what}` : ''} within ${timeoutMs} ms.`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new FmlTimeoutError(`${p.service} did not answer${req.what ? ` ${req.what}` : ''} within ${timeoutMs} ms.`),
+        ),
+      timeoutMs,
+    );
     const started = this.#clock.now();
     const debug = p.log.enabled('debug');
-    if (debug) p.log('debug', `${p.service} req_${id} → ${req.method} ${redactUrl(req.url)}${retries ? ` (retry ${retries})` : ''}`, () => ({ headers: redactHeaders(headers), body: typeof req.body === 'string' ? redact(parseBody(req.body)) : undefined }));
+    if (debug)
+      p.log(
+        'debug',
+        `${p.service} req_${id} → ${req.method} ${redactUrl(req.url)}${retries ? ` (retry ${retries})` : ''}`,
+        () => ({
+          headers: redactHeaders(headers),
+          body: typeof req.body === 'string' ? redact(parseBody(req.body)) : undefined,
+        }),
+      );
     try {
       const res = await p.fetch(req.url, { method: req.method, headers, body: req.body, signal });
       const text = await res.text();
       const requestId = res.headers.get('x-request-id') ?? undefined;
       const durationMs = this.#clock.now() - started;
-      if (debug) p.log('debug', `${p.service} req_${id} ← ${res.status} ${req.method} ${redactUrl(req.url)} in ${durationMs} ms`, () => ({ requestId, body: redact(parseBody(text)) }));
-      if (hooks?.onResponse) notify(p, 'onResponse', { ...this.#info(req, attempt, requestId), status: res.status, durationMs });
+      if (debug)
+        p.log(
+          'debug',
+          `${p.service} req_${id} ← ${res.status} ${req.method} ${redactUrl(req.url)} in ${durationMs} ms`,
+          () => ({ requestId, body: redact(parseBody(text)) }),
+        );
+      if (hooks?.onResponse)
+        notify(p, 'onResponse', { ...this.#info(req, attempt, requestId), status: res.status, durationMs });
       attemptSpan?.end(res.status, undefined);
       return { status: res.status, headers: res.headers, text, requestId };
     } catch (error) {
       let failure: unknown = error;
       if (signal.aborted && !callSignal?.aborted) failure = signal.reason as FmlTimeoutError;
       else if (!callSignal?.aborted) {
-        const message = p.unreachable?.(req.what) ?? `Could not reach ${p.service}${req.what ? ` for ${req.what}` : ''}`;
-        failure = new FmlConnectionError(`${message} (${describeNetworkError(error)}).`, p.keepNetworkCause === false ? undefined : { cause: error });
+        const message =
+          p.unreachable?.(req.what) ?? `Could not reach ${p.service}${req.what ? ` for ${req.what}` : ''}`;
+        failure = new FmlConnectionError(
+          `${message} (${describeNetworkError(error)}).`,
+          p.keepNetworkCause === false ? undefined : { cause: error },
+        );
       }
-      if (hooks?.onError) notify(p, 'onError', { ...this.#info(req, attempt, undefined), error: failure, durationMs: this.#clock.now() - started });
+      if (hooks?.onError)
+        notify(p, 'onError', {
+          ...this.#info(req, attempt, undefined),
+          error: failure,
+          durationMs: this.#clock.now() - started,
+        });
       attemptSpan?.end(undefined, failure);
       throw failure;
     } finally {
@@ -333,13 +403,19 @@ export class Engine {
     const log = this.profile.log;
     if (answer.status >= 400 && log.enabled('warn')) {
       const error = this.profile.errorOf?.({ ...answer, retries }, req);
-      log('warn', `${this.profile.service} req_${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${error ? `${error.code}: ${error.message}` : answer.status}`);
+      log(
+        'warn',
+        `${this.profile.service} req_${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${error ? `${error.code}: ${error.message}` : answer.status}`,
+      );
     }
     return finish(span, answer, retries);
   }
 
   #giveUp(id: number, failure: FmlError, retries: number): FmlError {
-    this.profile.log('warn', `${this.profile.service} req_${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${failure.code}: ${failure.message}`);
+    this.profile.log(
+      'warn',
+      `${this.profile.service} req_${id} failed after ${retries + 1} attempt${retries ? 's' : ''}: ${failure.code}: ${failure.message}`,
+    );
     return failure;
   }
 }
@@ -357,7 +433,9 @@ function abortReason(error: unknown, callSignal: AbortSignal | undefined, deadli
   if (!callSignal?.aborted) return error;
   if (deadline?.aborted && callSignal.reason === deadline.reason) {
     const reason = deadline.reason as FmlTimeoutError;
-    return error instanceof FmlError && error !== reason ? new FmlTimeoutError(`${reason.message} Last failure: ${error.message}`, { cause: error }) : reason;
+    return error instanceof FmlError && error !== reason
+      ? new FmlTimeoutError(`${reason.message} Last failure: ${error.message}`, { cause: error })
+      : reason;
   }
   const reason: unknown = callSignal.reason;
   return reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: error ?? reason });

@@ -85,7 +85,14 @@ export class Transport {
     const badHeader = options.headers && headerProblem(options.headers);
     if (badHeader) throw new FmlConfigError(`Request option ${badHeader}.`);
     const answer = await this.engine.send(
-      { method: req.method, url: buildUrl(this.baseUrl, req.path, req.query), headers: buildHeaders(this.baseHeaders, options.headers, req), body: req.json === undefined ? undefined : JSON.stringify(req.json), retrySafe: req.retrySafe, auth: req.auth },
+      {
+        method: req.method,
+        url: buildUrl(this.baseUrl, req.path, req.query),
+        headers: buildHeaders(this.baseHeaders, options.headers, req),
+        body: req.json === undefined ? undefined : JSON.stringify(req.json),
+        retrySafe: req.retrySafe,
+        auth: req.auth,
+      },
       options,
     );
     if (answer.status < 200 || answer.status >= 300) throw withRequiredScope(fmlErrorOf(answer), req.operation);
@@ -119,8 +126,13 @@ export function buildUrl(baseUrl: string, path: string, query: Record<string, un
  * All headers in one place; later layers win: `accept` < JSON content type < client (`base` holds both
  * of those, already lower-cased) < call < what the SDK must control (the engine adds the token).
  */
-export function buildHeaders(base: Readonly<Record<string, string>>, call: Record<string, string> | undefined, req: HttpRequest): Record<string, string> {
-  const out: Record<string, string> = req.json === undefined ? { ...base } : { 'content-type': 'application/json', ...base };
+export function buildHeaders(
+  base: Readonly<Record<string, string>>,
+  call: Record<string, string> | undefined,
+  req: HttpRequest,
+): Record<string, string> {
+  const out: Record<string, string> =
+    req.json === undefined ? { ...base } : { 'content-type': 'application/json', ...base };
   if (call) lowerCased(out, call);
   if (req.idempotencyKey !== undefined) out['idempotency-key'] = req.idempotencyKey;
   return out;
@@ -135,9 +147,11 @@ function lowerCased(into: Record<string, string>, headers: Record<string, string
 /** Header names and values fetch will accept, else a message naming the bad one. */
 export function headerProblem(headers: Record<string, string> | undefined): string | undefined {
   for (const [key, value] of Object.entries(headers ?? {})) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) return `header name ${JSON.stringify(key)} is not a valid HTTP header name`;
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key))
+      return `header name ${JSON.stringify(key)} is not a valid HTTP header name`;
     // Headers are bytes: fetch rejects anything past U+00FF and any CR, LF or NUL.
-    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) return `header ${key} must be a string of visible Latin-1 characters`;
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value))
+      return `header ${key} must be a string of visible Latin-1 characters`;
   }
   return undefined;
 }

@@ -30,11 +30,17 @@ export interface EngineHooks {
 }
 
 /** Calls one hook, so that user code can never break (or leak into) the request it observes. */
-export function notify<K extends keyof EngineHooks>(owner: { hooks: EngineHooks | undefined; log: LogFn }, name: K, info: Parameters<NonNullable<EngineHooks[K]>>[0]): void {
-  const warn = (error: unknown) => owner.log('warn', `the ${name} hook threw: ${error instanceof Error ? error.message : String(error)}`);
+export function notify<K extends keyof EngineHooks>(
+  owner: { hooks: EngineHooks | undefined; log: LogFn },
+  name: K,
+  info: Parameters<NonNullable<EngineHooks[K]>>[0],
+): void {
+  const warn = (error: unknown) =>
+    owner.log('warn', `the ${name} hook threw: ${error instanceof Error ? error.message : String(error)}`);
   try {
     const result = (owner.hooks?.[name] as ((i: typeof info) => unknown) | undefined)?.call(owner.hooks, info);
-    if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, warn);
+    if (result && typeof (result as Promise<unknown>).then === 'function')
+      (result as Promise<unknown>).then(undefined, warn);
   } catch (error) {
     warn(error);
   }

@@ -19,7 +19,9 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  * A level-filtered log function. `details` may be a function, called only when the line is logged, so
  * the hot path never builds (and redacts) details nobody reads. Details must already be redacted.
  */
-export type LogFn = ((level: Exclude<LogLevel, 'off'>, message: string, details?: unknown) => void) & { enabled(level: Exclude<LogLevel, 'off'>): boolean };
+export type LogFn = ((level: Exclude<LogLevel, 'off'>, message: string, details?: unknown) => void) & {
+  enabled(level: Exclude<LogLevel, 'off'>): boolean;
+};
 
 export function createLog(logger: Logger | undefined, level: LogLevel): LogFn {
   const min = logger ? RANK[level] : RANK.off;

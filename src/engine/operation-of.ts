@@ -19,7 +19,10 @@ function compile(): Route[] {
     const space = key.indexOf(' ');
     const template = key.slice(space + 1);
     const params = (template.match(/\{[^}]+\}/g) ?? []).length;
-    const source = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+    const source = template
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
     return { method: key.slice(0, space), pattern: new RegExp(`^${source}/?$`), facts, params };
   });
   return out.sort((a, b) => a.params - b.params);

@@ -12,7 +12,11 @@ interface OtelApi {
   propagation: { inject(context: unknown, carrier: Record<string, string>): void };
 }
 interface Tracer {
-  startSpan(name: string, options: { kind: number; attributes: Record<string, string | number> }, context?: unknown): Span;
+  startSpan(
+    name: string,
+    options: { kind: number; attributes: Record<string, string | number> },
+    context?: unknown,
+  ): Span;
 }
 interface Span {
   setAttribute(key: string, value: string | number): unknown;
@@ -24,7 +28,10 @@ interface Span {
 /** One call's span; each attempt is a child span of it. */
 export interface CallSpan {
   /** A child span for one attempt; `inject` adds `traceparent` (and whatever the registered propagator adds). */
-  attempt(resendCount: number): { inject(headers: Record<string, string>): Record<string, string>; end(status: number | undefined, error: unknown): void };
+  attempt(resendCount: number): {
+    inject(headers: Record<string, string>): Record<string, string>;
+    end(status: number | undefined, error: unknown): void;
+  };
   end(status: number | undefined, error: unknown, retries: number): void;
 }
 
@@ -48,7 +55,9 @@ async function loadApi(): Promise<OtelApi | undefined> {
   try {
     // `module.require` in CommonJS, `import()` in ESM; the name is a variable so bundlers leave it out.
     const cjs = typeof module === 'object' ? module : undefined;
-    const api = (typeof cjs?.require === 'function' ? cjs.require(name) : await import(/* @vite-ignore */ name)) as OtelApi & { default?: OtelApi };
+    const api = (
+      typeof cjs?.require === 'function' ? cjs.require(name) : await import(/* @vite-ignore */ name)
+    ) as OtelApi & { default?: OtelApi };
     return api.trace ? api : api.default;
   } catch {
     return undefined; // registered by a copy we cannot load: no spans rather than a failed call
@@ -74,7 +83,11 @@ class Telemetry {
   startCall(service: string, method: string, url: string): CallSpan {
     const api = this.#api;
     const parent = api.context.active();
-    const attributes: Record<string, string | number> = { 'http.request.method': method, 'url.full': url, 'fml.sdk.service': service };
+    const attributes: Record<string, string | number> = {
+      'http.request.method': method,
+      'url.full': url,
+      'fml.sdk.service': service,
+    };
     try {
       const { hostname, port, protocol } = new URL(url);
       attributes['server.address'] = hostname;
@@ -86,13 +99,21 @@ class Telemetry {
     const inCall = api.trace.setSpan(parent, span);
     return {
       attempt: (resendCount) => {
-        const child = this.#tracer.startSpan(method, { kind: CLIENT, attributes: resendCount ? { ...attributes, 'http.request.resend_count': resendCount } : attributes }, inCall);
+        const child = this.#tracer.startSpan(
+          method,
+          {
+            kind: CLIENT,
+            attributes: resendCount ? { ...attributes, 'http.request.resend_count': resendCount } : attributes,
+          },
+          inCall,
+        );
         return {
           inject: (headers) => {
             api.propagation.inject(api.trace.setSpan(inCall, child), headers);
             if (headers.traceparent === undefined) {
               const { traceId, spanId, traceFlags } = child.spanContext();
-              if (!/^0+$/.test(traceId)) headers.traceparent = `00-${traceId}-${spanId}-${traceFlags & 1 ? '01' : '00'}`;
+              if (!/^0+$/.test(traceId))
+                headers.traceparent = `00-${traceId}-${spanId}-${traceFlags & 1 ? '01' : '00'}`;
             }
             return headers;
           },

@@ -28,7 +28,10 @@ export function loadNodeCrypto(): NodeCrypto | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const from = proc?.getBuiltinModule;
   if (lookedUp === undefined || lookedUp.from !== from) {
-    lookedUp = { from, crypto: typeof from === 'function' ? (from.call(proc, 'node:crypto') as NodeCrypto | undefined) : undefined };
+    lookedUp = {
+      from,
+      crypto: typeof from === 'function' ? (from.call(proc, 'node:crypto') as NodeCrypto | undefined) : undefined,
+    };
   }
   return lookedUp.crypto;
 }
@@ -50,7 +53,12 @@ export function timingSafeEqual(a: string, b: string): boolean {
 }
 
 /** HMAC-SHA256 with node:crypto, synchronously, as hex or base64. */
-export function hmacSha256Node(crypto: NodeCrypto, secret: string, data: string | Uint8Array, encoding: 'hex' | 'base64' = 'hex'): string {
+export function hmacSha256Node(
+  crypto: NodeCrypto,
+  secret: string,
+  data: string | Uint8Array,
+  encoding: 'hex' | 'base64' = 'hex',
+): string {
   return crypto.createHmac('sha256', secret).update(data).digest(encoding);
 }
 
@@ -91,7 +99,10 @@ function hmacKey(s: SubtleCrypto, secret: string): ImportedKey {
   }
   if (importedKeys.size >= KEY_CACHE_SIZE) dropLeastRecentlyUsed();
   // Our bytes are never backed by a SharedArrayBuffer, which is all the stricter BufferSource type guards against.
-  const promise = s.importKey('raw', utf8(secret) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  const promise = s.importKey('raw', utf8(secret) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
   const entry: ImportedKey = { promise, key: undefined, used: ++uses };
   promise.then(
     (key) => {
@@ -118,7 +129,11 @@ function dropLeastRecentlyUsed(): void {
 }
 
 /** HMAC-SHA256 with WebCrypto (Workers, Deno, Bun, browsers and Node). `purpose` names what fails without it. */
-export async function hmacSha256(secret: string, data: string | Uint8Array, purpose = 'signatures'): Promise<Uint8Array> {
+export async function hmacSha256(
+  secret: string,
+  data: string | Uint8Array,
+  purpose = 'signatures',
+): Promise<Uint8Array> {
   const s = subtle(purpose);
   const entry = hmacKey(s, secret);
   return new Uint8Array(await s.sign('HMAC', entry.key ?? (await entry.promise), utf8(data) as BufferSource));
@@ -130,7 +145,12 @@ export async function hmacSha256(secret: string, data: string | Uint8Array, purp
  * async function, so a warm call adds no promise of its own to WebCrypto's; it throws
  * `FmlConfigError` synchronously without WebCrypto (callers await it inside async functions).
  */
-export function hmacSha256Verify(secret: string, data: string | Uint8Array, signature: Uint8Array, purpose = 'signatures'): Promise<boolean> {
+export function hmacSha256Verify(
+  secret: string,
+  data: string | Uint8Array,
+  signature: Uint8Array,
+  purpose = 'signatures',
+): Promise<boolean> {
   const s = subtle(purpose);
   const entry = hmacKey(s, secret);
   const bytes = utf8(data) as BufferSource;
@@ -155,7 +175,8 @@ export function fromHex(hex: string): Uint8Array {
   // Over an explicit ArrayBuffer: a small typed array is kept on V8's heap, and WebCrypto's first look
   // at its `.buffer` then has to move it off the heap, which costs more than the decoding.
   const out = new Uint8Array(new ArrayBuffer(hex.length >> 1));
-  for (let i = 0; i < out.length; i++) out[i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
+  for (let i = 0; i < out.length; i++)
+    out[i] = (hexDigit(hex.charCodeAt(2 * i)) << 4) | hexDigit(hex.charCodeAt(2 * i + 1));
   return out;
 }
 

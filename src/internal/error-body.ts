@@ -45,7 +45,8 @@ export function normalizeFieldErrors(body: unknown): FieldError[] {
     for (const field of Object.keys(raw)) {
       const value = raw[field];
       const messages = Array.isArray(value) ? value : [value];
-      for (const m of messages) out.push({ field, message: str(m) ?? (isRecord(m) ? str(m.message) : undefined) ?? 'is invalid' });
+      for (const m of messages)
+        out.push({ field, message: str(m) ?? (isRecord(m) ? str(m.message) : undefined) ?? 'is invalid' });
     }
   }
   return out;
@@ -59,7 +60,13 @@ export function scopesFromAnswer(body: unknown, wwwAuthenticate: string | undefi
 }
 
 /** An API error's message: the class's advice, then status and code, then FML's field list or its own words. */
-export function composeMessage(fallback: string, status: number, apiCode: string | undefined, detail: string | undefined, fields: FieldError[]): string {
+export function composeMessage(
+  fallback: string,
+  status: number,
+  apiCode: string | undefined,
+  detail: string | undefined,
+  fields: FieldError[],
+): string {
   const head = `${status}${apiCode ? ` ${apiCode}` : ''}`;
   const list = fields.length ? ` Fields: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.` : '';
   const extra = detail && !fields.length ? ` FML says: ${detail}` : '';

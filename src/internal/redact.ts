@@ -1,5 +1,6 @@
 /** Keys whose values are secrets wherever they appear: headers, token bodies, log lines. */
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|client_secret|clientsecret|access_token|accesstoken|refresh_token|id_token|token|secret|password|x-hubspot-signature.*|x-fml-signature)$/i;
+const SECRET_KEY =
+  /^(authorization|proxy-authorization|cookie|set-cookie|client_secret|clientsecret|access_token|accesstoken|refresh_token|id_token|token|secret|password|x-hubspot-signature.*|x-fml-signature)$/i;
 
 /** A copy of `value` with every secret-named field replaced by `***` (deep, cycle-safe, prototype-safe). */
 export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
@@ -10,7 +11,12 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    Object.defineProperty(out, key, { value: SECRET_KEY.test(key) ? '***' : redact(v, seen), enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(out, key, {
+      value: SECRET_KEY.test(key) ? '***' : redact(v, seen),
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
   }
   return out;
 }

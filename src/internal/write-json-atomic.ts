@@ -18,10 +18,17 @@ export interface WriteJsonAtomicOptions {
 }
 
 /** The node:fs functions {@link writeJsonAtomicSync} uses. */
-export type SyncFs = Pick<typeof NodeFs, 'mkdirSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'>;
+export type SyncFs = Pick<
+  typeof NodeFs,
+  'mkdirSync' | 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'
+>;
 
 /** Writes `value` as JSON to `path` atomically, creating its folder first. Node, Bun and Deno. */
-export async function writeJsonAtomic(path: string, value: unknown, options: WriteJsonAtomicOptions = {}): Promise<void> {
+export async function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  options: WriteJsonAtomicOptions = {},
+): Promise<void> {
   const text = JSON.stringify(value);
   const fs = await import('node:fs/promises');
   const folder = parentOf(path);
@@ -54,7 +61,12 @@ export async function writeJsonAtomic(path: string, value: unknown, options: Wri
 }
 
 /** {@link writeJsonAtomic}, synchronously, with the caller's node:fs. */
-export function writeJsonAtomicSync(fs: SyncFs, path: string, value: unknown, options: WriteJsonAtomicOptions = {}): void {
+export function writeJsonAtomicSync(
+  fs: SyncFs,
+  path: string,
+  value: unknown,
+  options: WriteJsonAtomicOptions = {},
+): void {
   writeTextAtomicSync(fs, path, [JSON.stringify(value)], options);
 }
 
@@ -62,7 +74,12 @@ export function writeJsonAtomicSync(fs: SyncFs, path: string, value: unknown, op
  * {@link writeJsonAtomicSync} for text given in pieces, written as they come: a file larger than one
  * JavaScript string can hold (the sandbox's persist file at 100k cases) never has to exist in memory.
  */
-export function writeTextAtomicSync(fs: SyncFs, path: string, pieces: Iterable<string>, options: WriteJsonAtomicOptions = {}): void {
+export function writeTextAtomicSync(
+  fs: SyncFs,
+  path: string,
+  pieces: Iterable<string>,
+  options: WriteJsonAtomicOptions = {},
+): void {
   const folder = parentOf(path);
   fs.mkdirSync(folder, { recursive: true });
   const temp = tempPathFor(path);
@@ -95,7 +112,13 @@ export function writeTextAtomicSync(fs: SyncFs, path: string, pieces: Iterable<s
  * Writes all of `text` at the file's current position, or at `position` when given.
  * writeSync may write only part of the buffer without throwing (a full disk, a signal): go on until all is written.
  */
-export function writeAllSync(fs: Pick<SyncFs, 'writeSync'>, fd: number, text: string, path: string, position?: number): number {
+export function writeAllSync(
+  fs: Pick<SyncFs, 'writeSync'>,
+  fd: number,
+  text: string,
+  path: string,
+  position?: number,
+): number {
   const bytes = new TextEncoder().encode(text);
   for (let done = 0; done < bytes.length; ) {
     const wrote = fs.writeSync(fd, bytes, done, bytes.length - done, position === undefined ? null : position + done);
@@ -113,7 +136,12 @@ function tempPathFor(path: string): string {
 /** The names in `path`'s folder that {@link tempPathFor} made for it: `<name>.<8 hex>.tmp`. */
 function tempNamesOf(path: string, names: readonly string[]): string[] {
   const base = path.slice(lastSeparator(path) + 1);
-  return names.filter((name) => name.length === base.length + 13 && name.startsWith(`${base}.`) && /^\.[0-9a-f]{8}\.tmp$/.test(name.slice(base.length)));
+  return names.filter(
+    (name) =>
+      name.length === base.length + 13 &&
+      name.startsWith(`${base}.`) &&
+      /^\.[0-9a-f]{8}\.tmp$/.test(name.slice(base.length)),
+  );
 }
 
 /** A path in `path`'s folder. */

@@ -7,6 +7,7 @@ import { FmlConfigError } from '../errors';
 import type { FmlClientOptions } from '../options';
 
 export function defaultPacer(options: FmlClientOptions): Pacer | undefined {
-  if (options.rateLimit) throw new FmlConfigError('rateLimit is not in the paste-ready HubSpot files: use the npm package.');
+  if (options.rateLimit)
+    throw new FmlConfigError('rateLimit is not in the paste-ready HubSpot files: use the npm package.');
   return undefined;
 }

@@ -97,7 +97,11 @@ export class RateLimiter {
         let answer: SlotAnswer;
         const endTurn = await this.#turn(budget, options.signal);
         try {
-          answer = await this.#store.take(this.#scope, budget, this.#rules[budget], { id, ahead: this.#line.indexOf(ticket), attemptTimeoutMs: options.attemptTimeoutMs });
+          answer = await this.#store.take(this.#scope, budget, this.#rules[budget], {
+            id,
+            ahead: this.#line.indexOf(ticket),
+            attemptTimeoutMs: options.attemptTimeoutMs,
+          });
         } catch (error) {
           // A store that cannot answer (Redis down) must not stop every call: send unpaced, and let FML's
           // own 429 + Retry-After (which the engine honours) be the backstop until it is back.
@@ -109,7 +113,8 @@ export class RateLimiter {
         if (answer.ok) return { settle: () => this.#store.settle(this.#scope, budget, id) };
         const leftMs = (options.deadlineAt ?? Infinity) - this.#clock.now();
         const reason = answer.blocked ? 'retry_after' : 'window';
-        if (answer.minWaitMs >= leftMs) throw new RateLimitWaitError({ retryAfterMs: answer.minWaitMs, budget, reason });
+        if (answer.minWaitMs >= leftMs)
+          throw new RateLimitWaitError({ retryAfterMs: answer.minWaitMs, budget, reason });
         await this.#clock.sleep(Math.min(Math.max(answer.waitMs, answer.minWaitMs), leftMs), options.signal);
       }
     } finally {

@@ -34,7 +34,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
       if (bound <= now - rule.windowMs) log.bounds.delete(id);
       else bounds.push(bound);
     }
-    const answer = slotAnswer(bounds.sort((a, b) => a - b), rule, now, request.ahead);
+    const answer = slotAnswer(
+      bounds.sort((a, b) => a - b),
+      rule,
+      now,
+      request.ahead,
+    );
     if (answer.ok) log.bounds.set(request.id, inFlightBound(now, request.attemptTimeoutMs));
     return answer;
   }

@@ -27,7 +27,14 @@ export function checkRateLimitOption(value: unknown): asserts value is RateLimit
   // Typed as what it should be; the checks below hold for anything (a missing number compares false).
   const o = (value ?? 0) as { store?: Record<string, unknown>; requests?: Rule; tokens?: Rule };
   const bad = (r?: Rule) => r && !(r.limit >= 1 && r.limit % 1 === 0 && r.windowMs > 0 && r.windowMs <= MAX_TIMER_MS);
-  if (typeof o !== 'object' || bad(o.requests) || bad(o.tokens) || (o.store && !['take', 'settle', 'block'].every((m) => typeof o.store?.[m] === 'function'))) {
-    throw new FmlConfigError('FmlClient option rateLimit must be false or { store, requests, tokens }, each rule { limit: a whole number ≥ 1, windowMs > 0 }.');
+  if (
+    typeof o !== 'object' ||
+    bad(o.requests) ||
+    bad(o.tokens) ||
+    (o.store && !['take', 'settle', 'block'].every((m) => typeof o.store?.[m] === 'function'))
+  ) {
+    throw new FmlConfigError(
+      'FmlClient option rateLimit must be false or { store, requests, tokens }, each rule { limit: a whole number ≥ 1, windowMs > 0 }.',
+    );
   }
 }

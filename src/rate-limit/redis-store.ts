@@ -31,14 +31,26 @@ export class RedisRateLimitStore implements RateLimitStore {
    * @param options - Key prefix and the Redis time limits.
    */
   constructor(client: RedisClientLike, options: RedisRateLimitStoreOptions = {}) {
-    this.#redis = toRedisCommands(client, { commandTimeoutMs: options.commandTimeoutMs, breakerPauseMs: options.breakerPauseMs });
+    this.#redis = toRedisCommands(client, {
+      commandTimeoutMs: options.commandTimeoutMs,
+      breakerPauseMs: options.breakerPauseMs,
+    });
     this.prefix = options.prefix ?? 'fml:';
     this.#clock = options.clock;
   }
 
   /** {@inheritDoc index!RateLimitStore.take} */
   async take(scope: string, budget: Budget, rule: WindowRule, request: SlotRequest): Promise<SlotAnswer> {
-    const reply = (await this.#run(scope, budget, 'take', String(rule.limit), String(rule.windowMs), request.id, String(request.attemptTimeoutMs + IN_FLIGHT_SLACK_MS), String(request.ahead))) as unknown[];
+    const reply = (await this.#run(
+      scope,
+      budget,
+      'take',
+      String(rule.limit),
+      String(rule.windowMs),
+      request.id,
+      String(request.attemptTimeoutMs + IN_FLIGHT_SLACK_MS),
+      String(request.ahead),
+    )) as unknown[];
     if (Number(reply[0]) === 1) return { ok: true };
     return { ok: false, minWaitMs: Number(reply[1]), waitMs: Number(reply[2]), blocked: Number(reply[3]) === 1 };
   }

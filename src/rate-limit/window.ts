@@ -48,7 +48,12 @@ export type SlotAnswer =
  */
 export function slotAnswer(bounds: readonly number[], rule: WindowRule, now: number, ahead: number): SlotAnswer {
   if (bounds.length < rule.limit) return { ok: true };
-  return { ok: false, minWaitMs: gateWait(bounds, rule, now, 0), waitMs: gateWait(bounds, rule, now, ahead), blocked: false };
+  return {
+    ok: false,
+    minWaitMs: gateWait(bounds, rule, now, 0),
+    waitMs: gateWait(bounds, rule, now, ahead),
+    blocked: false,
+  };
 }
 
 /**

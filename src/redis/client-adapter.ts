@@ -1,6 +1,13 @@
 import { FmlConfigError, FmlError } from '../errors';
 import { type NodeRedisClusterLike, isNodeRedisCluster, nodeRedisClusterSender } from './cluster';
-import { type RedisTimeLimitOptions, GUARDED, guardedSender, isAuthFailure, isErrorReply, unavailableReason } from './time-limit';
+import {
+  type RedisTimeLimitOptions,
+  GUARDED,
+  guardedSender,
+  isAuthFailure,
+  isErrorReply,
+  unavailableReason,
+} from './time-limit';
 
 /**
  * The part of a `redis` (node-redis v4+) client the SDK uses. Typed by shape, so the package never
@@ -71,7 +78,8 @@ export interface RedisCommands {
  * {@link lazyConnection} does).
  */
 export function toRedisCommands(client: RedisClientLike, limits: RedisTimeLimitOptions | false = {}): RedisCommands {
-  const send = limits === false || isGuarded(client) ? commandSender(client) : guardedSender(commandSender(client), limits);
+  const send =
+    limits === false || isGuarded(client) ? commandSender(client) : guardedSender(commandSender(client), limits);
   return {
     async run(args, secretArgs = []) {
       try {
@@ -98,30 +106,42 @@ function commandSender(client: RedisClientLike): (args: string[]) => Promise<unk
   if (isNodeRedisCluster(c)) return nodeRedisClusterSender(c);
   if (c && typeof c.sendCommand === 'function') {
     return (args) => {
-      if (c.isOpen === false) return Promise.reject(new Error('the redis client is not connected; await client.connect() before using it'));
+      if (c.isOpen === false)
+        return Promise.reject(new Error('the redis client is not connected; await client.connect() before using it'));
       // biome-ignore lint/style/noNonNullAssertion: checked above; the closure loses TypeScript's narrowing
       return c.sendCommand!(args);
     };
   }
-  throw new FmlConfigError('Expected a Redis client: a connected `redis` (v4+) client or cluster, an `ioredis` client or Cluster, or an object with redisCommand(args).');
+  throw new FmlConfigError(
+    'Expected a Redis client: a connected `redis` (v4+) client or cluster, an `ioredis` client or Cluster, or an object with redisCommand(args).',
+  );
 }
 
 /** A typed error with the command name and Redis's own words, minus anything we sent. */
 function describeFailure(args: string[], secretArgs: readonly number[], error: unknown): RedisStoreError {
   const name = (args[0] ?? '').toUpperCase();
-  let detail = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : 'unknown error';
+  let detail =
+    typeof (error as { message?: unknown })?.message === 'string'
+      ? (error as { message: string }).message
+      : 'unknown error';
   for (const i of secretArgs) {
     const value = args[i];
     if (value) detail = detail.split(value).join('***');
   }
   // A single-node client on a cluster is told MOVED for most keys: say what to pass instead.
-  const hint = /^(MOVED|ASK|CROSSSLOT)\b/.test(detail) ? ' (this Redis is a cluster: pass a cluster client — createCluster(...) from `redis`, or new Cluster(...) from `ioredis`)' : '';
+  const hint = /^(MOVED|ASK|CROSSSLOT)\b/.test(detail)
+    ? ' (this Redis is a cluster: pass a cluster client — createCluster(...) from `redis`, or new Cluster(...) from `ioredis`)'
+    : '';
   detail = detail.slice(0, 300) + hint;
   // The error object itself (and its `command.args`) is deliberately not kept as `cause`.
   const unanswered = unavailableReason(error);
   if (unanswered) return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, unanswered);
   if (isAuthFailure(error)) {
-    return new RedisStoreError(name, `Redis ${name} failed: authentication failed — Redis refused the password (or ACL user) it was given; check the credentials in the URL or client options. Redis said: ${detail}`, 'auth');
+    return new RedisStoreError(
+      name,
+      `Redis ${name} failed: authentication failed — Redis refused the password (or ACL user) it was given; check the credentials in the URL or client options. Redis said: ${detail}`,
+      'auth',
+    );
   }
   return new RedisStoreError(name, `Redis ${name} failed: ${detail}`, isErrorReply(error) ? 'command' : 'unavailable');
 }

@@ -34,14 +34,19 @@ export function clusterUrlOptions(url: string): ClusterUrlOptions | undefined {
   const [, scheme, auth, hosts = '', path] = m;
   const seeds = hosts.split(',');
   if (!seeds.every((s) => /^(\[[\da-f:.]+\]|[^\s:[\]@]+)(:\d{1,5})?$/i.test(s))) {
-    throw new FmlConfigError(`A ${scheme}+cluster:// URL names its nodes as host:port, separated by commas (e.g. ${scheme}+cluster://:password@node1:6379,node2:6379).`);
+    throw new FmlConfigError(
+      `A ${scheme}+cluster:// URL names its nodes as host:port, separated by commas (e.g. ${scheme}+cluster://:password@node1:6379,node2:6379).`,
+    );
   }
-  if (path && path !== '/' && path !== '/0') throw new FmlConfigError('A Redis Cluster has only database 0: remove the /<db> from the cluster URL.');
+  if (path && path !== '/' && path !== '/0')
+    throw new FmlConfigError('A Redis Cluster has only database 0: remove the /<db> from the cluster URL.');
   let who: URL;
   try {
     who = new URL(`redis://${auth ?? ''}@x`); // decodes the credentials as node-redis decodes a URL's
   } catch {
-    throw new FmlConfigError('The user name or password of the cluster URL is not valid in a URL: percent-encode it (encodeURIComponent).');
+    throw new FmlConfigError(
+      'The user name or password of the cluster URL is not valid in a URL: percent-encode it (encodeURIComponent).',
+    );
   }
   const defaults: ClusterUrlOptions['defaults'] = {};
   if (who.username) defaults.username = decodeURIComponent(who.username);
@@ -80,7 +85,11 @@ export function clusterAsClient(cluster: LazyClusterLike) {
       if (!c || seen.has(c)) continue;
       seen.add(c);
       // Still connecting: node-redis hands out the promise of the client, then the client itself.
-      if (typeof c.then === 'function') c.then((ready) => ready.unref?.(), () => undefined);
+      if (typeof c.then === 'function')
+        c.then(
+          (ready) => ready.unref?.(),
+          () => undefined,
+        );
       else c.unref?.();
     }
   };

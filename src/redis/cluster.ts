@@ -32,7 +32,14 @@ export function isNodeRedisCluster(client: unknown): client is NodeRedisClusterL
 /** The key a command acts on, as Redis Cluster routes it: `EVAL script numkeys key...` → the first key. */
 export function firstKey(args: readonly string[]): string | undefined {
   const name = (args[0] ?? '').toUpperCase();
-  if (name === 'EVAL' || name === 'EVALSHA' || name === 'EVAL_RO' || name === 'EVALSHA_RO' || name === 'FCALL' || name === 'FCALL_RO') {
+  if (
+    name === 'EVAL' ||
+    name === 'EVALSHA' ||
+    name === 'EVAL_RO' ||
+    name === 'EVALSHA_RO' ||
+    name === 'FCALL' ||
+    name === 'FCALL_RO'
+  ) {
     return Number(args[2]) > 0 ? args[3] : undefined;
   }
   return args[1];
@@ -64,7 +71,10 @@ const NUDGE_EVERY_MS = 250;
  * slot map when a command fails without Redis answering (connection refused, closed, offline) or goes
  * unanswered for a moment. Redis's own error answers (WRONGTYPE, CLUSTERDOWN...) need no nudge.
  */
-export function nodeRedisClusterSender(cluster: NodeRedisClusterLike, now: () => number = Date.now): (args: string[]) => Promise<unknown> {
+export function nodeRedisClusterSender(
+  cluster: NodeRedisClusterLike,
+  now: () => number = Date.now,
+): (args: string[]) => Promise<unknown> {
   let nudging = false;
   let lastNudge = -Infinity;
   const nudge = (key: string | undefined) => {
@@ -83,7 +93,10 @@ export function nodeRedisClusterSender(cluster: NodeRedisClusterLike, now: () =>
       });
   };
   return (args) => {
-    if (cluster.isOpen === false) return Promise.reject(new Error('the redis cluster client is not connected; await cluster.connect() before using it'));
+    if (cluster.isOpen === false)
+      return Promise.reject(
+        new Error('the redis cluster client is not connected; await cluster.connect() before using it'),
+      );
     const key = firstKey(args);
     const sent = cluster.sendCommand(key, false, args);
     // Re-armed while unanswered: a nudge during the election finds the dead master still listed, and the

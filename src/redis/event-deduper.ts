@@ -1,5 +1,11 @@
 import { FmlConfigError } from '../errors';
-import { type ClaimResult, type DedupeStore, type EventDeduper, type EventDeduperOptions, createEventDeduper } from '../webhooks/dedupe';
+import {
+  type ClaimResult,
+  type DedupeStore,
+  type EventDeduper,
+  type EventDeduperOptions,
+  createEventDeduper,
+} from '../webhooks/dedupe';
 import { type RedisClientLike, type RedisCommands, replyString, toRedisCommands } from './client-adapter';
 import type { RedisTimeLimitOptions } from './time-limit';
 import { randomId } from './util';
@@ -46,14 +52,19 @@ export class RedisDedupeStore implements DedupeStore {
   readonly #owned = new Map<string, string>();
 
   constructor(client: RedisClientLike, options: RedisDedupeStoreOptions = {}) {
-    this.#redis = toRedisCommands(client, { commandTimeoutMs: options.commandTimeoutMs, breakerPauseMs: options.breakerPauseMs });
+    this.#redis = toRedisCommands(client, {
+      commandTimeoutMs: options.commandTimeoutMs,
+      breakerPauseMs: options.breakerPauseMs,
+    });
     this.prefix = options.prefix ?? 'fml:webhook:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisDedupeStore prefix must be a string.');
   }
 
   async claim(eventId: string, leaseMs: number): Promise<ClaimResult> {
     const owner = `claimed:${randomId()}`;
-    const reply = replyString(await this.#redis.run(['EVAL', CLAIM, '1', this.#key(eventId), owner, String(Math.max(1, Math.ceil(leaseMs)))]));
+    const reply = replyString(
+      await this.#redis.run(['EVAL', CLAIM, '1', this.#key(eventId), owner, String(Math.max(1, Math.ceil(leaseMs)))]),
+    );
     if (reply === 'claimed') this.#owned.set(eventId, owner);
     return reply === 'claimed' || reply === 'done' ? reply : 'in_progress';
   }
@@ -85,7 +96,10 @@ export class RedisDedupeStore implements DedupeStore {
 }
 
 /** `new RedisDedupeStore(client, options)`, as a function. */
-export function createRedisDedupeStore(client: RedisClientLike, options: RedisDedupeStoreOptions = {}): RedisDedupeStore {
+export function createRedisDedupeStore(
+  client: RedisClientLike,
+  options: RedisDedupeStoreOptions = {},
+): RedisDedupeStore {
   return new RedisDedupeStore(client, options);
 }
 
@@ -101,5 +115,12 @@ export type RedisEventDeduperOptions = Omit<EventDeduperOptions, 'store' | 'maxE
  */
 export function createRedisEventDeduper(client: RedisClientLike, options: RedisEventDeduperOptions = {}): EventDeduper {
   const { prefix, commandTimeoutMs, breakerPauseMs, ...timings } = options;
-  return createEventDeduper({ ...timings, store: new RedisDedupeStore(client, { ...(prefix === undefined ? {} : { prefix }), commandTimeoutMs, breakerPauseMs }) });
+  return createEventDeduper({
+    ...timings,
+    store: new RedisDedupeStore(client, {
+      ...(prefix === undefined ? {} : { prefix }),
+      commandTimeoutMs,
+      breakerPauseMs,
+    }),
+  });
 }

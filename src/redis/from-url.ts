@@ -1,7 +1,14 @@
 import { FmlConfigError } from '../errors';
 import type { RedisCommandRunner } from './client-adapter';
 import { type LazyClusterLike, clusterAsClient, clusterUrlOptions, isRedisUrl } from './cluster-url';
-import { DEFAULT_COMMAND_TIMEOUT_MS, GUARDED, checkTimeLimits, createCircuitBreaker, isAuthFailure, withTimeLimit } from './time-limit';
+import {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  GUARDED,
+  checkTimeLimits,
+  createCircuitBreaker,
+  isAuthFailure,
+  withTimeLimit,
+} from './time-limit';
 import { RedisTokenStore, type RedisTokenStoreOptions } from './token-store';
 
 /** The part of the `redis` package (v4+) this helper calls. */
@@ -64,7 +71,11 @@ export interface RedisTokenStoreFromUrlOptions extends RedisTokenStoreOptions {
 export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFromUrlOptions = {}): RedisTokenStore {
   const { loadRedis, connectTimeoutMs, commandTimeoutMs, breakerPauseMs, ...storeOptions } = options;
   const connection = redisConnectionFromUrl(url, { loadRedis, connectTimeoutMs, commandTimeoutMs, breakerPauseMs });
-  return new RedisTokenStore(connection, { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true }, connection.close);
+  return new RedisTokenStore(
+    connection,
+    { ...storeOptions, fallbackToLocal: storeOptions.fallbackToLocal ?? true },
+    connection.close,
+  );
 }
 
 /**
@@ -74,14 +85,25 @@ export function redisTokenStoreFromUrl(url: string, options: RedisTokenStoreFrom
  */
 export function redisConnectionFromUrl(
   url: string,
-  options: Pick<RedisTokenStoreFromUrlOptions, 'loadRedis' | 'connectTimeoutMs' | 'commandTimeoutMs' | 'breakerPauseMs'> = {},
+  options: Pick<
+    RedisTokenStoreFromUrlOptions,
+    'loadRedis' | 'connectTimeoutMs' | 'commandTimeoutMs' | 'breakerPauseMs'
+  > = {},
 ): RedisCommandRunner & { close(): Promise<void> } {
   if (!isRedisUrl(url)) {
-    throw new FmlConfigError('redisTokenStoreFromUrl needs a redis://, rediss:// or (a cluster) redis+cluster:// URL (is the REDIS_URL secret set?).');
+    throw new FmlConfigError(
+      'redisTokenStoreFromUrl needs a redis://, rediss:// or (a cluster) redis+cluster:// URL (is the REDIS_URL secret set?).',
+    );
   }
   const { loadRedis = loadRedisPackage, connectTimeoutMs = 2000, commandTimeoutMs, breakerPauseMs } = options;
   const limits = checkTimeLimits({ commandTimeoutMs, breakerPauseMs });
-  return lazyConnection(url.trim(), loadRedis, checkTimeLimits({ commandTimeoutMs: connectTimeoutMs }).timeoutMs, limits.timeoutMs, limits.pauseMs);
+  return lazyConnection(
+    url.trim(),
+    loadRedis,
+    checkTimeLimits({ commandTimeoutMs: connectTimeoutMs }).timeoutMs,
+    limits.timeoutMs,
+    limits.pauseMs,
+  );
 }
 
 /**
@@ -115,9 +137,11 @@ export function lazyConnection(
     (loading ??= Promise.resolve()
       .then(loadRedis)
       .then((loaded) => {
-        const pkg = typeof loaded?.createClient === 'function' ? loaded : (loaded as { default?: RedisPackageLike })?.default;
+        const pkg =
+          typeof loaded?.createClient === 'function' ? loaded : (loaded as { default?: RedisPackageLike })?.default;
         const name = cluster ? 'createCluster' : 'createClient';
-        if (typeof pkg?.[name] !== 'function') throw new FmlConfigError(`The \`redis\` package has no ${name}(): redis v4+ is needed.`);
+        if (typeof pkg?.[name] !== 'function')
+          throw new FmlConfigError(`The \`redis\` package has no ${name}(): redis v4+ is needed.`);
         return pkg;
       })
       .catch((error: unknown) => {
@@ -134,12 +158,19 @@ export function lazyConnection(
       socket: {
         connectTimeout: connectTimeoutMs,
         // A refused password will be refused again: report it as what it is, not as "unreachable".
-        reconnectStrategy: (retries: number) => (refused ? refused : retries >= 2 ? new Error('Redis unreachable') : 100),
+        reconnectStrategy: (retries: number) =>
+          refused ? refused : retries >= 2 ? new Error('Redis unreachable') : 100,
       },
     };
     let client: LazyClient;
     // biome-ignore-start lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
-    if (cluster) client = clusterAsClient(pkg.createCluster!({ rootNodes: cluster.rootNodes, defaults: { ...cluster.defaults, ...options, socket: { ...cluster.defaults.socket, ...options.socket } } }));
+    if (cluster)
+      client = clusterAsClient(
+        pkg.createCluster!({
+          rootNodes: cluster.rootNodes,
+          defaults: { ...cluster.defaults, ...options, socket: { ...cluster.defaults.socket, ...options.socket } },
+        }),
+      );
     else client = pkg.createClient({ url, ...options });
     // biome-ignore-end lint/style/noNonNullAssertion: load() refuses a package without createCluster for a cluster URL
     current = client;
@@ -207,7 +238,8 @@ export function lazyConnection(
       const client = current;
       opening = current = undefined;
       // A client still handshaking (a silent server) cannot QUIT: it is cut off instead (as a cluster always is).
-      if (client?.isReady !== false && client?.isOpen) await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
+      if (client?.isReady !== false && client?.isOpen)
+        await (client.quit?.() ?? client.disconnect?.())?.catch(() => undefined);
       else await client?.disconnect?.()?.catch(() => undefined);
     },
   } as RedisCommandRunner & { close(): Promise<void> };
@@ -226,6 +258,8 @@ export async function loadRedisPackage(): Promise<RedisPackageLike> {
     if (typeof cjs?.require === 'function') return cjs.require(name) as RedisPackageLike;
     return (await import(/* @vite-ignore */ name)) as RedisPackageLike;
   } catch {
-    throw new FmlConfigError('REDIS_URL is set but the `redis` package (v4+) could not be loaded. Install it (npm i redis), or in HubSpot use a runtime that allows it.');
+    throw new FmlConfigError(
+      'REDIS_URL is set but the `redis` package (v4+) could not be loaded. Install it (npm i redis), or in HubSpot use a runtime that allows it.',
+    );
   }
 }

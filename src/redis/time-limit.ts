@@ -80,7 +80,12 @@ export function createCircuitBreaker(pauseMs: number, now: () => number = Date.n
  * Settles like `work`, or rejects with an {@link unavailable} error (`timeout`) after `ms`, calling
  * `onTimeout` first (e.g. to cut a connection stuck in its handshake). The work is not cancelled.
  */
-export async function withTimeLimit<T>(work: Promise<T>, ms: number, what = 'Redis', onTimeout?: () => void): Promise<T> {
+export async function withTimeLimit<T>(
+  work: Promise<T>,
+  ms: number,
+  what = 'Redis',
+  onTimeout?: () => void,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let settled = false;
   const tracked = work.finally(() => (settled = true));
@@ -108,13 +113,19 @@ export async function withTimeLimit<T>(work: Promise<T>, ms: number, what = 'Red
 }
 
 /** Wraps a command sender with the time limit and the breaker. */
-export function guardedSender(send: (args: string[]) => Promise<unknown>, options: RedisTimeLimitOptions = {}): (args: string[]) => Promise<unknown> {
+export function guardedSender(
+  send: (args: string[]) => Promise<unknown>,
+  options: RedisTimeLimitOptions = {},
+): (args: string[]) => Promise<unknown> {
   const { timeoutMs, pauseMs } = checkTimeLimits(options);
   const breaker = createCircuitBreaker(pauseMs);
   return async (args) => {
     breaker.enter();
     try {
-      const reply = await withTimeLimit(Promise.resolve().then(() => send(args)), timeoutMs);
+      const reply = await withTimeLimit(
+        Promise.resolve().then(() => send(args)),
+        timeoutMs,
+      );
       breaker.success();
       return reply;
     } catch (error) {
@@ -150,8 +161,16 @@ export function isAuthFailure(error: unknown): boolean {
 
 function positive(value: number | undefined, fallback: number, name: string, zeroAllowed = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed) || value > MAX_TIMER_MS) {
-    throw new FmlConfigError(`Redis ${name} must be ${zeroAllowed ? '0 or more' : 'over 0'} ms (at most 2^31-1); got ${String(value)}.`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (value === 0 && !zeroAllowed) ||
+    value > MAX_TIMER_MS
+  ) {
+    throw new FmlConfigError(
+      `Redis ${name} must be ${zeroAllowed ? '0 or more' : 'over 0'} ms (at most 2^31-1); got ${String(value)}.`,
+    );
   }
   return value;
 }

@@ -2,7 +2,13 @@ import { DELETE_IF_TOKEN, RELEASE_LOCK, RENEW_LOCK } from './lua';
 import type { StoredToken, TokenStore } from '../auth/token-store';
 import { MemoryTokenStore } from '../auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../errors';
-import { type RedisClientLike, type RedisCommands, RedisStoreError, replyString, toRedisCommands } from './client-adapter';
+import {
+  type RedisClientLike,
+  type RedisCommands,
+  RedisStoreError,
+  replyString,
+  toRedisCommands,
+} from './client-adapter';
 import type { RedisTimeLimitOptions } from './time-limit';
 import { randomId, sleep } from './util';
 
@@ -72,8 +78,15 @@ export class RedisTokenStore implements TokenStore {
   readonly #onError: ((error: RedisStoreError) => void) | undefined;
   readonly #close: (() => Promise<void>) | undefined;
 
-  constructor(client: RedisClientLike, options: RedisTokenStoreOptions = {}, /** @internal */ close?: () => Promise<void>) {
-    this.#redis = toRedisCommands(client, { commandTimeoutMs: options.commandTimeoutMs, breakerPauseMs: options.breakerPauseMs });
+  constructor(
+    client: RedisClientLike,
+    options: RedisTokenStoreOptions = {},
+    /** @internal */ close?: () => Promise<void>,
+  ) {
+    this.#redis = toRedisCommands(client, {
+      commandTimeoutMs: options.commandTimeoutMs,
+      breakerPauseMs: options.breakerPauseMs,
+    });
     this.prefix = options.prefix ?? 'fml:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisTokenStore prefix must be a string.');
     this.#lockTtlMs = positive(options.lockTtlMs, 10_000, 'lockTtlMs');
@@ -130,7 +143,10 @@ export class RedisTokenStore implements TokenStore {
     const lockKey = `${this.#key(key)}:lock`;
     const owner = randomId();
     const giveUpAt = Date.now() + this.#waitTimeoutMs;
-    const timedOut = () => new FmlTimeoutError(`Waited ${this.#waitTimeoutMs} ms for another process to mint the FML access token (Redis lock ${lockKey}). Is that process stuck? Raise waitTimeoutMs if mints are slow.`);
+    const timedOut = () =>
+      new FmlTimeoutError(
+        `Waited ${this.#waitTimeoutMs} ms for another process to mint the FML access token (Redis lock ${lockKey}). Is that process stuck? Raise waitTimeoutMs if mints are slow.`,
+      );
     // Past the wait, nothing mints: the caller has given up, and a late mint only spends FML's quota.
     const mintInTime = () => (Date.now() < giveUpAt ? mint() : Promise.reject(timedOut()));
     let pause = this.#pollMs;
@@ -156,10 +172,18 @@ export class RedisTokenStore implements TokenStore {
     }
   }
 
-  async #mintHoldingLock(key: string, lockKey: string, owner: string, mint: () => Promise<StoredToken>): Promise<StoredToken> {
-    const renew = setInterval(() => {
-      this.#redis.run(['EVAL', RENEW_LOCK, '1', lockKey, owner, String(this.#lockTtlMs)]).catch(() => undefined);
-    }, Math.max(1, Math.floor(this.#lockTtlMs / 3)));
+  async #mintHoldingLock(
+    key: string,
+    lockKey: string,
+    owner: string,
+    mint: () => Promise<StoredToken>,
+  ): Promise<StoredToken> {
+    const renew = setInterval(
+      () => {
+        this.#redis.run(['EVAL', RENEW_LOCK, '1', lockKey, owner, String(this.#lockTtlMs)]).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.#lockTtlMs / 3)),
+    );
     // A renewal timer must not keep a finished process alive.
     (renew as { unref?: () => void }).unref?.();
     try {
@@ -216,7 +240,12 @@ function hasHalfLifeLeft(token: StoredToken, now = Date.now()): boolean {
 }
 
 function serialize(token: StoredToken): string {
-  return JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt, issuedAt: token.issuedAt, ...(token.scope === undefined ? {} : { scope: token.scope }) });
+  return JSON.stringify({
+    accessToken: token.accessToken,
+    expiresAt: token.expiresAt,
+    issuedAt: token.issuedAt,
+    ...(token.scope === undefined ? {} : { scope: token.scope }),
+  });
 }
 
 /** A stored token, or undefined for anything else (absent, foreign, corrupt): that just means "mint". */
@@ -230,12 +259,26 @@ export function parseToken(raw: string | undefined): StoredToken | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const { accessToken, expiresAt, issuedAt, scope } = value as Record<string, unknown>;
-  if (typeof accessToken !== 'string' || accessToken === '' || !Number.isFinite(expiresAt) || !Number.isFinite(issuedAt)) return undefined;
-  return { accessToken, expiresAt: expiresAt as number, issuedAt: issuedAt as number, ...(typeof scope === 'string' ? { scope } : {}) };
+  if (
+    typeof accessToken !== 'string' ||
+    accessToken === '' ||
+    !Number.isFinite(expiresAt) ||
+    !Number.isFinite(issuedAt)
+  )
+    return undefined;
+  return {
+    accessToken,
+    expiresAt: expiresAt as number,
+    issuedAt: issuedAt as number,
+    ...(typeof scope === 'string' ? { scope } : {}),
+  };
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new FmlConfigError(`RedisTokenStore ${name} must be a positive number of milliseconds; got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new FmlConfigError(
+      `RedisTokenStore ${name} must be a positive number of milliseconds; got ${String(value)}.`,
+    );
   return value;
 }

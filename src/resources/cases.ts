@@ -105,7 +105,12 @@ export class Cases {
   /** One case by id. A case of another tenant is a `NotFoundError`, like an unknown id. */
   async get(caseId: string, options: RequestOptions = {}): Promise<Case> {
     checkCaseId(caseId);
-    return (await this.#transport.send<Case>({ method: 'GET', path: path`/v1/cases/${caseId}`, auth: true, operation: getCase }, options)).data;
+    return (
+      await this.#transport.send<Case>(
+        { method: 'GET', path: path`/v1/cases/${caseId}`, auth: true, operation: getCase },
+        options,
+      )
+    ).data;
   }
 
   /**
@@ -128,7 +133,14 @@ export class Cases {
     ];
     if (fields.length) throw new ValidationError({ fields });
     const json = crmSource === undefined ? { crmRecordId } : { crmRecordId, crmSource };
-    const req = { method: 'POST', path: path`/api/cases/${caseId}/crm-record-id`, json, auth: true, retrySafe: true, operation: setCaseCrmRecordId } as const;
+    const req = {
+      method: 'POST',
+      path: path`/api/cases/${caseId}/crm-record-id`,
+      json,
+      auth: true,
+      retrySafe: true,
+      operation: setCaseCrmRecordId,
+    } as const;
     return (await this.#transport.send<Case>(req, requestOptions)).data;
   }
 
@@ -140,8 +152,19 @@ export class Cases {
     const problems: FieldError[] = checkListParams(params as Record<string, unknown>, ['updatedSince', 'createdSince']);
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
-      const query = { limit: params.limit, cursor, status: params.status, updated_since: toQueryDate(params.updatedSince), created_since: toQueryDate(params.createdSince) };
-      return toPage<Case>(await this.#transport.send<CaseList>({ method: 'GET', path: '/v1/cases', query, auth: true, operation: listCases }, options));
+      const query = {
+        limit: params.limit,
+        cursor,
+        status: params.status,
+        updated_since: toQueryDate(params.updatedSince),
+        created_since: toQueryDate(params.createdSince),
+      };
+      return toPage<Case>(
+        await this.#transport.send<CaseList>(
+          { method: 'GET', path: '/v1/cases', query, auth: true, operation: listCases },
+          options,
+        ),
+      );
     }, params.cursor);
   }
 }
@@ -151,17 +174,30 @@ export class Cases {
  * called by the paste-ready HubSpot action (a function, unlike a class's other methods, leaves `get`,
  * `list` and their helpers out of that bundle).
  */
-export async function createCase(transport: Transport, body: CreateCaseRequest, options: CreateCaseOptions = {}): Promise<CreateCaseResult> {
+export async function createCase(
+  transport: Transport,
+  body: CreateCaseRequest,
+  options: CreateCaseOptions = {},
+): Promise<CreateCaseResult> {
   validateCreateCase(body);
   const key = assertIdempotencyKey(options.idempotencyKey ?? idempotencyKey.random());
   let res: Awaited<ReturnType<typeof transport.send<Case>>>;
   try {
-    res = await transport.send<Case>({ method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true, operation: createCaseFacts }, options);
+    res = await transport.send<Case>(
+      { method: 'POST', path: '/v1/cases', json: body, idempotencyKey: key, auth: true, operation: createCaseFacts },
+      options,
+    );
   } catch (error) {
     if (error instanceof FmlError) error.idempotencyKey = key;
     throw error;
   }
-  return { case: res.data, replayed: replayedFrom(res.status, res.headers.get('idempotent-replay')), status: res.status, idempotencyKey: key, requestId: res.requestId };
+  return {
+    case: res.data,
+    replayed: replayedFrom(res.status, res.headers.get('idempotent-replay')),
+    status: res.status,
+    idempotencyKey: key,
+    requestId: res.requestId,
+  };
 }
 
 /** `replayed` from the status and the `Idempotent-Replay` header. */

@@ -56,7 +56,12 @@ export class Events {
     if (problems.length) throw new ValidationError({ fields: problems });
     return new CursorList(async (cursor) => {
       const query = { limit: params.limit, cursor, since: toQueryDate(params.since), type: params.type };
-      return toPage<FeedEvent>(await this.#transport.send<EventList>({ method: 'GET', path: '/v1/events', query, auth: true, operation: listEvents }, options));
+      return toPage<FeedEvent>(
+        await this.#transport.send<EventList>(
+          { method: 'GET', path: '/v1/events', query, auth: true, operation: listEvents },
+          options,
+        ),
+      );
     }, params.cursor);
   }
 }

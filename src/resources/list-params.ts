@@ -5,16 +5,25 @@ export function checkListParams(params: Record<string, unknown>, dateFields: str
   const problems: FieldError[] = [];
   if (typeof params !== 'object' || params === null) return [{ field: '(params)', message: 'must be an object' }];
   const { limit, cursor, status, type } = params;
-  for (const [field, v] of [['status', status], ['type', type]] as const) {
-    if (v !== undefined && (typeof v !== 'string' || v === '')) problems.push({ field, message: 'must be a non-empty string' });
+  for (const [field, v] of [
+    ['status', status],
+    ['type', type],
+  ] as const) {
+    if (v !== undefined && (typeof v !== 'string' || v === ''))
+      problems.push({ field, message: 'must be a non-empty string' });
   }
   if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 200)) {
     problems.push({ field: 'limit', message: 'must be a whole number from 1 to 200' });
   }
-  if (cursor !== undefined && (typeof cursor !== 'string' || cursor === '')) problems.push({ field: 'cursor', message: 'must be a non-empty string' });
+  if (cursor !== undefined && (typeof cursor !== 'string' || cursor === ''))
+    problems.push({ field: 'cursor', message: 'must be a non-empty string' });
   for (const field of dateFields) {
     const v = params[field];
-    if (v !== undefined && toQueryDate(v as Date | string) === undefined) problems.push({ field, message: 'must be a Date, or an ISO 8601 date-time with an offset (e.g. 2026-05-15T09:14:11Z) or a plain date' });
+    if (v !== undefined && toQueryDate(v as Date | string) === undefined)
+      problems.push({
+        field,
+        message: 'must be a Date, or an ISO 8601 date-time with an offset (e.g. 2026-05-15T09:14:11Z) or a plain date',
+      });
   }
   return problems;
 }

@@ -16,7 +16,12 @@ export function toPage<T>(res: { data: unknown; requestId: string | undefined })
   if (typeof body !== 'object' || body === null || !Array.isArray(body.data)) {
     throw new FmlError('invalid_response', 'FML answered a list request without a `data` array.');
   }
-  return { data: body.data as T[], nextCursor: typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : null, hasMore: body.hasMore === true, requestId: res.requestId };
+  return {
+    data: body.data as T[],
+    nextCursor: typeof body.nextCursor === 'string' && body.nextCursor !== '' ? body.nextCursor : null,
+    hasMore: body.hasMore === true,
+    requestId: res.requestId,
+  };
 }
 
 /** Fetches the page at `cursor` (undefined for the first). */

@@ -43,7 +43,11 @@ export class Screening {
    *
    * @example await fml.screening.recordDisposition('CS-2026-00471', { hitId: event.hitId, disposition: 'false_positive', note: 'Different date of birth.' });
    */
-  async recordDisposition(caseId: string, body: ScreeningDispositionRequest, options: RecordDispositionOptions = {}): Promise<ScreeningDisposition> {
+  async recordDisposition(
+    caseId: string,
+    body: ScreeningDispositionRequest,
+    options: RecordDispositionOptions = {},
+  ): Promise<ScreeningDisposition> {
     const input = (typeof body === 'object' && body !== null ? body : {}) as Partial<ScreeningDispositionRequest>;
     const fields = [
       ...caseIdProblems(caseId),
@@ -54,7 +58,14 @@ export class Screening {
     if (fields.length) throw new ValidationError({ fields });
     const { idempotencyKey: givenKey, ...requestOptions } = options;
     const key = assertIdempotencyKey(givenKey ?? idempotencyKey.random());
-    const req = { method: 'POST', path: path`/v1/cases/${caseId}/screening/disposition`, json: body, idempotencyKey: key, auth: true, operation: recordScreeningDisposition } as const;
+    const req = {
+      method: 'POST',
+      path: path`/v1/cases/${caseId}/screening/disposition`,
+      json: body,
+      idempotencyKey: key,
+      auth: true,
+      operation: recordScreeningDisposition,
+    } as const;
     try {
       return (await this.#transport.send<ScreeningDisposition>(req, requestOptions)).data;
     } catch (error) {

@@ -25,10 +25,15 @@ export function createClientRecord(state: SandboxState, init: NewClient): Client
 }
 
 // Compare digests so the comparison takes the same time whatever the lengths.
-const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+const sameSecret = (a: string, b: string): boolean =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** The client these credentials name, or undefined when the id is unknown, the secret wrong or the client revoked. */
-export function authenticateClient(state: SandboxState, clientId: string, clientSecret: string): ClientRecord | undefined {
+export function authenticateClient(
+  state: SandboxState,
+  clientId: string,
+  clientSecret: string,
+): ClientRecord | undefined {
   const client = state.clients.get(clientId);
   if (!client || client.revoked || !sameSecret(client.clientSecret, clientSecret)) return undefined;
   return client;
@@ -44,13 +49,32 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
  * token as opaque: it is honoured only while it sits in the token table, which is how revocation and
  * `expireTokens()` take effect at once.
  */
-export function mintToken(state: SandboxState, client: ClientRecord, scopes: string[], nowMs: number, ttlSeconds: number): string {
+export function mintToken(
+  state: SandboxState,
+  client: ClientRecord,
+  scopes: string[],
+  nowMs: number,
+  ttlSeconds: number,
+): string {
   for (const [token, rec] of state.tokens) if (rec.expiresAt <= nowMs) state.tokens.delete(token);
   const iat = Math.floor(nowMs / 1000);
   const head = b64({ alg: 'HS256', typ: 'JWT', kid: 'fml-sandbox' });
-  const body = b64({ iss: 'fml-sandbox', sub: client.clientId, org: client.orgId, scope: scopes.join(' '), iat, exp: iat + ttlSeconds, jti: randomToken(12) });
+  const body = b64({
+    iss: 'fml-sandbox',
+    sub: client.clientId,
+    org: client.orgId,
+    scope: scopes.join(' '),
+    iat,
+    exp: iat + ttlSeconds,
+    jti: randomToken(12),
+  });
   const token = `${head}.${body}.${createHmac('sha256', state.signingKey).update(`${head}.${body}`).digest('base64url')}`;
-  state.tokens.set(token, { clientId: client.clientId, orgId: client.orgId, scopes, expiresAt: nowMs + ttlSeconds * 1000 });
+  state.tokens.set(token, {
+    clientId: client.clientId,
+    orgId: client.orgId,
+    scopes,
+    expiresAt: nowMs + ttlSeconds * 1000,
+  });
   return token;
 }
 
@@ -59,10 +83,12 @@ export type BearerCheck = { ok: true; token: TokenRecord } | { ok: false; descri
 /** Checks an `Authorization` header against the token table (RFC 6750 `invalid_token` semantics). */
 export function verifyBearer(state: SandboxState, authorization: string | undefined, nowMs: number): BearerCheck {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!match) return { ok: false, description: 'Send Authorization: Bearer <access_token> (mint one at POST /v1/oauth/token).' };
+  if (!match)
+    return { ok: false, description: 'Send Authorization: Bearer <access_token> (mint one at POST /v1/oauth/token).' };
   const token = state.tokens.get(match[1] ?? '');
   if (!token) return { ok: false, description: 'The access token is unknown. Mint a new one at POST /v1/oauth/token.' };
-  if (token.expiresAt <= nowMs) return { ok: false, description: 'The access token has expired. Mint a new one at POST /v1/oauth/token.' };
+  if (token.expiresAt <= nowMs)
+    return { ok: false, description: 'The access token has expired. Mint a new one at POST /v1/oauth/token.' };
   const client = state.clients.get(token.clientId);
   if (!client || client.revoked) return { ok: false, description: 'The API client behind this token was revoked.' };
   return { ok: true, token };

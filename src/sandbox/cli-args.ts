@@ -49,7 +49,8 @@ FML_SANDBOX_ADMIN_TOKEN (the same as --admin-token).
 export class CliUsageError extends Error {}
 
 function wholeNumber(flag: string, text: string | undefined, min: number): number {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) throw new CliUsageError(`${flag} needs a whole number ≥ ${min}`);
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min)
+    throw new CliUsageError(`${flag} needs a whole number ≥ ${min}`);
   return Number(text);
 }
 
@@ -60,7 +61,13 @@ function rateLimit(flag: string, text: string | undefined): RateLimitOption {
 
 /** Parses `argv` (without node and script) plus the credential environment variables. */
 export function parseCliArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): CliArgs {
-  const args: CliArgs = { help: false, version: false, quiet: false, webhooks: [], options: { port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS } };
+  const args: CliArgs = {
+    help: false,
+    version: false,
+    quiet: false,
+    webhooks: [],
+    options: { port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS },
+  };
   const o = args.options;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -111,7 +118,8 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
       case '--retry-delays': {
         const text = value() ?? '';
         const delays = text.split(',').map((d) => d.trim());
-        if (!delays.every((d) => /^\d+$/.test(d))) throw new CliUsageError('--retry-delays needs comma-separated milliseconds, e.g. 1000,5000');
+        if (!delays.every((d) => /^\d+$/.test(d)))
+          throw new CliUsageError('--retry-delays needs comma-separated milliseconds, e.g. 1000,5000');
         o.webhookRetryDelaysMs = delays.map(Number);
         break;
       }
@@ -140,7 +148,8 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   if (env.FML_SANDBOX_CLIENT_SECRET) o.clientSecret = env.FML_SANDBOX_CLIENT_SECRET;
   if (env.FML_SANDBOX_WEBHOOK_SECRET) o.webhookSecret = env.FML_SANDBOX_WEBHOOK_SECRET;
   if (env.FML_SANDBOX_ADMIN_TOKEN && o.adminToken === undefined) {
-    if (env.FML_SANDBOX_ADMIN_TOKEN.length < 16) throw new CliUsageError('FML_SANDBOX_ADMIN_TOKEN needs a token of at least 16 characters');
+    if (env.FML_SANDBOX_ADMIN_TOKEN.length < 16)
+      throw new CliUsageError('FML_SANDBOX_ADMIN_TOKEN needs a token of at least 16 characters');
     o.adminToken = env.FML_SANDBOX_ADMIN_TOKEN;
   }
   return args;

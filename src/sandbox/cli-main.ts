@@ -19,14 +19,21 @@ const logLine = (e: RequestLogEntry): string =>
 /** An outgoing request: one webhook delivery attempt, in the same log as the requests answered. */
 const deliveryLine = (e: DeliveryLogEntry): string => {
   const answer = e.status === null ? `no answer (${e.error})` : String(e.status);
-  const next = e.outcome === 'retrying' ? `, retry at ${e.nextAttemptAt?.slice(11, 19)}` : e.outcome === 'failed' ? ', out of retries' : '';
+  const next =
+    e.outcome === 'retrying'
+      ? `, retry at ${e.nextAttemptAt?.slice(11, 19)}`
+      : e.outcome === 'failed'
+        ? ', out of retries'
+        : '';
   return `${time()} ⇢ POST  ${e.url} ${e.event} ${e.eventId} → ${answer} ${e.durationMs}ms (attempt ${e.attempt}${next})`;
 };
 
 /** What to say when the sandbox cannot start: the usual causes get the fix, not just the errno. */
 function startFailure(err: NodeJS.ErrnoException, port: number | undefined, host: string | undefined): string {
-  if (err.code === 'EADDRINUSE') return `port ${port} on ${host ?? '127.0.0.1'} is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`;
-  if (err.code === 'EACCES') return `no permission to listen on port ${port} (ports below 1024 need privileges). Try --port 0 or a port above 1023.`;
+  if (err.code === 'EADDRINUSE')
+    return `port ${port} on ${host ?? '127.0.0.1'} is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`;
+  if (err.code === 'EACCES')
+    return `no permission to listen on port ${port} (ports below 1024 need privileges). Try --port 0 or a port above 1023.`;
   if (err.code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine. Try --host 127.0.0.1.`;
   return err.message;
 }
@@ -34,8 +41,20 @@ function startFailure(err: NodeJS.ErrnoException, port: number | undefined, host
 /** The banner: where it listens, the credentials, and curl lines to copy. Printing secrets is this tool's job. */
 export function banner(sb: Sandbox, persistPath: string | undefined, adminTokenGiven = false): string {
   const admin = sb.adminToken === undefined ? '' : ` -H "Authorization: Bearer $ADMIN_TOKEN"`;
-  const tokenJson = JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret });
-  const caseJson = JSON.stringify({ customerEmail: 'jane.doe@acme.example', customerName: 'Jane Doe', companyName: 'Acme Holdings Ltd', country: 'United Kingdom', crmRecordId: '12345678901', crmSource: 'hubspot', sendInvite: true });
+  const tokenJson = JSON.stringify({
+    grant_type: 'client_credentials',
+    client_id: sb.clientId,
+    client_secret: sb.clientSecret,
+  });
+  const caseJson = JSON.stringify({
+    customerEmail: 'jane.doe@acme.example',
+    customerName: 'Jane Doe',
+    companyName: 'Acme Holdings Ltd',
+    country: 'United Kingdom',
+    crmRecordId: '12345678901',
+    crmSource: 'hubspot',
+    sendInvite: true,
+  });
   const hooks = sb.webhookEndpoints;
   return [
     `FML sandbox listening on ${sb.url}  (state: ${persistPath ? `persisted to ${persistPath}` : 'in memory'})`,
@@ -44,7 +63,11 @@ export function banner(sb: Sandbox, persistPath: string | undefined, adminTokenG
     `  client_secret   ${sb.clientSecret}`,
     `  webhook secret  ${sb.webhookSecret}`,
     `  org id          ${sb.orgId}`,
-    ...(sb.adminToken === undefined ? [] : [`  admin token     ${adminTokenGiven ? '(as given)' : sb.adminToken}   (ADMIN_TOKEN below; required on /_sandbox routes)`]),
+    ...(sb.adminToken === undefined
+      ? []
+      : [
+          `  admin token     ${adminTokenGiven ? '(as given)' : sb.adminToken}   (ADMIN_TOKEN below; required on /_sandbox routes)`,
+        ]),
     '',
     'Mint a token:',
     `  TOKEN=$(curl -s ${sb.url}/v1/oauth/token -H 'Content-Type: application/json' \\`,
@@ -95,15 +118,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let sb: Sandbox | undefined;
   try {
-    sb = await startSandbox({ ...args.options, ...(args.quiet ? {} : { onRequest: (e) => io.out(logLine(e)), onDelivery: (e) => io.out(deliveryLine(e)) }) });
+    sb = await startSandbox({
+      ...args.options,
+      ...(args.quiet ? {} : { onRequest: (e) => io.out(logLine(e)), onDelivery: (e) => io.out(deliveryLine(e)) }),
+    });
     for (const url of args.webhooks) {
       const endpoint = sb.addWebhookEndpoint(url);
       // A persisted sandbox already knows the endpoints of earlier runs: don't deliver twice.
-      if (sb.webhookEndpoints.some((h) => h.id !== endpoint.id && h.url === endpoint.url && h.orgId === endpoint.orgId)) sb.removeWebhookEndpoint(endpoint.id);
+      if (sb.webhookEndpoints.some((h) => h.id !== endpoint.id && h.url === endpoint.url && h.orgId === endpoint.orgId))
+        sb.removeWebhookEndpoint(endpoint.id);
     }
   } catch (err) {
     await sb?.close();
-    io.err(`fml-sandbox: could not start: ${startFailure(err as NodeJS.ErrnoException, args.options.port, args.options.host)}`);
+    io.err(
+      `fml-sandbox: could not start: ${startFailure(err as NodeJS.ErrnoException, args.options.port, args.options.host)}`,
+    );
     return 1;
   }
   const running = sb;

@@ -6,7 +6,17 @@ import type { ResolvedOptions } from './options';
 import type { PersistFile } from './persistence';
 import { SlidingWindowLimiter } from './rate-limit';
 import { SandboxFaults } from './faults';
-import { appendEvent, clearData, nextSeq, putCase, tenantKey, type CaseRecord, type ClientRecord, type EndpointRecord, type SandboxState } from './state';
+import {
+  appendEvent,
+  clearData,
+  nextSeq,
+  putCase,
+  tenantKey,
+  type CaseRecord,
+  type ClientRecord,
+  type EndpointRecord,
+  type SandboxState,
+} from './state';
 import type { CreateCaseInput, SandboxCase, SandboxEvent } from './types';
 import { WebhookDeliverer } from './webhook-delivery';
 
@@ -28,7 +38,12 @@ export interface WebhookEndpoint {
   events: string[] | null;
 }
 
-const publicEndpoint = (e: EndpointRecord): WebhookEndpoint => ({ id: e.id, url: e.url, orgId: e.orgId, events: e.events ? [...e.events] : null });
+const publicEndpoint = (e: EndpointRecord): WebhookEndpoint => ({
+  id: e.id,
+  url: e.url,
+  orgId: e.orgId,
+  events: e.events ? [...e.events] : null,
+});
 
 const wantsEvent = (filter: string[] | null, name: string): boolean =>
   filter === null || filter.some((f) => (f.endsWith('*') ? name.startsWith(f.slice(0, -1)) : f === name));
@@ -58,7 +73,12 @@ export class SandboxCore {
     this.#file = file;
     this.apiLimiter = new SlidingWindowLimiter(options.rateLimit);
     this.tokenLimiter = new SlidingWindowLimiter(options.tokenRateLimit);
-    this.deliverer = new WebhookDeliverer({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs, now: options.now, onAttempt: options.onDelivery });
+    this.deliverer = new WebhookDeliverer({
+      retryDelaysMs: options.webhookRetryDelaysMs,
+      timeoutMs: options.webhookTimeoutMs,
+      now: options.now,
+      onAttempt: options.onDelivery,
+    });
     // A persisted sandbox continues after its last event, even if the clock says otherwise.
     for (const e of state.events) {
       const ms = Date.parse(e.data.timestamp);
@@ -145,7 +165,12 @@ export class SandboxCore {
       createdAt: at,
       updatedAt: at,
     };
-    const rec: CaseRecord = { orgId, seq: nextSeq(this.state), stage: input.sendInvite ? 'invite_sent' : 'created', data };
+    const rec: CaseRecord = {
+      orgId,
+      seq: nextSeq(this.state),
+      stage: input.sendInvite ? 'invite_sent' : 'created',
+      data,
+    };
     putCase(this.state, rec);
     this.emit(orgId, creationEvents(rec, stamp));
     return rec;
@@ -156,12 +181,18 @@ export class SandboxCore {
    * `crmSource`, when given), and creates with that `crmRecordId` find this case. `taken` when another
    * case of the tenant already holds it; `not_found` for unknown and other tenants' cases.
    */
-  setCrmRecordId(orgId: string, caseId: string, crmRecordId: string, crmSource?: string): CaseRecord | 'not_found' | 'taken' {
+  setCrmRecordId(
+    orgId: string,
+    caseId: string,
+    crmRecordId: string,
+    crmSource?: string,
+  ): CaseRecord | 'not_found' | 'taken' {
     const rec = this.caseOf(orgId, caseId);
     if (!rec) return 'not_found';
     const holder = this.caseForCrmRecord(orgId, crmRecordId);
     if (holder && holder !== rec) return 'taken';
-    if (rec.data.crmRecordId !== null && rec.data.crmRecordId !== crmRecordId) this.state.crmIndex.delete(tenantKey(orgId, rec.data.crmRecordId));
+    if (rec.data.crmRecordId !== null && rec.data.crmRecordId !== crmRecordId)
+      this.state.crmIndex.delete(tenantKey(orgId, rec.data.crmRecordId));
     rec.data.crmRecordId = crmRecordId;
     if (crmSource !== undefined) rec.data.crmSource = crmSource;
     rec.data.updatedAt = this.nowIso();
@@ -175,7 +206,8 @@ export class SandboxCore {
   advanceCase(caseId: string, target: string | AdvanceSpec): { case: SandboxCase; events: SandboxEvent[] } {
     const spec = toAdvanceSpec(target);
     const rec = this.state.cases.get(caseId);
-    if (!rec) throw new FmlError('sandbox_case_not_found', `advanceCase: the sandbox has no case ${JSON.stringify(caseId)}.`);
+    if (!rec)
+      throw new FmlError('sandbox_case_not_found', `advanceCase: the sandbox has no case ${JSON.stringify(caseId)}.`);
     const events = applyAdvance(rec, spec, this.eventStamp().stamp);
     if (events.length) this.state.cases.set(caseId, rec); // changed in place: store it again (saved, re-indexed)
     this.emit(rec.orgId, events);
@@ -196,7 +228,8 @@ export class SandboxCore {
   /** Sends an already-emitted event again (same `eventId`) to its tenant's matching endpoints. */
   redeliver(eventId: string): number {
     const rec = this.state.index.eventsById.get(eventId);
-    if (!rec) throw new FmlError('sandbox_event_not_found', `redeliver: the sandbox has no event ${JSON.stringify(eventId)}.`);
+    if (!rec)
+      throw new FmlError('sandbox_event_not_found', `redeliver: the sandbox has no event ${JSON.stringify(eventId)}.`);
     let count = 0;
     for (const endpoint of this.state.endpoints.values()) {
       if (endpoint.orgId === rec.orgId && wantsEvent(endpoint.events, rec.data.event)) {
@@ -208,7 +241,10 @@ export class SandboxCore {
   }
 
   #deliver(endpoint: EndpointRecord, event: SandboxEvent): void {
-    this.deliverer.deliver({ id: endpoint.id, url: endpoint.url, secret: endpoint.secret ?? this.state.webhookSecret }, event);
+    this.deliverer.deliver(
+      { id: endpoint.id, url: endpoint.url, secret: endpoint.secret ?? this.state.webhookSecret },
+      event,
+    );
   }
 
   addEndpoint(url: string, options: WebhookEndpointOptions = {}): WebhookEndpoint {
@@ -216,15 +252,29 @@ export class SandboxCore {
     try {
       parsed = new URL(url);
     } catch {
-      throw new FmlError('sandbox_invalid_endpoint', `addWebhookEndpoint: ${JSON.stringify(url)} is not an absolute URL.`);
+      throw new FmlError(
+        'sandbox_invalid_endpoint',
+        `addWebhookEndpoint: ${JSON.stringify(url)} is not an absolute URL.`,
+      );
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new FmlError('sandbox_invalid_endpoint', 'addWebhookEndpoint: the URL must be http: or https:.');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new FmlError('sandbox_invalid_endpoint', 'addWebhookEndpoint: the URL must be http: or https:.');
     const { events, secret, orgId } = options;
-    if (events !== undefined && (!Array.isArray(events) || !events.every((e) => typeof e === 'string' && e.length > 0))) {
+    if (
+      events !== undefined &&
+      (!Array.isArray(events) || !events.every((e) => typeof e === 'string' && e.length > 0))
+    ) {
       throw new FmlError('sandbox_invalid_endpoint', 'addWebhookEndpoint: events must be an array of event names.');
     }
-    if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) throw new FmlError('sandbox_invalid_endpoint', 'addWebhookEndpoint: secret must be a non-empty string.');
-    const record: EndpointRecord = { id: newShortId('we'), url: parsed.href, orgId: orgId ?? this.options.orgId, events: events ? [...events] : null, secret: secret ?? null };
+    if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0))
+      throw new FmlError('sandbox_invalid_endpoint', 'addWebhookEndpoint: secret must be a non-empty string.');
+    const record: EndpointRecord = {
+      id: newShortId('we'),
+      url: parsed.href,
+      orgId: orgId ?? this.options.orgId,
+      events: events ? [...events] : null,
+      secret: secret ?? null,
+    };
     this.state.endpoints.set(record.id, record);
     this.persist();
     return publicEndpoint(record);

@@ -21,7 +21,12 @@ export function stageLabel(stage: string): string {
 }
 
 /** A flat event (§5): the common fields from the case, then the event's own fields. */
-export function buildEvent(name: string, rec: CaseRecord, timestamp: string, fields: Record<string, unknown> = {}): SandboxEvent {
+export function buildEvent(
+  name: string,
+  rec: CaseRecord,
+  timestamp: string,
+  fields: Record<string, unknown> = {},
+): SandboxEvent {
   const c = rec.data;
   return {
     event: name,
@@ -38,19 +43,40 @@ export function buildEvent(name: string, rec: CaseRecord, timestamp: string, fie
 }
 
 export const caseCreated = (rec: CaseRecord, at: string): SandboxEvent =>
-  buildEvent('case.created', rec, at, { source: rec.data.source, companyNumber: rec.data.companyNumber, country: rec.data.country ?? null, customerEmail: rec.data.customerEmail });
+  buildEvent('case.created', rec, at, {
+    source: rec.data.source,
+    companyNumber: rec.data.companyNumber,
+    country: rec.data.country ?? null,
+    customerEmail: rec.data.customerEmail,
+  });
 
-export const statusChanged = (rec: CaseRecord, at: string, previousStatus: string | null, extra: { changedBy?: string; recommendation?: string }): SandboxEvent =>
-  buildEvent('case.status.changed', rec, at, { status: rec.data.status, previousStatus, ...extra });
+export const statusChanged = (
+  rec: CaseRecord,
+  at: string,
+  previousStatus: string | null,
+  extra: { changedBy?: string; recommendation?: string },
+): SandboxEvent => buildEvent('case.status.changed', rec, at, { status: rec.data.status, previousStatus, ...extra });
 
 // `decision` uses the recommendation vocabulary (approve/decline); `status` the case's.
-const DECISION_OF = new Map([['approved', 'approve'], ['declined', 'decline']]);
+const DECISION_OF = new Map([
+  ['approved', 'approve'],
+  ['declined', 'decline'],
+]);
 
 export const decisionMade = (rec: CaseRecord, at: string): SandboxEvent =>
-  buildEvent('case.decision.made', rec, at, { status: rec.data.status, decision: DECISION_OF.get(rec.data.status) ?? rec.data.status, decidedAt: at });
+  buildEvent('case.decision.made', rec, at, {
+    status: rec.data.status,
+    decision: DECISION_OF.get(rec.data.status) ?? rec.data.status,
+    decidedAt: at,
+  });
 
 // Roster and summary shapes are unpublished; the sandbox sends neutral, valid JSON.
 export const progressChanged = (rec: CaseRecord, at: string): SandboxEvent =>
-  buildEvent('case.onboarding_progress.changed', rec, at, { stage: rec.stage, stageLabel: stageLabel(rec.stage), roster: [], summary: {} });
+  buildEvent('case.onboarding_progress.changed', rec, at, {
+    stage: rec.stage,
+    stageLabel: stageLabel(rec.stage),
+    roster: [],
+    summary: {},
+  });
 
 export const caseSubmitted = (rec: CaseRecord, at: string): SandboxEvent => buildEvent('case.submitted', rec, at);

@@ -53,7 +53,10 @@ export interface FetchOptionsOptions {
   /** @default 7654321 */
   portalId?: number;
   /** Values of the fields already filled in, as HubSpot sends them. @default {} */
-  inputFields?: Record<string, { type: 'STATIC_VALUE'; value: unknown } | { type: 'OBJECT_PROPERTY'; propertyName: string }>;
+  inputFields?: Record<
+    string,
+    { type: 'STATIC_VALUE'; value: unknown } | { type: 'OBJECT_PROPERTY'; propertyName: string }
+  >;
   /** The user's search text and paging cursor. @default undefined (none sent) */
   fetchOptions?: { q?: string; after?: string };
   /** @default "v3" (v3 and v2 headers, as HubSpot sends) */

@@ -136,7 +136,10 @@ export interface FakeHubSpot {
   /** Adds a Company directly (no HTTP) and returns it; values are text. */
   createCompany(properties?: Record<string, string>): FakeCompany;
   /** Defines a custom Company property directly (single-line text unless told otherwise). */
-  defineProperty(name: string, init?: Partial<Omit<FakePropertyDefinition, 'name' | 'readOnly' | 'hubspotDefined'>>): FakePropertyDefinition;
+  defineProperty(
+    name: string,
+    init?: Partial<Omit<FakePropertyDefinition, 'name' | 'readOnly' | 'hubspotDefined'>>,
+  ): FakePropertyDefinition;
   /**
    * Fault switches, checked after the bearer token (a request without it is refused first) and oldest
    * first. Each returns the switched-on fault; a bad knob throws `FmlConfigError`.

@@ -55,9 +55,11 @@ type FaultEffect = Pick<FaultRule, 'kind' | 'status' | 'retryAfterSeconds' | 'de
 function effectOf(engine: FaultEngine<FaultEffect>, spec: FaultSpec): FaultEffect {
   if (!KINDS.includes(spec.kind)) engine.fail(`kind must be one of ${KINDS.join(', ')}.`);
   if (spec.status !== undefined && !wholeIn(spec.status, 500, 599)) engine.fail('status must be 500–599.');
-  if (spec.retryAfterSeconds !== undefined && !wholeIn(spec.retryAfterSeconds, 0, MAX_RETRY_AFTER_SECONDS)) engine.fail(`retryAfterSeconds must be a whole number from 0 to ${MAX_RETRY_AFTER_SECONDS}.`);
+  if (spec.retryAfterSeconds !== undefined && !wholeIn(spec.retryAfterSeconds, 0, MAX_RETRY_AFTER_SECONDS))
+    engine.fail(`retryAfterSeconds must be a whole number from 0 to ${MAX_RETRY_AFTER_SECONDS}.`);
   // Past 2^31-1 ms a timer fires at once: an out-of-range delay would silently be no delay.
-  if (spec.delayMs !== undefined && !wholeIn(spec.delayMs, 0, MAX_DELAY_MS)) engine.fail(`delayMs must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (10 minutes).`);
+  if (spec.delayMs !== undefined && !wholeIn(spec.delayMs, 0, MAX_DELAY_MS))
+    engine.fail(`delayMs must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS} (10 minutes).`);
   if (spec.kind === 'status') return { kind: spec.kind, status: spec.status ?? 503 };
   if (spec.kind === 'rate-limit') return { kind: spec.kind, retryAfterSeconds: spec.retryAfterSeconds ?? 1 };
   if (spec.kind === 'delay') return { kind: spec.kind, delayMs: spec.delayMs ?? 1000 };
@@ -77,7 +79,10 @@ export class SandboxFaults {
    * (`POST /_sandbox/faults`) and {@link loseResponse}.
    */
   add(input: FaultSpec): FaultRule {
-    const spec = input.kind === 'lose-response' && input.method === undefined && input.path === undefined ? { ...input, ...LOSE_RESPONSE_DEFAULT } : input;
+    const spec =
+      input.kind === 'lose-response' && input.method === undefined && input.path === undefined
+        ? { ...input, ...LOSE_RESPONSE_DEFAULT }
+        : input;
     const effect = effectOf(this.#engine, spec);
     return this.#engine.add(spec, effect);
   }

@@ -24,12 +24,23 @@ export function json(status: number, value: unknown, headers: Record<string, str
 }
 
 /** FML's API error body: `{ error, message, fields? }`. */
-export function apiError(status: number, error: string, message: string, headers: Record<string, string> = {}, fields?: { field: string; message: string }[]): SandboxResponse {
+export function apiError(
+  status: number,
+  error: string,
+  message: string,
+  headers: Record<string, string> = {},
+  fields?: { field: string; message: string }[],
+): SandboxResponse {
   return json(status, fields ? { error, message, fields } : { error, message }, headers);
 }
 
 /** RFC 6749 §5.2 error body of the token endpoint. */
-export function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): SandboxResponse {
+export function oauthError(
+  status: number,
+  error: string,
+  description: string,
+  headers: Record<string, string> = {},
+): SandboxResponse {
   return json(status, { error, error_description: description }, { 'cache-control': 'no-store', ...headers });
 }
 
@@ -40,7 +51,8 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 }
 
 /** The media type of a request, lower-cased, without parameters (`charset`). */
-export const mediaType = (headers: IncomingHttpHeaders): string => (header(headers, 'content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+export const mediaType = (headers: IncomingHttpHeaders): string =>
+  (header(headers, 'content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 
 /** Thrown by {@link readBody} when a body is larger than allowed. */
 export class BodyTooLargeError extends Error {}

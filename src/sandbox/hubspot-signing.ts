@@ -5,16 +5,40 @@ import type { ExecuteActionOptions } from './fake-hubspot-automation-types';
 // against the fake automation checks the SDK's verifier against a second implementation.
 
 const V3_ESCAPES: [RegExp, string][] = [
-  [/%3A/gi, ':'], [/%2F/gi, '/'], [/%3F/gi, '?'], [/%40/gi, '@'], [/%21/gi, '!'], [/%24/gi, '$'],
-  [/%27/gi, "'"], [/%28/gi, '('], [/%29/gi, ')'], [/%2A/gi, '*'], [/%2C/gi, ','], [/%3B/gi, ';'],
+  [/%3A/gi, ':'],
+  [/%2F/gi, '/'],
+  [/%3F/gi, '?'],
+  [/%40/gi, '@'],
+  [/%21/gi, '!'],
+  [/%24/gi, '$'],
+  [/%27/gi, "'"],
+  [/%28/gi, '('],
+  [/%29/gi, ')'],
+  [/%2A/gi, '*'],
+  [/%2C/gi, ','],
+  [/%3B/gi, ';'],
 ];
 
 /** The headers HubSpot signs a request to an app with (v3 with v2 beside it, by default). */
-export function signHeaders(kind: NonNullable<ExecuteActionOptions['signature']>, secret: string, url: string, body: string, timestamp: number): Record<string, string> {
-  const v2 = () => ({ 'X-HubSpot-Signature': createHash('sha256').update(`${secret}POST${url}${body}`).digest('hex'), 'X-HubSpot-Signature-Version': 'v2' });
+export function signHeaders(
+  kind: NonNullable<ExecuteActionOptions['signature']>,
+  secret: string,
+  url: string,
+  body: string,
+  timestamp: number,
+): Record<string, string> {
+  const v2 = () => ({
+    'X-HubSpot-Signature': createHash('sha256').update(`${secret}POST${url}${body}`).digest('hex'),
+    'X-HubSpot-Signature-Version': 'v2',
+  });
   const v3 = () => {
     const decoded = V3_ESCAPES.reduce((u, [re, ch]) => u.replace(re, ch), url);
-    return { 'X-HubSpot-Signature-v3': createHmac('sha256', secret).update(`POST${decoded}${body}${timestamp}`).digest('base64'), 'X-HubSpot-Request-Timestamp': String(timestamp) };
+    return {
+      'X-HubSpot-Signature-v3': createHmac('sha256', secret)
+        .update(`POST${decoded}${body}${timestamp}`)
+        .digest('base64'),
+      'X-HubSpot-Request-Timestamp': String(timestamp),
+    };
   };
   switch (kind) {
     case 'v3':
@@ -24,7 +48,10 @@ export function signHeaders(kind: NonNullable<ExecuteActionOptions['signature']>
     case 'v2':
       return v2();
     case 'v1':
-      return { 'X-HubSpot-Signature': createHash('sha256').update(`${secret}${body}`).digest('hex'), 'X-HubSpot-Signature-Version': 'v1' };
+      return {
+        'X-HubSpot-Signature': createHash('sha256').update(`${secret}${body}`).digest('hex'),
+        'X-HubSpot-Signature-Version': 'v1',
+      };
     default:
       return {};
   }
@@ -40,9 +67,19 @@ interface SignedSend {
 }
 
 /** Signs `body` as HubSpot does, POSTs it to `url` and reads the answer (JSON when it parses, else the text). */
-export async function postSigned(how: SignedSend, url: string, secret: string, body: string, timestamp: number): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+export async function postSigned(
+  how: SignedSend,
+  url: string,
+  secret: string,
+  body: string,
+  timestamp: number,
+): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
   const headers = signHeaders(how.signature ?? 'v3', secret, how.signedUrl ?? url, body, timestamp);
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: how.tamper ? how.tamper(body) : body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: how.tamper ? how.tamper(body) : body,
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {

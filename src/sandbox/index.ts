@@ -11,6 +11,31 @@ export type { FaultCount } from './shell/fault-engine';
 export type { Delivery, DeliveryAttempt } from './webhook-delivery';
 export type { AdvanceSpec } from './lifecycle';
 export type { SandboxCase, SandboxEvent, Page } from './types';
-export { startFakeHubSpot, type FakeHubSpot, type FakeHubSpotOptions, type FakeCompany, type FakePropertyDefinition, type FakeHubSpotRequest, type FakeFaultMatch, type FakeFaultKind, type FakeFaultRule, type FakeRateLimitFault, type FakeServerErrorFault, type FakeRouteHandler, type FakeRouteRequest, type FakeRouteResponse } from './fake-hubspot';
-export { startFakeHubSpotAutomation, FakeHubSpotAutomation, type FakeHubSpotAutomationOptions, type ExecuteActionOptions, type ExecutionResult, type RecordedCompletion, type AutomationApiRequest, type FakeActionDefinition, type FetchOptionsOptions } from './fake-hubspot-automation';
+export {
+  startFakeHubSpot,
+  type FakeHubSpot,
+  type FakeHubSpotOptions,
+  type FakeCompany,
+  type FakePropertyDefinition,
+  type FakeHubSpotRequest,
+  type FakeFaultMatch,
+  type FakeFaultKind,
+  type FakeFaultRule,
+  type FakeRateLimitFault,
+  type FakeServerErrorFault,
+  type FakeRouteHandler,
+  type FakeRouteRequest,
+  type FakeRouteResponse,
+} from './fake-hubspot';
+export {
+  startFakeHubSpotAutomation,
+  FakeHubSpotAutomation,
+  type FakeHubSpotAutomationOptions,
+  type ExecuteActionOptions,
+  type ExecutionResult,
+  type RecordedCompletion,
+  type AutomationApiRequest,
+  type FakeActionDefinition,
+  type FetchOptionsOptions,
+} from './fake-hubspot-automation';
 export { signWebhookBody } from '../webhooks/sign';

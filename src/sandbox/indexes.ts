@@ -146,7 +146,9 @@ class TenantIndex {
   }
 
   rebuildTouches(): void {
-    this.touches = this.cases.items.map((rec) => ({ ms: caseUpdatedMs(rec), caseId: rec.data.caseId })).sort((a, b) => a.ms - b.ms);
+    this.touches = this.cases.items
+      .map((rec) => ({ ms: caseUpdatedMs(rec), caseId: rec.data.caseId }))
+      .sort((a, b) => a.ms - b.ms);
     this.touchesInOrder = true;
   }
 }
@@ -176,7 +178,12 @@ export interface EventQuery {
 }
 
 /** Up to `limit` items from `items[start..]` that `accept` takes, plus whether more follow. */
-function collect<T>(items: readonly T[], start: number, limit: number, accept: (item: T) => boolean): { page: T[]; hasMore: boolean } {
+function collect<T>(
+  items: readonly T[],
+  start: number,
+  limit: number,
+  accept: (item: T) => boolean,
+): { page: T[]; hasMore: boolean } {
   const page: T[] = [];
   for (let i = start; i < items.length; i++) {
     // biome-ignore lint/style/noNonNullAssertion: start <= i < items.length
@@ -327,7 +334,10 @@ export class SandboxIndex {
     const t = this.#tenants.get(orgId);
     const list = t && (q.type === undefined ? t.events : t.eventsByType.get(q.type));
     if (!list) return { page: [], hasMore: false };
-    const accept = (e: EventRecord) => e.seq > q.after && (q.type === undefined || e.data.event === q.type) && (q.since === undefined || eventMs(e) >= q.since);
+    const accept = (e: EventRecord) =>
+      e.seq > q.after &&
+      (q.type === undefined || e.data.event === q.type) &&
+      (q.since === undefined || eventMs(e) >= q.since);
     return collect(list.items, list.start(q.after, q.since), q.limit, accept);
   }
 }

@@ -36,7 +36,12 @@ const DECISIONS = new Set(['approved', 'declined']);
 
 /** A bare string is a stage when it names a documented stage, otherwise a status. */
 export function toAdvanceSpec(target: string | AdvanceSpec): AdvanceSpec {
-  const spec = typeof target === 'string' ? ((STAGES as readonly string[]).includes(target) ? { stage: target } : { status: target }) : target;
+  const spec =
+    typeof target === 'string'
+      ? (STAGES as readonly string[]).includes(target)
+        ? { stage: target }
+        : { status: target }
+      : target;
   const ok = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() !== '');
   if (spec === null || typeof spec !== 'object' || (spec.status === undefined && spec.stage === undefined)) {
     throw new FmlConfigError('advanceCase needs a status (e.g. "approved") or a stage (e.g. "collecting_documents").');

@@ -145,17 +145,22 @@ export interface ResolvedOptions {
 const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
 
 /** Loopback names and addresses: `localhost` (and `*.localhost`), 127.0.0.0/8, `::1`. */
-export const isLoopback = (host: string): boolean => LOOPBACK_NAMES.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
+export const isLoopback = (host: string): boolean =>
+  LOOPBACK_NAMES.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
 
-
-const isWholeNumber = (n: unknown, min: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min;
+const isWholeNumber = (n: unknown, min: number): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= min;
 
 function resolveRateLimit(name: string, value: RateLimitOption | undefined, fallback: number): RateLimit | null {
   if (value === false) return null;
   const spec = value === undefined ? { limit: fallback } : typeof value === 'number' ? { limit: value } : value;
   const windowSeconds = spec.windowSeconds ?? 60;
-  if (!isWholeNumber(spec.limit, 1)) throw new FmlConfigError(`startSandbox: ${name} must be false, or a whole number of requests ≥ 1.`);
-  if (typeof windowSeconds !== 'number' || !(windowSeconds > 0 && windowSeconds <= 86_400)) throw new FmlConfigError(`startSandbox: ${name}.windowSeconds must be a positive number of seconds, at most 86400 (a day).`);
+  if (!isWholeNumber(spec.limit, 1))
+    throw new FmlConfigError(`startSandbox: ${name} must be false, or a whole number of requests ≥ 1.`);
+  if (typeof windowSeconds !== 'number' || !(windowSeconds > 0 && windowSeconds <= 86_400))
+    throw new FmlConfigError(
+      `startSandbox: ${name}.windowSeconds must be a positive number of seconds, at most 86400 (a day).`,
+    );
   return { limit: spec.limit, windowMs: windowSeconds * 1000 };
 }
 
@@ -171,28 +176,46 @@ export function hostName(value: string): string {
 /** Applies defaults; throws {@link FmlConfigError} for values that cannot work. */
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const port = options.port ?? 0;
-  if (!isWholeNumber(port, 0) || port > 65535) throw new FmlConfigError('startSandbox: port must be a whole number from 0 to 65535.');
+  if (!isWholeNumber(port, 0) || port > 65535)
+    throw new FmlConfigError('startSandbox: port must be a whole number from 0 to 65535.');
   const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
-  if (!isWholeNumber(tokenTtlSeconds, 1) || tokenTtlSeconds > 31_536_000) throw new FmlConfigError('startSandbox: tokenTtlSeconds must be a whole number of seconds from 1 to 31536000 (a year).');
+  if (!isWholeNumber(tokenTtlSeconds, 1) || tokenTtlSeconds > 31_536_000)
+    throw new FmlConfigError(
+      'startSandbox: tokenTtlSeconds must be a whole number of seconds from 1 to 31536000 (a year).',
+    );
   const webhookRetryDelaysMs = options.webhookRetryDelaysMs ?? [50, 100, 200, 400, 800];
-  if (!Array.isArray(webhookRetryDelaysMs) || webhookRetryDelaysMs.length > 100 || !webhookRetryDelaysMs.every((d) => isWholeNumber(d, 0) && d <= MAX_TIMER_MS)) {
-    throw new FmlConfigError(`startSandbox: webhookRetryDelaysMs must be an array of at most 100 whole milliseconds from 0 to ${MAX_TIMER_MS}.`);
+  if (
+    !Array.isArray(webhookRetryDelaysMs) ||
+    webhookRetryDelaysMs.length > 100 ||
+    !webhookRetryDelaysMs.every((d) => isWholeNumber(d, 0) && d <= MAX_TIMER_MS)
+  ) {
+    throw new FmlConfigError(
+      `startSandbox: webhookRetryDelaysMs must be an array of at most 100 whole milliseconds from 0 to ${MAX_TIMER_MS}.`,
+    );
   }
   const webhookTimeoutMs = options.webhookTimeoutMs ?? 5000;
-  if (!isWholeNumber(webhookTimeoutMs, 1) || webhookTimeoutMs > MAX_TIMER_MS) throw new FmlConfigError(`startSandbox: webhookTimeoutMs must be a whole number from 1 to ${MAX_TIMER_MS}.`);
+  if (!isWholeNumber(webhookTimeoutMs, 1) || webhookTimeoutMs > MAX_TIMER_MS)
+    throw new FmlConfigError(`startSandbox: webhookTimeoutMs must be a whole number from 1 to ${MAX_TIMER_MS}.`);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-  if (!isWholeNumber(maxBodyBytes, 1) || maxBodyBytes > 1 << 30) throw new FmlConfigError('startSandbox: maxBodyBytes must be a whole number from 1 to 1073741824 (1 GiB).');
+  if (!isWholeNumber(maxBodyBytes, 1) || maxBodyBytes > 1 << 30)
+    throw new FmlConfigError('startSandbox: maxBodyBytes must be a whole number from 1 to 1073741824 (1 GiB).');
   for (const key of ['clientId', 'clientSecret', 'webhookSecret', 'orgId'] as const) {
     const v = options[key];
-    if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new FmlConfigError(`startSandbox: ${key} must be a non-empty string.`);
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0))
+      throw new FmlConfigError(`startSandbox: ${key} must be a non-empty string.`);
   }
-  if (options.replayErrors !== undefined && typeof options.replayErrors !== 'boolean') throw new FmlConfigError('startSandbox: replayErrors must be true or false.');
+  if (options.replayErrors !== undefined && typeof options.replayErrors !== 'boolean')
+    throw new FmlConfigError('startSandbox: replayErrors must be true or false.');
   const publicHosts = options.publicHosts ?? [];
-  if (publicHosts !== true && (!Array.isArray(publicHosts) || !publicHosts.every((h) => typeof h === 'string' && h.trim() !== ''))) {
+  if (
+    publicHosts !== true &&
+    (!Array.isArray(publicHosts) || !publicHosts.every((h) => typeof h === 'string' && h.trim() !== ''))
+  ) {
     throw new FmlConfigError('startSandbox: publicHosts must be true or an array of host names.');
   }
   const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host.trim() === '') throw new FmlConfigError('startSandbox: host must be an interface address, e.g. 127.0.0.1.');
+  if (typeof host !== 'string' || host.trim() === '')
+    throw new FmlConfigError('startSandbox: host must be an interface address, e.g. 127.0.0.1.');
   const { adminToken } = options;
   if (adminToken !== undefined && (typeof adminToken !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(adminToken))) {
     throw new FmlConfigError('startSandbox: adminToken must be 16 to 256 printable characters without spaces.');
@@ -217,6 +240,8 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     replayErrors: options.replayErrors ?? false,
     publicHosts: publicHosts === true ? true : publicHosts.map((h) => h.trim().toLowerCase()),
     // Off loopback, the admin routes are reachable from the network: never without a token.
-    adminToken: adminToken ?? (isLoopback(hostName(host)) ? undefined : `sbadm_${globalThis.crypto.randomUUID().replaceAll('-', '')}`),
+    adminToken:
+      adminToken ??
+      (isLoopback(hostName(host)) ? undefined : `sbadm_${globalThis.crypto.randomUUID().replaceAll('-', '')}`),
   };
 }

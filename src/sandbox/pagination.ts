@@ -30,6 +30,7 @@ export function readPageParams(query: URLSearchParams, fields: FieldProblem[]): 
   const limit = readLimit(query, fields);
   const cursor = readText(query, 'cursor', fields);
   const after = cursor === undefined ? 0 : decodeCursor(cursor);
-  if (after === undefined) fields.push({ field: 'cursor', message: 'is not a cursor this API returned; pass nextCursor back verbatim' });
+  if (after === undefined)
+    fields.push({ field: 'cursor', message: 'is not a cursor this API returned; pass nextCursor back verbatim' });
   return { limit, after: after ?? 0 };
 }

@@ -61,7 +61,8 @@ export function openPersistFile(path: string): { state: SandboxState | undefined
   try {
     bytes = fs.readFileSync(full);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { state: undefined, file: new PersistFile(full, false, 0) };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { state: undefined, file: new PersistFile(full, false, 0) };
     throw err;
   }
   const read = readPersisted(bytes, path);
@@ -157,7 +158,8 @@ const isCollection = (v: unknown): v is CollectionName => (COLLECTIONS as readon
 function applyLine(state: SandboxState, line: unknown): boolean {
   if (typeof line !== 'object' || line === null) return false;
   const l = line as Record<string, unknown>;
-  if (isCollection(l.put) && typeof l.key === 'string' && typeof l.value === 'object' && l.value !== null) putRecord(state, l.put, l.key, l.value);
+  if (isCollection(l.put) && typeof l.key === 'string' && typeof l.value === 'object' && l.value !== null)
+    putRecord(state, l.put, l.key, l.value);
   else if (isCollection(l.del) && typeof l.key === 'string') dropRecord(state, l.del, l.key);
   else if (typeof l.event === 'object' && l.event !== null) appendEvent(state, l.event as EventRecord);
   else if (typeof l.meta === 'object' && l.meta !== null) applyMeta(state, l.meta as Record<string, unknown>);
@@ -166,19 +168,23 @@ function applyLine(state: SandboxState, line: unknown): boolean {
 }
 
 function applyMeta(state: SandboxState, meta: Record<string, unknown>): void {
-  if (typeof meta.defaultClientId === 'string' || meta.defaultClientId === null) state.defaultClientId = meta.defaultClientId;
+  if (typeof meta.defaultClientId === 'string' || meta.defaultClientId === null)
+    state.defaultClientId = meta.defaultClientId;
   if (typeof meta.webhookSecret === 'string') state.webhookSecret = meta.webhookSecret;
   if (typeof meta.signingKey === 'string') state.signingKey = meta.signingKey;
   if (typeof meta.seq === 'number' && meta.seq > state.seq) state.seq = meta.seq;
 }
 
 /** The header fields that matter when they change (the counter is rebuilt from the records' own). */
-const metaKey = (state: SandboxState): string => JSON.stringify([state.defaultClientId, state.webhookSecret, state.signingKey]);
+const metaKey = (state: SandboxState): string =>
+  JSON.stringify([state.defaultClientId, state.webhookSecret, state.signingKey]);
 
 /** Every line of a compacted file: the header, each live record, each event. */
 function* compactedLines(state: SandboxState): Iterable<string> {
   yield `${JSON.stringify({ version: JOURNAL_VERSION, ...metaOf(state) })}\n`;
-  for (const name of COLLECTIONS) for (const [key, value] of collectionOf(state, name)) yield `${JSON.stringify({ put: name, key, value } satisfies Line)}\n`;
+  for (const name of COLLECTIONS)
+    for (const [key, value] of collectionOf(state, name))
+      yield `${JSON.stringify({ put: name, key, value } satisfies Line)}\n`;
   for (const event of state.events) yield `${JSON.stringify({ event } satisfies Line)}\n`;
 }
 
@@ -205,7 +211,8 @@ function changedLines(state: SandboxState, metaChanged: boolean): string {
       text += `${JSON.stringify(value === undefined ? ({ del: name, key } satisfies Line) : ({ put: name, key, value } satisfies Line))}\n`;
     }
   }
-  for (const event of state.events.slice(state.pending.savedEvents)) text += `${JSON.stringify({ event } satisfies Line)}\n`;
+  for (const event of state.events.slice(state.pending.savedEvents))
+    text += `${JSON.stringify({ event } satisfies Line)}\n`;
   return text;
 }
 
@@ -234,7 +241,11 @@ export class PersistFile {
   /** Writes what changed since the last save (the first save of a run may rewrite the file instead). */
   save(state: SandboxState): void {
     const meta = metaKey(state);
-    if (!this.#appendable || state.pending.reset || this.#appendedBytes > Math.max(MIN_COMPACT_BYTES, this.#baseBytes)) {
+    if (
+      !this.#appendable ||
+      state.pending.reset ||
+      this.#appendedBytes > Math.max(MIN_COMPACT_BYTES, this.#baseBytes)
+    ) {
       this.compact(state);
       return;
     }

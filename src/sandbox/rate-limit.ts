@@ -20,7 +20,11 @@ export class SlidingWindowLimiter {
       this.#hits.set(key, hits);
       // The oldest hit leaves the window first; round up so waiting that long always suffices.
       const oldest = hits[0] ?? nowMs;
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.rule.windowMs - nowMs) / 1000)), rule: this.rule };
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.rule.windowMs - nowMs) / 1000)),
+        rule: this.rule,
+      };
     }
     hits.push(nowMs);
     this.#hits.set(key, hits);

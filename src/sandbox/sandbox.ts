@@ -121,7 +121,11 @@ export class Sandbox {
 
   /** Every case of every tenant, in creation order (copies). */
   get cases(): SandboxCaseView[] {
-    return [...this.#core.state.cases.values()].map((c) => ({ ...structuredClone(c.data), orgId: c.orgId, stage: c.stage }));
+    return [...this.#core.state.cases.values()].map((c) => ({
+      ...structuredClone(c.data),
+      orgId: c.orgId,
+      stage: c.stage,
+    }));
   }
 
   /** Every event emitted, of every tenant, oldest first (copies; the same objects webhooks carry). */
@@ -136,7 +140,10 @@ export class Sandbox {
 
   /** A further API client: another tenant (`orgId`), or fewer scopes (e.g. without `cases:write`). */
   createClient(options: CreateClientOptions = {}): SandboxClientCredentials {
-    const c = this.#core.createClient({ orgId: options.orgId ?? this.orgId, ...(options.scopes ? { scopes: options.scopes } : {}) });
+    const c = this.#core.createClient({
+      orgId: options.orgId ?? this.orgId,
+      ...(options.scopes ? { scopes: options.scopes } : {}),
+    });
     return new SandboxClientCredentials(c.clientId, c.clientSecret, c.orgId, [...c.scopes]);
   }
 
@@ -207,20 +214,30 @@ export class Sandbox {
 }
 
 /** The state to start from: the persist file's, or fresh; then the explicit options on top. */
-function initialState(resolved: ResolvedOptions, explicitOrgId: string | undefined, loaded: SandboxState | undefined): SandboxState {
+function initialState(
+  resolved: ResolvedOptions,
+  explicitOrgId: string | undefined,
+  loaded: SandboxState | undefined,
+): SandboxState {
   const state = loaded ?? createEmptyState();
   if (resolved.webhookSecret) state.webhookSecret = resolved.webhookSecret;
   const wantedId = resolved.clientId ?? state.defaultClientId ?? undefined;
   const existing = wantedId === undefined ? undefined : state.clients.get(wantedId);
   if (!existing) {
-    const created = createClientRecord(state, { orgId: resolved.orgId, ...(wantedId ? { clientId: wantedId } : {}), ...(resolved.clientSecret ? { clientSecret: resolved.clientSecret } : {}) });
+    const created = createClientRecord(state, {
+      orgId: resolved.orgId,
+      ...(wantedId ? { clientId: wantedId } : {}),
+      ...(resolved.clientSecret ? { clientSecret: resolved.clientSecret } : {}),
+    });
     state.defaultClientId = created.clientId;
     return state;
   }
   if (existing.orgId !== resolved.orgId) {
     // A persisted client keeps its tenant; only an explicit, different orgId is a contradiction.
     if (explicitOrgId !== undefined) {
-      throw new FmlConfigError(`startSandbox: client ${existing.clientId} belongs to ${existing.orgId}, not ${explicitOrgId}. Drop the orgId option or use a fresh persist file.`);
+      throw new FmlConfigError(
+        `startSandbox: client ${existing.clientId} belongs to ${existing.orgId}, not ${explicitOrgId}. Drop the orgId option or use a fresh persist file.`,
+      );
     }
     resolved.orgId = existing.orgId;
   }
@@ -241,7 +258,9 @@ function initialState(resolved: ResolvedOptions, explicitOrgId: string | undefin
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveOptions(options);
-  const persisted: { state: SandboxState | undefined; file: PersistFile | undefined } = resolved.persistPath ? openPersistFile(resolved.persistPath) : { state: undefined, file: undefined };
+  const persisted: { state: SandboxState | undefined; file: PersistFile | undefined } = resolved.persistPath
+    ? openPersistFile(resolved.persistPath)
+    : { state: undefined, file: undefined };
   const core = new SandboxCore(initialState(resolved, options.orgId, persisted.state), resolved, persisted.file);
   const server = new SandboxServer(core);
   const url = await server.listen(resolved.port, resolved.host);

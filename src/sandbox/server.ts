@@ -18,7 +18,9 @@ export class SandboxServer {
       tooLarge: (method, url, limit, started) => {
         const requestId = newRequestId();
         this.#log(method, url.pathname, started, requestId, 413);
-        return apiError(413, 'payload_too_large', `Request body exceeds ${limit} bytes.`, { 'x-request-id': requestId });
+        return apiError(413, 'payload_too_large', `Request body exceeds ${limit} bytes.`, {
+          'x-request-id': requestId,
+        });
       },
       handle: (exchange) => this.#handle(exchange),
     });
@@ -39,7 +41,14 @@ export class SandboxServer {
   }
 
   #log(method: string, path: string, started: number, requestId: string, status: number, fault?: FaultRule): void {
-    this.core.options.onRequest?.({ method, path, status, requestId, durationMs: Math.round(performance.now() - started), ...(fault ? { fault: fault.kind } : {}) });
+    this.core.options.onRequest?.({
+      method,
+      path,
+      status,
+      requestId,
+      durationMs: Math.round(performance.now() - started),
+      ...(fault ? { fault: fault.kind } : {}),
+    });
   }
 
   async #handle({ method, url, req, res, body, started }: ShellExchange): Promise<void> {
@@ -70,7 +79,13 @@ export class SandboxServer {
     this.#write(res, requestId, response, fault, log);
   }
 
-  #write(res: ShellExchange['res'], requestId: string, response: SandboxResponse, fault: FaultRule | undefined, log: (status: number) => void): void {
+  #write(
+    res: ShellExchange['res'],
+    requestId: string,
+    response: SandboxResponse,
+    fault: FaultRule | undefined,
+    log: (status: number) => void,
+  ): void {
     if (fault?.kind === 'lose-response') {
       // The work is done (and saved); only the answer is lost.
       log(0);
@@ -85,10 +100,13 @@ export class SandboxServer {
 
 /** The answer a `status` or `rate-limit` fault gives instead of handling the request. */
 function faultAnswer(fault: FaultRule): SandboxResponse | undefined {
-  if (fault.kind === 'status') return apiError(fault.status ?? 503, 'server_error', `Sandbox fault: injected ${fault.status ?? 503}.`);
+  if (fault.kind === 'status')
+    return apiError(fault.status ?? 503, 'server_error', `Sandbox fault: injected ${fault.status ?? 503}.`);
   if (fault.kind === 'rate-limit') {
     const seconds = fault.retryAfterSeconds ?? 1;
-    return apiError(429, 'rate_limited', `Sandbox fault: injected 429; retry after ${seconds} s.`, { 'retry-after': String(seconds) });
+    return apiError(429, 'rate_limited', `Sandbox fault: injected 429; retry after ${seconds} s.`, {
+      'retry-after': String(seconds),
+    });
   }
   return undefined;
 }

@@ -153,7 +153,12 @@ export const tenantKey = (orgId: string, key: string): string => `${orgId}\u0000
 export function createEmptyState(webhookSecret = `whsec_${randomToken(24)}`): SandboxState {
   const pending = new PendingChanges();
   const index = new SandboxIndex();
-  const tracked = <V>(name: CollectionName, onSet?: (value: V) => void, onDelete?: (key: string) => void, onClear?: () => void) =>
+  const tracked = <V>(
+    name: CollectionName,
+    onSet?: (value: V) => void,
+    onDelete?: (key: string) => void,
+    onClear?: () => void,
+  ) =>
     new TrackedMap<V>(
       (key, value) => {
         pending.mark(name, key);
@@ -175,7 +180,12 @@ export function createEmptyState(webhookSecret = `whsec_${randomToken(24)}`): Sa
     seq: 0,
     clients: tracked('clients'),
     tokens: tracked('tokens'),
-    cases: tracked<CaseRecord>('cases', (rec) => index.caseSet(rec), (key) => index.caseDeleted(key), () => index.clear()),
+    cases: tracked<CaseRecord>(
+      'cases',
+      (rec) => index.caseSet(rec),
+      (key) => index.caseDeleted(key),
+      () => index.clear(),
+    ),
     crmIndex: new Map(),
     events: [],
     idempotency: tracked('idempotency'),
@@ -222,7 +232,8 @@ export const JOURNAL_VERSION = 2;
 export const COLLECTIONS: readonly CollectionName[] = ['clients', 'tokens', 'cases', 'idempotency', 'endpoints'];
 
 /** One keyed collection of the state. */
-export const collectionOf = (state: SandboxState, name: CollectionName): TrackedMap<unknown> => state[name] as TrackedMap<unknown>;
+export const collectionOf = (state: SandboxState, name: CollectionName): TrackedMap<unknown> =>
+  state[name] as TrackedMap<unknown>;
 
 /** Stores one record read back from the persist file (a case keeps its CRM record index entry too). */
 export function putRecord(state: SandboxState, name: CollectionName, key: string, value: unknown): void {
@@ -255,7 +266,12 @@ export interface SnapshotMeta {
   seq: number;
 }
 
-export const metaOf = (state: SandboxState): SnapshotMeta => ({ defaultClientId: state.defaultClientId, webhookSecret: state.webhookSecret, signingKey: state.signingKey, seq: state.seq });
+export const metaOf = (state: SandboxState): SnapshotMeta => ({
+  defaultClientId: state.defaultClientId,
+  webhookSecret: state.webhookSecret,
+  signingKey: state.signingKey,
+  seq: state.seq,
+});
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -265,9 +281,11 @@ export const unusable = (source: string, why: string): FmlConfigError =>
 
 /** A fresh state holding the scalar fields of a snapshot header; throws when they are not there. */
 export function stateFromMeta(json: unknown, source: string, version = LEGACY_VERSION): SandboxState {
-  if (!isRecord(json) || json.version !== version) throw unusable(source, `expected version ${LEGACY_VERSION} or ${JOURNAL_VERSION}`);
+  if (!isRecord(json) || json.version !== version)
+    throw unusable(source, `expected version ${LEGACY_VERSION} or ${JOURNAL_VERSION}`);
   const { webhookSecret, signingKey, seq } = json;
-  if (typeof webhookSecret !== 'string' || typeof signingKey !== 'string' || typeof seq !== 'number') throw unusable(source, 'missing secrets or counter');
+  if (typeof webhookSecret !== 'string' || typeof signingKey !== 'string' || typeof seq !== 'number')
+    throw unusable(source, 'missing secrets or counter');
   const state = createEmptyState(webhookSecret);
   state.defaultClientId = typeof json.defaultClientId === 'string' ? json.defaultClientId : null;
   state.signingKey = signingKey;
@@ -283,7 +301,8 @@ export function stateFromMeta(json: unknown, source: string, version = LEGACY_VE
 export function fromSnapshot(json: unknown, source: string): SandboxState {
   const state = stateFromMeta(json, source);
   const sections = json as Record<CollectionName | 'events', unknown>;
-  if (![...COLLECTIONS, 'events' as const].every((name) => Array.isArray(sections[name]))) throw unusable(source, 'missing collections');
+  if (![...COLLECTIONS, 'events' as const].every((name) => Array.isArray(sections[name])))
+    throw unusable(source, 'missing collections');
   // Record by record: spreading 100k+ events into one push() overflows the call stack.
   for (const name of COLLECTIONS) {
     for (const record of sections[name] as unknown[]) {

@@ -8,7 +8,22 @@ type Schemas = components['schemas'];
 
 /** A case as the create, get and list endpoints return it. */
 export type SandboxCase = Schemas['Case'] &
-  Required<Pick<Schemas['Case'], 'customerEmail' | 'entityType' | 'crmRecordId' | 'crmSource' | 'source' | 'inviteSentAt' | 'customerPortalUrl' | 'analystUrl' | 'companyNumber' | 'createdAt' | 'updatedAt'>>;
+  Required<
+    Pick<
+      Schemas['Case'],
+      | 'customerEmail'
+      | 'entityType'
+      | 'crmRecordId'
+      | 'crmSource'
+      | 'source'
+      | 'inviteSentAt'
+      | 'customerPortalUrl'
+      | 'analystUrl'
+      | 'companyNumber'
+      | 'createdAt'
+      | 'updatedAt'
+    >
+  >;
 
 /** The validated `POST /v1/cases` body (only the documented fields are kept). */
 export type CreateCaseInput = Schemas['CreateCaseRequest'];
@@ -25,7 +40,23 @@ export interface Page<T> {
 }
 
 /** Every scope FML documents. Sandbox clients get all of them unless told otherwise. */
-export const ALL_SCOPES = ['read:cases', 'read:documents', 'read:events', 'read:decisions', 'read:screening', 'read:full_case', 'cases:write'] as const;
+export const ALL_SCOPES = [
+  'read:cases',
+  'read:documents',
+  'read:events',
+  'read:decisions',
+  'read:screening',
+  'read:full_case',
+  'cases:write',
+] as const;
 
 /** Onboarding stages of `case.onboarding_progress.changed`, in the order a case passes them. */
-export const STAGES = ['created', 'invite_sent', 'collecting_documents', 'application_submitted', 'in_screening', 'awaiting_id_verification', 'decision_made'] as const;
+export const STAGES = [
+  'created',
+  'invite_sent',
+  'collecting_documents',
+  'application_submitted',
+  'in_screening',
+  'awaiting_id_verification',
+  'decision_made',
+] as const;

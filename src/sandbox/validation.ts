@@ -23,9 +23,11 @@ export function validateCreateCase(body: unknown): Checked<CreateCaseInput> {
   if (!isRecord(body)) return { ok: false, fields: [{ field: 'body', message: 'must be a JSON object' }] };
   const fields: FieldProblem[] = [];
   const email = has(body, 'customerEmail') ? body.customerEmail : undefined;
-  if (email === undefined || email === null || email === '') fields.push({ field: 'customerEmail', message: 'is required' });
+  if (email === undefined || email === null || email === '')
+    fields.push({ field: 'customerEmail', message: 'is required' });
   else if (typeof email !== 'string') fields.push({ field: 'customerEmail', message: 'must be a string' });
-  else if (email.length > MAX.customerEmail) fields.push({ field: 'customerEmail', message: `must be at most ${MAX.customerEmail} characters` });
+  else if (email.length > MAX.customerEmail)
+    fields.push({ field: 'customerEmail', message: `must be at most ${MAX.customerEmail} characters` });
   else if (!EMAIL.test(email)) fields.push({ field: 'customerEmail', message: 'must be a valid email address' });
 
   const value: CreateCaseInput = { customerEmail: typeof email === 'string' ? email : '' };
@@ -48,7 +50,12 @@ export function validateCreateCase(body: unknown): Checked<CreateCaseInput> {
  * One text field of a JSON body: a string of at most `max` characters, non-blank when `required`.
  * Reads by own name only, so `__proto__` and friends never reach an object.
  */
-function readBodyText(body: Record<string, unknown>, key: string, { required, max }: { required: boolean; max: number }, fields: FieldProblem[]): string | undefined {
+function readBodyText(
+  body: Record<string, unknown>,
+  key: string,
+  { required, max }: { required: boolean; max: number },
+  fields: FieldProblem[],
+): string | undefined {
   const v = has(body, key) ? body[key] : undefined;
   if (v === undefined || v === null) {
     if (required) fields.push({ field: key, message: 'is required' });
@@ -90,7 +97,8 @@ export function validateDisposition(body: unknown): Checked<{ hitId: string; dis
 /** The `Idempotency-Key` header: opaque, 1–255 visible ASCII characters. */
 export function checkIdempotencyKey(key: string): FieldProblem | undefined {
   if (key.length === 0 || key.length > 255) return { field: 'Idempotency-Key', message: 'must be 1 to 255 characters' };
-  if (!/^[\x21-\x7e]+$/.test(key)) return { field: 'Idempotency-Key', message: 'must be visible ASCII characters without spaces' };
+  if (!/^[\x21-\x7e]+$/.test(key))
+    return { field: 'Idempotency-Key', message: 'must be visible ASCII characters without spaces' };
   return undefined;
 }
 

@@ -73,7 +73,16 @@ export class WebhookDeliverer {
   deliver(target: DeliveryTarget, event: SandboxEvent): Delivery {
     // Serialise once: every retry sends exactly these bytes, so the signature and eventId never change.
     const body = JSON.stringify(event);
-    const delivery: Delivery = { id: newShortId('dlv'), eventId: event.eventId, event: event.event, endpointId: target.id, url: target.url, state: 'pending', attempts: [], nextAttemptAt: null };
+    const delivery: Delivery = {
+      id: newShortId('dlv'),
+      eventId: event.eventId,
+      event: event.event,
+      endpointId: target.id,
+      url: target.url,
+      state: 'pending',
+      attempts: [],
+      nextAttemptAt: null,
+    };
     this.#deliveries.push(delivery);
     void this.#attempt(delivery, body, signWebhookBody(body, target.secret));
     return delivery;
@@ -97,7 +106,11 @@ export class WebhookDeliverer {
         reject,
         timer: setTimeout(() => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new Error(`waitForDeliveries: ${this.pendingCount} webhook deliveries still pending after ${timeoutMs} ms (see sb.deliveries).`));
+          reject(
+            new Error(
+              `waitForDeliveries: ${this.pendingCount} webhook deliveries still pending after ${timeoutMs} ms (see sb.deliveries).`,
+            ),
+          );
         }, timeoutMs),
       };
       this.#waiters.push(waiter);
@@ -130,7 +143,13 @@ export class WebhookDeliverer {
   }
 
   async #attempt(delivery: Delivery, body: string, signature: string): Promise<void> {
-    const attempt: DeliveryAttempt = { attempt: delivery.attempts.length + 1, at: new Date(this.options.now()).toISOString(), status: null, error: null, durationMs: 0 };
+    const attempt: DeliveryAttempt = {
+      attempt: delivery.attempts.length + 1,
+      at: new Date(this.options.now()).toISOString(),
+      status: null,
+      error: null,
+      durationMs: 0,
+    };
     delivery.nextAttemptAt = null;
     const started = performance.now();
     const outcome = await this.#post(delivery.url, body, signature);
@@ -156,7 +175,18 @@ export class WebhookDeliverer {
     }
     const next = delivery.state === 'pending' ? 'retrying' : delivery.state;
     const { attempt: n, status, error, durationMs } = attempt;
-    this.options.onAttempt?.({ deliveryId: delivery.id, event: delivery.event, eventId: delivery.eventId, url: delivery.url, attempt: n, status, error, durationMs, outcome: next, nextAttemptAt: delivery.nextAttemptAt });
+    this.options.onAttempt?.({
+      deliveryId: delivery.id,
+      event: delivery.event,
+      eventId: delivery.eventId,
+      url: delivery.url,
+      attempt: n,
+      status,
+      error,
+      durationMs,
+      outcome: next,
+      nextAttemptAt: delivery.nextAttemptAt,
+    });
     this.#settleWaiters();
   }
 
@@ -173,7 +203,12 @@ export class WebhookDeliverer {
   #post(url: string, body: string, signature: string): Promise<{ status?: number; error?: string }> {
     return new Promise((resolve) => {
       const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-      const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'fml-sandbox', 'x-fml-signature': signature };
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'user-agent': 'fml-sandbox',
+        'x-fml-signature': signature,
+      };
       let req: ClientRequest;
       try {
         req = send(url, { method: 'POST', headers, agent: false });
@@ -190,7 +225,9 @@ export class WebhookDeliverer {
         this.#inFlight.delete(req);
         resolve(result);
       };
-      req.on('error', (err: NodeJS.ErrnoException) => done({ error: err.message === timeoutError ? timeoutError : (err.code ?? err.message) }));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        done({ error: err.message === timeoutError ? timeoutError : (err.code ?? err.message) }),
+      );
       req.on('response', (res) => {
         res.resume();
         res.on('end', () => done({ status: res.statusCode ?? 0 }));

@@ -21,7 +21,9 @@ const createCaseSchema = z.looseObject({
 /** Returns `body` unchanged when FML would accept it; else throws a local `ValidationError` listing every bad field. */
 export function validateCreateCase(body: unknown): CreateCaseRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError({ fields: [{ field: '(body)', message: 'must be an object with at least customerEmail' }] });
+    throw new ValidationError({
+      fields: [{ field: '(body)', message: 'must be an object with at least customerEmail' }],
+    });
   }
   const result = createCaseSchema.safeParse(body);
   if (!result.success) throw new ValidationError({ fields: toFieldErrors(result.error.issues, body) });

@@ -31,14 +31,22 @@ export function issueMessage(issue: ZodIssueLike, received?: unknown): string {
       if (issue.format === 'datetime') return 'must be an ISO 8601 date-time with offset, e.g. 2026-05-15T09:14:11Z';
       return `must be a valid ${issue.format ?? 'value'}`;
     case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters` : `must be at most ${issue.maximum}`;
+      return issue.origin === 'string'
+        ? `must be at most ${issue.maximum} characters`
+        : `must be at most ${issue.maximum}`;
     case 'too_small':
-      return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`) : `must be at least ${issue.minimum}`;
+      return issue.origin === 'string'
+        ? Number(issue.minimum) <= 1
+          ? 'must not be empty'
+          : `must be at least ${issue.minimum} characters`
+        : `must be at least ${issue.minimum}`;
     case 'invalid_value':
       return `must be one of ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'custom':
       if (issue.params?.format === 'date-time') return 'must be an RFC 3339 date-time, e.g. 2026-05-15T09:14:11Z';
-      return issue.params?.expected ? `must be ${article(issue.params.expected)}, got ${describe(received)}` : 'is invalid';
+      return issue.params?.expected
+        ? `must be ${article(issue.params.expected)}, got ${describe(received)}`
+        : 'is invalid';
     case 'invalid_union':
       return `has the wrong type: got ${describe(received)}`;
     default:

@@ -18,7 +18,10 @@ export function hashableBody(rawBody: unknown): string | Uint8Array {
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
   if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
   if (ArrayBuffer.isView(rawBody)) return new Uint8Array(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
-  const got = rawBody === null || rawBody === undefined ? String(rawBody) : `a ${Array.isArray(rawBody) ? 'array' : typeof rawBody}`;
+  const got =
+    rawBody === null || rawBody === undefined
+      ? String(rawBody)
+      : `a ${Array.isArray(rawBody) ? 'array' : typeof rawBody}`;
   throw new WebhookVerificationError(
     'invalid_body',
     `rawBody must be the request body exactly as received (string, Buffer, Uint8Array or ArrayBuffer); got ${got}. ` +

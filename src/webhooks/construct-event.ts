@@ -33,7 +33,12 @@ export const SIGNATURE_HEADER = 'x-fml-signature';
  * Verifies `X-FML-Signature` over the raw body, then parses the event: the one call a receiver needs.
  * Throws `WebhookVerificationError` (with a `reason`) or `WebhookPayloadError` (with `issues`).
  */
-export async function constructEvent(rawBody: RawBody, headers: HeadersLike, secret: WebhookSecret, options?: ConstructEventOptions): Promise<WebhookEvent> {
+export async function constructEvent(
+  rawBody: RawBody,
+  headers: HeadersLike,
+  secret: WebhookSecret,
+  options?: ConstructEventOptions,
+): Promise<WebhookEvent> {
   await assertSignature(rawBody, signatureHeaderOf(headers), secret, options);
   const event = parseEvent(rawBody);
   if (options?.maxAgeSeconds !== undefined) assertFresh(event.timestamp, options.maxAgeSeconds);
@@ -56,7 +61,8 @@ export function signatureHeaderOf(headers: HeadersLike | null | undefined): stri
 
 /** Throws a configuration error unless `maxAgeSeconds` is absent or a number ≥ 0. */
 export function checkMaxAgeSeconds(maxAgeSeconds: number | undefined): void {
-  if (maxAgeSeconds !== undefined && !(maxAgeSeconds >= 0)) throw new FmlConfigError(`maxAgeSeconds must be a number of seconds ≥ 0; got ${String(maxAgeSeconds)}.`);
+  if (maxAgeSeconds !== undefined && !(maxAgeSeconds >= 0))
+    throw new FmlConfigError(`maxAgeSeconds must be a number of seconds ≥ 0; got ${String(maxAgeSeconds)}.`);
 }
 
 function assertFresh(timestamp: string, maxAgeSeconds: number): void {

@@ -98,7 +98,8 @@ const BACKGROUND_MAX_MS = 60_000;
 export function createEventDeduper(options: EventDeduperOptions = {}): EventDeduper {
   const ttlMs = positive(options.ttlMs, 86_400_000, 'ttlMs');
   const leaseMs = positive(options.leaseMs, 300_000, 'leaseMs');
-  const attempts = options.markDoneAttempts === undefined ? 3 : wholeNumber(options.markDoneAttempts, 'markDoneAttempts', 1, 10);
+  const attempts =
+    options.markDoneAttempts === undefined ? 3 : wholeNumber(options.markDoneAttempts, 'markDoneAttempts', 1, 10);
   const now = options.now ?? Date.now;
   const store = options.store ?? createMemoryDedupeStore({ maxEntries: options.maxEntries, now });
   // Runs in this process, so a concurrent duplicate waits here rather than asking the store again.
@@ -158,7 +159,10 @@ export function createEventDeduper(options: EventDeduperOptions = {}): EventDedu
       }
       let storeError: unknown;
       for (let attempt = 0; attempt < attempts; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, MARK_DONE_PAUSES_MS[Math.min(attempt - 1, MARK_DONE_PAUSES_MS.length - 1)]));
+        if (attempt > 0)
+          await new Promise((resolve) =>
+            setTimeout(resolve, MARK_DONE_PAUSES_MS[Math.min(attempt - 1, MARK_DONE_PAUSES_MS.length - 1)]),
+          );
         try {
           await store.markDone(eventId, ttlMs);
           return { status: 'processed', value };
@@ -189,7 +193,10 @@ export interface MemoryDedupeStoreOptions {
 
 /** The in-memory {@link DedupeStore}: an LRU bounded by `maxEntries`, entries expire. One process only. */
 export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}): DedupeStore {
-  const entries = createLru<'claimed' | 'done'>(positive(options.maxEntries, 100_000, 'maxEntries'), options.now ?? Date.now);
+  const entries = createLru<'claimed' | 'done'>(
+    positive(options.maxEntries, 100_000, 'maxEntries'),
+    options.now ?? Date.now,
+  );
   return {
     claim(eventId, leaseMs) {
       const state = entries.get(eventId);
@@ -255,11 +262,15 @@ export function createLru<V>(maxEntries: number, now: () => number): Lru<V> {
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new FmlConfigError(`${name} must be a positive number of ${name === 'maxEntries' ? 'entries' : 'milliseconds'}; got ${String(value)}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new FmlConfigError(
+      `${name} must be a positive number of ${name === 'maxEntries' ? 'entries' : 'milliseconds'}; got ${String(value)}.`,
+    );
   return value;
 }
 
 function wholeNumber(value: number, name: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new FmlConfigError(`${name} must be a whole number from ${min} to ${max}; got ${String(value)}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new FmlConfigError(`${name} must be a whole number from ${min} to ${max}; got ${String(value)}.`);
   return value;
 }

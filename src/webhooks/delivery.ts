@@ -85,8 +85,16 @@ export interface WebhookHandlerOptions {
  */
 export function createDeliveryProcessor(options: WebhookHandlerOptions): { process: Endpoint; limits: BodyLimits } {
   const { secret, onEvent, onInvalidEvent, maxAgeSeconds, crypto } = checkOptions(options);
-  const limits: BodyLimits = { maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs) };
-  const deduper = options.dedupe === false ? undefined : options.dedupe === true || options.dedupe === undefined ? createEventDeduper() : options.dedupe;
+  const limits: BodyLimits = {
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: checkBodyTimeout(options.bodyTimeoutMs),
+  };
+  const deduper =
+    options.dedupe === false
+      ? undefined
+      : options.dedupe === true || options.dedupe === undefined
+        ? createEventDeduper()
+        : options.dedupe;
   const onError = options.onError ?? logServerErrors;
 
   const report = (error: unknown, context: WebhookErrorContext): void => {
@@ -96,7 +104,12 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): { proce
       // A throwing logger must not change the answer FML gets.
     }
   };
-  const fail = (error: unknown, context: WebhookErrorContext, message: string, extra: Record<string, unknown> = {}): JsonAnswer => {
+  const fail = (
+    error: unknown,
+    context: WebhookErrorContext,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): JsonAnswer => {
     report(error, context);
     return jsonAnswer(context.status, { error: context.reason, message, ...extra });
   };
@@ -126,34 +139,62 @@ export function createDeliveryProcessor(options: WebhookHandlerOptions): { proce
   /** A verified event that fails validation: 500 so FML redelivers, unless `onInvalidEvent` takes it. */
   async function invalidEvent(body: Uint8Array, error: WebhookPayloadError): Promise<JsonAnswer> {
     const raw = rawValueOf(body);
-    const eventId = typeof (raw as { eventId?: unknown } | null)?.eventId === 'string' ? (raw as { eventId: string }).eventId : undefined;
-    const name = typeof (raw as { event?: unknown } | null)?.event === 'string' ? (raw as { event: string }).event : undefined;
+    const eventId =
+      typeof (raw as { eventId?: unknown } | null)?.eventId === 'string'
+        ? (raw as { eventId: string }).eventId
+        : undefined;
+    const name =
+      typeof (raw as { event?: unknown } | null)?.event === 'string' ? (raw as { event: string }).event : undefined;
     const about = { ...(eventId ? { eventId } : {}), ...(name ? { event: name } : {}) };
     const hook = onInvalidEvent;
     if (!hook) {
-      return fail(error, { status: 500, reason: 'invalid_payload', ...about }, `${error.message} The signature is valid, so this delivery is not acknowledged: FML will redeliver it.`, { issues: error.issues });
+      return fail(
+        error,
+        { status: 500, reason: 'invalid_payload', ...about },
+        `${error.message} The signature is valid, so this delivery is not acknowledged: FML will redeliver it.`,
+        { issues: error.issues },
+      );
     }
     return process(about, () => hook(raw, error.issues), 'onInvalidEvent');
   }
 
   /** Runs `work` once per `eventId` (when known and de-duplication is on) and answers accordingly. */
-  async function process(about: { eventId?: string; event?: string }, run: () => unknown, hookName: string): Promise<JsonAnswer> {
+  async function process(
+    about: { eventId?: string; event?: string },
+    run: () => unknown,
+    hookName: string,
+  ): Promise<JsonAnswer> {
     let started = false;
     const work = async () => {
       started = true;
       await run();
     };
     try {
-      const outcome = deduper && about.eventId !== undefined ? await deduper.run(about.eventId, work) : await work().then(() => ({ status: 'processed' as const }));
+      const outcome =
+        deduper && about.eventId !== undefined
+          ? await deduper.run(about.eventId, work)
+          : await work().then(() => ({ status: 'processed' as const }));
       if (outcome.status === 'in_progress') {
-        return fail(undefined, { status: 409, reason: 'in_progress', ...about }, 'Another receiver is processing this event right now; retry later.');
+        return fail(
+          undefined,
+          { status: 409, reason: 'in_progress', ...about },
+          'Another receiver is processing this event right now; retry later.',
+        );
       }
       if ('storeError' in outcome) report(outcome.storeError, { status: 200, reason: 'dedupe_store_failed', ...about });
       return jsonAnswer(200, outcome.status === 'duplicate' ? { received: true, duplicate: true } : { received: true });
     } catch (error) {
       return started
-        ? fail(error, { status: 500, reason: 'handler_failed', ...about }, `${hookName} failed, so this delivery was not accepted; FML will retry it.`)
-        : fail(error, { status: 503, reason: 'dedupe_store_failed', ...about }, 'The de-duplication store failed; FML will retry this delivery.');
+        ? fail(
+            error,
+            { status: 500, reason: 'handler_failed', ...about },
+            `${hookName} failed, so this delivery was not accepted; FML will retry it.`,
+          )
+        : fail(
+            error,
+            { status: 503, reason: 'dedupe_store_failed', ...about },
+            'The de-duplication store failed; FML will retry this delivery.',
+          );
     }
   }
 }
@@ -185,13 +226,20 @@ function logServerErrors(error: unknown, context: WebhookErrorContext): void {
 }
 
 function checkOptions(options: WebhookHandlerOptions): WebhookHandlerOptions {
-  if (typeof options?.onEvent !== 'function') throw new FmlConfigError('The webhook handler needs onEvent(event): the function that processes each verified event.');
-  if (options.onInvalidEvent !== undefined && typeof options.onInvalidEvent !== 'function') throw new FmlConfigError('onInvalidEvent must be a function (raw, issues) => unknown.');
+  if (typeof options?.onEvent !== 'function')
+    throw new FmlConfigError(
+      'The webhook handler needs onEvent(event): the function that processes each verified event.',
+    );
+  if (options.onInvalidEvent !== undefined && typeof options.onInvalidEvent !== 'function')
+    throw new FmlConfigError('onInvalidEvent must be a function (raw, issues) => unknown.');
   if (secretList(options.secret).length === 0) {
-    throw new FmlConfigError("The webhook handler needs `secret`: the endpoint's signing secret from the FML console (is its environment variable unset?).");
+    throw new FmlConfigError(
+      "The webhook handler needs `secret`: the endpoint's signing secret from the FML console (is its environment variable unset?).",
+    );
   }
   const max = options.maxBodyBytes;
-  if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new FmlConfigError(`maxBodyBytes must be a positive whole number of bytes; got ${String(max)}.`);
+  if (max !== undefined && !(Number.isInteger(max) && max > 0))
+    throw new FmlConfigError(`maxBodyBytes must be a positive whole number of bytes; got ${String(max)}.`);
   checkMaxAgeSeconds(options.maxAgeSeconds);
   checkBodyTimeout(options.bodyTimeoutMs);
   return options;

@@ -40,7 +40,11 @@ export class WebhookPayloadError extends FmlError {
   readonly issues: PayloadIssue[];
 
   constructor(issues: PayloadIssue[], message?: string) {
-    super('webhook_payload_invalid', message ?? `Invalid FML webhook payload: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+    super(
+      'webhook_payload_invalid',
+      message ??
+        `Invalid FML webhook payload: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,
+    );
     this.issues = issues;
   }
 }

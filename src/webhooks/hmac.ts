@@ -15,7 +15,9 @@ export function nodeCryptoFor(engine: CryptoEngine = 'auto'): NodeCrypto | undef
   if (engine === 'webcrypto') return undefined;
   const crypto = loadNodeCrypto();
   if (!crypto && engine === 'node') {
-    throw new FmlConfigError('node:crypto is not available in this runtime (it needs Node ≥ 20.16, Bun or Deno). Use the async verifier, which falls back to WebCrypto.');
+    throw new FmlConfigError(
+      'node:crypto is not available in this runtime (it needs Node ≥ 20.16, Bun or Deno). Use the async verifier, which falls back to WebCrypto.',
+    );
   }
   return crypto;
 }

@@ -42,7 +42,14 @@ export { DEFAULT_MAX_BODY_BYTES, readRawBody, readRequestBody } from './raw-body
 export type { NodeBodyStream, ReadRawBodyOptions } from './raw-body';
 
 export { createEventDeduper, createMemoryDedupeStore } from './dedupe';
-export type { ClaimResult, DedupeOutcome, DedupeStore, EventDeduper, EventDeduperOptions, MemoryDedupeStoreOptions } from './dedupe';
+export type {
+  ClaimResult,
+  DedupeOutcome,
+  DedupeStore,
+  EventDeduper,
+  EventDeduperOptions,
+  MemoryDedupeStoreOptions,
+} from './dedupe';
 
 export { WebhookPayloadError, WebhookVerificationError } from './errors';
 export type { PayloadIssue, WebhookVerificationReason } from './errors';

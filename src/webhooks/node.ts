@@ -14,7 +14,9 @@ export type NodeWebhookResponse = NodeResponse;
  * it still verifies, but Express answers oversized bodies itself); a body already parsed by
  * `express.json()` cannot be verified.
  */
-export function createNodeWebhookHandler(options: WebhookHandlerOptions): (req: NodeWebhookRequest, res: NodeWebhookResponse) => Promise<void> {
+export function createNodeWebhookHandler(
+  options: WebhookHandlerOptions,
+): (req: NodeWebhookRequest, res: NodeWebhookResponse) => Promise<void> {
   const { process, limits } = createDeliveryProcessor(options);
   return nodeHandler(process, limits);
 }

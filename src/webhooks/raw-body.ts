@@ -46,25 +46,36 @@ export interface ReadRawBodyOptions {
 
 /** The error for a body over the limit. */
 export function bodyTooLarge(limit: number): WebhookVerificationError {
-  return new WebhookVerificationError('body_too_large', `The request body is over the ${limit}-byte limit (maxBodyBytes). FML events are a few KB; raise the limit if yours are legitimately bigger.`);
+  return new WebhookVerificationError(
+    'body_too_large',
+    `The request body is over the ${limit}-byte limit (maxBodyBytes). FML events are a few KB; raise the limit if yours are legitimately bigger.`,
+  );
 }
 
 /** The error for a body that did not arrive in time. */
 export function bodyTimedOut(timeoutMs: number): WebhookVerificationError {
-  return new WebhookVerificationError('body_timeout', `The request body did not arrive within ${timeoutMs} ms (bodyTimeoutMs): the sender stalled or sent it too slowly.`);
+  return new WebhookVerificationError(
+    'body_timeout',
+    `The request body did not arrive within ${timeoutMs} ms (bodyTimeoutMs): the sender stalled or sent it too slowly.`,
+  );
 }
 
 /** Checks a body time limit option. Throws `FmlConfigError`. */
 export function checkBodyTimeout(timeoutMs: number | undefined): number {
   if (timeoutMs === undefined) return DEFAULT_BODY_TIMEOUT_MS;
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
-    throw new FmlConfigError(`bodyTimeoutMs must be a positive number of milliseconds (at most ${MAX_TIMER_MS}); got ${String(timeoutMs)}.`);
+    throw new FmlConfigError(
+      `bodyTimeoutMs must be a positive number of milliseconds (at most ${MAX_TIMER_MS}); got ${String(timeoutMs)}.`,
+    );
   }
   return timeoutMs;
 }
 
 /** Rejects at once when the declared Content-Length is over the limit, before any byte is read. */
-export function assertDeclaredLength(contentLength: string | readonly string[] | null | undefined, limit: number): void {
+export function assertDeclaredLength(
+  contentLength: string | readonly string[] | null | undefined,
+  limit: number,
+): void {
   const declared = Number(typeof contentLength === 'string' ? contentLength : undefined);
   if (declared > limit) throw bodyTooLarge(limit);
 }
@@ -81,7 +92,10 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
     // A stream someone already read (e.g. Koa's bodyparser) will never emit 'end' again: waiting would
     // hang the request until FML gives up, and FML would retry forever.
     if (req.readableEnded) {
-      throw new WebhookVerificationError('invalid_body', 'The request body was already read by other middleware before the webhook handler. Mount the handler before body parsers, or pass the raw body (e.g. express.raw()).');
+      throw new WebhookVerificationError(
+        'invalid_body',
+        'The request body was already read by other middleware before the webhook handler. Mount the handler before body parsers, or pass the raw body (e.g. express.raw()).',
+      );
     }
     // A sender that hung up before we started reading leaves a stream that never emits again.
     if (req.destroyed) throw new FmlConnectionError('The sender closed the connection before the body was read.');
@@ -94,8 +108,12 @@ export function readRawBody(req: NodeBodyStream, options: ReadRawBodyOptions = {
       chunks.push(bytes);
     };
     const onEnd = (): void => finish(undefined, concatBytes(chunks, total));
-    const onError = (error: Error): void => finish(new FmlConnectionError('The sender broke off the request before its body was complete.', { cause: error }));
-    const onClose = (): void => finish(new FmlConnectionError('The sender closed the connection before the body was complete.'));
+    const onError = (error: Error): void =>
+      finish(
+        new FmlConnectionError('The sender broke off the request before its body was complete.', { cause: error }),
+      );
+    const onClose = (): void =>
+      finish(new FmlConnectionError('The sender closed the connection before the body was complete.'));
     function finish(error: Error | undefined, body: Uint8Array = new Uint8Array(0)): void {
       clearTimeout(timer);
       req.removeListener('data', onData);

@@ -65,7 +65,15 @@ export const caseDecisionMadeSchema = event('case.decision.made', {
 });
 
 export const caseOnboardingProgressChangedSchema = event('case.onboarding_progress.changed', {
-  stage: open<'created' | 'invite_sent' | 'collecting_documents' | 'application_submitted' | 'in_screening' | 'awaiting_id_verification' | 'decision_made'>(),
+  stage: open<
+    | 'created'
+    | 'invite_sent'
+    | 'collecting_documents'
+    | 'application_submitted'
+    | 'in_screening'
+    | 'awaiting_id_verification'
+    | 'decision_made'
+  >(),
   stageLabel: z.string(),
   roster: anyJson,
   summary: anyJson,

@@ -1,5 +1,13 @@
 import { WebhookVerificationError } from './errors';
-import { fromHex, hasWebCrypto, hmacSha256Node, hmacSha256Verify, timingSafeEqual, toHex, utf8 } from '../internal/crypto';
+import {
+  fromHex,
+  hasWebCrypto,
+  hmacSha256Node,
+  hmacSha256Verify,
+  timingSafeEqual,
+  toHex,
+  utf8,
+} from '../internal/crypto';
 import { hmacSha256Js } from '../internal/sha256';
 import { hashableBody } from './bytes';
 import { type CryptoEngine, nodeCryptoFor } from './hmac';
@@ -42,11 +50,17 @@ const MISMATCH =
  * `malformed_signature` or `signature_mismatch`. Async so it runs anywhere: with `node:crypto` the work
  * is synchronous inside; without it, WebCrypto.
  */
-export async function assertSignature(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret, options?: VerifyOptions): Promise<void> {
+export async function assertSignature(
+  rawBody: unknown,
+  signatureHeader: SignatureHeader,
+  secret: WebhookSecret,
+  options?: VerifyOptions,
+): Promise<void> {
   const checked = check(rawBody, signatureHeader, secret);
   const crypto = nodeCryptoFor(options?.crypto);
   if (crypto) {
-    for (const key of checked.secrets) if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
+    for (const key of checked.secrets)
+      if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
   } else if (options?.crypto !== 'webcrypto' && !hasWebCrypto()) {
     // Neither node:crypto nor WebCrypto (n8n's Code node): plain JavaScript, slower but the same bytes.
     const body = utf8(checked.body);
@@ -54,7 +68,9 @@ export async function assertSignature(rawBody: unknown, signatureHeader: Signatu
   } else {
     // WebCrypto compares for us (in constant time): hand it the signature bytes, not a hex digest.
     const signatures = checked.signatures.map(fromHex);
-    for (const key of checked.secrets) for (const signature of signatures) if (await hmacSha256Verify(key, checked.body, signature, 'webhook signatures')) return;
+    for (const key of checked.secrets)
+      for (const signature of signatures)
+        if (await hmacSha256Verify(key, checked.body, signature, 'webhook signatures')) return;
   }
   throw new WebhookVerificationError('signature_mismatch', MISMATCH);
 }
@@ -63,7 +79,8 @@ export async function assertSignature(rawBody: unknown, signatureHeader: Signatu
 export function assertSignatureSync(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): void {
   const checked = check(rawBody, signatureHeader, secret);
   const crypto = nodeCryptoFor('node');
-  for (const key of checked.secrets) if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
+  for (const key of checked.secrets)
+    if (matchesAny(hmacSha256Node(crypto, key, checked.body), checked.signatures)) return;
   throw new WebhookVerificationError('signature_mismatch', MISMATCH);
 }
 
@@ -72,7 +89,12 @@ export function assertSignatureSync(rawBody: unknown, signatureHeader: Signature
  * several). False for a missing, malformed or wrong signature; throws only for caller mistakes
  * (no secret, a body that is not raw) since those would otherwise reject every delivery silently.
  */
-export async function verifySignature(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret, options?: VerifyOptions): Promise<boolean> {
+export async function verifySignature(
+  rawBody: unknown,
+  signatureHeader: SignatureHeader,
+  secret: WebhookSecret,
+  options?: VerifyOptions,
+): Promise<boolean> {
   try {
     await assertSignature(rawBody, signatureHeader, secret, options);
     return true;
@@ -83,7 +105,11 @@ export async function verifySignature(rawBody: unknown, signatureHeader: Signatu
 }
 
 /** {@link verifySignature} without a promise; needs `node:crypto` (Node, Bun, Deno), else throws `FmlConfigError`. */
-export function verifySignatureSync(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): boolean {
+export function verifySignatureSync(
+  rawBody: unknown,
+  signatureHeader: SignatureHeader,
+  secret: WebhookSecret,
+): boolean {
   try {
     assertSignatureSync(rawBody, signatureHeader, secret);
     return true;
@@ -95,17 +121,26 @@ export function verifySignatureSync(rawBody: unknown, signatureHeader: Signature
 
 /** Faults of the request (as opposed to the caller's setup): the boolean verifiers answer false for them. */
 const isDeliveryFault = (error: unknown): boolean =>
-  error instanceof WebhookVerificationError && (error.reason === 'missing_signature' || error.reason === 'malformed_signature' || error.reason === 'signature_mismatch');
+  error instanceof WebhookVerificationError &&
+  (error.reason === 'missing_signature' ||
+    error.reason === 'malformed_signature' ||
+    error.reason === 'signature_mismatch');
 
 function check(rawBody: unknown, signatureHeader: SignatureHeader, secret: WebhookSecret): Checked {
   const secrets = secretList(secret);
   if (secrets.length === 0) {
-    throw new WebhookVerificationError('missing_secret', "No webhook secret was given. Pass the endpoint's signing secret from the FML console; is the environment variable that should hold it unset?");
+    throw new WebhookVerificationError(
+      'missing_secret',
+      "No webhook secret was given. Pass the endpoint's signing secret from the FML console; is the environment variable that should hold it unset?",
+    );
   }
   const body = hashableBody(rawBody);
   const header = headerText(signatureHeader);
   if (header.trim() === '') {
-    throw new WebhookVerificationError('missing_signature', 'The request has no X-FML-Signature header, so it cannot be from FML. If a proxy sits in front, make sure it forwards that header.');
+    throw new WebhookVerificationError(
+      'missing_signature',
+      'The request has no X-FML-Signature header, so it cannot be from FML. If a proxy sits in front, make sure it forwards that header.',
+    );
   }
   return { body, secrets, signatures: signaturesIn(header) };
 }
@@ -140,18 +175,25 @@ function signaturesIn(header: string): string[] {
     if (part === '') continue;
     // Refused before any hashing: each listed signature would cost a comparison, each secret an HMAC.
     if (++listed > MAX_SIGNATURES) {
-      throw new WebhookVerificationError('malformed_signature', `X-FML-Signature lists more than ${MAX_SIGNATURES} signatures; FML sends one (two while a secret rotates).`);
+      throw new WebhookVerificationError(
+        'malformed_signature',
+        `X-FML-Signature lists more than ${MAX_SIGNATURES} signatures; FML sends one (two while a secret rotates).`,
+      );
     }
     const eq = part.indexOf('=');
     const scheme = part.slice(0, Math.max(eq, 0)).toLowerCase();
     const hex = part.slice(eq + 1);
     if (eq < 0) problem ??= 'a value lacks the "sha256=" prefix';
     else if (scheme !== 'sha256') problem ??= `it uses "${scheme.slice(0, 12)}=", and FML signs with "sha256="`;
-    else if (!HEX_64.test(hex)) problem ??= `the value after "sha256=" is ${hex.length} characters; expected 64 hex digits`;
+    else if (!HEX_64.test(hex))
+      problem ??= `the value after "sha256=" is ${hex.length} characters; expected 64 hex digits`;
     else found.push(hex.toLowerCase());
   }
   if (found.length === 0) {
-    throw new WebhookVerificationError('malformed_signature', `X-FML-Signature must look like "sha256=<64 hex digits>", but ${problem ?? 'it is empty'}.`);
+    throw new WebhookVerificationError(
+      'malformed_signature',
+      `X-FML-Signature must look like "sha256=<64 hex digits>", but ${problem ?? 'it is empty'}.`,
+    );
   }
   return found;
 }

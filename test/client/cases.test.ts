@@ -18,9 +18,17 @@ describe('cases.create', () => {
       .matchHeader('idempotency-key', 'hubspot-12345678901')
       .matchHeader('content-type', 'application/json')
       .reply(201, caseBody(), { 'X-Request-Id': 'req_abc' });
-    const result = await makeClient().cases.create(validCreate, { idempotencyKey: idempotencyKey.forCrmRecord('hubspot', 12345678901) });
+    const result = await makeClient().cases.create(validCreate, {
+      idempotencyKey: idempotencyKey.forCrmRecord('hubspot', 12345678901),
+    });
     expect(sent).toEqual(validCreate);
-    expect(result).toEqual({ case: caseBody(), replayed: false, status: 201, idempotencyKey: 'hubspot-12345678901', requestId: 'req_abc' });
+    expect(result).toEqual({
+      case: caseBody(),
+      replayed: false,
+      status: 201,
+      idempotencyKey: 'hubspot-12345678901',
+      requestId: 'req_abc',
+    });
   });
 
   it.each([
@@ -37,11 +45,22 @@ describe('cases.create', () => {
   it.each([
     [{ customerName: 'Jane' }, [{ field: 'customerEmail', message: 'is required' }]],
     [{ customerEmail: 'not-an-email' }, [{ field: 'customerEmail', message: 'must be a valid email address' }]],
-    [{ customerEmail: 'a@b.co', sendInvite: 'yes' }, [{ field: 'sendInvite', message: 'must be a boolean, got a string' }]],
-    [{ customerEmail: 42, crmRecordId: 7 }, [{ field: 'customerEmail', message: 'must be a string, got an integer' }, { field: 'crmRecordId', message: 'must be a string, got an integer' }]],
+    [
+      { customerEmail: 'a@b.co', sendInvite: 'yes' },
+      [{ field: 'sendInvite', message: 'must be a boolean, got a string' }],
+    ],
+    [
+      { customerEmail: 42, crmRecordId: 7 },
+      [
+        { field: 'customerEmail', message: 'must be a string, got an integer' },
+        { field: 'crmRecordId', message: 'must be a string, got an integer' },
+      ],
+    ],
     [null, [{ field: '(body)', message: 'must be an object with at least customerEmail' }]],
   ])('rejects %j locally, listing every bad field, and sends nothing', async (body, fields) => {
-    const error = (await makeClient().cases.create(body as never).catch((e: unknown) => e)) as ValidationError;
+    const error = (await makeClient()
+      .cases.create(body as never)
+      .catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.source).toBe('local');
     expect(error.fields).toEqual(fields);
@@ -50,13 +69,19 @@ describe('cases.create', () => {
   });
 
   it('rejects an unusable Idempotency-Key locally', async () => {
-    await expect(makeClient().cases.create(validCreate, { idempotencyKey: 'has space' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(makeClient().cases.create(validCreate, { idempotencyKey: 'x'.repeat(256) })).rejects.toBeInstanceOf(ValidationError);
+    await expect(makeClient().cases.create(validCreate, { idempotencyKey: 'has space' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(makeClient().cases.create(validCreate, { idempotencyKey: 'x'.repeat(256) })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(token.count()).toBe(0);
   });
 
   it('passes unknown response fields and unknown status values through', async () => {
-    nock(BASE).post('/v1/cases').reply(201, caseBody({ status: 'awaiting_wet_signature', riskTier: 'B', nested: { x: 1 } }));
+    nock(BASE)
+      .post('/v1/cases')
+      .reply(201, caseBody({ status: 'awaiting_wet_signature', riskTier: 'B', nested: { x: 1 } }));
     const { case: kase } = await makeClient().cases.create(validCreate);
     expect(kase.status).toBe('awaiting_wet_signature');
     expect((kase as Record<string, unknown>).riskTier).toBe('B');
@@ -74,7 +99,9 @@ describe('idempotencyKey', () => {
 
 describe('cases.get', () => {
   it('percent-encodes the id so it cannot reach another path', async () => {
-    nock(BASE).get('/v1/cases/a%2F..%2Fevents%3Fx').reply(200, caseBody({ caseId: 'a/../events?x' }));
+    nock(BASE)
+      .get('/v1/cases/a%2F..%2Fevents%3Fx')
+      .reply(200, caseBody({ caseId: 'a/../events?x' }));
     expect((await makeClient().cases.get('a/../events?x')).caseId).toBe('a/../events?x');
   });
 
@@ -106,7 +133,12 @@ describe('cases.list', () => {
   it('iterates every case across 3 pages, passing cursors and snake_case filters', async () => {
     const queries = threePages();
     const ids: string[] = [];
-    for await (const c of makeClient().cases.list({ status: 'in-progress', updatedSince: new Date('2026-01-01T00:00:00Z'), limit: 2 })) ids.push(c.caseId);
+    for await (const c of makeClient().cases.list({
+      status: 'in-progress',
+      updatedSince: new Date('2026-01-01T00:00:00Z'),
+      limit: 2,
+    }))
+      ids.push(c.caseId);
     expect(ids).toEqual(['C1', 'C2', 'C3', 'C4']);
     expect(queries).toEqual([
       { limit: '2', status: 'in-progress', updated_since: '2026-01-01T00:00:00.000Z' },
@@ -131,7 +163,11 @@ describe('cases.list', () => {
   });
 
   it('stops instead of looping when FML repeats a cursor', async () => {
-    nock(BASE).get('/v1/cases').query(true).times(5).reply(200, { data: [caseBody()], nextCursor: 'same', hasMore: true });
+    nock(BASE)
+      .get('/v1/cases')
+      .query(true)
+      .times(5)
+      .reply(200, { data: [caseBody()], nextCursor: 'same', hasMore: true });
     expect(await makeClient().cases.list().toArray()).toHaveLength(2);
   });
 
@@ -151,7 +187,21 @@ describe('events.list and request()', () => {
         queries.push(q);
         return true;
       })
-      .reply(200, { data: [{ event: 'case.teleported', eventId: 'e1', eventVersion: 1, timestamp: '2026-01-01T00:00:00Z', orgId: 'o', caseId: 'c', warpFactor: 9 }], nextCursor: null, hasMore: false });
+      .reply(200, {
+        data: [
+          {
+            event: 'case.teleported',
+            eventId: 'e1',
+            eventVersion: 1,
+            timestamp: '2026-01-01T00:00:00Z',
+            orgId: 'o',
+            caseId: 'c',
+            warpFactor: 9,
+          },
+        ],
+        nextCursor: null,
+        hasMore: false,
+      });
     const events = await makeClient().events.list({ since: '2026-01-01T00:00:00Z', type: 'case.teleported' }).toArray();
     expect(events[0]).toMatchObject({ event: 'case.teleported', warpFactor: 9 });
     expect(queries).toEqual([{ since: '2026-01-01T00:00:00.000Z', type: 'case.teleported' }]);
@@ -159,7 +209,9 @@ describe('events.list and request()', () => {
 
   it('sends any spec operation through fml.api (openapi-fetch) with typed, encoded path params', async () => {
     nock(BASE).get('/v1/cases/CS%201').reply(200, caseBody(), { 'X-Request-Id': 'r1' });
-    const { data, response } = await makeClient().api.GET('/v1/cases/{caseId}', { params: { path: { caseId: 'CS 1' } } });
+    const { data, response } = await makeClient().api.GET('/v1/cases/{caseId}', {
+      params: { path: { caseId: 'CS 1' } },
+    });
     expect(data?.caseId).toBe('CS-2026-00471');
     expect(response.headers.get('x-request-id')).toBe('r1');
   });

@@ -11,9 +11,13 @@ useNock();
 
 describe('configuration', () => {
   it('reads credentials and base URL from FML_* variables', async () => {
-    nock('https://staging.fml.test').post('/v1/oauth/token', { grant_type: 'client_credentials', client_id: 'pk_env', client_secret: 'sk_env' }).reply(200, { access_token: 't', token_type: 'Bearer', expires_in: 3600 });
+    nock('https://staging.fml.test')
+      .post('/v1/oauth/token', { grant_type: 'client_credentials', client_id: 'pk_env', client_secret: 'sk_env' })
+      .reply(200, { access_token: 't', token_type: 'Bearer', expires_in: 3600 });
     nock('https://staging.fml.test').get('/v1/cases/C1').reply(200, caseBody());
-    const fml = new FmlClient({ env: { FML_CLIENT_ID: 'pk_env', FML_CLIENT_SECRET: 'sk_env', FML_BASE_URL: 'https://staging.fml.test/' } });
+    const fml = new FmlClient({
+      env: { FML_CLIENT_ID: 'pk_env', FML_CLIENT_SECRET: 'sk_env', FML_BASE_URL: 'https://staging.fml.test/' },
+    });
     expect(fml.baseUrl).toBe('https://staging.fml.test');
     await expect(fml.cases.get('C1')).resolves.toBeTruthy();
   });
@@ -40,7 +44,9 @@ describe('secrets never leak', () => {
   }
 
   it('hides the secret and token from util.inspect and JSON of the client', async () => {
-    nock(BASE).post('/v1/oauth/token').reply(200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 });
+    nock(BASE)
+      .post('/v1/oauth/token')
+      .reply(200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 });
     nock(BASE).get('/v1/cases/C1').reply(200, caseBody());
     const fml = makeClient();
     await fml.cases.get('C1'); // so a token is cached
@@ -51,7 +57,9 @@ describe('secrets never leak', () => {
 
   it('redacts the secret, the bearer and the token from debug logs', async () => {
     const { lines, logger } = memoryLogger();
-    nock(BASE).post('/v1/oauth/token').reply(200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 });
+    nock(BASE)
+      .post('/v1/oauth/token')
+      .reply(200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 });
     nock(BASE).post('/v1/cases').reply(201, caseBody());
     await makeClient({ logger, logLevel: 'debug' }).cases.create(validCreate);
     expect(lines.length).toBeGreaterThanOrEqual(4);
@@ -63,17 +71,33 @@ describe('secrets never leak', () => {
   it('keeps secrets out of every error on every failure path', async () => {
     const errors: unknown[] = [];
     nock(BASE).post('/v1/oauth/token').reply(401, { error: 'invalid_client', client_secret: CLIENT_SECRET });
-    errors.push(await makeClient().cases.get('C1').catch((e: unknown) => e));
-    nock(BASE).post('/v1/oauth/token').times(3).reply(200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 });
+    errors.push(
+      await makeClient()
+        .cases.get('C1')
+        .catch((e: unknown) => e),
+    );
+    nock(BASE)
+      .post('/v1/oauth/token')
+      .times(3)
+      .reply(200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 3600 });
     nock(BASE).get('/v1/cases/C1').times(2).reply(401, { error: 'invalid_token', token: ACCESS_TOKEN });
-    errors.push(await makeClient().cases.get('C1').catch((e: unknown) => e));
+    errors.push(
+      await makeClient()
+        .cases.get('C1')
+        .catch((e: unknown) => e),
+    );
     nock(BASE).get('/v1/cases/C2').times(3).replyWithError({ code: 'ECONNRESET', message: 'reset' });
-    errors.push(await makeClient().cases.get('C2').catch((e: unknown) => e));
+    errors.push(
+      await makeClient()
+        .cases.get('C2')
+        .catch((e: unknown) => e),
+    );
     expect(errors).toHaveLength(3);
     for (const error of errors) {
       expect(error).toBeInstanceOf(Error);
       const e = error as Error;
-      for (const text of [e.message, String(e.stack), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(e)]) expect(leaks(text)).toBe(false);
+      for (const text of [e.message, String(e.stack), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(e)])
+        expect(leaks(text)).toBe(false);
     }
   });
 });

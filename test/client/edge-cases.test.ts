@@ -1,6 +1,15 @@
 import nock from 'nock';
 import { describe, expect, it, vi } from 'vitest';
-import { AuthenticationError, BadRequestError, FmlAbortError, FmlConfigError, FmlError, ServerError, ValidationError, createFmlFetch } from '../../src/index';
+import {
+  AuthenticationError,
+  BadRequestError,
+  FmlAbortError,
+  FmlConfigError,
+  FmlError,
+  ServerError,
+  ValidationError,
+  createFmlFetch,
+} from '../../src/index';
 import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 
 const mocked = useNock({ withToken: true });
@@ -24,7 +33,10 @@ describe('instanceof across copies of the SDK', () => {
 
 describe('paths', () => {
   it.each(['.', '..'])('refuses the id %j, which URL normalisation would turn into another endpoint', async (id) => {
-    await expect(makeClient().cases.get(id)).rejects.toMatchObject({ code: 'validation_error', fields: [{ field: 'caseId' }] });
+    await expect(makeClient().cases.get(id)).rejects.toMatchObject({
+      code: 'validation_error',
+      fields: [{ field: 'caseId' }],
+    });
     expect(token.count()).toBe(0);
   });
 
@@ -32,7 +44,11 @@ describe('paths', () => {
     const fml = makeClient();
     // @ts-expect-error — `{caseId}` needs `params: { path: { caseId } }`
     void (() => fml.api.GET('/v1/cases/{caseId}'));
-    await expect(createFmlFetch({ clientId: 'pk_test', clientSecret: 'sk_test', baseUrl: BASE, env: {} })('https://elsewhere.example/v1/cases')).rejects.toBeInstanceOf(FmlConfigError);
+    await expect(
+      createFmlFetch({ clientId: 'pk_test', clientSecret: 'sk_test', baseUrl: BASE, env: {} })(
+        'https://elsewhere.example/v1/cases',
+      ),
+    ).rejects.toBeInstanceOf(FmlConfigError);
     expect(token.count()).toBe(0);
   });
 });
@@ -40,7 +56,10 @@ describe('paths', () => {
 describe('lists', () => {
   it('turns a page without a data array into an invalid_response error, not a TypeError', async () => {
     nock(BASE).get('/v1/cases').query(true).reply(200, { items: [] });
-    const error = await makeClient().cases.list().toArray().catch((e: unknown) => e);
+    const error = await makeClient()
+      .cases.list()
+      .toArray()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlError);
     expect(error).toMatchObject({ code: 'invalid_response' });
   });
@@ -78,7 +97,9 @@ describe('create', () => {
         return true;
       })
       .reply(503, {});
-    const error = (await makeClient().cases.create(validCreate).catch((e: unknown) => e)) as ServerError;
+    const error = (await makeClient()
+      .cases.create(validCreate)
+      .catch((e: unknown) => e)) as ServerError;
     expect(error).toBeInstanceOf(ServerError);
     expect(error.idempotencyKey).toBe(keys[0]);
     expect(JSON.parse(JSON.stringify(error)).idempotencyKey).toBe(keys[0]);
@@ -101,7 +122,9 @@ describe('transport', () => {
   it('logs the final failure at warn, so logger: console shows it by default', async () => {
     const { lines, logger } = memoryLogger();
     nock(BASE).get('/v1/cases/C1').times(3).reply(500, {});
-    await makeClient({ logger }).cases.get('C1').catch(() => {});
+    await makeClient({ logger })
+      .cases.get('C1')
+      .catch(() => {});
     expect(lines.filter((l) => l.startsWith('warn'))).toHaveLength(1);
     expect(lines[0]).toMatch(/failed after 3 attempts: server_error/);
   });
@@ -128,7 +151,9 @@ describe('transport', () => {
     expect(() => makeClient({ maxRetries: 1.5 })).toThrow(/whole number/);
     expect(() => makeClient({ timeoutMs: 0 })).toThrow(/timeoutMs/);
     expect(() => makeClient({ maxRetryAfterMs: 2 ** 31 })).toThrow(/maxRetryAfterMs/);
-    await expect(makeClient().cases.get('C1', { headers: { 'x-a': 'line\nbreak' } })).rejects.toBeInstanceOf(FmlConfigError);
+    await expect(makeClient().cases.get('C1', { headers: { 'x-a': 'line\nbreak' } })).rejects.toBeInstanceOf(
+      FmlConfigError,
+    );
     expect(token.count()).toBe(0);
   });
 });
@@ -137,15 +162,21 @@ describe('token endpoint errors say what happened', () => {
   it('maps a 401 other than invalid_client to AuthenticationError without claiming a re-mint', async () => {
     nock.cleanAll();
     nock(BASE).post('/v1/oauth/token').reply(401, { error: 'unauthorized_client' });
-    const error = (await makeClient().cases.get('C1').catch((e: unknown) => e)) as AuthenticationError;
+    const error = (await makeClient()
+      .cases.get('C1')
+      .catch((e: unknown) => e)) as AuthenticationError;
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).not.toMatch(/even after/);
   });
 
   it('maps a 400 invalid_request to BadRequestError, not a field-less ValidationError', async () => {
     nock.cleanAll();
-    nock(BASE).post('/v1/oauth/token').reply(400, { error: 'invalid_request', error_description: 'grant_type missing' });
-    const error = await makeClient().cases.get('C1').catch((e: unknown) => e);
+    nock(BASE)
+      .post('/v1/oauth/token')
+      .reply(400, { error: 'invalid_request', error_description: 'grant_type missing' });
+    const error = await makeClient()
+      .cases.get('C1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as Error).message).toContain('grant_type missing');
   });
@@ -159,7 +190,9 @@ describe('configuration mistakes get messages that name the fix', () => {
   it('turns a 404 from the token endpoint into a configuration error about the address', async () => {
     nock.cleanAll();
     nock(BASE).post('/v1/oauth/token').reply(404, { error: 'not_found' });
-    const error = await makeClient().cases.get('C1').catch((e: unknown) => e);
+    const error = await makeClient()
+      .cases.get('C1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlConfigError);
     expect((error as Error).message).toMatch(/no FML token endpoint.*baseUrl/);
   });

@@ -11,9 +11,27 @@ useNock();
 describe('error mapping', () => {
   it.each([
     [401, { error: 'invalid_client' }, 'InvalidClientError', 'invalid_client', /copy both again/i],
-    [403, { error: 'insufficient_scope' }, 'InsufficientScopeError', 'insufficient_scope', /lacks the scope this call needs/],
-    [400, { error: 'validation_error', fields: [{ field: 'customerEmail', message: 'is required' }] }, 'ValidationError', 'validation_error', /customerEmail: is required/],
-    [409, { error: 'idempotency_key_conflict' }, 'IdempotencyKeyConflictError', 'idempotency_key_conflict', /fresh key/],
+    [
+      403,
+      { error: 'insufficient_scope' },
+      'InsufficientScopeError',
+      'insufficient_scope',
+      /lacks the scope this call needs/,
+    ],
+    [
+      400,
+      { error: 'validation_error', fields: [{ field: 'customerEmail', message: 'is required' }] },
+      'ValidationError',
+      'validation_error',
+      /customerEmail: is required/,
+    ],
+    [
+      409,
+      { error: 'idempotency_key_conflict' },
+      'IdempotencyKeyConflictError',
+      'idempotency_key_conflict',
+      /fresh key/,
+    ],
     [404, { error: 'not_found' }, 'NotFoundError', 'not_found', /another FML tenant/],
     [429, { error: 'rate_limited' }, 'RateLimitError', 'rate_limited', /120 requests\/min/],
     [500, { error: 'internal' }, 'ServerError', 'server_error', /same Idempotency-Key/],
@@ -30,20 +48,30 @@ describe('error mapping', () => {
   });
 
   it('reads the code from `code` when `error` is absent', () => {
-    expect(FmlApiError.from({ status: 403, body: { code: 'insufficient_scope' }, headers: {} })).toBeInstanceOf(sdk.InsufficientScopeError);
+    expect(FmlApiError.from({ status: 403, body: { code: 'insufficient_scope' }, headers: {} })).toBeInstanceOf(
+      sdk.InsufficientScopeError,
+    );
   });
 
   it('surfaces invalid_client from the token endpoint with the fix, and no secret', async () => {
-    nock(BASE).post('/v1/oauth/token').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-    const error = await makeClient().cases.create(validCreate).catch((e: unknown) => e);
+    nock(BASE)
+      .post('/v1/oauth/token')
+      .reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    const error = await makeClient()
+      .cases.create(validCreate)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(sdk.InvalidClientError);
     expect((error as Error).message).toContain('FML_CLIENT_SECRET');
   });
 
   it('passes a server validation_error through with its fields', async () => {
     mockToken();
-    nock(BASE).post('/v1/cases').reply(400, { error: 'validation_error', fields: { customerEmail: 'must be an email', country: ['too long'] } });
-    const error = (await makeClient().cases.create(validCreate).catch((e: unknown) => e)) as sdk.ValidationError;
+    nock(BASE)
+      .post('/v1/cases')
+      .reply(400, { error: 'validation_error', fields: { customerEmail: 'must be an email', country: ['too long'] } });
+    const error = (await makeClient()
+      .cases.create(validCreate)
+      .catch((e: unknown) => e)) as sdk.ValidationError;
     expect(error).toBeInstanceOf(sdk.ValidationError);
     expect(error.source).toBe('server');
     expect(error.fields).toEqual([
@@ -55,7 +83,14 @@ describe('error mapping', () => {
 
 describe('normalizeFieldErrors', () => {
   it('reads every documented shape', () => {
-    expect(normalizeFieldErrors({ fields: [{ field: 'a', message: 'x' }, { path: ['b', 0], code: 'too_short' }] })).toEqual([
+    expect(
+      normalizeFieldErrors({
+        fields: [
+          { field: 'a', message: 'x' },
+          { path: ['b', 0], code: 'too_short' },
+        ],
+      }),
+    ).toEqual([
       { field: 'a', message: 'x' },
       { field: 'b.0', message: 'too_short' },
     ]);
@@ -71,7 +106,11 @@ describe('normalizeFieldErrors', () => {
       { field: '__proto__', message: 'bad' },
       { field: 'constructor', message: 'worse' },
     ]);
-    const error = FmlApiError.from({ status: 400, body: JSON.parse('{"error":"validation_error","__proto__":{"polluted":true}}'), headers: {} });
+    const error = FmlApiError.from({
+      status: 400,
+      body: JSON.parse('{"error":"validation_error","__proto__":{"polluted":true}}'),
+      headers: {},
+    });
     expect((error.body as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -88,7 +127,21 @@ describe('parseRetryAfter', () => {
 
 describe('errors across realms', () => {
   it('gives every error class a stable string code', () => {
-    const codes = [new sdk.FmlConnectionError(), new sdk.FmlTimeoutError(), new sdk.FmlAbortError(), new sdk.FmlConfigError('x'), new sdk.WebhookVerificationError('signature_mismatch', 'x'), new sdk.WebhookPayloadError([])].map((e) => e.code);
-    expect(codes).toEqual(['connection_error', 'timeout', 'aborted', 'configuration_error', 'webhook_verification_failed', 'webhook_payload_invalid']);
+    const codes = [
+      new sdk.FmlConnectionError(),
+      new sdk.FmlTimeoutError(),
+      new sdk.FmlAbortError(),
+      new sdk.FmlConfigError('x'),
+      new sdk.WebhookVerificationError('signature_mismatch', 'x'),
+      new sdk.WebhookPayloadError([]),
+    ].map((e) => e.code);
+    expect(codes).toEqual([
+      'connection_error',
+      'timeout',
+      'aborted',
+      'configuration_error',
+      'webhook_verification_failed',
+      'webhook_payload_invalid',
+    ]);
   });
 });

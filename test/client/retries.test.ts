@@ -1,6 +1,16 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { FmlAbortError, FmlConnectionError, FmlTimeoutError, IdempotencyKeyConflictError, InsufficientScopeError, RateLimitError, ServerError, ValidationError, createFmlFetch } from '../../src/index';
+import {
+  FmlAbortError,
+  FmlConnectionError,
+  FmlTimeoutError,
+  IdempotencyKeyConflictError,
+  InsufficientScopeError,
+  RateLimitError,
+  ServerError,
+  ValidationError,
+  createFmlFetch,
+} from '../../src/index';
 import { BASE, caseBody, makeClient, memoryLogger, validCreate, useNock } from '../helpers/fml-nock';
 import { virtualClock } from '../helpers/virtual-clock';
 
@@ -24,7 +34,10 @@ function createSequence(replies: ((scope: nock.Interceptor) => nock.Scope)[]) {
 
 describe('retries', () => {
   it('retries a create after a connection reset with the same Idempotency-Key', async () => {
-    const keys = createSequence([(i) => i.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }), (i) => i.reply(201, caseBody())]);
+    const keys = createSequence([
+      (i) => i.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }),
+      (i) => i.reply(201, caseBody()),
+    ]);
     const result = await makeClient().cases.create(validCreate, { idempotencyKey: 'hubspot-12345678901' });
     expect(result).toMatchObject({ replayed: false, status: 201, idempotencyKey: 'hubspot-12345678901' });
     expect(keys).toEqual(['hubspot-12345678901', 'hubspot-12345678901']);
@@ -41,7 +54,9 @@ describe('retries', () => {
 
   it('gives up after maxRetries and throws the last ServerError', async () => {
     const keys = createSequence([0, 1, 2].map(() => (i: nock.Interceptor) => i.reply(502, 'Bad gateway')));
-    const error = await makeClient({ maxRetries: 2 }).cases.create(validCreate).catch((e: unknown) => e);
+    const error = await makeClient({ maxRetries: 2 })
+      .cases.create(validCreate)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ status: 502, code: 'server_error' });
     expect(keys).toHaveLength(3);
@@ -60,7 +75,10 @@ describe('retries', () => {
   it('honours Retry-After in seconds on a 429', async () => {
     const { lines, logger } = memoryLogger();
     const { clock, sleeps } = virtualClock();
-    createSequence([(i) => i.reply(429, { error: 'rate_limited' }, { 'Retry-After': '1' }), (i) => i.reply(201, caseBody())]);
+    createSequence([
+      (i) => i.reply(429, { error: 'rate_limited' }, { 'Retry-After': '1' }),
+      (i) => i.reply(201, caseBody()),
+    ]);
     await makeClient({ logger, logLevel: 'info', clock }).cases.create(validCreate);
     expect(lines.some((l) => l.includes('retrying in 1000 ms'))).toBe(true);
     expect(sleeps).toEqual([1000]);
@@ -76,7 +94,9 @@ describe('retries', () => {
 
   it('reports retryAfterMs on the RateLimitError when retries run out', async () => {
     createSequence([(i) => i.reply(429, {}, { 'Retry-After': '7' })]);
-    const error = (await makeClient({ maxRetries: 0 }).cases.create(validCreate).catch((e: unknown) => e)) as RateLimitError;
+    const error = (await makeClient({ maxRetries: 0 })
+      .cases.create(validCreate)
+      .catch((e: unknown) => e)) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(7000);
     expect(error.message).toContain('Retry after 7 s');
@@ -92,7 +112,9 @@ describe('retries', () => {
         attempts++;
         return caseBody();
       });
-    const error = await makeClient({ timeoutMs: 50, maxRetries: 1 }).cases.get('CS-1').catch((e: unknown) => e);
+    const error = await makeClient({ timeoutMs: 50, maxRetries: 1 })
+      .cases.get('CS-1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect(attempts).toBe(2);
   });
@@ -112,8 +134,18 @@ describe('retries', () => {
         keys.push(String(this.req.headers['idempotency-key']));
         return [201, caseBody()];
       });
-    const fmlFetch = createFmlFetch({ clientId: 'pk_test', clientSecret: 'sk_test', baseUrl: BASE, env: {}, retryBaseDelayMs: 1 });
-    const res = await fmlFetch('/v1/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validCreate) });
+    const fmlFetch = createFmlFetch({
+      clientId: 'pk_test',
+      clientSecret: 'sk_test',
+      baseUrl: BASE,
+      env: {},
+      retryBaseDelayMs: 1,
+    });
+    const res = await fmlFetch('/v1/cases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validCreate),
+    });
     expect(res.status).toBe(201);
     expect(keys).toHaveLength(3);
     expect(new Set(keys).size).toBe(1);
@@ -122,7 +154,9 @@ describe('retries', () => {
 
   it('throws FmlConnectionError when every attempt fails to connect', async () => {
     nock(BASE).get('/v1/cases/CS-1').times(3).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
-    const error = await makeClient().cases.get('CS-1').catch((e: unknown) => e);
+    const error = await makeClient()
+      .cases.get('CS-1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlConnectionError);
     expect((error as Error).message).toContain('ECONNREFUSED');
   });
@@ -140,12 +174,16 @@ describe('retries', () => {
     const controller = new AbortController();
     // Abort exactly when the client starts its (minute-long) wait before retrying: no timers involved.
     const logger = { info: (message: string) => message.includes('retrying in') && controller.abort() };
-    const pending = makeClient({ retryBaseDelayMs: 60_000, retryMaxDelayMs: 60_000, logger, logLevel: 'info' }).cases.get('CS-1', { signal: controller.signal });
+    const pending = makeClient({
+      retryBaseDelayMs: 60_000,
+      retryMaxDelayMs: 60_000,
+      logger,
+      logLevel: 'info',
+    }).cases.get('CS-1', { signal: controller.signal });
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlAbortError);
     expect((error as FmlAbortError).cause).toBeInstanceOf(ServerError);
   });
-
 
   it('stops at once with the real failure when the next wait would pass the deadline', async () => {
     let attempts = 0;
@@ -160,7 +198,9 @@ describe('retries', () => {
         },
         { 'Retry-After': '5' },
       );
-    const error = await makeClient({ maxRetries: 10, deadlineMs: 2_000 }).cases.get('CS-1').catch((e: unknown) => e);
+    const error = await makeClient({ maxRetries: 10, deadlineMs: 2_000 })
+      .cases.get('CS-1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(5000);
     expect(attempts).toBe(1);
@@ -168,9 +208,10 @@ describe('retries', () => {
 
   it('bounds a hung attempt by deadlineMs', async () => {
     nock(BASE).get('/v1/cases/CS-1').reply(503, {}).get('/v1/cases/CS-1').delay(5_000).reply(200, caseBody());
-    const error = await makeClient({ maxRetries: 10, timeoutMs: 60_000, deadlineMs: 300 }).cases.get('CS-1').catch((e: unknown) => e);
+    const error = await makeClient({ maxRetries: 10, timeoutMs: 60_000, deadlineMs: 300 })
+      .cases.get('CS-1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect((error as Error).message).toMatch(/300 ms deadline/);
   });
-
 });

@@ -139,7 +139,9 @@ describe('token cache with a slow shared store', () => {
       .get(/\/v1\/cases\/.+/)
       .times(200)
       .reply(function (this: nock.ReplyFnContext) {
-        return this.req.headers.authorization === 'Bearer tok_1' ? [401, { error: 'invalid_token' }] : [200, caseBody()];
+        return this.req.headers.authorization === 'Bearer tok_1'
+          ? [401, { error: 'invalid_token' }]
+          : [200, caseBody()];
       });
     const fml = makeClient({ tokenStore: slowStore(3) });
     await expect(fml.cases.get('CS-0')).resolves.toBeTruthy(); // tok_1 refused → tok_2
@@ -150,9 +152,13 @@ describe('token cache with a slow shared store', () => {
       .get(/\/v1\/cases\/.+/)
       .times(500)
       .reply(function (this: nock.ReplyFnContext) {
-        return this.req.headers.authorization === 'Bearer tok_2' ? [401, { error: 'invalid_token' }] : [200, caseBody()];
+        return this.req.headers.authorization === 'Bearer tok_2'
+          ? [401, { error: 'invalid_token' }]
+          : [200, caseBody()];
       });
-    const calls = Array.from({ length: 50 }, (_, i) => new Promise((r) => setTimeout(r, i)).then(() => fml.cases.get(`CS-${i}`)));
+    const calls = Array.from({ length: 50 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i)).then(() => fml.cases.get(`CS-${i}`)),
+    );
     const results = await Promise.allSettled(calls);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
   });

@@ -9,14 +9,33 @@ import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FmlClient, FmlConfigError } from '../../src/index';
-import { eventExamples, sampleAnswers, sampleEvent, sampleEvents, sampleRequests, signedDelivery } from '../../src/fixtures/index';
-import { createNodeWebhookHandler, createWebhookHandler, knownEventNames, verifySignature, type CaseStatusChangedEvent, type WebhookEvent } from '../../src/webhooks';
+import {
+  eventExamples,
+  sampleAnswers,
+  sampleEvent,
+  sampleEvents,
+  sampleRequests,
+  signedDelivery,
+} from '../../src/fixtures/index';
+import {
+  createNodeWebhookHandler,
+  createWebhookHandler,
+  knownEventNames,
+  verifySignature,
+  type CaseStatusChangedEvent,
+  type WebhookEvent,
+} from '../../src/webhooks';
 
 const SECRET = 'whsec_fixtures_test_0b7c';
-const spec = parseYaml(readFileSync(fileURLToPath(new URL('../../openapi.yaml', import.meta.url)), 'utf8')) as { webhooks: Record<string, { post: { requestBody: { content: Record<string, { examples: Record<string, unknown> }> } } }> };
+const spec = parseYaml(readFileSync(fileURLToPath(new URL('../../openapi.yaml', import.meta.url)), 'utf8')) as {
+  webhooks: Record<
+    string,
+    { post: { requestBody: { content: Record<string, { examples: Record<string, unknown> }> } } }
+  >;
+};
 
 describe('sample events', () => {
-  it('one per known event, the first of the spec\'s examples, typed by its name', () => {
+  it("one per known event, the first of the spec's examples, typed by its name", () => {
     expect(Object.keys(sampleEvents).sort()).toEqual([...knownEventNames].sort());
     for (const name of knownEventNames) {
       const names = Object.keys(spec.webhooks[name]!.post.requestBody.content['application/json']!.examples);
@@ -34,8 +53,16 @@ describe('sample events', () => {
       (sampleEvents['case.status.changed'] as { status: string }).status = 'declined';
     }).toThrow(TypeError);
     expect(Object.isFrozen(sampleEvents['screening.completed'].summary[0])).toBe(true);
-    const copy = sampleEvent('case.status.changed', { status: 'declined', eventId: '11111111-2222-4333-8444-555555555555' });
-    expect(copy).toMatchObject({ event: 'case.status.changed', status: 'declined', eventId: '11111111-2222-4333-8444-555555555555', caseId: sampleEvents['case.status.changed'].caseId });
+    const copy = sampleEvent('case.status.changed', {
+      status: 'declined',
+      eventId: '11111111-2222-4333-8444-555555555555',
+    });
+    expect(copy).toMatchObject({
+      event: 'case.status.changed',
+      status: 'declined',
+      eventId: '11111111-2222-4333-8444-555555555555',
+      caseId: sampleEvents['case.status.changed'].caseId,
+    });
     copy.status = 'approved';
     expect(sampleEvents['case.status.changed'].status).toBe('approved');
     const nested = sampleEvent('screening.completed');
@@ -52,7 +79,11 @@ describe('signedDelivery', () => {
   const received: WebhookEvent[] = [];
 
   beforeAll(async () => {
-    const handler = createNodeWebhookHandler({ secret: SECRET, onEvent: (event) => void received.push(event), dedupe: false });
+    const handler = createNodeWebhookHandler({
+      secret: SECRET,
+      onEvent: (event) => void received.push(event),
+      dedupe: false,
+    });
     server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/fml`;
@@ -78,7 +109,10 @@ describe('signedDelivery', () => {
     const forged = signedDelivery(sampleEvents['case.decision.made'], 'whsec_someone_else');
     expect((await fetch(url, { method: 'POST', headers: forged.headers, body: forged.body })).status).toBe(400);
     const real = signedDelivery(sampleEvents['case.decision.made'], SECRET);
-    expect((await fetch(url, { method: 'POST', headers: real.headers, body: real.body.replace('approve"', 'decline"') })).status).toBe(400);
+    expect(
+      (await fetch(url, { method: 'POST', headers: real.headers, body: real.body.replace('approve"', 'decline"') }))
+        .status,
+    ).toBe(400);
 
     // Spaces and key order FML might use: the signature is over exactly these bytes.
     const raw = JSON.stringify(sampleEvents['case.submitted'], null, 2);
@@ -86,7 +120,9 @@ describe('signedDelivery', () => {
     expect(spaced.body).toBe(raw);
     const onEvent: WebhookEvent[] = [];
     const handle = createWebhookHandler({ secret: SECRET, onEvent: (e) => void onEvent.push(e) });
-    const res = await handle(new Request('http://localhost/webhooks/fml', { method: 'POST', headers: spaced.headers, body: spaced.body }));
+    const res = await handle(
+      new Request('http://localhost/webhooks/fml', { method: 'POST', headers: spaced.headers, body: spaced.body }),
+    );
     expect(res.status).toBe(200);
     expect(onEvent).toEqual([sampleEvents['case.submitted']]);
   });
@@ -106,20 +142,32 @@ describe('sample answers', () => {
     const token = sampleAnswers.createToken['200'].token.value;
     const kase = sampleAnswers.getCase['200'].inProgress.value;
     nock(BASE)
-      .post('/v1/oauth/token').reply(200, token)
-      .get(`/v1/cases/${kase.caseId}`).reply(200, kase)
-      .post('/v1/cases').reply(201, sampleAnswers.createCase['201'].created.value)
-      .get('/v1/events').query(true).reply(200, sampleAnswers.listEvents['200'].lastPage.value);
-    const fml = new FmlClient({ clientId: 'pk_test_fixtures', clientSecret: 'sk_test_fixtures', baseUrl: BASE, maxRetries: 0 });
+      .post('/v1/oauth/token')
+      .reply(200, token)
+      .get(`/v1/cases/${kase.caseId}`)
+      .reply(200, kase)
+      .post('/v1/cases')
+      .reply(201, sampleAnswers.createCase['201'].created.value)
+      .get('/v1/events')
+      .query(true)
+      .reply(200, sampleAnswers.listEvents['200'].lastPage.value);
+    const fml = new FmlClient({
+      clientId: 'pk_test_fixtures',
+      clientSecret: 'sk_test_fixtures',
+      baseUrl: BASE,
+      maxRetries: 0,
+    });
     expect(await fml.cases.get(kase.caseId)).toEqual(kase);
-    const created = await fml.cases.create(sampleRequests.createCase.hubspot.value, { idempotencyKey: 'hubspot-12345678901' });
+    const created = await fml.cases.create(sampleRequests.createCase.hubspot.value, {
+      idempotencyKey: 'hubspot-12345678901',
+    });
     expect(created.case.caseId).toBe(kase.caseId);
     const events = [];
     for await (const e of fml.events.list()) events.push(e);
     expect(events).toEqual(sampleAnswers.listEvents['200'].lastPage.value.data);
   });
 
-  it('give each error status FML\'s error body', () => {
+  it("give each error status FML's error body", () => {
     expect(sampleAnswers.getCase['404'].notFound.value.error).toBe('not_found');
     expect(sampleAnswers.createCase['409'].conflict.value.error).toBe('idempotency_key_conflict');
     expect(sampleAnswers.createCase['429'].rateLimited.value.error).toBe('rate_limited');

@@ -14,7 +14,8 @@ import { api, mint, postCase, startReceiver, type Receiver } from '../sandbox/he
 // no-op, constructors frozen), and the code wrapped in n8n's async function. No `process`, `fetch`,
 // `AbortController`, `URL` or `crypto`. `helpers.httpRequest` keeps n8n's contract (full response,
 // status errors ignored, text body) over real HTTP to the sandbox.
-const example = (name: string) => readFileSync(fileURLToPath(new URL(`../../examples/n8n/${name}`, import.meta.url)), 'utf8');
+const example = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../../examples/n8n/${name}`, import.meta.url)), 'utf8');
 
 interface N8nRequest {
   url: string;
@@ -32,11 +33,12 @@ function httpRequestHelper(sent: N8nRequest[], bodyAs: 'text' | 'serialised-buff
     sent.push(options);
     const res = await fetch(options.url, { method: options.method, headers: options.headers, body: options.body });
     const text = await res.text();
-    if (!options.ignoreHttpStatusErrors && res.status >= 400) throw new Error(`Request failed with status code ${res.status}`);
+    if (!options.ignoreHttpStatusErrors && res.status >= 400)
+      throw new Error(`Request failed with status code ${res.status}`);
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
+      headers[key] = value;
+    });
     // Bytes crossing n8n's task-runner connection arrive JSON-serialised.
     const body = bodyAs === 'text' ? text : JSON.parse(JSON.stringify(Buffer.from(text)));
     return options.returnFullResponse ? { statusCode: res.status, statusMessage: res.statusText, headers, body } : body;
@@ -129,27 +131,50 @@ afterAll(async () => {
 describe("n8n's Code node sandbox, as the tests build it", () => {
   it('has none of process, fetch, AbortController, URL or crypto, and refuses require', async () => {
     const probe = `// pasted below dist/hubspot/fml-sdk.js\nreturn [{ json: { globals: [typeof process, typeof fetch, typeof AbortController, typeof URL, typeof crypto].join(','), sdk: typeof FmlSdk.FmlClient, require: (() => { try { require('crypto'); return 'loaded'; } catch { return 'refused'; } })() } }];`;
-    expect(outputs(await runCodeNode(probe, { items: [], vars: {}, helpers: {} }))).toEqual([{ globals: 'undefined,undefined,undefined,undefined,undefined', sdk: 'function', require: 'refused' }]);
+    expect(outputs(await runCodeNode(probe, { items: [], vars: {}, helpers: {} }))).toEqual([
+      { globals: 'undefined,undefined,undefined,undefined,undefined', sdk: 'function', require: 'refused' },
+    ]);
   });
 });
 
 describe('examples/n8n/start-case.js in that sandbox', () => {
   const vars = () => ({ FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url });
-  const item = (id: string, extra: Record<string, unknown> = {}) => ({ json: { customerEmail: `${id}@acme.example`, customerName: 'Jane Doe', companyName: 'Acme Ltd', country: 'GB', crmSource: 'pipedrive', crmRecordId: id, ...extra } });
+  const item = (id: string, extra: Record<string, unknown> = {}) => ({
+    json: {
+      customerEmail: `${id}@acme.example`,
+      customerName: 'Jane Doe',
+      companyName: 'Acme Ltd',
+      country: 'GB',
+      crmSource: 'pipedrive',
+      crmRecordId: id,
+      ...extra,
+    },
+  });
 
   it('creates a case per item through helpers.httpRequest, and a re-run replays them without duplicates', async () => {
     const sent: N8nRequest[] = [];
-    const input = { items: [item('n8n-1'), item('n8n-2')], vars: vars(), helpers: { httpRequest: httpRequestHelper(sent) } };
+    const input = {
+      items: [item('n8n-1'), item('n8n-2')],
+      vars: vars(),
+      helpers: { httpRequest: httpRequestHelper(sent) },
+    };
     const first = outputs(await runCodeNode(example('start-case.js'), input));
     expect(first).toMatchObject([
       { ok: true, replayed: 'false', status: 'in-progress', idempotencyKey: 'pipedrive-n8n-1' },
       { ok: true, replayed: 'false', idempotencyKey: 'pipedrive-n8n-2' },
     ]);
     // One token, then one create per item, each with the item's own Idempotency-Key.
-    expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.headers['idempotency-key'] ?? ''}`.trim())).toEqual(['POST /v1/oauth/token', 'POST /v1/cases pipedrive-n8n-1', 'POST /v1/cases pipedrive-n8n-2']);
+    expect(
+      sent.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.headers['idempotency-key'] ?? ''}`.trim()),
+    ).toEqual(['POST /v1/oauth/token', 'POST /v1/cases pipedrive-n8n-1', 'POST /v1/cases pipedrive-n8n-2']);
     expect(sent.every((r) => r.returnFullResponse && r.ignoreHttpStatusErrors)).toBe(true);
 
-    const again = outputs(await runCodeNode(example('start-case.js'), { ...input, helpers: { httpRequest: httpRequestHelper([], 'serialised-buffer') } }));
+    const again = outputs(
+      await runCodeNode(example('start-case.js'), {
+        ...input,
+        helpers: { httpRequest: httpRequestHelper([], 'serialised-buffer') },
+      }),
+    );
     expect(again).toMatchObject([
       { ok: true, caseId: first[0]!.caseId, replayed: 'idempotency-key' },
       { ok: true, caseId: first[1]!.caseId, replayed: 'idempotency-key' },
@@ -158,8 +183,14 @@ describe('examples/n8n/start-case.js in that sandbox', () => {
   });
 
   it('reports bad data and a wrong secret as items, and fails the node when FML is down (for Retry On Fail)', async () => {
-    const ok = { items: [item('n8n-3', { customerEmail: 'not-an-email' })], vars: vars(), helpers: { httpRequest: httpRequestHelper([]) } };
-    expect(outputs(await runCodeNode(example('start-case.js'), ok))).toMatchObject([{ ok: false, idempotencyKey: 'pipedrive-n8n-3', errorCode: 'validation_error' }]);
+    const ok = {
+      items: [item('n8n-3', { customerEmail: 'not-an-email' })],
+      vars: vars(),
+      helpers: { httpRequest: httpRequestHelper([]) },
+    };
+    expect(outputs(await runCodeNode(example('start-case.js'), ok))).toMatchObject([
+      { ok: false, idempotencyKey: 'pipedrive-n8n-3', errorCode: 'validation_error' },
+    ]);
 
     const wrong = { ...ok, items: [item('n8n-4')], vars: { ...vars(), FML_CLIENT_SECRET: 'sk_wrong_n8n_secret' } };
     const [refused] = outputs(await runCodeNode(example('start-case.js'), wrong));
@@ -169,7 +200,9 @@ describe('examples/n8n/start-case.js in that sandbox', () => {
     sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
     try {
       const down = { ...ok, items: [item('n8n-5')] };
-      await expect(runCodeNode(example('start-case.js').replace('timeoutMs: 10000,', 'timeoutMs: 10000, maxRetries: 0,'), down)).rejects.toMatchObject({ name: 'ServerError', status: 503 });
+      await expect(
+        runCodeNode(example('start-case.js').replace('timeoutMs: 10000,', 'timeoutMs: 10000, maxRetries: 0,'), down),
+      ).rejects.toMatchObject({ name: 'ServerError', status: 503 });
     } finally {
       sb.faults.clear();
     }
@@ -181,7 +214,12 @@ describe('examples/n8n/verify-webhook.js in that sandbox', () => {
 
   it('passes every delivery the sandbox signed (plain-JavaScript HMAC, no crypto module) and refuses a tampered one', async () => {
     const call = api(sb, await mint(sb));
-    const created = await postCase(call, { customerEmail: 'hook@acme.example', companyName: 'Zürich Ünïcode 株式会社', crmRecordId: 'n8n-hook', crmSource: 'pipedrive' });
+    const created = await postCase(call, {
+      customerEmail: 'hook@acme.example',
+      companyName: 'Zürich Ünïcode 株式会社',
+      crmRecordId: 'n8n-hook',
+      crmSource: 'pipedrive',
+    });
     expect(created.status).toBe(201);
     await sb.waitForDeliveries();
     const deliveries = receiver.requests.filter((r) => r.body.includes('n8n-hook'));
@@ -189,17 +227,36 @@ describe('examples/n8n/verify-webhook.js in that sandbox', () => {
 
     // The Webhook node's items: headers as JSON, the raw body as binary "data" (a Buffer, or the
     // JSON-serialised form it takes across the task runner's connection).
-    const items = deliveries.map((r) => ({ json: { headers: { 'x-fml-signature': String(r.headers['x-fml-signature']) } } }));
+    const items = deliveries.map((r) => ({
+      json: { headers: { 'x-fml-signature': String(r.headers['x-fml-signature']) } },
+    }));
     const bodies = deliveries.map((r) => b64(r.body));
-    const helpers = (serialised: boolean) => ({ getBinaryDataBuffer: async (i: number, name: string) => (name === 'data' ? (serialised ? JSON.parse(JSON.stringify(bodies[i])) : bodies[i]) : undefined) });
+    const helpers = (serialised: boolean) => ({
+      getBinaryDataBuffer: async (i: number, name: string) =>
+        name === 'data' ? (serialised ? JSON.parse(JSON.stringify(bodies[i])) : bodies[i]) : undefined,
+    });
     const vars = { FML_WEBHOOK_SECRET: sb.webhookSecret };
     for (const serialised of [false, true]) {
-      const events = outputs(await runCodeNode(example('verify-webhook.js'), { items, vars, helpers: helpers(serialised) }));
+      const events = outputs(
+        await runCodeNode(example('verify-webhook.js'), { items, vars, helpers: helpers(serialised) }),
+      );
       expect(events).toEqual(deliveries.map((r) => JSON.parse(r.body)));
     }
 
     const tampered = [Buffer.from(deliveries[0]!.body.replace('hook@acme.example', 'evil@acme.example'))];
-    await expect(runCodeNode(example('verify-webhook.js'), { items: [items[0]!], vars, helpers: { getBinaryDataBuffer: async () => tampered[0] } })).rejects.toThrow(/signature does not match/);
-    await expect(runCodeNode(example('verify-webhook.js'), { items: [items[0]!], vars: { FML_WEBHOOK_SECRET: 'whsec_other' }, helpers: helpers(false) })).rejects.toThrow(/signature does not match/);
+    await expect(
+      runCodeNode(example('verify-webhook.js'), {
+        items: [items[0]!],
+        vars,
+        helpers: { getBinaryDataBuffer: async () => tampered[0] },
+      }),
+    ).rejects.toThrow(/signature does not match/);
+    await expect(
+      runCodeNode(example('verify-webhook.js'), {
+        items: [items[0]!],
+        vars: { FML_WEBHOOK_SECRET: 'whsec_other' },
+        helpers: helpers(false),
+      }),
+    ).rejects.toThrow(/signature does not match/);
   });
 });

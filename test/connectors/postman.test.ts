@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLLECTION_PATH, ENVIRONMENT_PATH, findPostmanDrift, generatePostman } from '../../scripts/generate-postman.mjs';
+import {
+  COLLECTION_PATH,
+  ENVIRONMENT_PATH,
+  findPostmanDrift,
+  generatePostman,
+} from '../../scripts/generate-postman.mjs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import type { RequestLogEntry } from '../../src/sandbox/options';
 
@@ -40,12 +45,29 @@ describe('the Postman collection', () => {
   it('runs green against the sandbox with the documented newman command: token → create → get → list → crm-record-id → events → disposition', async () => {
     const report = join(dir, 'report.json');
     // Exactly docs/connectors.md's command, pointed at this sandbox with --env-var; the JSON reporter is read back.
-    const argv = ['run', COLLECTION_PATH, '-e', ENVIRONMENT_PATH, '--env-var', `baseUrl=${sb.url}`, '--env-var', `clientId=${sb.clientId}`, '--env-var', `clientSecret=${sb.clientSecret}`, '--reporters', 'json', '--reporter-json-export', report];
+    const argv = [
+      'run',
+      COLLECTION_PATH,
+      '-e',
+      ENVIRONMENT_PATH,
+      '--env-var',
+      `baseUrl=${sb.url}`,
+      '--env-var',
+      `clientId=${sb.clientId}`,
+      '--env-var',
+      `clientSecret=${sb.clientSecret}`,
+      '--reporters',
+      'json',
+      '--reporter-json-export',
+      report,
+    ];
     await run(process.execPath, [NEWMAN, ...argv], { cwd: ROOT, timeout: 60_000 });
     const { run: result } = JSON.parse(await readFile(report, 'utf8')) as NewmanReport;
 
     expect(result.failures).toEqual([]);
-    const steps = result.executions.map((e) => `${e.request.method} /${e.request.url.path.join('/')} ${e.response.code}`);
+    const steps = result.executions.map(
+      (e) => `${e.request.method} /${e.request.url.path.join('/')} ${e.response.code}`,
+    );
     const caseId = sb.cases[0]!.caseId;
     // Folders by tag: the Cases folder includes the crm-record-id link (FML names it; inferred body), the
     // Screening folder the disposition, both on the created case.
@@ -69,7 +91,27 @@ describe('the Postman collection', () => {
 
   it('a second run replays the create by its Idempotency-Key instead of duplicating the case', async () => {
     const report = join(dir, 'again.json');
-    await run(process.execPath, [NEWMAN, 'run', COLLECTION_PATH, '-e', ENVIRONMENT_PATH, '--env-var', `baseUrl=${sb.url}`, '--env-var', `clientId=${sb.clientId}`, '--env-var', `clientSecret=${sb.clientSecret}`, '--reporters', 'json', '--reporter-json-export', report], { cwd: ROOT, timeout: 60_000 });
+    await run(
+      process.execPath,
+      [
+        NEWMAN,
+        'run',
+        COLLECTION_PATH,
+        '-e',
+        ENVIRONMENT_PATH,
+        '--env-var',
+        `baseUrl=${sb.url}`,
+        '--env-var',
+        `clientId=${sb.clientId}`,
+        '--env-var',
+        `clientSecret=${sb.clientSecret}`,
+        '--reporters',
+        'json',
+        '--reporter-json-export',
+        report,
+      ],
+      { cwd: ROOT, timeout: 60_000 },
+    );
     const { run: result } = JSON.parse(await readFile(report, 'utf8')) as NewmanReport;
     expect(result.failures).toEqual([]);
     expect(result.executions.map((e) => e.response.code)).toEqual([200, 201, 200, 200, 200, 200, 200]);
@@ -97,10 +139,15 @@ describe('the Postman collection', () => {
   });
 
   it('ships the environment variables a user sets, and no secret', async () => {
-    const env = JSON.parse(await readFile(join(ROOT, ENVIRONMENT_PATH), 'utf8')) as { values: { key: string; value: string }[] };
+    const env = JSON.parse(await readFile(join(ROOT, ENVIRONMENT_PATH), 'utf8')) as {
+      values: { key: string; value: string }[];
+    };
     expect(env.values.map((v) => v.key)).toEqual(['baseUrl', 'clientId', 'clientSecret']);
     expect(env.values.find((v) => v.key === 'clientSecret')!.value).toBe('');
-    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; exports: Record<string, unknown> };
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      files: string[];
+      exports: Record<string, unknown>;
+    };
     expect(pkg.files).toContain('postman');
     expect(pkg.exports['./postman/*']).toBe('./postman/*');
   });

@@ -20,7 +20,13 @@ function formulaAfter(marker: string): string {
   return block![1]!;
 }
 
-const PILLS: Record<string, string> = { '[Raw body]': 'raw_body', '[FML webhook secret]': 'secret', '[X-FML-Signature]': 'header', '[crmSource]': 'crm_source', '[crmRecordId]': 'crm_record_id' };
+const PILLS: Record<string, string> = {
+  '[Raw body]': 'raw_body',
+  '[FML webhook secret]': 'secret',
+  '[X-FML-Signature]': 'header',
+  '[crmSource]': 'crm_source',
+  '[crmRecordId]': 'crm_record_id',
+};
 
 /** Ruby source evaluating `formula` once per case of the JSON on stdin; prints a JSON array of results. */
 function rubyProgram(formula: string, vars: string[]): string {
@@ -47,14 +53,19 @@ puts JSON.generate(out)`;
  */
 function rubyVersion(): string | undefined {
   try {
-    return execFileSync('ruby', ['-e', 'print RUBY_VERSION'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('ruby', ['-e', 'print RUBY_VERSION'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined;
   }
 }
 const RUBY = rubyVersion();
 const ON_CI = Boolean(process.env.FML_CI || process.env.CI);
-const NO_RUBY = 'ruby is not installed, so the Workato guide\'s formulas were NOT checked (Debian/Ubuntu: apt-get install -y ruby; macOS has it). .ci/run installs it on CI, where a missing ruby fails these tests.';
+const NO_RUBY =
+  "ruby is not installed, so the Workato guide's formulas were NOT checked (Debian/Ubuntu: apt-get install -y ruby; macOS has it). .ci/run installs it on CI, where a missing ruby fails these tests.";
 if (!RUBY && !ON_CI) console.warn(`SKIPPED test/connectors/workato.test.ts formula tests: ${NO_RUBY}`);
 /** The formula tests: run when ruby is there, skipped (with the warning above) locally when it is not. */
 const itRuby = RUBY || ON_CI ? it : it.skip;
@@ -62,7 +73,9 @@ const itRuby = RUBY || ON_CI ? it : it.skip;
 function ruby(program: string, input: unknown): Promise<unknown[]> {
   if (!RUBY) return Promise.reject(new Error(`On CI the Workato formula tests need ruby: ${NO_RUBY}`));
   return new Promise((resolve, reject) => {
-    const child = execFile('ruby', ['-e', program], { timeout: 30_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as unknown[])));
+    const child = execFile('ruby', ['-e', program], { timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as unknown[]),
+    );
     child.stdin!.end(JSON.stringify(input));
   });
 }
@@ -90,14 +103,29 @@ describe('the Workato guide (docs/connectors/workato.md)', () => {
 
   itRuby('its signature formula accepts every delivery the sandbox signs, byte for byte as received', async () => {
     const call = api(sb, await mint(sb));
-    const created = await postCase(call, { customerEmail: 'jane@acme.example', companyName: 'Société Générale — Zürich 株式会社', crmRecordId: '42', crmSource: 'hubspot' }, { 'idempotency-key': 'hubspot-42' });
+    const created = await postCase(
+      call,
+      {
+        customerEmail: 'jane@acme.example',
+        companyName: 'Société Générale — Zürich 株式会社',
+        crmRecordId: '42',
+        crmSource: 'hubspot',
+      },
+      { 'idempotency-key': 'hubspot-42' },
+    );
     const { caseId } = (await created.json()) as { caseId: string };
     sb.advanceCase(caseId, { status: 'approved', recommendation: 'approve' });
     await sb.waitForDeliveries();
     expect(receiver.requests.length).toBeGreaterThanOrEqual(4);
     // The receiver keeps the body as UTF-8 text of the bytes received, as Workato's raw body does.
-    const cases: SignatureCase[] = receiver.requests.map((r) => ({ raw_body_b64: b64(r.body), header: String(r.headers['x-fml-signature']), secret: sb.webhookSecret }));
-    expect(await ruby(rubyProgram(formulaAfter('signature-formula'), ['header', 'secret']), cases)).toEqual(cases.map(() => true));
+    const cases: SignatureCase[] = receiver.requests.map((r) => ({
+      raw_body_b64: b64(r.body),
+      header: String(r.headers['x-fml-signature']),
+      secret: sb.webhookSecret,
+    }));
+    expect(await ruby(rubyProgram(formulaAfter('signature-formula'), ['header', 'secret']), cases)).toEqual(
+      cases.map(() => true),
+    );
   });
 
   itRuby('and refuses a tampered body, a re-serialised body, a wrong secret and a missing signature', async () => {
@@ -112,12 +140,26 @@ describe('the Workato guide (docs/connectors/workato.md)', () => {
       { raw_body_b64: b64(body), header, secret: 'whsec_other' },
       { raw_body_b64: b64(body), header: '', secret },
     ];
-    expect(await ruby(rubyProgram(formulaAfter('signature-formula'), ['header', 'secret']), cases)).toEqual([true, true, false, false, false, false]);
+    expect(await ruby(rubyProgram(formulaAfter('signature-formula'), ['header', 'secret']), cases)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
-  itRuby('its Idempotency-Key formula is the SDK\'s idempotencyKey.forCrmRecord rule', async () => {
-    const inputs = [['HubSpot', '12345678901'], [' Salesforce ', ' 0015g00000XyZ '], ['pipedrive', '9001']] as const;
-    const results = await ruby(rubyProgram(formulaAfter('idempotency-key-formula'), ['crm_source', 'crm_record_id']), inputs.map(([crm_source, crm_record_id]) => ({ crm_source, crm_record_id })));
+  itRuby("its Idempotency-Key formula is the SDK's idempotencyKey.forCrmRecord rule", async () => {
+    const inputs = [
+      ['HubSpot', '12345678901'],
+      [' Salesforce ', ' 0015g00000XyZ '],
+      ['pipedrive', '9001'],
+    ] as const;
+    const results = await ruby(
+      rubyProgram(formulaAfter('idempotency-key-formula'), ['crm_source', 'crm_record_id']),
+      inputs.map(([crm_source, crm_record_id]) => ({ crm_source, crm_record_id })),
+    );
     expect(results).toEqual(inputs.map(([s, id]) => idempotencyKey.forCrmRecord(s, id)));
   });
 
@@ -125,7 +167,8 @@ describe('the Workato guide (docs/connectors/workato.md)', () => {
     const call = api(sb, await mint(sb));
     const since = new Date(Date.now() - 60_000).toISOString();
     // Four of its own (pages of two, so the cursor is followed), whatever the tests before it made.
-    for (const id of ['p1', 'p2', 'p3', 'p4']) await postCase(call, { customerEmail: `${id}@acme.example`, crmRecordId: id, crmSource: 'hubspot' });
+    for (const id of ['p1', 'p2', 'p3', 'p4'])
+      await postCase(call, { customerEmail: `${id}@acme.example`, crmRecordId: id, crmSource: 'hubspot' });
     const want = sb.events.filter((e) => e.event === 'case.created').map((e) => e.eventId);
     expect(want.length).toBeGreaterThanOrEqual(4);
 
@@ -135,7 +178,11 @@ describe('the Workato guide (docs/connectors/workato.md)', () => {
       const query = new URLSearchParams({ since, type: 'case.created', limit: '2', ...(cursor ? { cursor } : {}) });
       const res = await call(`/v1/events?${query}`);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { data: { eventId: string; event: string }[]; nextCursor: string | null; hasMore: boolean };
+      const body = (await res.json()) as {
+        data: { eventId: string; event: string }[];
+        nextCursor: string | null;
+        hasMore: boolean;
+      };
       for (const e of body.data) {
         expect(e.event).toBe('case.created');
         seen.push(e.eventId);

@@ -24,7 +24,9 @@ interface Entry {
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const catalogue = JSON.parse(readFileSync(root('generated/schemas/events.json'), 'utf8')) as { events: Entry[] };
 const byName = new Map(catalogue.events.map((e) => [e.event, e]));
-const schemaIndex = JSON.parse(readFileSync(root('generated/schemas/webhooks/index.json'), 'utf8')) as { schemas: { event: string; file: string; $id: string }[] };
+const schemaIndex = JSON.parse(readFileSync(root('generated/schemas/webhooks/index.json'), 'utf8')) as {
+  schemas: { event: string; file: string; $id: string }[];
+};
 
 describe('the event catalogue (schemas/events.json)', () => {
   it('lists every event FML names, once, with what it is and when it fires', () => {
@@ -36,7 +38,7 @@ describe('the event catalogue (schemas/events.json)', () => {
     }
   });
 
-  it('points at each event\'s shipped JSON Schema (same $id as its index) and at FML\'s own', () => {
+  it("points at each event's shipped JSON Schema (same $id as its index) and at FML's own", () => {
     for (const e of catalogue.events) {
       const indexed = schemaIndex.schemas.find((s) => s.event === e.event)!;
       expect(e.schema.file).toBe(`schemas/webhooks/${indexed.file}`);
@@ -46,7 +48,7 @@ describe('the event catalogue (schemas/events.json)', () => {
     }
   });
 
-  it('carries each event\'s main example, the one the fixtures use', () => {
+  it("carries each event's main example, the one the fixtures use", () => {
     for (const name of knownEventNames) {
       const e = byName.get(name)!;
       expect(e.example.value).toEqual(eventExamples[name][0]!.value);
@@ -55,7 +57,9 @@ describe('the event catalogue (schemas/events.json)', () => {
   });
 
   it('flags personal data per field (every field named exists in an example), special-category data only on case.data_package.delivered', () => {
-    expect(catalogue.events.filter((e) => e.specialCategoryData).map((e) => e.event)).toEqual(['case.data_package.delivered']);
+    expect(catalogue.events.filter((e) => e.specialCategoryData).map((e) => e.event)).toEqual([
+      'case.data_package.delivered',
+    ]);
     for (const e of catalogue.events) {
       expect(e.personalData).toBe(e.personalDataFields.length > 0 || e.specialCategoryData);
       const fields = new Set(eventExamples[e.event as KnownEventName].flatMap((x) => Object.keys(x.value)));
@@ -70,7 +74,9 @@ describe('the event catalogue (schemas/events.json)', () => {
 
   it('names exactly the Company properties updateCompanyFromEvent sets from the event (default names)', () => {
     for (const name of knownEventNames) {
-      const set = new Set(eventExamples[name].flatMap((x) => Object.keys(companyPropertiesFromEvent(x.value as never))));
+      const set = new Set(
+        eventExamples[name].flatMap((x) => Object.keys(companyPropertiesFromEvent(x.value as never))),
+      );
       expect([...set].sort(), name).toEqual([...byName.get(name)!.hubspotWriteBack.properties].sort());
     }
   });

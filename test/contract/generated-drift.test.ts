@@ -58,13 +58,16 @@ describe('generated/ drift', () => {
     scratch.push(dir);
     const spec = join(dir, 'openapi.yaml');
     const text = await readFile(spec, 'utf8');
-    const anchor = "              const: case.submitted\n";
+    const anchor = '              const: case.submitted\n';
     expect(text).toContain(anchor);
     await writeFile(spec, text.replace(anchor, `${anchor}            submittedAt:\n              type: string\n`));
 
     const drift = await findDrift(await generate({ root: dir }), { root: dir });
 
-    expect(drift.map((d) => d.path)).toEqual(['generated/openapi.ts', 'generated/schemas/webhooks/case.submitted.v1.json']);
+    expect(drift.map((d) => d.path)).toEqual([
+      'generated/openapi.ts',
+      'generated/schemas/webhooks/case.submitted.v1.json',
+    ]);
   });
 
   it('--check exits 1 naming the drifted files and writes nothing; without --check it repairs them', async () => {

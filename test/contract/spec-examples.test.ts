@@ -36,7 +36,12 @@ function deref(node: Node): Node {
 function rebase(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rebase);
   if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${SPEC_ID}${v}` : rebase(v)]));
+  return Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${SPEC_ID}${v}` : rebase(v),
+    ]),
+  );
 }
 
 // strict: false only for the spec itself, whose x-fml-* keywords are OpenAPI extensions.
@@ -60,8 +65,10 @@ function examplesOf(holder: Node): { name: string; value: unknown }[] {
 
 const HTTP = ['get', 'put', 'post', 'delete', 'patch'];
 const operations: { where: string; op: Node; webhook?: string }[] = [];
-for (const [path, item] of Object.entries(spec.paths as Node)) for (const m of HTTP) if (item[m]) operations.push({ where: `${m.toUpperCase()} ${path}`, op: item[m] });
-for (const [event, item] of Object.entries(spec.webhooks as Node)) operations.push({ where: `webhook ${event}`, op: item.post, webhook: event });
+for (const [path, item] of Object.entries(spec.paths as Node))
+  for (const m of HTTP) if (item[m]) operations.push({ where: `${m.toUpperCase()} ${path}`, op: item[m] });
+for (const [event, item] of Object.entries(spec.webhooks as Node))
+  operations.push({ where: `webhook ${event}`, op: item.post, webhook: event });
 
 /** Everything with examples the spec holds, and what lacks them. */
 function survey(): { found: Found[]; missing: string[] } {
@@ -85,7 +92,8 @@ function survey(): { found: Found[]; missing: string[] } {
     for (const [status, r] of Object.entries(op.responses as Node)) {
       const response = deref(r as Node);
       media(`${where} ${status}`, response.content);
-      for (const [h, header] of Object.entries((response.headers ?? {}) as Node)) withSchema(`${where} ${status} header ${h}`, deref(header as Node));
+      for (const [h, header] of Object.entries((response.headers ?? {}) as Node))
+        withSchema(`${where} ${status} header ${h}`, deref(header as Node));
     }
   }
   return { found, missing };
@@ -94,10 +102,12 @@ function survey(): { found: Found[]; missing: string[] } {
 const { found, missing } = survey();
 
 describe('openapi.yaml examples', () => {
-  it('exist for every operation\'s request and each response status, every parameter, header and webhook event', () => {
+  it("exist for every operation's request and each response status, every parameter, header and webhook event", () => {
     expect(missing).toEqual([]);
     // The answers that carry no body (a webhook's 2xx) are the only responses without content.
-    for (const { where, op } of operations) for (const [status, r] of Object.entries(op.responses as Node)) if (!deref(r as Node).content) expect(`${where} ${status}`).toMatch(/^webhook .* 200$/);
+    for (const { where, op } of operations)
+      for (const [status, r] of Object.entries(op.responses as Node))
+        if (!deref(r as Node).content) expect(`${where} ${status}`).toMatch(/^webhook .* 200$/);
   });
 
   it('each validate against the schema next to them', () => {
@@ -112,7 +122,8 @@ describe('openapi.yaml examples', () => {
 
   it('name each header the issue names, with its examples', () => {
     const headers = spec.components.headers as Node;
-    for (const name of ['Idempotent-Replay', 'X-Request-Id', 'Retry-After']) expect(examplesOf(headers[name]!).length, name).toBeGreaterThan(0);
+    for (const name of ['Idempotent-Replay', 'X-Request-Id', 'Retry-After'])
+      expect(examplesOf(headers[name]!).length, name).toBeGreaterThan(0);
     expect(examplesOf(headers['Idempotent-Replay']!).map((e) => e.value)).toEqual(['true', 'crm-record-id']);
     expect(examplesOf(headers['Retry-After']!).map((e) => e.value)).toEqual(['30', 'Sat, 16 May 2026 10:02:30 GMT']);
   });
@@ -122,7 +133,9 @@ describe('openapi.yaml examples', () => {
     const [example] = examplesOf(sig);
     const body = JSON.stringify(spec.components.examples.CaseStatusChangedEvent.value);
     expect(sig.examples.caseStatusChanged.description).toContain('whsec_example_only_never_use');
-    expect(example!.value).toBe(`sha256=${createHmac('sha256', 'whsec_example_only_never_use').update(body).digest('hex')}`);
+    expect(example!.value).toBe(
+      `sha256=${createHmac('sha256', 'whsec_example_only_never_use').update(body).digest('hex')}`,
+    );
     expect(sig.schema.examples).toEqual([example!.value]);
   });
 });
@@ -130,7 +143,13 @@ describe('openapi.yaml examples', () => {
 describe('webhook examples', () => {
   const webhookExamples = operations
     .filter((o) => o.webhook)
-    .flatMap(({ webhook, op }) => examplesOf(op.requestBody.content['application/json']).map((e) => ({ event: webhook!, ...e, value: e.value as Node })));
+    .flatMap(({ webhook, op }) =>
+      examplesOf(op.requestBody.content['application/json']).map((e) => ({
+        event: webhook!,
+        ...e,
+        value: e.value as Node,
+      })),
+    );
   const shipped = new Ajv2020({ strict: true, allErrors: true });
   addFormats(shipped);
   const fml = new Ajv2020({ strict: true, allErrors: true });
@@ -145,21 +164,28 @@ describe('webhook examples', () => {
     expect(listed.every((id) => ids.includes(id))).toBe(true);
   });
 
-  it.each(webhookExamples.map((e) => [`${e.event} (${e.name})`, e] as const))('%s: its own event, valid under FML\'s published schema, the shipped JSON Schema and parseEvent', (_, e) => {
-    expect(e.value.event).toBe(e.event);
-    const fmlCheck = fml.getSchema(`https://www.firstmilelabs.com/schemas/webhooks/${e.event}.v1.json`) ?? fml.compile(fmlJsonSchema(e.event));
-    if (!fmlCheck(e.value)) {
-      // The one known divergence (reference §7): API-made cases carry `source: "api"` (the seed's
-      // create answer and FML's recipe guide show it), which FML's published enum omits. Nothing else.
-      expect(e.value.event === 'case.created' && e.value.source === 'api', fml.errorsText(fmlCheck.errors)).toBe(true);
-      expect(fmlCheck.errors!.map((x) => x.instancePath)).toEqual(['/source']);
-    }
-    const file = fileURLToPath(new URL(`../../generated/schemas/webhooks/${e.event}.v1.json`, import.meta.url));
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id: string };
-    const ours = shipped.getSchema(schema.$id) ?? shipped.compile(schema);
-    expect(ours(e.value), shipped.errorsText(ours.errors)).toBe(true);
-    const parsed = parseEvent(JSON.stringify(e.value));
-    expect(isKnownEvent(parsed)).toBe(true);
-    expect(parsed).toEqual(e.value);
-  });
+  it.each(webhookExamples.map((e) => [`${e.event} (${e.name})`, e] as const))(
+    "%s: its own event, valid under FML's published schema, the shipped JSON Schema and parseEvent",
+    (_, e) => {
+      expect(e.value.event).toBe(e.event);
+      const fmlCheck =
+        fml.getSchema(`https://www.firstmilelabs.com/schemas/webhooks/${e.event}.v1.json`) ??
+        fml.compile(fmlJsonSchema(e.event));
+      if (!fmlCheck(e.value)) {
+        // The one known divergence (reference §7): API-made cases carry `source: "api"` (the seed's
+        // create answer and FML's recipe guide show it), which FML's published enum omits. Nothing else.
+        expect(e.value.event === 'case.created' && e.value.source === 'api', fml.errorsText(fmlCheck.errors)).toBe(
+          true,
+        );
+        expect(fmlCheck.errors!.map((x) => x.instancePath)).toEqual(['/source']);
+      }
+      const file = fileURLToPath(new URL(`../../generated/schemas/webhooks/${e.event}.v1.json`, import.meta.url));
+      const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id: string };
+      const ours = shipped.getSchema(schema.$id) ?? shipped.compile(schema);
+      expect(ours(e.value), shipped.errorsText(ours.errors)).toBe(true);
+      const parsed = parseEvent(JSON.stringify(e.value));
+      expect(isKnownEvent(parsed)).toBe(true);
+      expect(parsed).toEqual(e.value);
+    },
+  );
 });

@@ -57,7 +57,8 @@ function* schemasIn(node: Loose, at: string, isSchema = false): Generator<[strin
   }
   if (isSchema) {
     yield [at, node];
-    for (const [name, sub] of Object.entries<Loose>(node.properties ?? {})) yield* schemasIn(sub, `${at}.properties.${name}`, true);
+    for (const [name, sub] of Object.entries<Loose>(node.properties ?? {}))
+      yield* schemasIn(sub, `${at}.properties.${name}`, true);
     for (const key of SUBSCHEMA_KEYWORDS) yield* schemasIn(node[key], `${at}.${key}`, true);
     return;
   }
@@ -83,7 +84,9 @@ describe('openapi.yaml', () => {
   });
 
   it('has no operation beyond the documented and inferred ones', () => {
-    const ids = Object.values(spec.paths).flatMap((item: Loose) => Object.values(item).map((op: Loose) => op.operationId));
+    const ids = Object.values(spec.paths).flatMap((item: Loose) =>
+      Object.values(item).map((op: Loose) => op.operationId),
+    );
     expect(ids.sort()).toEqual(OPERATIONS.map(([, , id]) => id).sort());
   });
 
@@ -107,7 +110,15 @@ describe('openapi.yaml', () => {
     expect(bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(oauth2.flows.clientCredentials.tokenUrl).toBe('/v1/oauth/token');
     expect(Object.keys(oauth2.flows.clientCredentials.scopes).sort()).toEqual(
-      ['read:cases', 'read:documents', 'read:events', 'read:decisions', 'read:screening', 'read:full_case', 'cases:write'].sort(),
+      [
+        'read:cases',
+        'read:documents',
+        'read:events',
+        'read:decisions',
+        'read:screening',
+        'read:full_case',
+        'cases:write',
+      ].sort(),
     );
   });
 
@@ -130,20 +141,29 @@ describe('openapi.yaml', () => {
       expect(deref(responses[status].headers['Idempotent-Replay']).schema.type).toBe('string');
     }
     for (const status of ['400', '401', '403', '409', '429', 'default']) {
-      expect(deref(responses[status]).content['application/json'].schema.$ref, status).toBe('#/components/schemas/ApiError');
+      expect(deref(responses[status]).content['application/json'].schema.$ref, status).toBe(
+        '#/components/schemas/ApiError',
+      );
     }
     expect(deref(responses['429']).headers['Retry-After']).toBeDefined();
     expect(parameters).toContainEqual(
-      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false, schema: expect.objectContaining({ minLength: 1, maxLength: 255 }) }),
+      expect.objectContaining({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        schema: expect.objectContaining({ minLength: 1, maxLength: 255 }),
+      }),
     );
   });
 
-  it('lets every API response carry X-Request-Id, marked as the SDK\'s decision', () => {
+  it("lets every API response carry X-Request-Id, marked as the SDK's decision", () => {
     expect(spec.components.headers['X-Request-Id']['x-fml-inferred']).toBe(true);
     for (const [path, item] of Object.entries<Loose>(spec.paths)) {
       for (const [method, operation] of Object.entries<Loose>(item)) {
         for (const [status, response] of Object.entries<Loose>(operation.responses)) {
-          expect(deref(response).headers?.['X-Request-Id']?.$ref, `${method} ${path} ${status}`).toBe('#/components/headers/X-Request-Id');
+          expect(deref(response).headers?.['X-Request-Id']?.$ref, `${method} ${path} ${status}`).toBe(
+            '#/components/headers/X-Request-Id',
+          );
         }
       }
     }
@@ -151,10 +171,28 @@ describe('openapi.yaml', () => {
 
   it('defines every schema the SDK imports by name', () => {
     const names = [
-      'Case', 'CreateCaseRequest', 'CaseList', 'TokenRequest', 'TokenResponse', 'OAuthError', 'ApiError', 'FieldError',
-      'EventList', 'WebhookEventCommon', 'WebhookEvent', 'CaseCreatedEvent', 'CaseSubmittedEvent', 'CaseStatusChangedEvent',
-      'CaseDecisionMadeEvent', 'CaseOnboardingProgressChangedEvent', 'ScreeningCompletedEvent', 'ScreeningHitDetectedEvent',
-      'ScreeningHitTriagedEvent', 'AiReviewCompletedEvent', 'CaseDataPackageDeliveredEvent', 'DataCorrectedEvent',
+      'Case',
+      'CreateCaseRequest',
+      'CaseList',
+      'TokenRequest',
+      'TokenResponse',
+      'OAuthError',
+      'ApiError',
+      'FieldError',
+      'EventList',
+      'WebhookEventCommon',
+      'WebhookEvent',
+      'CaseCreatedEvent',
+      'CaseSubmittedEvent',
+      'CaseStatusChangedEvent',
+      'CaseDecisionMadeEvent',
+      'CaseOnboardingProgressChangedEvent',
+      'ScreeningCompletedEvent',
+      'ScreeningHitDetectedEvent',
+      'ScreeningHitTriagedEvent',
+      'AiReviewCompletedEvent',
+      'CaseDataPackageDeliveredEvent',
+      'DataCorrectedEvent',
     ];
     for (const name of names) expect(spec.components.schemas[name], name).toBeDefined();
   });
@@ -174,7 +212,9 @@ describe('openapi.yaml', () => {
     expect(Object.keys(spec.webhooks).sort()).toEqual([...DOCUMENTED_EVENTS].sort());
     for (const event of DOCUMENTED_EVENTS) {
       const post = spec.webhooks[event].post;
-      expect(post.parameters.map(deref)).toContainEqual(expect.objectContaining({ name: 'X-FML-Signature', in: 'header', required: true }));
+      expect(post.parameters.map(deref)).toContainEqual(
+        expect.objectContaining({ name: 'X-FML-Signature', in: 'header', required: true }),
+      );
       const schema = deref(post.requestBody.content['application/json'].schema);
       expect(schema.allOf[0].$ref, event).toBe('#/components/schemas/WebhookEventCommon');
       expect(schema.allOf[1].properties.event.const, event).toBe(event);
@@ -186,7 +226,8 @@ describe('openapi.yaml', () => {
   it('types the common webhook fields as §5 says', () => {
     const common = spec.components.schemas.WebhookEventCommon;
     expect(common.required).toEqual(['event', 'eventId', 'eventVersion', 'timestamp', 'orgId', 'caseId']);
-    for (const nullable of ['crmRecordId', 'crmSource', 'companyName']) expect(common.properties[nullable].type).toEqual(['string', 'null']);
+    for (const nullable of ['crmRecordId', 'crmSource', 'companyName'])
+      expect(common.properties[nullable].type).toEqual(['string', 'null']);
     const anyOf = spec.components.schemas.WebhookEvent.anyOf.map((s: Loose) => s.$ref);
     expect(anyOf).toHaveLength(DOCUMENTED_EVENTS.length + 1);
     expect(anyOf.at(-1)).toBe('#/components/schemas/WebhookEventCommon');
@@ -201,8 +242,9 @@ describe('openapi.yaml', () => {
       '.components.schemas.CaseStatusChangedEvent.allOf[1].properties.recommendation',
       '.components.schemas.ScreeningSummaryEntry.properties.status',
       '.components.headers.Idempotent-Replay.schema',
-      ".paths./v1/cases.get.parameters[2].schema",
-    ]) expect(found, at).toContain(at);
+      '.paths./v1/cases.get.parameters[2].schema',
+    ])
+      expect(found, at).toContain(at);
     for (const [at, schema] of schemas) {
       expect(schema.enum, `${at} uses enum; open sets are plain strings with x-fml-known-values`).toBeUndefined();
       expect(schema.additionalProperties, `${at} forbids additional properties`).not.toBe(false);
@@ -210,7 +252,9 @@ describe('openapi.yaml', () => {
     }
     const consts = schemas.filter(([, s]) => s.const !== undefined).map(([at]) => at);
     // Only the event discriminators and the OAuth grant type are fixed values.
-    expect(consts.filter((at) => !at.endsWith('.properties.event') && !at.endsWith('.properties.grant_type'))).toEqual([]);
+    expect(consts.filter((at) => !at.endsWith('.properties.event') && !at.endsWith('.properties.grant_type'))).toEqual(
+      [],
+    );
   });
 });
 
@@ -228,7 +272,9 @@ describe('generated/openapi.ts', () => {
 
   it('types createCase from the spec', () => {
     type Create = paths['/v1/cases']['post'];
-    expectTypeOf<Create['requestBody']>().toEqualTypeOf<{ content: { 'application/json': Schemas['CreateCaseRequest'] } }>();
+    expectTypeOf<Create['requestBody']>().toEqualTypeOf<{
+      content: { 'application/json': Schemas['CreateCaseRequest'] };
+    }>();
     expectTypeOf<Create['responses'][201]['content']['application/json']>().toEqualTypeOf<Schemas['Case']>();
     expectTypeOf<NonNullable<Create['parameters']['header']>['Idempotency-Key']>().toEqualTypeOf<string | undefined>();
   });

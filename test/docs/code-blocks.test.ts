@@ -12,7 +12,14 @@ const blocks = allDocBlocks(root);
 // The blocks live (virtually) in examples/, so `./webhooks-redis-dedupe` resolves to the example it names.
 const virtualDir = join(root, 'examples');
 
-const EXTENSION: Record<string, string> = { ts: '.ts', typescript: '.ts', js: '.mjs', javascript: '.mjs', mjs: '.mjs', cjs: '.cjs' };
+const EXTENSION: Record<string, string> = {
+  ts: '.ts',
+  typescript: '.ts',
+  js: '.mjs',
+  javascript: '.mjs',
+  mjs: '.mjs',
+  cjs: '.cjs',
+};
 /** A JavaScript block that only `require`s is CommonJS (the Custom Code and Lambda snippets). */
 const extensionOf = (block: CodeBlock): string | undefined => {
   const ext = EXTENSION[block.lang];
@@ -44,9 +51,17 @@ it('type-checks every TypeScript and JavaScript block', () => {
     const ext = extensionOf(block);
     if (!ext) return;
     const prelude = block.prelude ? `${block.prelude}\n` : '';
-    files.set(join(virtualDir, `__doc_block_${n}${ext}`), { block, text: prelude + block.code, preludeLines: prelude.split('\n').length - 1 });
+    files.set(join(virtualDir, `__doc_block_${n}${ext}`), {
+      block,
+      text: prelude + block.code,
+      preludeLines: prelude.split('\n').length - 1,
+    });
   });
-  files.set(join(virtualDir, '__doc_untyped_modules.d.ts'), { block: blocks[0]!, text: UNTYPED_MODULES, preludeLines: 0 });
+  files.set(join(virtualDir, '__doc_untyped_modules.d.ts'), {
+    block: blocks[0]!,
+    text: UNTYPED_MODULES,
+    preludeLines: 0,
+  });
 
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
@@ -71,7 +86,9 @@ it('type-checks every TypeScript and JavaScript block', () => {
   host.readFile = (path) => files.get(path)?.text ?? readFile.call(host, path);
   host.getSourceFile = (path, language, ...rest) => {
     const file = files.get(path);
-    return file ? ts.createSourceFile(path, file.text, language, true) : getSourceFile.call(host, path, language, ...rest);
+    return file
+      ? ts.createSourceFile(path, file.text, language, true)
+      : getSourceFile.call(host, path, language, ...rest);
   };
   const program = ts.createProgram({ rootNames: [...files.keys()], options, host });
 
@@ -81,7 +98,10 @@ it('type-checks every TypeScript and JavaScript block', () => {
     if (!d.file || !file) return `${d.file?.fileName ?? '(options)'}: ${message}`;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
     const [doc, fence] = file.block.where.split(':');
-    const at = line < file.preludeLines ? `${file.block.where} (prelude)` : `${doc}:${Number(fence) + 1 + line - file.preludeLines}`;
+    const at =
+      line < file.preludeLines
+        ? `${file.block.where} (prelude)`
+        : `${doc}:${Number(fence) + 1 + line - file.preludeLines}`;
     return `${at}: ${message}`;
   });
   expect(problems).toEqual([]);

@@ -43,7 +43,9 @@ function fences(lines: readonly string[]): Fence[] {
 /** The lines outside fences, with their 0-based numbers: where links and headings are read. */
 function proseLines(markdown: string): Array<[number, string]> {
   const lines = markdown.split('\n');
-  const inFence = new Set(fences(lines).flatMap(({ start, end }) => Array.from({ length: end - start + 1 }, (_, k) => start + k)));
+  const inFence = new Set(
+    fences(lines).flatMap(({ start, end }) => Array.from({ length: end - start + 1 }, (_, k) => start + k)),
+  );
   return lines.flatMap((line, n) => (inFence.has(n) ? [] : [[n, line] as [number, string]]));
 }
 

@@ -15,7 +15,12 @@ describe('the engine on an injected clock', () => {
     const { clock, sleeps } = virtualClock();
     nock(BASE).post('/v1/cases').times(3).reply(503, { error: 'unavailable' });
     nock(BASE).post('/v1/cases').reply(201, caseBody());
-    const result = await makeClient({ clock, maxRetries: 3, retryBaseDelayMs: 1000, retryMaxDelayMs: 3000 }).cases.create(validCreate);
+    const result = await makeClient({
+      clock,
+      maxRetries: 3,
+      retryBaseDelayMs: 1000,
+      retryMaxDelayMs: 3000,
+    }).cases.create(validCreate);
     expect(result.status).toBe(201);
     expect(sleeps).toHaveLength(3);
     // 1000, 2000, then 4000 capped at 3000 — each less up to 25% of jitter.
@@ -50,7 +55,9 @@ describe('the engine on an injected clock', () => {
         },
         { 'Retry-After': '2' },
       );
-    const error = await makeClient({ clock, maxRetries: 10, deadlineMs: 5000 }).cases.get('CS-1').catch((e: unknown) => e);
+    const error = await makeClient({ clock, maxRetries: 10, deadlineMs: 5000 })
+      .cases.get('CS-1')
+      .catch((e: unknown) => e);
     // Waits of 2 s at 0 s and 2 s fit; a third, from 4 s, would end at 6 s: the 503 is reported at once.
     expect(error).toBeInstanceOf(ServerError);
     expect(sleeps).toEqual([2000, 2000]);
@@ -61,7 +68,9 @@ describe('the engine on an injected clock', () => {
   it('reports the RateLimitError when retries run out, after the waits it asked for', async () => {
     const { clock, sleeps } = virtualClock();
     nock(BASE).get('/v1/cases/CS-1').times(3).reply(429, { error: 'rate_limited' }, { 'Retry-After': '1' });
-    const error = await makeClient({ clock, maxRetries: 2 }).cases.get('CS-1').catch((e: unknown) => e);
+    const error = await makeClient({ clock, maxRetries: 2 })
+      .cases.get('CS-1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(sleeps).toEqual([1000, 1000]);
   });
@@ -69,10 +78,28 @@ describe('the engine on an injected clock', () => {
   it('drives HubSpot calls too (one engine): a 429 with Retry-After is waited on the clock', async () => {
     const { clock, sleeps } = virtualClock();
     const hubspot = 'https://hubspot.test';
-    nock(hubspot).patch('/crm/v3/objects/companies/42').reply(429, { status: 'error', policyName: 'TEN_SECONDLY_ROLLING' }, { 'Retry-After': '3' });
+    nock(hubspot)
+      .patch('/crm/v3/objects/companies/42')
+      .reply(429, { status: 'error', policyName: 'TEN_SECONDLY_ROLLING' }, { 'Retry-After': '3' });
     nock(hubspot).patch('/crm/v3/objects/companies/42').reply(200, { id: '42', properties: {} });
-    const event = { event: 'case.status.changed', eventId: 'e-1', eventVersion: 1, timestamp: '2026-12-07T10:00:00Z', orgId: 'o', caseId: 'CS-1', crmRecordId: '42', crmSource: 'hubspot', previousStatus: 'in-progress', status: 'approved' };
-    const result = await updateCompanyFromEvent(event as never, { accessToken: 'pat-test', baseUrl: hubspot, clock, skipStale: false });
+    const event = {
+      event: 'case.status.changed',
+      eventId: 'e-1',
+      eventVersion: 1,
+      timestamp: '2026-12-07T10:00:00Z',
+      orgId: 'o',
+      caseId: 'CS-1',
+      crmRecordId: '42',
+      crmSource: 'hubspot',
+      previousStatus: 'in-progress',
+      status: 'approved',
+    };
+    const result = await updateCompanyFromEvent(event as never, {
+      accessToken: 'pat-test',
+      baseUrl: hubspot,
+      clock,
+      skipStale: false,
+    });
     expect(result).toMatchObject({ outcome: 'updated', companyId: '42' });
     expect(sleeps).toEqual([3000]);
   });

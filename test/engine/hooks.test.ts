@@ -10,7 +10,10 @@ type Heard = [string, AttemptInfo & Record<string, unknown>];
 function recorder() {
   const heard: Heard[] = [];
   const hook = (name: string) => (info: AttemptInfo) => void heard.push([name, { ...info } as Heard[1]]);
-  return { heard, hooks: { onRequest: hook('request'), onResponse: hook('response'), onRetry: hook('retry'), onError: hook('error') } };
+  return {
+    heard,
+    hooks: { onRequest: hook('request'), onResponse: hook('response'), onRetry: hook('retry'), onError: hook('error') },
+  };
 }
 
 describe('hooks on FML calls (sandbox)', () => {
@@ -22,9 +25,19 @@ describe('hooks on FML calls (sandbox)', () => {
 
   it('hears every attempt: method, URL, status, attempt number, duration, request id, and the retry between', async () => {
     const { heard, hooks } = recorder();
-    const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, retryBaseDelayMs: 5, hooks, env: {} });
+    const fml = new FmlClient({
+      clientId: sb.clientId,
+      clientSecret: sb.clientSecret,
+      baseUrl: sb.url,
+      retryBaseDelayMs: 5,
+      hooks,
+      env: {},
+    });
     sb.faults.add({ kind: 'status', status: 503, method: 'POST', path: '/v1/cases', times: 1 });
-    await fml.cases.create({ customerEmail: 'kyb@acme.example', crmRecordId: '1', crmSource: 'hubspot' }, { idempotencyKey: 'hubspot-1' });
+    await fml.cases.create(
+      { customerEmail: 'kyb@acme.example', crmRecordId: '1', crmSource: 'hubspot' },
+      { idempotencyKey: 'hubspot-1' },
+    );
     const cases = heard.filter(([, i]) => i.url === `${sb.url}/v1/cases`);
     expect(cases.map(([name, i]) => [name, i.attempt, i.status])).toEqual([
       ['request', 1, undefined],
@@ -54,7 +67,12 @@ describe('hooks on FML calls (sandbox)', () => {
       retryBaseDelayMs: 5,
       env: {},
       logger: { warn: (m: string) => lines.push(m) },
-      hooks: { ...hooks, onResponse: () => { throw new Error('metrics down'); } },
+      hooks: {
+        ...hooks,
+        onResponse: () => {
+          throw new Error('metrics down');
+        },
+      },
     });
     sb.faults.add({ kind: 'reset', method: 'GET', path: '/v1/cases', times: 1 });
     await fml.cases.list().firstPage();
@@ -65,7 +83,9 @@ describe('hooks on FML calls (sandbox)', () => {
   });
 
   it('refuses hooks that are not functions', () => {
-    expect(() => new FmlClient({ clientId: 'a', clientSecret: 'b', env: {}, hooks: { onRequest: 'yes' as never } })).toThrow(/hooks.onRequest must be a function/);
+    expect(
+      () => new FmlClient({ clientId: 'a', clientSecret: 'b', env: {}, hooks: { onRequest: 'yes' as never } }),
+    ).toThrow(/hooks.onRequest must be a function/);
   });
 });
 
@@ -75,7 +95,10 @@ describe('hooks on HubSpot calls', () => {
   it('see the URL with the developer API key masked', async () => {
     const { heard, hooks } = recorder();
     nock('https://hubspot.test').get('/automation/v4/actions/1').query(true).reply(200, { results: [] });
-    const send = createHubSpotSender({ developerApiKey: 'dev-key-SECRET-42' }, { baseUrl: 'https://hubspot.test', hooks });
+    const send = createHubSpotSender(
+      { developerApiKey: 'dev-key-SECRET-42' },
+      { baseUrl: 'https://hubspot.test', hooks },
+    );
     await send('GET', '/automation/v4/actions/1', undefined, 'list definitions');
     expect(heard.map(([n, i]) => [n, i.service, i.url])).toEqual([
       ['request', 'HubSpot', 'https://hubspot.test/automation/v4/actions/1?hapikey=***'],

@@ -11,12 +11,31 @@ let sent: { method: string; path: string; key: string | null; auth: string | nul
 /** The real fetch, recording what went on the wire. */
 const recording: typeof fetch = async (input, init) => {
   const request = new Request(input, init);
-  sent.push({ method: request.method, path: new URL(request.url).pathname, key: request.headers.get('idempotency-key'), auth: request.headers.get('authorization') });
+  sent.push({
+    method: request.method,
+    path: new URL(request.url).pathname,
+    key: request.headers.get('idempotency-key'),
+    auth: request.headers.get('authorization'),
+  });
   return fetch(request);
 };
 
-const options = () => ({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, fetch: recording, retryBaseDelayMs: 5, env: {} });
-const body = (id: string) => ({ customerEmail: `kyb+${id}@acme.example`, companyName: `Acme ${id}`, crmRecordId: id, crmSource: 'hubspot', sendInvite: false }) as const;
+const options = () => ({
+  clientId: sb.clientId,
+  clientSecret: sb.clientSecret,
+  baseUrl: sb.url,
+  fetch: recording,
+  retryBaseDelayMs: 5,
+  env: {},
+});
+const body = (id: string) =>
+  ({
+    customerEmail: `kyb+${id}@acme.example`,
+    companyName: `Acme ${id}`,
+    crmRecordId: id,
+    crmSource: 'hubspot',
+    sendInvite: false,
+  }) as const;
 const creates = () => sent.filter((s) => s.method === 'POST' && s.path === '/v1/cases');
 const mints = () => sent.filter((s) => s.path === '/v1/oauth/token');
 
@@ -27,13 +46,19 @@ beforeEach(async () => {
 afterEach(() => sb.close());
 
 describe.each([
-  ['openapi-fetch over createFmlFetch', () => createClient<paths>({ baseUrl: sb.url, fetch: createFmlFetch(options()) })],
+  [
+    'openapi-fetch over createFmlFetch',
+    () => createClient<paths>({ baseUrl: sb.url, fetch: createFmlFetch(options()) }),
+  ],
   ['fml.api', () => new FmlClient(options()).api],
 ])('%s against the sandbox', (_name, makeApi) => {
   it('retries a 503 with the same Idempotency-Key and makes one case', async () => {
     const api = makeApi();
     sb.faults.add({ kind: 'status', status: 503, method: 'POST', path: '/v1/cases', times: 1 });
-    const { data, error, response } = await api.POST('/v1/cases', { body: body('901'), params: { header: { 'Idempotency-Key': 'hubspot-901' } } });
+    const { data, error, response } = await api.POST('/v1/cases', {
+      body: body('901'),
+      params: { header: { 'Idempotency-Key': 'hubspot-901' } },
+    });
     expect(error).toBeUndefined();
     expect(response.status).toBe(201);
     const kase: components['schemas']['Case'] | undefined = data;

@@ -23,7 +23,14 @@ describe('OpenTelemetry absent', () => {
       return fetch(request);
     };
     sb.faults.add({ kind: 'status', status: 503, method: 'POST', path: '/v1/cases', times: 1 });
-    const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, fetch: recording, retryBaseDelayMs: 1, env: {} });
+    const fml = new FmlClient({
+      clientId: sb.clientId,
+      clientSecret: sb.clientSecret,
+      baseUrl: sb.url,
+      fetch: recording,
+      retryBaseDelayMs: 1,
+      env: {},
+    });
     const result = await fml.cases.create({ customerEmail: 'jane@acme.example' });
     expect(result.status).toBe(201);
     expect(sent.length).toBe(3); // the token, the 503, the retry

@@ -33,26 +33,51 @@ beforeEach(async () => {
 });
 afterEach(() => sb.close());
 
-const client = (extra = {}) => new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, fetch: tracing, retryBaseDelayMs: 5, env: {}, ...extra });
-const spansFor = (path: string) => exporter.getFinishedSpans().filter((s) => String(s.attributes['url.full']).endsWith(path));
+const client = (extra = {}) =>
+  new FmlClient({
+    clientId: sb.clientId,
+    clientSecret: sb.clientSecret,
+    baseUrl: sb.url,
+    fetch: tracing,
+    retryBaseDelayMs: 5,
+    env: {},
+    ...extra,
+  });
+const spansFor = (path: string) =>
+  exporter.getFinishedSpans().filter((s) => String(s.attributes['url.full']).endsWith(path));
 
 describe('OpenTelemetry', () => {
   it('makes a client span per call with one child per attempt, and propagates traceparent', async () => {
     sb.faults.add({ kind: 'status', status: 503, method: 'POST', path: '/v1/cases', times: 1 });
-    await client().cases.create({ customerEmail: 'kyb@acme.example', crmRecordId: '7', crmSource: 'hubspot' }, { idempotencyKey: 'hubspot-7' });
+    await client().cases.create(
+      { customerEmail: 'kyb@acme.example', crmRecordId: '7', crmSource: 'hubspot' },
+      { idempotencyKey: 'hubspot-7' },
+    );
     const spans = spansFor('/v1/cases');
     expect(spans).toHaveLength(3);
     const call = spans.find((s) => s.attributes['fml.sdk.retry_count'] !== undefined)!;
     const attempts = spans.filter((s) => s !== call);
     expect(call.kind).toBe(2); // SpanKind.CLIENT
     expect(call.name).toBe('POST');
-    expect(call.attributes).toMatchObject({ 'http.request.method': 'POST', 'url.full': `${sb.url}/v1/cases`, 'http.response.status_code': 201, 'fml.sdk.retry_count': 1, 'server.address': '127.0.0.1' });
+    expect(call.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'url.full': `${sb.url}/v1/cases`,
+      'http.response.status_code': 201,
+      'fml.sdk.retry_count': 1,
+      'server.address': '127.0.0.1',
+    });
     expect(call.attributes['error.type']).toBeUndefined();
     for (const a of attempts) {
       expect(a.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
       expect(a.spanContext().traceId).toBe(call.spanContext().traceId);
     }
-    expect(attempts.map((a) => [a.attributes['http.response.status_code'], a.attributes['error.type'], a.attributes['http.request.resend_count']])).toEqual([
+    expect(
+      attempts.map((a) => [
+        a.attributes['http.response.status_code'],
+        a.attributes['error.type'],
+        a.attributes['http.request.resend_count'],
+      ]),
+    ).toEqual([
       [503, '503', undefined],
       [201, undefined, 1],
     ]);
@@ -62,7 +87,10 @@ describe('OpenTelemetry', () => {
 
   it('records error.type on a call that fails, without secrets in any attribute', async () => {
     sb.faults.add({ kind: 'rate-limit', retryAfterSeconds: 1, method: 'GET', path: '/v1/cases', times: 'always' });
-    const error = await client({ maxRetries: 0 }).cases.list().firstPage().catch((e: unknown) => e);
+    const error = await client({ maxRetries: 0 })
+      .cases.list()
+      .firstPage()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     const call = spansFor('/v1/cases').find((s) => s.attributes['fml.sdk.retry_count'] !== undefined)!;
     expect(call.attributes).toMatchObject({ 'http.response.status_code': 429, 'error.type': '429' });

@@ -24,7 +24,9 @@ async function silentServer(mode: 'no-answer' | 'headers-then-silence'): Promise
     req.resume();
     req.on('end', () => {
       if (req.url === '/v1/oauth/token') {
-        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
+        res
+          .writeHead(200, { 'content-type': 'application/json', connection: 'close' })
+          .end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
       calls++;
@@ -39,7 +41,12 @@ async function silentServer(mode: 'no-answer' | 'headers-then-silence'): Promise
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { baseUrl: `http://127.0.0.1:${port}`, calls: () => calls, allClosed: async () => void (await Promise.all(closed)), server };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    calls: () => calls,
+    allClosed: async () => void (await Promise.all(closed)),
+    server,
+  };
 }
 
 const servers: Server[] = [];
@@ -66,7 +73,16 @@ describe('a timed-out attempt frees its connection', () => {
     it(`cases.create against a server that ${mode === 'no-answer' ? 'never answers' : 'stops mid-body'}: every attempt times out and the client closes each socket`, async () => {
       const silent = await silentServer(mode);
       servers.push(silent.server);
-      const fml = new FmlClient({ clientId: 'pk', clientSecret: 'sk', baseUrl: silent.baseUrl, env: {}, timeoutMs: ATTEMPT_MS, maxRetries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 1 });
+      const fml = new FmlClient({
+        clientId: 'pk',
+        clientSecret: 'sk',
+        baseUrl: silent.baseUrl,
+        env: {},
+        timeoutMs: ATTEMPT_MS,
+        maxRetries: 1,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 1,
+      });
       const error = await fml.cases.create(validCreate, { idempotencyKey: 'hubspot-1' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FmlTimeoutError);
       expect(silent.calls()).toBe(2);
@@ -77,7 +93,14 @@ describe('a timed-out attempt frees its connection', () => {
   it('createFmlFetch (as openapi-fetch uses it): the same, with no signal from the caller', async () => {
     const silent = await silentServer('no-answer');
     servers.push(silent.server);
-    const fmlFetch = createFmlFetch({ clientId: 'pk', clientSecret: 'sk', baseUrl: silent.baseUrl, env: {}, timeoutMs: ATTEMPT_MS, maxRetries: 0 });
+    const fmlFetch = createFmlFetch({
+      clientId: 'pk',
+      clientSecret: 'sk',
+      baseUrl: silent.baseUrl,
+      env: {},
+      timeoutMs: ATTEMPT_MS,
+      maxRetries: 0,
+    });
     const error = await fmlFetch(`${silent.baseUrl}/v1/cases/CS-1`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect(silent.calls()).toBe(1);

@@ -26,10 +26,20 @@ export function caseBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const validCreate = { customerEmail: 'jane@acme.example', customerName: 'Jane Doe', companyName: 'Acme Holdings Ltd', country: 'United Kingdom', crmRecordId: '12345678901', crmSource: 'hubspot', sendInvite: true };
+export const validCreate = {
+  customerEmail: 'jane@acme.example',
+  customerName: 'Jane Doe',
+  companyName: 'Acme Holdings Ltd',
+  country: 'United Kingdom',
+  crmRecordId: '12345678901',
+  crmSource: 'hubspot',
+  sendInvite: true,
+};
 
 /** Intercepts the token endpoint; `count()` says how many mints reached it. */
-export function mockToken(options: { token?: string | (() => string); expiresIn?: number; times?: number; delayMs?: number } = {}) {
+export function mockToken(
+  options: { token?: string | (() => string); expiresIn?: number; times?: number; delayMs?: number } = {},
+) {
   let n = 0;
   const scope = nock(BASE)
     .post('/v1/oauth/token')
@@ -38,20 +48,34 @@ export function mockToken(options: { token?: string | (() => string); expiresIn?
     .reply(200, () => {
       n++;
       const token = typeof options.token === 'function' ? options.token() : (options.token ?? `tok_${n}`);
-      return { access_token: token, token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, scope: 'cases:write read:cases' };
+      return {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: options.expiresIn ?? 3600,
+        scope: 'cases:write read:cases',
+      };
     });
   return { scope, count: () => n };
 }
 
 /** A client with fast retries (tests assert behaviour, not time). */
 export function makeClient(options: FmlClientOptions = {}) {
-  return new FmlClient({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl: BASE, retryBaseDelayMs: 1, retryMaxDelayMs: 5, env: {}, ...options });
+  return new FmlClient({
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    baseUrl: BASE,
+    retryBaseDelayMs: 1,
+    retryMaxDelayMs: 5,
+    env: {},
+    ...options,
+  });
 }
 
 /** A logger that keeps every line, for assertions on retries and redaction. */
 export function memoryLogger() {
   const lines: string[] = [];
-  const put = (level: string) => (message: string, details?: unknown) => lines.push(`${level} ${message} ${details === undefined ? '' : JSON.stringify(details)}`);
+  const put = (level: string) => (message: string, details?: unknown) =>
+    lines.push(`${level} ${message} ${details === undefined ? '' : JSON.stringify(details)}`);
   return { lines, logger: { debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') } };
 }
 

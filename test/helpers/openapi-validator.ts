@@ -19,7 +19,8 @@ import { parse as parseYaml } from 'yaml';
 // ajv and ajv-formats are CommonJS with `exports.default`; depending on the loader the default import
 // is the module object or the function itself.
 const Ajv2020 = ((Ajv2020Import as unknown as { default?: unknown }).default ?? Ajv2020Import) as typeof Ajv2020Import;
-const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ?? addFormatsImport) as typeof addFormatsImport;
+const addFormats = ((addFormatsImport as unknown as { default?: unknown }).default ??
+  addFormatsImport) as typeof addFormatsImport;
 
 type Json = Record<string, unknown>;
 type HeaderBag = Headers | Record<string, string | string[] | undefined>;
@@ -86,7 +87,9 @@ function headerOf(headers: HeaderBag, name: string): string | undefined {
 const mediaTypeOf = (value: string | undefined): string => (value ?? '').split(';')[0]!.trim().toLowerCase();
 
 /** Loads and compiles the spec (default: the project's `openapi.yaml`). */
-export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('../../openapi.yaml', import.meta.url))): OpenApiValidator {
+export function loadOpenApiValidator(
+  specPath: string = fileURLToPath(new URL('../../openapi.yaml', import.meta.url)),
+): OpenApiValidator {
   const document = parseYaml(readFileSync(specPath, 'utf8')) as Json;
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
   addFormats(ajv);
@@ -106,7 +109,10 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
   const check = (pointer: string, value: unknown, label: string): string[] => {
     const fn = validatorAt(pointer);
     if (fn(value)) return [];
-    return (fn.errors ?? []).map((e) => `${label}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
+    return (fn.errors ?? []).map(
+      (e) =>
+        `${label}${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`,
+    );
   };
 
   /** Follows `$ref`s to non-schema objects; returns the object and its pointer. */
@@ -140,7 +146,13 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
       const pathItem = paths[template];
       if (!isRecord(pathItem) || !METHODS.includes(m) || !isRecord(pathItem[m])) return undefined;
       const operation = pathItem[m] as Json;
-      return { operationId: String(operation.operationId ?? `${m} ${template}`), pathTemplate: template, method: m, operation, pathItem };
+      return {
+        operationId: String(operation.operationId ?? `${m} ${template}`),
+        pathTemplate: template,
+        method: m,
+        operation,
+        pathItem,
+      };
     }
     return undefined;
   };
@@ -165,7 +177,8 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
         if (h.required === true) problems.push(`${label}: required header ${name} missing`);
         continue;
       }
-      if (isRecord(h.schema)) problems.push(...check(`${hp}/schema`, coerce(h.schema, value), `${label}: header ${name}`));
+      if (isRecord(h.schema))
+        problems.push(...check(`${hp}/schema`, coerce(h.schema, value), `${label}: header ${name}`));
     }
 
     const content = isRecord(response.content) ? response.content : undefined;
@@ -174,7 +187,11 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
       return problems;
     }
     const type = mediaTypeOf(headerOf(r.headers, 'content-type'));
-    if (!(type in content)) return [...problems, `${label}: content-type ${JSON.stringify(type)} not declared (${Object.keys(content).join(', ')})`];
+    if (!(type in content))
+      return [
+        ...problems,
+        `${label}: content-type ${JSON.stringify(type)} not declared (${Object.keys(content).join(', ')})`,
+      ];
     const media = content[type];
     if (isRecord(media) && isRecord(media.schema)) {
       let body: unknown;
@@ -229,8 +246,15 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
         continue;
       }
       const schema = isRecord(node.schema) ? node.schema : {};
-      if (values.length > 1 && schema.type !== 'array') problems.push(`${label}: ${String(node.in)} parameter ${name} given ${values.length} times`);
-      problems.push(...check(`${pointer}/schema`, schema.type === 'array' ? values : coerce(schema, values[0]!), `${label}: ${String(node.in)} parameter ${name}`));
+      if (values.length > 1 && schema.type !== 'array')
+        problems.push(`${label}: ${String(node.in)} parameter ${name} given ${values.length} times`);
+      problems.push(
+        ...check(
+          `${pointer}/schema`,
+          schema.type === 'array' ? values : coerce(schema, values[0]!),
+          `${label}: ${String(node.in)} parameter ${name}`,
+        ),
+      );
     }
     for (const name of new Set(url.searchParams.keys())) {
       if (!declaredQuery.has(name)) problems.push(`${label}: query parameter ${name} is not declared`);
@@ -238,8 +262,13 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
 
     // Security: an operation that needs a bearer must get one. `security: []` means none is needed.
     const security = Array.isArray(op.operation.security) ? op.operation.security : document.security;
-    if (Array.isArray(security) && security.length > 0 && !security.some((s) => isRecord(s) && Object.keys(s).length === 0)) {
-      if (!/^Bearer \S+$/.test(headerOf(r.headers, 'authorization') ?? '')) problems.push(`${label}: Authorization: Bearer <token> missing`);
+    if (
+      Array.isArray(security) &&
+      security.length > 0 &&
+      !security.some((s) => isRecord(s) && Object.keys(s).length === 0)
+    ) {
+      if (!/^Bearer \S+$/.test(headerOf(r.headers, 'authorization') ?? ''))
+        problems.push(`${label}: Authorization: Bearer <token> missing`);
     }
 
     // Body.
@@ -255,7 +284,11 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
     }
     const content = isRecord(requestBody.content) ? requestBody.content : {};
     const type = mediaTypeOf(headerOf(r.headers, 'content-type'));
-    if (!(type in content)) return [...problems, `${label}: content-type ${JSON.stringify(type)} not declared (${Object.keys(content).join(', ')})`];
+    if (!(type in content))
+      return [
+        ...problems,
+        `${label}: content-type ${JSON.stringify(type)} not declared (${Object.keys(content).join(', ')})`,
+      ];
     let body: unknown;
     if (type === 'application/x-www-form-urlencoded') {
       body = Object.fromEntries(new URLSearchParams(r.body!));
@@ -270,7 +303,8 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
     return problems;
   };
 
-  const schemaProblems = (name: string, value: unknown): string[] => check(`/components/schemas/${escapePointer(name)}`, value, name);
+  const schemaProblems = (name: string, value: unknown): string[] =>
+    check(`/components/schemas/${escapePointer(name)}`, value, name);
 
   const webhookProblems = (delivery: { headers: HeaderBag; body: string }): string[] => {
     let body: unknown;
@@ -282,7 +316,8 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
     const name = isRecord(body) && typeof body.event === 'string' ? body.event : '';
     const hooks = isRecord(document.webhooks) ? document.webhooks : {};
     const hook = hooks[name];
-    if (!isRecord(hook) || !isRecord(hook.post)) return schemaProblems('WebhookEventCommon', body).map((p) => `webhook ${name || '(no event)'}: ${p}`);
+    if (!isRecord(hook) || !isRecord(hook.post))
+      return schemaProblems('WebhookEventCommon', body).map((p) => `webhook ${name || '(no event)'}: ${p}`);
     const label = `webhook ${name}`;
     const base = `/webhooks/${escapePointer(name)}/post`;
     const problems: string[] = [];
@@ -293,7 +328,8 @@ export function loadOpenApiValidator(specPath: string = fileURLToPath(new URL('.
       const value = headerOf(delivery.headers, String(node.name));
       if (value === undefined) {
         if (node.required === true) problems.push(`${label}: required header ${String(node.name)} missing`);
-      } else if (isRecord(node.schema)) problems.push(...check(`${pointer}/schema`, value, `${label}: header ${String(node.name)}`));
+      } else if (isRecord(node.schema))
+        problems.push(...check(`${pointer}/schema`, value, `${label}: header ${String(node.name)}`));
     });
     const { pointer: rbPointer } = resolve(hook.post.requestBody, `${base}/requestBody`);
     problems.push(...check(`${rbPointer}/content/application~1json/schema`, body, `${label}: body`));

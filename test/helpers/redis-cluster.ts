@@ -66,7 +66,8 @@ export function findRedisCli(): string | undefined {
   return undefined;
 }
 
-const MISSING = 'The Redis Cluster tests need redis-server and redis-cli (Debian/Ubuntu: apt-get install -y redis-server, which brings redis-tools; macOS: brew install redis), or REDIS_SERVER_BIN / REDIS_CLI_BIN. .ci/run installs them on CI.';
+const MISSING =
+  'The Redis Cluster tests need redis-server and redis-cli (Debian/Ubuntu: apt-get install -y redis-server, which brings redis-tools; macOS: brew install redis), or REDIS_SERVER_BIN / REDIS_CLI_BIN. .ci/run installs them on CI.';
 
 /**
  * Starts a 3-master + 3-replica cluster and resolves once it is whole: every node reports
@@ -92,12 +93,36 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       const child = spawn(
         server,
         // prettier-ignore
-        ['--port', String(port), '--cluster-port', String(ports[2 * i + 1]), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
-          '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0',
-          '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs),
+        [
+          '--port',
+          String(port),
+          '--cluster-port',
+          String(ports[2 * i + 1]),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--daemonize',
+          'no',
+          '--loglevel',
+          'warning',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--repl-diskless-sync-delay',
+          '0',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          String(nodeTimeoutMs),
           // A replica may take over however long it was cut off: the test decides when a master dies.
-          '--cluster-replica-validity-factor', '0',
-          ...(password ? ['--requirepass', password, '--masterauth', password] : [])],
+          '--cluster-replica-validity-factor',
+          '0',
+          ...(password ? ['--requirepass', password, '--masterauth', password] : []),
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       const node = { port, child, dir, alive: true, output: '' };
@@ -105,9 +130,33 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       child.stderr?.on('data', (d: Buffer) => (node.output += d.toString()));
       nodes.push(node);
     }
-    await Promise.all(nodes.map((n) => waitFor(async () => (await tryCommand(n.port, ['PING'])) === 'PONG', 10_000, () => `node ${n.port} did not answer PING\n${n.output.slice(-1000)}`)));
-    await run(cli, ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes', ...(password ? ['-a', password, '--no-auth-warning'] : [])]);
-    await waitFor(() => whole(nodes.map((n) => n.port), tryCommand), 30_000, () => 'the cluster did not become whole (cluster_state:ok, 6 known nodes, replicas in sync) within 30 s');
+    await Promise.all(
+      nodes.map((n) =>
+        waitFor(
+          async () => (await tryCommand(n.port, ['PING'])) === 'PONG',
+          10_000,
+          () => `node ${n.port} did not answer PING\n${n.output.slice(-1000)}`,
+        ),
+      ),
+    );
+    await run(cli, [
+      '--cluster',
+      'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas',
+      '1',
+      '--cluster-yes',
+      ...(password ? ['-a', password, '--no-auth-warning'] : []),
+    ]);
+    await waitFor(
+      () =>
+        whole(
+          nodes.map((n) => n.port),
+          tryCommand,
+        ),
+      30_000,
+      () => 'the cluster did not become whole (cluster_state:ok, 6 known nodes, replicas in sync) within 30 s',
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -160,10 +209,18 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
 }
 
 /** Every node: cluster_state ok, knows all six, and (replicas) linked to a master. */
-async function whole(ports: number[], tryCommand: (port: number, args: string[]) => Promise<unknown>): Promise<boolean> {
+async function whole(
+  ports: number[],
+  tryCommand: (port: number, args: string[]) => Promise<unknown>,
+): Promise<boolean> {
   for (const port of ports) {
     const info = await tryCommand(port, ['CLUSTER', 'INFO']);
-    if (typeof info !== 'string' || !info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${ports.length}`)) return false;
+    if (
+      typeof info !== 'string' ||
+      !info.includes('cluster_state:ok') ||
+      !info.includes(`cluster_known_nodes:${ports.length}`)
+    )
+      return false;
     const replication = await tryCommand(port, ['INFO', 'replication']);
     if (typeof replication !== 'string') return false;
     if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false;
@@ -201,7 +258,8 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 /** One command over a fresh connection (after AUTH, given a password), RESP2 in and out; a Redis error reply rejects. */
 export function command(port: number, args: string[], timeoutMs = 2000, password?: string): Promise<unknown> {
-  const frame = (a: string[]) => a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).reduce((acc, x) => acc + x, `*${a.length}\r\n`);
+  const frame = (a: string[]) =>
+    a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).reduce((acc, x) => acc + x, `*${a.length}\r\n`);
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let buffer = Buffer.alloc(0);
@@ -209,7 +267,9 @@ export function command(port: number, args: string[], timeoutMs = 2000, password
       socket.destroy();
       settle();
     };
-    socket.setTimeout(timeoutMs, () => finish(() => reject(new Error(`node ${port} did not answer ${args[0]} within ${timeoutMs} ms`))));
+    socket.setTimeout(timeoutMs, () =>
+      finish(() => reject(new Error(`node ${port} did not answer ${args[0]} within ${timeoutMs} ms`))),
+    );
     socket.on('error', (error) => finish(() => reject(error)));
     socket.on('connect', () => socket.write((password ? frame(['AUTH', password]) : '') + frame(args)));
     socket.on('data', (chunk: Buffer) => {

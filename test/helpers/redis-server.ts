@@ -29,17 +29,41 @@ export function findRedisServer(): string | undefined {
  * Starts `redis-server --port N --bind 127.0.0.1 --save '' --appendonly no --dir <tmp>`. Throws — so the
  * Redis tests FAIL, never skip — when redis-server is not installed: CI (`.ci/run`) installs it.
  */
-export async function startRedisServer(options: { password?: string; /** Reuse a stopped server's port (a restart). */ port?: number } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { password?: string /** Reuse a stopped server's port (a restart). */; port?: number } = {},
+): Promise<RedisServer> {
   const bin = findRedisServer();
   if (!bin) {
-    throw new Error('redis-server is not installed, and the Redis tests need a real Redis. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or point REDIS_SERVER_BIN at it. .ci/run installs it on CI.');
+    throw new Error(
+      'redis-server is not installed, and the Redis tests need a real Redis. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or point REDIS_SERVER_BIN at it. .ci/run installs it on CI.',
+    );
   }
   let lastError: unknown;
   // The free port is found by binding and closing; another process may grab it in between, so retry.
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = options.port ?? (await freePort());
     const dir = await mkdtemp(join(tmpdir(), 'fml-redis-'));
-    const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      bin,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+        ...(options.password ? ['--requirepass', options.password] : []),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -47,7 +71,9 @@ export async function startRedisServer(options: { password?: string; /** Reuse a
       await waitUntilReady(port, child);
       return { port, url: `redis://127.0.0.1:${port}`, stop: once(() => stopServer(child, dir)) };
     } catch (error) {
-      lastError = new Error(`redis-server did not start on port ${port}: ${(error as Error).message}\n${output.slice(-2000)}`);
+      lastError = new Error(
+        `redis-server did not start on port ${port}: ${(error as Error).message}\n${output.slice(-2000)}`,
+      );
       await stopServer(child, dir);
     }
   }
@@ -70,7 +96,8 @@ export function freePort(): Promise<number> {
 async function waitUntilReady(port: number, child: ChildProcess): Promise<void> {
   const giveUpAt = Date.now() + 10_000;
   while (Date.now() < giveUpAt) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server exited (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`redis-server exited (${child.exitCode ?? child.signalCode})`);
     if (await ping(port)) return;
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -13,7 +13,10 @@ export interface SlowSendResult {
  * server closes the connection. Resolves once the server has hung up, so the result also proves the
  * connection was freed. It never finishes the body, so the server's only way out is its own time limit.
  */
-export function slowSend(url: string, options: { path?: string; headers?: Record<string, string>; intervalMs: number }): Promise<SlowSendResult> {
+export function slowSend(
+  url: string,
+  options: { path?: string; headers?: Record<string, string>; intervalMs: number },
+): Promise<SlowSendResult> {
   const { hostname, port, pathname, search } = new URL(url);
   const path = options.path ?? `${pathname}${search}`;
   return new Promise((resolve, reject) => {
@@ -22,8 +25,17 @@ export function slowSend(url: string, options: { path?: string; headers?: Record
     let bodyBytesSent = 0;
     let timer: ReturnType<typeof setInterval> | undefined;
     socket.on('connect', () => {
-      const headers = { host: `${hostname}:${port}`, 'content-type': 'application/json', 'content-length': '100000', ...options.headers };
-      socket.write(`POST ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n{`);
+      const headers = {
+        host: `${hostname}:${port}`,
+        'content-type': 'application/json',
+        'content-length': '100000',
+        ...options.headers,
+      };
+      socket.write(
+        `POST ${path} HTTP/1.1\r\n${Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}\r\n{`,
+      );
       bodyBytesSent = 1;
       if (options.intervalMs > 0) {
         timer = setInterval(() => {
@@ -38,7 +50,10 @@ export function slowSend(url: string, options: { path?: string; headers?: Record
       clearInterval(timer);
       const text = Buffer.concat(received).toString('utf8');
       const match = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      if (!match) return reject(new Error(`the server closed the connection without an answer: ${JSON.stringify(text.slice(0, 200))}`));
+      if (!match)
+        return reject(
+          new Error(`the server closed the connection without an answer: ${JSON.stringify(text.slice(0, 200))}`),
+        );
       resolve({ status: Number(match[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4), bodyBytesSent });
     });
   });

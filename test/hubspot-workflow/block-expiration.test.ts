@@ -16,7 +16,10 @@ describe('blockExpiration', () => {
   it("BLOCKs for the workflow's chosen wait, and remembers the block until then", async () => {
     const clock = makeClock();
     h = await startHarness({ clock });
-    const run = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs({ blockExpiration: 'P3D' }) });
+    const run = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs({ blockExpiration: 'P3D' }),
+    });
     expect(outputsOf(run.body)).toMatchObject({ hs_execution_state: 'BLOCK', hs_expiration_duration: 'P3D' });
     expect((await h.store.get(run.callbackId))!.blockExpiresAt).toBe(clock.now() + 3 * 86_400_000);
     // Past it, the handler prunes the block (HubSpot has moved the workflow on).
@@ -34,7 +37,10 @@ describe('blockExpiration', () => {
   it('answers FAIL_CONTINUE naming the input for a wait that is not a duration, or longer than a year', async () => {
     h = await startHarness();
     for (const bad of ['next week', 'P2Y']) {
-      const run = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs({ blockExpiration: bad }) });
+      const run = await h.hubspot.execute({
+        actionUrl: h.actionUrl,
+        inputFields: goodInputs({ blockExpiration: bad }),
+      });
       const out = outputsOf(run.body);
       expect(out).toMatchObject({ hs_execution_state: 'FAIL_CONTINUE', errorCode: 'validation_error' });
       expect(out.errorMessage).toContain('(input "blockExpiration")');

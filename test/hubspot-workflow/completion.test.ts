@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryCallbackStore, createWorkflowActionHandler, type CallbackStore, type WorkflowActionHandler, type WorkflowActionHandlerOptions } from '../../src/hubspot/workflow-action/index';
+import {
+  createMemoryCallbackStore,
+  createWorkflowActionHandler,
+  type CallbackStore,
+  type WorkflowActionHandler,
+  type WorkflowActionHandlerOptions,
+} from '../../src/hubspot/workflow-action/index';
 import type { FakeHubSpotAutomation } from '../../src/sandbox/fake-hubspot-automation';
 import { automation, baseOptions, decision, fakeFml, listen, runCleanups, sandbox } from './fixtures';
 import { goodInputs, outputsOf } from './harness';
@@ -7,14 +13,21 @@ import { goodInputs, outputsOf } from './harness';
 afterEach(runCleanups);
 
 /** The handler served on a loopback app server, so the HubSpot stand-in can execute it. */
-async function serve(options: WorkflowActionHandlerOptions): Promise<{ handler: WorkflowActionHandler; actionUrl: string }> {
+async function serve(
+  options: WorkflowActionHandlerOptions,
+): Promise<{ handler: WorkflowActionHandler; actionUrl: string }> {
   const app = await listen(() => undefined);
   const handler = createWorkflowActionHandler({ ...options, publicUrl: app.url });
   app.server.on('request', (req, res) => void handler.node(req, res));
   return { handler, actionUrl: `${app.url}/act` };
 }
 
-const hubspotOf = (hubspot: FakeHubSpotAutomation, over: Partial<WorkflowActionHandlerOptions['hubspot']> = {}) => ({ baseUrl: hubspot.url, accessToken: hubspot.accessToken, retryBaseDelayMs: 5, ...over });
+const hubspotOf = (hubspot: FakeHubSpotAutomation, over: Partial<WorkflowActionHandlerOptions['hubspot']> = {}) => ({
+  baseUrl: hubspot.url,
+  accessToken: hubspot.accessToken,
+  retryBaseDelayMs: 5,
+  ...over,
+});
 
 describe('a decision that races the BLOCK', () => {
   it('answers SUCCESS with the outcome when FML decides while the BLOCK is being stored', async () => {
@@ -46,10 +59,18 @@ describe('a decision that races the BLOCK', () => {
     release();
 
     const answer = await running;
-    expect(outputsOf(answer.body)).toMatchObject({ hs_execution_state: 'SUCCESS', caseId, status: 'approved', decision: 'approve' });
+    expect(outputsOf(answer.body)).toMatchObject({
+      hs_execution_state: 'SUCCESS',
+      caseId,
+      status: 'approved',
+      decision: 'approve',
+    });
     expect(await event).toMatchObject({ completed: [], failed: [] });
     // Nothing is left blocked waiting for a decision FML will not announce again.
-    expect(await memory.get(answer.callbackId)).toMatchObject({ state: 'answered', answer: { hs_execution_state: 'SUCCESS' } });
+    expect(await memory.get(answer.callbackId)).toMatchObject({
+      state: 'answered',
+      answer: { hs_execution_state: 'SUCCESS' },
+    });
     expect(hubspot.blockedCallbacks).toEqual([]);
     expect(hubspot.completions).toHaveLength(0);
   });
@@ -58,12 +79,19 @@ describe('a decision that races the BLOCK', () => {
     const fml = await fakeFml();
     fml.getStatus = 503; // FML's read side is down: only the remembered event knows the decision
     const hubspot = await automation();
-    const { handler, actionUrl } = await serve(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { hubspot: hubspotOf(hubspot) }));
+    const { handler, actionUrl } = await serve(
+      baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { hubspot: hubspotOf(hubspot) }),
+    );
     const early = await handler.onFmlEvent(decision('CS-2026-00042', 'declined'));
     expect(early).toMatchObject({ completed: [], outcome: { status: 'declined' } });
 
     const run = await hubspot.execute({ actionUrl, objectId: 501, inputFields: goodInputs() });
-    expect(outputsOf(run.body)).toMatchObject({ hs_execution_state: 'SUCCESS', caseId: 'CS-2026-00042', status: 'declined', decision: 'decline' });
+    expect(outputsOf(run.body)).toMatchObject({
+      hs_execution_state: 'SUCCESS',
+      caseId: 'CS-2026-00042',
+      status: 'declined',
+      decision: 'decline',
+    });
     expect(hubspot.blockedCallbacks).toEqual([]);
   });
 });
@@ -75,7 +103,12 @@ describe('completing callbacks within a deadline', () => {
     let arrived!: () => void;
     const reached = new Promise<void>((resolve) => (arrived = resolve));
     const hung = await listen(() => arrived()); // accepts, never answers
-    const { handler, actionUrl } = await serve(baseOptions(sb, { hubspot: hubspotOf(hubspot, { baseUrl: hung.url, timeoutMs: 60_000 }), completionDeadlineMs: 300 }));
+    const { handler, actionUrl } = await serve(
+      baseOptions(sb, {
+        hubspot: hubspotOf(hubspot, { baseUrl: hung.url, timeoutMs: 60_000 }),
+        completionDeadlineMs: 300,
+      }),
+    );
     const run = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
 
     const error = await handler.onFmlEvent(decision(sb.cases[0]!.caseId, 'approved')).catch((e: unknown) => e);
@@ -88,12 +121,17 @@ describe('completing callbacks within a deadline', () => {
   it("does not sleep through a Retry-After longer than what is left: it stops with HubSpot's 429 at once", async () => {
     const sb = await sandbox();
     const hubspot = await automation();
-    const { handler, actionUrl } = await serve(baseOptions(sb, { hubspot: hubspotOf(hubspot), completionDeadlineMs: 2000 }));
+    const { handler, actionUrl } = await serve(
+      baseOptions(sb, { hubspot: hubspotOf(hubspot), completionDeadlineMs: 2000 }),
+    );
     const run = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
     hubspot.failCompletions({ status: 429, retryAfterSeconds: 25 }); // within maxRetryAfterMs, beyond the deadline
 
     const error = await handler.onFmlEvent(decision(sb.cases[0]!.caseId, 'approved')).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'callback_completion_failed', cause: { status: 429, code: 'hubspot_rate_limited' } });
+    expect(error).toMatchObject({
+      code: 'callback_completion_failed',
+      cause: { status: 429, code: 'hubspot_rate_limited' },
+    });
     expect(hubspot.requests.filter((r) => r.path.includes('/callbacks/')).map((r) => r.status)).toEqual([429]);
     // The redelivery completes it.
     expect((await handler.onFmlEvent(decision(sb.cases[0]!.caseId, 'approved'))).completed).toEqual([run.callbackId]);
@@ -104,9 +142,16 @@ describe('completing callbacks within a deadline', () => {
     const hubspot = await automation();
     const controller = new AbortController();
     const hung = await listen(() => controller.abort());
-    const { handler, actionUrl } = await serve(baseOptions(sb, { hubspot: hubspotOf(hubspot, { baseUrl: hung.url, timeoutMs: 60_000 }), completionDeadlineMs: 60_000 }));
+    const { handler, actionUrl } = await serve(
+      baseOptions(sb, {
+        hubspot: hubspotOf(hubspot, { baseUrl: hung.url, timeoutMs: 60_000 }),
+        completionDeadlineMs: 60_000,
+      }),
+    );
     await hubspot.execute({ actionUrl, inputFields: goodInputs() });
-    const error = await handler.onFmlEvent(decision(sb.cases[0]!.caseId, 'approved'), { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await handler
+      .onFmlEvent(decision(sb.cases[0]!.caseId, 'approved'), { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'callback_completion_failed', cause: { code: 'aborted' } });
   });
 });
@@ -117,7 +162,9 @@ describe("HubSpot's 'already completed' answer to a retried completion", () => {
     const hubspot = await automation();
     const reasons: string[] = [];
     const store = createMemoryCallbackStore();
-    const { handler, actionUrl } = await serve(baseOptions(sb, { store, hubspot: hubspotOf(hubspot), onError: (_e, c) => reasons.push(c.reason) }));
+    const { handler, actionUrl } = await serve(
+      baseOptions(sb, { store, hubspot: hubspotOf(hubspot), onError: (_e, c) => reasons.push(c.reason) }),
+    );
     const run = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
     hubspot.failCompletions({ status: 'drop' });
 
@@ -151,8 +198,13 @@ describe('a slow store within completionDeadlineMs', () => {
     const hubspot = await automation();
     const memory = createMemoryCallbackStore();
     let hang = false;
-    const slow: CallbackStore = { ...memory, set: (record) => (hang ? new Promise<void>(() => undefined) : memory.set(record)) };
-    const { handler, actionUrl } = await serve(baseOptions(sb, { store: slow, hubspot: hubspotOf(hubspot), completionDeadlineMs: 100 }));
+    const slow: CallbackStore = {
+      ...memory,
+      set: (record) => (hang ? new Promise<void>(() => undefined) : memory.set(record)),
+    };
+    const { handler, actionUrl } = await serve(
+      baseOptions(sb, { store: slow, hubspot: hubspotOf(hubspot), completionDeadlineMs: 100 }),
+    );
     const run = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
     expect(outputsOf(run.body).hs_execution_state).toBe('BLOCK');
     hang = true;
@@ -186,7 +238,9 @@ describe('a slow store within completionDeadlineMs', () => {
         return memory.findByCase(caseId);
       },
     };
-    const { handler, actionUrl } = await serve(baseOptions(sb, { store: slow, hubspot: hubspotOf(hubspot), completionDeadlineMs: 100 }));
+    const { handler, actionUrl } = await serve(
+      baseOptions(sb, { store: slow, hubspot: hubspotOf(hubspot), completionDeadlineMs: 100 }),
+    );
     const running = hubspot.execute({ actionUrl, inputFields: goodInputs() });
     await blockBeingStored;
     const caseId = sb.cases[0]!.caseId;
@@ -235,7 +289,9 @@ describe('a decision found after the BLOCK, when the store cannot record it', ()
         if (record.state === 'blocked') sb.advanceCase(sb.cases[0]!.caseId, 'approved');
       },
     };
-    const { actionUrl } = await serve(baseOptions(sb, { store: watching, hubspot: hubspotOf(hubspot), onError: () => undefined }));
+    const { actionUrl } = await serve(
+      baseOptions(sb, { store: watching, hubspot: hubspotOf(hubspot), onError: () => undefined }),
+    );
     const answer = await hubspot.execute({ actionUrl, inputFields: goodInputs() });
     return { answer, hubspot, held: await memory.get(answer.callbackId) };
   }
@@ -253,7 +309,11 @@ describe('a decision found after the BLOCK, when the store cannot record it', ()
     expect(outputsOf(answer.body).hs_execution_state).toBe('BLOCK');
     expect(held).toMatchObject({ state: 'blocked' });
     const completion = await hubspot.waitForCompletion(answer.callbackId, 5000);
-    expect(completion.outputFields).toMatchObject({ hs_execution_state: 'SUCCESS', status: 'approved', decision: 'approve' });
+    expect(completion.outputFields).toMatchObject({
+      hs_execution_state: 'SUCCESS',
+      status: 'approved',
+      decision: 'approve',
+    });
     expect(hubspot.blockedCallbacks).toEqual([]);
   });
 });
@@ -262,7 +322,9 @@ describe('a remembered decision against a fresh read', () => {
   it('follows the fresh FML read when it succeeds, even after an earlier decision event', async () => {
     const fml = await fakeFml(); // reads answer the case as in-progress
     const hubspot = await automation();
-    const { handler, actionUrl } = await serve(baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { hubspot: hubspotOf(hubspot) }));
+    const { handler, actionUrl } = await serve(
+      baseOptions({ clientId: 'pk', clientSecret: 'sk', url: fml.url }, { hubspot: hubspotOf(hubspot) }),
+    );
     await handler.onFmlEvent(decision('CS-2026-00042', 'declined'));
     const run = await hubspot.execute({ actionUrl, objectId: 501, inputFields: goodInputs() });
     expect(outputsOf(run.body).hs_execution_state).toBe('BLOCK');

@@ -27,8 +27,40 @@ const typeDefinition = {
   additionalProperties: false,
   properties: {
     name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-    type: { enum: ['string', 'number', 'bool', 'datetime', 'enumeration', 'date', 'phone_number', 'currency_number', 'json', 'object_coordinates'] },
-    fieldType: { enum: ['booleancheckbox', 'checkbox', 'date', 'file', 'number', 'phonenumber', 'radio', 'select', 'text', 'textarea', 'calculation_equation', 'calculation_rollup', 'calculation_score', 'calculation_read_time', 'unknown', 'html'] },
+    type: {
+      enum: [
+        'string',
+        'number',
+        'bool',
+        'datetime',
+        'enumeration',
+        'date',
+        'phone_number',
+        'currency_number',
+        'json',
+        'object_coordinates',
+      ],
+    },
+    fieldType: {
+      enum: [
+        'booleancheckbox',
+        'checkbox',
+        'date',
+        'file',
+        'number',
+        'phonenumber',
+        'radio',
+        'select',
+        'text',
+        'textarea',
+        'calculation_equation',
+        'calculation_rollup',
+        'calculation_score',
+        'calculation_read_time',
+        'unknown',
+        'html',
+      ],
+    },
     options: { type: 'array', items: option },
     optionsUrl: { type: 'string', format: 'uri' },
     referencedObjectType: { type: 'string' },
@@ -41,7 +73,13 @@ const typeDefinition = {
   // A select needs its options, from a list or a URL.
   if: { properties: { fieldType: { const: 'select' } }, required: ['fieldType'] },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword (Ajv reads it), not a thenable
-  then: { anyOf: [{ required: ['options'], properties: { options: { type: 'array', minItems: 1 } } }, { required: ['optionsUrl'] }, { required: ['referencedObjectType'] }] },
+  then: {
+    anyOf: [
+      { required: ['options'], properties: { options: { type: 'array', minItems: 1 } } },
+      { required: ['optionsUrl'] },
+      { required: ['referencedObjectType'] },
+    ],
+  },
 } as const;
 
 const labels = {
@@ -72,7 +110,12 @@ export const actionDefinitionSchema = {
     published: { type: 'boolean' },
     archivedAt: { type: 'integer' },
     objectTypes: { type: 'array', items: { type: 'string', pattern: '^[A-Z_0-9-]+$' } },
-    objectRequestOptions: { type: 'object', required: ['properties'], additionalProperties: false, properties: { properties: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true } } },
+    objectRequestOptions: {
+      type: 'object',
+      required: ['properties'],
+      additionalProperties: false,
+      properties: { properties: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true } },
+    },
     inputFields: {
       type: 'array',
       items: {
@@ -81,7 +124,20 @@ export const actionDefinitionSchema = {
         additionalProperties: false,
         properties: {
           typeDefinition,
-          supportedValueTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['STATIC_VALUE', 'OBJECT_PROPERTY', 'FIELD_DATA', 'FETCHED_OBJECT_PROPERTY', 'ENROLLMENT_EVENT_PROPERTY'] } },
+          supportedValueTypes: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: {
+              enum: [
+                'STATIC_VALUE',
+                'OBJECT_PROPERTY',
+                'FIELD_DATA',
+                'FETCHED_OBJECT_PROPERTY',
+                'ENROLLMENT_EVENT_PROPERTY',
+              ],
+            },
+          },
           isRequired: { type: 'boolean' },
           automationFieldType: { type: 'string' },
         },
@@ -97,7 +153,12 @@ export const actionDefinitionSchema = {
           dependencyType: { enum: ['SINGLE_FIELD', 'CONDITIONAL_SINGLE_FIELD'] },
           controllingFieldName: { type: 'string', minLength: 1 },
           controllingFieldValue: { type: 'string' },
-          dependentFieldNames: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+          dependentFieldNames: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', minLength: 1 },
+          },
         },
         // A conditional dependency names the value that shows its dependents; a plain one has none.
         if: { properties: { dependencyType: { const: 'CONDITIONAL_SINGLE_FIELD' } } },
@@ -106,7 +167,15 @@ export const actionDefinitionSchema = {
         else: { not: { required: ['controllingFieldValue'] } },
       },
     },
-    outputFields: { type: 'array', items: { type: 'object', required: ['typeDefinition'], additionalProperties: false, properties: { typeDefinition } } },
+    outputFields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['typeDefinition'],
+        additionalProperties: false,
+        properties: { typeDefinition },
+      },
+    },
     labels: {
       type: 'object',
       required: ['en'],
@@ -119,7 +188,13 @@ export const actionDefinitionSchema = {
         type: 'object',
         required: ['functionType', 'functionSource'],
         additionalProperties: false,
-        properties: { functionType: { enum: ['PRE_ACTION_EXECUTION', 'PRE_FETCH_OPTIONS', 'POST_FETCH_OPTIONS', 'POST_ACTION_EXECUTION'] }, functionSource: { type: 'string' }, id: { type: 'string' } },
+        properties: {
+          functionType: {
+            enum: ['PRE_ACTION_EXECUTION', 'PRE_FETCH_OPTIONS', 'POST_FETCH_OPTIONS', 'POST_ACTION_EXECUTION'],
+          },
+          functionSource: { type: 'string' },
+          id: { type: 'string' },
+        },
       },
     },
     executionRules: { type: 'array', items: { type: 'object' } },
@@ -130,19 +205,40 @@ export const actionDefinitionSchema = {
 export const hubspotGuideExample1 = {
   actionUrl: 'https://example.com/hubspot',
   inputFields: [
-    { typeDefinition: { name: 'widgetName', type: 'string', fieldType: 'text' }, supportedValueTypes: ['STATIC_VALUE'], isRequired: true },
     {
-      typeDefinition: { name: 'widgetColor', type: 'enumeration', fieldType: 'select', options: [{ value: 'red', label: 'Red' }, { value: 'blue', label: 'Blue' }, { value: 'green', label: 'Green' }] },
+      typeDefinition: { name: 'widgetName', type: 'string', fieldType: 'text' },
+      supportedValueTypes: ['STATIC_VALUE'],
+      isRequired: true,
+    },
+    {
+      typeDefinition: {
+        name: 'widgetColor',
+        type: 'enumeration',
+        fieldType: 'select',
+        options: [
+          { value: 'red', label: 'Red' },
+          { value: 'blue', label: 'Blue' },
+          { value: 'green', label: 'Green' },
+        ],
+      },
       supportedValueTypes: ['STATIC_VALUE'],
     },
-    { typeDefinition: { name: 'widgetOwner', type: 'enumeration', referencedObjectType: 'OWNER' }, supportedValueTypes: ['STATIC_VALUE'] },
+    {
+      typeDefinition: { name: 'widgetOwner', type: 'enumeration', referencedObjectType: 'OWNER' },
+      supportedValueTypes: ['STATIC_VALUE'],
+    },
     { typeDefinition: { name: 'widgetQuantity', type: 'number' }, supportedValueTypes: ['OBJECT_PROPERTY'] },
   ],
   labels: {
     en: {
       actionName: 'Create Widget - Example 1',
       actionCardContent: 'Create widget {{widgetName}}',
-      inputFieldLabels: { widgetName: 'Widget Name', widgetColor: 'Widget Color', widgetOwner: 'Widget Owner', widgetQuantity: 'Widget Quantity' },
+      inputFieldLabels: {
+        widgetName: 'Widget Name',
+        widgetColor: 'Widget Color',
+        widgetOwner: 'Widget Owner',
+        widgetQuantity: 'Widget Quantity',
+      },
     },
   },
   objectTypes: ['CONTACT', 'DEAL'],
@@ -152,16 +248,65 @@ export const hubspotGuideExample1 = {
 export const hubspotGuideExample3 = {
   actionUrl: 'https://example.com/hubspot',
   inputFields: [
-    { typeDefinition: { name: 'widgetName', type: 'string', fieldType: 'text' }, supportedValueTypes: ['STATIC_VALUE'], isRequired: true },
-    { typeDefinition: { name: 'widgetColor', type: 'enumeration', fieldType: 'select', options: [{ value: 'red', label: 'Red' }, { value: 'blue', label: 'Blue' }, { value: 'green', label: 'Green' }] }, supportedValueTypes: ['STATIC_VALUE'] },
-    { typeDefinition: { name: 'widgetSize', type: 'enumeration', fieldType: 'select', optionsUrl: 'https://api.example.com/v1/widget-sizes' }, supportedValueTypes: ['STATIC_VALUE'] },
-    { typeDefinition: { name: 'widgetCost', type: 'number', fieldType: 'number' }, supportedValueTypes: ['OBJECT_PROPERTY'] },
+    {
+      typeDefinition: { name: 'widgetName', type: 'string', fieldType: 'text' },
+      supportedValueTypes: ['STATIC_VALUE'],
+      isRequired: true,
+    },
+    {
+      typeDefinition: {
+        name: 'widgetColor',
+        type: 'enumeration',
+        fieldType: 'select',
+        options: [
+          { value: 'red', label: 'Red' },
+          { value: 'blue', label: 'Blue' },
+          { value: 'green', label: 'Green' },
+        ],
+      },
+      supportedValueTypes: ['STATIC_VALUE'],
+    },
+    {
+      typeDefinition: {
+        name: 'widgetSize',
+        type: 'enumeration',
+        fieldType: 'select',
+        optionsUrl: 'https://api.example.com/v1/widget-sizes',
+      },
+      supportedValueTypes: ['STATIC_VALUE'],
+    },
+    {
+      typeDefinition: { name: 'widgetCost', type: 'number', fieldType: 'number' },
+      supportedValueTypes: ['OBJECT_PROPERTY'],
+    },
   ],
   inputFieldDependencies: [
     { dependencyType: 'SINGLE_FIELD', controllingFieldName: 'widgetColor', dependentFieldNames: ['widgetSize'] },
-    { dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: 'widgetColor', controllingFieldValue: 'red', dependentFieldNames: ['widgetCost'] },
+    {
+      dependencyType: 'CONDITIONAL_SINGLE_FIELD',
+      controllingFieldName: 'widgetColor',
+      controllingFieldValue: 'red',
+      dependentFieldNames: ['widgetCost'],
+    },
   ],
-  labels: { en: { actionName: 'Create Widget - Example 3', actionCardContent: 'Create widget {{widgetName}}', inputFieldLabels: { widgetName: 'Widget Name', widgetColor: 'Widget Color', widgetSize: 'Widget Size', widgetCost: 'Widget Cost' } } },
+  labels: {
+    en: {
+      actionName: 'Create Widget - Example 3',
+      actionCardContent: 'Create widget {{widgetName}}',
+      inputFieldLabels: {
+        widgetName: 'Widget Name',
+        widgetColor: 'Widget Color',
+        widgetSize: 'Widget Size',
+        widgetCost: 'Widget Cost',
+      },
+    },
+  },
   objectTypes: ['CONTACT', 'DEAL'],
-  functions: [{ functionType: 'PRE_FETCH_OPTIONS', id: 'widgetSize', functionSource: 'exports.main = function(event, callback) { return callback(transformRequest(event)); }' }],
+  functions: [
+    {
+      functionType: 'PRE_FETCH_OPTIONS',
+      id: 'widgetSize',
+      functionSource: 'exports.main = function(event, callback) { return callback(transformRequest(event)); }',
+    },
+  ],
 };

@@ -11,6 +11,7 @@ describe('isoDurationMs', () => {
   });
 
   it('refuses what is not a duration', () => {
-    for (const bad of ['', 'P', 'PT', '1W', 'P1H', 'P1.5D', 'P0D', 'p1w', 'P1W ']) expect(isoDurationMs(bad), bad).toBeUndefined();
+    for (const bad of ['', 'P', 'PT', '1W', 'P1H', 'P1.5D', 'P0D', 'p1w', 'P1W '])
+      expect(isoDurationMs(bad), bad).toBeUndefined();
   });
 });

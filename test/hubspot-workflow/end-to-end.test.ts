@@ -16,13 +16,25 @@ const DAY = 86_400_000;
 describe('workflow action, end to end (HubSpot stand-in → handler → FML sandbox → webhook → callback)', () => {
   it('blocks until FML approves, then completes the callback with the outcome', async () => {
     h = await startHarness();
-    const first = await h.hubspot.execute({ actionUrl: h.actionUrl, objectId: 4401, properties: { name: 'Acme (CRM name)', country: 'GB', domain: 'acme.example' }, inputFields: goodInputs() });
+    const first = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      objectId: 4401,
+      properties: { name: 'Acme (CRM name)', country: 'GB', domain: 'acme.example' },
+      inputFields: goodInputs(),
+    });
 
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ outputFields: { hs_execution_state: 'BLOCK', hs_expiration_duration: 'P1W' } });
     expect(h.sb.cases).toHaveLength(1);
     const kase = h.sb.cases[0]!;
-    expect(kase).toMatchObject({ crmRecordId: '4401', crmSource: 'hubspot', customerEmail: 'jane.doe@acme.example', customerName: 'Jane Doe', companyName: 'Acme Trading Ltd', country: 'United Kingdom' });
+    expect(kase).toMatchObject({
+      crmRecordId: '4401',
+      crmSource: 'hubspot',
+      customerEmail: 'jane.doe@acme.example',
+      customerName: 'Jane Doe',
+      companyName: 'Acme Trading Ltd',
+      country: 'United Kingdom',
+    });
     expect(kase.inviteSentAt).toEqual(expect.any(String));
     const stored = await h.store.get(first.callbackId);
     expect(stored).toMatchObject({ state: 'blocked', caseId: kase.caseId, portalId: '7654321', objectId: '4401' });
@@ -38,13 +50,22 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     const completion = await h.hubspot.waitForCompletion(first.callbackId);
     expect(completion).toMatchObject({
       via: 'single',
-      outputFields: { hs_execution_state: 'SUCCESS', caseId: kase.caseId, status: 'approved', decision: 'approve', customerPortalUrl: kase.customerPortalUrl },
+      outputFields: {
+        hs_execution_state: 'SUCCESS',
+        caseId: kase.caseId,
+        status: 'approved',
+        decision: 'approve',
+        customerPortalUrl: kase.customerPortalUrl,
+      },
     });
     await h.sb.waitForDeliveries();
     // Both decision events (status.changed and decision.made) arrived; the callback was completed once.
     expect(h.hubspot.completions).toHaveLength(1);
     expect(h.sb.deliveries.every((d) => d.attempts.at(-1)?.status === 200)).toBe(true);
-    expect(await h.store.get(first.callbackId)).toMatchObject({ state: 'completed', completion: { status: 'approved' } });
+    expect(await h.store.get(first.callbackId)).toMatchObject({
+      state: 'completed',
+      completion: { status: 'approved' },
+    });
   });
 
   it('completes a declined case too, with the outcome for the workflow to branch on', async () => {
@@ -53,24 +74,51 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     const caseId = h.sb.cases[0]!.caseId;
     h.sb.advanceCase(caseId, 'declined');
     const completion = await h.hubspot.waitForCompletion(run.callbackId);
-    expect(completion.outputFields).toMatchObject({ hs_execution_state: 'SUCCESS', status: 'declined', decision: 'decline', caseId });
+    expect(completion.outputFields).toMatchObject({
+      hs_execution_state: 'SUCCESS',
+      status: 'declined',
+      decision: 'decline',
+      caseId,
+    });
   });
 
   it('answers SUCCESS with the case at once when the workflow does not wait', async () => {
     h = await startHarness();
-    const run = await h.hubspot.execute({ actionUrl: h.actionUrl, objectId: 77, properties: { name: 'Globex GmbH', country: 'Germany' }, inputFields: { contactEmail: 'ops@globex.example', sendInvite: 'false', waitForDecision: 'false' } });
+    const run = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      objectId: 77,
+      properties: { name: 'Globex GmbH', country: 'Germany' },
+      inputFields: { contactEmail: 'ops@globex.example', sendInvite: 'false', waitForDecision: 'false' },
+    });
     const kase = h.sb.cases[0]!;
     expect(run.status).toBe(200);
-    expect(outputsOf(run.body)).toEqual({ hs_execution_state: 'SUCCESS', caseId: kase.caseId, customerPortalUrl: kase.customerPortalUrl, status: 'in-progress' });
+    expect(outputsOf(run.body)).toEqual({
+      hs_execution_state: 'SUCCESS',
+      caseId: kase.caseId,
+      customerPortalUrl: kase.customerPortalUrl,
+      status: 'in-progress',
+    });
     // Empty inputs fall back to the Company's own properties; no invite was asked for.
-    expect(kase).toMatchObject({ companyName: 'Globex GmbH', country: 'Germany', crmRecordId: '77', inviteSentAt: null });
+    expect(kase).toMatchObject({
+      companyName: 'Globex GmbH',
+      country: 'Germany',
+      crmRecordId: '77',
+      inviteSentAt: null,
+    });
     expect(h.hubspot.blockedCallbacks).toEqual([]);
   });
 
   it('answers a redelivered execution with the first answer and creates nothing more', async () => {
     h = await startHarness();
-    const first = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs({ waitForDecision: 'false' }) });
-    const again = await h.hubspot.execute({ actionUrl: h.actionUrl, callbackId: first.callbackId, inputFields: goodInputs({ waitForDecision: 'false' }) });
+    const first = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs({ waitForDecision: 'false' }),
+    });
+    const again = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      callbackId: first.callbackId,
+      inputFields: goodInputs({ waitForDecision: 'false' }),
+    });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(h.casesCreatedViaApi()).toBe(1);
@@ -80,7 +128,9 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
   it('answers concurrent deliveries of one execution once', async () => {
     h = await startHarness();
     const callbackId = 'ap-7654321-concurrent-1';
-    const runs = await Promise.all([1, 2, 3].map(() => h!.hubspot.execute({ actionUrl: h!.actionUrl, callbackId, inputFields: goodInputs() })));
+    const runs = await Promise.all(
+      [1, 2, 3].map(() => h!.hubspot.execute({ actionUrl: h!.actionUrl, callbackId, inputFields: goodInputs() })),
+    );
     expect(runs.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(new Set(runs.map((r) => JSON.stringify(r.body))).size).toBe(1);
     expect(h.casesCreatedViaApi()).toBe(1);
@@ -88,28 +138,58 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
 
   it('refuses requests that HubSpot did not sign, or signed too long ago (401), before touching FML', async () => {
     h = await startHarness();
-    const forged = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs(), signWith: 'not-the-app-secret' });
-    const tampered = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs(), tamper: (b) => b.replace('jane.doe@acme.example', 'evil@attacker.example') });
+    const forged = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs(),
+      signWith: 'not-the-app-secret',
+    });
+    const tampered = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs(),
+      tamper: (b) => b.replace('jane.doe@acme.example', 'evil@attacker.example'),
+    });
     const unsigned = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs(), signature: 'none' });
-    const stale = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs(), timestamp: Date.now() - 6 * 60_000 });
+    const stale = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs(),
+      timestamp: Date.now() - 6 * 60_000,
+    });
     const v1 = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs(), signature: 'v1' });
 
     expect([forged, tampered, unsigned, stale, v1].map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
-    expect([forged, tampered, unsigned, stale, v1].map((r) => (r.body as { reason: string }).reason)).toEqual(['signature_mismatch', 'signature_mismatch', 'missing_signature', 'timestamp_too_old', 'version_not_allowed']);
+    expect([forged, tampered, unsigned, stale, v1].map((r) => (r.body as { reason: string }).reason)).toEqual([
+      'signature_mismatch',
+      'signature_mismatch',
+      'missing_signature',
+      'timestamp_too_old',
+      'version_not_allowed',
+    ]);
     expect(h.fmlRequests).toHaveLength(0);
     expect(h.sb.cases).toHaveLength(0);
   });
 
   it('accepts v2-only and v3-only signatures', async () => {
     h = await startHarness();
-    const v2 = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs({ waitForDecision: 'false' }), signature: 'v2' });
-    const v3 = await h.hubspot.execute({ actionUrl: h.actionUrl, objectId: 5, inputFields: goodInputs({ waitForDecision: 'false' }), signature: 'v3-only' });
+    const v2 = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs({ waitForDecision: 'false' }),
+      signature: 'v2',
+    });
+    const v3 = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      objectId: 5,
+      inputFields: goodInputs({ waitForDecision: 'false' }),
+      signature: 'v3-only',
+    });
     expect([v2.status, v3.status]).toEqual([200, 200]);
   });
 
   it('answers 400 with the reasons for a malformed execution request', async () => {
     h = await startHarness();
-    const broken = await h.hubspot.execute({ actionUrl: h.actionUrl, rawBody: JSON.stringify({ origin: { portalId: 1 }, object: { objectType: 'COMPANY' }, inputFields: [] }) });
+    const broken = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      rawBody: JSON.stringify({ origin: { portalId: 1 }, object: { objectType: 'COMPANY' }, inputFields: [] }),
+    });
     expect(broken.status).toBe(400);
     expect(broken.body).toMatchObject({ error: 'invalid_request' });
     const paths = (broken.body as { issues: { path: string }[] }).issues.map((i) => i.path).sort();
@@ -128,7 +208,11 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     expect(await h.store.get(down.callbackId)).toBeUndefined();
 
     h.sb.faults.clear();
-    const retried = await h.hubspot.execute({ actionUrl: h.actionUrl, callbackId: down.callbackId, inputFields: goodInputs() });
+    const retried = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      callbackId: down.callbackId,
+      inputFields: goodInputs(),
+    });
     expect(retried.status).toBe(200);
     expect(outputsOf(retried.body).hs_execution_state).toBe('BLOCK');
     expect(h.sb.cases).toHaveLength(1);
@@ -154,7 +238,10 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
 
   it('answers FAIL_CONTINUE, naming the input, when the Company cannot become a case', async () => {
     h = await startHarness();
-    const run = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs({ contactEmail: 'not-an-email' }) });
+    const run = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      inputFields: goodInputs({ contactEmail: 'not-an-email' }),
+    });
     expect(run.status).toBe(200);
     const out = outputsOf(run.body);
     expect(out).toMatchObject({ hs_execution_state: 'FAIL_CONTINUE', errorCode: 'validation_error' });
@@ -231,7 +318,16 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
     const run = await h.hubspot.execute({ actionUrl: h.actionUrl, inputFields: goodInputs() });
     expect(outputsOf(run.body).hs_expiration_duration).toBe('PT30M');
     clock.advance(30 * 60_000 + 1);
-    const result = await h.action.onFmlEvent({ event: 'case.decision.made', eventId: 'e-1', eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId: h.sb.cases[0]!.caseId, status: 'approved', decision: 'approve' });
+    const result = await h.action.onFmlEvent({
+      event: 'case.decision.made',
+      eventId: 'e-1',
+      eventVersion: 1,
+      timestamp: new Date().toISOString(),
+      orgId: 'org',
+      caseId: h.sb.cases[0]!.caseId,
+      status: 'approved',
+      decision: 'approve',
+    });
     expect(result).toMatchObject({ completed: [], expired: [run.callbackId] });
     expect(h.hubspot.completions).toHaveLength(0);
     expect(await h.store.get(run.callbackId)).toBeUndefined();
@@ -260,7 +356,11 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
       const completion = await h.hubspot.waitForCompletion(run.callbackId);
       expect(completion.outputFields).toMatchObject({ hs_execution_state: 'SUCCESS', status: 'approved' });
       // A repeat of the execution after the restart still gets the first answer.
-      const again = await h.hubspot.execute({ actionUrl: h.actionUrl, callbackId: run.callbackId, inputFields: goodInputs() });
+      const again = await h.hubspot.execute({
+        actionUrl: h.actionUrl,
+        callbackId: run.callbackId,
+        inputFields: goodInputs(),
+      });
       expect(again.body).toEqual(run.body);
       expect(h.casesCreatedViaApi()).toBe(1);
       await h.sb.waitForDeliveries();
@@ -273,11 +373,20 @@ describe('workflow action, end to end (HubSpot stand-in → handler → FML sand
 
   it('answers SUCCESS at once when a waiting re-run finds the case already decided', async () => {
     h = await startHarness();
-    const first = await h.hubspot.execute({ actionUrl: h.actionUrl, objectId: 31, inputFields: goodInputs({ waitForDecision: 'false' }) });
+    const first = await h.hubspot.execute({
+      actionUrl: h.actionUrl,
+      objectId: 31,
+      inputFields: goodInputs({ waitForDecision: 'false' }),
+    });
     h.sb.advanceCase(outputsOf(first.body).caseId!, 'approved');
     await h.sb.waitForDeliveries();
     const rerun = await h.hubspot.execute({ actionUrl: h.actionUrl, objectId: 31, inputFields: goodInputs() });
-    expect(outputsOf(rerun.body)).toMatchObject({ hs_execution_state: 'SUCCESS', status: 'approved', decision: 'approve', caseId: outputsOf(first.body).caseId });
+    expect(outputsOf(rerun.body)).toMatchObject({
+      hs_execution_state: 'SUCCESS',
+      status: 'approved',
+      decision: 'approve',
+      caseId: outputsOf(first.body).caseId,
+    });
     expect(h.sb.cases).toHaveLength(1);
   });
 });

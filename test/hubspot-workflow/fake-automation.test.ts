@@ -32,7 +32,7 @@ describe('the HubSpot automation stand-in', () => {
     expect(hubspot.completions).toHaveLength(1);
   });
 
-  it('reads the block expiry with the SDK\'s ISO 8601 parser (P1DT12H)', async () => {
+  it("reads the block expiry with the SDK's ISO 8601 parser (P1DT12H)", async () => {
     let t = Date.now();
     const hubspot = await automation({ now: () => t });
     const run = await hubspot.execute({ actionUrl: await blockingApp() });
@@ -40,7 +40,9 @@ describe('the HubSpot automation stand-in', () => {
     expect(hubspot.blockedCallbacks).toEqual([run.callbackId]);
     const send = automationSender({ accessToken: hubspot.accessToken }, { baseUrl: hubspot.url, maxRetries: 0 });
     t += 2; // past 36 hours: HubSpot has moved on
-    const late = await completeCallbacks(send, [{ callbackId: run.callbackId, outputFields: { hs_execution_state: 'SUCCESS' } }]).catch((e: unknown) => e);
+    const late = await completeCallbacks(send, [
+      { callbackId: run.callbackId, outputFields: { hs_execution_state: 'SUCCESS' } },
+    ]).catch((e: unknown) => e);
     expect(late).toMatchObject({ status: 400 });
     expect((late as Error).message).toMatch(/expired/);
   });

@@ -21,7 +21,9 @@ export function onCleanup(fn: () => Promise<void>): void {
 }
 
 /** A loopback HTTP server on 127.0.0.1 (ephemeral port), closed after the test. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -42,19 +44,32 @@ export async function sandbox(): Promise<Sandbox> {
   return sb;
 }
 
-export async function automation(options: Partial<Parameters<typeof startFakeHubSpotAutomation>[0]> = {}): Promise<FakeHubSpotAutomation> {
+export async function automation(
+  options: Partial<Parameters<typeof startFakeHubSpotAutomation>[0]> = {},
+): Promise<FakeHubSpotAutomation> {
   const hubspot = await startFakeHubSpotAutomation({ appSecret: APP_SECRET, ...options });
   cleanups.push(() => hubspot.close());
   return hubspot;
 }
 
 /** An execution request signed v3 for `signedUrl`, sent to the handler as a Fetch Request for `localUrl`. */
-export function executionRequest(localUrl: string, signedUrl: string, body: Record<string, unknown>, timestamp = Date.now()): Request {
+export function executionRequest(
+  localUrl: string,
+  signedUrl: string,
+  body: Record<string, unknown>,
+  timestamp = Date.now(),
+): Request {
   const text = JSON.stringify(body);
   return new Request(localUrl, {
     method: 'POST',
     body: text,
-    headers: { 'content-type': 'application/json', 'X-HubSpot-Signature-v3': createHmac('sha256', APP_SECRET).update(`POST${signedUrl}${text}${timestamp}`).digest('base64'), 'X-HubSpot-Request-Timestamp': String(timestamp) },
+    headers: {
+      'content-type': 'application/json',
+      'X-HubSpot-Signature-v3': createHmac('sha256', APP_SECRET)
+        .update(`POST${signedUrl}${text}${timestamp}`)
+        .digest('base64'),
+      'X-HubSpot-Request-Timestamp': String(timestamp),
+    },
   });
 }
 
@@ -64,19 +79,30 @@ export function v2ExecutionRequest(localUrl: string, signedUrl: string, body: Re
   return new Request(localUrl, {
     method: 'POST',
     body: text,
-    headers: { 'content-type': 'application/json', 'X-HubSpot-Signature': createHash('sha256').update(`${APP_SECRET}POST${signedUrl}${text}`).digest('hex'), 'X-HubSpot-Signature-Version': 'v2' },
+    headers: {
+      'content-type': 'application/json',
+      'X-HubSpot-Signature': createHash('sha256').update(`${APP_SECRET}POST${signedUrl}${text}`).digest('hex'),
+      'X-HubSpot-Signature-Version': 'v2',
+    },
   });
 }
 
 export const execution = (over: Record<string, unknown> = {}) => ({
   callbackId: `ap-${Math.random().toString(36).slice(2)}`,
   origin: { portalId: 111, actionDefinitionId: 9, actionDefinitionVersion: 1 },
-  object: { objectType: 'COMPANY', objectId: 501, properties: { name: 'Initech', country: 'US', domain: 'initech.example' } },
+  object: {
+    objectType: 'COMPANY',
+    objectId: 501,
+    properties: { name: 'Initech', country: 'US', domain: 'initech.example' },
+  },
   inputFields: goodInputs({ waitForDecision: 'false' }),
   ...over,
 });
 
-export const baseOptions = (sb: Pick<Sandbox, 'clientId' | 'clientSecret' | 'url'>, over: Partial<WorkflowActionHandlerOptions> = {}): WorkflowActionHandlerOptions => ({
+export const baseOptions = (
+  sb: Pick<Sandbox, 'clientId' | 'clientSecret' | 'url'>,
+  over: Partial<WorkflowActionHandlerOptions> = {},
+): WorkflowActionHandlerOptions => ({
   fml: new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, maxRetries: 0 }),
   appSecret: APP_SECRET,
   publicUrl: 'https://kyb.example.com',
@@ -86,7 +112,16 @@ export const baseOptions = (sb: Pick<Sandbox, 'clientId' | 'clientSecret' | 'url
 });
 
 export function decision(caseId: string, status: 'approved' | 'declined'): WebhookEvent {
-  return { event: 'case.decision.made', eventId: `e-${caseId}`, eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId, status, decision: status === 'approved' ? 'approve' : 'decline' } as WebhookEvent;
+  return {
+    event: 'case.decision.made',
+    eventId: `e-${caseId}`,
+    eventVersion: 1,
+    timestamp: new Date().toISOString(),
+    orgId: 'org',
+    caseId,
+    status,
+    decision: status === 'approved' ? 'approve' : 'decline',
+  } as WebhookEvent;
 }
 
 /** A minimal FML API on a loopback server whose answers a test controls, for states the sandbox cannot reach. */
@@ -104,7 +139,18 @@ export interface FakeFml {
 
 export async function fakeFml(): Promise<FakeFml> {
   const state: Omit<FakeFml, 'url'> = { seen: [], token: { status: 200 }, caseStatus: 'in-progress', getStatus: 200 };
-  const kase = () => ({ caseId: 'CS-2026-00042', customerEmail: 'jane.doe@acme.example', status: state.caseStatus, customerPortalUrl: 'https://portal.example/c/42', crmRecordId: '501', crmSource: 'hubspot', source: 'api', entityType: null, inviteSentAt: null, analystUrl: 'https://fml.example/a/42' });
+  const kase = () => ({
+    caseId: 'CS-2026-00042',
+    customerEmail: 'jane.doe@acme.example',
+    status: state.caseStatus,
+    customerPortalUrl: 'https://portal.example/c/42',
+    crmRecordId: '501',
+    crmSource: 'hubspot',
+    source: 'api',
+    entityType: null,
+    inviteSentAt: null,
+    analystUrl: 'https://fml.example/a/42',
+  });
   const { url } = await listen((req, res) => {
     state.seen.push(`${req.method} ${req.url}`);
     req.resume();
@@ -113,7 +159,13 @@ export async function fakeFml(): Promise<FakeFml> {
       if (req.url === '/v1/oauth/token') {
         const t = state.token;
         res.statusCode = t.status;
-        return res.end(JSON.stringify(t.status === 200 ? { access_token: 'fml-token', token_type: 'Bearer', expires_in: 3600 } : { error: t.error, error_description: 'refused' }));
+        return res.end(
+          JSON.stringify(
+            t.status === 200
+              ? { access_token: 'fml-token', token_type: 'Bearer', expires_in: 3600 }
+              : { error: t.error, error_description: 'refused' },
+          ),
+        );
       }
       if (req.method === 'POST' && req.url === '/v1/cases') {
         res.statusCode = 201;
@@ -121,7 +173,9 @@ export async function fakeFml(): Promise<FakeFml> {
       }
       if (req.method === 'GET' && req.url?.startsWith('/v1/cases/')) {
         res.statusCode = state.getStatus;
-        return res.end(JSON.stringify(state.getStatus === 200 ? kase() : { error: 'server_error', message: 'Injected failure.' }));
+        return res.end(
+          JSON.stringify(state.getStatus === 200 ? kase() : { error: 'server_error', message: 'Injected failure.' }),
+        );
       }
       res.statusCode = 404;
       res.end(JSON.stringify({ error: 'not_found', message: 'No such route.' }));

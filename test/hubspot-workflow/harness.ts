@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createActionServerListener, type ActionServerConfig } from '../../examples/workflow-action-server';
 import { FmlClient, type FmlClientOptions } from '../../src/client';
-import type { CallbackStore, WorkflowActionHandler, WorkflowActionHandlerOptions } from '../../src/hubspot/workflow-action/index';
+import type {
+  CallbackStore,
+  WorkflowActionHandler,
+  WorkflowActionHandlerOptions,
+} from '../../src/hubspot/workflow-action/index';
 import { createMemoryCallbackStore } from '../../src/hubspot/workflow-action/index';
 import { startFakeHubSpotAutomation, type FakeHubSpotAutomation } from '../../src/sandbox/fake-hubspot-automation';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
@@ -60,10 +64,24 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fmlRequests: RequestLogEntry[] = [];
-  const sb = await startSandbox({ webhookRetryDelaysMs: [20, 40, 80, 160, 320, 640], ...options.sandbox, onRequest: (e) => fmlRequests.push(e) });
-  const hubspot = await startFakeHubSpotAutomation({ appSecret: APP_SECRET, ...(options.clock ? { now: options.clock.now } : {}), ...options.automationOptions });
+  const sb = await startSandbox({
+    webhookRetryDelaysMs: [20, 40, 80, 160, 320, 640],
+    ...options.sandbox,
+    onRequest: (e) => fmlRequests.push(e),
+  });
+  const hubspot = await startFakeHubSpotAutomation({
+    appSecret: APP_SECRET,
+    ...(options.clock ? { now: options.clock.now } : {}),
+    ...options.automationOptions,
+  });
   const reported: { error: unknown; reason: string }[] = [];
-  const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, maxRetries: 0, ...(typeof options.fmlClient === 'function' ? options.fmlClient(sb) : options.fmlClient) });
+  const fml = new FmlClient({
+    clientId: sb.clientId,
+    clientSecret: sb.clientSecret,
+    baseUrl: sb.url,
+    maxRetries: 0,
+    ...(typeof options.fmlClient === 'function' ? options.fmlClient(sb) : options.fmlClient),
+  });
 
   let server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,7 +91,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = (store: CallbackStore): ActionServerConfig => ({
     publicUrl: appUrl,
     appSecret: APP_SECRET,
-    hubspot: { accessToken: hubspot.accessToken, baseUrl: hubspot.url, retryBaseDelayMs: 20, ...options.hubspotOptions } as WorkflowActionHandlerOptions['hubspot'],
+    hubspot: {
+      accessToken: hubspot.accessToken,
+      baseUrl: hubspot.url,
+      retryBaseDelayMs: 20,
+      ...options.hubspotOptions,
+    } as WorkflowActionHandlerOptions['hubspot'],
     fmlWebhookSecret: sb.webhookSecret,
     fml,
     store,
@@ -96,7 +119,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     action: built.action,
     store,
     fmlRequests,
-    casesCreatedViaApi: () => fmlRequests.filter((r) => r.method === 'POST' && r.path === '/v1/cases' && r.status < 300).length,
+    casesCreatedViaApi: () =>
+      fmlRequests.filter((r) => r.method === 'POST' && r.path === '/v1/cases' && r.status < 300).length,
     reported,
     async restart(next) {
       await closeServer(server);

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryCallbackStore, createWorkflowActionHandler, type CallbackStore } from '../../src/hubspot/workflow-action/index';
+import {
+  createMemoryCallbackStore,
+  createWorkflowActionHandler,
+  type CallbackStore,
+} from '../../src/hubspot/workflow-action/index';
 import { baseOptions, execution, executionRequest, runCleanups, sandbox } from './fixtures';
 import { goodInputs } from './harness';
 
@@ -11,13 +15,19 @@ afterEach(async () => {
   await runCleanups();
 });
 
-const send = (handler: ReturnType<typeof createWorkflowActionHandler>, body = execution()) => handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
+const send = (handler: ReturnType<typeof createWorkflowActionHandler>, body = execution()) =>
+  handler(executionRequest('http://x/a', 'https://kyb.example.com/a', body));
 
 describe('429 "retry later" answers', () => {
   it('the store failing to read answers 429 store_unavailable with the configured Retry-After', async () => {
     const sb = await sandbox();
-    const broken: CallbackStore = { ...createMemoryCallbackStore(), get: async () => Promise.reject(new Error('redis gone')) };
-    const handler = createWorkflowActionHandler(baseOptions(sb, { store: broken, retryAfterSeconds: { store_unavailable: 7 } }));
+    const broken: CallbackStore = {
+      ...createMemoryCallbackStore(),
+      get: async () => Promise.reject(new Error('redis gone')),
+    };
+    const handler = createWorkflowActionHandler(
+      baseOptions(sb, { store: broken, retryAfterSeconds: { store_unavailable: 7 } }),
+    );
     const res = await send(handler);
     expect([res.status, res.headers.get('retry-after')]).toEqual([429, '7']);
     expect(await res.json()).toMatchObject({ error: 'store_unavailable' });
@@ -34,7 +44,12 @@ describe('429 "retry later" answers', () => {
   });
 
   it('no FML client for the portal answers 429 configuration_error (the operator fixes it; nothing is lost)', async () => {
-    const handler = createWorkflowActionHandler(baseOptions({ clientId: 'a', clientSecret: 'b', url: 'http://127.0.0.1:9' }, { fml: () => Promise.reject(new Error('no tenant for portal 111')) }));
+    const handler = createWorkflowActionHandler(
+      baseOptions(
+        { clientId: 'a', clientSecret: 'b', url: 'http://127.0.0.1:9' },
+        { fml: () => Promise.reject(new Error('no tenant for portal 111')) },
+      ),
+    );
     const res = await send(handler);
     expect([res.status, res.headers.get('retry-after')]).toEqual([429, '300']);
     expect(await res.json()).toMatchObject({ error: 'configuration_error' });
@@ -45,7 +60,10 @@ describe('429 "retry later" answers', () => {
     const handler = createWorkflowActionHandler(baseOptions(sb));
     const res = await send(handler, execution({ inputFields: goodInputs({ contactEmail: 'not-an-email' }) }));
     expect([res.status, res.headers.get('retry-after')]).toEqual([200, null]);
-    expect((await res.json()).outputFields).toMatchObject({ hs_execution_state: 'FAIL_CONTINUE', errorCode: 'validation_error' });
+    expect((await res.json()).outputFields).toMatchObject({
+      hs_execution_state: 'FAIL_CONTINUE',
+      errorCode: 'validation_error',
+    });
   });
 
   it('the default onError logs every 429 answer (they need a look), with ids only', async () => {
@@ -62,7 +80,9 @@ describe('429 "retry later" answers', () => {
   it('refuses bad Retry-After settings at start-up', async () => {
     const sb = await sandbox();
     for (const bad of [0, 1.5, -1, 86_401, { nope: 5 }, { fml_unavailable: 0 }, 'soon']) {
-      expect(() => createWorkflowActionHandler(baseOptions(sb, { retryAfterSeconds: bad as never }))).toThrow(expect.objectContaining({ code: 'configuration_error' }));
+      expect(() => createWorkflowActionHandler(baseOptions(sb, { retryAfterSeconds: bad as never }))).toThrow(
+        expect.objectContaining({ code: 'configuration_error' }),
+      );
     }
   });
 });

@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 
 /** Every way an object can end up in a log. */
-const renderings = (value: unknown): string[] => [String(value), JSON.stringify(value) ?? '', inspect(value, { depth: 8, showHidden: true }), value instanceof Error ? (value.stack ?? '') : ''];
+const renderings = (value: unknown): string[] => [
+  String(value),
+  JSON.stringify(value) ?? '',
+  inspect(value, { depth: 8, showHidden: true }),
+  value instanceof Error ? (value.stack ?? '') : '',
+];
 
 describe('secrets stay out of errors, logs, inspect and JSON', () => {
   it('across a whole run with failures on every side', async () => {
@@ -31,19 +36,33 @@ describe('secrets stay out of errors, logs, inspect and JSON', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fml-secrets-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const storePath = join(dir, 'store.json');
-    const secrets = [APP_SECRET, WRONG_TOKEN, FML_SECRET, sb.clientSecret, sb.webhookSecret, hubspot.accessToken, hubspot.developerApiKey];
+    const secrets = [
+      APP_SECRET,
+      WRONG_TOKEN,
+      FML_SECRET,
+      sb.clientSecret,
+      sb.webhookSecret,
+      hubspot.accessToken,
+      hubspot.developerApiKey,
+    ];
 
     const logged: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 8 }))).join(' ')));
+    vi.spyOn(console, 'error').mockImplementation(
+      (...args: unknown[]) =>
+        void logged.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 8 }))).join(' ')),
+    );
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
     const reported: unknown[] = [];
 
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }));
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
     const address = server.address();
     const appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
@@ -64,7 +83,11 @@ describe('secrets stay out of errors, logs, inspect and JSON', () => {
       hubspot: { accessToken: WRONG_TOKEN },
       onError: (error) => reported.push(error),
     });
-    const webhooks = createNodeWebhookHandler({ secret: sb.webhookSecret, onEvent: action.onEvent, onError: (error) => reported.push(error) });
+    const webhooks = createNodeWebhookHandler({
+      secret: sb.webhookSecret,
+      onEvent: action.onEvent,
+      onError: (error) => reported.push(error),
+    });
     server.on('request', (req, res) => {
       if (req.url === '/bad') return void badFml.node(req, res);
       if (req.url === '/fml') return void webhooks(req, res);
@@ -83,7 +106,17 @@ describe('secrets stay out of errors, logs, inspect and JSON', () => {
 
     sb.advanceCase(sb.cases[0]!.caseId, 'approved');
     await sb.waitForDeliveries();
-    const thrown = await action.onFmlEvent({ event: 'case.decision.made', eventId: 'e1', eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'o', caseId: sb.cases[0]!.caseId, decision: 'approve' }).catch((e: unknown) => e);
+    const thrown = await action
+      .onFmlEvent({
+        event: 'case.decision.made',
+        eventId: 'e1',
+        eventVersion: 1,
+        timestamp: new Date().toISOString(),
+        orgId: 'o',
+        caseId: sb.cases[0]!.caseId,
+        decision: 'approve',
+      })
+      .catch((e: unknown) => e);
     expect(thrown).toMatchObject({ code: 'callback_completion_failed' });
     expect(reported.length).toBeGreaterThan(1);
     expect(logged.join('\n')).toMatch(/hubspot_unauthorized|401/);

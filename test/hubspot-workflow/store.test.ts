@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createJsonFileCallbackStore, createMemoryCallbackStore, type CallbackRecord, type CallbackStore } from '../../src/hubspot/workflow-action/index';
+import {
+  createJsonFileCallbackStore,
+  createMemoryCallbackStore,
+  type CallbackRecord,
+  type CallbackStore,
+} from '../../src/hubspot/workflow-action/index';
 
 const record = (over: Partial<CallbackRecord> = {}): CallbackRecord => ({
   callbackId: 'ap-1-2-3',
@@ -75,7 +80,14 @@ describe('JSON file callback store', () => {
     const file = join(dir, 'store.json');
     const first = createJsonFileCallbackStore(file);
     await first.set(record());
-    await first.set(record({ callbackId: 'ap-9', caseId: 'CS-9', state: 'answered', answer: { hs_execution_state: 'SUCCESS', caseId: 'CS-9' } }));
+    await first.set(
+      record({
+        callbackId: 'ap-9',
+        caseId: 'CS-9',
+        state: 'answered',
+        answer: { hs_execution_state: 'SUCCESS', caseId: 'CS-9' },
+      }),
+    );
     await first.delete('ap-9');
     await first.set(record({ callbackId: 'ap-10', caseId: 'CS-10' }));
 

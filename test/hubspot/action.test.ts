@@ -3,7 +3,12 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FmlClient } from '../../src/client';
 import { FmlConfigError } from '../../src/errors';
-import { hubspotCustomCodeAction, RetryableActionError, type CustomCodeActionOptions, type HubSpotActionEvent } from '../../src/hubspot/index';
+import {
+  hubspotCustomCodeAction,
+  RetryableActionError,
+  type CustomCodeActionOptions,
+  type HubSpotActionEvent,
+} from '../../src/hubspot/index';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import type { RequestLogEntry } from '../../src/sandbox/index';
 
@@ -20,17 +25,45 @@ afterEach(() => {
   log.length = 0;
 });
 
-const OUTPUT_KEYS = ['caseId', 'customerPortalUrl', 'errorCode', 'errorMessage', 'inviteSentAt', 'ok', 'replayed', 'status'];
+const OUTPUT_KEYS = [
+  'caseId',
+  'customerPortalUrl',
+  'errorCode',
+  'errorMessage',
+  'inviteSentAt',
+  'ok',
+  'replayed',
+  'status',
+];
 
-function event(inputFields: Record<string, unknown>, objectId: number | string = inputFields.companyId as number): HubSpotActionEvent {
-  return { origin: { portalId: 123456, actionDefinitionId: 789 }, object: { objectType: 'COMPANY', objectId }, inputFields, callbackId: `ap-${Math.random()}` };
+function event(
+  inputFields: Record<string, unknown>,
+  objectId: number | string = inputFields.companyId as number,
+): HubSpotActionEvent {
+  return {
+    origin: { portalId: 123456, actionDefinitionId: 789 },
+    object: { objectType: 'COMPANY', objectId },
+    inputFields,
+    callbackId: `ap-${Math.random()}`,
+  };
 }
 
 const company = (id: number, extra: Record<string, unknown> = {}) =>
-  event({ companyId: id, name: 'Acme Holdings Ltd', country: 'United Kingdom', email: 'jane@acme.example', contact: 'Jane Doe', ...extra });
+  event({
+    companyId: id,
+    name: 'Acme Holdings Ltd',
+    country: 'United Kingdom',
+    email: 'jane@acme.example',
+    contact: 'Jane Doe',
+    ...extra,
+  });
 
 function action(options: CustomCodeActionOptions = {}, secrets: { id?: string; secret?: string; url?: string } = {}) {
-  const env = { FML_CLIENT_ID: secrets.id ?? sb.clientId, FML_CLIENT_SECRET: secrets.secret ?? sb.clientSecret, FML_BASE_URL: secrets.url ?? sb.url };
+  const env = {
+    FML_CLIENT_ID: secrets.id ?? sb.clientId,
+    FML_CLIENT_SECRET: secrets.secret ?? sb.clientSecret,
+    FML_BASE_URL: secrets.url ?? sb.url,
+  };
   return { main: hubspotCustomCodeAction({ log: false, ...options, env }), env };
 }
 
@@ -52,7 +85,14 @@ describe('hubspotCustomCodeAction: success', () => {
     expect(Object.keys(outputFields).sort()).toEqual(OUTPUT_KEYS);
     const made = sb.cases;
     expect(made).toHaveLength(1);
-    expect(made[0]).toMatchObject({ crmRecordId: '101', crmSource: 'hubspot', customerEmail: 'jane@acme.example', companyName: 'Acme Holdings Ltd', customerName: 'Jane Doe', country: 'United Kingdom' });
+    expect(made[0]).toMatchObject({
+      crmRecordId: '101',
+      crmSource: 'hubspot',
+      customerEmail: 'jane@acme.example',
+      companyName: 'Acme Holdings Ltd',
+      customerName: 'Jane Doe',
+      country: 'United Kingdom',
+    });
     expect(outputFields).toEqual({
       ok: true,
       caseId: made[0]!.caseId,
@@ -86,13 +126,21 @@ describe('hubspotCustomCodeAction: success', () => {
     const { main } = action();
     const first = await main(company(104));
     const again = await main(company(104));
-    expect(again.outputFields).toMatchObject({ ok: true, caseId: first.outputFields.caseId, replayed: 'idempotency-key' });
+    expect(again.outputFields).toMatchObject({
+      ok: true,
+      caseId: first.outputFields.caseId,
+      replayed: 'idempotency-key',
+    });
     expect(sb.cases).toHaveLength(1);
   });
 
   it('reports replayed "crm-record-id" when FML already had a case for the Company', async () => {
     const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {} });
-    const existing = await fml.cases.create({ customerEmail: 'other@acme.example', crmRecordId: '105', crmSource: 'hubspot' });
+    const existing = await fml.cases.create({
+      customerEmail: 'other@acme.example',
+      crmRecordId: '105',
+      crmSource: 'hubspot',
+    });
     const { outputFields } = await action().main(company(105));
     expect(outputFields).toMatchObject({ ok: true, caseId: existing.case.caseId, replayed: 'crm-record-id' });
     expect(sb.cases).toHaveLength(1);
@@ -128,7 +176,11 @@ describe('hubspotCustomCodeAction: success', () => {
   });
 
   it('makes a new client when the secrets change', async () => {
-    const env: Record<string, string | undefined> = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url };
+    const env: Record<string, string | undefined> = {
+      FML_CLIENT_ID: sb.clientId,
+      FML_CLIENT_SECRET: sb.clientSecret,
+      FML_BASE_URL: sb.url,
+    };
     const main = hubspotCustomCodeAction({ log: false, env });
     await main(company(111));
     const other = sb.createClient();
@@ -180,7 +232,9 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
   });
 
   it('names the renamed input in the message', async () => {
-    const { outputFields } = await action({ inputs: { email: 'kyb_contact_email' } }).main(event({ companyId: 204, kyb_contact_email: '' }));
+    const { outputFields } = await action({ inputs: { email: 'kyb_contact_email' } }).main(
+      event({ companyId: 204, kyb_contact_email: '' }),
+    );
     expect(outputFields.errorMessage).toContain('(input "kyb_contact_email")');
   });
 
@@ -195,7 +249,9 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
 
   it('explains a client without cases:write', async () => {
     const readOnly = sb.createClient({ scopes: ['read:cases'] });
-    const { outputFields } = await action({}, { id: readOnly.clientId, secret: readOnly.clientSecret }).main(company(206));
+    const { outputFields } = await action({}, { id: readOnly.clientId, secret: readOnly.clientSecret }).main(
+      company(206),
+    );
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'insufficient_scope' });
     expect(outputFields.errorMessage).toContain('cases:write');
   });
@@ -207,55 +263,87 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'idempotency_key_conflict' });
   });
 
-  describe.each([false, true])('when FML rejected the first request under the key (sandbox replayErrors: %s)', (replayErrors) => {
-    let strict: Sandbox;
-    beforeAll(async () => {
-      strict = await startSandbox({ rateLimit: false, tokenRateLimit: false, replayErrors });
-    });
-    afterAll(() => strict.close());
+  describe.each([false, true])(
+    'when FML rejected the first request under the key (sandbox replayErrors: %s)',
+    (replayErrors) => {
+      let strict: Sandbox;
+      beforeAll(async () => {
+        strict = await startSandbox({ rateLimit: false, tokenRateLimit: false, replayErrors });
+      });
+      afterAll(() => strict.close());
 
-    // An earlier run sent data FML refused (a rule the SDK cannot check locally, here a bad address),
-    // under the Company's key; the admin has since fixed the Company.
-    async function rejectedEarlier(companyId: number, key = `hubspot-${companyId}`): Promise<void> {
-      const fml = new FmlClient({ clientId: strict.clientId, clientSecret: strict.clientSecret, baseUrl: strict.url, env: {} });
-      const refused = await fml.api.POST('/v1/cases', { body: { customerEmail: 'jane@', crmRecordId: String(companyId), crmSource: 'hubspot' }, params: { header: { 'Idempotency-Key': key } } });
-      expect(refused.response.status).toBe(400);
-      expect(refused.error).toMatchObject({ error: 'validation_error' });
-    }
-    const strictAction = (options: CustomCodeActionOptions = {}) =>
-      hubspotCustomCodeAction({ log: false, ...options, env: { FML_CLIENT_ID: strict.clientId, FML_CLIENT_SECRET: strict.clientSecret, FML_BASE_URL: strict.url } });
-
-    it(replayErrors ? 'says the key is stuck and how to recover; a new idempotencyKeySuffix then gets the case' : 'creates the case on the re-run with the same key', async () => {
-      const id = replayErrors ? 260 : 261;
-      await rejectedEarlier(id);
-      const { outputFields } = await strictAction()(company(id));
-      if (!replayErrors) {
-        expect(outputFields).toMatchObject({ ok: true, replayed: 'false' });
-        return;
+      // An earlier run sent data FML refused (a rule the SDK cannot check locally, here a bad address),
+      // under the Company's key; the admin has since fixed the Company.
+      async function rejectedEarlier(companyId: number, key = `hubspot-${companyId}`): Promise<void> {
+        const fml = new FmlClient({
+          clientId: strict.clientId,
+          clientSecret: strict.clientSecret,
+          baseUrl: strict.url,
+          env: {},
+        });
+        const refused = await fml.api.POST('/v1/cases', {
+          body: { customerEmail: 'jane@', crmRecordId: String(companyId), crmSource: 'hubspot' },
+          params: { header: { 'Idempotency-Key': key } },
+        });
+        expect(refused.response.status).toBe(400);
+        expect(refused.error).toMatchObject({ error: 'validation_error' });
       }
-      expect(outputFields).toMatchObject({ ok: false, errorCode: 'validation_error_replayed', caseId: '' });
-      expect(outputFields.errorMessage).toContain(`Idempotency-Key hubspot-${id} is stuck`);
-      expect(outputFields.errorMessage).toContain('kyb_contact_email'); // the original reason, named as the HubSpot property
-      expect(outputFields.errorMessage).toContain('idempotencyKeySuffix to "v2"');
-      expect(strict.cases.filter((c) => c.crmRecordId === String(id))).toHaveLength(0);
-      // The recovery the message describes: a new key suffix.
-      const recovered = (await strictAction({ idempotencyKeySuffix: 'v2' })(company(id))).outputFields;
-      expect(recovered).toMatchObject({ ok: true, replayed: 'false' });
-      // A Company that already had its case keeps it under the new suffix (crmRecordId de-duplication).
-      const other = (await strictAction()(company(id + 100))).outputFields;
-      expect((await strictAction({ idempotencyKeySuffix: 'v2' })(company(id + 100))).outputFields).toMatchObject({ ok: true, caseId: other.caseId, replayed: 'crm-record-id' });
-      // Stuck again under "v2", the message names another suffix.
-      await rejectedEarlier(id + 200, `hubspot-${id + 200}-v2`);
-      expect((await strictAction({ idempotencyKeySuffix: 'v2' })(company(id + 200))).outputFields.errorMessage).toContain('a suffix other than "v2"');
-    });
-  });
+      const strictAction = (options: CustomCodeActionOptions = {}) =>
+        hubspotCustomCodeAction({
+          log: false,
+          ...options,
+          env: { FML_CLIENT_ID: strict.clientId, FML_CLIENT_SECRET: strict.clientSecret, FML_BASE_URL: strict.url },
+        });
+
+      it(
+        replayErrors
+          ? 'says the key is stuck and how to recover; a new idempotencyKeySuffix then gets the case'
+          : 'creates the case on the re-run with the same key',
+        async () => {
+          const id = replayErrors ? 260 : 261;
+          await rejectedEarlier(id);
+          const { outputFields } = await strictAction()(company(id));
+          if (!replayErrors) {
+            expect(outputFields).toMatchObject({ ok: true, replayed: 'false' });
+            return;
+          }
+          expect(outputFields).toMatchObject({ ok: false, errorCode: 'validation_error_replayed', caseId: '' });
+          expect(outputFields.errorMessage).toContain(`Idempotency-Key hubspot-${id} is stuck`);
+          expect(outputFields.errorMessage).toContain('kyb_contact_email'); // the original reason, named as the HubSpot property
+          expect(outputFields.errorMessage).toContain('idempotencyKeySuffix to "v2"');
+          expect(strict.cases.filter((c) => c.crmRecordId === String(id))).toHaveLength(0);
+          // The recovery the message describes: a new key suffix.
+          const recovered = (await strictAction({ idempotencyKeySuffix: 'v2' })(company(id))).outputFields;
+          expect(recovered).toMatchObject({ ok: true, replayed: 'false' });
+          // A Company that already had its case keeps it under the new suffix (crmRecordId de-duplication).
+          const other = (await strictAction()(company(id + 100))).outputFields;
+          expect((await strictAction({ idempotencyKeySuffix: 'v2' })(company(id + 100))).outputFields).toMatchObject({
+            ok: true,
+            caseId: other.caseId,
+            replayed: 'crm-record-id',
+          });
+          // Stuck again under "v2", the message names another suffix.
+          await rejectedEarlier(id + 200, `hubspot-${id + 200}-v2`);
+          expect(
+            (await strictAction({ idempotencyKeySuffix: 'v2' })(company(id + 200))).outputFields.errorMessage,
+          ).toContain('a suffix other than "v2"');
+        },
+      );
+    },
+  );
 
   it('refuses an idempotencyKeySuffix that cannot go into a header', () => {
-    for (const bad of ['has space', 'x'.repeat(41), 'é', 42]) expect(() => hubspotCustomCodeAction({ idempotencyKeySuffix: bad as string })).toThrow(FmlConfigError);
+    for (const bad of ['has space', 'x'.repeat(41), 'é', 42])
+      expect(() => hubspotCustomCodeAction({ idempotencyKeySuffix: bad as string })).toThrow(FmlConfigError);
   });
 
   it('reports a REDIS_URL secret that is not a redis:// URL as configuration_error, sending nothing', async () => {
-    const env = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: 'http://:s3cret-redis-pass@cache.example' };
+    const env = {
+      FML_CLIENT_ID: sb.clientId,
+      FML_CLIENT_SECRET: sb.clientSecret,
+      FML_BASE_URL: sb.url,
+      REDIS_URL: 'http://:s3cret-redis-pass@cache.example',
+    };
     const { outputFields } = await hubspotCustomCodeAction({ log: false, env })(company(403));
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'configuration_error' });
     expect(outputFields.errorMessage).toContain('The REDIS_URL secret is not usable');
@@ -270,10 +358,12 @@ describe('hubspotCustomCodeAction: permanent failures come back as ok: false', (
     expect(outputFields.errorMessage).toContain('FML_BASE_URL');
   });
 
-  it('relabels FML\'s own 400 field list to the HubSpot property', async () => {
+  it("relabels FML's own 400 field list to the HubSpot property", async () => {
     const server: Server = createServer((req, res) => {
       if (req.url === '/v1/oauth/token') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
       // Laid out as Biome's formatter leaves it (its first pass on the one-line form is not stable).
@@ -302,14 +392,22 @@ describe('hubspotCustomCodeAction: a 2xx without a caseId', () => {
   it.each([
     ['201 {}', 201, {}],
     ['201 with an empty caseId', 201, { caseId: '', status: 'in-progress' }],
-    ['200 crm-record-id replay without caseId', 200, { status: 'in-progress', customerPortalUrl: 'https://p.example/' }],
+    [
+      '200 crm-record-id replay without caseId',
+      200,
+      { status: 'in-progress', customerPortalUrl: 'https://p.example/' },
+    ],
   ])('never outputs ok: true for %s, so no empty id is copied onto the Company', async (_label, status, body) => {
     const server: Server = createServer((req, res) => {
       if (req.url === '/v1/oauth/token') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
-      res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_noid' }).end(JSON.stringify(body));
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_noid' })
+        .end(JSON.stringify(body));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -317,9 +415,12 @@ describe('hubspotCustomCodeAction: a 2xx without a caseId', () => {
       // Thrown for HubSpot to re-run later (a re-run with the same key gets FML's replay): never ok: true.
       const error = await action({ budgetMs: 1500, maxRetries: 0 }, { url: `http://127.0.0.1:${port}` })
         .main(company(210))
-        .then((result) => {
-          throw new Error(`expected a throw, got ${JSON.stringify(result.outputFields)}`);
-        }, (thrown: unknown) => thrown);
+        .then(
+          (result) => {
+            throw new Error(`expected a throw, got ${JSON.stringify(result.outputFields)}`);
+          },
+          (thrown: unknown) => thrown,
+        );
       expect(error).toBeInstanceOf(RetryableActionError);
       expect(error).toMatchObject({ code: 'invalid_response', idempotencyKey: 'hubspot-210' });
       expect((error as Error).message).toContain('req_noid');
@@ -345,7 +446,8 @@ describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to 
     const error = await thrown(main(company(302)));
     expect(error).toMatchObject({ isAxiosError: true, status: 503, code: 'server_error', response: { status: 503 } });
     expect(error.message).toContain('hubspot-302');
-    for (const shown of [JSON.stringify(error), inspect(error, { depth: 5 }), error.message]) expect(shown).not.toContain(env.FML_CLIENT_SECRET);
+    for (const shown of [JSON.stringify(error), inspect(error, { depth: 5 }), error.message])
+      expect(shown).not.toContain(env.FML_CLIENT_SECRET);
     sb.faults.clear();
     const later = await main(company(302));
     expect(later.outputFields).toMatchObject({ ok: true });
@@ -363,7 +465,9 @@ describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to 
   it('does not call the callback when it throws', async () => {
     sb.faults.serverError(500, { path: '/v1/cases', times: 'always' });
     const calls: unknown[] = [];
-    const error = await thrown(action({ budgetMs: 1500, maxRetries: 0 }).main(company(304), (r: unknown) => calls.push(r)));
+    const error = await thrown(
+      action({ budgetMs: 1500, maxRetries: 0 }).main(company(304), (r: unknown) => calls.push(r)),
+    );
     expect(error.status).toBe(500);
     expect(calls).toEqual([]);
   });
@@ -379,7 +483,9 @@ describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to 
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as { port: number }).port;
     await new Promise((r) => dead.close(r));
-    const error = await thrown(action({ budgetMs: 1500, maxRetries: 1 }, { url: `http://127.0.0.1:${port}` }).main(company(306)));
+    const error = await thrown(
+      action({ budgetMs: 1500, maxRetries: 1 }, { url: `http://127.0.0.1:${port}` }).main(company(306)),
+    );
     expect(['connection_error', 'timeout']).toContain(error.code);
     expect(error.response.status).toBe(503);
   });
@@ -388,11 +494,25 @@ describe('hubspotCustomCodeAction: transient failures are thrown for HubSpot to 
 describe('RetryableActionError.from', () => {
   it('wraps what a re-run may fix, and leaves what needs a person', async () => {
     sb.faults.serverError(503, { path: '/v1/cases', times: 'always' });
-    const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, env: {}, maxRetries: 0 });
-    const down = await fml.cases.create({ customerEmail: 'jane@acme.example' }, { idempotencyKey: 'hubspot-501' }).catch((e: unknown) => e);
+    const fml = new FmlClient({
+      clientId: sb.clientId,
+      clientSecret: sb.clientSecret,
+      baseUrl: sb.url,
+      env: {},
+      maxRetries: 0,
+    });
+    const down = await fml.cases
+      .create({ customerEmail: 'jane@acme.example' }, { idempotencyKey: 'hubspot-501' })
+      .catch((e: unknown) => e);
     const wrapped = RetryableActionError.from(down, 'hubspot-501');
     expect(wrapped).toBeInstanceOf(RetryableActionError);
-    expect(wrapped).toMatchObject({ name: 'RetryableActionError', code: 'server_error', status: 503, isAxiosError: true, idempotencyKey: 'hubspot-501' });
+    expect(wrapped).toMatchObject({
+      name: 'RetryableActionError',
+      code: 'server_error',
+      status: 503,
+      isAxiosError: true,
+      idempotencyKey: 'hubspot-501',
+    });
     expect(RetryableActionError.from(wrapped, 'other')).toBe(wrapped);
     sb.faults.clear();
     const bad = await fml.cases.create({ customerEmail: 'not an email' }).catch((e: unknown) => e);
@@ -408,7 +528,9 @@ describe('hubspotCustomCodeAction: options', () => {
     expect(() => hubspotCustomCodeAction({ inputs: { email: 42 as unknown as string } })).toThrow(FmlConfigError);
     // Retries are counted: a fraction is a typo, reported as one (not later, as if FML_BASE_URL were wrong).
     expect(() => hubspotCustomCodeAction({ maxRetries: 1.5 })).toThrow(/maxRetries must be a whole number/);
-    expect(() => hubspotCustomCodeAction({ budgetMs: Object.create(null) as number })).toThrow(/budgetMs must be a number ≥ 1, got object/);
+    expect(() => hubspotCustomCodeAction({ budgetMs: Object.create(null) as number })).toThrow(
+      /budgetMs must be a number ≥ 1, got object/,
+    );
     expect(() => hubspotCustomCodeAction('fast' as unknown as CustomCodeActionOptions)).toThrow(FmlConfigError);
   });
 
@@ -431,14 +553,21 @@ describe('hubspotCustomCodeAction: options', () => {
   it('caps every output at 65,000 characters', async () => {
     const server: Server = createServer((req, res) => {
       if (req.url === '/v1/oauth/token') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'tok', expires_in: 3600 }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: 'tok', expires_in: 3600 }));
         return;
       }
-      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ caseId: 'CS-1', status: 'x'.repeat(70_000), customerPortalUrl: 'https://p.example' }));
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ caseId: 'CS-1', status: 'x'.repeat(70_000), customerPortalUrl: 'https://p.example' }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const { outputFields } = await action({}, { url: `http://127.0.0.1:${(server.address() as { port: number }).port}` }).main(company(401));
+      const { outputFields } = await action(
+        {},
+        { url: `http://127.0.0.1:${(server.address() as { port: number }).port}` },
+      ).main(company(401));
       expect(outputFields.status.length).toBe(65_000);
       expect(outputFields.inviteSentAt).toBe('');
     } finally {

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { FmlConfigError, ValidationError } from '../../src/errors';
 import { companyToCreateCase } from '../../src/hubspot/index';
 
-const full = { companyId: 12345678901, name: ' Acme Holdings Ltd ', country: 'United Kingdom', email: ' jane@acme.example ', contact: 'Jane Doe' };
+const full = {
+  companyId: 12345678901,
+  name: ' Acme Holdings Ltd ',
+  country: 'United Kingdom',
+  email: ' jane@acme.example ',
+  contact: 'Jane Doe',
+};
 
 function rejection(fn: () => unknown): ValidationError {
   try {
@@ -18,7 +24,15 @@ function rejection(fn: () => unknown): ValidationError {
 describe('companyToCreateCase', () => {
   it('maps the recipe inputs onto the create request and the hubspot-<id> key', () => {
     expect(companyToCreateCase(full)).toEqual({
-      request: { customerEmail: 'jane@acme.example', customerName: 'Jane Doe', companyName: 'Acme Holdings Ltd', country: 'United Kingdom', crmRecordId: '12345678901', crmSource: 'hubspot', sendInvite: true },
+      request: {
+        customerEmail: 'jane@acme.example',
+        customerName: 'Jane Doe',
+        companyName: 'Acme Holdings Ltd',
+        country: 'United Kingdom',
+        crmRecordId: '12345678901',
+        crmSource: 'hubspot',
+        sendInvite: true,
+      },
       idempotencyKey: 'hubspot-12345678901',
     });
   });
@@ -29,7 +43,13 @@ describe('companyToCreateCase', () => {
   });
 
   it('leaves out unset optional properties instead of sending ""', () => {
-    const { request } = companyToCreateCase({ companyId: '7', email: 'a@b.example', name: '', country: '   ', contact: null });
+    const { request } = companyToCreateCase({
+      companyId: '7',
+      email: 'a@b.example',
+      name: '',
+      country: '   ',
+      contact: null,
+    });
     expect(request).toEqual({ customerEmail: 'a@b.example', crmRecordId: '7', crmSource: 'hubspot', sendInvite: true });
     expect(Object.keys(request)).not.toContain('companyName');
   });
@@ -47,9 +67,13 @@ describe('companyToCreateCase', () => {
 
   it('reads renamed inputs and names their property in errors', () => {
     const inputs = { email: 'kyb_contact_email', companyId: 'hs_object_id' };
-    expect(companyToCreateCase({ hs_object_id: '5', kyb_contact_email: 'x@y.example' }, { inputs }).request).toMatchObject({ customerEmail: 'x@y.example', crmRecordId: '5' });
+    expect(
+      companyToCreateCase({ hs_object_id: '5', kyb_contact_email: 'x@y.example' }, { inputs }).request,
+    ).toMatchObject({ customerEmail: 'x@y.example', crmRecordId: '5' });
     const err = rejection(() => companyToCreateCase({ hs_object_id: '5', kyb_contact_email: '' }, { inputs }));
-    expect(err.fields).toEqual([{ field: 'kyb_contact_email', message: expect.stringContaining('kyb_contact_email is empty on this Company') }]);
+    expect(err.fields).toEqual([
+      { field: 'kyb_contact_email', message: expect.stringContaining('kyb_contact_email is empty on this Company') },
+    ]);
   });
 
   it('rejects an empty email naming kyb_contact_email, locally, with source "local"', () => {
@@ -68,19 +92,23 @@ describe('companyToCreateCase', () => {
   });
 
   it('uses the property label given in the options', () => {
-    const err = rejection(() => companyToCreateCase({ ...full, email: '' }, { propertyLabels: { email: 'primary_contact_email' } }));
+    const err = rejection(() =>
+      companyToCreateCase({ ...full, email: '' }, { propertyLabels: { email: 'primary_contact_email' } }),
+    );
     expect(err.message).toContain('primary_contact_email is empty on this Company');
   });
 
-  it('rejects an invalid email with FML\'s rule, naming the property and echoing the value', () => {
+  it("rejects an invalid email with FML's rule, naming the property and echoing the value", () => {
     const err = rejection(() => companyToCreateCase({ ...full, email: 'jane@' }));
-    expect(err.fields).toEqual([{ field: 'email', message: 'kyb_contact_email must be a valid email address (got "jane@") (input "email")' }]);
+    expect(err.fields).toEqual([
+      { field: 'email', message: 'kyb_contact_email must be a valid email address (got "jane@") (input "email")' },
+    ]);
   });
 
   it('reports every problem at once', () => {
     const err = rejection(() => companyToCreateCase({ companyId: 'Acme Ltd', email: '', name: { nested: true } }));
     expect(err.fields.map((f) => f.field)).toEqual(['companyId', 'email', 'name']);
-    expect(err.fields[0]!.message).toContain('hs_object_id must be the Company\'s Record ID');
+    expect(err.fields[0]!.message).toContain("hs_object_id must be the Company's Record ID");
     expect(err.fields[2]!.message).toContain('must be text, got an object');
   });
 
@@ -91,7 +119,9 @@ describe('companyToCreateCase', () => {
 
   it('rejects values longer than FML accepts, naming the property', () => {
     const err = rejection(() => companyToCreateCase({ ...full, name: 'x'.repeat(501) }));
-    expect(err.fields).toEqual([{ field: 'name', message: expect.stringMatching(/^name must be at most 500 characters/) }]);
+    expect(err.fields).toEqual([
+      { field: 'name', message: expect.stringMatching(/^name must be at most 500 characters/) },
+    ]);
   });
 
   it('rejects inputFields that are not an object', () => {
@@ -100,7 +130,9 @@ describe('companyToCreateCase', () => {
   });
 
   it('ignores __proto__ and constructor keys and never pollutes prototypes', () => {
-    const input = JSON.parse('{"__proto__":{"polluted":"yes","email":"evil@x.example"},"constructor":{"prototype":{"polluted":"yes"}},"companyId":"9","email":"ok@x.example"}');
+    const input = JSON.parse(
+      '{"__proto__":{"polluted":"yes","email":"evil@x.example"},"constructor":{"prototype":{"polluted":"yes"}},"companyId":"9","email":"ok@x.example"}',
+    );
     const { request } = companyToCreateCase(input);
     expect(request.customerEmail).toBe('ok@x.example');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -114,11 +146,16 @@ describe('companyToCreateCase', () => {
   it('refuses unusable options as configuration errors', () => {
     expect(() => companyToCreateCase(full, { inputs: { email: '' } })).toThrow(FmlConfigError);
     expect(() => companyToCreateCase(full, { sendInvite: 'yes' as unknown as boolean })).toThrow(FmlConfigError);
-    for (const bad of ['x', 42, true, () => ({})]) expect(() => companyToCreateCase(full, bad as never)).toThrow(FmlConfigError);
+    for (const bad of ['x', 42, true, () => ({})])
+      expect(() => companyToCreateCase(full, bad as never)).toThrow(FmlConfigError);
     expect(() => companyToCreateCase(full, { inputs: 'email' as never })).toThrow(/inputs must be an object/);
     // Values that cannot even be printed are described by type, never by String() (which would throw).
-    expect(() => companyToCreateCase(full, { inputs: { email: Object.create(null) as string } })).toThrow(/inputs\.email must be a non-empty string, got object/);
-    expect(() => companyToCreateCase(full, { idempotencyKeySuffix: 7n as never })).toThrow(/idempotencyKeySuffix .* got bigint/);
+    expect(() => companyToCreateCase(full, { inputs: { email: Object.create(null) as string } })).toThrow(
+      /inputs\.email must be a non-empty string, got object/,
+    );
+    expect(() => companyToCreateCase(full, { idempotencyKeySuffix: 7n as never })).toThrow(
+      /idempotencyKeySuffix .* got bigint/,
+    );
   });
 
   it('reads null or undefined options (and option groups) as the defaults', () => {
@@ -129,19 +166,35 @@ describe('companyToCreateCase', () => {
   });
 
   it('never throws anything but a ValidationError, whatever HubSpot passes', () => {
-    const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.bigInt(), fc.object(), fc.array(fc.string()));
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.bigInt(),
+      fc.object(),
+      fc.array(fc.string()),
+    );
     fc.assert(
-      fc.property(fc.record({ companyId: value, email: value, name: value, country: value, contact: value }, { requiredKeys: [] }), (inputs) => {
-        try {
-          const { request, idempotencyKey } = companyToCreateCase(inputs);
-          // Whatever passed is what FML accepts: an email, a numeric id, the stable key.
-          expect(request.crmRecordId).toMatch(/^\d+$/);
-          expect(idempotencyKey).toBe(`hubspot-${request.crmRecordId}`);
-          for (const v of Object.values(request)) expect(v).not.toBe('');
-        } catch (error) {
-          expect(error).toBeInstanceOf(ValidationError);
-        }
-      }),
+      fc.property(
+        fc.record(
+          { companyId: value, email: value, name: value, country: value, contact: value },
+          { requiredKeys: [] },
+        ),
+        (inputs) => {
+          try {
+            const { request, idempotencyKey } = companyToCreateCase(inputs);
+            // Whatever passed is what FML accepts: an email, a numeric id, the stable key.
+            expect(request.crmRecordId).toMatch(/^\d+$/);
+            expect(idempotencyKey).toBe(`hubspot-${request.crmRecordId}`);
+            for (const v of Object.values(request)) expect(v).not.toBe('');
+          } catch (error) {
+            expect(error).toBeInstanceOf(ValidationError);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

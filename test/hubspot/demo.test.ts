@@ -16,7 +16,11 @@ let distDir: string;
 /** The demo's entry points, built the way tsup.config.ts builds them (ESM, class names kept), plus the paste-ready files. */
 async function buildInto(dir: string): Promise<void> {
   await build({
-    entry: { 'sandbox/index': 'src/sandbox/index.ts', 'webhooks/index': 'src/webhooks/index.ts', 'hubspot/index': 'src/hubspot/index.ts' },
+    entry: {
+      'sandbox/index': 'src/sandbox/index.ts',
+      'webhooks/index': 'src/webhooks/index.ts',
+      'hubspot/index': 'src/hubspot/index.ts',
+    },
     outDir: dir,
     format: ['esm'],
     platform: 'node',
@@ -32,17 +36,29 @@ async function buildInto(dir: string): Promise<void> {
     },
   });
   const script = join(root, 'scripts/build-hubspot.mjs');
-  const { buildHubSpotBundles } = (await import(script)) as { buildHubSpotBundles: (o: { outdir: string }) => Promise<unknown> };
+  const { buildHubSpotBundles } = (await import(script)) as {
+    buildHubSpotBundles: (o: { outdir: string }) => Promise<unknown>;
+  };
   await buildHubSpotBundles({ outdir: join(dir, 'hubspot') });
   // The built files import their dependencies (zod) by name: let them resolve from the repo's node_modules.
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
 }
 
-function run(cmd: string, args: string[], timeout: number, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  timeout: number,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(cmd, args, { cwd: root, timeout, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd: root, timeout, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -81,7 +97,14 @@ describe('npm run demo', () => {
     const caseId = /caseId="([^"]+)"/.exec(demo.stdout)?.[1];
     expect(caseId).toBeTruthy();
     expect(demo.stdout).toContain(`fml_case_id = ${caseId}`);
-    for (const event of ['case.created', 'case.status.changed', 'case.onboarding_progress.changed', 'case.submitted', 'case.decision.made']) expect(demo.stdout).toMatch(new RegExp(`↳ webhook ${event.replace(/\./g, '\\.')}\\s+→ Company \\d+ updated`));
+    for (const event of [
+      'case.created',
+      'case.status.changed',
+      'case.onboarding_progress.changed',
+      'case.submitted',
+      'case.decision.made',
+    ])
+      expect(demo.stdout).toMatch(new RegExp(`↳ webhook ${event.replace(/\./g, '\\.')}\\s+→ Company \\d+ updated`));
     expect(demo.stdout).toMatch(/webhooks delivered\s+(\d+)\/\1 /);
   });
 

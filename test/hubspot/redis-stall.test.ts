@@ -20,11 +20,19 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 let sb: Sandbox;
 let mints = 0;
 beforeAll(async () => {
-  sb = await startSandbox({ rateLimit: false, tokenRateLimit: false, onRequest: (e) => void (e.path === '/v1/oauth/token' && e.status === 200 && mints++) });
+  sb = await startSandbox({
+    rateLimit: false,
+    tokenRateLimit: false,
+    onRequest: (e) => void (e.path === '/v1/oauth/token' && e.status === 200 && mints++),
+  });
 });
 afterAll(() => sb?.close());
 
-const token = (name: string) => ({ accessToken: `eyJ.${name}.sig`, issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+const token = (name: string) => ({
+  accessToken: `eyJ.${name}.sig`,
+  issuedAt: Date.now(),
+  expiresAt: Date.now() + 3_600_000,
+});
 
 describe('the bundled action with a REDIS_URL that accepts and never answers', () => {
   let bundle: Awaited<ReturnType<typeof buildBundleDir>>;
@@ -35,13 +43,21 @@ describe('the bundled action with a REDIS_URL that accepts and never answers', (
     // A silent Redis never answers, so an action whose Redis wait were not capped would run out of any budget
     // and be thrown as a timeout, not ok: true. 12 s (below the default 15 s) proves the cap without charging
     // a busy 2-core CI machine's slow spawns and mints to a tight wall-clock budget (4 s flaked under load).
-    tightAction = editedCopy(bundle.action, 'tight-budget-action.js', (src) => src.replace('budgetMs: 15000,', 'budgetMs: 12000,'));
+    tightAction = editedCopy(bundle.action, 'tight-budget-action.js', (src) =>
+      src.replace('budgetMs: 15000,', 'budgetMs: 12000,'),
+    );
   }, 240_000);
   afterAll(() => bundle?.cleanup());
 
   const env = (url: string) => {
     const c = sb.createClient();
-    return { FML_CLIENT_ID: c.clientId, FML_CLIENT_SECRET: c.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: url, NODE_PATH: join(repoRoot, 'node_modules') };
+    return {
+      FML_CLIENT_ID: c.clientId,
+      FML_CLIENT_SECRET: c.clientSecret,
+      FML_BASE_URL: sb.url,
+      REDIS_URL: url,
+      NODE_PATH: join(repoRoot, 'node_modules'),
+    };
   };
   const outputs = (r: RunResult | undefined) => {
     if (r?.kind !== 'result') throw new Error(`expected outputs, got ${JSON.stringify(r)}`);
@@ -51,21 +67,31 @@ describe('the bundled action with a REDIS_URL that accepts and never answers', (
   it.each([
     ['with a password (AUTH never answered)', 'redis://:stall-pass-77c1@127.0.0.1', 973001],
     ['without a password', 'redis://127.0.0.1', 973011],
-  ])('%s: every run is ok inside the budget, the outage is logged once, and warm runs skip Redis', async (_, base, id) => {
-    const silent = await startSilentServer();
-    try {
-      const report = await runAction(node24, tightAction, 'return', [hubspotEvent(id), hubspotEvent(id + 1)], env(`${base}:${silent.port}`));
-      expect(report.loaded).toEqual(['redis']);
-      for (const r of report.results) expect(outputs(r)).toMatchObject({ ok: true, replayed: 'false' });
-      expect(report.logs.filter((l) => l.includes('REDIS_URL Redis failed'))).toHaveLength(1);
-      // The second (warm) run did not knock on the silent Redis again: it is skipped for a while.
-      expect(silent.connections()).toBe(1);
-      expect(report.exit).toEqual({ code: 0, signal: null });
-      expect(JSON.stringify(report)).not.toContain('stall-pass-77c1');
-    } finally {
-      await silent.close();
-    }
-  }, 60_000);
+  ])(
+    '%s: every run is ok inside the budget, the outage is logged once, and warm runs skip Redis',
+    async (_, base, id) => {
+      const silent = await startSilentServer();
+      try {
+        const report = await runAction(
+          node24,
+          tightAction,
+          'return',
+          [hubspotEvent(id), hubspotEvent(id + 1)],
+          env(`${base}:${silent.port}`),
+        );
+        expect(report.loaded).toEqual(['redis']);
+        for (const r of report.results) expect(outputs(r)).toMatchObject({ ok: true, replayed: 'false' });
+        expect(report.logs.filter((l) => l.includes('REDIS_URL Redis failed'))).toHaveLength(1);
+        // The second (warm) run did not knock on the silent Redis again: it is skipped for a while.
+        expect(silent.connections()).toBe(1);
+        expect(report.exit).toEqual({ code: 0, signal: null });
+        expect(JSON.stringify(report)).not.toContain('stall-pass-77c1');
+      } finally {
+        await silent.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('the REDIS_URL token store waiting for another minter', () => {
@@ -87,7 +113,9 @@ describe('the REDIS_URL token store waiting for another minter', () => {
     const store = redisTokenStoreFromUrl(server.url, { waitTimeoutMs: 300 });
     let minted = 0;
     try {
-      await expect(store.acquire('k-abandon', async () => token(`late-${++minted}`))).rejects.toBeInstanceOf(FmlTimeoutError);
+      await expect(store.acquire('k-abandon', async () => token(`late-${++minted}`))).rejects.toBeInstanceOf(
+        FmlTimeoutError,
+      );
       // Past the lock's expiry: an acquire still looping would now take the lock and mint.
       await new Promise((r) => setTimeout(r, 1_000));
       expect(minted).toBe(0);
@@ -101,7 +129,16 @@ describe('the REDIS_URL token store waiting for another minter', () => {
     const c = sb.createClient();
     const lock = `fml:fml-token:${checkBaseUrl(sb.url)}:${c.clientId}:lock`;
     await redis.set(lock, 'someone-else', { PX: 2_500 });
-    const main = hubspotCustomCodeAction({ log: false, budgetMs: 1_000, env: { FML_CLIENT_ID: c.clientId, FML_CLIENT_SECRET: c.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: server.url } });
+    const main = hubspotCustomCodeAction({
+      log: false,
+      budgetMs: 1_000,
+      env: {
+        FML_CLIENT_ID: c.clientId,
+        FML_CLIENT_SECRET: c.clientSecret,
+        FML_BASE_URL: sb.url,
+        REDIS_URL: server.url,
+      },
+    });
     const before = mints;
     await expect(main(hubspotEventTyped(975001))).rejects.toBeInstanceOf(RetryableActionError);
     // Past the lock's expiry: an acquire still polling would now take the lock and mint.
@@ -125,11 +162,18 @@ describe('the action when REDIS_URL is rotated', () => {
   });
 
   /** Connections to this Redis using database `db` (the admin client uses 9). */
-  const count = async (db: number) => ((await admin.sendCommand(['CLIENT', 'LIST'])) as string).split('\n').filter((l) => l.includes(` db=${db} `)).length;
+  const count = async (db: number) =>
+    ((await admin.sendCommand(['CLIENT', 'LIST'])) as string).split('\n').filter((l) => l.includes(` db=${db} `))
+      .length;
 
-  it('closes the old URL\'s connection and keeps only the current one', async () => {
+  it("closes the old URL's connection and keeps only the current one", async () => {
     const c = sb.createClient();
-    const env: Record<string, string> = { FML_CLIENT_ID: c.clientId, FML_CLIENT_SECRET: c.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: `${server.url}/1` };
+    const env: Record<string, string> = {
+      FML_CLIENT_ID: c.clientId,
+      FML_CLIENT_SECRET: c.clientSecret,
+      FML_BASE_URL: sb.url,
+      REDIS_URL: `${server.url}/1`,
+    };
     const main = hubspotCustomCodeAction({ log: false, env });
     expect((await main(hubspotEventTyped(974001))).outputFields).toMatchObject({ ok: true });
     expect(await count(1)).toBe(1);

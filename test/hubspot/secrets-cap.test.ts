@@ -12,13 +12,21 @@ beforeAll(async () => {
 });
 afterAll(() => sb.close());
 
-const event = (id: number): HubSpotActionEvent => ({ object: { objectType: 'COMPANY', objectId: id }, inputFields: { companyId: id, name: 'Acme Ltd', country: 'GB', email: 'jane@acme.example' } });
+const event = (id: number): HubSpotActionEvent => ({
+  object: { objectType: 'COMPANY', objectId: id },
+  inputFields: { companyId: id, name: 'Acme Ltd', country: 'GB', email: 'jane@acme.example' },
+});
 
 describe('the 1,000-character secrets cap', () => {
   it('over the cap: errorCode secrets_too_long naming the lengths (never a value), and nothing is sent', async () => {
     calls.length = 0;
     const redisUrl = `redis://default:${'p'.repeat(900)}@redis.example.com:6379`;
-    const env = { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: sb.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: redisUrl };
+    const env = {
+      FML_CLIENT_ID: sb.clientId,
+      FML_CLIENT_SECRET: sb.clientSecret,
+      FML_BASE_URL: sb.url,
+      REDIS_URL: redisUrl,
+    };
     const { outputFields } = await hubspotCustomCodeAction({ log: false, env })(event(1));
     expect(outputFields).toMatchObject({ ok: false, errorCode: 'secrets_too_long' });
     const total = Object.values(env).reduce((n, v) => n + v.length, 0);
@@ -45,7 +53,9 @@ describe('the 1,000-character secrets cap', () => {
     const { outputFields } = await hubspotCustomCodeAction({ log: false, env })(event(3));
     expect(outputFields.ok).toBe(false);
     expect(outputFields.errorCode).toBe('invalid_client');
-    expect(outputFields.errorMessage).toMatch(/total 950 characters .* near HubSpot's cap of 1000 .* a value cut at the cap fails like a wrong one/);
+    expect(outputFields.errorMessage).toMatch(
+      /total 950 characters .* near HubSpot's cap of 1000 .* a value cut at the cap fails like a wrong one/,
+    );
     expect(outputFields.errorMessage).not.toContain(wrongSecret);
   });
 

@@ -15,7 +15,9 @@ describe('plain-JavaScript SHA-256 and HMAC-SHA256', () => {
     const key = randomBytes(keyLength);
     for (const n of lengths) {
       const data = randomBytes(n);
-      expect(Buffer.from(hmacSha256Js(key, data)).toString('hex')).toBe(createHmac('sha256', key).update(data).digest('hex'));
+      expect(Buffer.from(hmacSha256Js(key, data)).toString('hex')).toBe(
+        createHmac('sha256', key).update(data).digest('hex'),
+      );
     }
   });
 });

@@ -6,7 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJsonFileCallbackStore } from '../../src/hubspot/workflow-action/index';
-import { removeStaleTempFiles, removeStaleTempFilesSync, type SyncFs, writeJsonAtomic, writeJsonAtomicSync } from '../../src/internal/write-json-atomic';
+import {
+  removeStaleTempFiles,
+  removeStaleTempFilesSync,
+  type SyncFs,
+  writeJsonAtomic,
+  writeJsonAtomicSync,
+} from '../../src/internal/write-json-atomic';
 import { startSandbox } from '../../src/sandbox/index';
 
 // A real file system whose writeSync, like a write(2) on a nearly full disk or interrupted by a signal,
@@ -60,8 +66,18 @@ describe('no secret left at rest', () => {
     const workerDir = mkdtempSync(join(tmpdir(), 'fml-killed-writer-'));
     try {
       const worker = join(workerDir, 'killed-writer.cjs');
-      await build({ entryPoints: [join(__dirname, 'workers/killed-writer.ts')], outfile: worker, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
-      const run = spawnSync(process.execPath, [worker], { env: { ...process.env, FML_TARGET: target, FML_SECRET: secret } });
+      await build({
+        entryPoints: [join(__dirname, 'workers/killed-writer.ts')],
+        outfile: worker,
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        logLevel: 'silent',
+      });
+      const run = spawnSync(process.execPath, [worker], {
+        env: { ...process.env, FML_TARGET: target, FML_SECRET: secret },
+      });
       expect(run.signal).toBe('SIGKILL');
     } finally {
       rmSync(workerDir, { recursive: true, force: true });
@@ -106,17 +122,25 @@ describe('no secret left at rest', () => {
     expect(temps(dir)).toEqual([]);
   });
 
-  it.skipIf(process.platform === 'win32')('writes files with mode 0600 and leaves no temporary file, also when the write fails', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'fml-atomic-'));
-    const folder = dir;
-    const path = join(folder, 'state.json');
-    await writeJsonAtomic(path, { secret: 'x' });
-    writeJsonAtomicSync(fs, join(folder, 'sync.json'), { secret: 'y' });
-    expect(fs.statSync(path).mode & 0o777).toBe(0o600);
-    expect(fs.statSync(join(folder, 'sync.json')).mode & 0o777).toBe(0o600);
-    const failingRename: SyncFs = { ...fs, renameSync: () => { throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' }); } };
-    expect(() => writeJsonAtomicSync(failingRename, join(folder, 'fails.json'), { secret: 'z' })).toThrow('EXDEV');
-    expect(temps(folder)).toEqual([]);
-    expect(fs.readdirSync(folder).sort()).toEqual(['state.json', 'sync.json']);
-  });
+  it.skipIf(process.platform === 'win32')(
+    'writes files with mode 0600 and leaves no temporary file, also when the write fails',
+    async () => {
+      dir = mkdtempSync(join(tmpdir(), 'fml-atomic-'));
+      const folder = dir;
+      const path = join(folder, 'state.json');
+      await writeJsonAtomic(path, { secret: 'x' });
+      writeJsonAtomicSync(fs, join(folder, 'sync.json'), { secret: 'y' });
+      expect(fs.statSync(path).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(join(folder, 'sync.json')).mode & 0o777).toBe(0o600);
+      const failingRename: SyncFs = {
+        ...fs,
+        renameSync: () => {
+          throw Object.assign(new Error('EXDEV'), { code: 'EXDEV' });
+        },
+      };
+      expect(() => writeJsonAtomicSync(failingRename, join(folder, 'fails.json'), { secret: 'z' })).toThrow('EXDEV');
+      expect(temps(folder)).toEqual([]);
+      expect(fs.readdirSync(folder).sort()).toEqual(['state.json', 'sync.json']);
+    },
+  );
 });

@@ -10,12 +10,10 @@ const table = readFileSync(join(src, 'README.md'), 'utf8');
 const entries = JSON.parse(readFileSync(join(root, 'scripts/library-entries.json'), 'utf8')) as Record<string, string>;
 
 /** The table's rows: the names in the first column and the subpath in the second (undefined for internal). */
-const rows = [...table.matchAll(/^\| (.+?) \| (.+?) \|/gm)]
-  .slice(1)
-  .map((m) => ({
-    names: [...(m[1] ?? '').matchAll(/`([^`]+)`/g)].map((n) => n[1]!),
-    publicAs: /`(@firstmilelabs\/cases[^`]*)`/.exec(m[2] ?? '')?.[1],
-  }));
+const rows = [...table.matchAll(/^\| (.+?) \| (.+?) \|/gm)].slice(1).map((m) => ({
+  names: [...(m[1] ?? '').matchAll(/`([^`]+)`/g)].map((n) => n[1]!),
+  publicAs: /`(@firstmilelabs\/cases[^`]*)`/.exec(m[2] ?? '')?.[1],
+}));
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -79,7 +79,9 @@ describe('RateLimiter looks at its store a few at a time per budget', () => {
   it('a burst of 200 calls costs the store at most 16 looks at a time (a shared Redis is not flooded past its time limit), and each still gets its slot', async () => {
     const { store, watch } = watchedStore();
     const limiter = new RateLimiter('pk_test_burst', { store, requests: { limit: 200, windowMs: 60_000 } });
-    const permits = await Promise.all(Array.from({ length: 200 }, () => limiter.acquire('requests', { attemptTimeoutMs: 5000 })));
+    const permits = await Promise.all(
+      Array.from({ length: 200 }, () => limiter.acquire('requests', { attemptTimeoutMs: 5000 })),
+    );
     expect(permits).toHaveLength(200);
     expect(watch.takes).toBe(200);
     expect(watch.maxRunning).toBe(16);

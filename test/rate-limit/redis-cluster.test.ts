@@ -59,7 +59,11 @@ describe.each(clusterKinds)('RateLimiter on a Redis Cluster through $name', (kin
   // The same rules as on one redis-server (limiter.test.ts), with a clock of the test's.
   limiterBehaviour(
     (clock) =>
-      new RedisRateLimitStore(client.client, { ...ROOMY, clock, prefix: `${kind.name.split(' ')[0]}-${Math.random()}:` }),
+      new RedisRateLimitStore(client.client, {
+        ...ROOMY,
+        clock,
+        prefix: `${kind.name.split(' ')[0]}-${Math.random()}:`,
+      }),
     ioSettled,
   );
 });

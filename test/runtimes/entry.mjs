@@ -3,7 +3,11 @@
 //   <runtime> test/runtimes/entry.mjs '<SuiteConfig JSON>'
 import { benchEngines, benchVerify, hasNodeCrypto, runSuite } from './suite.mjs';
 
-const runtime = globalThis.Deno ? `Deno ${Deno.version.deno}` : globalThis.Bun ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
+const runtime = globalThis.Deno
+  ? `Deno ${Deno.version.deno}`
+  : globalThis.Bun
+    ? `Bun ${Bun.version}`
+    : `Node ${process.versions.node}`;
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const config = JSON.parse(args[0]);
 const results = await runSuite(config);

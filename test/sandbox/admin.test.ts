@@ -20,15 +20,23 @@ afterEach(async () => {
 });
 
 const admin = (path: string, method = 'GET', body?: unknown) =>
-  fetch(`${sb.url}/_sandbox${path}`, { method, ...(method === 'POST' ? { headers: jsonHeaders } : {}), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  fetch(`${sb.url}/_sandbox${path}`, {
+    method,
+    ...(method === 'POST' ? { headers: jsonHeaders } : {}),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 
 /** A raw request (node:http), so Host and Origin can be set the way a browser or a rebound name sets them. */
 function rawAdmin(path: string, method: string, headers: Record<string, string>, body = ''): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${sb.url}/_sandbox${path}`, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      `${sb.url}/_sandbox${path}`,
+      { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -40,17 +48,28 @@ describe('/_sandbox admin routes', () => {
     expect(hook.status).toBe(201);
     const endpoint = (await hook.json()) as { id: string; url: string };
     expect(endpoint).not.toHaveProperty('secret');
-    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as { caseId: string };
+    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as {
+      caseId: string;
+    };
 
     const advanced = await admin(`/cases/${caseId}/advance`, 'POST', { status: 'declined' });
     expect(advanced.status).toBe(200);
     const result = (await advanced.json()) as { case: { status: string }; events: { event: string }[] };
     expect(result.case.status).toBe('declined');
-    expect(result.events.map((e) => e.event)).toEqual(['case.status.changed', 'case.decision.made', 'case.onboarding_progress.changed']);
+    expect(result.events.map((e) => e.event)).toEqual([
+      'case.status.changed',
+      'case.decision.made',
+      'case.onboarding_progress.changed',
+    ]);
 
     await sb.waitForDeliveries();
-    const deliveries = (await (await admin('/deliveries')).json()) as { data: { event: string; state: string; attempts: unknown[] }[] };
-    expect(deliveries.data.map((d) => [d.event, d.state])).toEqual([['case.status.changed', 'delivered'], ['case.status.changed', 'delivered']]);
+    const deliveries = (await (await admin('/deliveries')).json()) as {
+      data: { event: string; state: string; attempts: unknown[] }[];
+    };
+    expect(deliveries.data.map((d) => [d.event, d.state])).toEqual([
+      ['case.status.changed', 'delivered'],
+      ['case.status.changed', 'delivered'],
+    ]);
     expect(receiver.requests).toHaveLength(2);
 
     const eventId = (JSON.parse(receiver.requests[0]!.body) as { eventId: string }).eventId;
@@ -64,10 +83,14 @@ describe('/_sandbox admin routes', () => {
 
   it('answer 400 for bad input and 404 for unknown ids', async () => {
     expect((await admin('/cases/nope/advance', 'POST', { status: 'approved' })).status).toBe(404);
-    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as { caseId: string };
+    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as {
+      caseId: string;
+    };
     expect((await admin(`/cases/${caseId}/advance`, 'POST', {})).status).toBe(400);
     expect((await admin('/webhooks', 'POST', { url: 'ftp://x' })).status).toBe(400);
-    expect((await fetch(`${sb.url}/_sandbox/webhooks`, { method: 'POST', headers: jsonHeaders, body: '[' })).status).toBe(400);
+    expect(
+      (await fetch(`${sb.url}/_sandbox/webhooks`, { method: 'POST', headers: jsonHeaders, body: '[' })).status,
+    ).toBe(400);
     expect((await admin('/events/nope/redeliver', 'POST')).status).toBe(404);
     expect((await admin('/nothing-here')).status).toBe(404);
   });
@@ -92,22 +115,62 @@ describe('/_sandbox admin routes', () => {
   });
 
   it('refuse what a web page could send through the browser: non-JSON POSTs (415), foreign Host or Origin (403)', async () => {
-    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as { caseId: string };
+    const { caseId } = (await (await postCase(call, { customerEmail: 'jane@acme.example' })).json()) as {
+      caseId: string;
+    };
     const port = new URL(sb.url).port;
     // A cross-site <form> or no-cors fetch: a "simple" request, no preflight — refused, and nothing changed.
-    expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'text/plain' }, '{"status":"approved"}')).toBe(415);
-    expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded' }, 'status=approved')).toBe(415);
+    expect(
+      await rawAdmin(
+        `/cases/${caseId}/advance`,
+        'POST',
+        { host: `127.0.0.1:${port}`, 'content-type': 'text/plain' },
+        '{"status":"approved"}',
+      ),
+    ).toBe(415);
+    expect(
+      await rawAdmin(
+        `/cases/${caseId}/advance`,
+        'POST',
+        { host: `127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded' },
+        'status=approved',
+      ),
+    ).toBe(415);
     expect(await rawAdmin('/reset', 'POST', { host: `127.0.0.1:${port}` })).toBe(415);
     // A page elsewhere, even with the right content type (the browser would preflight; the sandbox never allows it).
-    expect(await rawAdmin('/reset', 'POST', { host: `127.0.0.1:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' }, '{}')).toBe(403);
-    expect(await rawAdmin('/reset', 'POST', { host: `127.0.0.1:${port}`, origin: 'null', 'content-type': 'application/json' }, '{}')).toBe(403);
+    expect(
+      await rawAdmin(
+        '/reset',
+        'POST',
+        { host: `127.0.0.1:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' },
+        '{}',
+      ),
+    ).toBe(403);
+    expect(
+      await rawAdmin(
+        '/reset',
+        'POST',
+        { host: `127.0.0.1:${port}`, origin: 'null', 'content-type': 'application/json' },
+        '{}',
+      ),
+    ).toBe(403);
     // DNS rebinding: the browser thinks it talks to evil.example, and says so in Host.
     expect(await rawAdmin('/cases', 'GET', { host: `evil.example:${port}` })).toBe(403);
-    expect(await rawAdmin('/reset', 'POST', { host: `evil.example:${port}`, 'content-type': 'application/json' }, '{}')).toBe(403);
+    expect(
+      await rawAdmin('/reset', 'POST', { host: `evil.example:${port}`, 'content-type': 'application/json' }, '{}'),
+    ).toBe(403);
     expect(sb.cases[0]).toMatchObject({ caseId, status: 'in-progress' });
     // Loopback in any spelling, with a local page's Origin, is fine.
-    for (const host of [`localhost:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`]) expect(await rawAdmin('', 'GET', { host, origin: 'http://localhost:3000' }), host).toBe(200);
-    expect(await rawAdmin(`/cases/${caseId}/advance`, 'POST', { host: `127.0.0.1:${port}`, 'content-type': 'application/json; charset=utf-8' }, '{"status":"approved"}')).toBe(200);
+    for (const host of [`localhost:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`])
+      expect(await rawAdmin('', 'GET', { host, origin: 'http://localhost:3000' }), host).toBe(200);
+    expect(
+      await rawAdmin(
+        `/cases/${caseId}/advance`,
+        'POST',
+        { host: `127.0.0.1:${port}`, 'content-type': 'application/json; charset=utf-8' },
+        '{"status":"approved"}',
+      ),
+    ).toBe(200);
   });
 
   it('require the admin token when one is set: 401 without it or with a wrong one, the API itself unaffected', async () => {
@@ -133,22 +196,44 @@ describe('/_sandbox admin routes', () => {
   });
 
   it('generate an admin token for a non-loopback host, and refuse admin tokens and knobs out of range', () => {
-    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'sandbox.example']) expect(resolveOptions({ host }).adminToken, host).toMatch(/^sbadm_[0-9a-f]{32}$/);
-    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) expect(resolveOptions({ host }).adminToken, host).toBeUndefined();
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'sandbox.example'])
+      expect(resolveOptions({ host }).adminToken, host).toMatch(/^sbadm_[0-9a-f]{32}$/);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.0.2'])
+      expect(resolveOptions({ host }).adminToken, host).toBeUndefined();
     expect(resolveOptions({ host: '0.0.0.0', adminToken: 'given-token-of-16+' }).adminToken).toBe('given-token-of-16+');
-    for (const adminToken of ['short', 'has a space in it!!', 42]) expect(() => resolveOptions({ adminToken: adminToken as never })).toThrow(/adminToken/);
-    for (const bad of [{ webhookTimeoutMs: 2 ** 31 }, { webhookRetryDelaysMs: [10, 2 ** 31] }, { tokenTtlSeconds: 1e12 }, { rateLimit: { limit: 5, windowSeconds: 1e9 } }, { maxBodyBytes: 2 ** 40 }]) {
+    for (const adminToken of ['short', 'has a space in it!!', 42])
+      expect(() => resolveOptions({ adminToken: adminToken as never })).toThrow(/adminToken/);
+    for (const bad of [
+      { webhookTimeoutMs: 2 ** 31 },
+      { webhookRetryDelaysMs: [10, 2 ** 31] },
+      { tokenTtlSeconds: 1e12 },
+      { rateLimit: { limit: 5, windowSeconds: 1e9 } },
+      { maxBodyBytes: 2 ** 40 },
+    ]) {
       expect(() => resolveOptions(bad as never), JSON.stringify(bad)).toThrow(FmlConfigError);
     }
   });
 
   it('refuse fault knobs out of range, from code and from the admin route', async () => {
-    for (const spec of [{ kind: 'delay', delayMs: 600_001 }, { kind: 'delay', delayMs: 2 ** 31 }, { kind: 'delay', delayMs: Number.POSITIVE_INFINITY }, { kind: 'delay', delayMs: -1 }, { kind: 'rate-limit', retryAfterSeconds: 86_401 }, { kind: 'reset', times: 1e10 }]) {
+    for (const spec of [
+      { kind: 'delay', delayMs: 600_001 },
+      { kind: 'delay', delayMs: 2 ** 31 },
+      { kind: 'delay', delayMs: Number.POSITIVE_INFINITY },
+      { kind: 'delay', delayMs: -1 },
+      { kind: 'rate-limit', retryAfterSeconds: 86_401 },
+      { kind: 'reset', times: 1e10 },
+    ]) {
       expect(() => sb.faults.add(spec as never), JSON.stringify(spec)).toThrow(/delayMs|retryAfterSeconds|times/);
       const res = await admin('/faults', 'POST', spec);
       expect(res.status, JSON.stringify(spec)).toBe(400);
     }
-    for (const body of [{ kind: 'delay', delayMs: null }, { kind: 'delay', delayMs: '5s' }, { kind: 'status', status: '503' }, { kind: 'reset', times: 0 }]) expect((await admin('/faults', 'POST', body)).status, JSON.stringify(body)).toBe(400);
+    for (const body of [
+      { kind: 'delay', delayMs: null },
+      { kind: 'delay', delayMs: '5s' },
+      { kind: 'status', status: '503' },
+      { kind: 'reset', times: 0 },
+    ])
+      expect((await admin('/faults', 'POST', body)).status, JSON.stringify(body)).toBe(400);
     expect(sb.faults.add({ kind: 'delay', delayMs: 600_000 })).toMatchObject({ delayMs: 600_000 });
     expect(sb.faults.list()).toHaveLength(1);
   });
@@ -160,9 +245,9 @@ describe('/_sandbox admin routes', () => {
       const status = (host: string) =>
         new Promise<number>((resolve, reject) => {
           const req = request(`${open.url}/_sandbox`, { headers: { host } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
           req.on('error', reject);
           req.end();
         });
@@ -174,7 +259,9 @@ describe('/_sandbox admin routes', () => {
   });
 
   it('serve the portal and analyst links of a case, and an overview without secrets', async () => {
-    const created = (await (await postCase(call, { customerEmail: 'jane@acme.example', companyName: '<Acme & Co>' })).json()) as { customerPortalUrl: string; analystUrl: string };
+    const created = (await (
+      await postCase(call, { customerEmail: 'jane@acme.example', companyName: '<Acme & Co>' })
+    ).json()) as { customerPortalUrl: string; analystUrl: string };
     const portal = await fetch(created.customerPortalUrl);
     expect(portal.status).toBe(200);
     expect(portal.headers.get('content-type')).toMatch(/^text\/html/);

@@ -49,20 +49,34 @@ describe('POST /v1/cases', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string; fields: { field: string; message: string }[] };
     expect(body.error).toBe('validation_error');
-    expect(body.fields.map((f) => f.field).sort()).toEqual(['crmRecordId', 'customerEmail', 'customerName', 'sendInvite']);
+    expect(body.fields.map((f) => f.field).sort()).toEqual([
+      'crmRecordId',
+      'customerEmail',
+      'customerName',
+      'sendInvite',
+    ]);
     expect(body.fields.every((f) => f.message.length > 0)).toBe(true);
 
     const malformed = await postCase(call, { customerEmail: 'not-an-email' });
-    expect(((await malformed.json()) as typeof body).fields).toEqual([{ field: 'customerEmail', message: 'must be a valid email address' }]);
+    expect(((await malformed.json()) as typeof body).fields).toEqual([
+      { field: 'customerEmail', message: 'must be a valid email address' },
+    ]);
 
-    const notJson = await call('/v1/cases', { method: 'POST', body: '{"customerEmail":', headers: { 'content-type': 'application/json' } });
+    const notJson = await call('/v1/cases', {
+      method: 'POST',
+      body: '{"customerEmail":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as typeof body).fields[0]!.field).toBe('body');
     expect(sb.cases).toHaveLength(0);
   });
 
   it('ignores unknown fields, and a __proto__ key pollutes nothing', async () => {
-    const res = await call('/v1/cases', { method: 'POST', body: '{"customerEmail":"a@b.example","__proto__":{"polluted":true},"futureField":1}' });
+    const res = await call('/v1/cases', {
+      method: 'POST',
+      body: '{"customerEmail":"a@b.example","__proto__":{"polluted":true},"futureField":1}',
+    });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).not.toHaveProperty('futureField');
@@ -74,7 +88,11 @@ describe('POST /v1/cases', () => {
     const first = await postCase(call, hubspotCase, { 'idempotency-key': 'hubspot-12345678901' });
     const firstText = await first.text();
     sb.advanceCase(JSON.parse(firstText).caseId, 'approved'); // the case changes; the replay must not
-    const again = await postCase(call, { ...hubspotCase, customerName: 'Someone Else' }, { 'idempotency-key': 'hubspot-12345678901' });
+    const again = await postCase(
+      call,
+      { ...hubspotCase, customerName: 'Someone Else' },
+      { 'idempotency-key': 'hubspot-12345678901' },
+    );
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replay')).toBe('true');
     expect(await again.text()).toBe(firstText);
@@ -132,10 +150,17 @@ describe('POST /v1/cases', () => {
 
   it('returns the existing case (200, Idempotent-Replay: crm-record-id) for a second create with the same crmRecordId', async () => {
     const first = (await (await postCase(call, hubspotCase)).json()) as { caseId: string };
-    const second = await postCase(call, { ...hubspotCase, customerEmail: 'other@acme.example' }, { 'idempotency-key': 'fresh-key' });
+    const second = await postCase(
+      call,
+      { ...hubspotCase, customerEmail: 'other@acme.example' },
+      { 'idempotency-key': 'fresh-key' },
+    );
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replay')).toBe('crm-record-id');
-    expect(((await second.json()) as { caseId: string; customerEmail: string })).toMatchObject({ caseId: first.caseId, customerEmail: hubspotCase.customerEmail });
+    expect((await second.json()) as { caseId: string; customerEmail: string }).toMatchObject({
+      caseId: first.caseId,
+      customerEmail: hubspotCase.customerEmail,
+    });
     expect(sb.cases).toHaveLength(1);
     // The key now replays that 200 as it was sent.
     const replay = await postCase(call, hubspotCase, { 'idempotency-key': 'fresh-key' });
@@ -146,7 +171,9 @@ describe('POST /v1/cases', () => {
   it('keeps tenants apart: ids 404 across tenants, and both idempotency layers are per tenant', async () => {
     const other = sb.createClient({ orgId: 'org_other' });
     const otherCall = api(sb, await mint(sb, other));
-    const mine = (await (await postCase(call, hubspotCase, { 'idempotency-key': 'same-key' })).json()) as { caseId: string };
+    const mine = (await (await postCase(call, hubspotCase, { 'idempotency-key': 'same-key' })).json()) as {
+      caseId: string;
+    };
 
     const theirs = await postCase(otherCall, hubspotCase, { 'idempotency-key': 'same-key' });
     expect(theirs.status).toBe(201); // same key and crmRecordId, other tenant: a new case
@@ -181,7 +208,11 @@ describe('GET /v1/cases', () => {
     let pages = 0;
     do {
       const qs: string = cursor ? `?limit=3&cursor=${encodeURIComponent(cursor)}` : '?limit=3';
-      const page = (await (await call(`/v1/cases${qs}`)).json()) as { data: { crmRecordId: string }[]; nextCursor: string | null; hasMore: boolean };
+      const page = (await (await call(`/v1/cases${qs}`)).json()) as {
+        data: { crmRecordId: string }[];
+        nextCursor: string | null;
+        hasMore: boolean;
+      };
       expect(page.data.length).toBeLessThanOrEqual(3);
       expect(page.hasMore).toBe(page.nextCursor !== null);
       seen.push(...page.data.map((c) => c.crmRecordId));
@@ -215,7 +246,8 @@ describe('GET /v1/cases', () => {
     const b = (await (await postCase(call, { customerEmail: 'b@acme.example' })).json()) as { caseId: string };
     clock.advance(60_000);
     sb.advanceCase(a.caseId, 'approved');
-    const ids = async (q: string) => ((await (await call(`/v1/cases?${q}`)).json()) as { data: { caseId: string }[] }).data.map((c) => c.caseId);
+    const ids = async (q: string) =>
+      ((await (await call(`/v1/cases?${q}`)).json()) as { data: { caseId: string }[] }).data.map((c) => c.caseId);
 
     expect(await ids('status=approved')).toEqual([a.caseId]);
     expect(await ids('status=in-progress')).toEqual([b.caseId]);

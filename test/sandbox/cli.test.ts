@@ -29,22 +29,72 @@ const credsFrom = (text: string) => ({
 describe('parseCliArgs', () => {
   it('reads every flag, --flag=value forms, and credentials from the environment', () => {
     const args = parseCliArgs(
-      ['--port', '4011', '--host=0.0.0.0', '--persist', '--webhook', 'http://127.0.0.1:3000/a', '--webhook=http://127.0.0.1:3000/b', '--token-ttl', '60', '--rate-limit', 'off', '--token-rate-limit=5', '--retry-delays', '10,20', '--org-id', 'org_x', '--quiet'],
+      [
+        '--port',
+        '4011',
+        '--host=0.0.0.0',
+        '--persist',
+        '--webhook',
+        'http://127.0.0.1:3000/a',
+        '--webhook=http://127.0.0.1:3000/b',
+        '--token-ttl',
+        '60',
+        '--rate-limit',
+        'off',
+        '--token-rate-limit=5',
+        '--retry-delays',
+        '10,20',
+        '--org-id',
+        'org_x',
+        '--quiet',
+      ],
       { FML_SANDBOX_CLIENT_ID: 'pk_test_env', FML_SANDBOX_CLIENT_SECRET: 'sk_test_env' },
     );
-    expect(args).toMatchObject({ quiet: true, help: false, webhooks: ['http://127.0.0.1:3000/a', 'http://127.0.0.1:3000/b'] });
-    expect(args.options).toMatchObject({ port: 4011, host: '0.0.0.0', persistPath: '.fml-sandbox.json', tokenTtlSeconds: 60, rateLimit: false, tokenRateLimit: 5, webhookRetryDelaysMs: [10, 20], orgId: 'org_x', clientId: 'pk_test_env', clientSecret: 'sk_test_env' });
+    expect(args).toMatchObject({
+      quiet: true,
+      help: false,
+      webhooks: ['http://127.0.0.1:3000/a', 'http://127.0.0.1:3000/b'],
+    });
+    expect(args.options).toMatchObject({
+      port: 4011,
+      host: '0.0.0.0',
+      persistPath: '.fml-sandbox.json',
+      tokenTtlSeconds: 60,
+      rateLimit: false,
+      tokenRateLimit: 5,
+      webhookRetryDelaysMs: [10, 20],
+      orgId: 'org_x',
+      clientId: 'pk_test_env',
+      clientSecret: 'sk_test_env',
+    });
     expect(parseCliArgs([]).options).toMatchObject({ port: 4010, webhookRetryDelaysMs: CLI_RETRY_DELAYS_MS });
     expect(parseCliArgs(['--persist', 'state.json']).options.persistPath).toBe('state.json');
-    expect(parseCliArgs(['--replay-errors', '--public-host', 'sb.internal', '--public-host=sb.example']).options).toMatchObject({ replayErrors: true, publicHosts: ['sb.internal', 'sb.example'] });
+    expect(
+      parseCliArgs(['--replay-errors', '--public-host', 'sb.internal', '--public-host=sb.example']).options,
+    ).toMatchObject({ replayErrors: true, publicHosts: ['sb.internal', 'sb.example'] });
     expect(parseCliArgs(['--admin-token', 'a-token-of-16-chars']).options.adminToken).toBe('a-token-of-16-chars');
-    expect(parseCliArgs([], { FML_SANDBOX_ADMIN_TOKEN: 'env-token-0123456789' }).options.adminToken).toBe('env-token-0123456789');
-    expect(parseCliArgs(['--admin-token', 'flag-token-0123456789'], { FML_SANDBOX_ADMIN_TOKEN: 'env-token-0123456789' }).options.adminToken).toBe('flag-token-0123456789');
+    expect(parseCliArgs([], { FML_SANDBOX_ADMIN_TOKEN: 'env-token-0123456789' }).options.adminToken).toBe(
+      'env-token-0123456789',
+    );
+    expect(
+      parseCliArgs(['--admin-token', 'flag-token-0123456789'], { FML_SANDBOX_ADMIN_TOKEN: 'env-token-0123456789' })
+        .options.adminToken,
+    ).toBe('flag-token-0123456789');
     expect(parseCliArgs([]).options).not.toHaveProperty('replayErrors');
   });
 
   it('refuses what it does not understand', () => {
-    for (const argv of [['--port', 'abc'], ['--port', '70000'], ['--bogus'], ['--webhook'], ['--retry-delays', '1,x'], ['--rate-limit', '0'], ['--public-host'], ['--admin-token'], ['--admin-token', 'short']]) {
+    for (const argv of [
+      ['--port', 'abc'],
+      ['--port', '70000'],
+      ['--bogus'],
+      ['--webhook'],
+      ['--retry-delays', '1,x'],
+      ['--rate-limit', '0'],
+      ['--public-host'],
+      ['--admin-token'],
+      ['--admin-token', 'short'],
+    ]) {
       expect(() => parseCliArgs(argv), argv.join(' ')).toThrow();
     }
   });
@@ -63,8 +113,18 @@ describe('runCli (in-process)', () => {
     expect(text).toContain(`curl -s ${url}/v1/oauth/token`);
     expect(text).toContain(`Webhooks: ${receiver.url}`);
 
-    const token = (await (await fetch(`${url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }) })).json()) as { access_token: string };
-    const created = await fetch(`${url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ customerEmail: 'jane@acme.example' }) });
+    const token = (await (
+      await fetch(`${url}/v1/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+      })
+    ).json()) as { access_token: string };
+    const created = await fetch(`${url}/v1/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customerEmail: 'jane@acme.example' }),
+    });
     expect(created.status).toBe(201);
     await expect.poll(() => receiver.requests.length).toBe(6);
     const { caseId } = (await created.json()) as { caseId: string };
@@ -79,7 +139,8 @@ describe('runCli (in-process)', () => {
     const deliveries = cli.out.filter((l) => l.includes('⇢'));
     expect(deliveries.filter((l) => l.includes('→ 503') && l.includes('(attempt 1, retry at')).length).toBe(3);
     expect(deliveries.filter((l) => l.includes('→ 200') && l.includes('(attempt 2)')).length).toBe(3);
-    for (const name of ['case.created', 'case.status.changed', 'case.onboarding_progress.changed']) expect(deliveries.some((l) => l.includes(`${receiver.url} ${name} `))).toBe(true);
+    for (const name of ['case.created', 'case.status.changed', 'case.onboarding_progress.changed'])
+      expect(deliveries.some((l) => l.includes(`${receiver.url} ${name} `))).toBe(true);
     for (const id of new Set(eventIds)) expect(deliveries.filter((l) => l.includes(id))).toHaveLength(2);
     expect(caseId).toEqual(expect.any(String));
     expect(logs).not.toContain(credsFrom(text).clientSecret);
@@ -111,7 +172,9 @@ describe('runCli (in-process)', () => {
     const port = new URL(credsFrom(first.out.join('\n')).url).port;
     const taken = fakeIo();
     expect(await runCli(['--port', port], taken.io)).toBe(1);
-    expect(taken.err).toEqual([`fml-sandbox: could not start: port ${port} on 127.0.0.1 is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`]);
+    expect(taken.err).toEqual([
+      `fml-sandbox: could not start: port ${port} on 127.0.0.1 is already in use (another fml-sandbox?). Try --port 0 to pick a free port, or --port <n> for another one.`,
+    ]);
     first.stop();
     expect(await running).toBe(0);
   });
@@ -127,7 +190,9 @@ describe('runCli (in-process)', () => {
     expect(text).toContain(`curl -s ${url}/_sandbox/deliveries -H "Authorization: Bearer $ADMIN_TOKEN"`);
     expect(text).not.toContain(adminToken);
     expect((await fetch(`${url}/_sandbox/deliveries`)).status).toBe(401);
-    expect((await fetch(`${url}/_sandbox/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${url}/_sandbox/deliveries`, { headers: { authorization: `Bearer ${adminToken}` } })).status,
+    ).toBe(200);
     expect(cli.err).toEqual([]); // loopback: no warning
     cli.stop();
     expect(await exit).toBe(0);
@@ -150,7 +215,9 @@ describe('runCli (in-process)', () => {
     const cli = fakeIo();
     // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never an address of this machine, so the bind fails.
     expect(await runCli(['--port', '0', '--host', '192.0.2.1', '--quiet'], cli.io)).toBe(1);
-    expect(cli.err[0]).toMatch(/^fml-sandbox: warning: binding 192\.0\.2\.1, so anyone who can reach this machine can call the sandbox\..*admin token/);
+    expect(cli.err[0]).toMatch(
+      /^fml-sandbox: warning: binding 192\.0\.2\.1, so anyone who can reach this machine can call the sandbox\..*admin token/,
+    );
     expect(cli.err[1]).toContain('192.0.2.1 is not an address of this machine');
   });
 });
@@ -162,15 +229,33 @@ describe('the fml-sandbox executable', () => {
     dir = mkdtempSync(join(tmpdir(), 'fml-sandbox-cli-'));
     // Built with the package's own bundler, like dist/sandbox/cli.js (but into a temp dir).
     const entry = fileURLToPath(new URL('../../src/sandbox/cli.ts', import.meta.url));
-    await build({ entry: { cli: entry }, outDir: dir, format: ['esm'], outExtension: () => ({ js: '.mjs' }), platform: 'node', target: 'node20', dts: false, silent: true, config: false, clean: false });
+    await build({
+      entry: { cli: entry },
+      outDir: dir,
+      format: ['esm'],
+      outExtension: () => ({ js: '.mjs' }),
+      platform: 'node',
+      target: 'node20',
+      dts: false,
+      silent: true,
+      config: false,
+      clean: false,
+    });
     script = join(dir, 'cli.mjs');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves on the given port and exits 0 on SIGTERM, keeping --persist state for the next run', async () => {
     const persist = join(dir, 'state.json');
-    const run = async (): Promise<{ url: string; clientId: string; clientSecret: string; stop: () => Promise<number | null> }> => {
-      const child = spawn(process.execPath, [script, '--port', '0', '--persist', persist, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = async (): Promise<{
+      url: string;
+      clientId: string;
+      clientSecret: string;
+      stop: () => Promise<number | null>;
+    }> => {
+      const child = spawn(process.execPath, [script, '--port', '0', '--persist', persist, '--quiet'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -184,13 +269,31 @@ describe('the fml-sandbox executable', () => {
       };
     };
     const first = await run();
-    const token = (await (await fetch(`${first.url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: first.clientId, client_secret: first.clientSecret }).toString() })).json()) as { access_token: string };
-    const created = (await (await fetch(`${first.url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ customerEmail: 'jane@acme.example' }) })).json()) as { caseId: string };
+    const token = (await (
+      await fetch(`${first.url}/v1/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: first.clientId,
+          client_secret: first.clientSecret,
+        }).toString(),
+      })
+    ).json()) as { access_token: string };
+    const created = (await (
+      await fetch(`${first.url}/v1/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ customerEmail: 'jane@acme.example' }),
+      })
+    ).json()) as { caseId: string };
     expect(await first.stop()).toBe(0);
 
     const second = await run();
     expect([second.clientId, second.clientSecret]).toEqual([first.clientId, first.clientSecret]);
-    const got = await fetch(`${second.url}/v1/cases/${created.caseId}`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    const got = await fetch(`${second.url}/v1/cases/${created.caseId}`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
     expect(got.status).toBe(200);
     expect(await second.stop()).toBe(0);
   });

@@ -57,6 +57,8 @@ describe('close() settles pending work', () => {
     expect(vi.getTimerCount()).toBe(0);
     expect(await pending).toBe('dropped');
     await until(() => hs.requests.length === 1);
-    expect(hs.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/crm/v3/objects/companies/1', status: 0, fault: 'delay' })]);
+    expect(hs.requests).toEqual([
+      expect.objectContaining({ method: 'GET', path: '/crm/v3/objects/companies/1', status: 0, fault: 'delay' }),
+    ]);
   });
 });

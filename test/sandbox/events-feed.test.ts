@@ -18,11 +18,30 @@ const page = async (q = ''): Promise<EventPage> => (await (await call(`/v1/event
 
 describe('GET /v1/events', () => {
   it('lists the flat events a create emits, oldest first, with the common fields', async () => {
-    const created = (await (await postCase(call, { customerEmail: 'jane@acme.example', companyName: 'Acme', crmRecordId: '42', crmSource: 'hubspot', sendInvite: true })).json()) as { caseId: string };
+    const created = (await (
+      await postCase(call, {
+        customerEmail: 'jane@acme.example',
+        companyName: 'Acme',
+        crmRecordId: '42',
+        crmSource: 'hubspot',
+        sendInvite: true,
+      })
+    ).json()) as { caseId: string };
     const { data } = await page();
-    expect(data.map((e) => e.event)).toEqual(['case.created', 'case.status.changed', 'case.onboarding_progress.changed']);
+    expect(data.map((e) => e.event)).toEqual([
+      'case.created',
+      'case.status.changed',
+      'case.onboarding_progress.changed',
+    ]);
     for (const e of data) {
-      expect(e).toMatchObject({ eventVersion: 1, orgId: sb.orgId, caseId: created.caseId, crmRecordId: '42', crmSource: 'hubspot', companyName: 'Acme' });
+      expect(e).toMatchObject({
+        eventVersion: 1,
+        orgId: sb.orgId,
+        caseId: created.caseId,
+        crmRecordId: '42',
+        crmSource: 'hubspot',
+        companyName: 'Acme',
+      });
       expect(e.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
     // One change's events get distinct, increasing times (1 ms apart), starting at the change's time.
@@ -40,8 +59,12 @@ describe('GET /v1/events', () => {
 
     const all = (await page('?limit=200')).data;
     expect(all.map((e) => e.event)).toEqual([
-      'case.created', 'case.status.changed', 'case.onboarding_progress.changed',
-      'case.status.changed', 'case.decision.made', 'case.onboarding_progress.changed',
+      'case.created',
+      'case.status.changed',
+      'case.onboarding_progress.changed',
+      'case.status.changed',
+      'case.decision.made',
+      'case.onboarding_progress.changed',
     ]);
     // Every event has its own time, in emission order — across changes too, though the clock stood still between them.
     const times = all.map((e) => Date.parse(String(e.timestamp)));
@@ -59,7 +82,8 @@ describe('GET /v1/events', () => {
 
     expect((await page('?type=case.status.changed')).data.map((e) => e.status)).toEqual(['in-progress', 'approved']);
     expect((await page(`?since=${encodeURIComponent(later)}`)).data).toHaveLength(3);
-    for (const q of ['?limit=500', '?since=tomorrow', '?cursor=xyz']) expect((await call(`/v1/events${q}`)).status, q).toBe(400);
+    for (const q of ['?limit=500', '?since=tomorrow', '?cursor=xyz'])
+      expect((await call(`/v1/events${q}`)).status, q).toBe(400);
 
     sb.advanceCase(caseId, 'in_screening');
     sb.advanceCase(caseId, 'awaiting_id_verification');
@@ -71,7 +95,7 @@ describe('GET /v1/events', () => {
   it('shows a tenant only its own events and needs read:events', async () => {
     await postCase(call, { customerEmail: 'a@acme.example' });
     const other = sb.createClient({ orgId: 'org_other' });
-    expect((await api(sb, await mint(sb, other))('/v1/events').then((r) => r.json()) as EventPage).data).toEqual([]);
+    expect(((await api(sb, await mint(sb, other))('/v1/events').then((r) => r.json())) as EventPage).data).toEqual([]);
     const noEvents = sb.createClient({ scopes: ['read:cases'] });
     const res = await api(sb, await mint(sb, noEvents))('/v1/events');
     expect(res.status).toBe(403);

@@ -55,11 +55,17 @@ describe('fault switches', () => {
 
     sb.faults.delay(1000, { method: 'POST', path: '/v1/cases' });
     const controller = new AbortController();
-    const attempt = call('/v1/cases', { method: 'POST', body: JSON.stringify({ customerEmail: 'late@acme.example' }), signal: controller.signal });
+    const attempt = call('/v1/cases', {
+      method: 'POST',
+      body: JSON.stringify({ customerEmail: 'late@acme.example' }),
+      signal: controller.signal,
+    });
     await vi.waitFor(() => expect(sb.faults.list()).toEqual([])); // the server has the request
     controller.abort();
     await expect(attempt).rejects.toThrow();
-    await vi.waitFor(() => expect(sb.cases.map((c) => c.customerEmail)).toContain('late@acme.example'), { timeout: 5000 });
+    await vi.waitFor(() => expect(sb.cases.map((c) => c.customerEmail)).toContain('late@acme.example'), {
+      timeout: 5000,
+    });
   });
 
   it('loseResponse: the case is created but the client sees a reset; a retry with the same key replays it', async () => {
@@ -102,24 +108,40 @@ describe('fault switches', () => {
   });
 
   it('can be switched over HTTP: POST/GET/DELETE /_sandbox/faults', async () => {
-    const created = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ kind: 'status', status: 500, path: '/v1/cases', times: 'always' }) });
+    const created = await fetch(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ kind: 'status', status: 500, path: '/v1/cases', times: 'always' }),
+    });
     expect(created.status).toBe(201);
     expect((await call('/v1/cases')).status).toBe(500);
     const listed = (await (await fetch(`${sb.url}/_sandbox/faults`)).json()) as { data: { hits: number }[] };
     expect(listed.data[0]!.hits).toBe(1);
     expect((await fetch(`${sb.url}/_sandbox/faults`, { method: 'DELETE' })).status).toBe(200);
     expect((await call('/v1/cases')).status).toBe(200);
-    const bad = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ kind: 'nope' }) });
+    const bad = await fetch(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ kind: 'nope' }),
+    });
     expect(bad.status).toBe(400);
 
-    await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ kind: 'lose-response' }) });
+    await fetch(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ kind: 'lose-response' }),
+    });
     expect(await fetchFailure(postCase(call, body))).toBe('ECONNRESET');
     expect(sb.cases).toHaveLength(1);
   });
 
   it('lose-response hits the same routes whether set from code or from the admin route', async () => {
     const fromCode = sb.faults.loseResponse({ times: 'always' });
-    const res = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', headers: jsonHeaders, body: JSON.stringify({ kind: 'lose-response', times: 'always' }) });
+    const res = await fetch(`${sb.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ kind: 'lose-response', times: 'always' }),
+    });
     const fromAdmin = (await res.json()) as typeof fromCode;
     const { id: _a, ...codeRule } = fromCode;
     const { id: _b, ...adminRule } = fromAdmin;

@@ -14,7 +14,11 @@ export async function mint(sb: Sandbox, creds: Creds = sb): Promise<string> {
   const res = await fetch(`${sb.url}/v1/oauth/token`, {
     method: 'POST',
     headers: jsonHeaders,
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret }),
+    body: JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: creds.clientId,
+      client_secret: creds.clientSecret,
+    }),
   });
   if (res.status !== 200) throw new Error(`mint failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
@@ -23,11 +27,22 @@ export async function mint(sb: Sandbox, creds: Creds = sb): Promise<string> {
 /** `fetch` against the sandbox with a bearer token. */
 export function api(sb: Sandbox, token: string) {
   return (path: string, init: RequestInit = {}): Promise<Response> =>
-    fetch(`${sb.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? jsonHeaders : {}), ...(init.headers as Record<string, string> | undefined) } });
+    fetch(`${sb.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(init.body ? jsonHeaders : {}),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
 }
 
 /** POST /v1/cases with a JSON body. */
-export function postCase(call: ReturnType<typeof api>, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postCase(
+  call: ReturnType<typeof api>,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return call('/v1/cases', { method: 'POST', body: JSON.stringify(body), headers });
 }
 
@@ -43,14 +58,17 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(statuses: number[] | ((request: ReceivedRequest, earlier: ReceivedRequest[]) => number) = []): Promise<Receiver> {
+export async function startReceiver(
+  statuses: number[] | ((request: ReceivedRequest, earlier: ReceivedRequest[]) => number) = [],
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      res.statusCode = typeof statuses === 'function' ? statuses(received, [...requests]) : (statuses[requests.length] ?? 200);
+      res.statusCode =
+        typeof statuses === 'function' ? statuses(received, [...requests]) : (statuses[requests.length] ?? 200);
       requests.push(received);
       res.end('ok');
     });

@@ -24,9 +24,17 @@ afterEach(async () => {
 describe('persistPath', () => {
   it('survives a restart: same credentials, tokens, cases, events, idempotency keys and endpoints', async () => {
     sb = await startSandbox({ persistPath: file });
-    const { clientId, clientSecret, webhookSecret } = { clientId: sb.clientId, clientSecret: sb.clientSecret, webhookSecret: sb.webhookSecret };
+    const { clientId, clientSecret, webhookSecret } = {
+      clientId: sb.clientId,
+      clientSecret: sb.clientSecret,
+      webhookSecret: sb.webhookSecret,
+    };
     const token = await mint(sb);
-    const created = await postCase(api(sb, token), { customerEmail: 'jane@acme.example', crmRecordId: '9' }, { 'idempotency-key': 'k-9' });
+    const created = await postCase(
+      api(sb, token),
+      { customerEmail: 'jane@acme.example', crmRecordId: '9' },
+      { 'idempotency-key': 'k-9' },
+    );
     const createdText = await created.text();
     const { caseId } = JSON.parse(createdText) as { caseId: string };
     sb.advanceCase(caseId, 'approved');
@@ -45,7 +53,9 @@ describe('persistPath', () => {
     const dedupe = await postCase(call, { customerEmail: 'x@acme.example', crmRecordId: '9' });
     expect(dedupe.headers.get('idempotent-replay')).toBe('crm-record-id');
     expect(((await (await call('/v1/events?limit=200')).json()) as { data: unknown[] }).data).toHaveLength(6);
-    expect(sb.webhookEndpoints).toEqual([expect.objectContaining({ url: 'http://127.0.0.1:9/hooks', events: ['case.created'] })]);
+    expect(sb.webhookEndpoints).toEqual([
+      expect.objectContaining({ url: 'http://127.0.0.1:9/hooks', events: ['case.created'] }),
+    ]);
     expect(sb.cases).toHaveLength(1);
   });
 
@@ -61,7 +71,10 @@ describe('persistPath', () => {
     expect(after.size - before.size).toBeGreaterThan(0);
     expect((after.size - before.size) / 5).toBeLessThan(4096);
     expect(readdirSync(dir)).toEqual(['state.json']);
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ version: 2 });
     expect(lines.filter((l) => l.put === 'cases')).toHaveLength(6);
     expect(lines.filter((l) => l.event !== undefined)).toHaveLength(18);
@@ -75,7 +88,12 @@ describe('persistPath', () => {
   it('lets explicit credentials override the persisted ones', async () => {
     sb = await startSandbox({ persistPath: file });
     await sb.close();
-    sb = await startSandbox({ persistPath: file, clientId: 'pk_test_fixed', clientSecret: 'sk_test_fixed', webhookSecret: 'whsec_fixed' });
+    sb = await startSandbox({
+      persistPath: file,
+      clientId: 'pk_test_fixed',
+      clientSecret: 'sk_test_fixed',
+      webhookSecret: 'whsec_fixed',
+    });
     expect([sb.clientId, sb.clientSecret, sb.webhookSecret]).toEqual(['pk_test_fixed', 'sk_test_fixed', 'whsec_fixed']);
     await sb.close();
     sb = await startSandbox({ persistPath: file });
@@ -122,7 +140,10 @@ describe('persistPath journal', () => {
     sb = await startSandbox({ persistPath: file });
     const call = api(sb, await mint(sb));
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push(((await (await postCase(call, { customerEmail: `c${i}@acme.example` })).json()) as { caseId: string }).caseId);
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        ((await (await postCase(call, { customerEmail: `c${i}@acme.example` })).json()) as { caseId: string }).caseId,
+      );
     sb.advanceCase(ids[0]!, 'approved');
     sb.advanceCase(ids[1]!, 'collecting_documents');
     const other = sb.createClient({ orgId: 'org_other' });
@@ -136,7 +157,19 @@ describe('persistPath journal', () => {
       [ids[2], 'in-progress', 'created'],
       [ids[3], 'in-progress', 'created'],
     ]);
-    expect(await (await fetch(`${sb.url}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: other.clientId, client_secret: other.clientSecret }) })).json()).toMatchObject({ error: 'invalid_client' });
+    expect(
+      await (
+        await fetch(`${sb.url}/v1/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            grant_type: 'client_credentials',
+            client_id: other.clientId,
+            client_secret: other.clientSecret,
+          }),
+        })
+      ).json(),
+    ).toMatchObject({ error: 'invalid_client' });
     const token = await mint(sb);
     sb.expireTokens();
     sb.reset();
@@ -156,7 +189,9 @@ describe('persistPath journal', () => {
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) {
       t += 1000;
-      ids.push(((await (await postCase(call, { customerEmail: `c${i}@acme.example` })).json()) as { caseId: string }).caseId);
+      ids.push(
+        ((await (await postCase(call, { customerEmail: `c${i}@acme.example` })).json()) as { caseId: string }).caseId,
+      );
     }
     const middle = new Date(t - 15_000).toISOString();
     for (let i = 0; i < 30; i += 3) {
@@ -177,7 +212,12 @@ describe('persistPath journal', () => {
     ];
     const before = await Promise.all(queries.map((q) => allPages(call, q)));
     // The pages hold what the filters select (checked against the whole lists).
-    const everyCase = (await allPages(call, '/v1/cases?limit=100')) as { caseId: string; status: string; updatedAt: string; createdAt: string }[];
+    const everyCase = (await allPages(call, '/v1/cases?limit=100')) as {
+      caseId: string;
+      status: string;
+      updatedAt: string;
+      createdAt: string;
+    }[];
     expect(everyCase.map((c) => c.caseId)).toEqual(ids);
     expect(before[1]).toEqual(everyCase.filter((c) => c.status === 'approved'));
     expect(before[2]).toEqual(everyCase.filter((c) => c.status === 'in-progress'));
@@ -195,22 +235,60 @@ describe('persistPath journal', () => {
 
   it('loads a state of 100k cases, and pages through it', async () => {
     // Written the way the journal writes it; ~45 MB, beyond what one rewrite per create could keep up with.
-    const header = JSON.stringify({ version: 2, defaultClientId: 'pk_test_big', webhookSecret: 'whsec_big', signingKey: 'k'.repeat(43), seq: 0 });
-    const client = JSON.stringify({ put: 'clients', key: 'pk_test_big', value: { clientId: 'pk_test_big', clientSecret: 'sk_test_big', orgId: 'org_big', scopes: ['cases:write', 'read:cases', 'read:events'], revoked: false } });
+    const header = JSON.stringify({
+      version: 2,
+      defaultClientId: 'pk_test_big',
+      webhookSecret: 'whsec_big',
+      signingKey: 'k'.repeat(43),
+      seq: 0,
+    });
+    const client = JSON.stringify({
+      put: 'clients',
+      key: 'pk_test_big',
+      value: {
+        clientId: 'pk_test_big',
+        clientSecret: 'sk_test_big',
+        orgId: 'org_big',
+        scopes: ['cases:write', 'read:cases', 'read:events'],
+        revoked: false,
+      },
+    });
     const lines = [header, client];
     const at = '2026-01-01T00:00:00.000Z';
     for (let i = 1; i <= 100_000; i++) {
       const caseId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-      const data = { caseId, customerEmail: `c${i}@acme.example`, companyName: `Company ${i} Ltd`, entityType: null, crmRecordId: String(i), crmSource: 'hubspot', source: 'api', status: i % 10 ? 'in-progress' : 'approved', inviteSentAt: null, customerPortalUrl: `http://127.0.0.1:1/_sandbox/portal/${caseId}`, analystUrl: `http://127.0.0.1:1/_sandbox/analyst/${caseId}`, companyNumber: null, createdAt: at, updatedAt: at };
-      lines.push(JSON.stringify({ put: 'cases', key: caseId, value: { orgId: 'org_big', seq: i, stage: 'created', data } }));
+      const data = {
+        caseId,
+        customerEmail: `c${i}@acme.example`,
+        companyName: `Company ${i} Ltd`,
+        entityType: null,
+        crmRecordId: String(i),
+        crmSource: 'hubspot',
+        source: 'api',
+        status: i % 10 ? 'in-progress' : 'approved',
+        inviteSentAt: null,
+        customerPortalUrl: `http://127.0.0.1:1/_sandbox/portal/${caseId}`,
+        analystUrl: `http://127.0.0.1:1/_sandbox/analyst/${caseId}`,
+        companyNumber: null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      lines.push(
+        JSON.stringify({ put: 'cases', key: caseId, value: { orgId: 'org_big', seq: i, stage: 'created', data } }),
+      );
     }
     writeFileSync(file, `${lines.join('\n')}\n`);
     sb = await startSandbox({ persistPath: file, rateLimit: false });
     const call = api(sb, await mint(sb));
-    const first = (await (await call('/v1/cases?limit=100')).json()) as { data: { caseId: string }[]; nextCursor: string };
+    const first = (await (await call('/v1/cases?limit=100')).json()) as {
+      data: { caseId: string }[];
+      nextCursor: string;
+    };
     expect(first.data).toHaveLength(100);
     expect(first.data[0]!.caseId).toMatch(/000000000001$/);
-    const second = (await (await call(`/v1/cases?limit=100&cursor=${first.nextCursor}`)).json()) as { data: { caseId: string }[] };
+    const second = (await (await call(`/v1/cases?limit=100&cursor=${first.nextCursor}`)).json()) as {
+      data: { caseId: string }[];
+    };
     expect(second.data[0]!.caseId).toMatch(/000000000101$/);
     const approved = (await (await call('/v1/cases?limit=3&status=approved')).json()) as { data: { caseId: string }[] };
     expect(approved.data.map((c) => c.caseId.slice(-6))).toEqual(['000010', '000020', '000030']);
@@ -224,14 +302,60 @@ describe('persistPath journal', () => {
 
   it('reads the first file format (one JSON document), even with 130k events, and continues in the journal', async () => {
     const at = '2026-01-01T00:00:00.000Z';
-    const events = Array.from({ length: 130_000 }, (_, i) => ({ orgId: 'org_old', seq: i + 2, data: { eventId: `evt_${i}`, event: 'case.created', timestamp: at, caseId: 'c1' } }));
-    const caseRec = { orgId: 'org_old', seq: 1, stage: 'created', data: { caseId: 'c1', customerEmail: 'a@acme.example', entityType: null, crmRecordId: '5', crmSource: null, source: 'api', status: 'in-progress', inviteSentAt: null, customerPortalUrl: '', analystUrl: '', companyNumber: null, createdAt: at, updatedAt: at } };
-    const client = { clientId: 'pk_test_old', clientSecret: 'sk_test_old', orgId: 'org_old', scopes: ['cases:write', 'read:cases', 'read:events'], revoked: false };
-    writeFileSync(file, JSON.stringify({ version: 1, defaultClientId: 'pk_test_old', webhookSecret: 'whsec_old', signingKey: 'k', seq: 130_001, clients: [client], tokens: [], cases: [caseRec], events, idempotency: [], endpoints: [] }));
+    const events = Array.from({ length: 130_000 }, (_, i) => ({
+      orgId: 'org_old',
+      seq: i + 2,
+      data: { eventId: `evt_${i}`, event: 'case.created', timestamp: at, caseId: 'c1' },
+    }));
+    const caseRec = {
+      orgId: 'org_old',
+      seq: 1,
+      stage: 'created',
+      data: {
+        caseId: 'c1',
+        customerEmail: 'a@acme.example',
+        entityType: null,
+        crmRecordId: '5',
+        crmSource: null,
+        source: 'api',
+        status: 'in-progress',
+        inviteSentAt: null,
+        customerPortalUrl: '',
+        analystUrl: '',
+        companyNumber: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+    };
+    const client = {
+      clientId: 'pk_test_old',
+      clientSecret: 'sk_test_old',
+      orgId: 'org_old',
+      scopes: ['cases:write', 'read:cases', 'read:events'],
+      revoked: false,
+    };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        defaultClientId: 'pk_test_old',
+        webhookSecret: 'whsec_old',
+        signingKey: 'k',
+        seq: 130_001,
+        clients: [client],
+        tokens: [],
+        cases: [caseRec],
+        events,
+        idempotency: [],
+        endpoints: [],
+      }),
+    );
     sb = await startSandbox({ persistPath: file, rateLimit: false });
     expect([sb.clientId, sb.orgId, sb.webhookSecret]).toEqual(['pk_test_old', 'org_old', 'whsec_old']);
     const call = api(sb, await mint(sb));
-    const page = (await (await call(`/v1/events?limit=2&cursor=${Buffer.from('sbx1:129999').toString('base64url')}`)).json()) as { data: { eventId: string }[]; hasMore: boolean };
+    const page = (await (
+      await call(`/v1/events?limit=2&cursor=${Buffer.from('sbx1:129999').toString('base64url')}`)
+    ).json()) as { data: { eventId: string }[]; hasMore: boolean };
     expect(page).toMatchObject({ data: [{ eventId: 'evt_129998' }, { eventId: 'evt_129999' }], hasMore: false });
     expect(readFileSync(file, 'utf8').slice(0, 12)).toBe('{"version":2');
     const created = (await (await postCase(call, { customerEmail: 'b@acme.example' })).json()) as { caseId: string };
@@ -280,19 +404,36 @@ describe('persistPath journal', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[2] = '{"put":"cases","key":';
     writeFileSync(file, lines.join('\n'));
-    await expect(startSandbox({ persistPath: file })).rejects.toThrow(/not usable \(line 3 is not a sandbox journal entry\)/);
+    await expect(startSandbox({ persistPath: file })).rejects.toThrow(
+      /not usable \(line 3 is not a sandbox journal entry\)/,
+    );
   });
 
   it('keeps every acknowledged create when the process is killed with SIGKILL', async () => {
     const worker = join(dir, 'persist-worker.cjs');
-    await build({ entryPoints: [join(__dirname, 'workers/persist-worker.ts')], outfile: worker, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
-    const child = fork(worker, [], { env: { ...process.env, FML_PERSIST_PATH: file }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await build({
+      entryPoints: [join(__dirname, 'workers/persist-worker.ts')],
+      outfile: worker,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+    });
+    const child = fork(worker, [], {
+      env: { ...process.env, FML_PERSIST_PATH: file },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     try {
       const creds = await new Promise<{ url: string; clientId: string; clientSecret: string }>((res, rej) => {
         child.once('message', (m) => res(m as { url: string; clientId: string; clientSecret: string }));
         child.once('exit', (code) => rej(new Error(`worker exited with ${code}`)));
       });
-      const remote = { url: creds.url, clientId: creds.clientId, clientSecret: creds.clientSecret } as unknown as Sandbox;
+      const remote = {
+        url: creds.url,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+      } as unknown as Sandbox;
       const call = api(remote, await mint(remote));
       const acknowledged: string[] = [];
       for (let i = 0; i < 20; i++) {

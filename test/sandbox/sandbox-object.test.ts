@@ -15,7 +15,11 @@ describe('startSandbox()', () => {
     sb = await startSandbox();
     expect(sb.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sb.url.endsWith(':0')).toBe(false);
-    for (const res of [await fetch(`${sb.url}/v1/cases`), await fetch(`${sb.url}/nowhere`), await fetch(`${sb.url}/_sandbox`)]) {
+    for (const res of [
+      await fetch(`${sb.url}/v1/cases`),
+      await fetch(`${sb.url}/nowhere`),
+      await fetch(`${sb.url}/_sandbox`),
+    ]) {
       expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{24}$/);
     }
     const wrongMethod = await fetch(`${sb.url}/v1/events`, { method: 'DELETE' });
@@ -27,7 +31,15 @@ describe('startSandbox()', () => {
     sb = await startSandbox();
     const token = await mint(sb);
     const other = sb.createClient({ orgId: 'org_two', scopes: ['read:cases'] });
-    for (const text of [inspect(sb, { depth: 10, showHidden: true }), JSON.stringify(sb), inspect(other, { showHidden: true }), JSON.stringify(other), String(sb), JSON.stringify(sb.deliveries), inspect(sb.faults, { showHidden: true, depth: 10 })]) {
+    for (const text of [
+      inspect(sb, { depth: 10, showHidden: true }),
+      JSON.stringify(sb),
+      inspect(other, { showHidden: true }),
+      JSON.stringify(other),
+      String(sb),
+      JSON.stringify(sb.deliveries),
+      inspect(sb.faults, { showHidden: true, depth: 10 }),
+    ]) {
       expect(text).not.toContain(sb.clientSecret);
       expect(text).not.toContain(sb.webhookSecret);
       expect(text).not.toContain(other.clientSecret);
@@ -47,7 +59,11 @@ describe('startSandbox()', () => {
     await postCase(call, { customerEmail: 'jane@acme.example' });
     sb.faults.serverError(502);
     await call('/v1/cases');
-    expect(lines.map((l) => `${l.method} ${l.path} ${l.status}${l.fault ? ` ${l.fault}` : ''}`)).toEqual(['POST /v1/oauth/token 200', 'POST /v1/cases 201', 'GET /v1/cases 502 status']);
+    expect(lines.map((l) => `${l.method} ${l.path} ${l.status}${l.fault ? ` ${l.fault}` : ''}`)).toEqual([
+      'POST /v1/oauth/token 200',
+      'POST /v1/cases 201',
+      'GET /v1/cases 502 status',
+    ]);
     expect(JSON.stringify(lines)).not.toContain(sb.clientSecret);
   });
 
@@ -59,7 +75,11 @@ describe('startSandbox()', () => {
     sb.faults.serverError(500, { path: '/nowhere' });
     sb.reset();
     expect([sb.cases, sb.events, sb.webhookEndpoints, sb.faults.list(), sb.deliveries]).toEqual([[], [], [], [], []]);
-    const again = await postCase(call, { customerEmail: 'jane@acme.example', crmRecordId: '1' }, { 'idempotency-key': 'k' });
+    const again = await postCase(
+      call,
+      { customerEmail: 'jane@acme.example', crmRecordId: '1' },
+      { 'idempotency-key': 'k' },
+    );
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replay')).toBeNull();
   });

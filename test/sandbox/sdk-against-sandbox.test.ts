@@ -18,14 +18,35 @@ const capturingFetch: typeof fetch = async (input, init) => {
   requests.push({ method: request.method, url: request.url, headers: request.headers, body });
   const res = await fetch(request);
   const text = await res.clone().text();
-  responses.push({ method: request.method, path: new URL(request.url).pathname, status: res.status, headers: res.headers, body: text });
+  responses.push({
+    method: request.method,
+    path: new URL(request.url).pathname,
+    status: res.status,
+    headers: res.headers,
+    body: text,
+  });
   return res;
 };
 
 const client = (creds: { clientId: string; clientSecret: string } = sb) =>
-  new FmlClient({ clientId: creds.clientId, clientSecret: creds.clientSecret, baseUrl: sb.url, fetch: capturingFetch, retryBaseDelayMs: 10, env: {} });
+  new FmlClient({
+    clientId: creds.clientId,
+    clientSecret: creds.clientSecret,
+    baseUrl: sb.url,
+    fetch: capturingFetch,
+    retryBaseDelayMs: 10,
+    env: {},
+  });
 
-const hubspotCase = (id: string) => ({ customerEmail: `kyb+${id}@acme.example`, customerName: 'Jane Doe', companyName: `Acme ${id}`, country: 'United Kingdom', crmRecordId: id, crmSource: 'hubspot', sendInvite: true });
+const hubspotCase = (id: string) => ({
+  customerEmail: `kyb+${id}@acme.example`,
+  customerName: 'Jane Doe',
+  companyName: `Acme ${id}`,
+  country: 'United Kingdom',
+  crmRecordId: id,
+  crmSource: 'hubspot',
+  sendInvite: true,
+});
 
 beforeEach(async () => {
   requests = [];
@@ -65,7 +86,10 @@ describe('FmlClient against the sandbox', () => {
 
     sb.advanceCase(created.case.caseId, 'approved');
     const events = await fml.events.list({ limit: 7, type: 'case.status.changed' }).toArray();
-    expect(events.map((e) => [e.caseId, (e as { status?: string }).status])).toContainEqual([created.case.caseId, 'approved']);
+    expect(events.map((e) => [e.caseId, (e as { status?: string }).status])).toContainEqual([
+      created.case.caseId,
+      'approved',
+    ]);
     expect(events).toHaveLength(6);
 
     // One token for the whole session.

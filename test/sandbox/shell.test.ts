@@ -21,9 +21,13 @@ const keep = <T extends { close(): Promise<void> }>(server: T): T => {
   return server;
 };
 
-const sandbox = async (options: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> => keep(await startSandbox(options));
-const crm = async (options: Parameters<typeof startFakeHubSpot>[0] = {}): Promise<FakeHubSpot> => keep(await startFakeHubSpot(options));
-const automation = async (options: Partial<Parameters<typeof startFakeHubSpotAutomation>[0]> = {}): Promise<FakeHubSpotAutomation> =>
+const sandbox = async (options: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> =>
+  keep(await startSandbox(options));
+const crm = async (options: Parameters<typeof startFakeHubSpot>[0] = {}): Promise<FakeHubSpot> =>
+  keep(await startFakeHubSpot(options));
+const automation = async (
+  options: Partial<Parameters<typeof startFakeHubSpotAutomation>[0]> = {},
+): Promise<FakeHubSpotAutomation> =>
   keep(await startFakeHubSpotAutomation({ appSecret: 'app-secret-for-shell-tests', ...options }));
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -43,7 +47,10 @@ async function blockingApp(): Promise<string> {
 }
 
 /** A request over node:http without an agent; resolves how it ended. `abortAfter` gives up once the request is sent. */
-function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; abort?: Promise<unknown> } = {}): Promise<string> {
+function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; abort?: Promise<unknown> } = {},
+): Promise<string> {
   return new Promise((resolve) => {
     const req = request(url, { method: init.method ?? 'GET', agent: false, headers: init.headers ?? {} }, (res) => {
       res.resume();
@@ -80,30 +87,53 @@ describe('one route table: a known path with another method is 405 with Allow', 
 
   it('fake HubSpot CRM, with routes added by the test joining the Allow list', async () => {
     const hs = await crm();
-    const wrong = await fetch(`${hs.url}/crm/v3/objects/companies/1`, { method: 'DELETE', headers: bearer(hs.accessToken) });
+    const wrong = await fetch(`${hs.url}/crm/v3/objects/companies/1`, {
+      method: 'DELETE',
+      headers: bearer(hs.accessToken),
+    });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, PATCH');
-    expect(await wrong.json()).toMatchObject({ status: 'error', category: 'METHOD_NOT_ALLOWED', correlationId: expect.any(String) });
-    hs.route('DELETE', /^\/crm\/v3\/objects\/companies\/([^/]+)$/, (req, fake) => ({ status: fake.companies.delete(req.params[0]!) ? 204 : 404 }));
+    expect(await wrong.json()).toMatchObject({
+      status: 'error',
+      category: 'METHOD_NOT_ALLOWED',
+      correlationId: expect.any(String),
+    });
+    hs.route('DELETE', /^\/crm\/v3\/objects\/companies\/([^/]+)$/, (req, fake) => ({
+      status: fake.companies.delete(req.params[0]!) ? 204 : 404,
+    }));
     const id = hs.createCompany({ name: 'Acme' }).id;
-    expect((await fetch(`${hs.url}/crm/v3/objects/companies/${id}`, { method: 'DELETE', headers: bearer(hs.accessToken) })).status).toBe(204);
-    const put = await fetch(`${hs.url}/crm/v3/objects/companies/${id}`, { method: 'PUT', headers: bearer(hs.accessToken) });
+    expect(
+      (await fetch(`${hs.url}/crm/v3/objects/companies/${id}`, { method: 'DELETE', headers: bearer(hs.accessToken) }))
+        .status,
+    ).toBe(204);
+    const put = await fetch(`${hs.url}/crm/v3/objects/companies/${id}`, {
+      method: 'PUT',
+      headers: bearer(hs.accessToken),
+    });
     expect(put.headers.get('allow')).toBe('DELETE, GET, PATCH');
     expect(hs.requests.map((r) => r.status)).toEqual([405, 204, 405]);
   });
 
   it('fake HubSpot automation: callbacks and definitions APIs', async () => {
     const hs = await automation();
-    const callbacks = await fetch(`${hs.url}/automation/v4/actions/callbacks/complete`, { headers: bearer(hs.accessToken) });
+    const callbacks = await fetch(`${hs.url}/automation/v4/actions/callbacks/complete`, {
+      headers: bearer(hs.accessToken),
+    });
     expect(callbacks.status).toBe(405);
     expect(callbacks.headers.get('allow')).toBe('POST');
-    const definition = await fetch(`${hs.url}/automation/actions/2026-03/${hs.appId}/101?hapikey=${hs.developerApiKey}`, { method: 'DELETE' });
+    const definition = await fetch(
+      `${hs.url}/automation/actions/2026-03/${hs.appId}/101?hapikey=${hs.developerApiKey}`,
+      { method: 'DELETE' },
+    );
     expect(definition.status).toBe(405);
     expect(definition.headers.get('allow')).toBe('GET, PATCH');
-    expect(hs.requests.map((r) => [r.status, r.apiVersion])).toEqual([[405, 'v4'], [405, '2026-03']]);
+    expect(hs.requests.map((r) => [r.status, r.apiVersion])).toEqual([
+      [405, 'v4'],
+      [405, '2026-03'],
+    ]);
   });
 
-  it('the table itself: routes added later are checked after earlier ones and before the table\'s own', () => {
+  it("the table itself: routes added later are checked after earlier ones and before the table's own", () => {
     const table = new RouteTable<string>([['GET', /^\/a$/, 'built-in']]);
     table.add('GET', /^\/a$/, 'first added');
     table.add('GET', /^\/a$/, 'second added');
@@ -115,13 +145,17 @@ describe('one route table: a known path with another method is 405 with Allow', 
   });
 });
 
-describe('one body limit: a larger body gets the server\'s own 413', () => {
+describe("one body limit: a larger body gets the server's own 413", () => {
   const big = JSON.stringify({ pad: 'x'.repeat(4096) });
 
-  it('FML sandbox: FML\'s error body, logged', async () => {
+  it("FML sandbox: FML's error body, logged", async () => {
     const log: { status: number; path: string }[] = [];
     const sb = await sandbox({ maxBodyBytes: 1024, onRequest: (e) => log.push(e) });
-    const res = await fetch(`${sb.url}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${sb.url}/v1/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('x-request-id')).toMatch(/\S/);
     expect(await res.json()).toMatchObject({ error: 'payload_too_large', message: 'Request body exceeds 1024 bytes.' });
@@ -129,12 +163,18 @@ describe('one body limit: a larger body gets the server\'s own 413', () => {
     expect(sb.cases.length).toBe(0);
   });
 
-  it('fake HubSpot CRM: HubSpot\'s error body, recorded, nothing written', async () => {
+  it("fake HubSpot CRM: HubSpot's error body, recorded, nothing written", async () => {
     const hs = await crm({ maxBodyBytes: 1024 });
-    const res = await fetch(`${hs.url}/crm/v3/objects/companies`, { method: 'POST', headers: { ...bearer(hs.accessToken), 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${hs.url}/crm/v3/objects/companies`, {
+      method: 'POST',
+      headers: { ...bearer(hs.accessToken), 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
-    expect(hs.requests).toEqual([expect.objectContaining({ method: 'POST', path: '/crm/v3/objects/companies', status: 413 })]);
+    expect(hs.requests).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/crm/v3/objects/companies', status: 413 }),
+    ]);
     expect(hs.companies.size).toBe(0);
   });
 });
@@ -174,7 +214,7 @@ describe('waits that end: no server hangs on a delayed answer', () => {
     expect(hs.requests).toEqual([expect.objectContaining({ status: 0, fault: 'delay' })]);
   });
 
-  it('fake HubSpot automation: a CRM it cannot reach is a 502 in HubSpot\'s shape', async () => {
+  it("fake HubSpot automation: a CRM it cannot reach is a 502 in HubSpot's shape", async () => {
     const gone = await startFakeHubSpot();
     await gone.close();
     const front = await automation({ crm: gone });
@@ -185,10 +225,19 @@ describe('waits that end: no server hangs on a delayed answer', () => {
 });
 
 describe('one fault engine: matching apart from counting', () => {
-  it('fake HubSpot CRM: list, remove, times \'always\', and a prefix path', async () => {
+  it("fake HubSpot CRM: list, remove, times 'always', and a prefix path", async () => {
     const hs = await crm();
     const rule = hs.faults.serverError({ status: 503, path: '/crm/v3/objects/companies', times: 'always' });
-    expect(hs.faults.list()).toEqual([expect.objectContaining({ id: rule.id, kind: 'server-error', status: 503, path: '/crm/v3/objects/companies', remaining: 'always', hits: 0 })]);
+    expect(hs.faults.list()).toEqual([
+      expect.objectContaining({
+        id: rule.id,
+        kind: 'server-error',
+        status: 503,
+        path: '/crm/v3/objects/companies',
+        remaining: 'always',
+        hits: 0,
+      }),
+    ]);
     const get = (path: string) => fetch(`${hs.url}${path}`, { headers: bearer(hs.accessToken) }).then((r) => r.status);
     expect(await get('/crm/v3/objects/companies/1')).toBe(503);
     expect(await get('/crm/v3/objects/companies/2')).toBe(503);
@@ -212,14 +261,21 @@ describe('one fault engine: matching apart from counting', () => {
     const hs = await crm();
     const company = hs.createCompany({ name: 'Before' });
     const patch = (name: string) =>
-      fetch(`${hs.url}/crm/v3/objects/companies/${company.id}`, { method: 'PATCH', headers: { ...bearer(hs.accessToken), 'content-type': 'application/json' }, body: JSON.stringify({ properties: { name } }) });
+      fetch(`${hs.url}/crm/v3/objects/companies/${company.id}`, {
+        method: 'PATCH',
+        headers: { ...bearer(hs.accessToken), 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { name } }),
+      });
     hs.faults.resetConnection({ method: 'PATCH' });
     await expect(patch('Reset')).rejects.toThrow();
     expect(company.properties.name).toBe('Before');
     hs.faults.loseResponse({ method: 'patch' });
     await expect(patch('Lost')).rejects.toThrow();
     expect(company.properties.name).toBe('Lost');
-    expect(hs.requests.map((r) => [r.status, r.fault])).toEqual([[0, 'reset'], [0, 'lose-response']]);
+    expect(hs.requests.map((r) => [r.status, r.fault])).toEqual([
+      [0, 'reset'],
+      [0, 'lose-response'],
+    ]);
     expect((await patch('Answered')).status).toBe(200);
   });
 

@@ -14,7 +14,10 @@ const tokenRequest = (s: Sandbox, body: string, headers: Record<string, string> 
 describe('POST /v1/oauth/token', () => {
   it('mints a JWT-shaped bearer from a JSON body, with every scope of the client', async () => {
     sb = await startSandbox();
-    const res = await tokenRequest(sb, JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret }));
+    const res = await tokenRequest(
+      sb,
+      JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as Record<string, unknown>;
@@ -29,25 +32,41 @@ describe('POST /v1/oauth/token', () => {
 
   it('accepts a form-encoded body and HTTP Basic client authentication', async () => {
     sb = await startSandbox();
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+    });
     const viaForm = await tokenRequest(sb, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
     expect(viaForm.status).toBe(200);
     const basic = Buffer.from(`${sb.clientId}:${sb.clientSecret}`).toString('base64');
-    const viaBasic = await tokenRequest(sb, 'grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` });
+    const viaBasic = await tokenRequest(sb, 'grant_type=client_credentials', {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${basic}`,
+    });
     expect(viaBasic.status).toBe(200);
     expect(((await viaBasic.json()) as { access_token: string }).access_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it('returns the configured expires_in', async () => {
     sb = await startSandbox({ tokenTtlSeconds: 5 });
-    const res = await tokenRequest(sb, JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret }));
+    const res = await tokenRequest(
+      sb,
+      JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret }),
+    );
     expect(((await res.json()) as { expires_in: number }).expires_in).toBe(5);
   });
 
   it('answers 401 invalid_client for a wrong secret or unknown client, without echoing the secret', async () => {
     sb = await startSandbox();
-    for (const [id, secret] of [[sb.clientId, 'sk_test_wrong'], ['pk_test_nobody', sb.clientSecret]] as const) {
-      const res = await tokenRequest(sb, JSON.stringify({ grant_type: 'client_credentials', client_id: id, client_secret: secret }));
+    for (const [id, secret] of [
+      [sb.clientId, 'sk_test_wrong'],
+      ['pk_test_nobody', sb.clientSecret],
+    ] as const) {
+      const res = await tokenRequest(
+        sb,
+        JSON.stringify({ grant_type: 'client_credentials', client_id: id, client_secret: secret }),
+      );
       expect(res.status).toBe(401);
       const text = await res.text();
       expect(JSON.parse(text)).toMatchObject({ error: 'invalid_client' });
@@ -57,7 +76,10 @@ describe('POST /v1/oauth/token', () => {
 
   it('answers 400 unsupported_grant_type for another grant and invalid_request for a missing one', async () => {
     sb = await startSandbox();
-    const other = await tokenRequest(sb, JSON.stringify({ grant_type: 'password', client_id: sb.clientId, client_secret: sb.clientSecret }));
+    const other = await tokenRequest(
+      sb,
+      JSON.stringify({ grant_type: 'password', client_id: sb.clientId, client_secret: sb.clientSecret }),
+    );
     expect(other.status).toBe(400);
     expect(await other.json()).toMatchObject({ error: 'unsupported_grant_type' });
     const missing = await tokenRequest(sb, JSON.stringify({ client_id: sb.clientId, client_secret: sb.clientSecret }));
@@ -73,9 +95,25 @@ describe('POST /v1/oauth/token', () => {
   it('grants a requested subset of scopes and refuses scopes the client lacks (400 invalid_scope)', async () => {
     sb = await startSandbox();
     const narrow = sb.createClient({ scopes: ['read:cases'] });
-    const ok = await tokenRequest(sb, JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret, scope: 'read:cases' }));
+    const ok = await tokenRequest(
+      sb,
+      JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: sb.clientId,
+        client_secret: sb.clientSecret,
+        scope: 'read:cases',
+      }),
+    );
     expect(((await ok.json()) as { scope: string }).scope).toBe('read:cases');
-    const refused = await tokenRequest(sb, JSON.stringify({ grant_type: 'client_credentials', client_id: narrow.clientId, client_secret: narrow.clientSecret, scope: 'read:cases cases:write' }));
+    const refused = await tokenRequest(
+      sb,
+      JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: narrow.clientId,
+        client_secret: narrow.clientSecret,
+        scope: 'read:cases cases:write',
+      }),
+    );
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: 'invalid_scope' });
   });
@@ -84,7 +122,11 @@ describe('POST /v1/oauth/token', () => {
     const clock = manualClock();
     sb = await startSandbox({ now: clock.now });
     const other = sb.createClient();
-    const body = JSON.stringify({ grant_type: 'client_credentials', client_id: sb.clientId, client_secret: sb.clientSecret });
+    const body = JSON.stringify({
+      grant_type: 'client_credentials',
+      client_id: sb.clientId,
+      client_secret: sb.clientSecret,
+    });
     for (let i = 0; i < 30; i++) {
       clock.advance(100);
       expect((await tokenRequest(sb, body)).status).toBe(200);

@@ -26,7 +26,15 @@ afterEach(async () => {
 
 const parsed = (r: Receiver) => r.requests.map((q) => JSON.parse(q.body) as Record<string, unknown>);
 const newCase = async (body: Record<string, unknown> = {}) =>
-  (await (await postCase(call, { customerEmail: 'jane@acme.example', companyName: 'Acme', crmRecordId: '77', crmSource: 'hubspot', ...body })).json()) as { caseId: string };
+  (await (
+    await postCase(call, {
+      customerEmail: 'jane@acme.example',
+      companyName: 'Acme',
+      crmRecordId: '77',
+      crmSource: 'hubspot',
+      ...body,
+    })
+  ).json()) as { caseId: string };
 
 describe('webhook deliveries', () => {
   it('POSTs every event of a new case, flat and signed with X-FML-Signature over the raw body', async () => {
@@ -34,15 +42,28 @@ describe('webhook deliveries', () => {
     sb.addWebhookEndpoint(r.url);
     const { caseId } = await newCase({ sendInvite: true });
     await sb.waitForDeliveries();
-    expect(parsed(r).map((e) => e.event)).toEqual(['case.created', 'case.status.changed', 'case.onboarding_progress.changed']);
+    expect(parsed(r).map((e) => e.event)).toEqual([
+      'case.created',
+      'case.status.changed',
+      'case.onboarding_progress.changed',
+    ]);
     for (const req of r.requests) {
       expect(req.headers['content-type']).toBe('application/json');
       const expected = `sha256=${createHmac('sha256', sb.webhookSecret).update(req.body).digest('hex')}`;
       expect(req.headers['x-fml-signature']).toBe(expected);
     }
-    expect(parsed(r)[0]).toMatchObject({ caseId, crmRecordId: '77', crmSource: 'hubspot', companyName: 'Acme', orgId: sb.orgId, eventVersion: 1 });
+    expect(parsed(r)[0]).toMatchObject({
+      caseId,
+      crmRecordId: '77',
+      crmSource: 'hubspot',
+      companyName: 'Acme',
+      orgId: sb.orgId,
+      eventVersion: 1,
+    });
     expect(parsed(r)[2]).toMatchObject({ stage: 'invite_sent' });
-    expect(sb.deliveries.every((d) => d.state === 'delivered' && d.attempts.length === 1 && d.attempts[0]!.status === 200)).toBe(true);
+    expect(
+      sb.deliveries.every((d) => d.state === 'delivered' && d.attempts.length === 1 && d.attempts[0]!.status === 200),
+    ).toBe(true);
   });
 
   it('emits status, decision and stage events when a case is advanced to approved', async () => {
@@ -53,11 +74,17 @@ describe('webhook deliveries', () => {
     expect(updated.status).toBe('approved');
     await sb.waitForDeliveries();
     const events = parsed(r);
-    expect(events.map((e) => e.event)).toEqual(['case.status.changed', 'case.decision.made', 'case.onboarding_progress.changed']);
+    expect(events.map((e) => e.event)).toEqual([
+      'case.status.changed',
+      'case.decision.made',
+      'case.onboarding_progress.changed',
+    ]);
     expect(events[0]).toMatchObject({ status: 'approved', previousStatus: 'in-progress', caseId });
     expect(events[1]).toMatchObject({ status: 'approved', decision: 'approve' });
     expect(events[2]).toMatchObject({ stage: 'decision_made', stageLabel: 'Decision made' });
-    expect((await (await call(`/v1/cases/${caseId}`)).json()) as { status: string }).toMatchObject({ status: 'approved' });
+    expect((await (await call(`/v1/cases/${caseId}`)).json()) as { status: string }).toMatchObject({
+      status: 'approved',
+    });
   });
 
   it('emits case.submitted with the application_submitted stage, and nothing for a move to where the case already is', async () => {
@@ -68,8 +95,17 @@ describe('webhook deliveries', () => {
     sb.advanceCase(caseId, 'application_submitted');
     sb.advanceCase(caseId, { status: 'pending_senior', recommendation: 'refer', changedBy: 'analyst@fml' });
     await sb.waitForDeliveries();
-    expect(parsed(r).map((e) => e.event)).toEqual(['case.onboarding_progress.changed', 'case.submitted', 'case.status.changed']);
-    expect(parsed(r)[2]).toMatchObject({ status: 'pending_senior', previousStatus: 'in-progress', recommendation: 'refer', changedBy: 'analyst@fml' });
+    expect(parsed(r).map((e) => e.event)).toEqual([
+      'case.onboarding_progress.changed',
+      'case.submitted',
+      'case.status.changed',
+    ]);
+    expect(parsed(r)[2]).toMatchObject({
+      status: 'pending_senior',
+      previousStatus: 'in-progress',
+      recommendation: 'refer',
+      changedBy: 'analyst@fml',
+    });
   });
 
   it('delivers only the events an endpoint asked for (exact names or a prefix*)', async () => {
@@ -121,7 +157,10 @@ describe('webhook deliveries', () => {
       sb.addWebhookEndpoint(`http://127.0.0.1:${port}/hooks`, { events: ['case.created'] });
       await newCase();
       await sb.waitForDeliveries();
-      expect(sb.deliveries[0]).toMatchObject({ state: 'failed', attempts: [{ status: null, error: 'timeout after 100 ms' }] });
+      expect(sb.deliveries[0]).toMatchObject({
+        state: 'failed',
+        attempts: [{ status: null, error: 'timeout after 100 ms' }],
+      });
     } finally {
       silent.closeAllConnections();
       silent.close();
@@ -147,7 +186,9 @@ describe('webhook deliveries', () => {
     sb.addWebhookEndpoint(theirs.url, { orgId: 'org_other' });
     await newCase();
     await sb.waitForDeliveries();
-    expect(mine.requests[0]!.headers['x-fml-signature']).toBe(`sha256=${createHmac('sha256', 'whsec_custom').update(mine.requests[0]!.body).digest('hex')}`);
+    expect(mine.requests[0]!.headers['x-fml-signature']).toBe(
+      `sha256=${createHmac('sha256', 'whsec_custom').update(mine.requests[0]!.body).digest('hex')}`,
+    );
     expect(theirs.requests).toHaveLength(0);
   });
 

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { signWebhookBody } from '../../src/webhooks/sign';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server';
-import { type BundledWorkers, type Worker, bundleWorkers, postWebhook, runPool, startWorker, stopAll } from './processes';
+import {
+  type BundledWorkers,
+  type Worker,
+  bundleWorkers,
+  postWebhook,
+  runPool,
+  startWorker,
+  stopAll,
+} from './processes';
 import { nodeRedis } from './redis-clients';
 
 const PROCESSES = 8;
@@ -63,7 +71,11 @@ describe('8 processes sharing Redis', () => {
     await Promise.all(fleet.map((w) => w.next('ready')));
     const before = { tokenRequests, mints, cases: sb.cases.length };
     for (const w of fleet) w.child.send({ type: 'go' });
-    const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; caseIds: string[]; failures: unknown[]; warnings: string[] }>('done', 60_000)));
+    const reports = await Promise.all(
+      fleet.map((w) =>
+        w.next<{ ok: number; caseIds: string[]; failures: unknown[]; warnings: string[] }>('done', 60_000),
+      ),
+    );
     // Node's own warnings in any worker (a listener leak, ...) fail the run.
     expect(reports.flatMap((r) => r.warnings)).toEqual([]);
 
@@ -101,7 +113,9 @@ describe('8 processes sharing Redis', () => {
       workers.push(...fleet);
       await Promise.all(fleet.map((w) => w.next('ready')));
       for (const w of fleet) w.child.send({ type: 'go' });
-      const reports = await Promise.all(fleet.map((w) => w.next<{ ok: number; failures: unknown[]; warnings: string[] }>('done', 60_000)));
+      const reports = await Promise.all(
+        fleet.map((w) => w.next<{ ok: number; failures: unknown[]; warnings: string[] }>('done', 60_000)),
+      );
       // Node's own warnings in any worker (a listener leak, ...) fail the run.
       expect(reports.flatMap((r) => r.warnings)).toEqual([]);
       expect(reports.flatMap((r) => r.failures)).toEqual([]);
@@ -114,12 +128,29 @@ describe('8 processes sharing Redis', () => {
 
   it(`apply each of 1,000 events once when ${PROCESSES} receivers all get every delivery`, async () => {
     const secret = 'whsec_multi_process_test';
-    const fleet = Array.from({ length: PROCESSES }, (_, i) => startWorker(bundles.path('webhook-worker'), { redisUrl: redis.url, kind: i % 2 ? 'ioredis' : 'redis', worker: i, secret, prefix: 'mp-hooks:' }));
+    const fleet = Array.from({ length: PROCESSES }, (_, i) =>
+      startWorker(bundles.path('webhook-worker'), {
+        redisUrl: redis.url,
+        kind: i % 2 ? 'ioredis' : 'redis',
+        worker: i,
+        secret,
+        prefix: 'mp-hooks:',
+      }),
+    );
     workers.push(...fleet);
     const ports = (await Promise.all(fleet.map((w) => w.next<{ port: number }>('ready')))).map((m) => m.port);
 
     const events = Array.from({ length: 1000 }, (_, i) => {
-      const body = JSON.stringify({ event: 'case.status.changed', eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org_mp', caseId: `CS-${i}`, status: 'approved', previousStatus: 'in-progress' });
+      const body = JSON.stringify({
+        event: 'case.status.changed',
+        eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        eventVersion: 1,
+        timestamp: new Date().toISOString(),
+        orgId: 'org_mp',
+        caseId: `CS-${i}`,
+        status: 'approved',
+        previousStatus: 'in-progress',
+      });
       return { body, signature: signWebhookBody(body, secret) };
     });
     const statuses = new Map<number, number>();
@@ -127,7 +158,10 @@ describe('8 processes sharing Redis', () => {
     const deliver = async (port: number, e: (typeof events)[number]) => {
       for (let attempt = 0; ; attempt++) {
         // A kept-alive socket the receiver just closed counts as a failed attempt, as it would for FML.
-        const status = await post(port, e.body, { 'content-type': 'application/json', 'x-fml-signature': e.signature }).catch(() => 0);
+        const status = await post(port, e.body, {
+          'content-type': 'application/json',
+          'x-fml-signature': e.signature,
+        }).catch(() => 0);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         if (status === 200 || attempt >= 50) return status;
         await new Promise((r) => setTimeout(r, 10));

@@ -28,7 +28,10 @@ export async function bundleWorkers(names: string[]): Promise<BundledWorkers> {
     external: ['redis', 'ioredis'],
     logLevel: 'silent',
   });
-  return { path: (name) => join(dir, `${basename(name)}.cjs`), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return {
+    path: (name) => join(dir, `${basename(name)}.cjs`),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A forked worker and the messages it has sent. */
@@ -52,7 +55,7 @@ export function startWorker(file: string, config: unknown): Worker {
     for (const w of waiters) w();
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const next = <T,>(type: string, timeoutMs = 30_000) =>
+  const next = <T>(type: string, timeoutMs = 30_000) =>
     new Promise<T & { type: string }>((resolvePromise, reject) => {
       const check = () => {
         const crashed = messages.find((m) => m.type === 'crashed');
@@ -60,8 +63,12 @@ export function startWorker(file: string, config: unknown): Worker {
         const found = messages.find((m) => m.type === type);
         if (found) finish(() => resolvePromise(found as T & { type: string }));
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`worker sent no "${type}" within ${timeoutMs} ms`))), timeoutMs);
-      const onExit = () => setImmediate(() => finish(() => reject(new Error(`worker exited before sending "${type}"`))));
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`worker sent no "${type}" within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      const onExit = () =>
+        setImmediate(() => finish(() => reject(new Error(`worker exited before sending "${type}"`))));
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         waiters.delete(check);
@@ -88,7 +95,12 @@ export async function stopAll(workers: Worker[]): Promise<void> {
 }
 
 /** POSTs a webhook `body` to a worker's receiver (`/fml`) over `agent`'s kept-alive connections; resolves with the status. */
-export function postWebhook(agent: Agent, port: number, body: string, headers: Record<string, string>): Promise<number> {
+export function postWebhook(
+  agent: Agent,
+  port: number,
+  body: string,
+  headers: Record<string, string>,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/fml', method: 'POST', headers, agent }, (res) => {
       res.resume();

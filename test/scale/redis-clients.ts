@@ -48,7 +48,12 @@ function ioRedisConnected(client: Redis | Cluster): ConnectedClient {
 export const ioRedis: ClientKind = {
   name: 'ioredis@5',
   async connect(url) {
-    const client = new Redis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true });
+    const client = new Redis(url, {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
     client.on('error', () => undefined);
     await client.connect();
     return ioRedisConnected(client);
@@ -60,13 +65,19 @@ export const clientKinds: ClientKind[] = [nodeRedis, ioRedis];
 /** One of the two cluster clients the SDK supports, connected to a cluster's seed nodes. */
 export interface ClusterKind {
   name: string;
-  connect(rootNodes: ReadonlyArray<{ host: string; port: number }>, options?: { password?: string }): Promise<ConnectedClient>;
+  connect(
+    rootNodes: ReadonlyArray<{ host: string; port: number }>,
+    options?: { password?: string },
+  ): Promise<ConnectedClient>;
 }
 
 export const nodeRedisCluster: ClusterKind = {
   name: 'redis@4 createCluster',
   async connect(rootNodes, { password } = {}) {
-    const client = createCluster({ rootNodes: rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })), defaults: password ? { password } : {} });
+    const client = createCluster({
+      rootNodes: rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+      defaults: password ? { password } : {},
+    });
     client.on('error', () => undefined);
     await client.connect();
     return {
@@ -84,7 +95,10 @@ export const nodeRedisCluster: ClusterKind = {
 export const ioRedisCluster: ClusterKind = {
   name: 'ioredis@5 Cluster',
   async connect(rootNodes, { password } = {}) {
-    const client = new Cluster(rootNodes.map((n) => ({ ...n })), { lazyConnect: true, redisOptions: password ? { password } : {} });
+    const client = new Cluster(
+      rootNodes.map((n) => ({ ...n })),
+      { lazyConnect: true, redisOptions: password ? { password } : {} },
+    );
     client.on('error', () => undefined);
     await client.connect();
     return ioRedisConnected(client);

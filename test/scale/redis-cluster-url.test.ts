@@ -25,7 +25,10 @@ let probe: ConnectedClient;
 beforeAll(async () => {
   [cluster, sb] = await Promise.all([
     startRedisCluster({ password: PASSWORD }),
-    startSandbox({ rateLimit: false, onRequest: (e) => void (e.path === '/v1/oauth/token' && e.status === 200 && mints++) }),
+    startSandbox({
+      rateLimit: false,
+      onRequest: (e) => void (e.path === '/v1/oauth/token' && e.status === 200 && mints++),
+    }),
   ]);
   probe = await nodeRedisCluster.connect(cluster.rootNodes, { password: PASSWORD });
 }, 60_000);
@@ -35,7 +38,11 @@ afterAll(async () => {
 });
 
 const seed = (i: number) => `127.0.0.1:${cluster.nodes[i]!.port}`;
-const token = (accessToken: string): StoredToken => ({ accessToken, issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+const token = (accessToken: string): StoredToken => ({
+  accessToken,
+  issuedAt: Date.now(),
+  expiresAt: Date.now() + 3_600_000,
+});
 
 describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
   it('connects from one seed, reaches every shard (the password goes to every node), and shares tokens with stores on other seeds', async () => {
@@ -44,7 +51,10 @@ describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
     expect(new Set(await Promise.all(keys.map((k) => cluster.masterOf(`url:${k}`)))).size).toBe(3);
     const a = redisTokenStoreFromUrl(`redis+cluster://:${PASSWORD}@${seed(0)}`, { prefix: 'url:', ...ROOMY });
     // Several seeds, the first of them a port nobody listens on: the next one answers.
-    const b = redisTokenStoreFromUrl(`redis+cluster://default:${PASSWORD}@127.0.0.1:${await freePort()},${seed(3)},${seed(5)}/0`, { prefix: 'url:', ...ROOMY });
+    const b = redisTokenStoreFromUrl(
+      `redis+cluster://default:${PASSWORD}@127.0.0.1:${await freePort()},${seed(3)},${seed(5)}/0`,
+      { prefix: 'url:', ...ROOMY },
+    );
     try {
       const minted = new Map<string, number>();
       const mint = (key: string) => async () => {
@@ -56,7 +66,8 @@ describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
       expect([...minted.values()]).toEqual(keys.map(() => 1));
       expect(got.map((t) => t.accessToken)).toEqual(keys.flatMap((k) => [`url-token-${k}`, `url-token-${k}`]));
       // Really in the cluster, where a cluster client reads it.
-      for (const k of keys) expect(JSON.parse(String(await probe.raw(['GET', `url:${k}`]))).accessToken).toBe(`url-token-${k}`);
+      for (const k of keys)
+        expect(JSON.parse(String(await probe.raw(['GET', `url:${k}`]))).accessToken).toBe(`url-token-${k}`);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -65,10 +76,26 @@ describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
   it('serves FmlClient: two "invocations" with their own cluster connection mint once', async () => {
     const before = mints;
     const url = `redis+cluster://:${PASSWORD}@${seed(1)},${seed(2)}`;
-    const stores = [redisTokenStoreFromUrl(url, { prefix: 'url-fml:', ...ROOMY }), redisTokenStoreFromUrl(url, { prefix: 'url-fml:', ...ROOMY })];
+    const stores = [
+      redisTokenStoreFromUrl(url, { prefix: 'url-fml:', ...ROOMY }),
+      redisTokenStoreFromUrl(url, { prefix: 'url-fml:', ...ROOMY }),
+    ];
     try {
-      const clients = stores.map((tokenStore) => new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, tokenStore }));
-      const created = await Promise.all(clients.flatMap((fml, n) => Array.from({ length: 5 }, (_, i) => fml.cases.create({ customerEmail: `c${n}${i}@example.com`, crmRecordId: `cluster-url-${n}-${i}`, crmSource: 'hubspot' }))));
+      const clients = stores.map(
+        (tokenStore) =>
+          new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, tokenStore }),
+      );
+      const created = await Promise.all(
+        clients.flatMap((fml, n) =>
+          Array.from({ length: 5 }, (_, i) =>
+            fml.cases.create({
+              customerEmail: `c${n}${i}@example.com`,
+              crmRecordId: `cluster-url-${n}-${i}`,
+              crmSource: 'hubspot',
+            }),
+          ),
+        ),
+      );
       expect(created).toHaveLength(10);
       expect(mints - before).toBe(1);
     } finally {
@@ -86,7 +113,10 @@ describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
     expect(`${(error as Error).message} ${inspect(error, { depth: 5 })} ${JSON.stringify(error)}`).not.toContain(wrong);
 
     const seen: RedisStoreError[] = [];
-    const lenient = redisTokenStoreFromUrl(`redis+cluster://:${wrong}@${seed(0)}`, { ...ROOMY, onError: (e) => seen.push(e) });
+    const lenient = redisTokenStoreFromUrl(`redis+cluster://:${wrong}@${seed(0)}`, {
+      ...ROOMY,
+      onError: (e) => seen.push(e),
+    });
     try {
       const t = await lenient.acquire('k', async () => token('local-after-auth-failure'));
       expect(t.accessToken).toBe('local-after-auth-failure');
@@ -98,7 +128,13 @@ describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
 
   it('refuses a malformed cluster URL with a configuration error that never quotes the URL', () => {
     const secret = 'pw-in-a-bad-url-99ab';
-    for (const bad of [`redis+cluster://:${secret}@`, `redis+cluster://:${secret}@a:1,,b:2`, `redis+cluster://:${secret}@host:port`, `redis+cluster://:${secret}@a b:1`, `rediss+cluster://:${secret}@a:1/2`]) {
+    for (const bad of [
+      `redis+cluster://:${secret}@`,
+      `redis+cluster://:${secret}@a:1,,b:2`,
+      `redis+cluster://:${secret}@host:port`,
+      `redis+cluster://:${secret}@a b:1`,
+      `rediss+cluster://:${secret}@a:1/2`,
+    ]) {
       let error: unknown;
       try {
         redisTokenStoreFromUrl(bad);
@@ -114,11 +150,20 @@ describe('redisTokenStoreFromUrl with a redis+cluster:// URL', () => {
 
 describe('clusterUrlOptions', () => {
   it('reads seeds, percent-encoded credentials and TLS; other URLs are not cluster URLs', () => {
-    expect(clusterUrlOptions('rediss+cluster://app%40eu:p%3Aw%2Fd@clustercfg.example.com:6380,[::1]:7000,node3')).toEqual({
-      rootNodes: [{ url: 'rediss://clustercfg.example.com:6380' }, { url: 'rediss://[::1]:7000' }, { url: 'rediss://node3' }],
+    expect(
+      clusterUrlOptions('rediss+cluster://app%40eu:p%3Aw%2Fd@clustercfg.example.com:6380,[::1]:7000,node3'),
+    ).toEqual({
+      rootNodes: [
+        { url: 'rediss://clustercfg.example.com:6380' },
+        { url: 'rediss://[::1]:7000' },
+        { url: 'rediss://node3' },
+      ],
       defaults: { username: 'app@eu', password: 'p:w/d', socket: { tls: true } },
     });
-    expect(clusterUrlOptions(' redis+cluster://10.0.0.1:7000 ')).toEqual({ rootNodes: [{ url: 'redis://10.0.0.1:7000' }], defaults: {} });
+    expect(clusterUrlOptions(' redis+cluster://10.0.0.1:7000 ')).toEqual({
+      rootNodes: [{ url: 'redis://10.0.0.1:7000' }],
+      defaults: {},
+    });
     expect(clusterUrlOptions('redis://10.0.0.1:7000')).toBeUndefined();
     expect(clusterUrlOptions('rediss://:pw@10.0.0.1:7000')).toBeUndefined();
   });
@@ -129,14 +174,28 @@ describe('the HubSpot action with a redis+cluster:// REDIS_URL', () => {
     const client = sb.createClient();
     const before = mints;
     const lines: string[] = [];
-    const env = { FML_CLIENT_ID: client.clientId, FML_CLIENT_SECRET: client.clientSecret, FML_BASE_URL: sb.url, REDIS_URL: `redis+cluster://:${PASSWORD}@${seed(4)}` };
+    const env = {
+      FML_CLIENT_ID: client.clientId,
+      FML_CLIENT_SECRET: client.clientSecret,
+      FML_BASE_URL: sb.url,
+      REDIS_URL: `redis+cluster://:${PASSWORD}@${seed(4)}`,
+    };
     const action = hubspotCustomCodeAction({ env, log: (l) => lines.push(l) });
-    const company = (id: number) => ({ object: { objectType: 'COMPANY', objectId: id }, inputFields: { email: `c${id}@example.com`, name: `Co ${id}` } });
+    const company = (id: number) => ({
+      object: { objectType: 'COMPANY', objectId: id },
+      inputFields: { email: `c${id}@example.com`, name: `Co ${id}` },
+    });
     const runs = await Promise.all([981001, 981002, 981003].map((id) => action(company(id))));
     for (const r of runs) expect(r.outputFields).toMatchObject({ ok: true, replayed: 'false' });
     expect(mints - before).toBe(1);
     // The npm client, on its own cluster connection, finds that token in the cluster and mints none.
-    const fml = new FmlClient({ clientId: client.clientId, clientSecret: client.clientSecret, baseUrl: sb.url, tokenStore: new RedisTokenStore(probe.client), env: {} });
+    const fml = new FmlClient({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      baseUrl: sb.url,
+      tokenStore: new RedisTokenStore(probe.client),
+      env: {},
+    });
     await fml.cases.list({ limit: 1 }).firstPage();
     expect(mints - before).toBe(1);
     expect(lines.join('\n')).not.toContain('Redis failed');
@@ -151,7 +210,12 @@ describe('a URL-opened cluster connection after a master dies', () => {
     const onWarning = (warning: Error) => void warnings.push(warning);
     process.on('warning', onWarning);
     // A command time limit past the test's own: close() must not lean on it (it once waited on a QUIT to the dead node).
-    const store = redisTokenStoreFromUrl(`redis+cluster://:${PASSWORD}@${seed(0)},${seed(1)}`, { connectTimeoutMs: 15_000, commandTimeoutMs: 60_000, prefix: 'quiet:', fallbackToLocal: false });
+    const store = redisTokenStoreFromUrl(`redis+cluster://:${PASSWORD}@${seed(0)},${seed(1)}`, {
+      connectTimeoutMs: 15_000,
+      commandTimeoutMs: 60_000,
+      prefix: 'quiet:',
+      fallbackToLocal: false,
+    });
     try {
       // One key per master, each stored through the URL's connection (so it holds a client for every master).
       const byMaster = new Map<number, string>();
@@ -165,7 +229,8 @@ describe('a URL-opened cluster connection after a master dies', () => {
       // Only keys on live masters from now on: nothing answers MOVED, so the client keeps the dead node (and
       // its closed socket) in its map for the whole loop. 30 commands: 60 listeners if each added one per call.
       for (let i = 0; i < 30; i++) {
-        for (const port of living) expect((await store.get(byMaster.get(port)!))?.accessToken).toBe(`t-${byMaster.get(port)}`);
+        for (const port of living)
+          expect((await store.get(byMaster.get(port)!))?.accessToken).toBe(`t-${byMaster.get(port)}`);
       }
       // A warning is emitted on the next tick of the call that crossed the limit.
       await new Promise((r) => setImmediate(r));

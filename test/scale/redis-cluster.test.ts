@@ -33,7 +33,19 @@ async function spread(make: (i: number) => string, count: number): Promise<{ key
 
 describe('keySlot', () => {
   it("computes Redis's own hash slot (CLUSTER KEYSLOT), hash tags and non-ASCII keys included", async () => {
-    const keys = ['fml:x', 'fml:webhook:00000000-0000-4000-8000-000000000001', '{fml:client-1}:rate', 'a{fml:client-1}b', '{}x', '{x', 'x}{', '{}{y}', 'é-ключ-🙂', '', 'fml:{}:lock'];
+    const keys = [
+      'fml:x',
+      'fml:webhook:00000000-0000-4000-8000-000000000001',
+      '{fml:client-1}:rate',
+      'a{fml:client-1}b',
+      '{}x',
+      '{x',
+      'x}{',
+      '{}{y}',
+      'é-ключ-🙂',
+      '',
+      'fml:{}:lock',
+    ];
     for (let i = 0; i < 40; i++) keys.push(`fml:${i}:${'z'.repeat(i)}`);
     const port = cluster.nodes[0]!.port;
     for (const key of keys) expect(keySlot(key), key).toBe(await cluster.command(port, ['CLUSTER', 'KEYSLOT', key]));
@@ -55,7 +67,13 @@ describe.each(clusterKinds)('the Redis stores on a cluster through $name', (kind
   it('RedisTokenStore: 20 stores on their own cluster connections mint once per token key, with keys on every shard', async () => {
     const { keys, masters } = await spread((i) => `client-${i}`, 12);
     expect(masters.size).toBe(3);
-    const stores = await Promise.all(Array.from({ length: 20 }, async () => new RedisTokenStore((await connect()).client, { ...ROOMY, prefix: `${prefix}tok:`, pollIntervalMs: 5 })));
+    const stores = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () =>
+          new RedisTokenStore((await connect()).client, { ...ROOMY, prefix: `${prefix}tok:`, pollIntervalMs: 5 }),
+      ),
+    );
     const mints = new Map<string, number>();
     const results = await Promise.all(
       keys.flatMap((key) =>
@@ -84,8 +102,15 @@ describe.each(clusterKinds)('the Redis stores on a cluster through $name', (kind
   it('RedisDedupeStore: 300 events claimed by 4 receivers at once, on every shard: each claimed once, then done', async () => {
     const { keys: ids, masters } = await spread((i) => `evt-${i}`, 300);
     expect(masters.size).toBe(3);
-    const stores = await Promise.all(Array.from({ length: 4 }, async () => new RedisDedupeStore((await connect()).client, { ...ROOMY, prefix: `${prefix}hooks:` })));
-    const claims = await Promise.all(ids.flatMap((id) => stores.map(async (store) => ({ id, store, result: await store.claim(id, 10_000) }))));
+    const stores = await Promise.all(
+      Array.from(
+        { length: 4 },
+        async () => new RedisDedupeStore((await connect()).client, { ...ROOMY, prefix: `${prefix}hooks:` }),
+      ),
+    );
+    const claims = await Promise.all(
+      ids.flatMap((id) => stores.map(async (store) => ({ id, store, result: await store.claim(id, 10_000) }))),
+    );
     const winners = claims.filter((c) => c.result === 'claimed');
     expect(winners.map((c) => c.id).sort()).toEqual([...ids].sort());
     expect(claims.filter((c) => c.result === 'in_progress')).toHaveLength(ids.length * 3);

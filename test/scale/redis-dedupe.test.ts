@@ -29,7 +29,9 @@ describe.each(clientKinds)('RedisDedupeStore with $name', (kind) => {
 
   it('claims once: of 30 replicas claiming the same event at once, exactly one wins', async () => {
     const p = prefix();
-    const stores = await Promise.all(Array.from({ length: 30 }, async () => new RedisDedupeStore((await connect()).client, { prefix: p })));
+    const stores = await Promise.all(
+      Array.from({ length: 30 }, async () => new RedisDedupeStore((await connect()).client, { prefix: p })),
+    );
     const results = await Promise.all(stores.map((s) => s.claim('evt-1', 10_000)));
     expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
     expect(results.filter((r) => r === 'in_progress')).toHaveLength(29);
@@ -48,7 +50,7 @@ describe.each(clientKinds)('RedisDedupeStore with $name', (kind) => {
     expect(pttl).toBeLessThanOrEqual(60_000);
   });
 
-  it('lets a retry through after release, and after a dead replica\'s lease lapses', async () => {
+  it("lets a retry through after release, and after a dead replica's lease lapses", async () => {
     const p = prefix();
     const a = new RedisDedupeStore((await connect()).client, { prefix: p });
     const b = new RedisDedupeStore((await connect()).client, { prefix: p });
@@ -91,9 +93,27 @@ describe.each(clientKinds)('RedisDedupeStore with $name', (kind) => {
 
     const secret = 'whsec_dedupe_gone_secret';
     let handled = 0;
-    const handler = createWebhookHandler({ secret, onEvent: () => void handled++, dedupe: createRedisEventDeduper(c.client), onError: () => undefined });
-    const body = JSON.stringify({ event: 'case.submitted', eventId: 'e-gone', eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId: 'c1' });
-    const res = await handler(new Request('http://x/hook', { method: 'POST', body, headers: { 'x-fml-signature': signWebhookBody(body, secret) } }));
+    const handler = createWebhookHandler({
+      secret,
+      onEvent: () => void handled++,
+      dedupe: createRedisEventDeduper(c.client),
+      onError: () => undefined,
+    });
+    const body = JSON.stringify({
+      event: 'case.submitted',
+      eventId: 'e-gone',
+      eventVersion: 1,
+      timestamp: new Date().toISOString(),
+      orgId: 'org',
+      caseId: 'c1',
+    });
+    const res = await handler(
+      new Request('http://x/hook', {
+        method: 'POST',
+        body,
+        headers: { 'x-fml-signature': signWebhookBody(body, secret) },
+      }),
+    );
     expect(res.status).toBe(503);
     expect(handled).toBe(0);
   });
@@ -114,10 +134,30 @@ describe('createRedisEventDeduper behind webhook handlers on two "replicas"', ()
         await new Promise((r) => setTimeout(r, 5));
         handled.push(event.eventId);
       };
-      const replicas = conns.map((c) => createWebhookHandler({ secret, onEvent, dedupe: createRedisEventDeduper(c.client, { prefix: 'replicas:', leaseMs: 5000 }), onError: () => undefined }));
+      const replicas = conns.map((c) =>
+        createWebhookHandler({
+          secret,
+          onEvent,
+          dedupe: createRedisEventDeduper(c.client, { prefix: 'replicas:', leaseMs: 5000 }),
+          onError: () => undefined,
+        }),
+      );
       const deliver = (i: number, eventId: string) => {
-        const body = JSON.stringify({ event: 'case.submitted', eventId, eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId: 'c1' });
-        return replicas[i % 2]!(new Request('http://x/hook', { method: 'POST', body, headers: { 'x-fml-signature': signWebhookBody(body, secret) } }));
+        const body = JSON.stringify({
+          event: 'case.submitted',
+          eventId,
+          eventVersion: 1,
+          timestamp: new Date().toISOString(),
+          orgId: 'org',
+          caseId: 'c1',
+        });
+        return replicas[i % 2]!(
+          new Request('http://x/hook', {
+            method: 'POST',
+            body,
+            headers: { 'x-fml-signature': signWebhookBody(body, secret) },
+          }),
+        );
       };
       const ids = Array.from({ length: 50 }, (_, i) => `evt-${i}`);
       // Every event three times, spread over both replicas, all at once.

@@ -48,7 +48,11 @@ describe('redisTokenStoreFromUrl', () => {
     const b = redisTokenStoreFromUrl(server.url, { prefix: 'url:', ...ROOMY });
     try {
       let minted = 0;
-      const mint = async () => ({ accessToken: `${TOKEN}-${++minted}`, issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+      const mint = async () => ({
+        accessToken: `${TOKEN}-${++minted}`,
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 3_600_000,
+      });
       const [ta, tb] = await Promise.all([a.acquire('k', mint), b.acquire('k', mint)]);
       expect(minted).toBe(1);
       expect(tb.accessToken).toBe(ta.accessToken);
@@ -60,10 +64,26 @@ describe('redisTokenStoreFromUrl', () => {
 
   it('serves FmlClient: two "invocations" with their own connection mint once', async () => {
     const before = mints;
-    const stores = [redisTokenStoreFromUrl(server.url, { prefix: 'url-client:', ...ROOMY }), redisTokenStoreFromUrl(server.url, { prefix: 'url-client:', ...ROOMY })];
+    const stores = [
+      redisTokenStoreFromUrl(server.url, { prefix: 'url-client:', ...ROOMY }),
+      redisTokenStoreFromUrl(server.url, { prefix: 'url-client:', ...ROOMY }),
+    ];
     try {
-      const clients = stores.map((tokenStore) => new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, tokenStore }));
-      await Promise.all(clients.flatMap((fml, n) => Array.from({ length: 5 }, (_, i) => fml.cases.create({ customerEmail: `u${n}${i}@example.com`, crmRecordId: `url-${n}-${i}`, crmSource: 'hubspot' }))));
+      const clients = stores.map(
+        (tokenStore) =>
+          new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, tokenStore }),
+      );
+      await Promise.all(
+        clients.flatMap((fml, n) =>
+          Array.from({ length: 5 }, (_, i) =>
+            fml.cases.create({
+              customerEmail: `u${n}${i}@example.com`,
+              crmRecordId: `url-${n}-${i}`,
+              crmSource: 'hubspot',
+            }),
+          ),
+        ),
+      );
       expect(mints - before).toBe(1);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
@@ -72,11 +92,24 @@ describe('redisTokenStoreFromUrl', () => {
 
   it('falls back to a per-process cache when Redis is unreachable, by default, and says so via onError', async () => {
     const errors: RedisStoreError[] = [];
-    const store = redisTokenStoreFromUrl(await deadRedisUrl(), { prefix: 'dead:', connectTimeoutMs: 500, onError: (e) => errors.push(e) });
+    const store = redisTokenStoreFromUrl(await deadRedisUrl(), {
+      prefix: 'dead:',
+      connectTimeoutMs: 500,
+      onError: (e) => errors.push(e),
+    });
     try {
       const before = mints;
-      const fml = new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, tokenStore: store });
-      const created = await Promise.all(Array.from({ length: 3 }, (_, i) => fml.cases.create({ customerEmail: `d${i}@example.com`, crmRecordId: `dead-${i}`, crmSource: 'hubspot' })));
+      const fml = new FmlClient({
+        clientId: sb.clientId,
+        clientSecret: sb.clientSecret,
+        baseUrl: sb.url,
+        tokenStore: store,
+      });
+      const created = await Promise.all(
+        Array.from({ length: 3 }, (_, i) =>
+          fml.cases.create({ customerEmail: `d${i}@example.com`, crmRecordId: `dead-${i}`, crmSource: 'hubspot' }),
+        ),
+      );
       expect(created.every((r) => typeof r.case.caseId === 'string')).toBe(true);
       expect(mints - before).toBe(1);
       expect(errors.length).toBeGreaterThan(0);
@@ -100,9 +133,20 @@ describe('redisTokenStoreFromUrl', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fml-from-url-'));
     try {
       const entry = join(dir, 'entry.ts');
-      await writeFile(entry, `export { redisTokenStoreFromUrl } from ${JSON.stringify(join(ROOT, 'src/redis/from-url.ts'))};\n`);
+      await writeFile(
+        entry,
+        `export { redisTokenStoreFromUrl } from ${JSON.stringify(join(ROOT, 'src/redis/from-url.ts'))};\n`,
+      );
       const outfile = join(dir, 'bundle.cjs');
-      await build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', target: 'node20', outfile, logLevel: 'silent' });
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        outfile,
+        logLevel: 'silent',
+      });
       const code = await readFile(outfile, 'utf8');
       expect(code).not.toMatch(/@redis\/client|RedisSocket|RESP2/);
       // Far below @redis/client's size; the HubSpot action's own size budget is held by test/hubspot/bundle.test.ts.
@@ -122,8 +166,11 @@ describe('redisTokenStoreFromUrl', () => {
          })().catch((e) => { console.error(e); process.exit(2); });`,
       );
       const { stdout, code: exitCode } = await new Promise<{ stdout: string; code: number | null }>((done) => {
-        const child = execFile(process.execPath, [script], { env: { ...process.env, REDIS_URL: server.url, NODE_PATH: join(ROOT, 'node_modules') }, timeout: 15_000 }, (error, out) =>
-          done({ stdout: out, code: error ? ((error as { code?: number }).code ?? -1) : 0 }),
+        const child = execFile(
+          process.execPath,
+          [script],
+          { env: { ...process.env, REDIS_URL: server.url, NODE_PATH: join(ROOT, 'node_modules') }, timeout: 15_000 },
+          (error, out) => done({ stdout: out, code: error ? ((error as { code?: number }).code ?? -1) : 0 }),
         );
         child.stdin?.end();
       });

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RedisStoreError, RedisTokenStore, createRedisEventDeduper, redisTokenStoreFromUrl } from '../../src/redis/index';
+import {
+  RedisStoreError,
+  RedisTokenStore,
+  createRedisEventDeduper,
+  redisTokenStoreFromUrl,
+} from '../../src/redis/index';
 import { loadRedisPackage } from '../../src/redis/from-url';
 import { createCircuitBreaker } from '../../src/redis/time-limit';
 import { type WebhookErrorContext, createNodeWebhookHandler } from '../../src/webhooks/index';
@@ -27,7 +32,15 @@ afterEach(async () => {
 async function silentClient(): Promise<{ silent: SilentServer; client: Redis }> {
   const silent = await startSilentServer();
   cleanups.push(() => silent.close());
-  const client = new Redis({ host: '127.0.0.1', port: silent.port, lazyConnect: true, enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: null, retryStrategy: () => null });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port: silent.port,
+    lazyConnect: true,
+    enableReadyCheck: false,
+    disableClientInfo: true,
+    maxRetriesPerRequest: null,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   await client.connect();
   cleanups.push(async () => client.disconnect());
@@ -42,8 +55,19 @@ async function receiver(options: Omit<Parameters<typeof createNodeWebhookHandler
   cleanups.push(() => new Promise((done) => server.close(done)));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return async (eventId: string) => {
-    const body = JSON.stringify({ event: 'case.submitted', eventId, eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId: 'c1' });
-    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-fml-signature': signWebhookBody(body, SECRET) } });
+    const body = JSON.stringify({
+      event: 'case.submitted',
+      eventId,
+      eventVersion: 1,
+      timestamp: new Date().toISOString(),
+      orgId: 'org',
+      caseId: 'c1',
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-fml-signature': signWebhookBody(body, SECRET) },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 }
@@ -67,13 +91,19 @@ describe('a Redis that accepts connections and never answers, behind the webhook
     expect(silent.bytesReceived()).toBe(sent);
     const reasons = errors.map(([e]) => (e as RedisStoreError).reason);
     expect(reasons).toEqual(['timeout', 'circuit_open', 'circuit_open', 'circuit_open']);
-    expect(errors.every(([e, c]) => e instanceof RedisStoreError && c.status === 503 && c.reason === 'dedupe_store_failed')).toBe(true);
+    expect(
+      errors.every(([e, c]) => e instanceof RedisStoreError && c.status === 503 && c.reason === 'dedupe_store_failed'),
+    ).toBe(true);
   });
 
   it('has a default limit of 1 s (docs/scale.md promises 503 within 2 s)', async () => {
     const { client } = await silentClient();
     const errors: unknown[] = [];
-    const deliver = await receiver({ onEvent: () => undefined, dedupe: createRedisEventDeduper(client), onError: (e) => errors.push(e) });
+    const deliver = await receiver({
+      onEvent: () => undefined,
+      dedupe: createRedisEventDeduper(client),
+      onError: (e) => errors.push(e),
+    });
     expect((await deliver('evt-default')).status).toBe(503);
     expect(errors[0]).toBeInstanceOf(RedisStoreError);
     expect((errors[0] as RedisStoreError).message).toMatch(/did not answer within 1000 ms/);
@@ -81,7 +111,13 @@ describe('a Redis that accepts connections and never answers, behind the webhook
 
   it('rejects a time limit or pause out of range with FmlConfigError', async () => {
     const { client } = await silentClient();
-    for (const bad of [{ commandTimeoutMs: 0 }, { commandTimeoutMs: Number.NaN }, { commandTimeoutMs: Number.POSITIVE_INFINITY }, { breakerPauseMs: -1 }, { commandTimeoutMs: 2 ** 31 }]) {
+    for (const bad of [
+      { commandTimeoutMs: 0 },
+      { commandTimeoutMs: Number.NaN },
+      { commandTimeoutMs: Number.POSITIVE_INFINITY },
+      { breakerPauseMs: -1 },
+      { commandTimeoutMs: 2 ** 31 },
+    ]) {
       expect(() => createRedisEventDeduper(client, bad)).toThrow(/commandTimeoutMs|breakerPauseMs/);
       expect(() => new RedisTokenStore(client, bad)).toThrow(/commandTimeoutMs|breakerPauseMs/);
     }
@@ -140,20 +176,32 @@ describe('redisTokenStoreFromUrl time limits', () => {
       return loadRedisPackage();
     };
     const errors: RedisStoreError[] = [];
-    const store = redisTokenStoreFromUrl(server.url, { loadRedis: slowLoad, connectTimeoutMs: 10_000, commandTimeoutMs: 5_000, onError: (e) => errors.push(e) });
+    const store = redisTokenStoreFromUrl(server.url, {
+      loadRedis: slowLoad,
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: 5_000,
+      onError: (e) => errors.push(e),
+    });
     cleanups.push(() => store.close());
     const token = { accessToken: 'eyJ.cold.sig', issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
     await store.set('k', token);
     expect(errors).toEqual([]);
     // Stored in Redis itself, not only in the local fallback: a second store reads it.
-    const other = redisTokenStoreFromUrl(server.url, { fallbackToLocal: false, connectTimeoutMs: 10_000, commandTimeoutMs: 10_000 });
+    const other = redisTokenStoreFromUrl(server.url, {
+      fallbackToLocal: false,
+      connectTimeoutMs: 10_000,
+      commandTimeoutMs: 10_000,
+    });
     cleanups.push(() => other.close());
     expect(await other.get('k')).toEqual(token);
   });
 
   it('reports a wrong password as an authentication failure, not as "unreachable", without the password', async () => {
     server = await startRedisServer({ password: 'the-right-one-91c' });
-    const store = redisTokenStoreFromUrl(`redis://:wrong-pass-5521@127.0.0.1:${server.port}`, { fallbackToLocal: false, connectTimeoutMs: 10_000 });
+    const store = redisTokenStoreFromUrl(`redis://:wrong-pass-5521@127.0.0.1:${server.port}`, {
+      fallbackToLocal: false,
+      connectTimeoutMs: 10_000,
+    });
     cleanups.push(() => store.close());
     const error = (await store.get('k').catch((e: unknown) => e)) as RedisStoreError;
     expect(error).toBeInstanceOf(RedisStoreError);
@@ -175,7 +223,11 @@ describe('a Redis stopped between onEvent and recording the event as done', () =
     server = await startRedisServer();
     const { port } = server;
     // A client that keeps reconnecting, as a production one does.
-    const client = createClient({ url: server.url, disableOfflineQueue: true, socket: { reconnectStrategy: () => 50 } });
+    const client = createClient({
+      url: server.url,
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy: () => 50 },
+    });
     client.on('error', () => undefined);
     await client.connect();
     cleanups.push(async () => client.disconnect());
@@ -191,7 +243,9 @@ describe('a Redis stopped between onEvent and recording the event as done', () =
     });
 
     expect(await deliver('evt-md')).toEqual({ status: 200, body: { received: true } });
-    expect(contexts).toEqual([expect.objectContaining({ status: 200, reason: 'dedupe_store_failed', eventId: 'evt-md' })]);
+    expect(contexts).toEqual([
+      expect.objectContaining({ status: 200, reason: 'dedupe_store_failed', eventId: 'evt-md' }),
+    ]);
     // Redis still down: the redelivery is answered from this process's memory of the event.
     expect(await deliver('evt-md')).toEqual({ status: 200, body: { received: true, duplicate: true } });
     expect(handled).toBe(1);

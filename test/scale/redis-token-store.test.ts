@@ -63,7 +63,14 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     const c = await connect();
     const p = prefix();
     const store = new RedisTokenStore(c.client, { prefix: p });
-    for (const junk of ['not json', '42', 'null', '{"accessToken":""}', '{"__proto__":{"polluted":1},"accessToken":"x"}', '{"accessToken":"x","expiresAt":"soon","issuedAt":1}']) {
+    for (const junk of [
+      'not json',
+      '42',
+      'null',
+      '{"accessToken":""}',
+      '{"__proto__":{"polluted":1},"accessToken":"x"}',
+      '{"accessToken":"x","expiresAt":"soon","issuedAt":1}',
+    ]) {
       await c.raw(['SET', `${p}k`, junk]);
       expect(await store.get('k')).toBeUndefined();
     }
@@ -72,7 +79,12 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
 
   it('mints exactly once for 20 stores on separate connections asking at the same time; all get that token', async () => {
     const p = prefix();
-    const stores = await Promise.all(Array.from({ length: 20 }, async () => new RedisTokenStore((await connect()).client, { prefix: p, pollIntervalMs: 5 })));
+    const stores = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () => new RedisTokenStore((await connect()).client, { prefix: p, pollIntervalMs: 5 }),
+      ),
+    );
     let mints = 0;
     const mint = async () => {
       mints++;
@@ -94,7 +106,11 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     const mint = async () => token(3_600_000, `fresh-${++mints}`);
     await store.set('k', token(3_600_000, 'shared-one'));
     expect((await store.acquire('k', mint)).accessToken).toBe('shared-one');
-    const nearlyExpired: StoredToken = { accessToken: 'nearly', issuedAt: Date.now() - 3_570_000, expiresAt: Date.now() + 30_000 };
+    const nearlyExpired: StoredToken = {
+      accessToken: 'nearly',
+      issuedAt: Date.now() - 3_570_000,
+      expiresAt: Date.now() + 30_000,
+    };
     await store.set('k', nearlyExpired);
     expect((await store.acquire('k', mint)).accessToken).toBe('fresh-1');
     expect((await store.get('k'))?.accessToken).toBe('fresh-1');
@@ -151,10 +167,12 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     await c.raw(['SET', `${p}k:lock`, 'stuck-process', 'PX', '60000']);
     const store = new RedisTokenStore(c.client, { prefix: p, waitTimeoutMs: 150, pollIntervalMs: 10 });
     let mints = 0;
-    const error = await store.acquire('k', async () => {
-      mints++;
-      return token();
-    }).catch((e: unknown) => e);
+    const error = await store
+      .acquire('k', async () => {
+        mints++;
+        return token();
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect(mints).toBe(0);
   });
@@ -163,7 +181,9 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     const c = await connect();
     const p = prefix();
     const store = new RedisTokenStore(c.client, { prefix: p });
-    await expect(store.acquire('k', async () => Promise.reject(new Error('token endpoint down')))).rejects.toThrow('token endpoint down');
+    await expect(store.acquire('k', async () => Promise.reject(new Error('token endpoint down')))).rejects.toThrow(
+      'token endpoint down',
+    );
     expect(await c.raw(['EXISTS', `${p}k:lock`])).toBe(0);
     expect((await store.acquire('k', async () => token(3_600_000, 'second-try'))).accessToken).toBe('second-try');
   });
@@ -181,7 +201,11 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     const c = await connect();
     const strict = new RedisTokenStore(c.client, { prefix: prefix() });
     const seen: RedisStoreError[] = [];
-    const lenient = new RedisTokenStore(c.client, { prefix: prefix(), fallbackToLocal: true, onError: (e) => seen.push(e) });
+    const lenient = new RedisTokenStore(c.client, {
+      prefix: prefix(),
+      fallbackToLocal: true,
+      onError: (e) => seen.push(e),
+    });
     await c.close();
     const error = await strict.set('k', token()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisStoreError);
@@ -224,14 +248,25 @@ describe('RedisTokenStore behind FmlClient, against the sandbox', () => {
 
   let clients: FmlClient[] = [];
   const create = (fml: FmlClient, i: number) =>
-    fml.cases.create({ customerEmail: `c${i}@example.com`, companyName: `Co ${i}`, crmRecordId: `rts-${i}`, crmSource: 'hubspot', sendInvite: false });
+    fml.cases.create({
+      customerEmail: `c${i}@example.com`,
+      companyName: `Co ${i}`,
+      crmRecordId: `rts-${i}`,
+      crmSource: 'hubspot',
+      sendInvite: false,
+    });
 
   it('lets clients on separate connections (both client libraries) share one token: 80 creates, 1 mint', async () => {
     clients = await Promise.all(
       [...clientKinds, ...clientKinds].map(async (kind) => {
         const c = await kind.connect(server.url);
         open.push(c);
-        return new FmlClient({ clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.url, tokenStore: new RedisTokenStore(c.client, { prefix: 'client-test:' }) });
+        return new FmlClient({
+          clientId: sb.clientId,
+          clientSecret: sb.clientSecret,
+          baseUrl: sb.url,
+          tokenStore: new RedisTokenStore(c.client, { prefix: 'client-test:' }),
+        });
       }),
     );
     await Promise.all(clients.flatMap((fml, n) => Array.from({ length: 20 }, (_, i) => create(fml, n * 20 + i))));

@@ -12,7 +12,12 @@ import { companyToCreateCase } from '../../src/hubspot/company/company-to-case';
 import { hubspotCustomCodeAction } from '../../src/hubspot/custom-code/action';
 import { updateCompanyFromEvent } from '../../src/hubspot/crm/update-company';
 import { verifyHubSpotSignature } from '../../src/hubspot/workflow-action/signature';
-import { RedisDedupeStore, RedisTokenStore, createRedisEventDeduper, redisTokenStoreFromUrl } from '../../src/redis/index';
+import {
+  RedisDedupeStore,
+  RedisTokenStore,
+  createRedisEventDeduper,
+  redisTokenStoreFromUrl,
+} from '../../src/redis/index';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index';
 import { constructEvent, createWebhookHandler } from '../../src/webhooks/index';
 import { signWebhookBody } from '../../src/webhooks/sign';
@@ -33,7 +38,10 @@ const mintedTokens = new Set<string>();
 const recordingFetch: typeof fetch = async (input, init) => {
   const res = await fetch(input, init);
   if (String(input).endsWith('/v1/oauth/token') && res.ok) {
-    const body = (await res.clone().json().catch(() => ({}))) as { access_token?: unknown };
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => ({}))) as { access_token?: unknown };
     if (typeof body.access_token === 'string') mintedTokens.add(body.access_token);
   }
   return res;
@@ -50,7 +58,8 @@ function expose(label: string, value: unknown): void {
   } catch {
     // Not serialisable (a function, a cycle): inspect above covers it.
   }
-  for (let e = value, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) surfaces.push(`${label} message: ${e.message}`, `${label} stack: ${String(e.stack)}`);
+  for (let e = value, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    surfaces.push(`${label} message: ${e.message}`, `${label} stack: ${String(e.stack)}`);
 }
 async function failure(label: string, run: () => Promise<unknown>): Promise<unknown> {
   const error = await run().then(
@@ -75,7 +84,15 @@ let redis: RedisServer;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  [sb, redis] = await Promise.all([startSandbox({ clientSecret: SECRETS.clientSecret, webhookSecret: SECRETS.webhookSecret, rateLimit: false, webhookRetryDelaysMs: [10, 20] }), startRedisServer()]);
+  [sb, redis] = await Promise.all([
+    startSandbox({
+      clientSecret: SECRETS.clientSecret,
+      webhookSecret: SECRETS.webhookSecret,
+      rateLimit: false,
+      webhookRetryDelaysMs: [10, 20],
+    }),
+    startRedisServer(),
+  ]);
 });
 afterAll(async () => {
   for (const c of cleanups) await c().catch(() => undefined);
@@ -84,11 +101,27 @@ afterAll(async () => {
 });
 
 function client(options: Partial<FmlClientOptions> = {}): FmlClient {
-  const fml = new FmlClient({ clientId: sb.clientId, clientSecret: SECRETS.clientSecret, baseUrl: sb.url, fetch: recordingFetch, logger: debugLogger, logLevel: 'debug', retryBaseDelayMs: 1, maxRetryAfterMs: 5, ...options });
+  const fml = new FmlClient({
+    clientId: sb.clientId,
+    clientSecret: SECRETS.clientSecret,
+    baseUrl: sb.url,
+    fetch: recordingFetch,
+    logger: debugLogger,
+    logLevel: 'debug',
+    retryBaseDelayMs: 1,
+    maxRetryAfterMs: 5,
+    ...options,
+  });
   expose('client', fml);
   return fml;
 }
-const body = (i: number) => ({ customerEmail: `audit${i}@example.com`, companyName: `Audit ${i}`, crmRecordId: `audit-${i}`, crmSource: 'hubspot', sendInvite: true });
+const body = (i: number) => ({
+  customerEmail: `audit${i}@example.com`,
+  companyName: `Audit ${i}`,
+  crmRecordId: `audit-${i}`,
+  crmSource: 'hubspot',
+  sendInvite: true,
+});
 
 describe('secrets audit', () => {
   it('token paths: wrong secret, revoked client, token endpoint 5xx and resets', async () => {
@@ -109,16 +142,27 @@ describe('secrets audit', () => {
     const fml = client({ maxRetries: 0 });
     await fml.cases.create(body(10)); // mint once: the token is then in the client's cache
     const narrow = sb.createClient({ scopes: ['read:cases'] });
-    await failure('403', () => client({ clientId: narrow.clientId, clientSecret: narrow.clientSecret }).cases.create(body(11)));
+    await failure('403', () =>
+      client({ clientId: narrow.clientId, clientSecret: narrow.clientSecret }).cases.create(body(11)),
+    );
     await failure('404', () => fml.cases.get('CS-NOPE'));
     await fml.api.GET('/v1/cases', { headers: { 'Idempotency-Key': 'audit-key-1' } });
     await failure('409', () => fml.cases.create(body(12), { idempotencyKey: 'audit-key-1' }));
     await failure('400 server', async () => {
-      const { response, error } = await fml.api.POST('/v1/cases', { body: { customerEmail: 'not an email' }, params: { header: { 'Idempotency-Key': 'audit-key-2' } } });
+      const { response, error } = await fml.api.POST('/v1/cases', {
+        body: { customerEmail: 'not an email' },
+        params: { header: { 'Idempotency-Key': 'audit-key-2' } },
+      });
       throw FmlApiError.from({ status: response.status, body: error, headers: response.headers });
     });
     await failure('400 local', () => fml.cases.create({ customerEmail: '' }));
-    for (const [kind, extra] of [['rate-limit', { retryAfterSeconds: 1 }], ['status', { status: 502 }], ['truncate', {}], ['lose-response', {}], ['reset', {}]] as const) {
+    for (const [kind, extra] of [
+      ['rate-limit', { retryAfterSeconds: 1 }],
+      ['status', { status: 502 }],
+      ['truncate', {}],
+      ['lose-response', {}],
+      ['reset', {}],
+    ] as const) {
       sb.faults.add({ kind, path: '/v1/cases', method: 'POST', ...extra });
       await failure(kind, () => fml.cases.create(body(20 + kind.length)));
     }
@@ -141,13 +185,32 @@ describe('secrets audit', () => {
   });
 
   it('webhooks: bad and wrong signatures, bad bodies, a failing handler, a failing store, real deliveries', async () => {
-    const consoleError = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void surfaces.push(`console.error: ${args.map((a) => inspect(a, { depth: 10 })).join(' ')}`));
+    const consoleError = vi
+      .spyOn(console, 'error')
+      .mockImplementation(
+        (...args: unknown[]) =>
+          void surfaces.push(`console.error: ${args.map((a) => inspect(a, { depth: 10 })).join(' ')}`),
+      );
     try {
       const reported: unknown[] = [];
-      const handler = createWebhookHandler({ secret: SECRETS.webhookSecret, onEvent: () => undefined, onError: (error, context) => reported.push(error, context) });
-      const throwing = createWebhookHandler({ secret: SECRETS.webhookSecret, onEvent: () => Promise.reject(new Error('downstream failed')) }); // default onError: console.error
+      const handler = createWebhookHandler({
+        secret: SECRETS.webhookSecret,
+        onEvent: () => undefined,
+        onError: (error, context) => reported.push(error, context),
+      });
+      const throwing = createWebhookHandler({
+        secret: SECRETS.webhookSecret,
+        onEvent: () => Promise.reject(new Error('downstream failed')),
+      }); // default onError: console.error
       expose('handler', handler);
-      const event = JSON.stringify({ event: 'case.submitted', eventId: 'e-audit-1', eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId: 'CS-1' });
+      const event = JSON.stringify({
+        event: 'case.submitted',
+        eventId: 'e-audit-1',
+        eventVersion: 1,
+        timestamp: new Date().toISOString(),
+        orgId: 'org',
+        caseId: 'CS-1',
+      });
       const deliveries: Array<[string, string, Record<string, string>, typeof handler]> = [
         ['no signature', event, {}, handler],
         ['malformed signature', event, { 'x-fml-signature': 'sha256=xyz' }, handler],
@@ -161,15 +224,33 @@ describe('secrets audit', () => {
       }
       expect(consoleError).toHaveBeenCalled();
       expose('onError reports', reported);
-      await failure('constructEvent', () => constructEvent(event, { 'x-fml-signature': signWebhookBody(event, 'not-the-secret') }, SECRETS.webhookSecret));
+      await failure('constructEvent', () =>
+        constructEvent(event, { 'x-fml-signature': signWebhookBody(event, 'not-the-secret') }, SECRETS.webhookSecret),
+      );
       await failure('no secret', async () => createWebhookHandler({ secret: '', onEvent: () => undefined }));
 
       // A Redis de-duplication store whose Redis is gone (ioredis puts command arguments on its errors).
-      const gone = new Redis(`redis://:${SECRETS.redisPassword}@127.0.0.1:${redis.port + 1}`, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      const gone = new Redis(`redis://:${SECRETS.redisPassword}@127.0.0.1:${redis.port + 1}`, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+      });
       gone.on('error', () => undefined);
       const deadStore = new RedisDedupeStore(gone);
-      const withDeadStore = createWebhookHandler({ secret: SECRETS.webhookSecret, onEvent: () => undefined, dedupe: createRedisEventDeduper(gone), onError: (error, context) => reported.push(error, context) });
-      const res = await withDeadStore(new Request('http://receiver/hook', { method: 'POST', body: event, headers: { 'x-fml-signature': signWebhookBody(event, SECRETS.webhookSecret) } }));
+      const withDeadStore = createWebhookHandler({
+        secret: SECRETS.webhookSecret,
+        onEvent: () => undefined,
+        dedupe: createRedisEventDeduper(gone),
+        onError: (error, context) => reported.push(error, context),
+      });
+      const res = await withDeadStore(
+        new Request('http://receiver/hook', {
+          method: 'POST',
+          body: event,
+          headers: { 'x-fml-signature': signWebhookBody(event, SECRETS.webhookSecret) },
+        }),
+      );
       expect(res.status).toBe(503);
       expose('dead dedupe store', deadStore);
       expose('dead-store reports', reported);
@@ -198,29 +279,79 @@ describe('secrets audit', () => {
   it('HubSpot: mapping errors, the Custom Code action failing, signature failures, CRM write-back failures', async () => {
     await failure('company mapping', async () => companyToCreateCase({ companyId: '', email: 'nope' }));
     const actionLog: string[] = [];
-    const action = hubspotCustomCodeAction({ env: { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: SECRETS.wrongClientSecret, FML_BASE_URL: sb.url }, fetch: recordingFetch, log: (l) => actionLog.push(l) });
-    const event = { object: { objectType: 'COMPANY', objectId: 77 }, inputFields: { companyId: '77', email: 'ops@acme.example', name: 'Acme' } };
+    const action = hubspotCustomCodeAction({
+      env: { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: SECRETS.wrongClientSecret, FML_BASE_URL: sb.url },
+      fetch: recordingFetch,
+      log: (l) => actionLog.push(l),
+    });
+    const event = {
+      object: { objectType: 'COMPANY', objectId: 77 },
+      inputFields: { companyId: '77', email: 'ops@acme.example', name: 'Acme' },
+    };
     expose('action result (wrong secret)', await action(event));
     sb.faults.add({ kind: 'status', status: 503, path: '/v1/cases', times: 'always' });
-    const transient = hubspotCustomCodeAction({ env: { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: SECRETS.clientSecret, FML_BASE_URL: sb.url }, fetch: recordingFetch, log: (l) => actionLog.push(l), budgetMs: 2000, maxRetries: 1 });
+    const transient = hubspotCustomCodeAction({
+      env: { FML_CLIENT_ID: sb.clientId, FML_CLIENT_SECRET: SECRETS.clientSecret, FML_BASE_URL: sb.url },
+      fetch: recordingFetch,
+      log: (l) => actionLog.push(l),
+      budgetMs: 2000,
+      maxRetries: 1,
+    });
     await failure('action transient', () => transient(event));
     sb.faults.clear();
     surfaces.push(...actionLog.map((l) => `action log: ${l}`));
 
-    for (const headers of [{}, { 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) }, { 'x-hubspot-signature': 'ff', 'x-hubspot-signature-version': 'v2' }]) {
-      expose('hubspot signature', await verifyHubSpotSignature({ method: 'POST', url: 'https://app.example/hook', body: '{}', headers, secret: SECRETS.hubspotAppSecret }));
+    for (const headers of [
+      {},
+      { 'x-hubspot-signature-v3': 'AAAA', 'x-hubspot-request-timestamp': String(Date.now()) },
+      { 'x-hubspot-signature': 'ff', 'x-hubspot-signature-version': 'v2' },
+    ]) {
+      expose(
+        'hubspot signature',
+        await verifyHubSpotSignature({
+          method: 'POST',
+          url: 'https://app.example/hook',
+          body: '{}',
+          headers,
+          secret: SECRETS.hubspotAppSecret,
+        }),
+      );
     }
 
     // A hostile fake HubSpot that even echoes the bearer token back in its error message.
     const hubspot = createServer((req, resp) => {
       resp.statusCode = req.url?.includes('/search') ? 500 : 401;
       resp.setHeader('content-type', 'application/json');
-      resp.end(JSON.stringify({ status: 'error', category: 'INVALID_AUTHENTICATION', message: `Bad token ${req.headers.authorization}`, correlationId: 'c-1' }));
+      resp.end(
+        JSON.stringify({
+          status: 'error',
+          category: 'INVALID_AUTHENTICATION',
+          message: `Bad token ${req.headers.authorization}`,
+          correlationId: 'c-1',
+        }),
+      );
     });
     await new Promise<void>((r) => hubspot.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise((r) => hubspot.close(r)));
-    const fmlEvent = { event: 'case.status.changed', eventId: 'e-2', eventVersion: 1, timestamp: new Date().toISOString(), orgId: 'org', caseId: 'CS-9', crmRecordId: '77', crmSource: 'hubspot', status: 'approved', previousStatus: null };
-    await failure('hubspot 401', () => updateCompanyFromEvent(fmlEvent, { accessToken: SECRETS.hubspotToken, baseUrl: `http://127.0.0.1:${(hubspot.address() as AddressInfo).port}`, maxRetries: 0 }));
+    const fmlEvent = {
+      event: 'case.status.changed',
+      eventId: 'e-2',
+      eventVersion: 1,
+      timestamp: new Date().toISOString(),
+      orgId: 'org',
+      caseId: 'CS-9',
+      crmRecordId: '77',
+      crmSource: 'hubspot',
+      status: 'approved',
+      previousStatus: null,
+    };
+    await failure('hubspot 401', () =>
+      updateCompanyFromEvent(fmlEvent, {
+        accessToken: SECRETS.hubspotToken,
+        baseUrl: `http://127.0.0.1:${(hubspot.address() as AddressInfo).port}`,
+        maxRetries: 0,
+      }),
+    );
   });
 
   it('Redis: token stores on a live Redis, on a dead one, and from a URL with a password', async () => {
@@ -230,13 +361,23 @@ describe('secrets audit', () => {
     const fml = client({ tokenStore: store });
     await fml.cases.create(body(50));
     expose('live store', store);
-    const gone = new Redis(`redis://:${SECRETS.redisPassword}@127.0.0.1:${redis.port + 1}`, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const gone = new Redis(`redis://:${SECRETS.redisPassword}@127.0.0.1:${redis.port + 1}`, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     gone.on('error', () => undefined);
     const deadStore = new RedisTokenStore(gone);
-    await failure('dead redis set', () => deadStore.set('k', { accessToken: [...mintedTokens][0]!, issuedAt: Date.now(), expiresAt: Date.now() + 60_000 }));
+    await failure('dead redis set', () =>
+      deadStore.set('k', { accessToken: [...mintedTokens][0]!, issuedAt: Date.now(), expiresAt: Date.now() + 60_000 }),
+    );
     await failure('dead redis client', () => client({ tokenStore: deadStore }).cases.get('CS-1'));
     gone.disconnect();
-    const fromUrl = redisTokenStoreFromUrl(`redis://:${SECRETS.redisPassword}@127.0.0.1:${redis.port + 1}`, { fallbackToLocal: false, connectTimeoutMs: 300 });
+    const fromUrl = redisTokenStoreFromUrl(`redis://:${SECRETS.redisPassword}@127.0.0.1:${redis.port + 1}`, {
+      fallbackToLocal: false,
+      connectTimeoutMs: 300,
+    });
     expose('url store', fromUrl);
     await failure('url store', () => fromUrl.get('k'));
     await fromUrl.close();
@@ -251,7 +392,9 @@ describe('secrets audit', () => {
     expect(errorsSeen.length).toBeGreaterThan(25);
     expect(errorsSeen.every((e) => e instanceof FmlError)).toBe(true);
     const needles = [...Object.entries(SECRETS), ...[...mintedTokens].map((t, i) => [`minted token ${i}`, t] as const)];
-    const leaks = needles.flatMap(([name, secret]) => surfaces.filter((s) => s.includes(secret)).map((s) => `${name} in: ${s.slice(0, 300)}`));
+    const leaks = needles.flatMap(([name, secret]) =>
+      surfaces.filter((s) => s.includes(secret)).map((s) => `${name} in: ${s.slice(0, 300)}`),
+    );
     expect(leaks).toEqual([]);
   });
 });

@@ -8,7 +8,14 @@ let redis: RedisServer;
 let result: SoakResult;
 beforeAll(async () => {
   redis = await startRedisServer();
-  result = await runSoak({ creates: 400, concurrency: 24, faultRate: 0.2, clients: 4, replicas: 3, redis: { url: redis.url, connect: (url) => nodeRedis.connect(url) } });
+  result = await runSoak({
+    creates: 400,
+    concurrency: 24,
+    faultRate: 0.2,
+    clients: 4,
+    replicas: 3,
+    redis: { url: redis.url, connect: (url) => nodeRedis.connect(url) },
+  });
   if (process.env.SOAK_PRINT) console.log(JSON.stringify(result, null, 1));
 }, 60_000);
 afterAll(async () => {
@@ -19,7 +26,8 @@ describe('fault soak (short): 400 creates and their webhooks, ~20% of requests f
   it('really injected faults of every kind, on the API and the token endpoint', () => {
     const c = result.creates;
     expect(c.faultsInjected / c.requests).toBeGreaterThan(0.1);
-    for (const kind of ['reset', 'lose-response', 'truncate', 'status', 'rate-limit', 'delay']) expect(c.faultsByKind[kind], kind).toBeGreaterThan(0);
+    for (const kind of ['reset', 'lose-response', 'truncate', 'status', 'rate-limit', 'delay'])
+      expect(c.faultsByKind[kind], kind).toBeGreaterThan(0);
     expect(Object.keys(c.faultsByKind).some((k) => k.endsWith('(token)'))).toBe(true);
   });
 

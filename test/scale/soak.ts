@@ -92,7 +92,6 @@ const tally = (into: Record<string, number>, key: string) => {
   into[key] = (into[key] ?? 0) + 1;
 };
 
-
 const TOKEN_PATH = '/v1/oauth/token';
 
 /** Client settings: small retry waits, a short timeout that the `delay` faults outlast. */
@@ -145,7 +144,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       onRequest: (entry) => {
         requestLog.push(entry);
         // After each answered request, maybe arm a one-shot fault for a coming one: ≈ faultRate of all.
-        if (scheduling && random() < faultRate) sb?.faults.add(pickApiFault(random, sb.faults.list().filter((f) => f.path === TOKEN_PATH).length));
+        if (scheduling && random() < faultRate)
+          sb?.faults.add(pickApiFault(random, sb.faults.list().filter((f) => f.path === TOKEN_PATH).length));
       },
     });
     const webhooks = await startWebhookSide(sb, receiver, options, random, faultRate, connections);
@@ -162,7 +162,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 }
 
-async function runCreates(sb: Sandbox, options: SoakOptions, random: () => number, connections: Array<{ close(): Promise<void> }>, requestLog: RequestLogEntry[], stopFaults: () => void): Promise<CreateSoakResult> {
+async function runCreates(
+  sb: Sandbox,
+  options: SoakOptions,
+  random: () => number,
+  connections: Array<{ close(): Promise<void> }>,
+  requestLog: RequestLogEntry[],
+  stopFaults: () => void,
+): Promise<CreateSoakResult> {
   const started = Date.now();
   const clientCount = options.clients ?? 4;
   const stores: TokenStore[] = [];
@@ -205,7 +212,13 @@ async function runCreates(sb: Sandbox, options: SoakOptions, random: () => numbe
   const calls: Call[] = Array.from({ length: options.creates }, (_, i) => {
     // Half carry a crmRecordId (two layers of protection), half only an Idempotency-Key.
     const withCrm = i % 2 === 0;
-    const body: CreateCaseRequest = { customerEmail: `soak-${i}@example.com`, companyName: `Soak ${i} Ltd`, country: 'United Kingdom', sendInvite: true, ...(withCrm ? { crmRecordId: `soak-${i}`, crmSource: 'hubspot' } : {}) };
+    const body: CreateCaseRequest = {
+      customerEmail: `soak-${i}@example.com`,
+      companyName: `Soak ${i} Ltd`,
+      country: 'United Kingdom',
+      sendInvite: true,
+      ...(withCrm ? { crmRecordId: `soak-${i}`, crmSource: 'hubspot' } : {}),
+    };
     return { body, key: withCrm ? idempotencyKey.forCrmRecord('hubspot', `soak-${i}`) : idempotencyKey.random() };
   });
 
@@ -231,12 +244,14 @@ async function runCreates(sb: Sandbox, options: SoakOptions, random: () => numbe
   sb.faults.clear();
   const faultedDuringRun = requestLog.filter((e) => e.fault).length;
   const faultsByKind: Record<string, number> = {};
-  for (const e of requestLog) if (e.fault) tally(faultsByKind, `${e.fault}${e.path === '/v1/oauth/token' ? ' (token)' : ''}`);
+  for (const e of requestLog)
+    if (e.fault) tally(faultsByKind, `${e.fault}${e.path === '/v1/oauth/token' ? ' (token)' : ''}`);
   const requestsDuringRun = requestLog.length;
 
   const failed = calls.filter((c) => c.error !== undefined);
   const errorCodes: Record<string, number> = {};
-  for (const c of failed) tally(errorCodes, c.error instanceof FmlError ? c.error.code : `untyped:${(c.error as Error)?.name}`);
+  for (const c of failed)
+    tally(errorCodes, c.error instanceof FmlError ? c.error.code : `untyped:${(c.error as Error)?.name}`);
 
   // Reconcile, as a caller would later: retry each failed call with its key, and re-ask a sample of the
   // successful ones; every answer must be the same case as before (or as the sandbox holds).
@@ -288,7 +303,14 @@ async function runCreates(sb: Sandbox, options: SoakOptions, random: () => numbe
 type ReceiverFault = 'drop-before' | 'handler-fails' | 'drop-after' | 'slow';
 
 /** Starts the receiver (replicas behind one URL, with faults) and registers it; `finish` waits, reconciles and counts. */
-async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createServer>, options: SoakOptions, random: () => number, faultRate: number, connections: Array<{ close(): Promise<void> }>) {
+async function startWebhookSide(
+  sb: Sandbox,
+  server: ReturnType<typeof createServer>,
+  options: SoakOptions,
+  random: () => number,
+  faultRate: number,
+  connections: Array<{ close(): Promise<void> }>,
+) {
   const started = Date.now();
   const applied = new Map<string, number>();
   const faultsByKind: Record<string, number> = {};
@@ -322,15 +344,25 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     deliveries++;
-    const fault: ReceiverFault | undefined = faulting && random() < faultRate ? (['drop-before', 'handler-fails', 'drop-after', 'slow'] as const)[Math.floor(random() * 4)] : undefined;
+    const fault: ReceiverFault | undefined =
+      faulting && random() < faultRate
+        ? (['drop-before', 'handler-fails', 'drop-after', 'slow'] as const)[Math.floor(random() * 4)]
+        : undefined;
     if (fault) tally(faultsByKind, fault);
     const replica = replicas[Math.floor(random() * replicas.length)]!;
     if (fault === 'drop-before') return void req.socket.destroy();
     // The work is done, but the answer never reaches FML: it retries an event already applied.
-    const target = fault === 'drop-after' ? { statusCode: 200, setHeader: () => undefined, end: (_: string, cb?: () => void) => {
-      req.socket.destroy();
-      cb?.();
-    } } : res;
+    const target =
+      fault === 'drop-after'
+        ? {
+            statusCode: 200,
+            setHeader: () => undefined,
+            end: (_: string, cb?: () => void) => {
+              req.socket.destroy();
+              cb?.();
+            },
+          }
+        : res;
     const run = () => currentFault.run(fault, () => replica(req, target));
     if (fault !== 'slow') return void run();
     // Slower than the sender's timeout: it gives up and retries while this one is still working. The body
@@ -344,7 +376,9 @@ async function startWebhookSide(sb: Sandbox, server: ReturnType<typeof createSer
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // One event per case (case.created), so N creates make N events: retries and redeliveries multiply them.
-  sb.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fml-webhooks`, { events: ['case.created'] });
+  sb.addWebhookEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fml-webhooks`, {
+    events: ['case.created'],
+  });
 
   return {
     async finish(): Promise<WebhookSoakResult> {

@@ -24,18 +24,26 @@ describe('constructEvent', () => {
   });
 
   it('fails with missing_signature when no header carries the signature', async () => {
-    await expect(constructEvent(body, { 'x-other': signature }, SECRET)).rejects.toMatchObject({ reason: 'missing_signature' });
+    await expect(constructEvent(body, { 'x-other': signature }, SECRET)).rejects.toMatchObject({
+      reason: 'missing_signature',
+    });
     await expect(constructEvent(body, new Headers(), SECRET)).rejects.toMatchObject({ reason: 'missing_signature' });
   });
 
   it('checks the signature before parsing, so an unsigned bad payload is a verification error', async () => {
-    await expect(constructEvent('not json', { 'x-fml-signature': signature }, SECRET)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(constructEvent('not json', { 'x-fml-signature': signature }, SECRET)).rejects.toBeInstanceOf(
+      WebhookVerificationError,
+    );
     const bad = signed('not json');
-    await expect(constructEvent(bad.body, { 'x-fml-signature': bad.signature }, SECRET)).rejects.toBeInstanceOf(WebhookPayloadError);
+    await expect(constructEvent(bad.body, { 'x-fml-signature': bad.signature }, SECRET)).rejects.toBeInstanceOf(
+      WebhookPayloadError,
+    );
   });
 
   it('works on the WebCrypto path too', async () => {
-    await expect(constructEvent(Buffer.from(body), { 'x-fml-signature': signature }, SECRET, { crypto: 'webcrypto' })).resolves.toEqual(sample);
+    await expect(
+      constructEvent(Buffer.from(body), { 'x-fml-signature': signature }, SECRET, { crypto: 'webcrypto' }),
+    ).resolves.toEqual(sample);
   });
 
   describe('maxAgeSeconds', () => {
@@ -43,19 +51,25 @@ describe('constructEvent', () => {
 
     it('is off by default, so a manual redelivery with its old timestamp is accepted', async () => {
       const old = at(30 * 86_400_000);
-      await expect(constructEvent(old.body, { 'x-fml-signature': old.signature }, SECRET)).resolves.toMatchObject({ event: 'case.created' });
+      await expect(constructEvent(old.body, { 'x-fml-signature': old.signature }, SECRET)).resolves.toMatchObject({
+        event: 'case.created',
+      });
     });
 
     it('rejects an older signed timestamp with timestamp_too_old', async () => {
       const old = at(10 * 60_000);
-      const error = await constructEvent(old.body, { 'x-fml-signature': old.signature }, SECRET, { maxAgeSeconds: 300 }).catch((e: unknown) => e);
+      const error = await constructEvent(old.body, { 'x-fml-signature': old.signature }, SECRET, {
+        maxAgeSeconds: 300,
+      }).catch((e: unknown) => e);
       expect(error).toMatchObject({ reason: 'timestamp_too_old' });
       expect((error as Error).message).toMatch(/redelivery/);
     });
 
     it('accepts a timestamp inside the window', async () => {
       const fresh = at(60_000);
-      await expect(constructEvent(fresh.body, { 'x-fml-signature': fresh.signature }, SECRET, { maxAgeSeconds: 300 })).resolves.toMatchObject({ event: 'case.created' });
+      await expect(
+        constructEvent(fresh.body, { 'x-fml-signature': fresh.signature }, SECRET, { maxAgeSeconds: 300 }),
+      ).resolves.toMatchObject({ event: 'case.created' });
     });
   });
 });

@@ -11,7 +11,10 @@ import { samples } from './fixtures';
 // Only date-time among the formats: the SDK deliberately does not enforce eventId's uuid format.
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv, ['date-time']);
-const schemaFor = (name: string) => ajv.compile(JSON.parse(readFileSync(new URL(`../../generated/schemas/webhooks/${name}.v1.json`, import.meta.url), 'utf8')));
+const schemaFor = (name: string) =>
+  ajv.compile(
+    JSON.parse(readFileSync(new URL(`../../generated/schemas/webhooks/${name}.v1.json`, import.meta.url), 'utf8')),
+  );
 
 const accepts = (payload: unknown): boolean => {
   try {
@@ -32,7 +35,9 @@ describe.each(Object.entries(samples))('%s', (name, sample) => {
   });
 
   it('accepts and rejects single-field changes exactly as the published schema does', () => {
-    const keys = [...new Set([...Object.keys(sample), ...Object.keys((validate.schema as { properties: object }).properties)])].filter((k) => k !== 'event');
+    const keys = [
+      ...new Set([...Object.keys(sample), ...Object.keys((validate.schema as { properties: object }).properties)]),
+    ].filter((k) => k !== 'event');
     let rejected = 0;
     for (const key of keys) {
       for (const value of [undefined, ...palette]) {

@@ -84,7 +84,9 @@ describe('createEventDeduper', () => {
       },
     };
     const deduper = createEventDeduper({ store });
-    await expect(deduper.run('evt_1', () => Promise.reject(new Error('onEvent failed')))).rejects.toThrow('onEvent failed');
+    await expect(deduper.run('evt_1', () => Promise.reject(new Error('onEvent failed')))).rejects.toThrow(
+      'onEvent failed',
+    );
   });
 
   it('forgets an event after ttlMs', async () => {
@@ -126,7 +128,10 @@ describe('createEventDeduper', () => {
     expect(await store.claim('evt-1', 1_000)).toBe('claimed');
     expect(await store.claim('evt-1', 1_000)).toBe('in_progress');
     vi.setSystemTime(Date.now() + 1_001);
-    expect(await createEventDeduper({ store }).run('evt-1', () => 'recovered')).toEqual({ status: 'processed', value: 'recovered' });
+    expect(await createEventDeduper({ store }).run('evt-1', () => 'recovered')).toEqual({
+      status: 'processed',
+      value: 'recovered',
+    });
   });
 
   it('passes the lease and ttl to the store, and does not run the work when the claim fails', async () => {
@@ -154,9 +159,17 @@ describe('createEventDeduper', () => {
   });
 
   it('reports a store that could not record success, without failing the processed work', async () => {
-    const store: DedupeStore = { claim: () => 'claimed', markDone: () => Promise.reject(new Error('write failed')), release: () => undefined };
+    const store: DedupeStore = {
+      claim: () => 'claimed',
+      markDone: () => Promise.reject(new Error('write failed')),
+      release: () => undefined,
+    };
     const outcome = await createEventDeduper({ store }).run('evt-1', () => 'value');
-    expect(outcome).toMatchObject({ status: 'processed', value: 'value', storeError: expect.objectContaining({ message: 'write failed' }) });
+    expect(outcome).toMatchObject({
+      status: 'processed',
+      value: 'value',
+      storeError: expect.objectContaining({ message: 'write failed' }),
+    });
   });
 
   it('retries a failed done-write within the delivery, so a blip of the store costs nothing', async () => {
@@ -170,7 +183,10 @@ describe('createEventDeduper', () => {
       },
       release: () => undefined,
     };
-    expect(await createEventDeduper({ store }).run('evt-1', () => 'value')).toEqual({ status: 'processed', value: 'value' });
+    expect(await createEventDeduper({ store }).run('evt-1', () => 'value')).toEqual({
+      status: 'processed',
+      value: 'value',
+    });
     expect(writes).toEqual(['evt-1', 'evt-1', 'evt-1']);
   });
 
@@ -188,7 +204,10 @@ describe('createEventDeduper', () => {
     };
     const deduper = createEventDeduper({ store, markDoneAttempts: 2 });
     const { state, track } = counter();
-    expect(await deduper.run('evt-1', () => track(() => 'v'))).toMatchObject({ status: 'processed', storeError: expect.objectContaining({ message: 'store down' }) });
+    expect(await deduper.run('evt-1', () => track(() => 'v'))).toMatchObject({
+      status: 'processed',
+      storeError: expect.objectContaining({ message: 'store down' }),
+    });
     expect(await deduper.run('evt-1', () => track(() => 'v'))).toEqual({ status: 'duplicate' });
     expect(released).toEqual([]); // the claim stays: other processes see in_progress until the lease lapses
     up = true;
@@ -198,7 +217,8 @@ describe('createEventDeduper', () => {
   });
 
   it('rejects markDoneAttempts out of range', () => {
-    for (const bad of [0, 1.5, 11, Number.NaN]) expect(() => createEventDeduper({ markDoneAttempts: bad })).toThrow(/markDoneAttempts/);
+    for (const bad of [0, 1.5, 11, Number.NaN])
+      expect(() => createEventDeduper({ markDoneAttempts: bad })).toThrow(/markDoneAttempts/);
   });
 
   it.each([

@@ -14,7 +14,11 @@ import { SECRET, samples, signed } from './fixtures';
 
 const request = (payload: unknown, secret = SECRET) => {
   const { body, signature } = signed(payload, secret);
-  return new Request('http://localhost/webhooks/fml', { method: 'POST', headers: { 'x-fml-signature': signature }, body });
+  return new Request('http://localhost/webhooks/fml', {
+    method: 'POST',
+    headers: { 'x-fml-signature': signature },
+    body,
+  });
 };
 
 describe('examples/webhooks-node-http.ts', () => {
@@ -25,10 +29,18 @@ describe('examples/webhooks-node-http.ts', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const { body, signature } = signed(samples['case.status.changed']);
-      const ok = await fetch(`${base}/webhooks/fml`, { method: 'POST', headers: { 'x-fml-signature': signature }, body });
+      const ok = await fetch(`${base}/webhooks/fml`, {
+        method: 'POST',
+        headers: { 'x-fml-signature': signature },
+        body,
+      });
       expect(ok.status).toBe(200);
       expect(lines).toEqual(['case CS-2026-00471 (CRM record 12345678901) moved in-progress → approved']);
-      const forged = await fetch(`${base}/webhooks/fml`, { method: 'POST', headers: { 'x-fml-signature': signature }, body: body.replace('approved', 'declined') });
+      const forged = await fetch(`${base}/webhooks/fml`, {
+        method: 'POST',
+        headers: { 'x-fml-signature': signature },
+        body: body.replace('approved', 'declined'),
+      });
       expect(forged.status).toBe(400);
       expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
       expect(lines).toHaveLength(1);
@@ -67,7 +79,9 @@ describe.skipIf(!hasRedis)('examples/webhooks-redis-dedupe.ts against a real red
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fml-redis-'));
     const socket = join(dir, 'redis.sock');
-    server = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    server = spawn('redis-server', ['--port', '0', '--unixsocket', socket, '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     redis = createClient({ socket: { path: socket, reconnectStrategy: false } });
     await vi.waitFor(() => redis.connect(), { timeout: 10_000, interval: 100 });
   });
@@ -89,7 +103,11 @@ describe.skipIf(!hasRedis)('examples/webhooks-redis-dedupe.ts against a real red
         processed.push(`A ${event.eventId}`);
       },
     });
-    const other = createWebhookHandler({ secret: SECRET, dedupe: createEventDeduper({ store }), onEvent: (event) => void processed.push(`B ${event.eventId}`) });
+    const other = createWebhookHandler({
+      secret: SECRET,
+      dedupe: createEventDeduper({ store }),
+      onEvent: (event) => void processed.push(`B ${event.eventId}`),
+    });
 
     const first = slow(request(samples['case.created']));
     await vi.waitFor(() => expect(release).toBeTypeOf('function'));

@@ -16,7 +16,10 @@ interface ExpressApp {
 type Express = (() => ExpressApp) & { json(): Handler };
 
 const require = createRequire(import.meta.url);
-const versions: Record<string, Express> = { 'Express 4': require('express4') as Express, 'Express 5': require('express5') as Express };
+const versions: Record<string, Express> = {
+  'Express 4': require('express4') as Express,
+  'Express 5': require('express5') as Express,
+};
 const servers: Server[] = [];
 
 afterEach(async () => {
@@ -55,7 +58,11 @@ describe.each(Object.entries(versions))('the docs/webhooks.md mount on %s', (_na
     const onEvent = vi.fn();
     const url = await start(onEvent);
     const body = JSON.stringify({ ...samples['case.status.changed'], padding: 'x'.repeat(10_000) });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fml-signature': signed(JSON.parse(body)).signature }, body });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fml-signature': signed(JSON.parse(body)).signature },
+      body,
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(await response.json()).toMatchObject({ error: 'body_too_large' });

@@ -1,11 +1,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FmlConfigError } from '../../src/errors';
-import { type WebhookEvent, createEventDeduper, createMemoryDedupeStore, createWebhookHandler, isKnownEvent } from '../../src/webhooks';
+import {
+  type WebhookEvent,
+  createEventDeduper,
+  createMemoryDedupeStore,
+  createWebhookHandler,
+  isKnownEvent,
+} from '../../src/webhooks';
 import { SECRET, samples, signed } from './fixtures';
 
 const URL_ = 'https://receiver.example/webhooks/fml';
 
-function delivery(payload: unknown = samples['case.status.changed'], init: { signature?: string | null; secret?: string; method?: string } = {}): Request {
+function delivery(
+  payload: unknown = samples['case.status.changed'],
+  init: { signature?: string | null; secret?: string; method?: string } = {},
+): Request {
   const { body, signature } = signed(payload, init.secret ?? SECRET);
   const headers = new Headers({ 'content-type': 'application/json' });
   const sig = init.signature === undefined ? signature : init.signature;
@@ -81,7 +90,7 @@ describe('createWebhookHandler (Fetch API)', () => {
     expect(maxActive).toBe(1);
   });
 
-  it('answers 500 when onEvent throws, and processes FML\'s retry', async () => {
+  it("answers 500 when onEvent throws, and processes FML's retry", async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     let attempts = 0;
     const handler = createWebhookHandler({
@@ -116,7 +125,7 @@ describe('createWebhookHandler (Fetch API)', () => {
     expect(onEvent).toHaveBeenCalledTimes(2);
   });
 
-  it('uses a given deduper, so handlers sharing a store see each other\'s events', async () => {
+  it("uses a given deduper, so handlers sharing a store see each other's events", async () => {
     const store = createMemoryDedupeStore();
     const onEvent = vi.fn();
     const a = createWebhookHandler({ secret: SECRET, onEvent, dedupe: createEventDeduper({ store }) });
@@ -130,7 +139,9 @@ describe('createWebhookHandler (Fetch API)', () => {
     const store = createMemoryDedupeStore();
     await store.claim(samples['case.status.changed'].eventId, 60_000);
     const onEvent = vi.fn();
-    const response = await createWebhookHandler({ secret: SECRET, onEvent, dedupe: createEventDeduper({ store }) })(delivery());
+    const response = await createWebhookHandler({ secret: SECRET, onEvent, dedupe: createEventDeduper({ store }) })(
+      delivery(),
+    );
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ error: 'in_progress' });
     expect(onEvent).not.toHaveBeenCalled();
@@ -138,12 +149,21 @@ describe('createWebhookHandler (Fetch API)', () => {
 
   it('answers 503 when the de-duplication store fails before onEvent runs', async () => {
     const onEvent = vi.fn();
-    const dedupe = createEventDeduper({ store: { claim: () => Promise.reject(new Error('redis down')), markDone: () => undefined, release: () => undefined } });
+    const dedupe = createEventDeduper({
+      store: {
+        claim: () => Promise.reject(new Error('redis down')),
+        markDone: () => undefined,
+        release: () => undefined,
+      },
+    });
     const onError = vi.fn();
     const response = await createWebhookHandler({ secret: SECRET, onEvent, dedupe, onError })(delivery());
     expect(response.status).toBe(503);
     expect(onEvent).not.toHaveBeenCalled();
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'redis down' }), expect.objectContaining({ reason: 'dedupe_store_failed' }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: 'redis down' }),
+      expect.objectContaining({ reason: 'dedupe_store_failed' }),
+    );
   });
 
   it.each([
@@ -169,9 +189,15 @@ describe('createWebhookHandler (Fetch API)', () => {
     const onError = vi.fn();
     const response = await createWebhookHandler({ secret: SECRET, onEvent, onError })(delivery(payload));
     expect(response.status).toBe(500);
-    expect(await response.json()).toMatchObject({ error: 'invalid_payload', issues: [{ path: 'status', message: 'is required' }] });
+    expect(await response.json()).toMatchObject({
+      error: 'invalid_payload',
+      issues: [{ path: 'status', message: 'is required' }],
+    });
     expect(onEvent).not.toHaveBeenCalled();
-    expect(onError).toHaveBeenCalledWith(expect.any(Error), expect.objectContaining({ status: 500, reason: 'invalid_payload', eventId: payload.eventId }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.any(Error),
+      expect.objectContaining({ status: 500, reason: 'invalid_payload', eventId: payload.eventId }),
+    );
   });
 
   it('answers 400 timestamp_too_old when maxAgeSeconds is set and the event is older', async () => {
@@ -192,7 +218,12 @@ describe('createWebhookHandler (Fetch API)', () => {
   it('answers 413 to a streamed 10 MB body after reading little more than the limit', async () => {
     const { stream, counter } = countingStream(10 * 1024 * 1024);
     const onEvent = vi.fn();
-    const request = new Request(URL_, { method: 'POST', body: stream, duplex: 'half', headers: { 'x-fml-signature': `sha256=${'0'.repeat(64)}` } } as RequestInit);
+    const request = new Request(URL_, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'x-fml-signature': `sha256=${'0'.repeat(64)}` },
+    } as RequestInit);
     const response = await createWebhookHandler({ secret: SECRET, onEvent })(request);
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'body_too_large' });
@@ -202,7 +233,12 @@ describe('createWebhookHandler (Fetch API)', () => {
 
   it('answers 413 from a declared Content-Length without reading the body at all', async () => {
     const { stream, counter } = countingStream(10 * 1024 * 1024);
-    const request = new Request(URL_, { method: 'POST', body: stream, duplex: 'half', headers: { 'content-length': String(10 * 1024 * 1024) } } as RequestInit);
+    const request = new Request(URL_, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'content-length': String(10 * 1024 * 1024) },
+    } as RequestInit);
     const response = await createWebhookHandler({ secret: SECRET, onEvent: vi.fn(), maxBodyBytes: 4096 })(request);
     expect(response.status).toBe(413);
     expect(counter.pulled).toBeLessThanOrEqual(64 * 1024);
@@ -230,6 +266,8 @@ describe('createWebhookHandler (Fetch API)', () => {
     expect(() => createWebhookHandler({ secret: [], onEvent: vi.fn() })).toThrow(/secret/);
     expect(() => createWebhookHandler({ secret: SECRET } as never)).toThrow(/onEvent/);
     expect(() => createWebhookHandler({ secret: SECRET, onEvent: vi.fn(), maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
-    expect(() => createWebhookHandler({ secret: SECRET, onEvent: vi.fn(), maxAgeSeconds: Number.NaN })).toThrow(/maxAgeSeconds/);
+    expect(() => createWebhookHandler({ secret: SECRET, onEvent: vi.fn(), maxAgeSeconds: Number.NaN })).toThrow(
+      /maxAgeSeconds/,
+    );
   });
 });

@@ -18,10 +18,30 @@ const common = {
 
 /** One payload per known event name. */
 export const samples = {
-  'case.created': { event: 'case.created', ...common, source: 'api', companyNumber: '01234567', country: 'United Kingdom', customerEmail: 'jane@acme.example' },
+  'case.created': {
+    event: 'case.created',
+    ...common,
+    source: 'api',
+    companyNumber: '01234567',
+    country: 'United Kingdom',
+    customerEmail: 'jane@acme.example',
+  },
   'case.submitted': { event: 'case.submitted', ...common },
-  'case.status.changed': { event: 'case.status.changed', ...common, status: 'approved', previousStatus: 'in-progress', changedBy: 'analyst@fml.example', recommendation: 'approve' },
-  'case.decision.made': { event: 'case.decision.made', ...common, status: 'approved', decision: 'approve', decidedAt: '2026-05-16T10:00:00Z' },
+  'case.status.changed': {
+    event: 'case.status.changed',
+    ...common,
+    status: 'approved',
+    previousStatus: 'in-progress',
+    changedBy: 'analyst@fml.example',
+    recommendation: 'approve',
+  },
+  'case.decision.made': {
+    event: 'case.decision.made',
+    ...common,
+    status: 'approved',
+    decision: 'approve',
+    decidedAt: '2026-05-16T10:00:00Z',
+  },
   'case.onboarding_progress.changed': {
     event: 'case.onboarding_progress.changed',
     ...common,
@@ -39,7 +59,14 @@ export const samples = {
       { name: 'John Roe', role: null, status: 'pep' },
     ],
   },
-  'screening.hit.detected': { event: 'screening.hit.detected', ...common, hitId: 'hit_991', source: 'OFAC SDN', subjectId: 'sub_42', subjectName: 'John Roe' },
+  'screening.hit.detected': {
+    event: 'screening.hit.detected',
+    ...common,
+    hitId: 'hit_991',
+    source: 'OFAC SDN',
+    subjectId: 'sub_42',
+    subjectName: 'John Roe',
+  },
   'screening.hit.triaged': { event: 'screening.hit.triaged', ...common, hitId: 'hit_991', outcome: 'false_positive' },
   'ai_review.completed': {
     event: 'ai_review.completed',
@@ -55,8 +82,20 @@ export const samples = {
     completedAt: '2026-05-15T09:20:00+01:00',
     triggeredBy: 'system:form-submission:jane@acme.example',
   },
-  'case.data_package.delivered': { event: 'case.data_package.delivered', ...common, decidedAt: '2026-05-16T10:00:00Z', outcome: { decision: 'approved' }, fullParity: { documents: [] } },
-  'data.corrected': { event: 'data.corrected', ...common, source: 'customer_review', amendmentCount: 1, amendments: [{ section: 'company', field: 'country', originalValue: 'UK', correctedValue: 'United Kingdom' }] },
+  'case.data_package.delivered': {
+    event: 'case.data_package.delivered',
+    ...common,
+    decidedAt: '2026-05-16T10:00:00Z',
+    outcome: { decision: 'approved' },
+    fullParity: { documents: [] },
+  },
+  'data.corrected': {
+    event: 'data.corrected',
+    ...common,
+    source: 'customer_review',
+    amendmentCount: 1,
+    amendments: [{ section: 'company', field: 'country', originalValue: 'UK', correctedValue: 'United Kingdom' }],
+  },
 } as const;
 
 /** A body and its valid signature header. */

@@ -23,18 +23,35 @@ afterEach(async () => {
 
 function post(url: string, payload: unknown): Promise<Response> {
   const s = signed(payload);
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fml-signature': s.signature }, body: s.body });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-fml-signature': s.signature },
+    body: s.body,
+  });
 }
 
 const fetchDelivery = (payload: unknown): Request => {
   const s = signed(payload);
-  return new Request('https://receiver.example/webhooks/fml', { method: 'POST', headers: { 'x-fml-signature': s.signature }, body: s.body });
+  return new Request('https://receiver.example/webhooks/fml', {
+    method: 'POST',
+    headers: { 'x-fml-signature': s.signature },
+    body: s.body,
+  });
 };
 
 // The data package FML purges once it gets a 2xx (Zero-Retention).
-const lowerCase = { ...samples['case.data_package.delivered'], eventId: '6d1f0c2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', timestamp: '2026-05-16t10:02:00z', decidedAt: '2016-12-31T23:59:60.123456789+00:00' };
+const lowerCase = {
+  ...samples['case.data_package.delivered'],
+  eventId: '6d1f0c2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+  timestamp: '2026-05-16t10:02:00z',
+  decidedAt: '2016-12-31T23:59:60.123456789+00:00',
+};
 // Valid JSON, signed, but `timestamp` is not a date-time: FML's own schema refuses it too.
-const broken = { ...samples['case.data_package.delivered'], eventId: '0e9b6c55-3f4d-4b1a-9c8e-7d6f5e4d3c2b', timestamp: 'last Tuesday' };
+const broken = {
+  ...samples['case.data_package.delivered'],
+  eventId: '0e9b6c55-3f4d-4b1a-9c8e-7d6f5e4d3c2b',
+  timestamp: 'last Tuesday',
+};
 
 describe('a signed event with 2026-05-16t10:02:00z (RFC 3339, lower-case t and z)', () => {
   it('is applied exactly once over three deliveries on node:http', async () => {
@@ -78,7 +95,15 @@ describe('a signed event that fails validation', () => {
       expect(JSON.stringify(body)).not.toContain('last Tuesday');
     }
     expect(onEvent).not.toHaveBeenCalled();
-    expect(onError).toHaveBeenCalledWith(expect.any(Error), expect.objectContaining({ status: 500, reason: 'invalid_payload', eventId: broken.eventId, event: 'case.data_package.delivered' }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.any(Error),
+      expect.objectContaining({
+        status: 500,
+        reason: 'invalid_payload',
+        eventId: broken.eventId,
+        event: 'case.data_package.delivered',
+      }),
+    );
   });
 
   it('reaches onInvalidEvent with the verified raw value and the issues, once; answered 200 only after the hook resolved', async () => {
@@ -110,7 +135,10 @@ describe('a signed event that fails validation', () => {
   });
 
   it('is answered 500 when onInvalidEvent throws, and the redelivery reaches the hook again', async () => {
-    const onInvalidEvent = vi.fn().mockRejectedValueOnce(new Error('dead-letter table is down')).mockResolvedValueOnce(undefined);
+    const onInvalidEvent = vi
+      .fn()
+      .mockRejectedValueOnce(new Error('dead-letter table is down'))
+      .mockResolvedValueOnce(undefined);
     const handle = createWebhookHandler({ secret: SECRET, onEvent: vi.fn(), onInvalidEvent, onError: () => undefined });
     const first = await handle(fetchDelivery(broken));
     expect([first.status, ((await first.json()) as { error: string }).error]).toEqual([500, 'handler_failed']);
@@ -130,7 +158,13 @@ describe('a signed event that fails validation', () => {
     const onInvalidEvent = vi.fn();
     const handle = createWebhookHandler({ secret: SECRET, onEvent: vi.fn(), onInvalidEvent, onError: () => undefined });
     const s = signed(broken, 'whsec_someone_else');
-    const response = await handle(new Request('https://receiver.example/', { method: 'POST', headers: { 'x-fml-signature': s.signature }, body: s.body }));
+    const response = await handle(
+      new Request('https://receiver.example/', {
+        method: 'POST',
+        headers: { 'x-fml-signature': s.signature },
+        body: s.body,
+      }),
+    );
     expect(response.status).toBe(400);
     expect(onInvalidEvent).not.toHaveBeenCalled();
   });

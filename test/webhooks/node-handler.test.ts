@@ -23,7 +23,11 @@ afterEach(async () => {
 
 function post(url: string, payload: unknown = samples['case.status.changed'], signature?: string): Promise<Response> {
   const s = signed(payload);
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fml-signature': signature ?? s.signature }, body: s.body });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-fml-signature': signature ?? s.signature },
+    body: s.body,
+  });
 }
 
 describe('createNodeWebhookHandler on a real node:http server', () => {
@@ -107,7 +111,10 @@ describe('createNodeWebhookHandler on a real node:http server', () => {
     });
     const total = 10 * 1024 * 1024;
     const result = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fml-signature': `sha256=${'0'.repeat(64)}` } });
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fml-signature': `sha256=${'0'.repeat(64)}` },
+      });
       let sent = 0;
       req.on('response', (res) => {
         let body = '';
@@ -149,18 +156,28 @@ describe('createNodeWebhookHandler and a slow sender', () => {
   ])('answers 408 body_timeout and closes the connection when the sender %s', async (_label, intervalMs) => {
     const onEvent = vi.fn();
     const errors: unknown[] = [];
-    const handler = createNodeWebhookHandler({ secret: SECRET, onEvent, bodyTimeoutMs: 300, onError: (_e, context) => errors.push(context) });
+    const handler = createNodeWebhookHandler({
+      secret: SECRET,
+      onEvent,
+      bodyTimeoutMs: 300,
+      onError: (_e, context) => errors.push(context),
+    });
     const url = await serve((req, res) => void handler(req, res));
     const result = await slowSend(url, { intervalMs, headers: { 'x-fml-signature': `sha256=${'0'.repeat(64)}` } });
     expect(result.status).toBe(408);
-    expect(JSON.parse(result.body)).toMatchObject({ error: 'body_timeout', message: expect.stringContaining('300 ms') });
+    expect(JSON.parse(result.body)).toMatchObject({
+      error: 'body_timeout',
+      message: expect.stringContaining('300 ms'),
+    });
     expect(errors).toEqual([expect.objectContaining({ status: 408, reason: 'body_timeout' })]);
     expect(onEvent).not.toHaveBeenCalled();
   });
 
   it('refuses a bodyTimeoutMs out of range', () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '30000']) {
-      expect(() => createNodeWebhookHandler({ secret: SECRET, onEvent: vi.fn(), bodyTimeoutMs: bad as never })).toThrow(/bodyTimeoutMs must be a positive number/);
+      expect(() => createNodeWebhookHandler({ secret: SECRET, onEvent: vi.fn(), bodyTimeoutMs: bad as never })).toThrow(
+        /bodyTimeoutMs must be a positive number/,
+      );
     }
   });
 });
@@ -176,7 +193,10 @@ describe('readRawBody time limit', () => {
         return this;
       },
       removeListener(event: string, listener: (...args: never[]) => void) {
-        listeners.set(event, (listeners.get(event) ?? []).filter((l) => l !== listener));
+        listeners.set(
+          event,
+          (listeners.get(event) ?? []).filter((l) => l !== listener),
+        );
         return this;
       },
       pause() {
@@ -266,9 +286,14 @@ describe('senders that hang up', () => {
     const req = Object.assign(new PassThrough(), { method: 'POST', headers: { 'x-fml-signature': s.signature } });
     req.end(s.body);
     const listeners: (() => void)[] = [];
-    const res = { statusCode: 0, setHeader: () => undefined, end: () => {
-      for (const l of listeners) l();
-    }, once: (_: 'close', l: () => void) => void listeners.push(l) };
+    const res = {
+      statusCode: 0,
+      setHeader: () => undefined,
+      end: () => {
+        for (const l of listeners) l();
+      },
+      once: (_: 'close', l: () => void) => void listeners.push(l),
+    };
     // `end` here never calls its callback (as on a destroyed socket); only `close` fires.
     await expect(handler(req, res)).resolves.toBeUndefined();
     expect(res.statusCode).toBe(200);

@@ -52,29 +52,64 @@ describe('parseEvent', () => {
   });
 
   it('still checks the common fields of an unknown event', () => {
-    const error = payloadError(() => parseEvent({ event: 'case.archived', eventId: 'e1', eventVersion: 1, timestamp: '2026-05-15T09:14:11Z', orgId: 'o' }));
+    const error = payloadError(() =>
+      parseEvent({
+        event: 'case.archived',
+        eventId: 'e1',
+        eventVersion: 1,
+        timestamp: '2026-05-15T09:14:11Z',
+        orgId: 'o',
+      }),
+    );
     expect(error.issues).toEqual([{ path: 'caseId', message: 'is required' }]);
   });
 
   it('passes unknown fields and unknown enum values through', () => {
-    const sample = { ...samples['case.status.changed'], status: 'escalated_to_mlro', recommendation: 'hold', region: 'eu-west-2' };
+    const sample = {
+      ...samples['case.status.changed'],
+      status: 'escalated_to_mlro',
+      recommendation: 'hold',
+      region: 'eu-west-2',
+    };
     const event = parseEvent(JSON.stringify(sample));
     expect(event).toMatchObject({ status: 'escalated_to_mlro', recommendation: 'hold', region: 'eu-west-2' });
-    const screening = parseEvent({ ...samples['screening.completed'], summary: [{ name: 'A', role: null, status: 'adverse_media', score: 0.7 }] });
+    const screening = parseEvent({
+      ...samples['screening.completed'],
+      summary: [{ name: 'A', role: null, status: 'adverse_media', score: 0.7 }],
+    });
     expect(screening).toMatchObject({ summary: [{ name: 'A', role: null, status: 'adverse_media', score: 0.7 }] });
   });
 
   it('accepts a date-time with an offset, null where the contract allows it, and string ids (§7)', () => {
-    expect(() => parseEvent({ ...samples['case.created'], timestamp: '2026-05-15T10:14:11+01:00', crmRecordId: null, crmSource: null, companyName: null })).not.toThrow();
-    expect(() => parseEvent({ ...samples['screening.hit.detected'], hitId: 'ca:john-roe', subjectId: null })).not.toThrow();
+    expect(() =>
+      parseEvent({
+        ...samples['case.created'],
+        timestamp: '2026-05-15T10:14:11+01:00',
+        crmRecordId: null,
+        crmSource: null,
+        companyName: null,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      parseEvent({ ...samples['screening.hit.detected'], hitId: 'ca:john-roe', subjectId: null }),
+    ).not.toThrow();
     // hitId is a string in FML's schema: an integer is not a valid hit id.
-    expect(payloadError(() => parseEvent({ ...samples['screening.hit.detected'], hitId: 991 })).issues).toEqual([{ path: 'hitId', message: 'must be a string, got an integer' }]);
+    expect(payloadError(() => parseEvent({ ...samples['screening.hit.detected'], hitId: 991 })).issues).toEqual([
+      { path: 'hitId', message: 'must be a string, got an integer' },
+    ]);
     const { crmRecordId: _a, crmSource: _b, companyName: _c, ...withoutOptional } = samples['case.submitted'];
     expect(() => parseEvent(withoutOptional)).not.toThrow();
   });
 
   it('lists every problem in a known event, naming the field and the expected type but never the value', () => {
-    const bad = { ...samples['ai_review.completed'], reviewId: 'r-1', confidence: 3, riskFactors: [{ text: 'x' }], completedAt: 'yesterday', secretNote: 'ignored' };
+    const bad = {
+      ...samples['ai_review.completed'],
+      reviewId: 'r-1',
+      confidence: 3,
+      riskFactors: [{ text: 'x' }],
+      completedAt: 'yesterday',
+      secretNote: 'ignored',
+    };
     const error = payloadError(() => parseEvent(JSON.stringify(bad)));
     expect(error.issues).toEqual([
       { path: 'reviewId', message: 'must be an integer, got a string' },
@@ -107,7 +142,9 @@ describe('parseEvent', () => {
   });
 
   it('rejects an eventVersion below 1, a negative count and an empty eventId', () => {
-    const error = payloadError(() => parseEvent({ ...samples['screening.completed'], eventVersion: 0, screened: -1, eventId: '' }));
+    const error = payloadError(() =>
+      parseEvent({ ...samples['screening.completed'], eventVersion: 0, screened: -1, eventId: '' }),
+    );
     expect(error.issues).toEqual(
       expect.arrayContaining([
         { path: 'eventVersion', message: 'must be at least 1' },
@@ -138,14 +175,23 @@ describe('parseEvent', () => {
     expect(parseEvent(Buffer.from(withBom))).toEqual(sample);
     // Only a leading mark: one inside the JSON text is as invalid from a string as from bytes.
     const inside = `${JSON.stringify(sample).slice(0, 1)}\uFEFF${JSON.stringify(sample).slice(1)}`;
-    expect(payloadError(() => parseEvent(inside)).issues).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
-    expect(payloadError(() => parseEvent(new TextEncoder().encode(inside))).issues).toEqual([{ path: '', message: 'the body is not valid JSON' }]);
+    expect(payloadError(() => parseEvent(inside)).issues).toEqual([
+      { path: '', message: 'the body is not valid JSON' },
+    ]);
+    expect(payloadError(() => parseEvent(new TextEncoder().encode(inside))).issues).toEqual([
+      { path: '', message: 'the body is not valid JSON' },
+    ]);
   });
 
   it('says a number like -1e400 where a count must be at least 0 is out of range, not "must be a number, got a number"', () => {
     // JSON.parse reads -1e400 as -Infinity. (1e400 itself is a JSON integer with no maximum, so it is accepted.)
-    const body = JSON.stringify({ ...samples['screening.completed'], screened: 2 }).replace('"screened":2', '"screened":-1e400');
-    expect(payloadError(() => parseEvent(body)).issues).toEqual([{ path: 'screened', message: 'is out of range (too large for a number)' }]);
+    const body = JSON.stringify({ ...samples['screening.completed'], screened: 2 }).replace(
+      '"screened":2',
+      '"screened":-1e400',
+    );
+    expect(payloadError(() => parseEvent(body)).issues).toEqual([
+      { path: 'screened', message: 'is out of range (too large for a number)' },
+    ]);
     expect(parseEvent(body.replace('-1e400', '1e400'))).toMatchObject({ screened: Infinity });
   });
 
@@ -153,8 +199,12 @@ describe('parseEvent', () => {
     const json = new TextEncoder().encode(JSON.stringify(samples['case.created']));
     const at = json.indexOf('A'.charCodeAt(0));
     const broken = new Uint8Array([...json.subarray(0, at), 0xc3, 0x28, ...json.subarray(at)]);
-    expect(payloadError(() => parseEvent(broken)).issues).toEqual([{ path: '', message: 'the body is not valid UTF-8' }]);
-    expect(payloadError(() => parseEvent(new Uint8Array([0xff, 0xfe, 0x7b]))).issues[0]?.message).toBe('the body is not valid UTF-8');
+    expect(payloadError(() => parseEvent(broken)).issues).toEqual([
+      { path: '', message: 'the body is not valid UTF-8' },
+    ]);
+    expect(payloadError(() => parseEvent(new Uint8Array([0xff, 0xfe, 0x7b]))).issues[0]?.message).toBe(
+      'the body is not valid UTF-8',
+    );
   });
 
   it('does not let __proto__ or constructor keys pollute any prototype', () => {
@@ -173,7 +223,7 @@ describe('parseEvent', () => {
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
     // constructor is just a field of this event now, not the Object constructor.
     expect(Object.hasOwn(event, 'constructor')).toBe(true);
-    expect(({}).constructor).toBe(Object);
+    expect({}.constructor).toBe(Object);
   });
 
   it('treats an event named "constructor" or "__proto__" as an unknown event', () => {

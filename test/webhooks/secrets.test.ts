@@ -35,7 +35,11 @@ describe('the webhook secret never leaks', () => {
       }
     }
     const old = signed({ ...samples['case.created'], timestamp: '2020-01-01T00:00:00Z' });
-    expectNoSecret(await constructEvent(old.body, { 'x-fml-signature': old.signature }, SECRET, { maxAgeSeconds: 1 }).catch((e: unknown) => e));
+    expectNoSecret(
+      await constructEvent(old.body, { 'x-fml-signature': old.signature }, SECRET, { maxAgeSeconds: 1 }).catch(
+        (e: unknown) => e,
+      ),
+    );
   });
 
   it('from any answer or onError report', async () => {

@@ -11,7 +11,15 @@ type Spec = components['schemas'];
 /** Declared property names, without index signatures. */
 type DeclaredKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
 /** Each side assignable to the other, and the same declared fields. */
-type Agrees<A, B> = [A] extends [B] ? ([B] extends [A] ? ([DeclaredKeys<A>] extends [DeclaredKeys<B>] ? ([DeclaredKeys<B>] extends [DeclaredKeys<A>] ? true : 'spec declares fields we lack') : 'we declare fields the spec lacks') : 'spec not assignable to ours') : 'ours not assignable to spec';
+type Agrees<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? [DeclaredKeys<A>] extends [DeclaredKeys<B>]
+      ? [DeclaredKeys<B>] extends [DeclaredKeys<A>]
+        ? true
+        : 'spec declares fields we lack'
+      : 'we declare fields the spec lacks'
+    : 'spec not assignable to ours'
+  : 'ours not assignable to spec';
 
 describe('event types agree with openapi.yaml', () => {
   it('for the common fields and every known event', () => {
@@ -20,12 +28,16 @@ describe('event types agree with openapi.yaml', () => {
     expectTypeOf<Agrees<ours.CaseSubmittedEvent, Spec['CaseSubmittedEvent']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.CaseStatusChangedEvent, Spec['CaseStatusChangedEvent']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.CaseDecisionMadeEvent, Spec['CaseDecisionMadeEvent']>>().toEqualTypeOf<true>();
-    expectTypeOf<Agrees<ours.CaseOnboardingProgressChangedEvent, Spec['CaseOnboardingProgressChangedEvent']>>().toEqualTypeOf<true>();
+    expectTypeOf<
+      Agrees<ours.CaseOnboardingProgressChangedEvent, Spec['CaseOnboardingProgressChangedEvent']>
+    >().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.ScreeningCompletedEvent, Spec['ScreeningCompletedEvent']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.ScreeningHitDetectedEvent, Spec['ScreeningHitDetectedEvent']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.ScreeningHitTriagedEvent, Spec['ScreeningHitTriagedEvent']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.AiReviewCompletedEvent, Spec['AiReviewCompletedEvent']>>().toEqualTypeOf<true>();
-    expectTypeOf<Agrees<ours.CaseDataPackageDeliveredEvent, Spec['CaseDataPackageDeliveredEvent']>>().toEqualTypeOf<true>();
+    expectTypeOf<
+      Agrees<ours.CaseDataPackageDeliveredEvent, Spec['CaseDataPackageDeliveredEvent']>
+    >().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.DataCorrectedEvent, Spec['DataCorrectedEvent']>>().toEqualTypeOf<true>();
     expectTypeOf<Agrees<ours.WebhookEvent, Spec['WebhookEvent']>>().toEqualTypeOf<true>();
   });
@@ -36,7 +48,7 @@ describe('event types agree with openapi.yaml', () => {
     expectTypeOf<Agrees<ours.DataAmendment, Spec['DataAmendment']>>().toEqualTypeOf<true>();
   });
 
-  it('covers exactly the spec\'s known events', () => {
+  it("covers exactly the spec's known events", () => {
     type LiteralEvent<T> = T extends { event: infer Name } ? (string extends Name ? never : Name) : never;
     expectTypeOf<ours.KnownEventName>().toEqualTypeOf<LiteralEvent<Spec['WebhookEvent']>>();
   });
@@ -48,7 +60,7 @@ describe('event types agree with openapi.yaml', () => {
     expectTypeOf<ours.AiReviewCompletedEvent['confidence']>().toExtend<string>();
   });
 
-  it('follows FML\'s published schemas (§7) field by field', () => {
+  it("follows FML's published schemas (§7) field by field", () => {
     // severity: upper case known values, still open.
     expectTypeOf<'HIGH' | 'MEDIUM' | 'MED' | 'LOW'>().toExtend<ours.AiRiskFactor['severity']>();
     expectTypeOf<'CRITICAL'>().toExtend<ours.AiRiskFactor['severity']>();

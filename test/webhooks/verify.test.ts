@@ -11,7 +11,10 @@ const engines = ['node', 'webcrypto'] as const;
 const { body, signature } = signed(samples['case.status.changed']);
 
 async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WebhookVerificationError);
   return (error as WebhookVerificationError).reason;
 }
@@ -52,13 +55,21 @@ describe.each(engines)('verifySignature with %s crypto', (engine) => {
 
   it('accepts any of several secrets, so an endpoint can rotate', async () => {
     expect(await verifySignature(body, signature, [OTHER_SECRET, SECRET], options)).toBe(true);
-    expect(await verifySignature(body, signWebhookBody(body, OTHER_SECRET), [SECRET, OTHER_SECRET], options)).toBe(true);
+    expect(await verifySignature(body, signWebhookBody(body, OTHER_SECRET), [SECRET, OTHER_SECRET], options)).toBe(
+      true,
+    );
     expect(await verifySignature(body, signature, [OTHER_SECRET, 'third'], options)).toBe(false);
   });
 
   it('accepts a header listing several signatures, comma or space separated, with whitespace around', async () => {
     const other = signWebhookBody(body, OTHER_SECRET);
-    for (const header of [`${other},${signature}`, `${other} ${signature}`, `  ${signature}  `, `${other}, ${signature}\t`, `sha512=abc, ${signature}`]) {
+    for (const header of [
+      `${other},${signature}`,
+      `${other} ${signature}`,
+      `  ${signature}  `,
+      `${other}, ${signature}\t`,
+      `sha512=abc, ${signature}`,
+    ]) {
       expect(await verifySignature(body, header, SECRET, options)).toBe(true);
     }
     expect(await verifySignature(body, [other, signature], SECRET, options)).toBe(true);
@@ -92,7 +103,9 @@ describe.each(engines)('verifySignature with %s crypto', (engine) => {
     ['only commas', ' , , ', /empty/],
   ])('reports malformed_signature for %s, saying what is wrong', async (_label, header, detail) => {
     expect(await verifySignature(body, header, SECRET, options)).toBe(false);
-    const error = (await assertSignature(body, header, SECRET, options).catch((e: unknown) => e)) as WebhookVerificationError;
+    const error = (await assertSignature(body, header, SECRET, options).catch(
+      (e: unknown) => e,
+    )) as WebhookVerificationError;
     expect(error.reason).toBe('malformed_signature');
     expect(error.message).toMatch(detail);
   });
@@ -118,7 +131,9 @@ describe.each(engines)('verifySignature with %s crypto', (engine) => {
     expect(await verifySignature(body, [...decoys.slice(1), signature].join(','), SECRET, options)).toBe(true); // 16 is allowed
     const tooMany = [...decoys, signature].join(', ');
     expect(await verifySignature(body, tooMany, SECRET, options)).toBe(false);
-    const error = (await assertSignature(body, tooMany, SECRET, options).catch((e: unknown) => e)) as WebhookVerificationError;
+    const error = (await assertSignature(body, tooMany, SECRET, options).catch(
+      (e: unknown) => e,
+    )) as WebhookVerificationError;
     expect(error.reason).toBe('malformed_signature');
     expect(error.message).toMatch(/more than 16 signatures/);
   });
@@ -133,7 +148,9 @@ describe.each(engines)('verifySignature with %s crypto', (engine) => {
   });
 
   it('throws invalid_body, even from the boolean form, for a body that was already parsed', async () => {
-    const error = (await verifySignature(JSON.parse(body), signature, SECRET, options).catch((e: unknown) => e)) as WebhookVerificationError;
+    const error = (await verifySignature(JSON.parse(body), signature, SECRET, options).catch(
+      (e: unknown) => e,
+    )) as WebhookVerificationError;
     expect(error.reason).toBe('invalid_body');
     expect(error.message).toMatch(/express\.raw/);
     expect(await reasonOf(verifySignature(undefined, signature, SECRET, options))).toBe('invalid_body');
@@ -146,8 +163,12 @@ describe('the synchronous verifiers (node:crypto)', () => {
     expect(verifySignatureSync(`${body} `, signature, SECRET)).toBe(false);
     expect(verifySignatureSync(body, 'sha1=00', SECRET)).toBe(false);
     expect(() => assertSignatureSync(body, signature, [OTHER_SECRET, SECRET])).not.toThrow();
-    expect(() => assertSignatureSync(body, '', SECRET)).toThrow(expect.objectContaining({ reason: 'missing_signature' }));
-    expect(() => verifySignatureSync(body, signature, '')).toThrow(expect.objectContaining({ reason: 'missing_secret' }));
+    expect(() => assertSignatureSync(body, '', SECRET)).toThrow(
+      expect.objectContaining({ reason: 'missing_signature' }),
+    );
+    expect(() => verifySignatureSync(body, signature, '')).toThrow(
+      expect.objectContaining({ reason: 'missing_secret' }),
+    );
   });
 });
 
@@ -186,14 +207,24 @@ describe('where node:crypto is absent (Workers, browsers, Node < 20.16)', () => 
   it('the entry, with everything it imports, loads no Node module statically (Workers, Deno, browsers)', async () => {
     const { build } = await import('esbuild');
     const entry = fileURLToPath(new URL('../../src/webhooks/index.ts', import.meta.url));
-    const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', platform: 'neutral', external: ['node:*', 'zod', 'zod/*'], logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'neutral',
+      external: ['node:*', 'zod', 'zod/*'],
+      logLevel: 'silent',
+    });
     const staticNode = Object.entries(result.metafile.inputs).flatMap(([file, input]) =>
-      input.imports.filter((i) => i.kind === 'import-statement' && /^(node:|crypto$|http$|buffer$|stream$|fs$)/.test(i.path)).map((i) => `${file} → ${i.path}`),
+      input.imports
+        .filter((i) => i.kind === 'import-statement' && /^(node:|crypto$|http$|buffer$|stream$|fs$)/.test(i.path))
+        .map((i) => `${file} → ${i.path}`),
     );
     expect(staticNode).toEqual([]);
     expect(Object.keys(result.metafile.inputs).some((f) => f.endsWith('webhooks/sign.ts'))).toBe(false);
   });
-
 
   it('the sync verifiers throw a configuration error that points to the async one', () => {
     removeNodeCrypto();
@@ -260,7 +291,9 @@ describe('the WebCrypto key cache', () => {
     const secret = fresh('fails');
     const sig = signWebhookBody(body, secret);
     const real = globalThis.crypto.subtle.importKey.bind(globalThis.crypto.subtle);
-    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey').mockImplementationOnce(() => Promise.reject(new DOMException('busy', 'OperationError')));
+    const importKey = vi
+      .spyOn(globalThis.crypto.subtle, 'importKey')
+      .mockImplementationOnce(() => Promise.reject(new DOMException('busy', 'OperationError')));
     await expect(verifySignature(body, sig, secret, webcrypto)).rejects.toThrow(/busy/);
     importKey.mockImplementation(real);
     expect(await verifySignature(body, sig, secret, webcrypto)).toBe(true);
@@ -269,7 +302,10 @@ describe('the WebCrypto key cache', () => {
 });
 
 describe('properties', () => {
-  const bodies = fc.oneof(fc.uint8Array({ maxLength: 4096 }), fc.string({ unit: 'grapheme', maxLength: 512 }).map((s) => new TextEncoder().encode(s)));
+  const bodies = fc.oneof(
+    fc.uint8Array({ maxLength: 4096 }),
+    fc.string({ unit: 'grapheme', maxLength: 512 }).map((s) => new TextEncoder().encode(s)),
+  );
   const secrets = fc.string({ minLength: 1, maxLength: 64 });
 
   it('any body signed with the secret verifies, and any single-byte change does not (node:crypto)', () => {

@@ -11,7 +11,9 @@ const idempotencyKeyFor = (source, recordId) => `${String(source).trim().toLower
 
 const perform = async (z, bundle) => {
   const input = bundle.inputData;
-  const crmSource = String(input.crmSource || 'zapier').trim().toLowerCase();
+  const crmSource = String(input.crmSource || 'zapier')
+    .trim()
+    .toLowerCase();
   const key = input.idempotencyKey || idempotencyKeyFor(crmSource, input.crmRecordId);
   const body = {
     customerEmail: input.customerEmail,
@@ -39,7 +41,8 @@ module.exports = {
     noun: 'Case',
     display: {
       label: 'Start KYB Case',
-      description: 'Creates an FML onboarding case and emails the customer their portal invite. Never duplicates a case for the same CRM record.',
+      description:
+        'Creates an FML onboarding case and emails the customer their portal invite. Never duplicates a case for the same CRM record.',
     },
     operation: {
       perform,
@@ -48,10 +51,27 @@ module.exports = {
         { key: 'customerName', label: 'Customer name', required: false },
         { key: 'companyName', label: 'Company name', required: false },
         { key: 'country', label: 'Country', required: false, helpText: 'As held in your CRM, e.g. "United Kingdom".' },
-        { key: 'crmRecordId', label: 'CRM record ID', required: true, helpText: 'The id of the record in your CRM; FML echoes it on every event, and never makes a second case for it.' },
-        { key: 'crmSource', label: 'CRM source', required: false, default: 'zapier', helpText: 'Lower case, e.g. hubspot, salesforce, pipedrive.' },
+        {
+          key: 'crmRecordId',
+          label: 'CRM record ID',
+          required: true,
+          helpText:
+            'The id of the record in your CRM; FML echoes it on every event, and never makes a second case for it.',
+        },
+        {
+          key: 'crmSource',
+          label: 'CRM source',
+          required: false,
+          default: 'zapier',
+          helpText: 'Lower case, e.g. hubspot, salesforce, pipedrive.',
+        },
         { key: 'sendInvite', label: 'Send invite now', type: 'boolean', required: false, default: 'true' },
-        { key: 'idempotencyKey', label: 'Idempotency-Key', required: false, helpText: 'Leave empty: <CRM source>-<CRM record ID> is used. Set another only if FML says the key is stuck.' },
+        {
+          key: 'idempotencyKey',
+          label: 'Idempotency-Key',
+          required: false,
+          helpText: 'Leave empty: <CRM source>-<CRM record ID> is used. Set another only if FML says the key is stuck.',
+        },
       ],
       sample: {
         caseId: '8a0e8d9c-7b1a-4f2e-9c3b-2d1e8f7a4b6c',

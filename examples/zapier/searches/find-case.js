@@ -5,7 +5,10 @@ const { baseUrl } = require('../authentication');
 // tenant's id alike; a search returns [] for both ("not found" is an answer, not an error).
 const perform = async (z, bundle) => {
   const caseId = String(bundle.inputData.caseId || '').trim();
-  const response = await z.request({ url: `${baseUrl(bundle)}/v1/cases/${encodeURIComponent(caseId)}`, skipThrowForStatus: true });
+  const response = await z.request({
+    url: `${baseUrl(bundle)}/v1/cases/${encodeURIComponent(caseId)}`,
+    skipThrowForStatus: true,
+  });
   if (response.status === 404) return [];
   response.throwForStatus();
   return [{ id: response.data.caseId, ...response.data }];
@@ -15,7 +18,10 @@ module.exports = {
   search: {
     key: 'find_case',
     noun: 'Case',
-    display: { label: 'Find Case', description: 'Finds an FML case by its id (e.g. the fml_case_id stored on a CRM record).' },
+    display: {
+      label: 'Find Case',
+      description: 'Finds an FML case by its id (e.g. the fml_case_id stored on a CRM record).',
+    },
     operation: {
       perform,
       inputFields: [{ key: 'caseId', label: 'Case ID', required: true }],

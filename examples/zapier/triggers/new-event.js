@@ -19,7 +19,10 @@ const perform = async (z, bundle) => {
   const events = [];
   let cursor = null;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const response = await z.request({ url: `${baseUrl(bundle)}/v1/events`, params: cursor ? { ...params, cursor } : params });
+    const response = await z.request({
+      url: `${baseUrl(bundle)}/v1/events`,
+      params: cursor ? { ...params, cursor } : params,
+    });
     events.push(...response.data.data);
     cursor = response.data.nextCursor;
     if (!response.data.hasMore || !cursor) break;
@@ -35,7 +38,8 @@ module.exports = {
     noun: 'Event',
     display: {
       label: 'New FML Event',
-      description: 'Triggers on every new First Mile Labs event (case created, status changed, screening, decisions…), or on one event type.',
+      description:
+        'Triggers on every new First Mile Labs event (case created, status changed, screening, decisions…), or on one event type.',
     },
     operation: {
       type: 'polling',

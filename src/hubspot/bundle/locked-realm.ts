@@ -36,9 +36,15 @@ function definesIntact(): boolean {
 
 const protoGetter = Object.getOwnPropertyDescriptor(Object.prototype, '__proto__')?.get;
 
-function definePropertyViaReflect<T>(target: T, key: PropertyKey, descriptor: PropertyDescriptor & ThisType<unknown>): T {
-  if (typeof target !== 'object' && typeof target !== 'function') throw new TypeError('Object.defineProperty called on non-object');
-  if (target === null || !Reflect.defineProperty(target, key, descriptor)) throw new TypeError(`Cannot define property ${String(key)}`);
+function definePropertyViaReflect<T>(
+  target: T,
+  key: PropertyKey,
+  descriptor: PropertyDescriptor & ThisType<unknown>,
+): T {
+  if (typeof target !== 'object' && typeof target !== 'function')
+    throw new TypeError('Object.defineProperty called on non-object');
+  if (target === null || !Reflect.defineProperty(target, key, descriptor))
+    throw new TypeError(`Cannot define property ${String(key)}`);
   return target;
 }
 
@@ -59,7 +65,12 @@ function getPrototypeOfViaProto(value: unknown): object | null {
 const defines = definesIntact();
 const prototypes = prototypesIntact();
 
-export const __fmlDefineProperty: typeof Object.defineProperty = defines ? native.defineProperty : definePropertyViaReflect;
-export const __fmlDefineProperties: typeof Object.defineProperties = defines ? native.defineProperties : definePropertiesViaReflect;
+export const __fmlDefineProperty: typeof Object.defineProperty = defines
+  ? native.defineProperty
+  : definePropertyViaReflect;
+export const __fmlDefineProperties: typeof Object.defineProperties = defines
+  ? native.defineProperties
+  : definePropertiesViaReflect;
 // Without the `__proto__` getter (node --disable-proto) there is nothing better than what the runtime has.
-export const __fmlGetPrototypeOf: typeof Object.getPrototypeOf = prototypes || !protoGetter ? native.getPrototypeOf : getPrototypeOfViaProto;
+export const __fmlGetPrototypeOf: typeof Object.getPrototypeOf =
+  prototypes || !protoGetter ? native.getPrototypeOf : getPrototypeOfViaProto;

@@ -45,7 +45,13 @@ export interface ResolvedCompanyMapping extends CompanyNames {
 const ROLES: readonly CompanyInput[] = ['companyId', 'name', 'country', 'email', 'contact'];
 // Each input is named after its role by default.
 const DEFAULT_INPUTS = Object.fromEntries(ROLES.map((role) => [role, role])) as Record<CompanyInput, string>;
-const DEFAULT_LABELS: Record<CompanyInput, string> = { companyId: 'hs_object_id', name: 'name', country: 'country', email: 'kyb_contact_email', contact: 'kyb_contact_name' };
+const DEFAULT_LABELS: Record<CompanyInput, string> = {
+  companyId: 'hs_object_id',
+  name: 'name',
+  country: 'country',
+  email: 'kyb_contact_email',
+  contact: 'kyb_contact_name',
+};
 
 /** Applies defaults to the mapping options; throws {@link FmlConfigError} for names that cannot work. */
 export function resolveCompanyMapping(raw: CompanyToCaseOptions | null = {}): ResolvedCompanyMapping {
@@ -53,25 +59,39 @@ export function resolveCompanyMapping(raw: CompanyToCaseOptions | null = {}): Re
   const options: CompanyToCaseOptions = raw ?? {};
   const bad = (problem: string) => new FmlConfigError(`HubSpot mapping: ${problem}`);
   if (typeof options !== 'object') throw bad(`the options must be an object, got ${typeof options}.`);
-  const pick = (given: Partial<Record<CompanyInput, string>> | null | undefined, defaults: Record<CompanyInput, string>, what: string) => {
-    if (given != null && typeof given !== 'object') throw bad(`${what} must be an object (role → name), got ${typeof given}.`);
+  const pick = (
+    given: Partial<Record<CompanyInput, string>> | null | undefined,
+    defaults: Record<CompanyInput, string>,
+    what: string,
+  ) => {
+    if (given != null && typeof given !== 'object')
+      throw bad(`${what} must be an object (role → name), got ${typeof given}.`);
     const out = { ...defaults };
     for (const role of ROLES) {
       const v = ownInput(given, role);
       if (v === undefined) continue;
-      if (typeof v !== 'string' || v.trim() === '') throw bad(`${what}.${role} must be a non-empty string, got ${typeof v === 'string' ? '""' : typeof v}.`);
+      if (typeof v !== 'string' || v.trim() === '')
+        throw bad(`${what}.${role} must be a non-empty string, got ${typeof v === 'string' ? '""' : typeof v}.`);
       out[role] = v.trim();
     }
     return out;
   };
-  if (options.sendInvite !== undefined && typeof options.sendInvite !== 'boolean') throw bad('sendInvite must be true or false.');
+  if (options.sendInvite !== undefined && typeof options.sendInvite !== 'boolean')
+    throw bad('sendInvite must be true or false.');
   const keySuffix = options.idempotencyKeySuffix ?? '';
   if (typeof keySuffix !== 'string' || !/^[A-Za-z0-9._:-]{0,40}$/.test(keySuffix.trim())) {
-    throw bad(`idempotencyKeySuffix must be up to 40 of A-Z a-z 0-9 . _ : - (e.g. "v2"), got ${typeof keySuffix === 'string' ? quote(keySuffix) : typeof keySuffix}.`);
+    throw bad(
+      `idempotencyKeySuffix must be up to 40 of A-Z a-z 0-9 . _ : - (e.g. "v2"), got ${typeof keySuffix === 'string' ? quote(keySuffix) : typeof keySuffix}.`,
+    );
   }
   const inputs = pick(options.inputs, DEFAULT_INPUTS, 'inputs');
   // A renamed input keeps its role's default label, which is what the recipe's property is called.
-  return { inputs, labels: pick(options.propertyLabels, DEFAULT_LABELS, 'propertyLabels'), sendInvite: options.sendInvite ?? true, keySuffix: keySuffix.trim() };
+  return {
+    inputs,
+    labels: pick(options.propertyLabels, DEFAULT_LABELS, 'propertyLabels'),
+    sendInvite: options.sendInvite ?? true,
+    keySuffix: keySuffix.trim(),
+  };
 }
 
 /**
@@ -84,7 +104,10 @@ export function resolveCompanyMapping(raw: CompanyToCaseOptions | null = {}): Re
  * const { request, idempotencyKey } = companyToCreateCase(event.inputFields);
  * await fml.cases.create(request, { idempotencyKey });
  */
-export function companyToCreateCase(inputFields: unknown, options: CompanyToCaseOptions | null = {}): CompanyCaseRequest {
+export function companyToCreateCase(
+  inputFields: unknown,
+  options: CompanyToCaseOptions | null = {},
+): CompanyCaseRequest {
   return mapCompany(inputFields, resolveCompanyMapping(options));
 }
 

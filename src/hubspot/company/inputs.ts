@@ -20,7 +20,10 @@ export function readText(value: unknown): InputReading {
     const trimmed = value.trim();
     return trimmed === '' ? EMPTY : { kind: 'value', value: trimmed };
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'value', value: String(value) } : { kind: 'invalid', why: `is not a usable number (${String(value)})` };
+  if (typeof value === 'number')
+    return Number.isFinite(value)
+      ? { kind: 'value', value: String(value) }
+      : { kind: 'invalid', why: `is not a usable number (${String(value)})` };
   if (typeof value === 'bigint') return { kind: 'value', value: value.toString() };
   return { kind: 'invalid', why: `must be text, got ${describe(value)}` };
 }
@@ -31,12 +34,14 @@ export function readText(value: unknown): InputReading {
  */
 export function readRecordId(value: unknown): InputReading {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) return { kind: 'invalid', why: `must be the Company's Record ID (a whole number), got ${String(value)}` };
+    if (!Number.isSafeInteger(value) || value < 0)
+      return { kind: 'invalid', why: `must be the Company's Record ID (a whole number), got ${String(value)}` };
     return { kind: 'value', value: String(value) };
   }
   const text = readText(value);
   if (text.kind !== 'value') return text;
-  if (!/^\d{1,40}$/.test(text.value)) return { kind: 'invalid', why: `must be the Company's Record ID (digits only), got ${quote(text.value)}` };
+  if (!/^\d{1,40}$/.test(text.value))
+    return { kind: 'invalid', why: `must be the Company's Record ID (digits only), got ${quote(text.value)}` };
   return text;
 }
 

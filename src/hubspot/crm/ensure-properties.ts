@@ -36,33 +36,72 @@ export interface EnsurePropertiesResult {
 }
 
 const LABELS: Record<WriteBackRole, [string, string]> = {
-  caseId: ['FML case ID', 'The First Mile Labs case for this Company; set by the workflow, used to route FML webhooks.'],
+  caseId: [
+    'FML case ID',
+    'The First Mile Labs case for this Company; set by the workflow, used to route FML webhooks.',
+  ],
   caseStatus: ['FML case status', 'The FML case status (in-progress, approved, declined, ...), from FML webhooks.'],
-  onboardingStage: ['FML onboarding stage', 'Where the customer is in FML onboarding (invite_sent, collecting_documents, ...).'],
+  onboardingStage: [
+    'FML onboarding stage',
+    'Where the customer is in FML onboarding (invite_sent, collecting_documents, ...).',
+  ],
   decision: ['FML decision', "FML's decision on the case, once made."],
   lastEvent: ['FML last event', 'The last FML webhook event applied to this Company.'],
   lastEventAt: ['FML last event at', 'When FML emitted the latest event applied (it only moves forward).'],
-  caseStatusAt: ['FML case status at', 'When FML emitted the event behind FML case status (older status events are ignored).'],
-  onboardingStageAt: ['FML onboarding stage at', 'When FML emitted the event behind FML onboarding stage (older stage events are ignored).'],
-  decisionAt: ['FML decision at', 'When FML emitted the event behind FML decision (older decision events are ignored).'],
+  caseStatusAt: [
+    'FML case status at',
+    'When FML emitted the event behind FML case status (older status events are ignored).',
+  ],
+  onboardingStageAt: [
+    'FML onboarding stage at',
+    'When FML emitted the event behind FML onboarding stage (older stage events are ignored).',
+  ],
+  decisionAt: [
+    'FML decision at',
+    'When FML emitted the event behind FML decision (older decision events are ignored).',
+  ],
 };
 
 /** The definitions {@link ensureCompanyProperties} creates, for review or for your own tooling. */
-export function companyPropertyDefinitions(options: Omit<EnsurePropertiesOptions, keyof HubSpotConnectionOptions> = {}): CompanyPropertyDefinition[] {
+export function companyPropertyDefinitions(
+  options: Omit<EnsurePropertiesOptions, keyof HubSpotConnectionOptions> = {},
+): CompanyPropertyDefinition[] {
   const groupName = options.groupName ?? 'companyinformation';
   const names = resolvePropertyNames(options);
   const defs: CompanyPropertyDefinition[] = [];
   if (options.inputProperties !== false) {
-    defs.push({ name: 'kyb_contact_email', label: 'KYB contact email', type: 'string', fieldType: 'text', groupName, description: 'Where FML sends the onboarding invite (the customer-portal magic link).' });
-    defs.push({ name: 'kyb_contact_name', label: 'KYB contact name', type: 'string', fieldType: 'text', groupName, description: 'The name FML greets in the invite email.' });
+    defs.push({
+      name: 'kyb_contact_email',
+      label: 'KYB contact email',
+      type: 'string',
+      fieldType: 'text',
+      groupName,
+      description: 'Where FML sends the onboarding invite (the customer-portal magic link).',
+    });
+    defs.push({
+      name: 'kyb_contact_name',
+      label: 'KYB contact name',
+      type: 'string',
+      fieldType: 'text',
+      groupName,
+      description: 'The name FML greets in the invite email.',
+    });
   }
   for (const role of Object.keys(LABELS) as WriteBackRole[]) {
     const name = names[role];
     if (name === undefined) continue;
     const [label, description] = LABELS[role];
     // A datetime, so workflows can filter on "last FML event more than 7 days ago".
-    const dated = role === 'lastEventAt' || role === 'caseStatusAt' || role === 'onboardingStageAt' || role === 'decisionAt';
-    defs.push({ name, label, type: dated ? 'datetime' : 'string', fieldType: dated ? 'date' : 'text', groupName, description });
+    const dated =
+      role === 'lastEventAt' || role === 'caseStatusAt' || role === 'onboardingStageAt' || role === 'decisionAt';
+    defs.push({
+      name,
+      label,
+      type: dated ? 'datetime' : 'string',
+      fieldType: dated ? 'date' : 'text',
+      groupName,
+      description,
+    });
   }
   return defs;
 }

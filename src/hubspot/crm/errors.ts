@@ -28,7 +28,14 @@ export class HubSpotApiError extends FmlError {
    * `hints` says what a status means for this call (which scope a 403 needs differs between the CRM and
    * the automation API); statuses it leaves out get a generic hint.
    */
-  constructor(init: { status: number; body: unknown; headers: Headers; what: string; secret?: string; hints?: Partial<Record<number, string>> }) {
+  constructor(init: {
+    status: number;
+    body: unknown;
+    headers: Headers;
+    what: string;
+    secret?: string;
+    hints?: Partial<Record<number, string>>;
+  }) {
     const body = typeof init.body === 'object' && init.body !== null ? (init.body as Record<string, unknown>) : {};
     const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
     const category = str(body.category) ?? str(body.errorType);

@@ -105,7 +105,13 @@ export interface HubSpotResponse<T> {
 }
 
 /** Sends one logical request to HubSpot, with retries. `what` names it in errors ("PATCH company 123"). */
-export type HubSpotSend = <T>(method: HubSpotMethod, path: string, body: unknown, what: string, call?: HubSpotCallOptions) => Promise<HubSpotResponse<T>>;
+export type HubSpotSend = <T>(
+  method: HubSpotMethod,
+  path: string,
+  body: unknown,
+  what: string,
+  call?: HubSpotCallOptions,
+) => Promise<HubSpotResponse<T>>;
 
 /** What differs between the APIs sharing the sender: defaults, and what a 403 or a repeat means there. */
 export interface HubSpotApiProfile {
@@ -132,25 +138,46 @@ const byMethod = (method: HubSpotMethod): boolean => method !== 'POST';
  * runs under `timeoutMs`; HubSpot's `Retry-After` is honoured up to `maxRetryAfterMs`, else backoff with
  * jitter; nothing waits past the deadline or after the signal fires.
  */
-export function createHubSpotSender(credential: HubSpotCredential, options: HubSpotHttpOptions = {}, profile: Partial<HubSpotApiProfile> = {}): HubSpotSend {
-  const token = 'accessToken' in credential && typeof credential.accessToken === 'string' ? credential.accessToken.trim() : '';
-  const apiKey = 'developerApiKey' in credential && typeof credential.developerApiKey === 'string' ? credential.developerApiKey.trim() : '';
+export function createHubSpotSender(
+  credential: HubSpotCredential,
+  options: HubSpotHttpOptions = {},
+  profile: Partial<HubSpotApiProfile> = {},
+): HubSpotSend {
+  const token =
+    'accessToken' in credential && typeof credential.accessToken === 'string' ? credential.accessToken.trim() : '';
+  const apiKey =
+    'developerApiKey' in credential && typeof credential.developerApiKey === 'string'
+      ? credential.developerApiKey.trim()
+      : '';
   const secret = token || apiKey;
-  if (!secret) throw new FmlConfigError('HubSpot needs a credential: an access token (app OAuth or private app) or a developer API key.');
+  if (!secret)
+    throw new FmlConfigError(
+      'HubSpot needs a credential: an access token (app OAuth or private app) or a developer API key.',
+    );
   const baseUrl = (options.baseUrl ?? HUBSPOT_API_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+/.test(baseUrl)) throw new FmlConfigError(`HubSpot baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
+  if (!/^https?:\/\/[^/\s]+/.test(baseUrl))
+    throw new FmlConfigError(`HubSpot baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}.`);
   const fetchFn = options.fetch ?? globalThis.fetch;
-  if (typeof fetchFn !== 'function') throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
+  if (typeof fetchFn !== 'function')
+    throw new FmlConfigError('No fetch is available: use Node 20 or later, or pass { fetch }.');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxRetries = options.maxRetries ?? profile.maxRetries ?? 3;
   const baseDelay = options.retryBaseDelayMs ?? 1000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? profile.maxRetryAfterMs ?? 10_000;
   const deadlineMs = options.deadlineMs;
-  for (const [name, v] of [['timeoutMs', timeoutMs], ['maxRetries', maxRetries], ['retryBaseDelayMs', baseDelay], ['maxRetryAfterMs', maxRetryAfterMs], ['deadlineMs', deadlineMs ?? 0]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new FmlConfigError(`HubSpot option ${name} must be a number ≥ 0, got ${String(v)}.`);
+  for (const [name, v] of [
+    ['timeoutMs', timeoutMs],
+    ['maxRetries', maxRetries],
+    ['retryBaseDelayMs', baseDelay],
+    ['maxRetryAfterMs', maxRetryAfterMs],
+    ['deadlineMs', deadlineMs ?? 0],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new FmlConfigError(`HubSpot option ${name} must be a number ≥ 0, got ${String(v)}.`);
   }
   // A zero budget would fail every call before it is sent: that is a mistake in the configuration, not a timeout.
-  if (deadlineMs !== undefined && !(deadlineMs > 0)) throw new FmlConfigError(`HubSpot option deadlineMs must be a number > 0, got ${String(deadlineMs)}.`);
+  if (deadlineMs !== undefined && !(deadlineMs > 0))
+    throw new FmlConfigError(`HubSpot option deadlineMs must be a number > 0, got ${String(deadlineMs)}.`);
   const forbiddenHint = profile.forbiddenHint ?? (() => 'The credential lacks a scope this call needs.');
   const idempotentByDefault = profile.idempotent ?? byMethod;
   const unauthorizedHint = token
@@ -171,22 +198,55 @@ export function createHubSpotSender(credential: HubSpotCredential, options: HubS
     log: SILENT,
     hooks: options.hooks,
     clock: options.clock,
-    retryableAnswer: (status, text) => (status === 429 ? policyOf(text) !== 'DAILY' : status >= 500 || status === 408 || (profile.retryRefusals === true && isRefusal(status, text))),
+    retryableAnswer: (status, text) =>
+      status === 429
+        ? policyOf(text) !== 'DAILY'
+        : status >= 500 || status === 408 || (profile.retryRefusals === true && isRefusal(status, text)),
     // A 429 was refused unprocessed, so it is always safe to send again; a 5xx may have been acted on.
     refusedUnprocessed: (status) => status === 429 || profile.retryRefusals === true,
     // With a developer key the fetch error could quote the URL, key included: it is not kept as `cause`.
     keepNetworkCause: !apiKey,
-    errorOf: (answer, req) => hubSpotError(answer, req.what ?? req.method, req.method as HubSpotMethod, new URL(req.url).pathname),
+    errorOf: (answer, req) =>
+      hubSpotError(answer, req.what ?? req.method, req.method as HubSpotMethod, new URL(req.url).pathname),
   });
-  const hubSpotError = (answer: { status: number; text: string; headers: Headers }, what: string, method: HubSpotMethod, path: string, forbidden?: string) =>
-    new HubSpotApiError({ status: answer.status, body: parseBody(answer.text), headers: answer.headers, what, secret, hints: { 401: unauthorizedHint, 403: forbidden ?? forbiddenHint(method, path) } });
+  const hubSpotError = (
+    answer: { status: number; text: string; headers: Headers },
+    what: string,
+    method: HubSpotMethod,
+    path: string,
+    forbidden?: string,
+  ) =>
+    new HubSpotApiError({
+      status: answer.status,
+      body: parseBody(answer.text),
+      headers: answer.headers,
+      what,
+      secret,
+      hints: { 401: unauthorizedHint, 403: forbidden ?? forbiddenHint(method, path) },
+    });
 
-  return async function send<T>(method: HubSpotMethod, path: string, body: unknown, what: string, call: HubSpotCallOptions = {}): Promise<HubSpotResponse<T>> {
-    const url = apiKey ? `${baseUrl}${path}${path.includes('?') ? '&' : '?'}hapikey=${encodeURIComponent(apiKey)}` : `${baseUrl}${path}`;
-    const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  return async function send<T>(
+    method: HubSpotMethod,
+    path: string,
+    body: unknown,
+    what: string,
+    call: HubSpotCallOptions = {},
+  ): Promise<HubSpotResponse<T>> {
+    const url = apiKey
+      ? `${baseUrl}${path}${path.includes('?') ? '&' : '?'}hapikey=${encodeURIComponent(apiKey)}`
+      : `${baseUrl}${path}`;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
     const retrySafe = call.idempotent ?? idempotentByDefault(method, path);
-    const answer = await engine.send({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body), retrySafe, what }, { deadlineAt: profile.deadlineAt });
-    if (answer.status >= 200 && answer.status < 300) return { status: answer.status, data: parseBody(answer.text) as T };
+    const answer = await engine.send(
+      { method, url, headers, body: body === undefined ? undefined : JSON.stringify(body), retrySafe, what },
+      { deadlineAt: profile.deadlineAt },
+    );
+    if (answer.status >= 200 && answer.status < 300)
+      return { status: answer.status, data: parseBody(answer.text) as T };
     throw hubSpotError(answer, what, method, path, call.forbiddenHint);
   };
 }
@@ -202,7 +262,9 @@ function policyOf(text: string): string | undefined {
 
 /** A 4xx that is not about the credential, and not HubSpot saying the callback is already completed. */
 function isRefusal(status: number, text: string): boolean {
-  return status >= 400 && status < 500 && status !== 401 && status !== 403 && !/already\s+(been\s+)?completed/i.test(text);
+  return (
+    status >= 400 && status < 500 && status !== 401 && status !== 403 && !/already\s+(been\s+)?completed/i.test(text)
+  );
 }
 
 /** The write-back's sender: `accessToken` from the options, CRM scopes in the 403 hint. */
@@ -219,7 +281,8 @@ export function hubSpotSender(options: HubSpotConnectionOptions): HubSpotSend {
 
 /** The CRM scope a call needs, for the 403 message. */
 export function crmForbiddenHint(method: HubSpotMethod, path: string): string {
-  if (path.startsWith('/crm/v3/properties/')) return 'The token lacks a scope: creating Company properties needs crm.schemas.companies.write.';
+  if (path.startsWith('/crm/v3/properties/'))
+    return 'The token lacks a scope: creating Company properties needs crm.schemas.companies.write.';
   const read = method === 'GET' || path.endsWith('/search');
   return `The token lacks a scope: the private app needs ${read ? 'crm.objects.companies.read' : 'crm.objects.companies.write'}.`;
 }

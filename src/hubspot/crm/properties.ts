@@ -23,7 +23,16 @@ export interface FmlEventLike {
  * decision has its own clock because `case.status.changed` moves the status clock without carrying a
  * decision: sharing it would let a status event 1 ms newer, applied first, drop the decision for good.
  */
-export type WriteBackRole = 'caseId' | 'caseStatus' | 'onboardingStage' | 'decision' | 'lastEvent' | 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt' | 'decisionAt';
+export type WriteBackRole =
+  | 'caseId'
+  | 'caseStatus'
+  | 'onboardingStage'
+  | 'decision'
+  | 'lastEvent'
+  | 'lastEventAt'
+  | 'caseStatusAt'
+  | 'onboardingStageAt'
+  | 'decisionAt';
 
 /** Options naming the Company properties the write-back fills. */
 export interface CompanyPropertyOptions {
@@ -61,7 +70,10 @@ export function resolvePropertyNames(options: CompanyPropertyOptions = {}): Part
     const v = Object.hasOwn(given, role) ? given[role] : undefined;
     if (v === false) continue;
     const name = v === undefined ? DEFAULT_PROPERTY_NAMES[role] : v;
-    if (typeof name !== 'string' || !PROPERTY_NAME.test(name)) throw new FmlConfigError(`HubSpot property for ${role} must be a HubSpot internal name (lower case, digits, underscores), got ${JSON.stringify(name)}.`);
+    if (typeof name !== 'string' || !PROPERTY_NAME.test(name))
+      throw new FmlConfigError(
+        `HubSpot property for ${role} must be a HubSpot internal name (lower case, digits, underscores), got ${JSON.stringify(name)}.`,
+      );
     out[role] = name;
   }
   // The decision's clock dates nothing once the decision is left out; keep it only when named outright.
@@ -84,7 +96,10 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * companyPropertiesFromEvent({ event: 'case.status.changed', status: 'approved', caseId: 'CS-1', ... })
  * // → { fml_case_id: 'CS-1', fml_case_status: 'approved', fml_case_status_at: '2026-…', fml_last_event: 'case.status.changed', fml_last_event_at: '2026-…' }
  */
-export function companyPropertiesFromEvent(event: FmlEventLike, options: CompanyPropertyOptions = {}): Record<string, string> {
+export function companyPropertiesFromEvent(
+  event: FmlEventLike,
+  options: CompanyPropertyOptions = {},
+): Record<string, string> {
   const names = resolvePropertyNames(options);
   const values = roleValuesFromEvent(event);
   // Literal role keys into a fresh object; property names were checked against HubSpot's name rules.
@@ -126,7 +141,9 @@ export function roleValuesFromEvent(event: FmlEventLike): Partial<Record<WriteBa
 }
 
 /** Each role, and the role whose timestamp orders it. */
-export const CLOCK_OF: Readonly<Record<WriteBackRole, 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt' | 'decisionAt'>> = Object.freeze({
+export const CLOCK_OF: Readonly<
+  Record<WriteBackRole, 'lastEventAt' | 'caseStatusAt' | 'onboardingStageAt' | 'decisionAt'>
+> = Object.freeze({
   caseId: 'lastEventAt',
   lastEvent: 'lastEventAt',
   lastEventAt: 'lastEventAt',
@@ -144,10 +161,12 @@ export const WRITE_BACK_ROLES: readonly WriteBackRole[] = ROLES;
 /** Throws a local ValidationError when the event lacks what the write-back needs. */
 export function checkEvent(event: FmlEventLike): void {
   const fields = [];
-  if (typeof event !== 'object' || event === null) throw new ValidationError({ fields: [{ field: '(event)', message: 'must be a parsed FML event object' }] });
+  if (typeof event !== 'object' || event === null)
+    throw new ValidationError({ fields: [{ field: '(event)', message: 'must be a parsed FML event object' }] });
   if (!text(event.event)) fields.push({ field: 'event', message: 'is required' });
   if (!text(event.caseId)) fields.push({ field: 'caseId', message: 'is required' });
-  if (typeof event.timestamp !== 'string' || Number.isNaN(eventTimeMs(event.timestamp))) fields.push({ field: 'timestamp', message: 'must be an ISO date-time' });
+  if (typeof event.timestamp !== 'string' || Number.isNaN(eventTimeMs(event.timestamp)))
+    fields.push({ field: 'timestamp', message: 'must be an ISO date-time' });
   if (fields.length) throw new ValidationError({ fields });
 }
 

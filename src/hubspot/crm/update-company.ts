@@ -1,6 +1,16 @@
 import { hubSpotSender, type HubSpotConnectionOptions, type HubSpotSend } from './http';
 import { HubSpotApiError } from './errors';
-import { checkEvent, CLOCK_OF, eventTimeMs, resolvePropertyNames, roleValuesFromEvent, WRITE_BACK_ROLES, type CompanyPropertyOptions, type FmlEventLike, type WriteBackRole } from './properties';
+import {
+  checkEvent,
+  CLOCK_OF,
+  eventTimeMs,
+  resolvePropertyNames,
+  roleValuesFromEvent,
+  WRITE_BACK_ROLES,
+  type CompanyPropertyOptions,
+  type FmlEventLike,
+  type WriteBackRole,
+} from './properties';
 
 /** Options of {@link updateCompanyFromEvent}. */
 export interface UpdateCompanyOptions extends HubSpotConnectionOptions, CompanyPropertyOptions {
@@ -65,7 +75,10 @@ type Clock = (typeof CLOCK_OF)[WriteBackRole];
  * const result = await updateCompanyFromEvent(event, { accessToken: process.env.HUBSPOT_TOKEN });
  * // { outcome: 'updated', companyId: '123', foundBy: 'crm-record-id', properties: { fml_case_status: 'approved', ... } }
  */
-export async function updateCompanyFromEvent(event: FmlEventLike, options: UpdateCompanyOptions): Promise<UpdateCompanyResult> {
+export async function updateCompanyFromEvent(
+  event: FmlEventLike,
+  options: UpdateCompanyOptions,
+): Promise<UpdateCompanyResult> {
   const send = hubSpotSender(options);
   checkEvent(event);
   const names = resolvePropertyNames(options);
@@ -80,10 +93,23 @@ export async function updateCompanyFromEvent(event: FmlEventLike, options: Updat
     const own: Clock = CLOCK_OF[role];
     return names[own] ?? names.lastEventAt;
   };
-  const clocks = [...new Set(WRITE_BACK_ROLES.filter((r) => values[r] !== undefined && names[r] !== undefined).map(clockOf).filter((c): c is string => c !== undefined))];
-  const recordId = typeof event.crmRecordId === 'string' ? event.crmRecordId.trim() : typeof event.crmRecordId === 'number' ? String(event.crmRecordId) : '';
+  const clocks = [
+    ...new Set(
+      WRITE_BACK_ROLES.filter((r) => values[r] !== undefined && names[r] !== undefined)
+        .map(clockOf)
+        .filter((c): c is string => c !== undefined),
+    ),
+  ];
+  const recordId =
+    typeof event.crmRecordId === 'string'
+      ? event.crmRecordId.trim()
+      : typeof event.crmRecordId === 'number'
+        ? String(event.crmRecordId)
+        : '';
 
-  let company: { id: string; held: Record<string, string | null | undefined>; foundBy: 'crm-record-id' | 'search' } | undefined;
+  let company:
+    | { id: string; held: Record<string, string | null | undefined>; foundBy: 'crm-record-id' | 'search' }
+    | undefined;
   if (recordId !== '') {
     if (clocks.length === 0) {
       // Nothing to compare: write straight away, and look further only if the id is gone.
@@ -101,7 +127,8 @@ export async function updateCompanyFromEvent(event: FmlEventLike, options: Updat
   if (!company) return { outcome: 'skipped', reason: 'not_found', properties };
 
   const held = company.held;
-  const heldAt = (property: string): string | null | undefined => (Object.hasOwn(held, property) ? held[property] : undefined);
+  const heldAt = (property: string): string | null | undefined =>
+    Object.hasOwn(held, property) ? held[property] : undefined;
   const isFresh = (role: WriteBackRole): boolean => {
     const clock = clockOf(role);
     return clock === undefined || !isOlder(event.timestamp, heldAt(clock));
@@ -115,12 +142,17 @@ export async function updateCompanyFromEvent(event: FmlEventLike, options: Updat
     ...(clocks.length && names.lastEventAt ? { previousEventAt: heldAt(names.lastEventAt) ?? null } : {}),
   };
   if (Object.keys(fresh).length === 0) return { outcome: 'skipped', reason: 'stale', properties, ...base };
-  if (!(await patch(send, company.id, fresh))) return { outcome: 'skipped', reason: 'not_found', properties: fresh, ...base };
+  if (!(await patch(send, company.id, fresh)))
+    return { outcome: 'skipped', reason: 'not_found', properties: fresh, ...base };
   return { outcome: 'updated', properties: fresh, ...base };
 }
 
 /** The named properties of the roles `keep` accepts, in write order. */
-function named(names: Partial<Record<WriteBackRole, string>>, values: Partial<Record<WriteBackRole, string>>, keep: (role: WriteBackRole) => boolean): Record<string, string> {
+function named(
+  names: Partial<Record<WriteBackRole, string>>,
+  values: Partial<Record<WriteBackRole, string>>,
+  keep: (role: WriteBackRole) => boolean,
+): Record<string, string> {
   // Literal role keys into a fresh object; property names were checked against HubSpot's name rules.
   const out: Record<string, string> = {};
   for (const role of WRITE_BACK_ROLES) {
@@ -152,7 +184,12 @@ async function patch(send: HubSpotSend, id: string, properties: Record<string, s
 
 async function getCompany(send: HubSpotSend, id: string, properties: string[]): Promise<CompanyObject | undefined> {
   try {
-    const res = await send<CompanyObject>('GET', `/crm/v3/objects/companies/${encodeURIComponent(id)}?properties=${properties.map(encodeURIComponent).join(',')}`, undefined, `GET company ${id}`);
+    const res = await send<CompanyObject>(
+      'GET',
+      `/crm/v3/objects/companies/${encodeURIComponent(id)}?properties=${properties.map(encodeURIComponent).join(',')}`,
+      undefined,
+      `GET company ${id}`,
+    );
     return res.data && typeof res.data.id === 'string' ? res.data : undefined;
   } catch (error) {
     if (error instanceof HubSpotApiError && error.status === 404) return undefined;
@@ -160,13 +197,23 @@ async function getCompany(send: HubSpotSend, id: string, properties: string[]): 
   }
 }
 
-async function searchByCaseId(send: HubSpotSend, caseIdProperty: string, caseId: string, properties: string[]): Promise<CompanyObject | undefined> {
+async function searchByCaseId(
+  send: HubSpotSend,
+  caseIdProperty: string,
+  caseId: string,
+  properties: string[],
+): Promise<CompanyObject | undefined> {
   const body = {
     filterGroups: [{ filters: [{ propertyName: caseIdProperty, operator: 'EQ', value: caseId }] }],
     properties: [...new Set([caseIdProperty, ...properties])],
     limit: 1,
   };
-  const res = await send<{ results?: CompanyObject[] }>('POST', '/crm/v3/objects/companies/search', body, `search companies by ${caseIdProperty}`);
+  const res = await send<{ results?: CompanyObject[] }>(
+    'POST',
+    '/crm/v3/objects/companies/search',
+    body,
+    `search companies by ${caseIdProperty}`,
+  );
   const first = Array.isArray(res.data?.results) ? res.data.results[0] : undefined;
   return first && typeof first.id === 'string' ? first : undefined;
 }

@@ -11,7 +11,12 @@ import type { Transport } from '../../engine/fml-transport';
 import { createCase } from '../../resources/cases';
 import { FmlConfigError, FmlError, ValidationError } from '../../errors';
 import { relabel } from '../company/case-request';
-import { mapCompany, resolveCompanyMapping, type CompanyToCaseOptions, type ResolvedCompanyMapping } from '../company/company-to-case';
+import {
+  mapCompany,
+  resolveCompanyMapping,
+  type CompanyToCaseOptions,
+  type ResolvedCompanyMapping,
+} from '../company/company-to-case';
 import { ownInput } from '../company/inputs';
 import { failureOutputs, successOutputs, type CustomCodeResult } from './outputs';
 import { isTransient, RetryableActionError } from './retry-error';
@@ -76,7 +81,7 @@ interface ResolvedActionOptions {
   budgetMs: number;
   attemptTimeoutMs: number;
   maxRetries: number;
-  env: (() => Record<string, string | undefined>);
+  env: () => Record<string, string | undefined>;
   fetch: typeof globalThis.fetch | undefined;
   log: (line: string) => void;
 }
@@ -126,11 +131,22 @@ function sharedRedis(url: string, log: (line: string) => void, waitMs: number): 
   let failed = false;
   const onError = (error: unknown) => {
     failed = true;
-    if (!down) log(`FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token, unpaced, until it answers (${String((error as Error)?.message ?? error).split(url).join('***')}).`);
+    if (!down)
+      log(
+        `FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token, unpaced, until it answers (${String(
+          (error as Error)?.message ?? error,
+        )
+          .split(url)
+          .join('***')}).`,
+      );
     down = true;
   };
   const connection = redisConnectionFromUrl(url);
-  const store = new RedisTokenStore(connection, { waitTimeoutMs: waitMs, onError, fallbackToLocal: true }, connection.close);
+  const store = new RedisTokenStore(
+    connection,
+    { waitTimeoutMs: waitMs, onError, fallbackToLocal: true },
+    connection.close,
+  );
   const watched =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -204,18 +220,31 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     const result = await runWith(env, event, deadline);
     if (budget.state === 'near') {
       config.log(`FML: ${secretsCapMessage(budget)}`);
-      if (!result.outputFields.ok) return failureOutputs(result.outputFields.errorCode, `${result.outputFields.errorMessage} ${secretsCapMessage(budget)}`);
+      if (!result.outputFields.ok)
+        return failureOutputs(
+          result.outputFields.errorCode,
+          `${result.outputFields.errorMessage} ${secretsCapMessage(budget)}`,
+        );
     }
     return result;
   };
 
-  const runWith = async (env: Record<string, string | undefined>, event: HubSpotActionEvent, deadline: number): Promise<CustomCodeResult> => {
+  const runWith = async (
+    env: Record<string, string | undefined>,
+    event: HubSpotActionEvent,
+    deadline: number,
+  ): Promise<CustomCodeResult> => {
     const clientId = env[SECRET_CLIENT_ID]?.trim();
     const clientSecret = env[SECRET_CLIENT_SECRET]?.trim();
-    const missing = [clientId ? undefined : SECRET_CLIENT_ID, clientSecret ? undefined : SECRET_CLIENT_SECRET].filter((s): s is string => s !== undefined);
+    const missing = [clientId ? undefined : SECRET_CLIENT_ID, clientSecret ? undefined : SECRET_CLIENT_SECRET].filter(
+      (s): s is string => s !== undefined,
+    );
     if (!clientId || !clientSecret) {
       const [s, are, them] = missing.length > 1 ? ['s', 'are', 'them'] : ['', 'is', 'it'];
-      return failureOutputs('missing_secret', `The secret${s} ${missing.join(' and ')} ${are} not available to this action: add ${them} in the Custom code action's Secrets panel and tick ${them} for this action (HubSpot only passes ticked secrets to the code). The values come from FML → Compliance Configuration → Public Pull API.`);
+      return failureOutputs(
+        'missing_secret',
+        `The secret${s} ${missing.join(' and ')} ${are} not available to this action: add ${them} in the Custom code action's Secrets panel and tick ${them} for this action (HubSpot only passes ticked secrets to the code). The values come from FML → Compliance Configuration → Public Pull API.`,
+      );
     }
 
     let mapped: ReturnType<typeof mapCompany>;
@@ -231,24 +260,44 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     try {
       if (redisUrl) sharedRedisOf(redisUrl, config.log, config.budgetMs); // its FmlConfigError is about REDIS_URL, not FML_BASE_URL
     } catch (error) {
-      return unusableSecret(SECRET_REDIS_URL, error, 'Remove it (each Lambda then mints its own FML token), or set it to your Redis server\'s redis:// or rediss:// URL (redis+cluster://host:port,... for a Redis Cluster).');
+      return unusableSecret(
+        SECRET_REDIS_URL,
+        error,
+        "Remove it (each Lambda then mints its own FML token), or set it to your Redis server's redis:// or rediss:// URL (redis+cluster://host:port,... for a Redis Cluster).",
+      );
     }
     try {
-      transport = transportFor(clientId, clientSecret, checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL), redisUrl);
+      transport = transportFor(
+        clientId,
+        clientSecret,
+        checkBaseUrl(env[SECRET_BASE_URL]?.trim() || DEFAULT_BASE_URL),
+        redisUrl,
+      );
     } catch (error) {
-      return unusableSecret(SECRET_BASE_URL, error, 'Remove it to use FML production, or set it to FML\'s https:// address.');
+      return unusableSecret(
+        SECRET_BASE_URL,
+        error,
+        "Remove it to use FML production, or set it to FML's https:// address.",
+      );
     }
 
     try {
       const remaining = Math.max(1, deadline - Date.now());
       // `new FmlClient().cases.create` itself (it delegates to createCase): validation, the key on every retry, `replayed`.
-      const res = await createCase(transport, mapped.request, { idempotencyKey: mapped.idempotencyKey, deadlineMs: remaining, timeoutMs: Math.min(config.attemptTimeoutMs, remaining) });
+      const res = await createCase(transport, mapped.request, {
+        idempotencyKey: mapped.idempotencyKey,
+        deadlineMs: remaining,
+        timeoutMs: Math.min(config.attemptTimeoutMs, remaining),
+      });
       return successOutputs(res.case, res.replayed);
     } catch (error) {
       if (isTransient(error)) throw new RetryableActionError(error, mapped.idempotencyKey);
       if (isReplayedRejection(error)) return failureOutputs(STUCK_KEY_CODE, stuckKey(error, mapped, config.mapping));
       if (error instanceof FmlError) return failureOutputs(error.code, explain(error, mapped.request, config.mapping));
-      return failureOutputs('unexpected_error', `The FML action failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+      return failureOutputs(
+        'unexpected_error',
+        `The FML action failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
 
@@ -261,11 +310,18 @@ export function hubspotCustomCodeAction(options: CustomCodeActionOptions | null 
     try {
       result = scrub(await run(event ?? {}), secretsOf(config.env()));
     } catch (error) {
-      if (error instanceof RetryableActionError) config.log(`FML: ${error.code} (HTTP ${error.status}); throwing so HubSpot re-runs this action later (Idempotency-Key ${error.idempotencyKey}).`);
+      if (error instanceof RetryableActionError)
+        config.log(
+          `FML: ${error.code} (HTTP ${error.status}); throwing so HubSpot re-runs this action later (Idempotency-Key ${error.idempotencyKey}).`,
+        );
       throw error;
     }
     const o = result.outputFields;
-    config.log(o.ok ? `FML: case ${o.caseId} for this Company (replayed: ${o.replayed}, status: ${o.status}).` : `FML: not started (${o.errorCode}): ${o.errorMessage}`);
+    config.log(
+      o.ok
+        ? `FML: case ${o.caseId} for this Company (replayed: ${o.replayed}, status: ${o.status}).`
+        : `FML: not started (${o.errorCode}): ${o.errorMessage}`,
+    );
     // Node 20 actions finish through the callback; Node 24 ones through the returned value.
     if (typeof callback === 'function') callback(result);
     return result;
@@ -280,8 +336,13 @@ function inputsOf(event: HubSpotActionEvent, mapping: ResolvedCompanyMapping): u
   const object = ownInput(event, 'object');
   const objectType = ownInput(object, 'objectType');
   const objectId = ownInput(object, 'objectId');
-  const isCompany = objectType === undefined || (typeof objectType === 'string' && /^(company|companies|0-2)$/i.test(objectType));
-  if ((given === undefined || given === '') && isCompany && (typeof objectId === 'number' || typeof objectId === 'string')) {
+  const isCompany =
+    objectType === undefined || (typeof objectType === 'string' && /^(company|companies|0-2)$/i.test(objectType));
+  if (
+    (given === undefined || given === '') &&
+    isCompany &&
+    (typeof objectId === 'number' || typeof objectId === 'string')
+  ) {
     // A fresh object: `fields` itself is never written to. Spread and a computed key both define own
     // properties, so even a `__proto__` input or id name cannot reach a prototype.
     return { ...(typeof fields === 'object' ? fields : undefined), [idName]: objectId };
@@ -294,11 +355,19 @@ const STUCK_KEY_CODE = 'validation_error_replayed';
 
 /** A 400 FML sent as a replay (`Idempotent-Replay: true`): the key holds a rejection, whatever the data now is. */
 function isReplayedRejection(error: unknown): error is ValidationError {
-  return error instanceof ValidationError && error.source === 'server' && error.headers['idempotent-replay']?.trim().toLowerCase() === 'true';
+  return (
+    error instanceof ValidationError &&
+    error.source === 'server' &&
+    error.headers['idempotent-replay']?.trim().toLowerCase() === 'true'
+  );
 }
 
 /** The message for a stuck key: what FML replayed, and the two steps that get the Company a case. */
-function stuckKey(error: ValidationError, mapped: { request: object; idempotencyKey: string }, mapping: ResolvedCompanyMapping): string {
+function stuckKey(
+  error: ValidationError,
+  mapped: { request: object; idempotencyKey: string },
+  mapping: ResolvedCompanyMapping,
+): string {
   const rid = error.requestId ? ` (FML request id ${error.requestId})` : '';
   const fields = error.fields.map((f) => relabel(f, mapped.request, mapping).message);
   const next = mapping.keySuffix ? `a suffix other than "${mapping.keySuffix}"` : '"v2"';
@@ -325,7 +394,8 @@ function explain(error: FmlError, request: object, mapping: ResolvedCompanyMappi
 
 /** The outputs for a secret whose value cannot work (an FmlConfigError); anything else is rethrown. */
 function unusableSecret(name: string, error: unknown, fix: string): CustomCodeResult {
-  if (error instanceof FmlConfigError) return failureOutputs(error.code, `The ${name} secret is not usable: ${error.message} ${fix}`);
+  if (error instanceof FmlConfigError)
+    return failureOutputs(error.code, `The ${name} secret is not usable: ${error.message} ${fix}`);
   throw error;
 }
 
@@ -341,7 +411,9 @@ function scrub(result: CustomCodeResult, secrets: string[]): CustomCodeResult {
 
 function secretsOf(env: Record<string, string | undefined>): string[] {
   // Very short values would blank out ordinary words; real secrets are long. A Redis URL may hold a password.
-  return [env[SECRET_CLIENT_SECRET]?.trim(), env[SECRET_REDIS_URL]?.trim()].filter((s): s is string => !!s && s.length >= 8);
+  return [env[SECRET_CLIENT_SECRET]?.trim(), env[SECRET_REDIS_URL]?.trim()].filter(
+    (s): s is string => !!s && s.length >= 8,
+  );
 }
 
 function resolveActionOptions(raw: CustomCodeActionOptions | null): ResolvedActionOptions {
@@ -353,17 +425,23 @@ function resolveActionOptions(raw: CustomCodeActionOptions | null): ResolvedActi
     const v = options[name];
     if (v === undefined) return fallback;
     const whole = name === 'maxRetries';
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (whole && !Number.isInteger(v))) throw bad(`${name} must be a ${whole ? 'whole ' : ''}number ≥ ${min}, got ${typeof v === 'number' ? v : typeof v}.`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (whole && !Number.isInteger(v)))
+      throw bad(
+        `${name} must be a ${whole ? 'whole ' : ''}number ≥ ${min}, got ${typeof v === 'number' ? v : typeof v}.`,
+      );
     return v;
   };
   const budgetMs = num('budgetMs', 15_000, 1);
-  if (budgetMs > 19_000) throw bad(`budgetMs must leave headroom under HubSpot's 20 s limit (at most 19000), got ${budgetMs}.`);
+  if (budgetMs > 19_000)
+    throw bad(`budgetMs must leave headroom under HubSpot's 20 s limit (at most 19000), got ${budgetMs}.`);
   const attemptTimeoutMs = Math.min(num('attemptTimeoutMs', Math.round(budgetMs / 2), 1), budgetMs);
   const maxRetries = num('maxRetries', 2, 0);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw bad('fetch must be a function.');
-  if (options.log !== undefined && options.log !== false && typeof options.log !== 'function') throw bad('log must be a function or false.');
+  if (options.log !== undefined && options.log !== false && typeof options.log !== 'function')
+    throw bad('log must be a function or false.');
   const given = options.env;
-  const env = () => given ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const env = () =>
+    given ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
   const log = options.log === false ? () => {} : (options.log ?? ((line: string) => console.log(line)));
   return { mapping, budgetMs, attemptTimeoutMs, maxRetries, env, fetch: options.fetch, log };
 }

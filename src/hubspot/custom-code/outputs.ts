@@ -67,6 +67,15 @@ export function successOutputs(c: Case, replayed: Replayed): CustomCodeResult {
 /** Outputs for a failure HubSpot should not retry: the admin has something to fix. */
 export function failureOutputs(errorCode: string, errorMessage: string): CustomCodeResult {
   return {
-    outputFields: { ok: false, caseId: '', customerPortalUrl: '', inviteSentAt: '', status: '', replayed: '', errorCode: clip(errorCode), errorMessage: clip(errorMessage) },
+    outputFields: {
+      ok: false,
+      caseId: '',
+      customerPortalUrl: '',
+      inviteSentAt: '',
+      status: '',
+      replayed: '',
+      errorCode: clip(errorCode),
+      errorMessage: clip(errorMessage),
+    },
   };
 }

@@ -49,14 +49,19 @@ export class RetryableActionError extends FmlError {
     const status = retryStatus(cause);
     // A throttle the deadline cut short is still a throttle: name the cause, not the cut.
     const code = status === 429 ? 'rate_limited' : cause.code;
-    super(code, `FML could not take the case right now (${code}, HTTP ${status}): ${cause.message} HubSpot will re-run this action later; re-runs are safe, because every run sends Idempotency-Key ${idempotencyKey}.`, { cause });
+    super(
+      code,
+      `FML could not take the case right now (${code}, HTTP ${status}): ${cause.message} HubSpot will re-run this action later; re-runs are safe, because every run sends Idempotency-Key ${idempotencyKey}.`,
+      { cause },
+    );
     this.status = status;
     this.idempotencyKey = idempotencyKey;
     const chain = chainOf(cause);
     const answered = chain.find((e): e is FmlApiError => e instanceof FmlApiError);
     const paced = chain.find((e): e is RateLimitWaitError => e instanceof RateLimitWaitError);
     // FML's own Retry-After, else (nothing was sent: the shared pacing had no slot) the pacer's wait.
-    const retryAfter = answered?.headers['retry-after'] ?? (paced ? String(Math.ceil(paced.retryAfterMs / 1000)) : undefined);
+    const retryAfter =
+      answered?.headers['retry-after'] ?? (paced ? String(Math.ceil(paced.retryAfterMs / 1000)) : undefined);
     this.response = {
       status,
       statusText: status === 429 ? 'Too Many Requests' : 'Service Unavailable',
@@ -72,7 +77,8 @@ export class RetryableActionError extends FmlError {
  */
 export function retryStatus(error: unknown): number {
   const chain = chainOf(error);
-  if (chain.some((e) => (e as FmlError).code === 'rate_limited' || (e as FmlError).code === 'rate_limit_wait')) return 429;
+  if (chain.some((e) => (e as FmlError).code === 'rate_limited' || (e as FmlError).code === 'rate_limit_wait'))
+    return 429;
   const api = chain.find((e): e is FmlApiError => e instanceof FmlApiError && (e.status >= 500 || e.status === 408));
   return api?.status ?? 503;
 }
@@ -80,7 +86,8 @@ export function retryStatus(error: unknown): number {
 /** The error and its causes, nearest first (a deadline error keeps the last real failure as its cause). */
 function chainOf(error: unknown): Error[] {
   const chain: Error[] = [];
-  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
+  for (let e: unknown = error; e instanceof Error && chain.length < 5; e = (e as { cause?: unknown }).cause)
+    chain.push(e);
   return chain;
 }
 
@@ -89,6 +96,11 @@ export function isTransient(error: unknown): error is FmlError {
   if (!(error instanceof FmlError)) return false;
   // invalid_response: a 2xx that was not JSON (a proxy's page) — a re-run with the same key settles it.
   // rate_limit_wait: the fleet's shared pacing (REDIS_URL) had no slot within the budget; nothing was sent.
-  if (['rate_limited', 'rate_limit_wait', 'timeout', 'connection_error', 'server_error', 'invalid_response'].includes(error.code)) return true;
+  if (
+    ['rate_limited', 'rate_limit_wait', 'timeout', 'connection_error', 'server_error', 'invalid_response'].includes(
+      error.code,
+    )
+  )
+    return true;
   return error instanceof FmlApiError && (error.status === 408 || error.status >= 500);
 }

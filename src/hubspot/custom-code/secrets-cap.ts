@@ -27,7 +27,10 @@ export function secretsBudget(env: Record<string, string | undefined>, names: re
 
 /** The admin-facing explanation, naming the longest secrets (REDIS_URL is usually the one to shorten). */
 export function secretsCapMessage(budget: SecretsBudget): string {
-  const list = budget.lengths.filter(([, l]) => l > 0).map(([n, l]) => `${n} ${l}`).join(', ');
+  const list = budget.lengths
+    .filter(([, l]) => l > 0)
+    .map(([n, l]) => `${n} ${l}`)
+    .join(', ');
   const head =
     budget.state === 'over'
       ? `The secrets this action reads total ${budget.total} characters (${list}), over HubSpot's cap of ${HUBSPOT_SECRETS_CAP} for all of an action's secrets together, so HubSpot may refuse or cut one of them.`

@@ -19,12 +19,22 @@ export function success(kase: Case, decided: CaseOutcome | undefined): OutputFie
 
 /** `FAIL_CONTINUE` with a code and a message (cut to HubSpot's 65,000-character field limit). */
 export function failure(code: string, message: string): OutputFields {
-  return { hs_execution_state: 'FAIL_CONTINUE', errorCode: code, errorMessage: message.length > 65_000 ? `${message.slice(0, 64_999)}…` : message };
+  return {
+    hs_execution_state: 'FAIL_CONTINUE',
+    errorCode: code,
+    errorMessage: message.length > 65_000 ? `${message.slice(0, 64_999)}…` : message,
+  };
 }
 
 /** The `SUCCESS` a blocked callback is completed with once FML decided its case. */
 export function completionOutputs(record: CallbackRecord, outcome: CaseOutcome): OutputFields {
-  return { hs_execution_state: 'SUCCESS', caseId: outcome.caseId, customerPortalUrl: record.customerPortalUrl ?? '', status: outcome.status, decision: outcome.decision };
+  return {
+    hs_execution_state: 'SUCCESS',
+    caseId: outcome.caseId,
+    customerPortalUrl: record.customerPortalUrl ?? '',
+    status: outcome.status,
+    decision: outcome.decision,
+  };
 }
 
 /** The BLOCK answer: HubSpot waits `duration` (ISO 8601) for the completion. */

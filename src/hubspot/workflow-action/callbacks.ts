@@ -21,7 +21,9 @@ const SAFE = { idempotent: true } as const;
  * whose answer was lost, retried. HubSpot answers 400 and says so in its message; this reads that.
  */
 export function isAlreadyCompleted(error: unknown): boolean {
-  return error instanceof HubSpotApiError && error.status === 400 && /already\s+(been\s+)?completed/i.test(error.message);
+  return (
+    error instanceof HubSpotApiError && error.status === 400 && /already\s+(been\s+)?completed/i.test(error.message)
+  );
 }
 
 /** Options of {@link completeCallbacks}. */
@@ -49,15 +51,27 @@ function completionBody(c: CallbackCompletion): { outputFields: OutputFields; ty
  * portal whose token `send` holds. Completions are retried like reads (see `isAlreadyCompleted` for
  * the repeat's answer). Rejects with the first failure after the sender's retries.
  */
-export async function completeCallbacks(send: AutomationSend, completions: readonly CallbackCompletion[], options: CompleteCallbacksOptions = {}): Promise<void> {
+export async function completeCallbacks(
+  send: AutomationSend,
+  completions: readonly CallbackCompletion[],
+  options: CompleteCallbacksOptions = {},
+): Promise<void> {
   const paths = automationPaths(options.apiVersion);
   const [only, ...others] = completions;
   if (only && others.length === 0) {
-    await send('POST', paths.completeOne(only.callbackId), completionBody(only), `complete callback ${only.callbackId}`, SAFE);
+    await send(
+      'POST',
+      paths.completeOne(only.callbackId),
+      completionBody(only),
+      `complete callback ${only.callbackId}`,
+      SAFE,
+    );
     return;
   }
   for (let i = 0; i < completions.length; i += BATCH_LIMIT) {
-    const inputs = completions.slice(i, i + BATCH_LIMIT).map((c) => ({ callbackId: c.callbackId, ...completionBody(c) }));
+    const inputs = completions
+      .slice(i, i + BATCH_LIMIT)
+      .map((c) => ({ callbackId: c.callbackId, ...completionBody(c) }));
     await send('POST', paths.completeBatch(), { inputs }, `complete ${inputs.length} callbacks`, SAFE);
   }
 }
@@ -66,7 +80,11 @@ export async function completeCallbacks(send: AutomationSend, completions: reado
  * Completes a portal's callbacks; when a batch is refused for good (one stale callback spoils the
  * lot), completes them one by one so the others still go through. Returns the refusals by callbackId.
  */
-export async function completeWithFallback(send: AutomationSend, completions: readonly CallbackCompletion[], options: CompleteCallbacksOptions = {}): Promise<Map<string, HubSpotApiError>> {
+export async function completeWithFallback(
+  send: AutomationSend,
+  completions: readonly CallbackCompletion[],
+  options: CompleteCallbacksOptions = {},
+): Promise<Map<string, HubSpotApiError>> {
   const refused = new Map<string, HubSpotApiError>();
   try {
     await completeCallbacks(send, completions, options);

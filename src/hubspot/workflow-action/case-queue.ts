@@ -21,12 +21,14 @@ export class CaseQueue {
       });
     this.#tails.set(caseId, run);
     // Leave the queue when the work settles, not when the caller gives up: the next pass must wait for it.
-    run.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      if (this.#tails.get(caseId) === run) this.#tails.delete(caseId);
-    });
+    run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        if (this.#tails.get(caseId) === run) this.#tails.delete(caseId);
+      });
     return signal ? untilAborted(run, signal) : run;
   }
 }
@@ -37,6 +39,8 @@ export function untilAborted<T>(value: T | Promise<T>, signal: AbortSignal): Pro
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(value).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    Promise.resolve(value)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

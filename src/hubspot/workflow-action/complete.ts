@@ -39,7 +39,11 @@ export interface FmlEventOptions {
  * Completes the blocked callbacks of the event's case when the event decides it, within
  * `completionDeadlineMs` (or until `signal` fires), one pass per case at a time.
  */
-export async function completeFromEvent(ctx: ActionContext, event: WebhookEvent, eventOptions: FmlEventOptions = {}): Promise<FmlEventResult> {
+export async function completeFromEvent(
+  ctx: ActionContext,
+  event: WebhookEvent,
+  eventOptions: FmlEventOptions = {},
+): Promise<FmlEventResult> {
   const { config } = ctx;
   ctx.maybePrune();
   const outcome = outcomeOfEvent(event, config.terminalStatuses);
@@ -48,15 +52,31 @@ export async function completeFromEvent(ctx: ActionContext, event: WebhookEvent,
   // The deadline covers the wait for the case's queue too: a stuck pass ahead must not hold this one.
   const deadlineAt = Date.now() + config.completionDeadlineMs;
   const limit = linkSignals([eventOptions.signal, config.hubspotHttp.signal]);
-  const timer = setTimeout(() => limit.abort(new FmlTimeoutError(`Completing the HubSpot callbacks of case ${event.caseId} took longer than ${config.completionDeadlineMs} ms; they stay blocked until FML redelivers the event.`)), config.completionDeadlineMs);
+  const timer = setTimeout(
+    () =>
+      limit.abort(
+        new FmlTimeoutError(
+          `Completing the HubSpot callbacks of case ${event.caseId} took longer than ${config.completionDeadlineMs} ms; they stay blocked until FML redelivers the event.`,
+        ),
+      ),
+    config.completionDeadlineMs,
+  );
   try {
-    return await ctx.queue.run(event.caseId, () => completeCase(ctx, event, outcome, limit.signal, deadlineAt), limit.signal);
+    return await ctx.queue.run(
+      event.caseId,
+      () => completeCase(ctx, event, outcome, limit.signal, deadlineAt),
+      limit.signal,
+    );
   } catch (error) {
     // The deadline (or the caller's signal) fired while waiting for the queue or for the store.
     if (limit.signal.aborted && !(error instanceof FmlError && error.code === 'callback_completion_failed')) {
       const reason: unknown = limit.signal.reason;
       // The deadline's own FmlTimeoutError passes on; a caller's abort is named as one.
-      throw completionFailed(event, 'some', reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: reason }));
+      throw completionFailed(
+        event,
+        'some',
+        reason instanceof FmlError ? reason : new FmlAbortError(undefined, { cause: reason }),
+      );
     }
     throw error;
   } finally {
@@ -66,7 +86,13 @@ export async function completeFromEvent(ctx: ActionContext, event: WebhookEvent,
 }
 
 /** One pass over the case's blocked callbacks: drop the expired, complete the rest portal by portal. */
-async function completeCase(ctx: ActionContext, event: WebhookEvent, outcome: CaseOutcome, signal: AbortSignal, deadlineAt: number): Promise<FmlEventResult> {
+async function completeCase(
+  ctx: ActionContext,
+  event: WebhookEvent,
+  outcome: CaseOutcome,
+  signal: AbortSignal,
+  deadlineAt: number,
+): Promise<FmlEventResult> {
   const { config } = ctx;
   const { store, now } = config;
   const result: FmlEventResult = { outcome, completed: [], expired: [], failed: [] };
@@ -115,15 +141,29 @@ async function completeCase(ctx: ActionContext, event: WebhookEvent, outcome: Ca
         });
         if (latest?.state === 'completed') continue;
         ctx.report(refused, { ...about, reason: 'completion_refused' });
-        await remember({ ...r, state: 'failed', completedAt: now(), completion, error: { code: refused.code, message: refused.message }, forgetAt: now() + config.retentionMs });
+        await remember({
+          ...r,
+          state: 'failed',
+          completedAt: now(),
+          completion,
+          error: { code: refused.code, message: refused.message },
+          forgetAt: now() + config.retentionMs,
+        });
         result.failed.push(r.callbackId);
       } else {
-        await remember({ ...r, state: 'completed', completedAt: now(), completion, forgetAt: now() + config.retentionMs });
+        await remember({
+          ...r,
+          state: 'completed',
+          completedAt: now(),
+          completion,
+          forgetAt: now() + config.retentionMs,
+        });
         result.completed.push(r.callbackId);
       }
     }
   }
-  if (errors.length) throw completionFailed(event, due.length - result.completed.length - result.failed.length, errors[0]);
+  if (errors.length)
+    throw completionFailed(event, due.length - result.completed.length - result.failed.length, errors[0]);
   return result;
 }
 
@@ -140,16 +180,35 @@ export function completeSoon(ctx: ActionContext, record: CallbackRecord, outcome
   const outputFields = completionOutputs(record, outcome);
   const run = async (): Promise<void> => {
     const token = await config.accessToken(record.portalId);
-    const send = automationSender({ accessToken: token }, { retryBaseDelayMs: 250, ...config.hubspotHttp }, deadlineAt, { retryRefusals: true });
-    const refused = (await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }], config.completion)).get(record.callbackId);
+    const send = automationSender(
+      { accessToken: token },
+      { retryBaseDelayMs: 250, ...config.hubspotHttp },
+      deadlineAt,
+      { retryRefusals: true },
+    );
+    const refused = (
+      await completeWithFallback(send, [{ callbackId: record.callbackId, outputFields }], config.completion)
+    ).get(record.callbackId);
     if (refused) return ctx.report(refused, { ...about, reason: 'completion_refused' });
-    await store.set({ ...record, state: 'completed', completedAt: now(), completion: outputFields, forgetAt: now() + config.retentionMs }).catch((error: unknown) => ctx.report(error, { ...about, reason: 'store_failed' }));
+    await store
+      .set({
+        ...record,
+        state: 'completed',
+        completedAt: now(),
+        completion: outputFields,
+        forgetAt: now() + config.retentionMs,
+      })
+      .catch((error: unknown) => ctx.report(error, { ...about, reason: 'store_failed' }));
   };
   run().catch((error: unknown) => ctx.report(error, { ...about, reason: 'completion_failed' }));
 }
 
 function completionFailed(event: WebhookEvent, pending: number | 'some', cause: unknown): FmlError {
-  return new FmlError('callback_completion_failed', `Could not complete ${pending} HubSpot workflow callback(s) for case ${event.caseId}; they stay blocked and are completed when this event is delivered again.`, { cause });
+  return new FmlError(
+    'callback_completion_failed',
+    `Could not complete ${pending} HubSpot workflow callback(s) for case ${event.caseId}; they stay blocked and are completed when this event is delivered again.`,
+    { cause },
+  );
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

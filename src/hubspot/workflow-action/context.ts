@@ -1,6 +1,11 @@
 import { CaseQueue } from './case-queue';
 import { RecentDecisions } from './outcome';
-import { resolveActionOptions, type ResolvedActionOptions, type WorkflowActionErrorContext, type WorkflowActionHandlerOptions } from './options';
+import {
+  resolveActionOptions,
+  type ResolvedActionOptions,
+  type WorkflowActionErrorContext,
+  type WorkflowActionHandlerOptions,
+} from './options';
 import { retryLaterAnswer, type RetryLaterReason } from './retry-later';
 import type { JsonAnswer } from '../../webhooks/http-adapter';
 import { report } from './signed-request';

@@ -1,5 +1,11 @@
 import { FmlConfigError } from '../../errors';
-import { BLOCK_EXPIRATIONS, DEFAULT_OBJECT_PROPERTIES, INPUT_FIELDS, OPTION_FETCH_FIELDS, OUTPUT_FIELDS } from './fields';
+import {
+  BLOCK_EXPIRATIONS,
+  DEFAULT_OBJECT_PROPERTIES,
+  INPUT_FIELDS,
+  OPTION_FETCH_FIELDS,
+  OUTPUT_FIELDS,
+} from './fields';
 import type { WorkflowActionFunction } from './functions';
 import { HUBSPOT_LANGUAGES, mergeLabels, shippedLabels, type ActionLabels, type HubSpotLanguage } from './labels';
 
@@ -35,7 +41,12 @@ export interface FieldTypeDefinition {
  */
 export type InputFieldDependency =
   | { dependencyType: 'SINGLE_FIELD'; controllingFieldName: string; dependentFieldNames: string[] }
-  | { dependencyType: 'CONDITIONAL_SINGLE_FIELD'; controllingFieldName: string; controllingFieldValue: string; dependentFieldNames: string[] };
+  | {
+      dependencyType: 'CONDITIONAL_SINGLE_FIELD';
+      controllingFieldName: string;
+      controllingFieldValue: string;
+      dependentFieldNames: string[];
+    };
 
 /** One input of the action. */
 export interface InputFieldDefinition {
@@ -112,19 +123,46 @@ export interface WorkflowActionDefinitionOptions {
 }
 
 const BOTH: SupportedValueType[] = ['OBJECT_PROPERTY', 'STATIC_VALUE'];
-const text = (name: string, isRequired: boolean): InputFieldDefinition => ({ typeDefinition: { name, type: 'string', fieldType: 'text' }, supportedValueTypes: BOTH, isRequired });
+const text = (name: string, isRequired: boolean): InputFieldDefinition => ({
+  typeDefinition: { name, type: 'string', fieldType: 'text' },
+  supportedValueTypes: BOTH,
+  isRequired,
+});
 const yesNo = (name: string): InputFieldDefinition => ({
   // An enumeration rather than `bool`: HubSpot renders it as a plain Yes/No select, and an OBJECT_PROPERTY
   // mapping to a checkbox property still arrives as "true"/"false".
-  typeDefinition: { name, type: 'enumeration', fieldType: 'select', options: [{ value: 'true', label: 'Yes', displayOrder: 0 }, { value: 'false', label: 'No', displayOrder: 1 }] },
+  typeDefinition: {
+    name,
+    type: 'enumeration',
+    fieldType: 'select',
+    options: [
+      { value: 'true', label: 'Yes', displayOrder: 0 },
+      { value: 'false', label: 'No', displayOrder: 1 },
+    ],
+  },
   supportedValueTypes: BOTH,
   isRequired: false,
 });
-const output = (name: string): OutputFieldDefinition => ({ typeDefinition: { name, type: 'string', fieldType: 'text' } });
+const output = (name: string): OutputFieldDefinition => ({
+  typeDefinition: { name, type: 'string', fieldType: 'text' },
+});
 // A choice among the portal's Company properties, fetched (and searched) while the user edits the action.
-const propertyChoice = (name: string, optionsBase: string): InputFieldDefinition => ({ typeDefinition: { name, type: 'enumeration', fieldType: 'select', optionsUrl: fieldOptionsUrl(optionsBase, name) }, supportedValueTypes: ['STATIC_VALUE'], isRequired: false });
+const propertyChoice = (name: string, optionsBase: string): InputFieldDefinition => ({
+  typeDefinition: { name, type: 'enumeration', fieldType: 'select', optionsUrl: fieldOptionsUrl(optionsBase, name) },
+  supportedValueTypes: ['STATIC_VALUE'],
+  isRequired: false,
+});
 const blockExpiration = (): InputFieldDefinition => ({
-  typeDefinition: { name: INPUT_FIELDS.blockExpiration, type: 'enumeration', fieldType: 'select', options: BLOCK_EXPIRATIONS.map((value, displayOrder) => ({ value, label: shippedLabels('en').inputFieldOptionLabels?.[INPUT_FIELDS.blockExpiration]?.[value] ?? value, displayOrder })) },
+  typeDefinition: {
+    name: INPUT_FIELDS.blockExpiration,
+    type: 'enumeration',
+    fieldType: 'select',
+    options: BLOCK_EXPIRATIONS.map((value, displayOrder) => ({
+      value,
+      label: shippedLabels('en').inputFieldOptionLabels?.[INPUT_FIELDS.blockExpiration]?.[value] ?? value,
+      displayOrder,
+    })),
+  },
   supportedValueTypes: ['STATIC_VALUE'],
   isRequired: false,
 });
@@ -154,14 +192,22 @@ export function fieldOptionsUrl(base: string, field: string): string {
  */
 export function workflowActionDefinition(options: WorkflowActionDefinitionOptions): WorkflowActionDefinition {
   const actionUrl = checkActionUrl(options?.actionUrl);
-  if (options.published !== undefined && typeof options.published !== 'boolean') throw new FmlConfigError('workflowActionDefinition: published must be true or false.');
+  if (options.published !== undefined && typeof options.published !== 'boolean')
+    throw new FmlConfigError('workflowActionDefinition: published must be true or false.');
   const languages = options.languages ?? HUBSPOT_LANGUAGES;
   for (const language of languages) {
-    if (!HUBSPOT_LANGUAGES.includes(language)) throw new FmlConfigError(`workflowActionDefinition: "${String(language)}" is not a language the SDK ships labels for (${HUBSPOT_LANGUAGES.join(', ')}); add its labels with { labels: { "${String(language)}": { … } } }.`);
+    if (!HUBSPOT_LANGUAGES.includes(language))
+      throw new FmlConfigError(
+        `workflowActionDefinition: "${String(language)}" is not a language the SDK ships labels for (${HUBSPOT_LANGUAGES.join(', ')}); add its labels with { labels: { "${String(language)}": { … } } }.`,
+      );
   }
-  if (!languages.includes('en')) throw new FmlConfigError('workflowActionDefinition: HubSpot requires English labels, so languages must include "en".');
+  if (!languages.includes('en'))
+    throw new FmlConfigError(
+      'workflowActionDefinition: HubSpot requires English labels, so languages must include "en".',
+    );
   const objectProperties = [...(options.objectProperties ?? DEFAULT_OBJECT_PROPERTIES)];
-  if (!objectProperties.every((p) => typeof p === 'string' && p.trim() !== '')) throw new FmlConfigError('workflowActionDefinition: objectProperties must be non-empty property names.');
+  if (!objectProperties.every((p) => typeof p === 'string' && p.trim() !== ''))
+    throw new FmlConfigError('workflowActionDefinition: objectProperties must be non-empty property names.');
 
   const optionsBase = options.optionsUrl === undefined ? actionUrl : checkActionUrl(options.optionsUrl, 'optionsUrl');
   const inputFields: InputFieldDefinition[] = [
@@ -176,10 +222,16 @@ export function workflowActionDefinition(options: WorkflowActionDefinitionOption
     ...OPTION_FETCH_FIELDS.map((name) => propertyChoice(name, optionsBase)),
   ];
   const extraDependencies = options.inputFieldDependencies ?? [];
-  if (!Array.isArray(extraDependencies)) throw new FmlConfigError('workflowActionDefinition: inputFieldDependencies must be a list of dependencies.');
+  if (!Array.isArray(extraDependencies))
+    throw new FmlConfigError('workflowActionDefinition: inputFieldDependencies must be a list of dependencies.');
   const inputFieldDependencies: InputFieldDependency[] = [
     // The wait limit means nothing unless the workflow waits: show it only then.
-    { dependencyType: 'CONDITIONAL_SINGLE_FIELD', controllingFieldName: INPUT_FIELDS.waitForDecision, controllingFieldValue: 'true', dependentFieldNames: [INPUT_FIELDS.blockExpiration] },
+    {
+      dependencyType: 'CONDITIONAL_SINGLE_FIELD',
+      controllingFieldName: INPUT_FIELDS.waitForDecision,
+      controllingFieldValue: 'true',
+      dependentFieldNames: [INPUT_FIELDS.blockExpiration],
+    },
     ...extraDependencies.map((d) => structuredClone(d)),
   ];
   const labels = buildLabels(languages, options.labels ?? {});
@@ -199,7 +251,12 @@ export function workflowActionDefinition(options: WorkflowActionDefinitionOption
 }
 
 function checkActionUrl(value: unknown, name: 'actionUrl' | 'optionsUrl' = 'actionUrl'): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new FmlConfigError(name === 'actionUrl' ? 'workflowActionDefinition needs { actionUrl }: the HTTPS URL your action handler is served at.' : 'workflowActionDefinition: optionsUrl must be the HTTPS URL option fetches are served at.');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new FmlConfigError(
+      name === 'actionUrl'
+        ? 'workflowActionDefinition needs { actionUrl }: the HTTPS URL your action handler is served at.'
+        : 'workflowActionDefinition: optionsUrl must be the HTTPS URL option fetches are served at.',
+    );
   let url: URL;
   try {
     url = new URL(value.trim());
@@ -207,20 +264,29 @@ function checkActionUrl(value: unknown, name: 'actionUrl' | 'optionsUrl' = 'acti
     throw new FmlConfigError(`workflowActionDefinition: ${name} is not a URL: ${JSON.stringify(value)}.`);
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) throw new FmlConfigError(`workflowActionDefinition: HubSpot only calls HTTPS URLs, got ${name} ${JSON.stringify(url.origin)}.`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+    throw new FmlConfigError(
+      `workflowActionDefinition: HubSpot only calls HTTPS URLs, got ${name} ${JSON.stringify(url.origin)}.`,
+    );
   return value.trim();
 }
 
-function buildLabels(languages: readonly HubSpotLanguage[], extra: Record<string, Partial<ActionLabels>>): Record<string, ActionLabels> {
+function buildLabels(
+  languages: readonly HubSpotLanguage[],
+  extra: Record<string, Partial<ActionLabels>>,
+): Record<string, ActionLabels> {
   const out: Record<string, ActionLabels> = {};
-  const set = (language: string, labels: ActionLabels) => Object.defineProperty(out, language, { value: labels, enumerable: true, writable: true, configurable: true });
+  const set = (language: string, labels: ActionLabels) =>
+    Object.defineProperty(out, language, { value: labels, enumerable: true, writable: true, configurable: true });
   for (const language of languages) set(language, shippedLabels(language));
   for (const language of Object.keys(extra)) {
     const given = extra[language];
-    if (typeof given !== 'object' || given === null) throw new FmlConfigError(`workflowActionDefinition: labels.${language} must be an object of labels.`);
+    if (typeof given !== 'object' || given === null)
+      throw new FmlConfigError(`workflowActionDefinition: labels.${language} must be an object of labels.`);
     const prior = Object.hasOwn(out, language) ? out[language] : undefined;
     const merged = mergeLabels(prior, given);
-    if (typeof merged.actionName !== 'string' || merged.actionName.trim() === '') throw new FmlConfigError(`workflowActionDefinition: labels.${language} needs an actionName.`);
+    if (typeof merged.actionName !== 'string' || merged.actionName.trim() === '')
+      throw new FmlConfigError(`workflowActionDefinition: labels.${language} needs an actionName.`);
     set(language, merged);
   }
   return out;
@@ -238,18 +304,25 @@ export function cardPlaceholders(content: string): string[] {
  */
 export function assertDefinitionConsistent(definition: WorkflowActionDefinition): void {
   const inputs = new Set(definition.inputFields.map((f) => f.typeDefinition.name));
-  for (const [i, d] of (definition.inputFieldDependencies ?? []).entries()) checkDependency(d, i, definition.inputFields);
+  for (const [i, d] of (definition.inputFieldDependencies ?? []).entries())
+    checkDependency(d, i, definition.inputFields);
   const english = definition.labels.en;
   if (!english) throw new FmlConfigError('The action definition has no English labels; HubSpot requires them.');
   for (const name of inputs) {
     const label = english.inputFieldLabels?.[name];
-    if (typeof label !== 'string' || label.trim() === '') throw new FmlConfigError(`The action definition has no English label for input "${name}" (labels.en.inputFieldLabels.${name}).`);
+    if (typeof label !== 'string' || label.trim() === '')
+      throw new FmlConfigError(
+        `The action definition has no English label for input "${name}" (labels.en.inputFieldLabels.${name}).`,
+      );
   }
   for (const language of Object.keys(definition.labels)) {
     const content = definition.labels[language]?.actionCardContent;
     if (typeof content !== 'string') continue;
     for (const name of cardPlaceholders(content)) {
-      if (!inputs.has(name)) throw new FmlConfigError(`labels.${language}.actionCardContent uses {{${name}}}, which is not one of the action's inputs (${[...inputs].join(', ')}).`);
+      if (!inputs.has(name))
+        throw new FmlConfigError(
+          `labels.${language}.actionCardContent uses {{${name}}}, which is not one of the action's inputs (${[...inputs].join(', ')}).`,
+        );
     }
   }
 }
@@ -258,17 +331,34 @@ function checkDependency(d: InputFieldDependency, i: number, fields: readonly In
   const where = `inputFieldDependencies[${i}]`;
   if (typeof d !== 'object' || d === null) throw new FmlConfigError(`${where} must be an object.`);
   const byName = new Map(fields.map((f) => [f.typeDefinition.name, f]));
-  if (d.dependencyType !== 'SINGLE_FIELD' && d.dependencyType !== 'CONDITIONAL_SINGLE_FIELD') throw new FmlConfigError(`${where}.dependencyType must be SINGLE_FIELD or CONDITIONAL_SINGLE_FIELD, got ${JSON.stringify((d as { dependencyType?: unknown }).dependencyType)}.`);
+  if (d.dependencyType !== 'SINGLE_FIELD' && d.dependencyType !== 'CONDITIONAL_SINGLE_FIELD')
+    throw new FmlConfigError(
+      `${where}.dependencyType must be SINGLE_FIELD or CONDITIONAL_SINGLE_FIELD, got ${JSON.stringify((d as { dependencyType?: unknown }).dependencyType)}.`,
+    );
   const controlling = byName.get(d.controllingFieldName);
-  if (!controlling) throw new FmlConfigError(`${where}.controllingFieldName ${JSON.stringify(d.controllingFieldName)} is not one of the action's inputs (${[...byName.keys()].join(', ')}).`);
-  if (!Array.isArray(d.dependentFieldNames) || d.dependentFieldNames.length === 0) throw new FmlConfigError(`${where}.dependentFieldNames must list at least one input.`);
+  if (!controlling)
+    throw new FmlConfigError(
+      `${where}.controllingFieldName ${JSON.stringify(d.controllingFieldName)} is not one of the action's inputs (${[...byName.keys()].join(', ')}).`,
+    );
+  if (!Array.isArray(d.dependentFieldNames) || d.dependentFieldNames.length === 0)
+    throw new FmlConfigError(`${where}.dependentFieldNames must list at least one input.`);
   for (const name of d.dependentFieldNames) {
-    if (!byName.has(name)) throw new FmlConfigError(`${where}.dependentFieldNames names ${JSON.stringify(name)}, which is not one of the action's inputs.`);
-    if (name === d.controllingFieldName) throw new FmlConfigError(`${where}: input ${JSON.stringify(name)} cannot depend on itself.`);
+    if (!byName.has(name))
+      throw new FmlConfigError(
+        `${where}.dependentFieldNames names ${JSON.stringify(name)}, which is not one of the action's inputs.`,
+      );
+    if (name === d.controllingFieldName)
+      throw new FmlConfigError(`${where}: input ${JSON.stringify(name)} cannot depend on itself.`);
   }
   if (d.dependencyType === 'CONDITIONAL_SINGLE_FIELD') {
-    if (typeof d.controllingFieldValue !== 'string') throw new FmlConfigError(`${where} is CONDITIONAL_SINGLE_FIELD, so it needs controllingFieldValue (the value that shows the dependents).`);
+    if (typeof d.controllingFieldValue !== 'string')
+      throw new FmlConfigError(
+        `${where} is CONDITIONAL_SINGLE_FIELD, so it needs controllingFieldValue (the value that shows the dependents).`,
+      );
     const values = controlling.typeDefinition.options?.map((o) => o.value);
-    if (values && !values.includes(d.controllingFieldValue)) throw new FmlConfigError(`${where}.controllingFieldValue ${JSON.stringify(d.controllingFieldValue)} is not an option of ${d.controllingFieldName} (${values.join(', ')}).`);
+    if (values && !values.includes(d.controllingFieldValue))
+      throw new FmlConfigError(
+        `${where}.controllingFieldValue ${JSON.stringify(d.controllingFieldValue)} is not an option of ${d.controllingFieldName} (${values.join(', ')}).`,
+      );
   }
 }

@@ -38,10 +38,18 @@ export class Executions {
     if ('answer' in read) return read.answer;
     if ('error' in read) {
       ctx.report(read.error, { reason: 'configuration_error', status: 429 });
-      return ctx.retryLater('configuration_error', "publicUrl failed to build the public URL; the app's operator must fix it. Retry later.");
+      return ctx.retryLater(
+        'configuration_error',
+        "publicUrl failed to build the public URL; the app's operator must fix it. Retry later.",
+      );
     }
     const execution = parseExecutionRequest(read.json);
-    if (!execution.ok) return jsonAnswer(400, { error: 'invalid_request', message: 'The execution request is malformed.', issues: execution.issues });
+    if (!execution.ok)
+      return jsonAnswer(400, {
+        error: 'invalid_request',
+        message: 'The execution request is malformed.',
+        issues: execution.issues,
+      });
 
     ctx.maybePrune();
     const { callbackId } = execution.value.request;
@@ -65,7 +73,12 @@ export class Executions {
     try {
       prior = await ctx.config.store.get(execution.request.callbackId);
     } catch (error) {
-      ctx.report(error, { callbackId: execution.request.callbackId, portalId: execution.portalId, reason: 'store_failed', status: 429 });
+      ctx.report(error, {
+        callbackId: execution.request.callbackId,
+        portalId: execution.portalId,
+        reason: 'store_failed',
+        status: 429,
+      });
       return ctx.retryLater('store_unavailable', STORE_UNAVAILABLE);
     }
     if (prior) return jsonAnswer(200, { outputFields: prior.answer });
@@ -94,14 +107,27 @@ class Execution {
     const execution = this.#execution;
     const about = this.#about;
     if (execution.objectType.toUpperCase() !== 'COMPANY') {
-      return this.#finish(failure('unsupported_object_type', `This action works on Companies; it was run on a ${execution.objectType}. Use it in Company-based workflows.`));
+      return this.#finish(
+        failure(
+          'unsupported_object_type',
+          `This action works on Companies; it was run on a ${execution.objectType}. Use it in Company-based workflows.`,
+        ),
+      );
     }
     // The contact's email or name may live in a Company property the workflow chose (contactEmailProperty,
     // contactNameProperty) that HubSpot did not send along: read it from the CRM.
-    const chosen = Object.values(chosenProperties(execution)).filter((p) => !Object.hasOwn(execution.request.object.properties ?? {}, p));
+    const chosen = Object.values(chosenProperties(execution)).filter(
+      (p) => !Object.hasOwn(execution.request.object.properties ?? {}, p),
+    );
     let chosenValues: Record<string, unknown> = {};
     if (chosen.length) {
-      const read = await readCompanyChoices(config.endpoint, execution.portalId, execution.objectId, chosen, Math.min(5000, config.fmlDeadlineMs));
+      const read = await readCompanyChoices(
+        config.endpoint,
+        execution.portalId,
+        execution.objectId,
+        chosen,
+        Math.min(5000, config.fmlDeadlineMs),
+      );
       if (!read.ok) {
         ctx.report(read.error, { ...about, reason: read.reason, ...(read.retry ? { status: 429 } : {}) });
         if (read.retry) return ctx.retryLater(read.retry, read.message);
@@ -111,7 +137,12 @@ class Execution {
     }
     let mapped: ExecutionCase;
     try {
-      mapped = executionToCreateCase(execution, { defaults: config.defaults, idempotencyKey: config.idempotencyKey, crmRecordId: config.crmRecordId, chosenValues });
+      mapped = executionToCreateCase(execution, {
+        defaults: config.defaults,
+        idempotencyKey: config.idempotencyKey,
+        crmRecordId: config.crmRecordId,
+        chosenValues,
+      });
     } catch (error) {
       if (error instanceof ValidationError) return this.#finish(failure(error.code, error.message));
       throw error;
@@ -122,12 +153,18 @@ class Execution {
       fml = await config.fml(execution.portalId);
     } catch (error) {
       ctx.report(error, { ...about, reason: 'configuration_error', status: 429 });
-      return ctx.retryLater('configuration_error', "No FML client for this portal; the app's operator must fix it. Retry later.");
+      return ctx.retryLater(
+        'configuration_error',
+        "No FML client for this portal; the app's operator must fix it. Retry later.",
+      );
     }
     let kase: Case;
     let replayed: unknown;
     try {
-      const result = await fml.cases.create(mapped.request, { idempotencyKey: mapped.idempotencyKey, deadlineMs: config.fmlDeadlineMs });
+      const result = await fml.cases.create(mapped.request, {
+        idempotencyKey: mapped.idempotencyKey,
+        deadlineMs: config.fmlDeadlineMs,
+      });
       kase = result.case;
       replayed = result.replayed;
     } catch (error) {
@@ -144,11 +181,25 @@ class Execution {
         return ctx.retryLater('store_unavailable', STORE_UNAVAILABLE);
       }
       if (owner !== undefined && owner !== execution.portalId) {
-        ctx.report(new FmlError('cross_portal_conflict', `Case ${kase.caseId} (crmRecordId ${mapped.request.crmRecordId ?? ''}) belongs to portal ${owner}, not ${execution.portalId}.`), { ...about, caseId: kase.caseId, reason: 'cross_portal_conflict' });
-        return this.#finish(failure('cross_portal_conflict', `FML already has a case for record id ${mapped.request.crmRecordId ?? ''} from another HubSpot portal connected to the same FML account, so none was created for this Company. Ask the app's operator to give each portal its own FML account or to set crmRecordId per portal.`));
+        ctx.report(
+          new FmlError(
+            'cross_portal_conflict',
+            `Case ${kase.caseId} (crmRecordId ${mapped.request.crmRecordId ?? ''}) belongs to portal ${owner}, not ${execution.portalId}.`,
+          ),
+          { ...about, caseId: kase.caseId, reason: 'cross_portal_conflict' },
+        );
+        return this.#finish(
+          failure(
+            'cross_portal_conflict',
+            `FML already has a case for record id ${mapped.request.crmRecordId ?? ''} from another HubSpot portal connected to the same FML account, so none was created for this Company. Ask the app's operator to give each portal its own FML account or to set crmRecordId per portal.`,
+          ),
+        );
       }
     }
-    const created = { caseId: kase.caseId, ...(typeof kase.customerPortalUrl === 'string' ? { customerPortalUrl: kase.customerPortalUrl } : {}) };
+    const created = {
+      caseId: kase.caseId,
+      ...(typeof kase.customerPortalUrl === 'string' ? { customerPortalUrl: kase.customerPortalUrl } : {}),
+    };
 
     if (!mapped.waitForDecision) {
       const decided = outcomeOfCase(kase, config.terminalStatuses);
@@ -166,9 +217,14 @@ class Execution {
     }
     // A fresh read (the create's answer, or the refresh) beats a remembered event: memory stands in only
     // when the read failed. `block` looks once more, with the same rule.
-    const decided = outcomeOfCase(kase, config.terminalStatuses) ?? (replayed && !refreshed ? ctx.recentDecisions.get(kase.caseId) : undefined);
+    const decided =
+      outcomeOfCase(kase, config.terminalStatuses) ??
+      (replayed && !refreshed ? ctx.recentDecisions.get(kase.caseId) : undefined);
     if (decided) return this.#finish(success(kase, decided), created);
-    const expiration = mapped.expirationDuration === undefined ? { duration: config.expirationDuration, ms: config.expirationMs } : { duration: mapped.expirationDuration, ms: isoDurationMs(mapped.expirationDuration) ?? config.expirationMs };
+    const expiration =
+      mapped.expirationDuration === undefined
+        ? { duration: config.expirationDuration, ms: config.expirationMs }
+        : { duration: mapped.expirationDuration, ms: isoDurationMs(mapped.expirationDuration) ?? config.expirationMs };
     return ctx.queue.run(kase.caseId, () => this.#block(fml, kase, created, expiration));
   }
 
@@ -176,7 +232,16 @@ class Execution {
   #record(fields: OutputFields, extra: Partial<CallbackRecord> = {}): CallbackRecord {
     const { callbackId } = this.#about;
     const { portalId, objectId } = this.#execution;
-    return { callbackId, portalId, objectId, createdAt: this.#createdAt, state: 'answered', answer: fields, forgetAt: this.#createdAt + this.#ctx.config.retentionMs, ...extra };
+    return {
+      callbackId,
+      portalId,
+      objectId,
+      createdAt: this.#createdAt,
+      state: 'answered',
+      answer: fields,
+      forgetAt: this.#createdAt + this.#ctx.config.retentionMs,
+      ...extra,
+    };
   }
 
   /** Stores the answer, then gives it; a BLOCK the store could not hold is answered "retry later" instead. */
@@ -201,11 +266,21 @@ class Execution {
    * found nothing to complete, and FML will not announce it again. Runs in the case's queue, so an
    * `onFmlEvent` pass either completes before (and is remembered) or after (and finds the record).
    */
-  async #block(fml: FmlCasesApi, kase: Case, created: Partial<CallbackRecord>, expiration: { duration: string; ms: number }): Promise<JsonAnswer> {
+  async #block(
+    fml: FmlCasesApi,
+    kase: Case,
+    created: Partial<CallbackRecord>,
+    expiration: { duration: string; ms: number },
+  ): Promise<JsonAnswer> {
     const ctx = this.#ctx;
     const { config } = ctx;
     const blockExpiresAt = config.now() + expiration.ms;
-    const blockedExtra: Partial<CallbackRecord> = { ...created, state: 'blocked', blockExpiresAt, forgetAt: blockExpiresAt };
+    const blockedExtra: Partial<CallbackRecord> = {
+      ...created,
+      state: 'blocked',
+      blockExpiresAt,
+      forgetAt: blockExpiresAt,
+    };
     const blockFields = blocked(expiration.duration);
     const answer = await this.#finish(blockFields, blockedExtra);
     if (answer.status !== 200) return answer;
@@ -251,18 +326,27 @@ class Execution {
     const code = error instanceof FmlError ? error.code : undefined;
     if (code === 'server_error' || code === 'connection_error' || code === 'timeout' || code === 'aborted') {
       ctx.report(error, { ...about, reason: 'fml_unavailable', status: 429 });
-      return ctx.retryLater('fml_unavailable', 'FML is unavailable; retry later (the retry cannot create a second case).');
+      return ctx.retryLater(
+        'fml_unavailable',
+        'FML is unavailable; retry later (the retry cannot create a second case).',
+      );
     }
     if (error instanceof ValidationError) {
       const fields = error.fields.map((f) => relabel(f, mapped.request, EXECUTION_NAMES));
       const list = fields.length ? fields.map((f) => f.message).join('; ') : error.message;
       return this.#finish(failure('validation_error', `FML rejected the case: ${list}`));
     }
-    if (error instanceof FmlApiError && (CREDENTIAL_CODES.has(error.code) || error.status === 401 || error.status === 403)) {
+    if (
+      error instanceof FmlApiError &&
+      (CREDENTIAL_CODES.has(error.code) || error.status === 401 || error.status === 403)
+    ) {
       // The app's own FML client is misconfigured (wrong secret, missing scope): nothing about this
       // Company is wrong, so do not fail its workflow for good — alert the operator and let HubSpot retry.
       ctx.report(error, { ...about, reason: 'fml_credentials_rejected', status: 429 });
-      return ctx.retryLater('fml_credentials_rejected', `FML refused this app's API credentials (${error.code}); the app's operator must fix them. Retry later.`);
+      return ctx.retryLater(
+        'fml_credentials_rejected',
+        `FML refused this app's API credentials (${error.code}); the app's operator must fix them. Retry later.`,
+      );
     }
     if (error instanceof FmlApiError) {
       // FML said no for a reason retrying will not fix.

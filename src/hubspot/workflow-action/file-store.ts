@@ -1,6 +1,12 @@
 import { FmlConfigError, FmlError } from '../../errors';
 import { removeStaleTempFiles, writeJsonAtomic } from '../../internal/write-json-atomic';
-import { CallbackRecordMap, type CallbackRecord, type CallbackState, type CallbackStore, type OutputFields } from './store';
+import {
+  CallbackRecordMap,
+  type CallbackRecord,
+  type CallbackState,
+  type CallbackStore,
+  type OutputFields,
+} from './store';
 
 /** Options of {@link createJsonFileCallbackStore}. */
 export interface JsonFileCallbackStoreOptions {
@@ -42,8 +48,12 @@ interface Pending {
  *
  * Node, Bun and Deno only (it uses `node:fs`, loaded on first use so other runtimes can import the module).
  */
-export function createJsonFileCallbackStore(path: string, options: JsonFileCallbackStoreOptions = {}): JsonFileCallbackStore {
-  if (typeof path !== 'string' || path.trim() === '') throw new FmlConfigError('createJsonFileCallbackStore needs the path of the JSON file to keep executions in.');
+export function createJsonFileCallbackStore(
+  path: string,
+  options: JsonFileCallbackStoreOptions = {},
+): JsonFileCallbackStore {
+  if (typeof path !== 'string' || path.trim() === '')
+    throw new FmlConfigError('createJsonFileCallbackStore needs the path of the JSON file to keep executions in.');
   const mode = options.mode ?? 0o600;
   // What the file holds. Replaced only after a successful write.
   let committed = new CallbackRecordMap();
@@ -56,15 +66,17 @@ export function createJsonFileCallbackStore(path: string, options: JsonFileCallb
   // read but is not a store (invalid JSON, wrong shape) stays refused, as no retry would change it.
   const ready = (): Promise<void> =>
     // Temporary files a killed writer left behind go first: each is a full copy of the data.
-    (loaded ??= removeStaleTempFiles(path).then(() => readStore(path)).then(
-      (text) => {
-        if (text !== undefined) parseStore(path, text, committed);
-      },
-      (error: unknown) => {
-        loaded = undefined;
-        throw error;
-      },
-    ));
+    (loaded ??= removeStaleTempFiles(path)
+      .then(() => readStore(path))
+      .then(
+        (text) => {
+          if (text !== undefined) parseStore(path, text, committed);
+        },
+        (error: unknown) => {
+          loaded = undefined;
+          throw error;
+        },
+      ));
 
   /** Writes every queued change at once, then any queued meanwhile, until none is left. Never rejects. */
   const drain = async (): Promise<void> => {
@@ -146,7 +158,11 @@ async function readStore(path: string): Promise<string | undefined> {
     return await fs.readFile(path, 'utf8');
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw new FmlError('store_unreadable', `Could not read the workflow-action store ${path}: ${(error as Error).message}`, { cause: error });
+    throw new FmlError(
+      'store_unreadable',
+      `Could not read the workflow-action store ${path}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -156,10 +172,21 @@ function parseStore(path: string, text: string, map: CallbackRecordMap): void {
     data = JSON.parse(text);
   } catch (error) {
     // Starting empty would silently drop every blocked execution: refuse, and say where to look.
-    throw new FmlError('store_unreadable', `The workflow-action store ${path} is not valid JSON. Restore it from a backup (or move it aside to start empty, losing its blocked executions).`, { cause: error });
+    throw new FmlError(
+      'store_unreadable',
+      `The workflow-action store ${path} is not valid JSON. Restore it from a backup (or move it aside to start empty, losing its blocked executions).`,
+      { cause: error },
+    );
   }
-  const records = typeof data === 'object' && data !== null && Array.isArray((data as { records?: unknown }).records) ? (data as { records: unknown[] }).records : undefined;
-  if (!records) throw new FmlError('store_unreadable', `The workflow-action store ${path} has no "records" list; is it another program's file?`);
+  const records =
+    typeof data === 'object' && data !== null && Array.isArray((data as { records?: unknown }).records)
+      ? (data as { records: unknown[] }).records
+      : undefined;
+  if (!records)
+    throw new FmlError(
+      'store_unreadable',
+      `The workflow-action store ${path} has no "records" list; is it another program's file?`,
+    );
   for (const raw of records) {
     const record = reviveRecord(raw);
     if (record) map.set(record);
@@ -177,8 +204,17 @@ function reviveRecord(raw: unknown): CallbackRecord | undefined {
   const createdAt = num(r.createdAt);
   const forgetAt = num(r.forgetAt);
   const answer = outputs(r.answer);
-  if (!callbackId || !state || !STATES.includes(state) || createdAt === undefined || forgetAt === undefined || !answer) return undefined;
-  const record: CallbackRecord = { callbackId, portalId: str(r.portalId) ?? '', objectId: str(r.objectId) ?? '', state, answer, createdAt, forgetAt };
+  if (!callbackId || !state || !STATES.includes(state) || createdAt === undefined || forgetAt === undefined || !answer)
+    return undefined;
+  const record: CallbackRecord = {
+    callbackId,
+    portalId: str(r.portalId) ?? '',
+    objectId: str(r.objectId) ?? '',
+    state,
+    answer,
+    createdAt,
+    forgetAt,
+  };
   const caseId = str(r.caseId);
   if (caseId !== undefined) record.caseId = caseId;
   const portalUrl = str(r.customerPortalUrl);
@@ -190,7 +226,8 @@ function reviveRecord(raw: unknown): CallbackRecord | undefined {
   const completion = outputs(r.completion);
   if (completion) record.completion = completion;
   const error = r.error as { code?: unknown; message?: unknown } | undefined;
-  if (error && typeof error === 'object' && typeof error.code === 'string' && typeof error.message === 'string') record.error = { code: error.code, message: error.message };
+  if (error && typeof error === 'object' && typeof error.code === 'string' && typeof error.message === 'string')
+    record.error = { code: error.code, message: error.message };
   return record;
 }
 
@@ -199,7 +236,8 @@ function outputs(v: unknown): OutputFields | undefined {
   const out: OutputFields = {};
   for (const key of Object.keys(v)) {
     const value = (v as Record<string, unknown>)[key];
-    if (typeof value === 'string') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    if (typeof value === 'string')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

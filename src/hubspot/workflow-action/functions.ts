@@ -3,7 +3,12 @@
 // string in the definition, run by HubSpot; these let it (and a test of it) be written against a type.
 
 /** A function hook of an action definition. Unknown future hooks pass through as strings. */
-export type WorkflowFunctionType = 'PRE_ACTION_EXECUTION' | 'PRE_FETCH_OPTIONS' | 'POST_FETCH_OPTIONS' | 'POST_ACTION_EXECUTION' | (string & {});
+export type WorkflowFunctionType =
+  | 'PRE_ACTION_EXECUTION'
+  | 'PRE_FETCH_OPTIONS'
+  | 'POST_FETCH_OPTIONS'
+  | 'POST_ACTION_EXECUTION'
+  | (string & {});
 
 /** One entry of a definition's `functions`. */
 export interface WorkflowActionFunction {
@@ -23,7 +28,9 @@ export interface FunctionRequestOrigin {
 }
 
 /** An input's value as an option fetch sees it: typed in, or mapped to a property of the enrolled object. */
-export type FetchedInputFieldValue = { type: 'STATIC_VALUE'; value: unknown } | { type: 'OBJECT_PROPERTY'; propertyName: string };
+export type FetchedInputFieldValue =
+  | { type: 'STATIC_VALUE'; value: unknown }
+  | { type: 'OBJECT_PROPERTY'; propertyName: string };
 
 /** The body HubSpot POSTs to a field's `optionsUrl` while a user edits the action (signed like executions). */
 export interface FieldOptionsRequest {

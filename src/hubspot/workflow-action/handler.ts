@@ -1,4 +1,11 @@
-import { fetchHandler, type Incoming, type JsonAnswer, type NodeRequest, type NodeResponse, nodeHandler } from '../../webhooks/http-adapter';
+import {
+  fetchHandler,
+  type Incoming,
+  type JsonAnswer,
+  type NodeRequest,
+  type NodeResponse,
+  nodeHandler,
+} from '../../webhooks/http-adapter';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import { completeFromEvent, type FmlEventOptions, type FmlEventResult } from './complete';
 import { ActionContext } from './context';
@@ -66,10 +73,12 @@ export interface WorkflowActionHandler {
 export function createWorkflowActionHandler(options: WorkflowActionHandlerOptions): WorkflowActionHandler {
   const ctx = new ActionContext(options);
   const executions = new Executions(ctx);
-  const onFmlEvent = (event: WebhookEvent, eventOptions?: FmlEventOptions): Promise<FmlEventResult> => completeFromEvent(ctx, event, eventOptions);
+  const onFmlEvent = (event: WebhookEvent, eventOptions?: FmlEventOptions): Promise<FmlEventResult> =>
+    completeFromEvent(ctx, event, eventOptions);
   // One endpoint for both: the definition's option fields point at the action URL plus ?fieldOptions=.
   const fieldOptions = createFieldOptionsHandler(options, ctx.config.endpoint);
-  const route = (incoming: Incoming): Promise<JsonAnswer> => (hasFieldOptionsParam(incoming.pathAndQuery) ? fieldOptions.process(incoming) : executions.process(incoming));
+  const route = (incoming: Incoming): Promise<JsonAnswer> =>
+    hasFieldOptionsParam(incoming.pathAndQuery) ? fieldOptions.process(incoming) : executions.process(incoming);
   return Object.assign(fetchHandler(route, ctx.config.endpoint), {
     node: nodeHandler(route, ctx.config.endpoint),
     fieldOptions,

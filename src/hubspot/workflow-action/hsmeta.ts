@@ -1,5 +1,10 @@
 import { FmlConfigError } from '../../errors';
-import type { InputFieldDefinition, InputFieldDependency, OutputFieldDefinition, WorkflowActionDefinition } from './definition';
+import type {
+  InputFieldDefinition,
+  InputFieldDependency,
+  OutputFieldDefinition,
+  WorkflowActionDefinition,
+} from './definition';
 import type { ActionLabels } from './labels';
 
 // HubSpot's new developer platform defines a workflow action as a file in the app project,
@@ -48,14 +53,37 @@ const NOT_CARRIED = new Set(['published', 'functions', 'id', 'revisionId', 'arch
  * Throws {@link FmlConfigError} for a bad `uid`, or for a definition with `functions`: the project
  * file has no place for them, and dropping them silently would change what the action does.
  */
-export function workflowActionHsMeta(definition: WorkflowActionDefinition, options: WorkflowActionHsMetaOptions): WorkflowActionHsMeta {
-  if (typeof definition !== 'object' || definition === null || typeof definition.actionUrl !== 'string') throw new FmlConfigError('workflowActionHsMeta needs the definition from workflowActionDefinition().');
+export function workflowActionHsMeta(
+  definition: WorkflowActionDefinition,
+  options: WorkflowActionHsMetaOptions,
+): WorkflowActionHsMeta {
+  if (typeof definition !== 'object' || definition === null || typeof definition.actionUrl !== 'string')
+    throw new FmlConfigError('workflowActionHsMeta needs the definition from workflowActionDefinition().');
   const uid = options?.uid;
-  if (typeof uid !== 'string' || !UID.test(uid)) throw new FmlConfigError(`workflowActionHsMeta: uid must be 1–64 letters, digits, "_" or "-" (it identifies the action in the project), got ${JSON.stringify(uid)}.`);
-  if (Array.isArray(definition.functions) && definition.functions.length > 0) throw new FmlConfigError('workflowActionHsMeta: the definition has functions, which a developer-platform project file does not carry; remove them, or publish with publishWorkflowAction instead.');
+  if (typeof uid !== 'string' || !UID.test(uid))
+    throw new FmlConfigError(
+      `workflowActionHsMeta: uid must be 1–64 letters, digits, "_" or "-" (it identifies the action in the project), got ${JSON.stringify(uid)}.`,
+    );
+  if (Array.isArray(definition.functions) && definition.functions.length > 0)
+    throw new FmlConfigError(
+      'workflowActionHsMeta: the definition has functions, which a developer-platform project file does not carry; remove them, or publish with publishWorkflowAction instead.',
+    );
   const copy = structuredClone(definition) as Record<string, unknown>;
   const rest: Record<string, unknown> = {};
-  for (const key of Object.keys(copy)) if (!NOT_CARRIED.has(key) && !['actionUrl', 'inputFields', 'inputFieldDependencies', 'outputFields', 'objectTypes', 'objectRequestOptions', 'labels'].includes(key)) rest[key] = copy[key];
+  for (const key of Object.keys(copy))
+    if (
+      !NOT_CARRIED.has(key) &&
+      ![
+        'actionUrl',
+        'inputFields',
+        'inputFieldDependencies',
+        'outputFields',
+        'objectTypes',
+        'objectRequestOptions',
+        'labels',
+      ].includes(key)
+    )
+      rest[key] = copy[key];
   return {
     uid,
     type: 'workflow-action',
@@ -64,7 +92,9 @@ export function workflowActionHsMeta(definition: WorkflowActionDefinition, optio
       isPublished: definition.published === true,
       supportedClients: [{ client: 'WORKFLOWS' }],
       inputFields: copy.inputFields as InputFieldDefinition[],
-      ...(Array.isArray(copy.inputFieldDependencies) && copy.inputFieldDependencies.length ? { inputFieldDependencies: copy.inputFieldDependencies as InputFieldDependency[] } : {}),
+      ...(Array.isArray(copy.inputFieldDependencies) && copy.inputFieldDependencies.length
+        ? { inputFieldDependencies: copy.inputFieldDependencies as InputFieldDependency[] }
+        : {}),
       outputFields: copy.outputFields as OutputFieldDefinition[],
       objectTypes: copy.objectTypes as string[],
       objectRequestOptions: copy.objectRequestOptions as { properties: string[] },

@@ -1,4 +1,11 @@
-import { createHubSpotSender, type HubSpotApiProfile, type HubSpotCredential, type HubSpotHttpOptions, type HubSpotMethod, type HubSpotSend } from '../crm/http';
+import {
+  createHubSpotSender,
+  type HubSpotApiProfile,
+  type HubSpotCredential,
+  type HubSpotHttpOptions,
+  type HubSpotMethod,
+  type HubSpotSend,
+} from '../crm/http';
 import { automationPaths, type AutomationApiVersion } from './paths';
 
 export type { HubSpotCredential } from '../crm/http';
@@ -29,7 +36,8 @@ export interface HubSpotAutomationHttpOptions extends HubSpotHttpOptions {
 /** Sends one logical request to the automation API, with retries. */
 export type AutomationSend = HubSpotSend;
 
-const isCallbacks = (path: string): boolean => automationPaths('2026-03').isCallbacks(path) || automationPaths('v4').isCallbacks(path);
+const isCallbacks = (path: string): boolean =>
+  automationPaths('2026-03').isCallbacks(path) || automationPaths('v4').isCallbacks(path);
 
 /** The 403 hint of an automation call: completing callbacks needs the `automation` scope. */
 function automationForbiddenHint(_method: HubSpotMethod, path: string): string {
@@ -42,7 +50,12 @@ function automationForbiddenHint(_method: HubSpotMethod, path: string): string {
  * A sender for HubSpot's automation API (the shared HubSpot sender with this API's defaults and 403
  * hints). The credential lives in its closure only. `deadlineAt` (epoch ms) bounds every call it makes.
  */
-export function automationSender(credential: HubSpotCredential, options: HubSpotAutomationHttpOptions = {}, deadlineAt?: number, extra: Partial<HubSpotApiProfile> = {}): AutomationSend {
+export function automationSender(
+  credential: HubSpotCredential,
+  options: HubSpotAutomationHttpOptions = {},
+  deadlineAt?: number,
+  extra: Partial<HubSpotApiProfile> = {},
+): AutomationSend {
   const profile: Partial<HubSpotApiProfile> = {
     maxRetries: 4,
     maxRetryAfterMs: 30_000,

@@ -3,18 +3,43 @@
 // remember blocked executions.
 
 export { workflowActionDefinition, assertDefinitionConsistent, cardPlaceholders } from './definition';
-export type { FieldOption, FieldTypeDefinition, InputFieldDefinition, InputFieldDependency, OutputFieldDefinition, SupportedValueType, WorkflowActionDefinition, WorkflowActionDefinitionOptions } from './definition';
+export type {
+  FieldOption,
+  FieldTypeDefinition,
+  InputFieldDefinition,
+  InputFieldDependency,
+  OutputFieldDefinition,
+  SupportedValueType,
+  WorkflowActionDefinition,
+  WorkflowActionDefinitionOptions,
+} from './definition';
 export { HUBSPOT_LANGUAGES, shippedLabels } from './labels';
 export type { ActionLabels, HubSpotLanguage } from './labels';
-export { DEFAULT_OBJECT_PROPERTIES as WORKFLOW_ACTION_OBJECT_PROPERTIES, INPUT_FIELDS as WORKFLOW_ACTION_INPUTS, OUTPUT_FIELDS as WORKFLOW_ACTION_OUTPUTS } from './fields';
+export {
+  DEFAULT_OBJECT_PROPERTIES as WORKFLOW_ACTION_OBJECT_PROPERTIES,
+  INPUT_FIELDS as WORKFLOW_ACTION_INPUTS,
+  OUTPUT_FIELDS as WORKFLOW_ACTION_OUTPUTS,
+} from './fields';
 export type { InputFieldName as WorkflowActionInputName, OutputFieldName as WorkflowActionOutputName } from './fields';
 
 export { decodeV3Url, hubSpotSignature, verifyHubSpotSignature } from './signature';
-export type { HubSpotHeaders, HubSpotSignatureFailure, HubSpotSignatureParts, HubSpotSignatureResult, HubSpotSignatureVersion, VerifyHubSpotSignatureInput } from './signature';
+export type {
+  HubSpotHeaders,
+  HubSpotSignatureFailure,
+  HubSpotSignatureParts,
+  HubSpotSignatureResult,
+  HubSpotSignatureVersion,
+  VerifyHubSpotSignatureInput,
+} from './signature';
 
 export { createWorkflowActionHandler } from './handler';
 export type { NodeActionRequest, NodeActionResponse, WorkflowActionHandler } from './handler';
-export type { FmlCasesApi, WorkflowActionErrorContext, WorkflowActionHandlerOptions, WorkflowActionHubSpotOptions } from './options';
+export type {
+  FmlCasesApi,
+  WorkflowActionErrorContext,
+  WorkflowActionHandlerOptions,
+  WorkflowActionHubSpotOptions,
+} from './options';
 export type { FmlEventOptions, FmlEventResult } from './complete';
 export { parseExecutionRequest } from './execution-request';
 export type { ExecutionOrigin, ExecutionRequest, ParsedExecution } from './execution-request';
@@ -29,7 +54,14 @@ export type { CallbackCompletion, CompleteCallbacksOptions } from './callbacks';
 // The one HubSpot sender lives in ../crm/http (shared with the write-back); this is its automation profile.
 export { automationSender } from './hubspot-api';
 export type { AutomationSend, HubSpotAutomationHttpOptions, HubSpotCredential } from './hubspot-api';
-export type { HubSpotApiProfile, HubSpotCallOptions, HubSpotHttpOptions, HubSpotMethod, HubSpotResponse, HubSpotSend } from '../crm/http';
+export type {
+  HubSpotApiProfile,
+  HubSpotCallOptions,
+  HubSpotHttpOptions,
+  HubSpotMethod,
+  HubSpotResponse,
+  HubSpotSend,
+} from '../crm/http';
 export { createMemoryCallbackStore } from './store';
 export type { CallbackRecord, CallbackState, CallbackStore, OutputFields as WorkflowOutputFields } from './store';
 export { createJsonFileCallbackStore } from './file-store';
@@ -49,6 +81,25 @@ export { createFieldOptionsHandler } from './field-options';
 export type { FieldOptionsHandler, FieldOptionsHandlerOptions } from './field-options';
 export { SignatureVersionNotice } from './signed-request';
 export type { SignatureVersionCounts, SignedEndpointOptions, SignedEndpointReport } from './signed-request';
-export type { FetchedFieldOption, FetchedInputFieldValue, FieldOptionsRequest, FieldOptionsResponse, FunctionRequestOrigin, FunctionRequestOutput, PostFetchOptionsInput, PostFetchOptionsOutput, PreActionExecutionInput, PreActionExecutionOutput, PreFetchOptionsInput, PreFetchOptionsOutput, WorkflowActionFunction, WorkflowFunctionMain, WorkflowFunctionType } from './functions';
-export { BLOCK_EXPIRATIONS as WORKFLOW_ACTION_BLOCK_EXPIRATIONS, OPTION_FETCH_FIELDS as WORKFLOW_ACTION_OPTION_FIELDS } from './fields';
+export type {
+  FetchedFieldOption,
+  FetchedInputFieldValue,
+  FieldOptionsRequest,
+  FieldOptionsResponse,
+  FunctionRequestOrigin,
+  FunctionRequestOutput,
+  PostFetchOptionsInput,
+  PostFetchOptionsOutput,
+  PreActionExecutionInput,
+  PreActionExecutionOutput,
+  PreFetchOptionsInput,
+  PreFetchOptionsOutput,
+  WorkflowActionFunction,
+  WorkflowFunctionMain,
+  WorkflowFunctionType,
+} from './functions';
+export {
+  BLOCK_EXPIRATIONS as WORKFLOW_ACTION_BLOCK_EXPIRATIONS,
+  OPTION_FETCH_FIELDS as WORKFLOW_ACTION_OPTION_FIELDS,
+} from './fields';
 export { FIELD_OPTIONS_PARAM, fieldOptionsUrl } from './definition';

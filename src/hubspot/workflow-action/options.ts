@@ -203,18 +203,32 @@ export function resolveActionOptions(options: WorkflowActionHandlerOptions): Res
   };
   if (typeof options !== 'object' || options === null) fail('pass an options object.');
   const { fml } = options;
-  if (typeof fml !== 'function' && (typeof fml !== 'object' || fml === null || typeof fml.cases?.create !== 'function')) fail('fml must be an FmlClient (or a function returning the portal\'s FmlClient).');
+  if (typeof fml !== 'function' && (typeof fml !== 'object' || fml === null || typeof fml.cases?.create !== 'function'))
+    fail("fml must be an FmlClient (or a function returning the portal's FmlClient).");
   const endpoint = resolveSignedEndpoint(options, 'createWorkflowActionHandler');
   const expirationDuration = options.expirationDuration ?? 'P1W';
-  const expirationMs = isoDurationMs(expirationDuration) ?? fail(`expirationDuration must be an ISO 8601 duration such as "P1W" or "PT36H", got ${JSON.stringify(expirationDuration)}.`);
-  for (const hook of ['idempotencyKey', 'crmRecordId'] as const) if (options[hook] !== undefined && typeof options[hook] !== 'function') fail(`${hook} must be a function (portalId, objectId) => string.`);
+  const expirationMs =
+    isoDurationMs(expirationDuration) ??
+    fail(
+      `expirationDuration must be an ISO 8601 duration such as "P1W" or "PT36H", got ${JSON.stringify(expirationDuration)}.`,
+    );
+  for (const hook of ['idempotencyKey', 'crmRecordId'] as const)
+    if (options[hook] !== undefined && typeof options[hook] !== 'function')
+      fail(`${hook} must be a function (portalId, objectId) => string.`);
   const numbers = {
     fmlDeadlineMs: options.fmlDeadlineMs ?? 10_000,
     retentionMs: options.retentionMs ?? WEEK_MS,
     completionDeadlineMs: options.completionDeadlineMs ?? 20_000,
   };
-  for (const [name, v] of Object.entries(numbers)) if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${name} must be a number > 0, got ${String(v)}.`);
-  if (options.store !== undefined && !['get', 'set', 'delete', 'findByCase', 'prune'].every((m) => typeof (options.store as unknown as Record<string, unknown>)[m] === 'function')) fail('store must implement get, set, delete, findByCase and prune (see CallbackStore).');
+  for (const [name, v] of Object.entries(numbers))
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${name} must be a number > 0, got ${String(v)}.`);
+  if (
+    options.store !== undefined &&
+    !['get', 'set', 'delete', 'findByCase', 'prune'].every(
+      (m) => typeof (options.store as unknown as Record<string, unknown>)[m] === 'function',
+    )
+  )
+    fail('store must implement get, set, delete, findByCase and prune (see CallbackStore).');
   return {
     fml: typeof fml === 'function' ? fml : () => fml,
     endpoint,

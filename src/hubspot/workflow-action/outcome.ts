@@ -16,14 +16,18 @@ const DECISION_OF: Record<string, string> = { approved: 'approve', declined: 'de
 const STATUS_OF: Record<string, string> = { approve: 'approved', decline: 'declined' };
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const lookup = (table: Record<string, string>, key: string | undefined) => (key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined);
+const lookup = (table: Record<string, string>, key: string | undefined) =>
+  key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 
 /**
  * The outcome an FML event announces, or undefined when the case is still open. `case.decision.made`
  * always ends the wait; `case.status.changed` only when it reaches a terminal status. Intermediate
  * statuses (`pending_senior`, `returned`, …) and every other event leave blocked executions waiting.
  */
-export function outcomeOfEvent(event: WebhookEvent, terminalStatuses: readonly string[] = DEFAULT_TERMINAL_STATUSES): CaseOutcome | undefined {
+export function outcomeOfEvent(
+  event: WebhookEvent,
+  terminalStatuses: readonly string[] = DEFAULT_TERMINAL_STATUSES,
+): CaseOutcome | undefined {
   const e = event as Record<string, unknown>;
   if (event.event === 'case.decision.made') {
     const decision = text(e.decision);
@@ -39,7 +43,10 @@ export function outcomeOfEvent(event: WebhookEvent, terminalStatuses: readonly s
 }
 
 /** The outcome of a case FML already decided (a re-run finding an old case), or undefined while open. */
-export function outcomeOfCase(kase: { caseId: string; status?: unknown }, terminalStatuses: readonly string[] = DEFAULT_TERMINAL_STATUSES): CaseOutcome | undefined {
+export function outcomeOfCase(
+  kase: { caseId: string; status?: unknown },
+  terminalStatuses: readonly string[] = DEFAULT_TERMINAL_STATUSES,
+): CaseOutcome | undefined {
   const status = text(kase.status);
   if (status === undefined || !terminalStatuses.includes(status)) return undefined;
   return { caseId: kase.caseId, status, decision: lookup(DECISION_OF, status) ?? status };

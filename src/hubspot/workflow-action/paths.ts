@@ -53,8 +53,13 @@ const PATHS: Record<AutomationApiVersion, AutomationPaths> = {
  * The automation API paths for `apiVersion`. Throws {@link FmlConfigError} for an
  * unknown version, so a typo fails at configuration time, not as a HubSpot 404.
  */
-export function automationPaths(apiVersion: AutomationApiVersion | undefined = DEFAULT_AUTOMATION_API_VERSION): AutomationPaths {
+export function automationPaths(
+  apiVersion: AutomationApiVersion | undefined = DEFAULT_AUTOMATION_API_VERSION,
+): AutomationPaths {
   const paths = Object.hasOwn(PATHS, apiVersion) ? PATHS[apiVersion] : undefined;
-  if (!paths) throw new FmlConfigError(`HubSpot apiVersion must be "2026-03" (current) or "v4" (legacy), got ${JSON.stringify(apiVersion)}.`);
+  if (!paths)
+    throw new FmlConfigError(
+      `HubSpot apiVersion must be "2026-03" (current) or "v4" (legacy), got ${JSON.stringify(apiVersion)}.`,
+    );
   return paths;
 }

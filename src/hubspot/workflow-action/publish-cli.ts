@@ -46,7 +46,17 @@ Options:
   --help                 show this text`;
 
 const FLAGS = new Set(['--publish', '--new', '--dry-run', '--help']);
-const VALUES = new Set(['--app-id', '--action-url', '--definition-id', '--languages', '--labels', '--base-url', '--api-version', '--hsmeta', '--uid']);
+const VALUES = new Set([
+  '--app-id',
+  '--action-url',
+  '--definition-id',
+  '--languages',
+  '--labels',
+  '--base-url',
+  '--api-version',
+  '--hsmeta',
+  '--uid',
+]);
 /** The project file's uid when --uid is not given. */
 export const DEFAULT_HSMETA_UID = 'fml_start_kyb_case';
 
@@ -83,11 +93,23 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
   try {
     const labelsPath = value('--labels');
     const labels = labelsPath ? await readLabels(labelsPath) : undefined;
-    const languages = value('--languages')?.split(',').map((l) => l.trim()).filter(Boolean) as HubSpotLanguage[] | undefined;
-    const definition = workflowActionDefinition({ actionUrl, published: args.has('--publish'), ...(languages ? { languages } : {}), ...(labels ? { labels } : {}) });
+    const languages = value('--languages')
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean) as HubSpotLanguage[] | undefined;
+    const definition = workflowActionDefinition({
+      actionUrl,
+      published: args.has('--publish'),
+      ...(languages ? { languages } : {}),
+      ...(labels ? { labels } : {}),
+    });
     const hsmeta = value('--hsmeta');
     if (hsmeta !== undefined) {
-      if (hsmeta !== '-' && !hsmeta.endsWith('-hsmeta.json')) return usage(err, `--hsmeta ${hsmeta}: HubSpot's CLI only reads project files named *-hsmeta.json (e.g. src/app/workflow-actions/fml-kyb-hsmeta.json).`);
+      if (hsmeta !== '-' && !hsmeta.endsWith('-hsmeta.json'))
+        return usage(
+          err,
+          `--hsmeta ${hsmeta}: HubSpot's CLI only reads project files named *-hsmeta.json (e.g. src/app/workflow-actions/fml-kyb-hsmeta.json).`,
+        );
       const text = `${JSON.stringify(workflowActionHsMeta(definition, { uid: value('--uid') ?? DEFAULT_HSMETA_UID }), null, 2)}\n`;
       if (hsmeta === '-' || args.has('--dry-run')) out(text.trimEnd());
       else {
@@ -106,7 +128,8 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
     if (!appId) return usage(err, 'Give --app-id (or HUBSPOT_APP_ID).');
     const developerApiKey = env.HUBSPOT_DEVELOPER_API_KEY?.trim() || undefined;
     const accessToken = env.HUBSPOT_ACCESS_TOKEN?.trim() || undefined;
-    if (!developerApiKey && !accessToken) return usage(err, 'Set HUBSPOT_DEVELOPER_API_KEY (or HUBSPOT_ACCESS_TOKEN) in the environment.');
+    if (!developerApiKey && !accessToken)
+      return usage(err, 'Set HUBSPOT_DEVELOPER_API_KEY (or HUBSPOT_ACCESS_TOKEN) in the environment.');
     const definitionId = value('--definition-id');
     const baseUrl = value('--base-url', 'HUBSPOT_API_BASE_URL');
     const result = await publishWorkflowAction({
@@ -119,11 +142,17 @@ export async function runPublishWorkflowActionCli(argv: readonly string[], io: P
       ...(value('--api-version') ? { apiVersion: value('--api-version') as AutomationApiVersion } : {}),
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
-    out(`${result.created ? 'Created' : 'Updated'} action definition ${result.definitionId} in app ${appId} (${result.published ? 'published' : 'unpublished'}).`);
+    out(
+      `${result.created ? 'Created' : 'Updated'} action definition ${result.definitionId} in app ${appId} (${result.published ? 'published' : 'unpublished'}).`,
+    );
     return 0;
   } catch (error) {
     // Our errors never hold a credential; anything else is reduced to its message.
-    err(error instanceof FmlError ? `${error.code}: ${error.message}` : `Failed: ${error instanceof Error ? error.message : String(error)}`);
+    err(
+      error instanceof FmlError
+        ? `${error.code}: ${error.message}`
+        : `Failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return error instanceof FmlError && error.code === 'configuration_error' ? 2 : 1;
   }
 }
@@ -146,6 +175,10 @@ async function readLabels(path: string): Promise<Record<string, Partial<ActionLa
   } catch (error) {
     throw new FmlError('configuration_error', `Could not read labels from ${path}: ${(error as Error).message}`);
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new FmlError('configuration_error', `${path} must hold an object of labels per language, e.g. { "en": { "actionName": "…" } }.`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new FmlError(
+      'configuration_error',
+      `${path} must hold an object of labels per language, e.g. { "en": { "actionName": "…" } }.`,
+    );
   return data as Record<string, Partial<ActionLabels>>;
 }

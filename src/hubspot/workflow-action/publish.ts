@@ -1,6 +1,11 @@
 import { FmlConfigError, FmlError } from '../../errors';
 import type { WorkflowActionDefinition } from './definition';
-import { automationSender, type AutomationSend, type HubSpotAutomationHttpOptions, type HubSpotCredential } from './hubspot-api';
+import {
+  automationSender,
+  type AutomationSend,
+  type HubSpotAutomationHttpOptions,
+  type HubSpotCredential,
+} from './hubspot-api';
 import { automationPaths, type AutomationPaths } from './paths';
 
 /** Options of {@link publishWorkflowAction}. */
@@ -51,36 +56,83 @@ export interface PublishWorkflowActionResult {
  * `definition.published` to make the action visible to installing customers. Apps on HubSpot's new
  * developer platform cannot use this API: write a project file with `workflowActionHsMeta` instead.
  */
-export async function publishWorkflowAction(options: PublishWorkflowActionOptions): Promise<PublishWorkflowActionResult> {
+export async function publishWorkflowAction(
+  options: PublishWorkflowActionOptions,
+): Promise<PublishWorkflowActionResult> {
   const appId = String(options?.appId ?? '').trim();
-  if (!/^\d+$/.test(appId)) throw new FmlConfigError(`publishWorkflowAction needs the numeric appId of your HubSpot app, got ${JSON.stringify(appId)}.`);
+  if (!/^\d+$/.test(appId))
+    throw new FmlConfigError(
+      `publishWorkflowAction needs the numeric appId of your HubSpot app, got ${JSON.stringify(appId)}.`,
+    );
   const { definition } = options;
-  if (typeof definition !== 'object' || definition === null || typeof definition.actionUrl !== 'string') throw new FmlConfigError('publishWorkflowAction needs { definition } from workflowActionDefinition().');
-  const credential: HubSpotCredential | undefined = options.developerApiKey ? { developerApiKey: options.developerApiKey } : options.accessToken ? { accessToken: options.accessToken } : undefined;
-  if (!credential) throw new FmlConfigError('publishWorkflowAction needs { developerApiKey } (your developer account\'s API key) or { accessToken } (is its environment variable unset?).');
-  const { appId: _a, definition: _d, developerApiKey: _k, accessToken: _t, definitionId: given, matchExisting, ...http } = options;
+  if (typeof definition !== 'object' || definition === null || typeof definition.actionUrl !== 'string')
+    throw new FmlConfigError('publishWorkflowAction needs { definition } from workflowActionDefinition().');
+  const credential: HubSpotCredential | undefined = options.developerApiKey
+    ? { developerApiKey: options.developerApiKey }
+    : options.accessToken
+      ? { accessToken: options.accessToken }
+      : undefined;
+  if (!credential)
+    throw new FmlConfigError(
+      "publishWorkflowAction needs { developerApiKey } (your developer account's API key) or { accessToken } (is its environment variable unset?).",
+    );
+  const {
+    appId: _a,
+    definition: _d,
+    developerApiKey: _k,
+    accessToken: _t,
+    definitionId: given,
+    matchExisting,
+    ...http
+  } = options;
   const paths = automationPaths(http.apiVersion);
   const send = automationSender(credential, http);
 
-  const definitionId = given ?? (matchExisting === false ? undefined : await findByActionUrl(send, paths, appId, definition.actionUrl));
+  const definitionId =
+    given ?? (matchExisting === false ? undefined : await findByActionUrl(send, paths, appId, definition.actionUrl));
   if (definitionId === undefined) {
-    const res = await send<Record<string, unknown>>('POST', paths.definitions(appId), definition, `create the action definition in app ${appId}`);
+    const res = await send<Record<string, unknown>>(
+      'POST',
+      paths.definitions(appId),
+      definition,
+      `create the action definition in app ${appId}`,
+    );
     return resultOf(res.data, true);
   }
   // PATCH takes every field of the definition but `functions`, which have their own endpoints.
   const { functions: _f, ...patch } = definition;
-  const res = await send<Record<string, unknown>>('PATCH', paths.definition(appId, definitionId), patch, `update action definition ${definitionId} in app ${appId}`);
+  const res = await send<Record<string, unknown>>(
+    'PATCH',
+    paths.definition(appId, definitionId),
+    patch,
+    `update action definition ${definitionId} in app ${appId}`,
+  );
   return resultOf(res.data, false, definitionId);
 }
 
-async function findByActionUrl(send: AutomationSend, paths: AutomationPaths, appId: string, actionUrl: string): Promise<string | undefined> {
+async function findByActionUrl(
+  send: AutomationSend,
+  paths: AutomationPaths,
+  appId: string,
+  actionUrl: string,
+): Promise<string | undefined> {
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
     const query = `?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`;
-    const res = await send<{ results?: unknown[]; paging?: { next?: { after?: string } } }>('GET', `${paths.definitions(appId)}${query}`, undefined, 'list the app\'s action definitions');
+    const res = await send<{ results?: unknown[]; paging?: { next?: { after?: string } } }>(
+      'GET',
+      `${paths.definitions(appId)}${query}`,
+      undefined,
+      "list the app's action definitions",
+    );
     for (const item of res.data?.results ?? []) {
       const d = item as { id?: unknown; actionUrl?: unknown; archivedAt?: unknown };
-      if (d.actionUrl === actionUrl && (d.archivedAt === undefined || d.archivedAt === null || d.archivedAt === 0) && (typeof d.id === 'string' || typeof d.id === 'number')) return String(d.id);
+      if (
+        d.actionUrl === actionUrl &&
+        (d.archivedAt === undefined || d.archivedAt === null || d.archivedAt === 0) &&
+        (typeof d.id === 'string' || typeof d.id === 'number')
+      )
+        return String(d.id);
     }
     after = res.data?.paging?.next?.after;
     if (!after) return undefined;
@@ -88,8 +140,22 @@ async function findByActionUrl(send: AutomationSend, paths: AutomationPaths, app
   return undefined;
 }
 
-function resultOf(data: Record<string, unknown> | undefined, created: boolean, knownId?: string): PublishWorkflowActionResult {
+function resultOf(
+  data: Record<string, unknown> | undefined,
+  created: boolean,
+  knownId?: string,
+): PublishWorkflowActionResult {
   const id = data?.id ?? knownId;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new FmlError('invalid_response', 'HubSpot answered without the definition id.');
-  return { definitionId: String(id), created, published: data?.published === true, revisionId: typeof data?.revisionId === 'string' || typeof data?.revisionId === 'number' ? String(data.revisionId) : undefined, response: data ?? {} };
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new FmlError('invalid_response', 'HubSpot answered without the definition id.');
+  return {
+    definitionId: String(id),
+    created,
+    published: data?.published === true,
+    revisionId:
+      typeof data?.revisionId === 'string' || typeof data?.revisionId === 'number'
+        ? String(data.revisionId)
+        : undefined,
+    response: data ?? {},
+  };
 }

@@ -44,20 +44,34 @@ export const DEFAULT_RETRY_AFTER_SECONDS: Readonly<Record<RetryLaterReason, numb
 export function resolveRetryAfter(setting: RetryAfterSetting | undefined): (reason: RetryLaterReason) => number {
   const table: Record<RetryLaterReason, number> = { ...DEFAULT_RETRY_AFTER_SECONDS };
   const check = (name: string, v: unknown): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 86_400) throw new FmlConfigError(`createWorkflowActionHandler: ${name} must be whole seconds from 1 to 86400, got ${String(v)}.`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 86_400)
+      throw new FmlConfigError(
+        `createWorkflowActionHandler: ${name} must be whole seconds from 1 to 86400, got ${String(v)}.`,
+      );
     return v;
   };
-  if (typeof setting === 'number') for (const key of Object.keys(table) as RetryLaterReason[]) table[key] = check('retryAfterSeconds', setting);
+  if (typeof setting === 'number')
+    for (const key of Object.keys(table) as RetryLaterReason[]) table[key] = check('retryAfterSeconds', setting);
   else if (typeof setting === 'object' && setting !== null) {
     for (const [key, v] of Object.entries(setting)) {
-      if (!Object.hasOwn(table, key)) throw new FmlConfigError(`createWorkflowActionHandler: retryAfterSeconds has no reason "${key}" (known: ${Object.keys(table).join(', ')}).`);
+      if (!Object.hasOwn(table, key))
+        throw new FmlConfigError(
+          `createWorkflowActionHandler: retryAfterSeconds has no reason "${key}" (known: ${Object.keys(table).join(', ')}).`,
+        );
       table[key as RetryLaterReason] = check(`retryAfterSeconds.${key}`, v);
     }
-  } else if (setting !== undefined) throw new FmlConfigError('createWorkflowActionHandler: retryAfterSeconds must be a number of seconds or an object of seconds per reason.');
+  } else if (setting !== undefined)
+    throw new FmlConfigError(
+      'createWorkflowActionHandler: retryAfterSeconds must be a number of seconds or an object of seconds per reason.',
+    );
   return (reason) => table[reason];
 }
 
 /** The 429 answer: `{ error: reason, message }` with `Retry-After`. */
-export function retryLaterAnswer(reason: RetryLaterReason, message: string, seconds: number): { status: 429; body: Record<string, unknown>; headers: Record<string, string> } {
+export function retryLaterAnswer(
+  reason: RetryLaterReason,
+  message: string,
+  seconds: number,
+): { status: 429; body: Record<string, unknown>; headers: Record<string, string> } {
   return { status: 429, body: { error: reason, message }, headers: { 'retry-after': String(seconds) } };
 }

@@ -83,32 +83,49 @@ export function resolveSignedEndpoint(options: SignedEndpointOptions, who: strin
   };
   if (typeof options !== 'object' || options === null) fail('pass an options object.');
   const { appSecret, publicUrl, hubspot } = options;
-  if (typeof appSecret !== 'string' || appSecret.trim() === '') fail("appSecret is required: the HubSpot app's client secret, which signs every request (is its environment variable unset?).");
+  if (typeof appSecret !== 'string' || appSecret.trim() === '')
+    fail(
+      "appSecret is required: the HubSpot app's client secret, which signs every request (is its environment variable unset?).",
+    );
   let buildUrl: (pathAndQuery: string) => string;
   if (typeof publicUrl === 'function') buildUrl = publicUrl;
   else {
-    if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/\s]+/.test(publicUrl)) fail('publicUrl must be the public base URL HubSpot calls, e.g. "https://kyb.example.com".');
+    if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/\s]+/.test(publicUrl))
+      fail('publicUrl must be the public base URL HubSpot calls, e.g. "https://kyb.example.com".');
     const base = publicUrl.replace(/\/+$/, '');
     buildUrl = (pathAndQuery) => `${base}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`;
   }
-  if (typeof hubspot !== 'object' || hubspot === null) fail('hubspot is required: { accessToken } or { getAccessToken(portalId) } to call HubSpot for a portal.');
+  if (typeof hubspot !== 'object' || hubspot === null)
+    fail('hubspot is required: { accessToken } or { getAccessToken(portalId) } to call HubSpot for a portal.');
   const { accessToken, getAccessToken, ...hubspotHttp } = hubspot;
-  if (getAccessToken !== undefined && typeof getAccessToken !== 'function') fail('hubspot.getAccessToken must be a function (portalId) => token.');
-  if (getAccessToken === undefined && (typeof accessToken !== 'string' || accessToken.trim() === '')) fail('hubspot needs { accessToken } or { getAccessToken(portalId) } (is its environment variable unset?).');
+  if (getAccessToken !== undefined && typeof getAccessToken !== 'function')
+    fail('hubspot.getAccessToken must be a function (portalId) => token.');
+  if (getAccessToken === undefined && (typeof accessToken !== 'string' || accessToken.trim() === ''))
+    fail('hubspot needs { accessToken } or { getAccessToken(portalId) } (is its environment variable unset?).');
   const staticToken = typeof accessToken === 'string' ? accessToken.trim() : '';
   const tokenFor = async (portalId: string): Promise<string> => {
     const token = getAccessToken ? await getAccessToken(portalId) : staticToken;
-    if (typeof token !== 'string' || token.trim() === '') throw new FmlConfigError(`No HubSpot access token for portal ${portalId}.`);
+    if (typeof token !== 'string' || token.trim() === '')
+      throw new FmlConfigError(`No HubSpot access token for portal ${portalId}.`);
     return token.trim();
   };
   const versions = options.signatureVersions ?? (options.requireV3 === true ? ['v3'] : ['v3', 'v2']);
-  if (!Array.isArray(versions) || versions.length === 0 || !versions.every((v) => v === 'v1' || v === 'v2' || v === 'v3')) fail('signatureVersions must list some of "v3", "v2", "v1".');
-  if (options.requireV3 !== undefined && typeof options.requireV3 !== 'boolean') fail('requireV3 must be true or false.');
-  if (options.requireV3 === true && versions.some((v) => v !== 'v3')) fail(`requireV3 accepts v3 only, but signatureVersions lists ${versions.join(', ')}: drop one of the two.`);
+  if (
+    !Array.isArray(versions) ||
+    versions.length === 0 ||
+    !versions.every((v) => v === 'v1' || v === 'v2' || v === 'v3')
+  )
+    fail('signatureVersions must list some of "v3", "v2", "v1".');
+  if (options.requireV3 !== undefined && typeof options.requireV3 !== 'boolean')
+    fail('requireV3 must be true or false.');
+  if (options.requireV3 === true && versions.some((v) => v !== 'v3'))
+    fail(`requireV3 accepts v3 only, but signatureVersions lists ${versions.join(', ')}: drop one of the two.`);
   const maxSignatureAgeMs = options.maxSignatureAgeMs ?? 300_000;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  for (const [name, v] of Object.entries({ maxSignatureAgeMs, maxBodyBytes })) if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${name} must be a number > 0, got ${String(v)}.`);
-  if (options.onError !== undefined && typeof options.onError !== 'function') fail('onError must be a function (error, context) => void.');
+  for (const [name, v] of Object.entries({ maxSignatureAgeMs, maxBodyBytes }))
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${name} must be a number > 0, got ${String(v)}.`);
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    fail('onError must be a function (error, context) => void.');
   return {
     appSecret,
     publicUrl: buildUrl,
@@ -139,7 +156,11 @@ export function report(endpoint: SignedEndpoint, error: unknown, context: Signed
  * slow or cut short, 401 for a bad signature, 400 for a body that is not JSON. On success, the parsed JSON. A
  * `configure` failure (publicUrl threw) is returned as `{ error }` for the caller to answer its way.
  */
-export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incoming, what: string): Promise<{ json: unknown } | { answer: JsonAnswer } | { error: unknown }> {
+export async function readSignedJson(
+  endpoint: SignedEndpoint,
+  incoming: Incoming,
+  what: string,
+): Promise<{ json: unknown } | { answer: JsonAnswer } | { error: unknown }> {
   const read = await postBody(incoming, `HubSpot sends ${what} with POST.`);
   // Another method, or a body too large, too slow (the node adapter then closes the connection), cut short or consumed by a parser.
   if ('answer' in read) return { answer: read.answer };
@@ -150,8 +171,18 @@ export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incomin
   } catch (error) {
     return { error };
   }
-  const check = await verifyHubSpotSignature({ method: 'POST', url, body, headers: incoming.headers, secret: endpoint.appSecret, maxAgeMs: endpoint.maxSignatureAgeMs, now: endpoint.now(), versions: endpoint.signatureVersions });
-  if (!check.valid) return { answer: jsonAnswer(401, { error: 'invalid_signature', reason: check.reason, message: check.message }) };
+  const check = await verifyHubSpotSignature({
+    method: 'POST',
+    url,
+    body,
+    headers: incoming.headers,
+    secret: endpoint.appSecret,
+    maxAgeMs: endpoint.maxSignatureAgeMs,
+    now: endpoint.now(),
+    versions: endpoint.signatureVersions,
+  });
+  if (!check.valid)
+    return { answer: jsonAnswer(401, { error: 'invalid_signature', reason: check.reason, message: check.message }) };
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(body));
@@ -167,13 +198,24 @@ export async function readSignedJson(endpoint: SignedEndpoint, incoming: Incomin
  * request of each portal on each version — so an operator can tell whether `requireV3` would refuse
  * anyone: if no portal is reported on v2, every request carried v3.
  */
-function noteSignatureVersion(endpoint: SignedEndpoint, version: HubSpotSignatureVersion, portalId: string | undefined): void {
+function noteSignatureVersion(
+  endpoint: SignedEndpoint,
+  version: HubSpotSignatureVersion,
+  portalId: string | undefined,
+): void {
   endpoint.seen[version] += 1;
   const key = `${portalId ?? '?'} ${version}`;
   if (endpoint.reported.has(key) || endpoint.reported.size >= REPORTED_LIMIT) return;
   endpoint.reported.add(key);
-  const advice = version === 'v3' ? 'requireV3 would accept it.' : `it carried no v3 signature, so requireV3 would refuse it (${version} signs no timestamp and can be replayed).`;
-  report(endpoint, new SignatureVersionNotice(`Portal ${portalId ?? '(unknown)'} signed a request with ${version}: ${advice}`), { reason: 'signature_version_seen', signatureVersion: version, ...(portalId ? { portalId } : {}) });
+  const advice =
+    version === 'v3'
+      ? 'requireV3 would accept it.'
+      : `it carried no v3 signature, so requireV3 would refuse it (${version} signs no timestamp and can be replayed).`;
+  report(
+    endpoint,
+    new SignatureVersionNotice(`Portal ${portalId ?? '(unknown)'} signed a request with ${version}: ${advice}`),
+    { reason: 'signature_version_seen', signatureVersion: version, ...(portalId ? { portalId } : {}) },
+  );
 }
 
 /** The notice `onError` receives with reason `signature_version_seen`: information, not a failure. */
@@ -183,7 +225,9 @@ export class SignatureVersionNotice extends Error {
 
 function portalOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
-  const origin = (body as { origin?: unknown; requestOrigin?: unknown }).origin ?? (body as { requestOrigin?: unknown }).requestOrigin;
+  const origin =
+    (body as { origin?: unknown; requestOrigin?: unknown }).origin ??
+    (body as { requestOrigin?: unknown }).requestOrigin;
   const id = typeof origin === 'object' && origin !== null ? (origin as { portalId?: unknown }).portalId : undefined;
   return typeof id === 'string' || typeof id === 'number' ? String(id).slice(0, 64) : undefined;
 }
@@ -196,7 +240,13 @@ export function logServerSide(error: unknown, context: SignedEndpointReport): vo
   }
   // Server-side problems: 5xx, and every 429 "retry later" (FML down or throttling, a store failure, …).
   if (context.status !== undefined && context.status < 500 && context.status !== 429) return;
-  const ids = [context.callbackId && `callback ${context.callbackId}`, context.portalId && `portal ${context.portalId}`, context.caseId && `case ${context.caseId}`].filter(Boolean).join(', ');
+  const ids = [
+    context.callbackId && `callback ${context.callbackId}`,
+    context.portalId && `portal ${context.portalId}`,
+    context.caseId && `case ${context.caseId}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   console.error(`[@firstmilelabs/cases/hubspot] workflow action ${context.reason}${ids ? ` (${ids})` : ''}: ${detail}`);
 }

@@ -104,7 +104,8 @@ export class CallbackRecordMap {
 
   prune(now: number): number {
     let removed = 0;
-    for (const record of [...this.#byId.values()]) if (record.forgetAt <= now && this.delete(record.callbackId)) removed++;
+    for (const record of [...this.#byId.values()])
+      if (record.forgetAt <= now && this.delete(record.callbackId)) removed++;
     return removed;
   }
 

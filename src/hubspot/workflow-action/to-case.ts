@@ -89,8 +89,20 @@ const labelOf = (field: string): string => LABEL[field] ?? field;
 
 /** The inputs each create-case value comes from, and their labels, so FML's own rules name the input to fix. */
 export const EXECUTION_NAMES: CompanyNames = {
-  inputs: { companyId: 'object.objectId', email: INPUT_FIELDS.contactEmail, contact: INPUT_FIELDS.contactName, name: INPUT_FIELDS.companyName, country: INPUT_FIELDS.country },
-  labels: { companyId: labelOf('object.objectId'), email: labelOf(INPUT_FIELDS.contactEmail), contact: labelOf(INPUT_FIELDS.contactName), name: labelOf(INPUT_FIELDS.companyName), country: labelOf(INPUT_FIELDS.country) },
+  inputs: {
+    companyId: 'object.objectId',
+    email: INPUT_FIELDS.contactEmail,
+    contact: INPUT_FIELDS.contactName,
+    name: INPUT_FIELDS.companyName,
+    country: INPUT_FIELDS.country,
+  },
+  labels: {
+    companyId: labelOf('object.objectId'),
+    email: labelOf(INPUT_FIELDS.contactEmail),
+    contact: labelOf(INPUT_FIELDS.contactName),
+    name: labelOf(INPUT_FIELDS.companyName),
+    country: labelOf(INPUT_FIELDS.country),
+  },
 };
 
 // The first of a value's sources that is set: a typed or mapped input wins over the Company's properties.
@@ -120,13 +132,26 @@ export function executionToCreateCase(
   const { portalId } = execution;
   const chosen = chosenProperties(execution);
   // A chosen property's value: read from HubSpot, or sent along in object.properties already.
-  const chosenValue = (property: string | undefined): unknown => (property === undefined ? undefined : firstSet(ownInput(options.chosenValues, property), ownInput(properties, property)));
+  const chosenValue = (property: string | undefined): unknown =>
+    property === undefined
+      ? undefined
+      : firstSet(ownInput(options.chosenValues, property), ownInput(properties, property));
   const input = (field: string) => ownInput(inputs, field);
   const problems: FieldError[] = [];
   checkPropertyChoice(inputs, INPUT_FIELDS.contactEmailProperty, problems);
   checkPropertyChoice(inputs, INPUT_FIELDS.contactNameProperty, problems);
-  const sendInvite = readFlag(INPUT_FIELDS.sendInvite, input(INPUT_FIELDS.sendInvite), options.defaults?.sendInvite ?? true, problems);
-  const waitForDecision = readFlag(INPUT_FIELDS.waitForDecision, input(INPUT_FIELDS.waitForDecision), options.defaults?.waitForDecision ?? false, problems);
+  const sendInvite = readFlag(
+    INPUT_FIELDS.sendInvite,
+    input(INPUT_FIELDS.sendInvite),
+    options.defaults?.sendInvite ?? true,
+    problems,
+  );
+  const waitForDecision = readFlag(
+    INPUT_FIELDS.waitForDecision,
+    input(INPUT_FIELDS.waitForDecision),
+    options.defaults?.waitForDecision ?? false,
+    problems,
+  );
   const expirationDuration = readDuration(INPUT_FIELDS.blockExpiration, input(INPUT_FIELDS.blockExpiration), problems);
 
   const raw = {
@@ -148,7 +173,10 @@ export function executionToCreateCase(
       portalId,
       crmRecordId: (objectId) => {
         const recordId = options.crmRecordId ? options.crmRecordId(portalId, objectId) : objectId;
-        if (typeof recordId !== 'string' || recordId.trim() === '') throw new FmlConfigError(`The crmRecordId option must return a non-empty string, got ${JSON.stringify(recordId)}.`);
+        if (typeof recordId !== 'string' || recordId.trim() === '')
+          throw new FmlConfigError(
+            `The crmRecordId option must return a non-empty string, got ${JSON.stringify(recordId)}.`,
+          );
         return recordId;
       },
     },
@@ -156,14 +184,20 @@ export function executionToCreateCase(
   );
   // The app's own key for the Company id the mapping accepted, instead of `hubspot-<portalId>-<objectId>`.
   const objectId = readRecordId(raw.companyId);
-  const idempotencyKey = options.idempotencyKey && objectId.kind === 'value' ? assertIdempotencyKey(options.idempotencyKey(portalId, objectId.value)) : mapped.idempotencyKey;
+  const idempotencyKey =
+    options.idempotencyKey && objectId.kind === 'value'
+      ? assertIdempotencyKey(options.idempotencyKey(portalId, objectId.value))
+      : mapped.idempotencyKey;
   return { ...mapped, idempotencyKey, waitForDecision, ...(expirationDuration ? { expirationDuration } : {}) };
 }
 
 function checkPropertyChoice(inputs: Record<string, unknown>, field: string, problems: FieldError[]): void {
   const read = readText(ownInput(inputs, field));
   if (read.kind === 'invalid') problems.push(inputProblem(field, labelOf(field), read.why));
-  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value)) problems.push(inputProblem(field, labelOf(field), `must be a Company property's internal name, got ${quote(read.value)}`));
+  else if (read.kind === 'value' && !PROPERTY_NAME.test(read.value))
+    problems.push(
+      inputProblem(field, labelOf(field), `must be a Company property's internal name, got ${quote(read.value)}`),
+    );
 }
 
 // Durations past a year are refused: HubSpot would keep the workflow blocked longer than anyone means.
@@ -174,7 +208,13 @@ function readDuration(field: string, raw: unknown, problems: FieldError[]): stri
   if (read.kind === 'empty') return undefined;
   const ms = read.kind === 'value' ? isoDurationMs(read.value) : undefined;
   if (read.kind === 'value' && ms !== undefined && ms > 0 && ms <= MAX_BLOCK_MS) return read.value;
-  problems.push(inputProblem(field, labelOf(field), `must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`));
+  problems.push(
+    inputProblem(
+      field,
+      labelOf(field),
+      `must be an ISO 8601 duration of at most a year, such as "P1W" or "P3D", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`,
+    ),
+  );
   return undefined;
 }
 
@@ -187,6 +227,12 @@ function readFlag(field: string, raw: unknown, fallback: boolean, problems: Fiel
     if (v === 'false' || v === 'no') return false;
     if (v === '') return fallback;
   }
-  problems.push(inputProblem(field, LABEL[field] ?? field, `must be "true" or "false", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`));
+  problems.push(
+    inputProblem(
+      field,
+      LABEL[field] ?? field,
+      `must be "true" or "false", got ${typeof raw === 'string' ? quote(raw) : typeof raw}`,
+    ),
+  );
   return fallback;
 }

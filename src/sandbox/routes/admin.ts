@@ -17,13 +17,15 @@ import { methodNotAllowed } from './api';
 type AdminHandler = (core: SandboxCore, body: Record<string, unknown>, param: string) => SandboxResponse;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+const strList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function casePage(core: SandboxCore, caseId: string, title: string): SandboxResponse {
   const rec = core.state.cases.get(caseId);
-  if (!rec) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'No such sandbox case.\n' };
+  if (!rec)
+    return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'No such sandbox case.\n' };
   const body = `<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1><p>FML sandbox page: the real FML shows its portal here.</p><pre>${escapeHtml(JSON.stringify({ ...rec.data, stage: rec.stage }, null, 2))}</pre>`;
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body };
 }
@@ -36,7 +38,8 @@ function addFault(core: SandboxCore, body: Record<string, unknown>): SandboxResp
   if (path !== undefined) spec.path = path;
   // Passed on as sent, so the fault check refuses a wrong type (`"delayMs": null`, "5s") instead of
   // silently using the default.
-  for (const knob of ['times', 'status', 'retryAfterSeconds', 'delayMs'] as const) if (body[knob] !== undefined) (spec as unknown as Record<string, unknown>)[knob] = body[knob];
+  for (const knob of ['times', 'status', 'retryAfterSeconds', 'delayMs'] as const)
+    if (body[knob] !== undefined) (spec as unknown as Record<string, unknown>)[knob] = body[knob];
   return json(201, core.faults.add(spec));
 }
 
@@ -67,33 +70,76 @@ function createClient(core: SandboxCore, body: Record<string, unknown>): Sandbox
 }
 
 const ROUTES = new RouteTable<AdminHandler>([
-  ['GET', /^\/_sandbox\/?$/, (core) =>
-    json(200, { orgId: core.options.orgId, clientIds: [...core.state.clients.keys()], cases: core.state.cases.size, events: core.state.events.length, webhooks: core.endpoints(), faults: core.faults.list() })],
-  ['GET', /^\/_sandbox\/cases$/, (core) => json(200, { data: [...core.state.cases.values()].map((c) => ({ ...c.data, orgId: c.orgId, stage: c.stage })) })],
+  [
+    'GET',
+    /^\/_sandbox\/?$/,
+    (core) =>
+      json(200, {
+        orgId: core.options.orgId,
+        clientIds: [...core.state.clients.keys()],
+        cases: core.state.cases.size,
+        events: core.state.events.length,
+        webhooks: core.endpoints(),
+        faults: core.faults.list(),
+      }),
+  ],
+  [
+    'GET',
+    /^\/_sandbox\/cases$/,
+    (core) =>
+      json(200, { data: [...core.state.cases.values()].map((c) => ({ ...c.data, orgId: c.orgId, stage: c.stage })) }),
+  ],
   ['POST', /^\/_sandbox\/cases\/([^/]+)\/advance$/, advance],
   ['GET', /^\/_sandbox\/events$/, (core) => json(200, { data: core.state.events.map((e) => e.data) })],
   ['POST', /^\/_sandbox\/events\/([^/]+)\/redeliver$/, (core, _b, id) => json(202, { deliveries: core.redeliver(id) })],
   ['GET', /^\/_sandbox\/deliveries$/, (core) => json(200, { data: core.deliverer.list() })],
   ['GET', /^\/_sandbox\/webhooks$/, (core) => json(200, { data: core.endpoints() })],
   ['POST', /^\/_sandbox\/webhooks$/, addEndpoint],
-  ['DELETE', /^\/_sandbox\/webhooks\/([^/]+)$/, (core, _b, id) => (core.removeEndpoint(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such webhook endpoint.'))],
+  [
+    'DELETE',
+    /^\/_sandbox\/webhooks\/([^/]+)$/,
+    (core, _b, id) =>
+      core.removeEndpoint(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such webhook endpoint.'),
+  ],
   ['GET', /^\/_sandbox\/faults$/, (core) => json(200, { data: core.faults.list() })],
   ['POST', /^\/_sandbox\/faults$/, addFault],
-  ['DELETE', /^\/_sandbox\/faults$/, (core) => {
+  [
+    'DELETE',
+    /^\/_sandbox\/faults$/,
+    (core) => {
       core.faults.clear();
       return json(200, { data: [] });
-    }],
-  ['DELETE', /^\/_sandbox\/faults\/([^/]+)$/, (core, _b, id) => (core.faults.remove(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such fault.'))],
+    },
+  ],
+  [
+    'DELETE',
+    /^\/_sandbox\/faults\/([^/]+)$/,
+    (core, _b, id) =>
+      core.faults.remove(id) ? json(200, { deleted: id }) : apiError(404, 'not_found', 'No such fault.'),
+  ],
   ['POST', /^\/_sandbox\/clients$/, createClient],
-  ['POST', /^\/_sandbox\/clients\/([^/]+)\/revoke$/, (core, _b, id) => (core.revokeClient(id) ? json(200, { revoked: id }) : apiError(404, 'not_found', 'No such client.'))],
-  ['POST', /^\/_sandbox\/tokens\/expire$/, (core) => {
+  [
+    'POST',
+    /^\/_sandbox\/clients\/([^/]+)\/revoke$/,
+    (core, _b, id) =>
+      core.revokeClient(id) ? json(200, { revoked: id }) : apiError(404, 'not_found', 'No such client.'),
+  ],
+  [
+    'POST',
+    /^\/_sandbox\/tokens\/expire$/,
+    (core) => {
       core.expireTokens();
       return json(200, { expired: true });
-    }],
-  ['POST', /^\/_sandbox\/reset$/, (core) => {
+    },
+  ],
+  [
+    'POST',
+    /^\/_sandbox\/reset$/,
+    (core) => {
       core.reset();
       return json(200, { reset: true });
-    }],
+    },
+  ],
   ['GET', /^\/_sandbox\/portal\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Customer portal (sandbox)')],
   ['GET', /^\/_sandbox\/analyst\/([^/]+)$/, (core, _b, id) => casePage(core, id, 'Analyst console (sandbox)')],
 ]);
@@ -109,10 +155,18 @@ const ROUTES = new RouteTable<AdminHandler>([
 export function refuseForeign(core: SandboxCore, req: SandboxRequest): SandboxResponse | undefined {
   const allowed = core.options.publicHosts;
   const bound = hostName(core.options.host);
-  const ok = (host: string) => allowed === true || isLoopback(host) || allowed.includes(host) || (host === bound && bound !== '0.0.0.0' && bound !== '::');
+  const ok = (host: string) =>
+    allowed === true ||
+    isLoopback(host) ||
+    allowed.includes(host) ||
+    (host === bound && bound !== '0.0.0.0' && bound !== '::');
   const host = header(req.headers, 'host');
   if (host === undefined || !ok(hostName(host))) {
-    return apiError(403, 'forbidden_host', `The sandbox's /_sandbox routes answer only for loopback hosts (got Host ${JSON.stringify(host ?? '')}). Start it with publicHosts (CLI: --public-host <name>) to serve this name.`);
+    return apiError(
+      403,
+      'forbidden_host',
+      `The sandbox's /_sandbox routes answer only for loopback hosts (got Host ${JSON.stringify(host ?? '')}). Start it with publicHosts (CLI: --public-host <name>) to serve this name.`,
+    );
   }
   const origin = header(req.headers, 'origin');
   if (origin !== undefined) {
@@ -123,15 +177,28 @@ export function refuseForeign(core: SandboxCore, req: SandboxRequest): SandboxRe
       originHost = undefined; // "null" (sandboxed frames, file: pages) and garbage alike
     }
     if (originHost === undefined || !ok(originHost)) {
-      return apiError(403, 'forbidden_origin', `The sandbox's /_sandbox routes refuse requests from web pages of other sites (Origin ${JSON.stringify(origin)}).`);
+      return apiError(
+        403,
+        'forbidden_origin',
+        `The sandbox's /_sandbox routes refuse requests from web pages of other sites (Origin ${JSON.stringify(origin)}).`,
+      );
     }
   }
   const token = core.options.adminToken;
   if (token !== undefined && !timingSafeEqual(header(req.headers, 'authorization') ?? '', `Bearer ${token}`)) {
-    return apiError(401, 'admin_token_required', "The sandbox's /_sandbox routes need Authorization: Bearer <admin token> (the one given with adminToken / --admin-token, or printed at start).", { 'www-authenticate': 'Bearer realm="fml-sandbox-admin"' });
+    return apiError(
+      401,
+      'admin_token_required',
+      "The sandbox's /_sandbox routes need Authorization: Bearer <admin token> (the one given with adminToken / --admin-token, or printed at start).",
+      { 'www-authenticate': 'Bearer realm="fml-sandbox-admin"' },
+    );
   }
   if (req.method === 'POST' && mediaType(req.headers) !== 'application/json') {
-    return apiError(415, 'unsupported_media_type', 'Admin POSTs need Content-Type: application/json (send {} when there is nothing to say).');
+    return apiError(
+      415,
+      'unsupported_media_type',
+      'Admin POSTs need Content-Type: application/json (send {} when there is nothing to say).',
+    );
   }
   return undefined;
 }
@@ -156,5 +223,9 @@ export function handleAdmin(core: SandboxCore, req: SandboxRequest): SandboxResp
       return apiError(status, err.code, err.message);
     }
   }
-  return apiError(404, 'not_found', `No sandbox route ${req.method} ${req.path}. See GET /_sandbox and docs/sandbox-and-testing.md.`);
+  return apiError(
+    404,
+    'not_found',
+    `No sandbox route ${req.method} ${req.path}. See GET /_sandbox and docs/sandbox-and-testing.md.`,
+  );
 }

@@ -2,7 +2,14 @@ import type { SandboxCore } from '../core';
 import { apiError, json, type SandboxRequest, type SandboxResponse } from '../http-io';
 import { rememberResponse } from '../idempotency';
 import { readPageParams, toPage } from '../pagination';
-import { readDateTime, readText, validateCreateCase, validateDisposition, validateSetCrmRecordId, type FieldProblem } from '../validation';
+import {
+  readDateTime,
+  readText,
+  validateCreateCase,
+  validateDisposition,
+  validateSetCrmRecordId,
+  type FieldProblem,
+} from '../validation';
 import { authorizeRead, openWrite, validationFailed } from './guard';
 
 export const CREATE_CASE = 'POST /v1/cases';
@@ -10,7 +17,6 @@ export const LIST_CASES = 'GET /v1/cases';
 export const GET_CASE = 'GET /v1/cases/{caseId}';
 export const SET_CRM_RECORD_ID = 'POST /api/cases/{caseId}/crm-record-id';
 export const RECORD_DISPOSITION = 'POST /v1/cases/{caseId}/screening/disposition';
-
 
 /**
  * `POST /v1/cases`. Order: auth, rate limit, scope; Idempotency-Key (replay or 409); body validation;
@@ -20,7 +26,12 @@ export const RECORD_DISPOSITION = 'POST /v1/cases/{caseId}/screening/disposition
  * same key can succeed.
  */
 export function createCase(core: SandboxCore, req: SandboxRequest): SandboxResponse {
-  const opened = openWrite(core, req, { route: CREATE_CASE, replayable: true, validate: validateCreateCase, rememberInvalid: core.options.replayErrors });
+  const opened = openWrite(core, req, {
+    route: CREATE_CASE,
+    replayable: true,
+    validate: validateCreateCase,
+    rememberInvalid: core.options.replayErrors,
+  });
   if (!opened.ok) return opened.response;
   const { orgId, key, input } = opened;
   const existing = input.crmRecordId === undefined ? undefined : core.caseForCrmRecord(orgId, input.crmRecordId);
@@ -73,7 +84,11 @@ export function getCase(core: SandboxCore, req: SandboxRequest, rawId: string): 
  * setting the value the case already has is a no-op 200; 409 when another case of the tenant holds it.
  */
 export function setCrmRecordId(core: SandboxCore, req: SandboxRequest, rawId: string): SandboxResponse {
-  const opened = openWrite(core, req, { route: SET_CRM_RECORD_ID, replayable: false, validate: validateSetCrmRecordId });
+  const opened = openWrite(core, req, {
+    route: SET_CRM_RECORD_ID,
+    replayable: false,
+    validate: validateSetCrmRecordId,
+  });
   if (!opened.ok) return opened.response;
   const { crmRecordId, crmSource } = opened.input;
   const outcome = core.setCrmRecordId(opened.orgId, caseIdOf(rawId), crmRecordId, crmSource);
@@ -94,7 +109,13 @@ export function recordDisposition(core: SandboxCore, req: SandboxRequest, rawId:
   const rec = core.caseOf(orgId, caseIdOf(rawId));
   if (!rec) return caseNotFound();
   const { hitId, disposition, note } = opened.input;
-  const response = json(200, { caseId: rec.data.caseId, hitId, disposition, note: note ?? null, recordedAt: core.nowIso() });
+  const response = json(200, {
+    caseId: rec.data.caseId,
+    hitId,
+    disposition,
+    note: note ?? null,
+    recordedAt: core.nowIso(),
+  });
   if (key !== undefined) rememberResponse(core, orgId, RECORD_DISPOSITION, key, response);
   return response;
 }

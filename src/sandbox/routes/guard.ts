@@ -12,16 +12,27 @@ export function authorize(core: SandboxCore, req: SandboxRequest, scope: string)
   const bearer = verifyBearer(core.state, header(req.headers, 'authorization'), core.now());
   if (!bearer.ok) {
     const challenge = `Bearer realm="fml-sandbox", error="invalid_token", error_description="${bearer.description}"`;
-    return { ok: false, response: apiError(401, 'invalid_token', bearer.description, { 'www-authenticate': challenge }) };
+    return {
+      ok: false,
+      response: apiError(401, 'invalid_token', bearer.description, { 'www-authenticate': challenge }),
+    };
   }
   const rate = core.apiLimiter.take(bearer.token.clientId, core.now());
   if (!rate.ok) {
     const message = `Rate limit reached: ${rate.rule.limit} requests per ${rate.rule.windowMs / 1000} s per client. Retry after ${rate.retryAfterSeconds} s.`;
-    return { ok: false, response: apiError(429, 'rate_limited', message, { 'retry-after': String(rate.retryAfterSeconds) }) };
+    return {
+      ok: false,
+      response: apiError(429, 'rate_limited', message, { 'retry-after': String(rate.retryAfterSeconds) }),
+    };
   }
   if (!bearer.token.scopes.includes(scope)) {
     const challenge = `Bearer realm="fml-sandbox", error="insufficient_scope", scope="${scope}"`;
-    return { ok: false, response: apiError(403, 'insufficient_scope', `This API client lacks the ${scope} scope.`, { 'www-authenticate': challenge }) };
+    return {
+      ok: false,
+      response: apiError(403, 'insufficient_scope', `This API client lacks the ${scope} scope.`, {
+        'www-authenticate': challenge,
+      }),
+    };
   }
   return { ok: true, token: bearer.token };
 }
@@ -30,7 +41,12 @@ export function authorize(core: SandboxCore, req: SandboxRequest, scope: string)
  * How every read route opens: `authorize`, then the Idempotency-Key check (reads never replay, but a
  * key first used on another route is a 409). Gives the tenant to read from, or the answer to send.
  */
-export function authorizeRead(core: SandboxCore, req: SandboxRequest, scope: string, route: string): { ok: true; orgId: string } | { ok: false; response: SandboxResponse } {
+export function authorizeRead(
+  core: SandboxCore,
+  req: SandboxRequest,
+  scope: string,
+  route: string,
+): { ok: true; orgId: string } | { ok: false; response: SandboxResponse } {
   const guard = authorize(core, req, scope);
   if (!guard.ok) return guard;
   const { orgId } = guard.token;
@@ -40,7 +56,13 @@ export function authorizeRead(core: SandboxCore, req: SandboxRequest, scope: str
 
 /** FML's 400 for bad input: every field problem in `fields`, and in one readable message. */
 export const validationFailed = (fields: FieldProblem[]): SandboxResponse =>
-  apiError(400, 'validation_error', `Invalid request: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`, {}, fields);
+  apiError(
+    400,
+    'validation_error',
+    `Invalid request: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`,
+    {},
+    fields,
+  );
 
 /** How one write route opens: its route name, whether a key replays, how its body is checked. */
 export interface WriteRoute<T> {
@@ -53,7 +75,9 @@ export interface WriteRoute<T> {
   rememberInvalid?: boolean;
 }
 
-export type WriteOpened<T> = { ok: true; orgId: string; key: string | undefined; input: T } | { ok: false; response: SandboxResponse };
+export type WriteOpened<T> =
+  | { ok: true; orgId: string; key: string | undefined; input: T }
+  | { ok: false; response: SandboxResponse };
 
 /**
  * How every write route opens, in this order: `authorize` with `cases:write`; the Idempotency-Key
@@ -71,6 +95,7 @@ export function openWrite<T>(core: SandboxCore, req: SandboxRequest, spec: Write
   const checked = spec.validate(parsed.ok ? parsed.value : undefined);
   if (checked.ok) return { ok: true, orgId, key: decision.key, input: checked.value };
   const response = validationFailed(checked.fields);
-  if (spec.rememberInvalid && decision.key !== undefined) rememberResponse(core, orgId, spec.route, decision.key, response);
+  if (spec.rememberInvalid && decision.key !== undefined)
+    rememberResponse(core, orgId, spec.route, decision.key, response);
   return { ok: false, response };
 }

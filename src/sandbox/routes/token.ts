@@ -26,7 +26,8 @@ function readParams(req: SandboxRequest): TokenParams | string {
   }
   if (type === 'application/json') {
     const parsed = parseJson(text);
-    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) return 'The body must be a JSON object.';
+    if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value))
+      return 'The body must be a JSON object.';
     const body = parsed.value as Record<string, unknown>;
     for (const name of PARAMS) {
       if (!Object.hasOwn(body, name) || body[name] === undefined) continue;
@@ -63,7 +64,11 @@ export function createToken(core: SandboxCore, req: SandboxRequest): SandboxResp
   if (typeof params === 'string') return oauthError(400, 'invalid_request', params);
   const basic = basicCredentials(req);
   if (basic && (params.client_id !== undefined || params.client_secret !== undefined)) {
-    return oauthError(400, 'invalid_request', 'Send the client credentials either in the body or as HTTP Basic, not both.');
+    return oauthError(
+      400,
+      'invalid_request',
+      'Send the client credentials either in the body or as HTTP Basic, not both.',
+    );
   }
   const clientId = basic?.id ?? params.client_id;
   const clientSecret = basic?.secret ?? params.client_secret;
@@ -76,7 +81,8 @@ export function createToken(core: SandboxCore, req: SandboxRequest): SandboxResp
     }
   }
   if (!params.grant_type) return oauthError(400, 'invalid_request', 'grant_type is required (use client_credentials).');
-  if (params.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+  if (params.grant_type !== 'client_credentials')
+    return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
 
   const client = clientId && clientSecret ? authenticateClient(core.state, clientId, clientSecret) : undefined;
   if (!client) {
@@ -87,10 +93,19 @@ export function createToken(core: SandboxCore, req: SandboxRequest): SandboxResp
   if (params.scope !== undefined) {
     scopes = parseScopes(params.scope);
     const extra = scopes.filter((s) => !client.scopes.includes(s));
-    if (extra.length || !scopes.length) return oauthError(400, 'invalid_scope', extra.length ? `This client may not have: ${extra.join(' ')}.` : 'scope must name at least one scope.');
+    if (extra.length || !scopes.length)
+      return oauthError(
+        400,
+        'invalid_scope',
+        extra.length ? `This client may not have: ${extra.join(' ')}.` : 'scope must name at least one scope.',
+      );
   }
   const ttl = core.options.tokenTtlSeconds;
   const accessToken = mintToken(core.state, client, scopes, core.now(), ttl);
   core.persist();
-  return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: scopes.join(' ') }, { 'cache-control': 'no-store', pragma: 'no-cache' });
+  return json(
+    200,
+    { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: scopes.join(' ') },
+    { 'cache-control': 'no-store', pragma: 'no-cache' },
+  );
 }

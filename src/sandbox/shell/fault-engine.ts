@@ -40,7 +40,8 @@ export type PathRule = 'exact' | 'prefix';
 /** The knobs' range: wide enough for any test, narrow enough that no value means something else. */
 export const MAX_TIMES = 1_000_000_000;
 
-export const wholeIn = (n: unknown, min: number, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+export const wholeIn = (n: unknown, min: number, max: number): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
 
 function pathMatcher(path: string | RegExp | undefined, rule: PathRule): (p: string) => boolean {
   if (path === undefined) return () => true;
@@ -78,18 +79,34 @@ export class FaultEngine<T extends object> {
   /** Switches a fault on (after the ones already on) and returns what `list()` will show of it. */
   add(scope: FaultScope, effect: T): FaultCount & T {
     const { method, path, times = 1 } = scope;
-    if (times !== 'always' && !wholeIn(times, 1, MAX_TIMES)) this.fail(`times must be a whole number from 1 to ${MAX_TIMES}, or 'always'.`);
-    if (method !== undefined && (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method))) this.fail('method must be an HTTP method name.');
-    if (path !== undefined && typeof path !== 'string' && !(path instanceof RegExp)) this.fail('path must be a string or a RegExp.');
-    const rule = { ...effect, id: newShortId('flt'), method: method?.toUpperCase() ?? null, path: path === undefined ? null : String(path), remaining: times, hits: 0 };
+    if (times !== 'always' && !wholeIn(times, 1, MAX_TIMES))
+      this.fail(`times must be a whole number from 1 to ${MAX_TIMES}, or 'always'.`);
+    if (method !== undefined && (typeof method !== 'string' || !/^[A-Za-z]+$/.test(method)))
+      this.fail('method must be an HTTP method name.');
+    if (path !== undefined && typeof path !== 'string' && !(path instanceof RegExp))
+      this.fail('path must be a string or a RegExp.');
+    const rule = {
+      ...effect,
+      id: newShortId('flt'),
+      method: method?.toUpperCase() ?? null,
+      path: path === undefined ? null : String(path),
+      remaining: times,
+      hits: 0,
+    };
     this.#active.push({ rule, matchPath: pathMatcher(path, this.pathRule) });
     return { ...rule };
   }
 
   /** The first fault this request matches (and `accept` takes, when given); counts nothing. */
-  match(method: string, path: string, accept: (rule: FaultCount & T) => boolean = () => true): (FaultCount & T) | undefined {
+  match(
+    method: string,
+    path: string,
+    accept: (rule: FaultCount & T) => boolean = () => true,
+  ): (FaultCount & T) | undefined {
     const upper = method.toUpperCase();
-    return this.#active.find((a) => (a.rule.method === null || a.rule.method === upper) && a.matchPath(path) && accept(a.rule))?.rule;
+    return this.#active.find(
+      (a) => (a.rule.method === null || a.rule.method === upper) && a.matchPath(path) && accept(a.rule),
+    )?.rule;
   }
 
   /** Counts one hit of a matched fault, switching it off once exhausted; returns it as it now stands. */

@@ -41,7 +41,8 @@ export class RouteTable<H> {
     for (const route of this.#routes) {
       const match = route.pattern.exec(path);
       if (!match) continue;
-      if (route.method === method) return { kind: 'found', handler: route.handler, params: match.slice(1).map((p) => p ?? '') };
+      if (route.method === method)
+        return { kind: 'found', handler: route.handler, params: match.slice(1).map((p) => p ?? '') };
       allow.add(route.method);
     }
     return allow.size ? { kind: 'wrong-method', allow: [...allow] } : { kind: 'not-found' };

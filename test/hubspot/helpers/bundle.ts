@@ -34,13 +34,27 @@ export interface ThrownError {
 }
 
 /** Builds the paste-ready files into a fresh temp dir outside the repo (the build script's own code). */
-export async function buildBundleDir(): Promise<{ dir: string; action: string; sdk: string; verify: string; cleanup: () => void }> {
+export async function buildBundleDir(): Promise<{
+  dir: string;
+  action: string;
+  sdk: string;
+  verify: string;
+  cleanup: () => void;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'fml-hubspot-bundle-'));
   const script = resolve(here, '../../../scripts/build-hubspot.mjs');
-  const { buildHubSpotBundles } = (await import(script)) as { buildHubSpotBundles: (o: { outdir: string }) => Promise<unknown> };
+  const { buildHubSpotBundles } = (await import(script)) as {
+    buildHubSpotBundles: (o: { outdir: string }) => Promise<unknown>;
+  };
   await buildHubSpotBundles({ outdir: dir });
   copyFileSync(join(here, 'hubspot-runner.cjs'), join(dir, 'runner.cjs'));
-  return { dir, action: join(dir, 'fml-hubspot-action.js'), sdk: join(dir, 'fml-sdk.js'), verify: join(dir, 'fml-verify.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    action: join(dir, 'fml-hubspot-action.js'),
+    sdk: join(dir, 'fml-sdk.js'),
+    verify: join(dir, 'fml-verify.js'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A copy of the action file with its settings block edited, as an admin would edit it. */
@@ -54,20 +68,34 @@ export function editedCopy(actionFile: string, name: string, edit: (source: stri
  * Runs `file` in a child process of `nodePath`, with only the given secrets in its environment (plus
  * PATH), from the temp dir, calling exports.main once per event. Killed after 60 s (`exit.signal`).
  */
-export function runAction(nodePath: string, file: string, style: 'return' | 'callback', events: unknown[], secrets: Record<string, string>): Promise<RunReport> {
+export function runAction(
+  nodePath: string,
+  file: string,
+  style: 'return' | 'callback',
+  events: unknown[],
+  secrets: Record<string, string>,
+): Promise<RunReport> {
   const dir = resolve(file, '..');
   return new Promise((resolvePromise, reject) => {
-    execFile(nodePath, [join(dir, 'runner.cjs'), file, style, JSON.stringify(events)], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...secrets }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const lines = stdout.split('\n');
-      const line = lines.find((l) => l.startsWith('@@RESULT '));
-      if (!line) return reject(new Error(`runner gave no result (${error?.message ?? 'no error'}): ${stderr}`));
-      const report = JSON.parse(line.slice('@@RESULT '.length)) as RunReport & { fatal?: ThrownError };
-      if (report.fatal) return reject(new Error(`runner failed: ${report.fatal.message}`));
-      const failed = error as (Error & { code?: number | string; signal?: string | null }) | null;
-      report.logs = lines.filter((l) => l !== '' && !l.startsWith('@@RESULT '));
-      report.exit = { code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0, signal: failed?.signal ?? null };
-      resolvePromise(report);
-    });
+    execFile(
+      nodePath,
+      [join(dir, 'runner.cjs'), file, style, JSON.stringify(events)],
+      { cwd: dir, env: { PATH: process.env.PATH ?? '', ...secrets }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const lines = stdout.split('\n');
+        const line = lines.find((l) => l.startsWith('@@RESULT '));
+        if (!line) return reject(new Error(`runner gave no result (${error?.message ?? 'no error'}): ${stderr}`));
+        const report = JSON.parse(line.slice('@@RESULT '.length)) as RunReport & { fatal?: ThrownError };
+        if (report.fatal) return reject(new Error(`runner failed: ${report.fatal.message}`));
+        const failed = error as (Error & { code?: number | string; signal?: string | null }) | null;
+        report.logs = lines.filter((l) => l !== '' && !l.startsWith('@@RESULT '));
+        report.exit = {
+          code: failed ? (typeof failed.code === 'number' ? failed.code : null) : 0,
+          signal: failed?.signal ?? null,
+        };
+        resolvePromise(report);
+      },
+    );
   });
 }
 
@@ -76,7 +104,14 @@ export function hubspotEvent(companyId: number, inputs: Record<string, unknown> 
   return {
     origin: { portalId: 4412345, actionDefinitionId: 118 },
     object: { objectType: 'COMPANY', objectId: companyId },
-    inputFields: { companyId: String(companyId), name: 'Acme Holdings Ltd', country: 'United Kingdom', email: 'jane@acme.example', contact: 'Jane Doe', ...inputs },
+    inputFields: {
+      companyId: String(companyId),
+      name: 'Acme Holdings Ltd',
+      country: 'United Kingdom',
+      email: 'jane@acme.example',
+      contact: 'Jane Doe',
+      ...inputs,
+    },
     callbackId: `ap-${companyId}-${Date.now()}`,
   };
 }

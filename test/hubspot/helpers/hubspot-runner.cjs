@@ -24,7 +24,16 @@ function describeError(error) {
   } catch (err) {
     json = `unserialisable: ${err.message}`;
   }
-  return { name: e.name, message: e.message, code: e.code, status: e.status, isAxiosError: e.isAxiosError, response: e.response, json, inspected: require('node:util').inspect(e, { depth: 6 }) };
+  return {
+    name: e.name,
+    message: e.message,
+    code: e.code,
+    status: e.status,
+    isAxiosError: e.isAxiosError,
+    response: e.response,
+    json,
+    inspected: require('node:util').inspect(e, { depth: 6 }),
+  };
 }
 
 async function runOne(main, event) {

@@ -8,7 +8,8 @@ export default {
   async fetch(request) {
     const url = new URL(request.url);
     const config = await request.json();
-    if (url.pathname === '/bench') return json(await benchVerify(config, url.searchParams.get('engine'), Number(url.searchParams.get('n'))));
+    if (url.pathname === '/bench')
+      return json(await benchVerify(config, url.searchParams.get('engine'), Number(url.searchParams.get('n'))));
     return json({ nodeCrypto: hasNodeCrypto(), engines: benchEngines(), results: await runSuite(config) });
   },
 };

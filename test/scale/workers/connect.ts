@@ -19,12 +19,20 @@ export async function connectRedis(kind: WorkerRedisKind, url: string): Promise<
     const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     client.on('error', () => undefined);
     await client.connect();
-    return { client, raw: ([name, ...rest]) => client.call(name!, ...rest), close: async () => void (await client.quit().catch(() => undefined)) };
+    return {
+      client,
+      raw: ([name, ...rest]) => client.call(name!, ...rest),
+      close: async () => void (await client.quit().catch(() => undefined)),
+    };
   }
   const client = createClient({ url });
   client.on('error', () => undefined);
   await client.connect();
-  return { client, raw: (args) => client.sendCommand(args), close: async () => void (await client.quit().catch(() => undefined)) };
+  return {
+    client,
+    raw: (args) => client.sendCommand(args),
+    close: async () => void (await client.quit().catch(() => undefined)),
+  };
 }
 
 /** A cluster client on the seeds (and password) of a `redis+cluster://` URL, as a user would make one. */
@@ -32,16 +40,27 @@ async function connectCluster(kind: 'redis-cluster' | 'ioredis-cluster', url: st
   const { rootNodes, defaults } = clusterUrlOptions(url)!;
   if (kind === 'ioredis-cluster') {
     const seeds = rootNodes.map(({ url: u }) => ({ host: new URL(u).hostname, port: Number(new URL(u).port) }));
-    const client = new Cluster(seeds, { lazyConnect: true, redisOptions: { password: defaults.password, maxRetriesPerRequest: 1 } });
+    const client = new Cluster(seeds, {
+      lazyConnect: true,
+      redisOptions: { password: defaults.password, maxRetriesPerRequest: 1 },
+    });
     client.on('error', () => undefined);
     await client.connect();
-    return { client, raw: ([name, ...rest]) => client.call(name!, ...rest), close: async () => void (await client.quit().catch(() => undefined)) };
+    return {
+      client,
+      raw: ([name, ...rest]) => client.call(name!, ...rest),
+      close: async () => void (await client.quit().catch(() => undefined)),
+    };
   }
   const client = createCluster({ rootNodes, defaults: { password: defaults.password } });
   client.on('error', () => undefined);
   await client.connect();
   // node-redis routes a raw command by the key it is given: the first argument after the name.
-  return { client, raw: (args) => client.sendCommand(args[1], false, args), close: async () => void (await client.quit().catch(() => undefined)) };
+  return {
+    client,
+    raw: (args) => client.sendCommand(args[1], false, args),
+    close: async () => void (await client.quit().catch(() => undefined)),
+  };
 }
 
 /** Node's process warnings this worker saw (a MaxListenersExceededWarning...): the parent fails the run on any. */

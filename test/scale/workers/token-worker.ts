@@ -49,16 +49,55 @@ export interface AttemptFailure {
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.FML_WORKER_CONFIG ?? '{}') as Config;
-  const storeOptions = { prefix: config.prefix, lockTtlMs: config.lockTtlMs, pollIntervalMs: 10, breakerPauseMs: config.breakerPauseMs, commandTimeoutMs: config.commandTimeoutMs, fallbackToLocal: config.fallbackToLocal };
-  const redis = config.kind === 'url' || config.store === 'memory' ? undefined : await connectRedis(config.kind, config.redisUrl);
-  const tokenStore = config.store === 'memory' ? undefined : redis ? new RedisTokenStore(redis.client, storeOptions) : redisTokenStoreFromUrl(config.redisUrl, storeOptions);
+  const storeOptions = {
+    prefix: config.prefix,
+    lockTtlMs: config.lockTtlMs,
+    pollIntervalMs: 10,
+    breakerPauseMs: config.breakerPauseMs,
+    commandTimeoutMs: config.commandTimeoutMs,
+    fallbackToLocal: config.fallbackToLocal,
+  };
+  const redis =
+    config.kind === 'url' || config.store === 'memory' ? undefined : await connectRedis(config.kind, config.redisUrl);
+  const tokenStore =
+    config.store === 'memory'
+      ? undefined
+      : redis
+        ? new RedisTokenStore(redis.client, storeOptions)
+        : redisTokenStoreFromUrl(config.redisUrl, storeOptions);
   // Store failures are counted, not hidden: the limiter then sends unpaced (and FML's 429 is the backstop).
   const storeErrors: string[] = [];
   // A roomy command time limit: a busy machine's slow answer must not turn pacing off.
-  const rateLimit = config.pace && redis ? { store: new RedisRateLimitStore(redis.client, { prefix: config.prefix, commandTimeoutMs: 10_000 }), requests: config.pace, onStoreError: (e: unknown) => void storeErrors.push(String(e)) } : false;
+  const rateLimit =
+    config.pace && redis
+      ? {
+          store: new RedisRateLimitStore(redis.client, { prefix: config.prefix, commandTimeoutMs: 10_000 }),
+          requests: config.pace,
+          onStoreError: (e: unknown) => void storeErrors.push(String(e)),
+        }
+      : false;
   // Unpaced runs are about tokens: their sandbox has no API rate limit.
-  const client = () => new FmlClient({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.sandboxUrl, tokenStore, retryBaseDelayMs: 20, maxRetries: 4, rateLimit });
-  const create = (fml: FmlClient, id: string) => fml.cases.create({ customerEmail: `${id}@example.com`, companyName: `Company ${id}`, crmRecordId: id, crmSource: 'hubspot', sendInvite: false }, { idempotencyKey: `mp-${id}` });
+  const client = () =>
+    new FmlClient({
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      baseUrl: config.sandboxUrl,
+      tokenStore,
+      retryBaseDelayMs: 20,
+      maxRetries: 4,
+      rateLimit,
+    });
+  const create = (fml: FmlClient, id: string) =>
+    fml.cases.create(
+      {
+        customerEmail: `${id}@example.com`,
+        companyName: `Company ${id}`,
+        crmRecordId: id,
+        crmSource: 'hubspot',
+        sendInvite: false,
+      },
+      { idempotencyKey: `mp-${id}` },
+    );
   await tell({ type: 'ready' });
   await nextMessage('go');
 
@@ -73,13 +112,31 @@ async function main(): Promise<void> {
       caseIds.push(...(await Promise.all(ids.map((id) => untilCreated(() => create(fml, id), failures)))));
       await tell({ type: 'progress', created: caseIds.length });
     }
-    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors, warnings: processWarnings });
+    await tell({
+      type: 'done',
+      worker: config.worker,
+      ok: caseIds.length,
+      caseIds,
+      failures,
+      storeErrors,
+      warnings: processWarnings,
+    });
   } else {
     const fml = client();
-    const results = await Promise.allSettled(Array.from({ length: config.count }, (_, i) => create(fml, `w${config.worker}-${i}`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: config.count }, (_, i) => create(fml, `w${config.worker}-${i}`)),
+    );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [failureOf(r.reason, 0)] : []));
     const caseIds = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.case.caseId] : []));
-    await tell({ type: 'done', worker: config.worker, ok: caseIds.length, caseIds, failures, storeErrors, warnings: processWarnings });
+    await tell({
+      type: 'done',
+      worker: config.worker,
+      ok: caseIds.length,
+      caseIds,
+      failures,
+      storeErrors,
+      warnings: processWarnings,
+    });
   }
   await redis?.close();
   await (tokenStore as { close?: () => Promise<void> } | undefined)?.close?.();
@@ -87,7 +144,10 @@ async function main(): Promise<void> {
 }
 
 /** Creates until it succeeds; an untyped error (a bug) is not retried, it ends the worker. */
-async function untilCreated(create: () => Promise<{ case: { caseId: string } }>, failures: AttemptFailure[]): Promise<string> {
+async function untilCreated(
+  create: () => Promise<{ case: { caseId: string } }>,
+  failures: AttemptFailure[],
+): Promise<string> {
   for (;;) {
     const started = Date.now();
     try {
@@ -101,7 +161,12 @@ async function untilCreated(create: () => Promise<{ case: { caseId: string } }>,
 }
 
 function failureOf(error: unknown, ms: number): AttemptFailure {
-  return { name: (error as Error)?.name, code: error instanceof FmlError ? error.code : undefined, typed: error instanceof FmlError, ms };
+  return {
+    name: (error as Error)?.name,
+    code: error instanceof FmlError ? error.code : undefined,
+    typed: error instanceof FmlError,
+    ms,
+  };
 }
 
 main().catch(async (error: unknown) => {

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   const handledIds: string[] = [];
   const handler = createNodeWebhookHandler({
     secret: config.secret,
-    dedupe: createRedisEventDeduper(redis.client, { prefix: `${config.prefix}seen:`, leaseMs: 10_000, breakerPauseMs: config.breakerPauseMs }),
+    dedupe: createRedisEventDeduper(redis.client, {
+      prefix: `${config.prefix}seen:`,
+      leaseMs: 10_000,
+      breakerPauseMs: config.breakerPauseMs,
+    }),
     onError: () => undefined,
     onEvent: async (event) => {
       // A little work, so concurrent deliveries of one event overlap for real.
