@@ -125,7 +125,7 @@ export class RateLimiter {
   /**
    * Waits until fewer than {@link LOOKS_AT_ONCE} of this process's looks at `budget` are in progress, and
    * resolves with the function that ends this one. A burst of a thousand calls then costs a shared store
-   * (Redis) a few commands at a time per process, not a thousand at once: those would queue behind each
+   * a few commands at a time per process, not a thousand at once: those would queue behind each
    * other past the store's time limit, and a store that times out sends everything unpaced. A cancelled
    * waiter leaves the queue at once (rejecting with the signal's reason) and takes no slot.
    */
