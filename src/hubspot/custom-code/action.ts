@@ -1,16 +1,8 @@
 import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../engine/fml';
 import type { LogFn } from '../../engine/logger';
-import type { TokenStore } from '../../auth/token-store';
-import { redisConnectionFromUrl } from '../../redis/from-url';
-import { RedisTokenStore } from '../../redis/token-store';
-import type { Pacer } from '../../engine/engine';
-import { RateLimiter } from '../../rate-limit/limiter';
-import { fmlPacer } from '../../rate-limit/pacer';
-import { RedisRateLimitStore } from '../../rate-limit/redis-store';
 import type { Transport } from '../../engine/fml-transport';
 import { createCase } from '../../resources/cases';
-import { FmlConfigError, FmlError, ValidationError } from '../../errors';
-import { relabel } from '../company/case-request';
+import { FmlConfigError, FmlError } from '../../errors';
 import {
   mapCompany,
   resolveCompanyMapping,
@@ -18,9 +10,12 @@ import {
   type ResolvedCompanyMapping,
 } from '../company/company-to-case';
 import { ownInput } from '../company/inputs';
+import { explain, isReplayedRejection, STUCK_KEY_CODE, stuckKey, unusableSecret } from './failure-messages';
 import { failureOutputs, successOutputs, type CustomCodeResult } from './outputs';
 import { isTransient, RetryableActionError } from './retry-error';
+import { SECRET_BASE_URL, SECRET_CLIENT_ID, SECRET_CLIENT_SECRET, SECRET_REDIS_URL } from './secret-names';
 import { secretsBudget, secretsCapMessage } from './secrets-cap';
+import { sharedRedisOf } from './shared-redis';
 
 /** The `event` HubSpot passes to a Custom Code action. Every part is treated as possibly missing. */
 export interface HubSpotActionEvent {
@@ -86,87 +81,10 @@ interface ResolvedActionOptions {
   log: (line: string) => void;
 }
 
-const SECRET_CLIENT_ID = 'FML_CLIENT_ID';
-const SECRET_CLIENT_SECRET = 'FML_CLIENT_SECRET';
-const SECRET_BASE_URL = 'FML_BASE_URL';
-const SECRET_REDIS_URL = 'REDIS_URL';
 const SECRETS_READ = [SECRET_CLIENT_ID, SECRET_CLIENT_SECRET, SECRET_BASE_URL, SECRET_REDIS_URL] as const;
 
 /** The SDK logs nothing here (as a client without a logger): the action writes its own one line per run. */
 const QUIET: LogFn = Object.assign(() => undefined, { enabled: () => false });
-
-/** What a REDIS_URL gives every execution in this process: one connection, shared token and pacing. */
-interface SharedRedis {
-  tokenStore: TokenStore;
-  /** Paces this FML client id across every Lambda (and any npm client) on this Redis. */
-  pacer(clientId: string): Pacer;
-  close(): Promise<void>;
-}
-
-/**
- * The shared Redis (one connection) of the current REDIS_URL value, for every handler in this process.
- * A rotated URL closes the old one: a warm Lambda lives long, and must not hold it open.
- */
-let redis: { url: string; shared: SharedRedis } | undefined;
-
-function sharedRedisOf(url: string, log: (line: string) => void, waitMs: number): SharedRedis {
-  if (redis?.url !== url) {
-    const shared = sharedRedis(url, log, waitMs);
-    void redis?.shared.close();
-    redis = { url, shared };
-  }
-  return redis.shared;
-}
-
-/**
- * The npm package's own `RedisTokenStore` and fleet rate limiter on one connection to `url` (so the action
- * and any other process on that Redis share one token and one budget of FML's rate limit), falling back
- * to this Lambda's own token, unpaced, while Redis fails. Each outage is logged once — from the first
- * failure until Redis answers a call again — with the URL (it may hold a password) masked. The wait for
- * another Lambda's mint is capped at the action's budget: a wait the run has given up on must not linger
- * and mint later. Throws `FmlConfigError` for a non-redis URL.
- */
-function sharedRedis(url: string, log: (line: string) => void, waitMs: number): SharedRedis {
-  let down = false;
-  let failed = false;
-  const onError = (error: unknown) => {
-    failed = true;
-    if (!down)
-      log(
-        `FML: the ${SECRET_REDIS_URL} Redis failed; this Lambda uses its own FML token, unpaced, until it answers (${String(
-          (error as Error)?.message ?? error,
-        )
-          .split(url)
-          .join('***')}).`,
-      );
-    down = true;
-  };
-  const connection = redisConnectionFromUrl(url);
-  const store = new RedisTokenStore(
-    connection,
-    { waitTimeoutMs: waitMs, onError, fallbackToLocal: true },
-    connection.close,
-  );
-  const watched =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      failed = false;
-      const result = await call(...args);
-      if (!failed) down = false; // Redis answered: the next failure is a new outage
-      return result;
-    };
-  const rateLimitStore = new RedisRateLimitStore(connection);
-  return {
-    tokenStore: {
-      get: watched((key) => store.get(key)),
-      set: watched((key, token) => store.set(key, token)),
-      delete: watched((key, onlyIfToken) => store.delete(key, onlyIfToken)),
-      acquire: watched((key, mint) => store.acquire(key, mint)),
-    },
-    pacer: (clientId) => fmlPacer(new RateLimiter(clientId, { store: rateLimitStore, onStoreError: onError })),
-    close: () => store.close(),
-  };
-}
 
 /**
  * The whole Custom Code action: `exports.main = hubspotCustomCodeAction()`.
@@ -348,55 +266,6 @@ function inputsOf(event: HubSpotActionEvent, mapping: ResolvedCompanyMapping): u
     return { ...(typeof fields === 'object' ? fields : undefined), [idName]: objectId };
   }
   return fields;
-}
-
-/** errorCode of a 400 that FML replays under the key: it starts like `validation_error`, so a branch on that prefix still matches. */
-const STUCK_KEY_CODE = 'validation_error_replayed';
-
-/** A 400 FML sent as a replay (`Idempotent-Replay: true`): the key holds a rejection, whatever the data now is. */
-function isReplayedRejection(error: unknown): error is ValidationError {
-  return (
-    error instanceof ValidationError &&
-    error.source === 'server' &&
-    error.headers['idempotent-replay']?.trim().toLowerCase() === 'true'
-  );
-}
-
-/** The message for a stuck key: what FML replayed, and the two steps that get the Company a case. */
-function stuckKey(
-  error: ValidationError,
-  mapped: { request: object; idempotencyKey: string },
-  mapping: ResolvedCompanyMapping,
-): string {
-  const rid = error.requestId ? ` (FML request id ${error.requestId})` : '';
-  const fields = error.fields.map((f) => relabel(f, mapped.request, mapping).message);
-  const next = mapping.keySuffix ? `a suffix other than "${mapping.keySuffix}"` : '"v2"';
-  return (
-    `FML replayed its first answer to this Company, a 400 (Idempotent-Replay: true): Idempotency-Key ${mapped.idempotencyKey} is stuck, and re-runs with it fail even with fixed data. ` +
-    `Reason: ${fields.length ? fields.join('; ') : error.message}. To recover: fix the Company, set FML_ACTION_OPTIONS.idempotencyKeySuffix to ${next} (a new key; Companies that have a case keep it, FML matches crmRecordId), then re-enrol it.${rid}`
-  );
-}
-
-/**
- * The admin-facing message for a permanent failure: what happened and what to change in HubSpot or FML.
- * The SDK's own messages already say that for credentials and scopes (naming FML_CLIENT_ID and
- * FML_CLIENT_SECRET, which are also the secrets' names here); a 400 is retold in HubSpot's terms.
- */
-function explain(error: FmlError, request: object, mapping: ResolvedCompanyMapping): string {
-  const rid = (error as { requestId?: string }).requestId;
-  const ref = rid ? ` (FML request id ${rid})` : '';
-  if (error instanceof ValidationError && error.source === 'server') {
-    const fields = error.fields.map((f) => relabel(f, request, mapping).message);
-    return `FML rejected this Company's data (400 validation_error): ${fields.length ? fields.join('; ') : error.message}. Fix the Company's properties, then re-enrol it (a re-run reporting ${STUCK_KEY_CODE} says how to move to a new key).${ref}`;
-  }
-  return `${error.message}${ref}`;
-}
-
-/** The outputs for a secret whose value cannot work (an FmlConfigError); anything else is rethrown. */
-function unusableSecret(name: string, error: unknown, fix: string): CustomCodeResult {
-  if (error instanceof FmlConfigError)
-    return failureOutputs(error.code, `The ${name} secret is not usable: ${error.message} ${fix}`);
-  throw error;
 }
 
 /** Defence in depth: no output may carry a secret, whatever an upstream message held. */
