@@ -8,11 +8,19 @@ import type {
   FetchOptionsOptions,
   RecordedCompletion,
 } from './fake-hubspot-automation-types';
+import { apiVersionOf, type Call, hsError, openCall } from './fake-hubspot-automation-call';
+import {
+  COMPLETE,
+  type CallbackState,
+  type CompletionFault,
+  completeCallbacks,
+} from './fake-hubspot-automation-callbacks';
+import { forwardToCrm } from './fake-hubspot-automation-crm';
 import { definitionsAnswer } from './fake-hubspot-definitions';
 import { Executions } from './fake-hubspot-executions';
 import { postSigned } from './hubspot-signing';
 import { FaultEngine, wholeIn } from './shell/fault-engine';
-import { dropConnection, HttpShell, send, type ShellAnswer, type ShellExchange } from './shell/http-shell';
+import { HttpShell, type ShellExchange } from './shell/http-shell';
 import { decodeParam, RouteTable } from './shell/route-table';
 
 export type * from './fake-hubspot-automation-types';
@@ -39,35 +47,15 @@ export type * from './fake-hubspot-automation-types';
  * passes against this stand-in checks the verifier against a second implementation.
  */
 
-/** A `failCompletions` fault: an error status to answer with, or `drop`: complete the callbacks, then cut the connection unanswered. */
-interface CompletionFault {
-  status: number | 'drop';
-  retryAfterSeconds: number | undefined;
-}
-
 interface Waiter {
   check(): void;
   fail(error: Error): void;
-}
-
-/** One API request as a route sees it: the parsed body, who is calling, and how to answer. */
-interface Call {
-  exchange: ShellExchange;
-  params: string[];
-  apiVersion: AutomationApiRequest['apiVersion'];
-  body: unknown;
-  bearer: string | undefined;
-  hapikey: string | undefined;
-  answer(status: number, payload?: unknown, headers?: Record<string, string>): void;
-  error(status: number, category: string, message: string, headers?: Record<string, string>): void;
 }
 
 type CallHandler = (fake: FakeHubSpotAutomation, call: Call) => void;
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_MAX_BODY_BYTES = 1_048_576;
-/** The callback-completion paths, single and batch, current and legacy (what `failCompletions` hits). */
-const COMPLETE = /^\/automation\/(?:v4\/actions\/callbacks|actions\/callbacks\/2026-03)\/(?:([^/]+)\/)?complete$/;
 // `callbacks` is never an app id: those paths belong to the callbacks API (405 when the method is wrong).
 const DEFINITIONS = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/(?!callbacks$)([^/]+)$/;
 const DEFINITION = /^\/automation\/(?:v4\/actions|actions\/2026-03)\/(?!callbacks\/)([^/]+)\/([^/]+)$/;
@@ -99,6 +87,7 @@ export class FakeHubSpotAutomation {
   readonly #faults = new FaultEngine<CompletionFault>('Invalid fake HubSpot automation fault', 'exact');
   readonly #waiters = new Set<Waiter>();
   readonly #crm: string | undefined;
+  readonly #callbacks: CallbackState;
   #closed = false;
   #seq = 0;
 
@@ -119,6 +108,17 @@ export class FakeHubSpotAutomation {
     this.#now = options.now;
     this.#executions = new Executions(options.now);
     this.#crm = options.crm?.replace(/\/+$/, '');
+    this.#callbacks = {
+      tokens: this.#tokens,
+      faults: this.#faults,
+      executions: this.#executions,
+      completions: this.completions,
+      requests: this.requests,
+      now: this.#now,
+      completed: () => {
+        for (const waiter of [...this.#waiters]) waiter.check();
+      },
+    };
   }
 
   /** The bearer token for a portal (the single token when one was configured). */
@@ -271,132 +271,25 @@ export class FakeHubSpotAutomation {
 
   /** @internal The shell hands every request here. */
   async handle(exchange: ShellExchange): Promise<void> {
-    const { method, url, req, res } = exchange;
-    const apiVersion = apiVersionOf(url.pathname);
-    const text = exchange.body.toString('utf8');
-    let body: unknown;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-    const hapikey = url.searchParams.get('hapikey') ?? undefined;
-    const auth: AutomationApiRequest['auth'] = bearer ? 'bearer' : hapikey ? 'hapikey' : 'none';
-    const answer: Call['answer'] = (status, payload, headers = {}) => {
-      this.requests.push({ method, path: url.pathname, apiVersion, status, auth, body });
-      send(res, {
-        status,
-        headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: payload === undefined ? '' : JSON.stringify(payload),
-      });
-    };
-    const error: Call['error'] = (status, category, message, headers = {}) =>
-      answer(status, hsError(category, message), headers);
-
-    if (url.pathname.startsWith('/crm/') && this.#crm) return this.#toCrm(exchange, auth, body);
+    const { method, url } = exchange;
+    const call = openCall(exchange, this.requests);
+    if (url.pathname.startsWith('/crm/') && this.#crm)
+      return forwardToCrm(this.#crm, this.#shell.closing, exchange, call.auth, call.body, this.requests);
     const found = ROUTES.find(method, url.pathname);
     if (found.kind === 'wrong-method')
-      return error(
+      return call.error(
         405,
         'METHOD_NOT_ALLOWED',
         `${method} is not allowed on ${url.pathname}; use ${found.allow.join(', ')}.`,
         { allow: found.allow.join(', ') },
       );
-    if (found.kind === 'not-found') return error(404, 'NOT_FOUND', `No route ${method} ${url.pathname}.`);
-    found.handler(this, {
-      exchange,
-      params: found.params.map(decodeParam),
-      apiVersion,
-      body,
-      bearer,
-      hapikey,
-      answer,
-      error,
-    });
+    if (found.kind === 'not-found') return call.error(404, 'NOT_FOUND', `No route ${method} ${url.pathname}.`);
+    found.handler(this, { ...call, params: found.params.map(decodeParam) });
   }
 
   /** @internal `POST …/callbacks/…/complete` (one callback) and `POST …/callbacks/…/complete` (a batch). */
-  complete({ exchange, params, apiVersion, body, bearer, answer, error }: Call): void {
-    const tokens = typeof this.#tokens === 'string' ? [this.#tokens] : Object.values(this.#tokens);
-    if (!bearer || !tokens.includes(bearer))
-      return void error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found or invalid.');
-    const fault = this.#faults.match(exchange.method, exchange.url.pathname);
-    if (fault && fault.status !== 'drop') {
-      this.#faults.hit(fault);
-      const headers: Record<string, string> =
-        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      if (fault.status === 429) {
-        return void answer(
-          429,
-          {
-            status: 'error',
-            errorType: 'RATE_LIMIT',
-            policyName: 'TEN_SECONDLY_ROLLING',
-            message: 'You have reached your ten_secondly_rolling limit.',
-          },
-          headers,
-        );
-      }
-      return void error(fault.status, 'INTERNAL_ERROR', 'Injected failure.', headers);
-    }
-    const one = params[0] !== undefined && params[0] !== '' ? params[0] : undefined;
-    const single = body as { outputFields?: unknown; typedOutputs?: unknown } | undefined;
-    const inputs =
-      one !== undefined
-        ? [{ callbackId: one, outputFields: single?.outputFields, typedOutputs: single?.typedOutputs }]
-        : (body as { inputs?: unknown } | undefined)?.inputs;
-    if (!Array.isArray(inputs) || inputs.length === 0)
-      return void error(400, 'VALIDATION_ERROR', 'Expected { inputs: [{ callbackId, outputFields }] }.');
-    const problems: string[] = [];
-    for (const input of inputs as { callbackId?: unknown; outputFields?: unknown; typedOutputs?: unknown }[]) {
-      const id = typeof input?.callbackId === 'string' ? input.callbackId : undefined;
-      // The 2026-03 body requires typedOutputs next to outputFields.
-      const typed =
-        apiVersion === '2026-03' &&
-        (typeof input?.typedOutputs !== 'object' || input.typedOutputs === null || Array.isArray(input.typedOutputs))
-          ? 'typedOutputs is required (an object of output values)'
-          : undefined;
-      const problem =
-        id === undefined
-          ? 'callbackId is required'
-          : (typed ?? this.#executions.problem(id, input.outputFields, this.#tokens, bearer));
-      if (problem) problems.push(problem);
-    }
-    // All or nothing, so a test can see a refused batch left every callback blocked.
-    if (problems.length)
-      return void error(
-        problems.some((p) => p.startsWith('unknown')) && inputs.length === 1 ? 404 : 400,
-        'VALIDATION_ERROR',
-        problems.join('; '),
-      );
-    for (const input of inputs as { callbackId: string; outputFields: Record<string, string> }[]) {
-      const execution = this.#executions.get(input.callbackId);
-      if (!execution) continue; // not reached: problem() above refused every unknown callbackId
-      execution.state = 'completed';
-      this.completions.push({
-        callbackId: input.callbackId,
-        portalId: execution.portalId,
-        outputFields: { ...input.outputFields },
-        via: one !== undefined ? 'single' : 'batch',
-        at: this.#now(),
-      });
-    }
-    for (const waiter of [...this.#waiters]) waiter.check();
-    if (fault?.status === 'drop') {
-      // Counted only now: a drop fault hits a completion that went through, never a refused one.
-      this.#faults.hit(fault);
-      this.requests.push({
-        method: exchange.method,
-        path: exchange.url.pathname,
-        apiVersion,
-        status: 0,
-        auth: 'bearer',
-        body,
-      });
-      return void dropConnection(exchange.req.socket); // completed, but the answer never reaches the caller
-    }
-    return void answer(204);
+  complete(call: Call): void {
+    completeCallbacks(this.#callbacks, call);
   }
 
   /** @internal The definitions API: `POST`/`GET /{appId}`, `GET`/`PATCH /{appId}/{definitionId}`. */
@@ -408,42 +301,6 @@ export class FakeHubSpotAutomation {
     const reply = definitionsAnswer(this.#definitions, exchange.method, id, body, exchange.url.searchParams);
     if ('payload' in reply) return void answer(reply.status, reply.payload);
     return void error(reply.status, reply.category, reply.message);
-  }
-
-  /**
-   * Passes a `/crm/…` request on to the fake CRM, as `api.hubapi.com` serves both APIs. Aborted when
-   * this stand-in closes; a CRM that cannot be reached is HubSpot's 502.
-   */
-  async #toCrm(
-    { method, url, req, res, body: raw }: ShellExchange,
-    auth: AutomationApiRequest['auth'],
-    body: unknown,
-  ): Promise<void> {
-    const headers: Record<string, string> = {};
-    for (const name of ['authorization', 'content-type', 'accept']) {
-      const v = req.headers[name];
-      if (typeof v === 'string') headers[name] = v;
-    }
-    let reply: ShellAnswer;
-    try {
-      const answer = await fetch(`${this.#crm}${url.pathname}${url.search}`, {
-        method,
-        headers,
-        signal: this.#shell.closing,
-        ...(raw.length === 0 ? {} : { body: raw.toString('utf8') }),
-      });
-      const type = answer.headers.get('content-type');
-      reply = { status: answer.status, headers: type ? { 'content-type': type } : {}, body: await answer.text() };
-    } catch {
-      if (this.#shell.closing.aborted) return dropConnection(req.socket);
-      reply = {
-        status: 502,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(hsError('INTERNAL_ERROR', `The fake CRM at ${this.#crm} could not be reached.`)),
-      };
-    }
-    this.requests.push({ method, path: url.pathname, apiVersion: undefined, status: reply.status, auth, body });
-    send(res, reply);
   }
 }
 
@@ -493,20 +350,3 @@ export async function startFakeHubSpotAutomation(
   });
   return fake;
 }
-
-/** The automation API version a path belongs to; undefined for other paths (e.g. `/crm/…`). */
-function apiVersionOf(path: string): AutomationApiRequest['apiVersion'] {
-  return path.startsWith('/automation/v4/')
-    ? 'v4'
-    : /^\/automation\/actions\/(callbacks\/)?2026-03\//.test(path)
-      ? '2026-03'
-      : undefined;
-}
-
-/** HubSpot's error body. */
-const hsError = (category: string, message: string) => ({
-  status: 'error',
-  category,
-  message,
-  correlationId: randomBytes(8).toString('hex'),
-});
