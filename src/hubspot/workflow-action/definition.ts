@@ -7,7 +7,8 @@ import {
   OUTPUT_FIELDS,
 } from './fields';
 import type { WorkflowActionFunction } from './functions';
-import { HUBSPOT_LANGUAGES, mergeLabels, shippedLabels, type ActionLabels, type HubSpotLanguage } from './labels';
+import { HUBSPOT_LANGUAGES, mergeLabels, type ActionLabels, type HubSpotLanguage } from './labels';
+import { shippedLabels } from './shipped-labels';
 
 /** Where an input's value may come from in the workflow editor. */
 export type SupportedValueType = 'STATIC_VALUE' | 'OBJECT_PROPERTY' | (string & {});

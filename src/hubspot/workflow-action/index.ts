@@ -13,7 +13,8 @@ export type {
   WorkflowActionDefinition,
   WorkflowActionDefinitionOptions,
 } from './definition';
-export { HUBSPOT_LANGUAGES, shippedLabels } from './labels';
+export { HUBSPOT_LANGUAGES } from './labels';
+export { shippedLabels } from './shipped-labels';
 export type { ActionLabels, HubSpotLanguage } from './labels';
 export {
   DEFAULT_OBJECT_PROPERTIES as WORKFLOW_ACTION_OBJECT_PROPERTIES,
