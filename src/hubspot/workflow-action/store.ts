@@ -156,3 +156,13 @@ export function createMemoryCallbackStore(): CallbackStore {
     },
   };
 }
+
+/**
+ * The portal whose execution first used a case, from the store's records of it; undefined when the
+ * store remembers none (a case made by Custom Code, by hand, or forgotten after `retentionMs`).
+ */
+export function ownerPortal(records: readonly CallbackRecord[]): string | undefined {
+  let first: CallbackRecord | undefined;
+  for (const r of records) if (r.portalId !== '' && (first === undefined || r.createdAt < first.createdAt)) first = r;
+  return first?.portalId;
+}
