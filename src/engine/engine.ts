@@ -15,9 +15,6 @@ import {
 import { redact, redactHeaders, redactUrl } from '../internal/redact';
 import { telemetry, type CallSpan } from './telemetry';
 
-export type { EngineAnswer, EngineCallOptions, EngineProfile, EngineRequest, Pacer, PacerPermit } from './engine-types';
-export { isRetrySafe } from './engine-types';
-
 interface Attempt {
   status: number;
   headers: Headers;

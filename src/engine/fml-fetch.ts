@@ -2,7 +2,7 @@ import type { OperationFacts } from '../../generated/operations';
 import { FmlConfigError } from '../errors';
 import { idempotencyKey } from '../idempotency';
 import { checkedBody } from './contract';
-import type { EngineAnswer } from './engine';
+import type { EngineAnswer } from './engine-types';
 import type { Transport } from './fml-transport';
 
 // The FML transport as a `fetch`, for openapi-fetch (`fml.api`) and `createFmlFetch`.

@@ -2,7 +2,7 @@
 // HubSpot execution is a short-lived process sending one or two requests, so pacing in its memory
 // paces nothing, and the files stay within their size guard. Asking for pacing there is refused
 // loudly rather than ignored.
-import type { Pacer } from '../engine/engine';
+import type { Pacer } from '../engine/engine-types';
 import { FmlConfigError } from '../errors';
 import type { FmlClientOptions } from '../options';
 

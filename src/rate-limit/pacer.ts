@@ -1,4 +1,4 @@
-import type { Pacer } from '../engine/engine';
+import type { Pacer } from '../engine/engine-types';
 import { FmlConfigError } from '../errors';
 import { MAX_TIMER_MS } from '../internal/timers';
 import type { RateLimiter, RateLimitOptions } from './limiter';

@@ -1,5 +1,5 @@
 import type { TokenStore } from '../../auth/token-store';
-import type { Pacer } from '../../engine/engine';
+import type { Pacer } from '../../engine/engine-types';
 import { RateLimiter } from '../../rate-limit/limiter';
 import { fmlPacer } from '../../rate-limit/pacer';
 import { RedisRateLimitStore } from '../../rate-limit/redis-store';

@@ -17,17 +17,6 @@ import type {
   WorkflowActionDefinitionOptions,
 } from './definition-types';
 
-export type {
-  FieldOption,
-  FieldTypeDefinition,
-  InputFieldDefinition,
-  InputFieldDependency,
-  OutputFieldDefinition,
-  SupportedValueType,
-  WorkflowActionDefinition,
-  WorkflowActionDefinitionOptions,
-} from './definition-types';
-
 const BOTH: SupportedValueType[] = ['OBJECT_PROPERTY', 'STATIC_VALUE'];
 const text = (name: string, isRequired: boolean): InputFieldDefinition => ({
   typeDefinition: { name, type: 'string', fieldType: 'text' },

@@ -4,7 +4,7 @@ import type {
   InputFieldDependency,
   OutputFieldDefinition,
   WorkflowActionDefinition,
-} from './definition';
+} from './definition-types';
 import type { ActionLabels } from './labels';
 
 // HubSpot's new developer platform defines a workflow action as a file in the app project,

@@ -12,7 +12,7 @@ export type {
   SupportedValueType,
   WorkflowActionDefinition,
   WorkflowActionDefinitionOptions,
-} from './definition';
+} from './definition-types';
 export { HUBSPOT_LANGUAGES } from './labels';
 export { shippedLabels } from './shipped-labels';
 export type { ActionLabels, HubSpotLanguage } from './labels';

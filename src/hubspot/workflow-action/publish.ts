@@ -1,5 +1,5 @@
 import { FmlConfigError, FmlError } from '../../errors';
-import type { WorkflowActionDefinition } from './definition';
+import type { WorkflowActionDefinition } from './definition-types';
 import {
   automationSender,
   type AutomationSend,
