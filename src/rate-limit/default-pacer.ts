@@ -1,5 +1,5 @@
 import { type Clock, REAL_CLOCK } from '../engine/clock';
-import type { Pacer } from '../engine/engine';
+import type { Pacer } from '../engine/engine-types';
 import type { LogFn } from '../engine/logger';
 import type { FmlClientOptions } from '../options';
 import { RateLimiter } from './limiter';
@@ -15,8 +15,11 @@ const STORE_WARNING_EVERY_MS = 10_000;
 export function defaultPacer(options: FmlClientOptions, clientId: string, log: LogFn): Pacer | undefined {
   checkRateLimitOption(options.rateLimit);
   if (options.rateLimit === false) return undefined;
-  const onStoreError = storeFailureWarning(log, options.rateLimit?.clock ?? options.clock ?? REAL_CLOCK);
-  return fmlPacer(new RateLimiter(clientId, { clock: options.clock, onStoreError, ...options.rateLimit }));
+  // The limiter's clock: its own, else the client's. The warning's throttle reads the same one.
+  const clock = options.rateLimit?.clock ?? options.clock ?? REAL_CLOCK;
+  return fmlPacer(
+    new RateLimiter(clientId, { onStoreError: storeFailureWarning(log, clock), ...options.rateLimit, clock }),
+  );
 }
 
 /** Warns of a failing store (a Redis failover sends every request unpaced) once, then once per {@link STORE_WARNING_EVERY_MS} with the count since. */

@@ -130,12 +130,11 @@ export class RateLimiter {
    * waiter leaves the queue at once (rejecting with the signal's reason) and takes no slot.
    */
   async #turn(budget: Budget, signal: AbortSignal | undefined): Promise<() => void> {
-    let q = this.#looks.get(budget);
-    if (!q) {
-      q = { running: 0, queue: [] };
-      this.#looks.set(budget, q);
+    let looks = this.#looks.get(budget);
+    if (!looks) {
+      looks = { running: 0, queue: [] };
+      this.#looks.set(budget, looks);
     }
-    const looks = q;
     if (looks.running < LOOKS_AT_ONCE) looks.running++;
     else {
       await new Promise<void>((resolve, reject) => {
