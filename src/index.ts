@@ -72,6 +72,7 @@ export {
   MemoryRateLimitStore,
   FML_LIMITS,
   type RateLimitOptions,
+  type RateLimiterOptions,
   type RateLimitStore,
   type SlotRequest,
   type SlotAnswer,

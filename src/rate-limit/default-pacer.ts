@@ -3,6 +3,7 @@ import type { Pacer } from '../engine/engine-types';
 import type { LogFn } from '../engine/logger';
 import type { FmlClientOptions } from '../options';
 import { RateLimiter } from './limiter';
+import { MemoryRateLimitStore } from './memory-store';
 import { checkRateLimitOption, fmlPacer } from './pacer';
 
 /** While the store keeps failing, at most one warning per this long: an outage must not log once per request. */
@@ -15,10 +16,11 @@ const STORE_WARNING_EVERY_MS = 10_000;
 export function defaultPacer(options: FmlClientOptions, clientId: string, log: LogFn): Pacer | undefined {
   checkRateLimitOption(options.rateLimit);
   if (options.rateLimit === false) return undefined;
-  // The limiter's clock: its own, else the client's. The warning's throttle reads the same one.
+  // The limiter's clock: its own, else the client's. The warning's throttle and the default store read the same one.
   const clock = options.rateLimit?.clock ?? options.clock ?? REAL_CLOCK;
+  const store = options.rateLimit?.store ?? new MemoryRateLimitStore({ clock });
   return fmlPacer(
-    new RateLimiter(clientId, { onStoreError: storeFailureWarning(log, clock), ...options.rateLimit, clock }),
+    new RateLimiter(clientId, { onStoreError: storeFailureWarning(log, clock), ...options.rateLimit, clock, store }),
   );
 }
 

@@ -1,6 +1,5 @@
-import { RateLimitWaitError } from '../errors';
+import { FmlConfigError, RateLimitWaitError } from '../errors';
 import { type Clock, REAL_CLOCK } from '../engine/clock';
-import { MemoryRateLimitStore } from './memory-store';
 import type { RateLimitStore } from './store';
 import { type Budget, FML_LIMITS, type SlotAnswer, type WindowRule } from './window';
 
@@ -31,6 +30,16 @@ export interface RateLimitOptions {
    * @default none (the client logs a warning: the first failure, then at most one per 10 s with the count since)
    */
   onStoreError?: (error: unknown) => void;
+}
+
+/**
+ * What a {@link RateLimiter} is built from: the client's pacing options, with the store named. The client
+ * builds its `MemoryRateLimitStore` where it builds its limiter, so code that always brings its own store
+ * (the paste-ready HubSpot action, on Redis) does not carry the in-memory one.
+ */
+export interface RateLimiterOptions extends RateLimitOptions {
+  /** Where send times are kept: a `MemoryRateLimitStore` (one process), or a `RedisRateLimitStore` (a fleet). */
+  store: RateLimitStore;
 }
 
 const UNPACED: Permit = { settle: () => Promise.resolve() };
@@ -76,11 +85,14 @@ export class RateLimiter {
 
   /**
    * @param scope - The FML client id whose budget this is.
-   * @param options - Store, limits and clock; every one optional.
+   * @param options - The store; limits and clock, optional.
    */
-  constructor(scope: string, options: RateLimitOptions = {}) {
+  constructor(scope: string, options: RateLimiterOptions) {
+    // Unchecked, a missing store would fail every look, and a failing store sends unpaced: silently.
+    if (!options?.store)
+      throw new FmlConfigError('RateLimiter needs a store: a MemoryRateLimitStore or a RedisRateLimitStore.');
     this.#clock = options.clock ?? REAL_CLOCK;
-    this.#store = options.store ?? new MemoryRateLimitStore({ clock: this.#clock });
+    this.#store = options.store;
     this.#scope = scope;
     this.#rules = { requests: options.requests ?? FML_LIMITS.requests, tokens: options.tokens ?? FML_LIMITS.tokens };
     this.#onStoreError = options.onStoreError;

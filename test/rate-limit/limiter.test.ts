@@ -38,6 +38,13 @@ it('the Redis keys of one client id share one hash tag (one Cluster slot)', () =
   expect(store.keys('pk_live_x', 'tokens')[0]).toBe('{fml:pk_live_x}:tokens');
 });
 
+it('a RateLimiter without a store is refused at once (it would otherwise send everything unpaced)', () => {
+  const options = { requests: { limit: 1, windowMs: 1000 } } as unknown as ConstructorParameters<typeof RateLimiter>[1];
+  expect(() => new RateLimiter('pk_no_store', options)).toThrow(
+    expect.objectContaining({ code: 'configuration_error', message: expect.stringContaining('needs a store') }),
+  );
+});
+
 describe('RateLimiter looks at its store a few at a time per budget', () => {
   /** A memory store that records how many takes run at once and can hold the next one until released. */
   function watchedStore() {
