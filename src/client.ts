@@ -4,14 +4,13 @@ import { clientTransport } from './engine/fml';
 import { fetchOver } from './engine/fml-fetch';
 import { operationOf } from './engine/operation-of';
 import type { FmlClientOptions } from './options';
+import { INSPECT } from './internal/redact';
 import { Cases } from './resources/cases';
 import { Events } from './resources/events';
 import { Screening } from './resources/screening';
 
 export { DEFAULT_BASE_URL } from './engine/fml';
 export type { FmlClientOptions } from './options';
-
-const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The FML Public Cases API client. Create one per process and reuse it: it caches the access token,
@@ -63,7 +62,7 @@ export class FmlClient {
   }
 
   /** What `util.inspect` and `console.log` show: the same, without secrets. */
-  [inspect](): string {
+  [INSPECT](): string {
     return `FmlClient { baseUrl: '${this.baseUrl}', clientId: '${this.clientId}' }`;
   }
 }

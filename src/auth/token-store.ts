@@ -1,3 +1,5 @@
+import { INSPECT } from '../internal/redact';
+
 /** An access token as the cache keeps it. */
 export interface StoredToken {
   /** The bearer token. A secret: never log it. */
@@ -36,8 +38,6 @@ export interface TokenStore {
   acquire?(key: string, mint: () => Promise<StoredToken>): Promise<StoredToken>;
 }
 
-const inspect = Symbol.for('nodejs.util.inspect.custom');
-
 /** The default store: a Map in this process. Tokens are held in a private field, hidden from inspection. */
 export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, StoredToken>();
@@ -63,7 +63,7 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /** What `util.inspect` and `console.log` show: the same, without secrets. */
-  [inspect](): string {
+  [INSPECT](): string {
     return `MemoryTokenStore { size: ${this.#tokens.size} }`;
   }
 }

@@ -1,3 +1,9 @@
+/**
+ * The method `util.inspect` (and so `console.log`) calls to print an object: the SDK's objects that hold
+ * a secret (the client, the token stores, the de-duplicator) print their settings through it, never the secret.
+ */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** Keys whose values are secrets wherever they appear: headers, token bodies, log lines. */
 const SECRET_KEY =
   /^(authorization|proxy-authorization|cookie|set-cookie|client_secret|clientsecret|access_token|accesstoken|refresh_token|id_token|token|secret|password|x-hubspot-signature.*|x-fml-signature)$/i;

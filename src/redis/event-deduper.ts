@@ -1,4 +1,5 @@
 import { FmlConfigError } from '../errors';
+import { INSPECT } from '../internal/redact';
 import {
   type ClaimResult,
   type DedupeStore,
@@ -23,8 +24,6 @@ export interface RedisDedupeStoreOptions extends RedisTimeLimitOptions {
    */
   prefix?: string;
 }
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Claim in one round trip, atomically: take the key if free (`SET NX PX`), else say whether the event

@@ -140,8 +140,8 @@ export function guardedSender(
 /** Checks and defaults {@link RedisTimeLimitOptions}. Throws {@link FmlConfigError}. */
 export function checkTimeLimits(options: RedisTimeLimitOptions = {}): { timeoutMs: number; pauseMs: number } {
   return {
-    timeoutMs: positive(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs'),
-    pauseMs: positive(options.breakerPauseMs, DEFAULT_BREAKER_PAUSE_MS, 'breakerPauseMs', true),
+    timeoutMs: checkedMs(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'Redis commandTimeoutMs'),
+    pauseMs: checkedMs(options.breakerPauseMs, DEFAULT_BREAKER_PAUSE_MS, 'Redis breakerPauseMs', true),
   };
 }
 
@@ -159,7 +159,12 @@ export function isAuthFailure(error: unknown): boolean {
   return /WRONGPASS|NOAUTH|NOPERM|invalid (username-)?password/i.test(String(message));
 }
 
-function positive(value: number | undefined, fallback: number, name: string, zeroAllowed = false): number {
+/**
+ * A time option of the Redis stores, in ms, checked: over 0 (or 0 where `zeroAllowed`, when 0 turns
+ * something off), and short enough for a timer to honour. `fallback` when undefined. Throws
+ * {@link FmlConfigError} naming the option (`what`, e.g. `RedisTokenStore lockTtlMs`).
+ */
+export function checkedMs(value: number | undefined, fallback: number, what: string, zeroAllowed = false): number {
   if (value === undefined) return fallback;
   if (
     typeof value !== 'number' ||
@@ -169,7 +174,7 @@ function positive(value: number | undefined, fallback: number, name: string, zer
     value > MAX_TIMER_MS
   ) {
     throw new FmlConfigError(
-      `Redis ${name} must be ${zeroAllowed ? '0 or more' : 'over 0'} ms (at most 2^31-1); got ${String(value)}.`,
+      `${what} must be ${zeroAllowed ? '0 or more' : 'over 0'} ms (at most 2^31-1); got ${String(value)}.`,
     );
   }
   return value;

@@ -2,6 +2,7 @@ import { DELETE_IF_TOKEN, RELEASE_LOCK, RENEW_LOCK } from './lua';
 import type { StoredToken, TokenStore } from '../auth/token-store';
 import { MemoryTokenStore } from '../auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../errors';
+import { INSPECT } from '../internal/redact';
 import {
   type RedisClientLike,
   type RedisCommands,
@@ -9,8 +10,9 @@ import {
   replyString,
   toRedisCommands,
 } from './client-adapter';
-import type { RedisTimeLimitOptions } from './time-limit';
-import { randomId, sleep } from './util';
+import { checkedMs, type RedisTimeLimitOptions } from './time-limit';
+import { randomId } from './util';
+import { sleep } from '../engine/backoff';
 
 /** Options for {@link RedisTokenStore}, including each command's time limit and the circuit breaker. */
 export interface RedisTokenStoreOptions extends RedisTimeLimitOptions {
@@ -48,8 +50,6 @@ export interface RedisTokenStoreOptions extends RedisTimeLimitOptions {
    */
   onError?: (error: RedisStoreError) => void;
 }
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A {@link TokenStore} on Redis, so every process of a fleet (web replicas, queue workers, serverless
@@ -89,9 +89,9 @@ export class RedisTokenStore implements TokenStore {
     });
     this.prefix = options.prefix ?? 'fml:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisTokenStore prefix must be a string.');
-    this.#lockTtlMs = positive(options.lockTtlMs, 10_000, 'lockTtlMs');
-    this.#waitTimeoutMs = positive(options.waitTimeoutMs, 30_000, 'waitTimeoutMs');
-    this.#pollMs = positive(options.pollIntervalMs, 25, 'pollIntervalMs');
+    this.#lockTtlMs = checkedMs(options.lockTtlMs, 10_000, 'RedisTokenStore lockTtlMs');
+    this.#waitTimeoutMs = checkedMs(options.waitTimeoutMs, 30_000, 'RedisTokenStore waitTimeoutMs');
+    this.#pollMs = checkedMs(options.pollIntervalMs, 25, 'RedisTokenStore pollIntervalMs');
     this.#local = options.fallbackToLocal ? new MemoryTokenStore() : undefined;
     this.#onError = options.onError;
     this.#close = close;
@@ -272,13 +272,4 @@ export function parseToken(raw: string | undefined): StoredToken | undefined {
     issuedAt: issuedAt as number,
     ...(typeof scope === 'string' ? { scope } : {}),
   };
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new FmlConfigError(
-      `RedisTokenStore ${name} must be a positive number of milliseconds; got ${String(value)}.`,
-    );
-  return value;
 }

@@ -2,8 +2,3 @@
 export function randomId(): string {
   return globalThis.crypto.randomUUID();
 }
-
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}

@@ -225,6 +225,11 @@ describe.each(clientKinds)('RedisTokenStore with $name', (kind) => {
     const c = await connect();
     expect(() => new RedisTokenStore(c.client, { lockTtlMs: 0 })).toThrow(FmlConfigError);
     expect(() => new RedisTokenStore(c.client, { waitTimeoutMs: Number.NaN })).toThrow(FmlConfigError);
+    // Past 2^31-1 ms a timer fires at once: the lock would be renewed in a busy loop, the poll not wait at all.
+    expect(() => new RedisTokenStore(c.client, { lockTtlMs: 2 ** 31 })).toThrow(
+      'RedisTokenStore lockTtlMs must be over 0 ms (at most 2^31-1); got 2147483648.',
+    );
+    expect(() => new RedisTokenStore(c.client, { pollIntervalMs: 2 ** 31 })).toThrow(FmlConfigError);
     expect(() => new RedisTokenStore({} as never)).toThrow(FmlConfigError);
   });
 });
