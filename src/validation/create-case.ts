@@ -6,9 +6,10 @@ import { CREATE_CASE_LIMITS as MAX } from './limits';
 
 const text = (max: number) => z.optional(z.string().check(z.maxLength(max)));
 
-// What FML rejects with 400 validation_error, checked before anything is sent. Loose: a field a newer
-// FML accepts is passed through untouched rather than stripped.
-const createCaseSchema = z.looseObject({
+// What FML rejects with 400 validation_error, checked before anything is sent. A field this schema does
+// not know (one a newer FML accepts) is neither checked nor stripped: validateCreateCase returns the
+// caller's own object, never the parse's output (so a looseObject would only cost bytes and a key scan).
+const createCaseSchema = z.object({
   customerEmail: z.email().check(z.maxLength(MAX.customerEmail)),
   customerName: text(MAX.customerName),
   companyName: text(MAX.companyName),

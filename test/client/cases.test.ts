@@ -78,6 +78,19 @@ describe('cases.create', () => {
     expect(token.count()).toBe(0);
   });
 
+  it('sends a request field the SDK does not know (one a newer FML accepts) untouched, neither checked nor stripped', async () => {
+    let sent: unknown;
+    nock(BASE)
+      .post('/v1/cases', (body) => {
+        sent = body;
+        return true;
+      })
+      .reply(201, caseBody());
+    const body = { ...validCreate, riskProfile: { tier: 'B', reviewed: [1, 2] }, sendInvite: false };
+    await makeClient().cases.create(body as never);
+    expect(sent).toEqual(body);
+  });
+
   it('passes unknown response fields and unknown status values through', async () => {
     nock(BASE)
       .post('/v1/cases')
