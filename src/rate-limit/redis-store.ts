@@ -31,10 +31,7 @@ export class RedisRateLimitStore implements RateLimitStore {
    * @param options - Key prefix and the Redis time limits.
    */
   constructor(client: RedisClientLike, options: RedisRateLimitStoreOptions = {}) {
-    this.#redis = toRedisCommands(client, {
-      commandTimeoutMs: options.commandTimeoutMs,
-      breakerPauseMs: options.breakerPauseMs,
-    });
+    this.#redis = toRedisCommands(client, options); // it reads the time limits only
     this.prefix = options.prefix ?? 'fml:';
     this.#clock = options.clock;
   }

@@ -74,12 +74,11 @@ export interface RedisCommands {
 
 /**
  * Recognises the client and returns a runner; throws {@link FmlConfigError} for anything else. Every
- * command gets the time limit and the circuit breaker of `limits` (`false`: the client has its own, as a
- * {@link lazyConnection} does).
+ * command gets the time limit and the circuit breaker of `limits` (a store's options: only those two are
+ * read), unless the client has its own, as a {@link lazyConnection} does.
  */
-export function toRedisCommands(client: RedisClientLike, limits: RedisTimeLimitOptions | false = {}): RedisCommands {
-  const send =
-    limits === false || isGuarded(client) ? commandSender(client) : guardedSender(commandSender(client), limits);
+export function toRedisCommands(client: RedisClientLike, limits: RedisTimeLimitOptions = {}): RedisCommands {
+  const send = isGuarded(client) ? commandSender(client) : guardedSender(commandSender(client), limits);
   return {
     async run(args, secretArgs = []) {
       try {

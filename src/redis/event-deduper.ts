@@ -9,6 +9,7 @@ import {
 } from '../webhooks/dedupe';
 import { type RedisClientLike, type RedisCommands, replyString, toRedisCommands } from './client-adapter';
 import type { RedisTimeLimitOptions } from './time-limit';
+import { RENEW_OR_RELEASE } from './lua';
 import { randomId } from './util';
 
 /**
@@ -32,8 +33,6 @@ export interface RedisDedupeStoreOptions extends RedisTimeLimitOptions {
 const CLAIM = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'claimed' end
 if redis.call('GET', KEYS[1]) == 'done' then return 'done' end
 return 'in_progress'`;
-/** Frees a claim only if it is still ours: after our lease lapsed, another replica may hold it. */
-const RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
 /**
  * A {@link DedupeStore} on Redis: several webhook receivers (replicas, processes) de-duplicate FML's
@@ -51,10 +50,7 @@ export class RedisDedupeStore implements DedupeStore {
   readonly #owned = new Map<string, string>();
 
   constructor(client: RedisClientLike, options: RedisDedupeStoreOptions = {}) {
-    this.#redis = toRedisCommands(client, {
-      commandTimeoutMs: options.commandTimeoutMs,
-      breakerPauseMs: options.breakerPauseMs,
-    });
+    this.#redis = toRedisCommands(client, options); // it reads the time limits only
     this.prefix = options.prefix ?? 'fml:webhook:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisDedupeStore prefix must be a string.');
   }
@@ -76,7 +72,8 @@ export class RedisDedupeStore implements DedupeStore {
   async release(eventId: string): Promise<void> {
     const owner = this.#owned.get(eventId);
     this.#owned.delete(eventId);
-    if (owner !== undefined) await this.#redis.run(['EVAL', RELEASE, '1', this.#key(eventId), owner]);
+    // Only if the claim is still ours: after our lease lapsed, another replica may hold it.
+    if (owner !== undefined) await this.#redis.run(['EVAL', RENEW_OR_RELEASE, '1', this.#key(eventId), owner]);
   }
 
   #key(eventId: string): string {

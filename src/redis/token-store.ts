@@ -1,4 +1,4 @@
-import { DELETE_IF_TOKEN, RELEASE_LOCK, RENEW_LOCK } from './lua';
+import { DELETE_IF_TOKEN, RENEW_OR_RELEASE } from './lua';
 import type { StoredToken, TokenStore } from '../auth/token-store';
 import { MemoryTokenStore } from '../auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../errors';
@@ -83,10 +83,7 @@ export class RedisTokenStore implements TokenStore {
     options: RedisTokenStoreOptions = {},
     /** @internal */ close?: () => Promise<void>,
   ) {
-    this.#redis = toRedisCommands(client, {
-      commandTimeoutMs: options.commandTimeoutMs,
-      breakerPauseMs: options.breakerPauseMs,
-    });
+    this.#redis = toRedisCommands(client, options); // it reads the time limits only
     this.prefix = options.prefix ?? 'fml:';
     if (typeof this.prefix !== 'string') throw new FmlConfigError('RedisTokenStore prefix must be a string.');
     this.#lockTtlMs = checkedMs(options.lockTtlMs, 10_000, 'RedisTokenStore lockTtlMs');
@@ -180,7 +177,9 @@ export class RedisTokenStore implements TokenStore {
   ): Promise<StoredToken> {
     const renew = setInterval(
       () => {
-        this.#redis.run(['EVAL', RENEW_LOCK, '1', lockKey, owner, String(this.#lockTtlMs)]).catch(() => undefined);
+        this.#redis
+          .run(['EVAL', RENEW_OR_RELEASE, '1', lockKey, owner, String(this.#lockTtlMs)])
+          .catch(() => undefined);
       },
       Math.max(1, Math.floor(this.#lockTtlMs / 3)),
     );
@@ -196,7 +195,7 @@ export class RedisTokenStore implements TokenStore {
       return token;
     } finally {
       clearInterval(renew);
-      await this.#redis.run(['EVAL', RELEASE_LOCK, '1', lockKey, owner]).catch(() => undefined); // it lapses anyway
+      await this.#redis.run(['EVAL', RENEW_OR_RELEASE, '1', lockKey, owner]).catch(() => undefined); // it lapses anyway
     }
   }
 

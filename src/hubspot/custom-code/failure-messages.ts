@@ -24,12 +24,10 @@ export function stuckKey(
   mapped: { request: object; idempotencyKey: string },
   mapping: ResolvedCompanyMapping,
 ): string {
-  const rid = error.requestId ? ` (FML request id ${error.requestId})` : '';
-  const fields = error.fields.map((f) => relabel(f, mapped.request, mapping).message);
   const next = mapping.keySuffix ? `a suffix other than "${mapping.keySuffix}"` : '"v2"';
   return (
     `FML replayed its first answer to this Company, a 400 (Idempotent-Replay: true): Idempotency-Key ${mapped.idempotencyKey} is stuck, and re-runs with it fail even with fixed data. ` +
-    `Reason: ${fields.length ? fields.join('; ') : error.message}. To recover: fix the Company, set FML_ACTION_OPTIONS.idempotencyKeySuffix to ${next} (a new key; Companies that have a case keep it, FML matches crmRecordId), then re-enrol it.${rid}`
+    `Reason: ${rejection(error, mapped.request, mapping)}. To recover: fix the Company, set FML_ACTION_OPTIONS.idempotencyKeySuffix to ${next} (a new key; Companies that have a case keep it, FML matches crmRecordId), then re-enrol it.${requestRef(error)}`
   );
 }
 
@@ -39,13 +37,21 @@ export function stuckKey(
  * FML_CLIENT_SECRET, which are also the secrets' names here); a 400 is retold in HubSpot's terms.
  */
 export function explain(error: FmlError, request: object, mapping: ResolvedCompanyMapping): string {
+  if (error instanceof ValidationError && error.source === 'server')
+    return `FML rejected this Company's data (400 validation_error): ${rejection(error, request, mapping)}. Fix the Company's properties, then re-enrol it (a re-run reporting ${STUCK_KEY_CODE} says how to move to a new key).${requestRef(error)}`;
+  return `${error.message}${requestRef(error)}`;
+}
+
+/** FML's 400, retold in HubSpot's terms: each field it named as the Company property behind it, else its message. */
+function rejection(error: ValidationError, request: object, mapping: ResolvedCompanyMapping): string {
+  const fields = error.fields.map((f) => relabel(f, request, mapping).message);
+  return fields.length ? fields.join('; ') : error.message;
+}
+
+/** The request id to quote to FML support, as the end of a message ("" when FML sent none). */
+function requestRef(error: FmlError): string {
   const rid = (error as { requestId?: string }).requestId;
-  const ref = rid ? ` (FML request id ${rid})` : '';
-  if (error instanceof ValidationError && error.source === 'server') {
-    const fields = error.fields.map((f) => relabel(f, request, mapping).message);
-    return `FML rejected this Company's data (400 validation_error): ${fields.length ? fields.join('; ') : error.message}. Fix the Company's properties, then re-enrol it (a re-run reporting ${STUCK_KEY_CODE} says how to move to a new key).${ref}`;
-  }
-  return `${error.message}${ref}`;
+  return rid ? ` (FML request id ${rid})` : '';
 }
 
 /** The outputs for a secret whose value cannot work (an FmlConfigError); anything else is rethrown. */

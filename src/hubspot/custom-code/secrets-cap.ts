@@ -31,9 +31,8 @@ export function secretsCapMessage(budget: SecretsBudget): string {
     .filter(([, l]) => l > 0)
     .map(([n, l]) => `${n} ${l}`)
     .join(', ');
-  const head =
-    budget.state === 'over'
-      ? `The secrets this action reads total ${budget.total} characters (${list}), over HubSpot's cap of ${HUBSPOT_SECRETS_CAP} for all of an action's secrets together, so HubSpot may refuse or cut one of them.`
-      : `Note: the secrets this action reads total ${budget.total} characters (${list}), near HubSpot's cap of ${HUBSPOT_SECRETS_CAP} for all of an action's secrets together; a value cut at the cap fails like a wrong one.`;
+  // One sentence for both states, so the over and near messages cannot drift apart.
+  const over = budget.state === 'over';
+  const head = `${over ? 'The' : 'Note: the'} secrets this action reads total ${budget.total} characters (${list}), ${over ? 'over' : 'near'} HubSpot's cap of ${HUBSPOT_SECRETS_CAP} for all of an action's secrets together${over ? ', so HubSpot may refuse or cut one of them.' : '; a value cut at the cap fails like a wrong one.'}`;
   return `${head} Shorten the longest: a REDIS_URL with a long host name or password is the usual culprit — use a shorter password or a short DNS name for the Redis host, or remove REDIS_URL (each Lambda then mints its own FML token).`;
 }
