@@ -28,6 +28,26 @@ export interface OperationFacts {
   readonly responses: Readonly<Record<string, ResponseShape>>;
 }
 
+/** The shape of `Case`, which several bodies hold. */
+const caseShape: ResponseShape = {
+  "type": [
+    "object"
+  ],
+  "required": {
+    "caseId": {
+      "type": [
+        "string"
+      ],
+      "minLength": 1
+    },
+    "status": {
+      "type": [
+        "string"
+      ]
+    }
+  }
+};
+
 /** `GET /v1/cases` */
 export const listCases: OperationFacts = {
   "operation": "GET /v1/cases",
@@ -45,24 +65,7 @@ export const listCases: OperationFacts = {
           "type": [
             "array"
           ],
-          "items": {
-            "type": [
-              "object"
-            ],
-            "required": {
-              "caseId": {
-                "type": [
-                  "string"
-                ],
-                "minLength": 1
-              },
-              "status": {
-                "type": [
-                  "string"
-                ]
-              }
-            }
-          }
+          "items": caseShape
         },
         "nextCursor": {
           "type": [
@@ -88,24 +91,7 @@ export const getCase: OperationFacts = {
     "read:cases"
   ],
   "responses": {
-    "200": {
-      "type": [
-        "object"
-      ],
-      "required": {
-        "caseId": {
-          "type": [
-            "string"
-          ],
-          "minLength": 1
-        },
-        "status": {
-          "type": [
-            "string"
-          ]
-        }
-      }
-    }
+    "200": caseShape
   }
 };
 
@@ -188,24 +174,7 @@ export const setCaseCrmRecordId: OperationFacts = {
     "cases:write"
   ],
   "responses": {
-    "200": {
-      "type": [
-        "object"
-      ],
-      "required": {
-        "caseId": {
-          "type": [
-            "string"
-          ],
-          "minLength": 1
-        },
-        "status": {
-          "type": [
-            "string"
-          ]
-        }
-      }
-    }
+    "200": caseShape
   }
 };
 
@@ -217,42 +186,8 @@ export const createCase: OperationFacts = {
     "cases:write"
   ],
   "responses": {
-    "200": {
-      "type": [
-        "object"
-      ],
-      "required": {
-        "caseId": {
-          "type": [
-            "string"
-          ],
-          "minLength": 1
-        },
-        "status": {
-          "type": [
-            "string"
-          ]
-        }
-      }
-    },
-    "201": {
-      "type": [
-        "object"
-      ],
-      "required": {
-        "caseId": {
-          "type": [
-            "string"
-          ],
-          "minLength": 1
-        },
-        "status": {
-          "type": [
-            "string"
-          ]
-        }
-      }
-    }
+    "200": caseShape,
+    "201": caseShape
   }
 };
 

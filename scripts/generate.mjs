@@ -417,6 +417,58 @@ function implies(strong, weak) {
 }
 
 /** @param {Record<string, any>} spec @returns {string} */
+/**
+ * The shapes of component schemas (`#/components/schemas/X`) that several bodies hold, by their JSON →
+ * the schema's name: each is written once, as the const `xShape`, so the paste-ready files, which bundle
+ * these facts, carry it once. A shape used once stays inline.
+ * @param {Record<string, any>} spec @param {{ responses: Record<string, Shape> }[]} facts
+ */
+function sharedShapes(spec, facts) {
+  /** @type {Map<string, number>} */
+  const uses = new Map();
+  /** @param {Shape} shape */
+  const count = (shape) => {
+    const json = JSON.stringify(shape);
+    uses.set(json, (uses.get(json) ?? 0) + 1);
+    for (const sub of [
+      ...Object.values(shape.required ?? {}),
+      ...(shape.items ? [shape.items] : []),
+      ...(shape.anyOf ?? []),
+    ])
+      count(sub);
+  };
+  for (const f of facts) for (const shape of Object.values(f.responses)) count(shape);
+  /** @type {Map<string, string>} */
+  const shared = new Map();
+  for (const name of Object.keys(spec.components?.schemas ?? {})) {
+    const json = JSON.stringify(requiredShape(spec, { $ref: `#/components/schemas/${name}` }));
+    // An empty shape checks nothing: not worth a name (and `{}` could be mistaken for an empty record).
+    if (json !== '{}' && (uses.get(json) ?? 0) > 1 && !shared.has(json)) shared.set(json, name);
+  }
+  return shared;
+}
+
+/** The const a shared shape is written as: `Case` → `caseShape`. @param {string} schema */
+const shapeConst = (schema) => `${schema.replace(/^./, (c) => c.toLowerCase())}Shape`;
+
+/**
+ * `value` as the JSON the file holds, each shared shape (but `self`, the one being defined) written as
+ * its const's name. @param {unknown} value @param {Map<string, string>} shared @param {string} [self]
+ */
+function renderShared(value, shared, self) {
+  const text = JSON.stringify(
+    value,
+    (_key, v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+      const json = JSON.stringify(v);
+      const schema = json === self ? undefined : shared.get(json);
+      return schema === undefined ? v : `\u0000${shapeConst(schema)}`;
+    },
+    2,
+  );
+  return text.replace(/"\\u0000(\w+)"/g, '$1');
+}
+
 function renderOperations(spec) {
   /** @type {Record<string, unknown>} */
   const table = {};
@@ -441,11 +493,20 @@ function renderOperations(spec) {
     }
   }
   const keys = Object.keys(table).sort();
+  const shared = sharedShapes(spec, Object.values(table));
   // One export per operation (named by operationId), so a bundle that calls one operation carries only its facts.
   const named = keys
     .map(
       (key) =>
-        `/** \`${key}\` */\nexport const ${table[key].operationId}: OperationFacts = ${JSON.stringify(table[key], null, 2)};\n`,
+        `/** \`${key}\` */\nexport const ${table[key].operationId}: OperationFacts = ${renderShared(table[key], shared)};\n`,
+    )
+    .join('\n');
+  // Written before the operations that name them (a shape inside another one first: it is shorter).
+  const sharedConsts = [...shared]
+    .sort(([a], [b]) => a.length - b.length)
+    .map(
+      ([json, name]) =>
+        `/** The shape of \`${name}\`, which several bodies hold. */\nconst ${shapeConst(name)}: ResponseShape = ${renderShared(JSON.parse(json), shared, json)};\n`,
     )
     .join('\n');
   return toLf(
@@ -469,7 +530,7 @@ export interface OperationFacts {
   readonly responses: Readonly<Record<string, ResponseShape>>;
 }
 
-${named}
+${sharedConsts}${sharedConsts ? '\n' : ''}${named}
 /** Every operation in openapi.yaml, keyed "METHOD /path/{param}". */
 export const operations: Readonly<Record<string, OperationFacts>> = {
 ${keys.map((key) => `  ${JSON.stringify(key)}: ${table[key].operationId},`).join('\n')}
