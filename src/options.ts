@@ -27,7 +27,9 @@ export interface FmlClientOptions {
    */
   fetch?: typeof globalThis.fetch;
   /**
-   * Time limit for each attempt, in ms.
+   * Time limit for each attempt, in ms. An attempt is cut off (and its connection closed) after this long
+   * at the earliest, and at most 1/50 of it (10 ms at most) later: attempts starting together share one
+   * timer, which keeps the per-call cost low.
    * @default 30000
    */
   timeoutMs?: number;

@@ -1,6 +1,7 @@
 import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, RateLimitWaitError } from '../errors';
 import { parseRetryAfter } from '../internal/headers';
 import { linkSignals, newAbortController } from './abort';
+import { AttemptTimer } from './attempt-timer';
 import { backoffDelayMs, isRetryableStatus } from './backoff';
 import { REAL_CLOCK, type Clock } from './clock';
 import { notify, type AttemptInfo } from './hooks';
@@ -37,6 +38,7 @@ interface Attempt {
 export class Engine {
   readonly profile: EngineProfile;
   readonly #clock: Clock;
+  readonly #timeLimits = new AttemptTimer();
   #sequence = 0;
 
   constructor(profile: EngineProfile) {
@@ -80,8 +82,6 @@ export class Engine {
     const link = several ? linkSignals([call.signal, p.signal, deadline?.signal]) : undefined;
     const callSignal = link?.signal ?? call.signal ?? p.signal ?? deadline?.signal;
     let retries = 0;
-    // The pacer's store failing (Redis down) costs pacing, never the call.
-    const paceFailed = (e: unknown) => p.log('warn', `${p.service} req_${id} pacing: ${e as string}`);
     try {
       let reauthorised = false;
       // The previous attempt's outcome: reported as it is when pacing cannot fit a retry before the deadline.
@@ -117,7 +117,7 @@ export class Engine {
           answer = await this.#attempt(req, token, timeoutMs, callSignal, id, attempt, retries, span);
           // Settled only once answered: an attempt that timed out may still reach the server, so its slot
           // keeps its in-flight bound. A store that fails to settle leaves that (safe) bound too.
-          permit?.settle().catch(paceFailed);
+          permit?.settle().catch((e: unknown) => this.#paceFailed(id, e));
         } catch (error) {
           if (callSignal?.aborted) throw abortReason(error, callSignal, deadline?.signal);
           failure = error as FmlConnectionError | FmlTimeoutError;
@@ -141,7 +141,9 @@ export class Engine {
           const askedMs = parseRetryAfter(answer.headers.get('retry-after'), clock.now());
           if (askedMs !== undefined && status === 429 && p.pacer) {
             // FML throttled this client id: the whole fleet sharing the pacer pauses, not just this call.
-            await p.pacer.retryAfter(req, Math.min(askedMs, p.maxRetryAfterMs)).catch(paceFailed);
+            await p.pacer
+              .retryAfter(req, Math.min(askedMs, p.maxRetryAfterMs))
+              .catch((e: unknown) => this.#paceFailed(id, e));
           }
           if (askedMs !== undefined) {
             if (askedMs > p.maxRetryAfterMs && p.longRetryAfter === 'give-up')
@@ -219,19 +221,12 @@ export class Engine {
     if (attemptSpan) headers = attemptSpan.inject(headers === req.headers ? { ...headers } : headers);
     const hooks = p.hooks;
     if (hooks?.onRequest) notify(p, 'onRequest', this.#info(req, attempt, undefined));
-    // Every attempt hands fetch a signal of its own, which its timer aborts: that is what closes the
-    // connection of an exchange that ran out of time (a silent server would otherwise hold the socket
-    // open long after the attempt gave up). It costs ~17 µs a call on Node 20 — the price of a timeout
-    // that really frees the connection.
-    const controller = linkSignals([callSignal]);
-    const signal = controller.signal;
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new FmlTimeoutError(`${p.service} did not answer${req.what ? ` ${req.what}` : ''} within ${timeoutMs} ms.`),
-        ),
-      timeoutMs,
-    );
+    // The attempt's time limit is a signal fetch obeys (so a timed-out exchange frees its connection),
+    // shared with the attempts starting beside it (see ./attempt-timer.ts); linked to the call's signal
+    // only when the call has one.
+    const limit = this.#timeLimits.join(timeoutMs, performance.now());
+    const link = callSignal ? linkSignals([callSignal, limit.signal]) : undefined;
+    const signal = link?.signal ?? limit.signal;
     const started = this.#clock.now();
     const debug = p.log.enabled('debug');
     if (debug)
@@ -260,7 +255,10 @@ export class Engine {
       return { status: res.status, headers: res.headers, text, requestId };
     } catch (error) {
       let failure: unknown = error;
-      if (signal.aborted && !callSignal?.aborted) failure = signal.reason as FmlTimeoutError;
+      if (limit.fired && !callSignal?.aborted)
+        failure = new FmlTimeoutError(
+          `${p.service} did not answer${req.what ? ` ${req.what}` : ''} within ${timeoutMs} ms.`,
+        );
       else if (!callSignal?.aborted) {
         const message =
           p.unreachable?.(req.what) ?? `Could not reach ${p.service}${req.what ? ` for ${req.what}` : ''}`;
@@ -278,9 +276,14 @@ export class Engine {
       attemptSpan?.end(undefined, failure);
       throw failure;
     } finally {
-      clearTimeout(timer);
-      controller.dispose();
+      limit.release();
+      link?.dispose();
     }
+  }
+
+  /** The pacer's store failing (Redis down) costs pacing, never the call. */
+  #paceFailed(id: number, error: unknown): void {
+    this.profile.log('warn', `${this.profile.service} req_${id} pacing: ${error as string}`);
   }
 
   #info(req: EngineRequest, attempt: number, requestId: string | undefined): AttemptInfo {

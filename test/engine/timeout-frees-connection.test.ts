@@ -29,6 +29,10 @@ async function silentServer(mode: 'no-answer' | 'headers-then-silence'): Promise
           .end(JSON.stringify({ access_token: 'tok', token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
+      if (req.url === '/v1/cases/CS-FAST') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(caseBody()));
+        return;
+      }
       calls++;
       const socket = req.socket;
       if (!socket.destroyed) closed.push(new Promise((resolve) => socket.once('close', () => resolve())));
@@ -104,6 +108,31 @@ describe('a timed-out attempt frees its connection', () => {
     const error = await fmlFetch(`${silent.baseUrl}/v1/cases/CS-1`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FmlTimeoutError);
     expect(silent.calls()).toBe(1);
+    await silent.allClosed();
+  });
+
+  // Attempts that start together share one time limit (src/engine/attempt-timer.ts): when it fires, it
+  // must cut off every one still waiting and free each socket, and leave alone the ones already answered.
+  it('calls started together: each silent one times out and frees its socket, the answered one is untouched', async () => {
+    const silent = await silentServer('no-answer');
+    servers.push(silent.server);
+    const fml = new FmlClient({
+      clientId: 'pk',
+      clientSecret: 'sk',
+      baseUrl: silent.baseUrl,
+      env: {},
+      timeoutMs: ATTEMPT_MS,
+      maxRetries: 0,
+    });
+    const outcomes = await Promise.all([
+      fml.cases.get('CS-FAST'),
+      ...Array.from({ length: 6 }, (_, i) =>
+        fml.cases.create(validCreate, { idempotencyKey: `hubspot-${i}` }).catch((e: unknown) => e),
+      ),
+    ]);
+    expect(outcomes[0]).toMatchObject({ caseId: caseBody().caseId });
+    for (const error of outcomes.slice(1)) expect(error).toBeInstanceOf(FmlTimeoutError);
+    expect(silent.calls()).toBe(6);
     await silent.allClosed();
   });
 });
