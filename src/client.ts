@@ -61,7 +61,7 @@ export class FmlClient {
     return { type: 'FmlClient', baseUrl: this.baseUrl, clientId: this.clientId };
   }
 
-  /** What `util.inspect` and `console.log` show: the same, without secrets. */
+  /** What `util.inspect` and `console.log` show: the same, without secrets. @internal (the symbol is internal) */
   [INSPECT](): string {
     return `FmlClient { baseUrl: '${this.baseUrl}', clientId: '${this.clientId}' }`;
   }

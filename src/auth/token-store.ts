@@ -62,7 +62,7 @@ export class MemoryTokenStore implements TokenStore {
     return { type: 'MemoryTokenStore', size: this.#tokens.size };
   }
 
-  /** What `util.inspect` and `console.log` show: the same, without secrets. */
+  /** What `util.inspect` and `console.log` show: the same, without secrets. @internal (the symbol is internal) */
   [INSPECT](): string {
     return `MemoryTokenStore { size: ${this.#tokens.size} }`;
   }

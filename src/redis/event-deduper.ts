@@ -85,7 +85,7 @@ export class RedisDedupeStore implements DedupeStore {
     return { type: 'RedisDedupeStore', prefix: this.prefix };
   }
 
-  /** What `util.inspect` and `console.log` show: the same, without secrets. */
+  /** What `util.inspect` and `console.log` show: the same, without secrets. @internal (the symbol is internal) */
   [INSPECT](): string {
     return `RedisDedupeStore { prefix: ${JSON.stringify(this.prefix)} }`;
   }

@@ -227,7 +227,7 @@ export class RedisTokenStore implements TokenStore {
     return { type: 'RedisTokenStore', prefix: this.prefix };
   }
 
-  /** What `util.inspect` and `console.log` show: the same, without secrets. */
+  /** What `util.inspect` and `console.log` show: the same, without secrets. @internal (the symbol is internal) */
   [INSPECT](): string {
     return `RedisTokenStore { prefix: ${JSON.stringify(this.prefix)} }`;
   }
