@@ -11,23 +11,58 @@ export function linkSignals(signals: (AbortSignal | undefined)[]): {
   dispose: () => void;
 } {
   const controller = newAbortController();
-  const listeners: [AbortSignal, () => void][] = [];
+  const unfollow: (() => void)[] = [];
   for (const s of signals) {
     if (!s) continue;
     if (s.aborted) {
       controller.abort(s.reason);
       break;
     }
-    const onAbort = () => controller.abort(s.reason);
-    s.addEventListener('abort', onAbort, { once: true });
-    listeners.push([s, onAbort]);
+    unfollow.push(follow(s, controller));
   }
   return {
     signal: controller.signal,
     abort: (reason) => controller.abort(reason),
     dispose: () => {
-      for (const [s, l] of listeners) s.removeEventListener('abort', l);
+      for (const stop of unfollow) stop();
     },
+  };
+}
+
+/** The controllers following one source signal, and the one listener that aborts them. */
+interface Followers {
+  members: Set<AbortController>;
+  onAbort: () => void;
+}
+
+/**
+ * Per source signal, its followers. However many calls share one signal (a shutdown signal handed to
+ * every call of a burst), the SDK keeps ONE listener on it: Node warns of a leak
+ * (MaxListenersExceededWarning) past 10 listeners on a signal.
+ */
+const followed = /* @__PURE__ */ new WeakMap<AbortSignal, Followers>();
+
+/** Makes `controller` abort when `source` does; returns what stops it following. */
+function follow(source: AbortSignal, controller: AbortController): () => void {
+  let group = followed.get(source);
+  if (!group) {
+    const members = new Set<AbortController>();
+    const onAbort = () => {
+      followed.delete(source);
+      for (const member of members) member.abort(source.reason);
+    };
+    group = { members, onAbort };
+    followed.set(source, group);
+    source.addEventListener('abort', onAbort, { once: true });
+  }
+  const { members, onAbort } = group;
+  members.add(controller);
+  return () => {
+    // The last follower gone, the listener goes too: an idle signal holds nothing of the SDK's.
+    if (members.delete(controller) && members.size === 0 && followed.get(source) === group) {
+      followed.delete(source);
+      source.removeEventListener('abort', onAbort);
+    }
   };
 }
 

@@ -32,8 +32,11 @@ export class AttemptTimer {
   }
 }
 
-/** At most this many attempts share a limit: undici keeps one listener per request on its signal until GC. */
-const MAX_JOINS = 32;
+/**
+ * At most this many attempts share a limit. Each `fetch` may add an abort listener to the signal it is given
+ * (undici keeps it until GC), and Node warns of a leak (MaxListenersExceededWarning) past 10 on one signal.
+ */
+export const MAX_JOINS = 10;
 
 /** How long a limit takes joiners: 1/50 of `timeoutMs`, at most 10 ms (a 30 s limit fires ≤ 10 ms late). */
 export function sharingMs(timeoutMs: number): number {

@@ -76,11 +76,13 @@ export class Engine {
       if (left <= 0) controller.abort(reason);
       else deadlineTimer = setTimeout(() => controller.abort(reason), left);
     }
-    // The call's one signal, when anything can cancel it: none in the common case (no caller signal, no
-    // client signal, no deadline), one as it is, or several linked.
-    const several = (call.signal ? 1 : 0) + (p.signal ? 1 : 0) + (deadline ? 1 : 0) > 1;
-    const link = several ? linkSignals([call.signal, p.signal, deadline?.signal]) : undefined;
-    const callSignal = link?.signal ?? call.signal ?? p.signal ?? deadline?.signal;
+    // The call's own signal, when anything can cancel it (none in the common case: no caller signal, no
+    // client signal, no deadline). Its own even when only the caller's signal can: a caller may hand one
+    // signal to a whole burst of calls, and each call's waits (the token, a pacer slot, a backoff) listen
+    // on this one, so the caller's signal carries a single listener of the SDK's however many calls share it.
+    const link =
+      call.signal || p.signal || deadline ? linkSignals([call.signal, p.signal, deadline?.signal]) : undefined;
+    const callSignal = link?.signal;
     let retries = 0;
     try {
       let reauthorised = false;
