@@ -5,12 +5,12 @@
 // the engine, then what stands on it, then the wiring (client, entry points).
 const LAYERS = [
   // 0. Foundations: imported by everything, import nothing above them. errors.ts is here on purpose.
-  ['^generated/', '^src/internal/', '^src/version\\.ts$', '^src/errors\\.ts$', '^src/types\\.ts$'],
-  ['^src/idempotency\\.ts$', '^src/validation/'],
-  ['^src/auth/'],
+  ['^generated/', '^src/internal/[^/]+\\.ts$', '^src/version\\.ts$', '^src/errors\\.ts$', '^src/types\\.ts$'],
+  ['^src/idempotency\\.ts$', '^src/internal/validation/'],
+  ['^src/internal/auth/'],
   // options.ts is the client's options: the engine reads them, and they name its hooks, clock and logger.
-  ['^src/engine/', '^src/options\\.ts$'],
-  ['^src/resources/', '^src/webhooks/', '^src/fixtures/'],
+  ['^src/internal/engine/', '^src/options\\.ts$'],
+  ['^src/internal/resources/', '^src/webhooks/', '^src/fixtures/'],
   ['^src/redis/'],
   ['^src/hubspot/(?!bundle/)'],
   ['^src/sandbox/'],

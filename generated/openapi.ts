@@ -501,7 +501,7 @@ export interface components {
          *
          *     FML has not published length limits. The `maxLength` values here are the SDK's decision
          *     (`x-fml-inferred`): generous enough for real CRM data, and checked before anything is sent
-         *     so a too-long value fails locally with the field named. `src/validation/limits.ts` holds
+         *     so a too-long value fails locally with the field named. `src/internal/validation/limits.ts` holds
          *     the same numbers for the client, the paste-ready HubSpot action and the sandbox.
          */
         CreateCaseRequest: {

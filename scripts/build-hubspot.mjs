@@ -153,21 +153,21 @@ if (typeof exports === 'object' && exports !== null) Object.assign(exports, ${na
 `;
 
 /**
- * HubSpot's runtime has no OpenTelemetry: the paste-ready files get src/engine/telemetry-off.ts in place
+ * HubSpot's runtime has no OpenTelemetry: the paste-ready files get src/internal/engine/telemetry-off.ts in place
  * of the optional loader, so they never look for `@opentelemetry/api`.
  */
 const noTelemetry = {
   name: 'fml-no-telemetry',
   setup(build) {
     build.onResolve({ filter: /^\.\/telemetry$/ }, (args) =>
-      args.resolveDir === join(root, 'src', 'engine')
-        ? { path: join(root, 'src', 'engine', 'telemetry-off.ts') }
+      args.resolveDir === join(root, 'src', 'internal', 'engine')
+        ? { path: join(root, 'src', 'internal', 'engine', 'telemetry-off.ts') }
         : undefined,
     );
     // Pacing in a HubSpot execution's memory paces nothing (one or two requests per short-lived process).
     build.onResolve({ filter: /^\.\.\/rate-limit\/default-pacer$/ }, (args) =>
-      args.resolveDir === join(root, 'src', 'engine')
-        ? { path: join(root, 'src', 'rate-limit', 'default-pacer-off.ts') }
+      args.resolveDir === join(root, 'src', 'internal', 'engine')
+        ? { path: join(root, 'src', 'internal', 'rate-limit', 'default-pacer-off.ts') }
         : undefined,
     );
   },
@@ -175,14 +175,14 @@ const noTelemetry = {
 
 /**
  * The files that run on plain Node only (the HubSpot action) leave out the stand-ins for what n8n's Code
- * node lacks: src/engine/abort-fallback-off.ts replaces the minimal AbortController.
+ * node lacks: src/internal/engine/abort-fallback-off.ts replaces the minimal AbortController.
  */
 const plainNode = {
   name: 'fml-plain-node',
   setup(build) {
     build.onResolve({ filter: /^\.\/abort-fallback$/ }, (args) =>
-      args.resolveDir === join(root, 'src', 'engine')
-        ? { path: join(root, 'src', 'engine', 'abort-fallback-off.ts') }
+      args.resolveDir === join(root, 'src', 'internal', 'engine')
+        ? { path: join(root, 'src', 'internal', 'engine', 'abort-fallback-off.ts') }
         : undefined,
     );
   },

@@ -1,15 +1,15 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/openapi';
-import { clientTransport } from './engine/fml';
-import { fetchOver } from './engine/fml-fetch';
-import { operationOf } from './engine/operation-of';
+import { clientTransport } from './internal/engine/fml';
+import { fetchOver } from './internal/engine/fml-fetch';
+import { operationOf } from './internal/engine/operation-of';
 import type { FmlClientOptions } from './options';
 import { INSPECT } from './internal/redact';
-import { Cases } from './resources/cases';
-import { Events } from './resources/events';
-import { Screening } from './resources/screening';
+import { Cases } from './internal/resources/cases';
+import { Events } from './internal/resources/events';
+import { Screening } from './internal/resources/screening';
 
-export { DEFAULT_BASE_URL } from './engine/fml';
+export { DEFAULT_BASE_URL } from './internal/engine/fml';
 export type { FmlClientOptions } from './options';
 
 /**

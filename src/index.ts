@@ -1,12 +1,12 @@
 // Public entry: `@firstmilelabs/cases`.
 export { FmlClient, DEFAULT_BASE_URL, type FmlClientOptions } from './client';
-export { createFmlFetch } from './engine/fml';
-export type { EngineHooks as Hooks, AttemptInfo } from './engine/hooks';
-export type { Clock } from './engine/clock';
+export { createFmlFetch } from './internal/engine/fml';
+export type { EngineHooks as Hooks, AttemptInfo } from './internal/engine/hooks';
+export type { Clock } from './internal/engine/clock';
 export { idempotencyKey, assertIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency';
-export { MemoryTokenStore, type TokenStore, type StoredToken } from './auth/token-store';
-export type { Logger, LogLevel } from './engine/logger';
-export type { RequestOptions } from './engine/fml-transport';
+export { MemoryTokenStore, type TokenStore, type StoredToken } from './internal/auth/token-store';
+export type { Logger, LogLevel } from './internal/engine/logger';
+export type { RequestOptions } from './internal/engine/fml-transport';
 export type {
   Cases,
   CreateCaseOptions,
@@ -14,10 +14,10 @@ export type {
   ListCasesParams,
   Replayed,
   SetCrmRecordIdOptions,
-} from './resources/cases';
-export type { Events, ListEventsParams } from './resources/events';
-export type { RecordDispositionOptions, Screening } from './resources/screening';
-export { CursorList, type Page } from './resources/pagination';
+} from './internal/resources/cases';
+export type { Events, ListEventsParams } from './internal/resources/events';
+export type { RecordDispositionOptions, Screening } from './internal/resources/screening';
+export { CursorList, type Page } from './internal/resources/pagination';
 export {
   FmlError,
   FmlConfigError,
@@ -80,4 +80,4 @@ export {
   type WindowRule,
   type Permit,
   type AcquireOptions,
-} from './rate-limit/index';
+} from './internal/rate-limit/index';

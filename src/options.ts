@@ -1,8 +1,8 @@
-import type { TokenStore } from './auth/token-store';
-import type { Clock } from './engine/clock';
-import type { EngineHooks } from './engine/hooks';
-import type { LogLevel, Logger } from './engine/logger';
-import type { RateLimitOptions } from './rate-limit/limiter';
+import type { TokenStore } from './internal/auth/token-store';
+import type { Clock } from './internal/engine/clock';
+import type { EngineHooks } from './internal/engine/hooks';
+import type { LogLevel, Logger } from './internal/engine/logger';
+import type { RateLimitOptions } from './internal/rate-limit/limiter';
 
 /** Options for {@link FmlClient}. Every one is optional when the environment holds the credentials. */
 export interface FmlClientOptions {

@@ -11,7 +11,7 @@ export {
   type RedisDedupeStoreOptions,
   type RedisEventDeduperOptions,
 } from './event-deduper';
-export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from '../rate-limit/redis-store';
+export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from '../internal/rate-limit/redis-store';
 export type { RedisTimeLimitOptions } from './time-limit';
 export {
   RedisStoreError,

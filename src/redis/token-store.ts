@@ -1,6 +1,6 @@
 import { DELETE_IF_TOKEN, RENEW_OR_RELEASE } from './lua';
-import type { StoredToken, TokenStore } from '../auth/token-store';
-import { MemoryTokenStore } from '../auth/token-store';
+import type { StoredToken, TokenStore } from '../internal/auth/token-store';
+import { MemoryTokenStore } from '../internal/auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../errors';
 import { INSPECT } from '../internal/redact';
 import {
@@ -12,7 +12,7 @@ import {
 } from './client-adapter';
 import { checkedMs, type RedisTimeLimitOptions } from './time-limit';
 import { randomId } from './util';
-import { sleep } from '../engine/backoff';
+import { sleep } from '../internal/engine/backoff';
 
 /** Options for {@link RedisTokenStore}, including each command's time limit and the circuit breaker. */
 export interface RedisTokenStoreOptions extends RedisTimeLimitOptions {

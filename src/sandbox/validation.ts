@@ -1,4 +1,4 @@
-import { CREATE_CASE_LIMITS as MAX, CREATE_CASE_TEXT_FIELDS } from '../validation/limits';
+import { CREATE_CASE_LIMITS as MAX, CREATE_CASE_TEXT_FIELDS } from '../internal/validation/limits';
 import type { CreateCaseInput } from './types';
 
 /** One failed field, as FML lists it in a `validation_error`. */

@@ -1,7 +1,7 @@
 import { FmlConfigError } from '../errors';
 import { WebhookVerificationError } from './errors';
 import type { RawBody } from './bytes';
-import { rfc3339ToEpochMs } from '../validation/json-values';
+import { rfc3339ToEpochMs } from '../internal/validation/json-values';
 import { parseEvent } from './parse';
 import type { WebhookEvent } from './schemas';
 import { type VerifyOptions, type WebhookSecret, assertSignature } from './verify';

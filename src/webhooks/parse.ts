@@ -1,6 +1,6 @@
 import { type ZodMiniType, compile } from 'zod/mini';
 import { type PayloadIssue, WebhookPayloadError } from './errors';
-import { describe, issueMessage, valueAt, type ZodIssueLike } from '../validation/issues';
+import { describe, issueMessage, valueAt, type ZodIssueLike } from '../internal/validation/issues';
 import { type RawBody, isRawBody } from './bytes';
 import {
   type KnownEventName,

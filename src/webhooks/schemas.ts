@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isJsonInteger, isRfc3339DateTime } from '../validation/json-values';
+import { isJsonInteger, isRfc3339DateTime } from '../internal/validation/json-values';
 
 // One zod/mini schema per event in the `webhooks` section of openapi.yaml (zod/mini, not zod, keeps
 // bundles that include this subpath small), field by field as FML's published schemas say

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateCreateCase as sandboxValidate } from '../../src/sandbox/validation';
-import { validateCreateCase } from '../../src/validation/create-case';
-import { CREATE_CASE_LIMITS, CREATE_CASE_TEXT_FIELDS } from '../../src/validation/limits';
+import { validateCreateCase } from '../../src/internal/validation/create-case';
+import { CREATE_CASE_LIMITS, CREATE_CASE_TEXT_FIELDS } from '../../src/internal/validation/limits';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const spec = parse(readFileSync(`${ROOT}openapi.yaml`, 'utf8')) as {
@@ -19,7 +19,7 @@ const spec = parse(readFileSync(`${ROOT}openapi.yaml`, 'utf8')) as {
 const props = spec.components.schemas.CreateCaseRequest.properties;
 
 describe('create-case field limits: one source', () => {
-  it('src/validation/limits.ts equals the maxLength of every string field of CreateCaseRequest', () => {
+  it('src/internal/validation/limits.ts equals the maxLength of every string field of CreateCaseRequest', () => {
     const fromSpec = Object.fromEntries(
       Object.entries(props)
         .filter(([, p]) => p.type === 'string')

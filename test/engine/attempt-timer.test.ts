@@ -1,9 +1,9 @@
-// The shared per-attempt time limit's rule (src/engine/attempt-timer.ts): attempts starting within one
+// The shared per-attempt time limit's rule (src/internal/engine/attempt-timer.ts): attempts starting within one
 // sharing window share a limit; each is cut off after `timeoutMs` at the earliest, `timeoutMs +
 // sharingMs` at the latest. Times are handed in (no wall clock); the timers' firing is covered against
 // real sockets in timeout-frees-connection.test.ts.
 import { describe, expect, it } from 'vitest';
-import { AttemptTimer, MAX_JOINS, sharingMs } from '../../src/engine/attempt-timer';
+import { AttemptTimer, MAX_JOINS, sharingMs } from '../../src/internal/engine/attempt-timer';
 
 describe('AttemptTimer', () => {
   it('attempts starting within the sharing window share one limit; each gets its full timeoutMs, late by at most the window', () => {

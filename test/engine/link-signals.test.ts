@@ -1,9 +1,9 @@
-// linkSignals (src/engine/abort.ts): a call's controller follows the caller's signal. Many calls may share
+// linkSignals (src/internal/engine/abort.ts): a call's controller follows the caller's signal. Many calls may share
 // one caller signal (a shutdown signal handed to every call of a burst): the SDK keeps one listener on it,
 // not one per call (Node warns of a leak past 10), and none once no call follows it.
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { linkSignals } from '../../src/engine/abort';
+import { linkSignals } from '../../src/internal/engine/abort';
 
 describe('linkSignals', () => {
   it('one listener on a shared signal however many links follow it, and none after the last is disposed', () => {

@@ -1,4 +1,4 @@
-// Attempts that start together share one time-limit signal (src/engine/attempt-timer.ts). A `fetch` may add
+// Attempts that start together share one time-limit signal (src/internal/engine/attempt-timer.ts). A `fetch` may add
 // an abort listener to the signal it is given and keep it, and Node prints a MaxListenersExceededWarning
 // past 10 listeners on one signal: a burst of calls must never make it print one, whether the calls carry
 // their own signal (openapi-fetch always hands one over) or not, and whatever `fetch` does with the signal.

@@ -111,7 +111,7 @@ describe('a timed-out attempt frees its connection', () => {
     await silent.allClosed();
   });
 
-  // Attempts that start together share one time limit (src/engine/attempt-timer.ts): when it fires, it
+  // Attempts that start together share one time limit (src/internal/engine/attempt-timer.ts): when it fires, it
   // must cut off every one still waiting and free each socket, and leave alone the ones already answered.
   it('calls started together: each silent one times out and frees its socket, the answered one is untouched', async () => {
     const silent = await silentServer('no-answer');

@@ -12,9 +12,9 @@ import { type RedisServer, startRedisServer } from '../helpers/redis-server';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster';
 import { RedisTokenStore } from '../../src/redis/token-store';
 import { nodeRedis, nodeRedisCluster } from '../scale/redis-clients';
-import { RateLimiter } from '../../src/rate-limit/limiter';
-import { RedisRateLimitStore } from '../../src/rate-limit/redis-store';
-import { FML_LIMITS } from '../../src/rate-limit/window';
+import { RateLimiter } from '../../src/internal/rate-limit/limiter';
+import { RedisRateLimitStore } from '../../src/internal/rate-limit/redis-store';
+import { FML_LIMITS } from '../../src/internal/rate-limit/window';
 
 // The paste-ready action, loaded the way HubSpot loads it: a separate Node process (real Node 24 and
 // Node 20) running from a temp dir outside the repo, so nothing but Node's built-ins can be required,

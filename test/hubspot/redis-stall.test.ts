@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FmlTimeoutError } from '../../src/errors';
-import { checkBaseUrl } from '../../src/engine/fml';
+import { checkBaseUrl } from '../../src/internal/engine/fml';
 import { hubspotCustomCodeAction, RetryableActionError } from '../../src/hubspot/index';
 import { redisTokenStoreFromUrl } from '../../src/redis/from-url';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';

@@ -23,12 +23,17 @@ function files(dir: string): string[] {
 }
 
 describe('src/ layout', () => {
-  it('lists every top-level folder and file of src/ once', () => {
+  it('lists every top-level folder and file of src/, and every folder of src/internal/, once', () => {
     const listed = rows.flatMap((r) => r.names).sort();
-    const present = readdirSync(src)
-      .filter((name) => name !== 'README.md')
-      .map((name) => (statSync(join(src, name)).isDirectory() ? `${name}/` : name))
-      .sort();
+    const internal = join(src, 'internal');
+    const present = [
+      ...readdirSync(src)
+        .filter((name) => name !== 'README.md')
+        .map((name) => (statSync(join(src, name)).isDirectory() ? `${name}/` : name)),
+      ...readdirSync(internal)
+        .filter((name) => statSync(join(internal, name)).isDirectory())
+        .map((name) => `internal/${name}/`),
+    ].sort();
     expect(listed).toEqual(present);
   });
 

@@ -1,7 +1,7 @@
 import { expect, it, vi } from 'vitest';
-import type { Clock } from '../../src/engine/clock';
+import type { Clock } from '../../src/internal/engine/clock';
 import { RateLimitWaitError } from '../../src/errors';
-import { RateLimiter, type RateLimitStore } from '../../src/rate-limit';
+import { RateLimiter, type RateLimitStore } from '../../src/internal/rate-limit';
 
 // The limiter's rules, run on any store: memory and one redis-server (limiter.test.ts), a Redis Cluster
 // through either library's cluster client (redis-cluster.test.ts). One table of behaviour, every store.

@@ -1,6 +1,11 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore, RateLimiter, type RateLimitStore, RedisRateLimitStore } from '../../src/rate-limit';
+import {
+  MemoryRateLimitStore,
+  RateLimiter,
+  type RateLimitStore,
+  RedisRateLimitStore,
+} from '../../src/internal/rate-limit';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { limiterBehaviour } from './limiter-behaviour';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitWaitError } from '../../src/errors';
-import { RateLimiter, RedisRateLimitStore } from '../../src/rate-limit';
+import { RateLimiter, RedisRateLimitStore } from '../../src/internal/rate-limit';
 import { RedisStoreError } from '../../src/redis/index';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster';
 import { type ConnectedClient, clusterKinds, ioRedisCluster, nodeRedisCluster } from '../scale/redis-clients';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredToken } from '../../src/auth/token-store';
+import type { StoredToken } from '../../src/internal/auth/token-store';
 import { FmlClient } from '../../src/client';
 import { FmlConfigError } from '../../src/errors';
 import { clusterUrlOptions } from '../../src/redis/cluster-url';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredToken } from '../../src/auth/token-store';
+import type { StoredToken } from '../../src/internal/auth/token-store';
 import { keySlot } from '../../src/redis/cluster';
 import { RedisDedupeStore, RedisStoreError, RedisTokenStore } from '../../src/redis/index';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FmlClient } from '../../src/client';
-import type { StoredToken } from '../../src/auth/token-store';
+import type { StoredToken } from '../../src/internal/auth/token-store';
 import { FmlConfigError, FmlTimeoutError } from '../../src/errors';
 import { RedisStoreError, RedisTokenStore } from '../../src/redis/index';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';

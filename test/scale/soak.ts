@@ -11,7 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryTokenStore, type TokenStore } from '../../src/auth/token-store';
+import { MemoryTokenStore, type TokenStore } from '../../src/internal/auth/token-store';
 import { FmlClient } from '../../src/client';
 import { FmlError } from '../../src/errors';
 import { idempotencyKey } from '../../src/idempotency';

@@ -10,4 +10,4 @@ export { VERSION } from '../../version';
 // For platforms that allow no dependency (n8n's Code node, …): a fetch over n8n's own HTTP helper. The
 // webhook signature check is its own paste-ready file (verify-entry.ts → fml-verify.js): a node that
 // verifies a delivery needs none of the client, and this file stays within its size guard.
-export { n8nFetch } from '../../connectors/n8n-fetch';
+export { n8nFetch } from '../../internal/connectors/n8n-fetch';

@@ -7,7 +7,7 @@
 import { ValidationError, type FieldError } from '../../errors';
 import { assertIdempotencyKey } from '../../idempotency';
 import type { CreateCaseRequest } from '../../types';
-import { validateCreateCase } from '../../validation/create-case';
+import { validateCreateCase } from '../../internal/validation/create-case';
 import { ownInput, quote, readRecordId, readText } from './inputs';
 
 /** The five things read from the enrolled Company. */

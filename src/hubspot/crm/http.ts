@@ -1,7 +1,7 @@
-import { Engine, parseBody } from '../../engine/engine';
-import type { Clock } from '../../engine/clock';
-import type { EngineHooks } from '../../engine/hooks';
-import { createLog } from '../../engine/logger';
+import { Engine, parseBody } from '../../internal/engine/engine';
+import type { Clock } from '../../internal/engine/clock';
+import type { EngineHooks } from '../../internal/engine/hooks';
+import { createLog } from '../../internal/engine/logger';
 import { FmlConfigError } from '../../errors';
 import { HubSpotApiError } from './errors';
 

@@ -1,5 +1,5 @@
 import { FmlConfigError, ValidationError } from '../../errors';
-import { rfc3339ToEpochMs } from '../../validation/json-values';
+import { rfc3339ToEpochMs } from '../../internal/validation/json-values';
 
 /**
  * What the write-back needs from an FML event: the common fields every webhook (and feed item) has.

@@ -1,7 +1,7 @@
-import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../engine/fml';
-import type { LogFn } from '../../engine/logger';
-import type { Transport } from '../../engine/fml-transport';
-import { createCase } from '../../resources/cases';
+import { checkBaseUrl, DEFAULT_BASE_URL, tokenTransport } from '../../internal/engine/fml';
+import type { LogFn } from '../../internal/engine/logger';
+import type { Transport } from '../../internal/engine/fml-transport';
+import { createCase } from '../../internal/resources/cases';
 import { FmlConfigError, FmlError } from '../../errors';
 import {
   mapCompany,

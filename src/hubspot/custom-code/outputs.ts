@@ -1,4 +1,4 @@
-import type { Replayed } from '../../resources/cases';
+import type { Replayed } from '../../internal/resources/cases';
 import type { Case } from '../../types';
 
 /**

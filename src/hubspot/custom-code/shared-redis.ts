@@ -1,8 +1,8 @@
-import type { TokenStore } from '../../auth/token-store';
-import type { Pacer } from '../../engine/engine-types';
-import { RateLimiter } from '../../rate-limit/limiter';
-import { fmlPacer } from '../../rate-limit/pacer';
-import { RedisRateLimitStore } from '../../rate-limit/redis-store';
+import type { TokenStore } from '../../internal/auth/token-store';
+import type { Pacer } from '../../internal/engine/engine-types';
+import { RateLimiter } from '../../internal/rate-limit/limiter';
+import { fmlPacer } from '../../internal/rate-limit/pacer';
+import { RedisRateLimitStore } from '../../internal/rate-limit/redis-store';
 import { redisConnectionFromUrl } from '../../redis/from-url';
 import { RedisTokenStore } from '../../redis/token-store';
 import { SECRET_REDIS_URL } from './secret-names';

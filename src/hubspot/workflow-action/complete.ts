@@ -1,5 +1,5 @@
 import { FmlAbortError, FmlError, FmlTimeoutError } from '../../errors';
-import { linkSignals } from '../../engine/abort';
+import { linkSignals } from '../../internal/engine/abort';
 import type { WebhookEvent } from '../../webhooks/schemas';
 import type { HubSpotApiError } from '../crm/errors';
 import { completionOutputs } from './answers';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { PayloadIssue } from '../../webhooks/errors';
-import { issueMessage, type ZodIssueLike } from '../../validation/issues';
+import { issueMessage, type ZodIssueLike } from '../../internal/validation/issues';
 
 /**
  * What HubSpot POSTs to the action URL when a workflow runs the action. Loose: fields HubSpot adds

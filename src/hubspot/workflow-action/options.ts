@@ -1,5 +1,5 @@
 import { FmlConfigError } from '../../errors';
-import type { Cases } from '../../resources/cases';
+import type { Cases } from '../../internal/resources/cases';
 import type { CompleteCallbacksOptions } from './callbacks';
 import { isoDurationMs } from './duration';
 import type { HubSpotAutomationHttpOptions } from './hubspot-api';

@@ -6,7 +6,7 @@
 // Reports outcomes (and each failure's type and how long it took), never tokens.
 import { FmlClient } from '../../../src/client';
 import { FmlError } from '../../../src/errors';
-import { RedisRateLimitStore } from '../../../src/rate-limit';
+import { RedisRateLimitStore } from '../../../src/internal/rate-limit';
 import { RedisTokenStore, redisTokenStoreFromUrl } from '../../../src/redis/index';
 import { type WorkerRedisKind, connectRedis, nextMessage, processWarnings, tell } from './connect';
 

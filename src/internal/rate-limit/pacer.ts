@@ -1,6 +1,6 @@
 import type { Pacer } from '../engine/engine-types';
-import { FmlConfigError } from '../errors';
-import { MAX_TIMER_MS } from '../internal/timers';
+import { FmlConfigError } from '../../errors';
+import { MAX_TIMER_MS } from '../timers';
 import type { RateLimiter, RateLimitOptions } from './limiter';
 import type { Budget } from './window';
 

@@ -1,5 +1,5 @@
-import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, RateLimitWaitError } from '../errors';
-import { parseRetryAfter } from '../internal/headers';
+import { FmlAbortError, FmlConnectionError, FmlError, FmlTimeoutError, RateLimitWaitError } from '../../errors';
+import { parseRetryAfter } from '../headers';
 import { linkSignals, newAbortController } from './abort';
 import { AttemptTimer } from './attempt-timer';
 import { backoffDelayMs, isRetryableStatus } from './backoff';
@@ -13,7 +13,7 @@ import {
   type PacerPermit,
   isRetrySafe,
 } from './engine-types';
-import { redact, redactHeaders, redactUrl } from '../internal/redact';
+import { redact, redactHeaders, redactUrl } from '../redact';
 import { telemetry, type CallSpan } from './telemetry';
 
 interface Attempt {

@@ -2,8 +2,8 @@
 // imported statically. Until something registers OpenTelemetry in the process (its API keeps its state on
 // a global symbol), `telemetry()` is one property read and the engine makes no span. The paste-ready
 // HubSpot files are built with ./telemetry-off.ts instead, so they carry no loader at all.
-import { FmlError } from '../errors';
-import { VERSION } from '../version';
+import { FmlError } from '../../errors';
+import { VERSION } from '../../version';
 
 /** The part of `@opentelemetry/api` used here (typed locally: the package is optional). */
 interface OtelApi {

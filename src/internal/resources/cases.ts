@@ -1,10 +1,10 @@
-import { FmlError, ValidationError, type FieldError } from '../errors';
+import { FmlError, ValidationError, type FieldError } from '../../errors';
 import type { RequestOptions, Transport } from '../engine/fml-transport';
-import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
-import type { Case, CaseList, CreateCaseRequest } from '../types';
+import { assertIdempotencyKey, idempotencyKey } from '../../idempotency';
+import type { Case, CaseList, CreateCaseRequest } from '../../types';
 import { validateCreateCase } from '../validation/create-case';
 import { CREATE_CASE_LIMITS } from '../validation/limits';
-import { createCase as createCaseFacts, getCase, listCases, setCaseCrmRecordId } from '../../generated/operations';
+import { createCase as createCaseFacts, getCase, listCases, setCaseCrmRecordId } from '../../../generated/operations';
 import { CursorList, toPage } from './pagination';
 import { caseIdProblems, checkCaseId, checkText, path } from './path';
 import { checkListParams, toQueryDate } from './list-params';

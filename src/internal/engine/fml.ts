@@ -1,10 +1,10 @@
 import { TokenCache } from '../auth/token-cache';
 import { MemoryTokenStore, type StoredToken } from '../auth/token-store';
-import { FmlConfigError, InvalidResponseError, NotFoundError } from '../errors';
-import { MAX_TIMER_MS } from '../internal/timers';
-import type { FmlClientOptions } from '../options';
-import type { TokenResponse } from '../types';
-import { VERSION } from '../version';
+import { FmlConfigError, InvalidResponseError, NotFoundError } from '../../errors';
+import { MAX_TIMER_MS } from '../timers';
+import type { FmlClientOptions } from '../../options';
+import type { TokenResponse } from '../../types';
+import { VERSION } from '../../version';
 import { Engine } from './engine';
 import type { Pacer } from './engine-types';
 import { hooksProblem } from './hooks';

@@ -1,6 +1,6 @@
-import type { OperationFacts } from '../../generated/operations';
-import { FmlConfigError } from '../errors';
-import { idempotencyKey } from '../idempotency';
+import type { OperationFacts } from '../../../generated/operations';
+import { FmlConfigError } from '../../errors';
+import { idempotencyKey } from '../../idempotency';
 import { checkedBody } from './contract';
 import type { EngineAnswer } from './engine-types';
 import type { Transport } from './fml-transport';

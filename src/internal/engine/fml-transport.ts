@@ -1,5 +1,5 @@
-import type { OperationFacts } from '../../generated/operations';
-import { FmlApiError, FmlConfigError } from '../errors';
+import type { OperationFacts } from '../../../generated/operations';
+import { FmlApiError, FmlConfigError } from '../../errors';
 import { checkedBody, withRequiredScope } from './contract';
 import type { Engine } from './engine';
 import { parseBody } from './engine';

@@ -1,4 +1,4 @@
-import { type FieldError, ValidationError } from '../errors';
+import { type FieldError, ValidationError } from '../../errors';
 
 /**
  * Builds a URL path, percent-encoding every interpolated value, so no call site can forget to

@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors';
+import type { FieldError } from '../../errors';
 
 /** The parts of a zod issue we read (zod/mini ships no message locale, so messages are made here). */
 export interface ZodIssueLike {

@@ -1,4 +1,4 @@
-import type { FmlError } from '../errors';
+import type { FmlError } from '../../errors';
 import type { Clock } from './clock';
 import type { EngineHooks } from './hooks';
 import type { LogFn } from './logger';

@@ -1,7 +1,7 @@
 import { type Clock, REAL_CLOCK } from '../engine/clock';
 import type { Pacer } from '../engine/engine-types';
 import type { LogFn } from '../engine/logger';
-import type { FmlClientOptions } from '../options';
+import type { FmlClientOptions } from '../../options';
 import { RateLimiter } from './limiter';
 import { MemoryRateLimitStore } from './memory-store';
 import { checkRateLimitOption, fmlPacer } from './pacer';

@@ -3,8 +3,8 @@
 // paces nothing, and the files stay within their size guard. Asking for pacing there is refused
 // loudly rather than ignored.
 import type { Pacer } from '../engine/engine-types';
-import { FmlConfigError } from '../errors';
-import type { FmlClientOptions } from '../options';
+import { FmlConfigError } from '../../errors';
+import type { FmlClientOptions } from '../../options';
 
 export function defaultPacer(options: FmlClientOptions): Pacer | undefined {
   if (options.rateLimit)

@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors';
+import type { FieldError } from '../../errors';
 
 /** Problems with common list parameters (`limit`, `cursor`, and the named date fields). */
 export function checkListParams(params: Record<string, unknown>, dateFields: string[]): FieldError[] {

@@ -1,4 +1,4 @@
-import { FmlConfigError, RateLimitWaitError } from '../errors';
+import { FmlConfigError, RateLimitWaitError } from '../../errors';
 import { type Clock, REAL_CLOCK } from '../engine/clock';
 import type { RateLimitStore } from './store';
 import { type Budget, FML_LIMITS, type SlotAnswer, type WindowRule } from './window';

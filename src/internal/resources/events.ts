@@ -1,8 +1,8 @@
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../errors';
 import type { RequestOptions, Transport } from '../engine/fml-transport';
-import type { EventList, FeedEvent } from '../types';
+import type { EventList, FeedEvent } from '../../types';
 import { checkListParams, toQueryDate } from './list-params';
-import { listEvents } from '../../generated/operations';
+import { listEvents } from '../../../generated/operations';
 import { CursorList, toPage } from './pagination';
 
 /** Filters for {@link Events.list}. */

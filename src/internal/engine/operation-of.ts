@@ -1,4 +1,4 @@
-import { operations, type OperationFacts } from '../../generated/operations';
+import { operations, type OperationFacts } from '../../../generated/operations';
 
 // The operation a fetch call stands for, found from its method and URL path, so `fml.api` and
 // `createFmlFetch` check answers against the spec like the resource methods do. Kept apart from

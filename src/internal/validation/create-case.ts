@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ValidationError } from '../errors';
-import type { CreateCaseRequest } from '../types';
+import { ValidationError } from '../../errors';
+import type { CreateCaseRequest } from '../../types';
 import { toFieldErrors } from './issues';
 import { CREATE_CASE_LIMITS as MAX } from './limits';
 

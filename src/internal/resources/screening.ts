@@ -1,8 +1,8 @@
-import { FmlError, ValidationError } from '../errors';
+import { FmlError, ValidationError } from '../../errors';
 import type { RequestOptions, Transport } from '../engine/fml-transport';
-import { assertIdempotencyKey, idempotencyKey } from '../idempotency';
-import type { ScreeningDisposition, ScreeningDispositionRequest } from '../types';
-import { recordScreeningDisposition } from '../../generated/operations';
+import { assertIdempotencyKey, idempotencyKey } from '../../idempotency';
+import type { ScreeningDisposition, ScreeningDispositionRequest } from '../../types';
+import { recordScreeningDisposition } from '../../../generated/operations';
 import { caseIdProblems, checkText, path } from './path';
 
 /** The longest `note` the SDK sends (its own decision, like openapi.yaml's `maxLength`). */

@@ -1,12 +1,12 @@
-import type { OperationFacts, ResponseShape } from '../../generated/operations';
-import { InsufficientScopeError, InvalidResponseError } from '../errors';
+import type { OperationFacts, ResponseShape } from '../../../generated/operations';
+import { InsufficientScopeError, InvalidResponseError } from '../../errors';
 import { describe } from '../validation/issues';
 import { isJsonInteger } from '../validation/json-values';
 
 // What openapi.yaml says about an operation — the scope its `security` names, the shape its 2xx body
 // must have — applied in one place for every FML call: `Transport.send` (cases.*, events.*, screening.*)
 // and the FML fetch (`fml.api`, `createFmlFetch`). The facts are generated (never a hand-kept copy of the
-// spec); callers import theirs by operationId (`import { getCase } from '../../generated/operations'`),
+// spec); callers import theirs by operationId (`import { getCase } from '../../../generated/operations'`),
 // so a bundle carries only the facts it uses.
 
 /** An `InsufficientScopeError` that names the scopes `operation` needs; any other error unchanged. */

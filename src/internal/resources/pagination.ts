@@ -1,4 +1,4 @@
-import { FmlError } from '../errors';
+import { FmlError } from '../../errors';
 
 /** One page of a cursor-paginated list. */
 export interface Page<T> {

@@ -1,5 +1,5 @@
-import { type RedisClientLike, type RedisCommands, toRedisCommands } from '../redis/client-adapter';
-import type { RedisTimeLimitOptions } from '../redis/time-limit';
+import { type RedisClientLike, type RedisCommands, toRedisCommands } from '../../redis/client-adapter';
+import type { RedisTimeLimitOptions } from '../../redis/time-limit';
 import type { Clock } from '../engine/clock';
 import { RATE_LIMIT_SCRIPT } from './script';
 import type { RateLimitStore, SlotRequest } from './store';

@@ -1,4 +1,4 @@
-import { INSPECT } from '../internal/redact';
+import { INSPECT } from '../redact';
 
 /** An access token as the cache keeps it. */
 export interface StoredToken {
