@@ -33,6 +33,16 @@ describe('AttemptTimer', () => {
     expect(MAX_JOINS).toBeLessThanOrEqual(10);
   });
 
+  it('a clock set back gets a new limit, never one that fires later than timeoutMs + the window', () => {
+    const timer = new AttemptTimer();
+    const first = timer.join(1000, 1_000_000);
+    const earlier = timer.join(1000, 1_000_000 - 3_600_000);
+    expect(earlier).not.toBe(first);
+    expect(earlier.firesAt - (1_000_000 - 3_600_000)).toBeLessThanOrEqual(1000 + sharingMs(1000));
+    first.release();
+    earlier.release();
+  });
+
   it('the window is 1/50 of the limit, at most 10 ms', () => {
     expect(sharingMs(100)).toBe(2);
     expect(sharingMs(30_000)).toBe(10);

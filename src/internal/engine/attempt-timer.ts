@@ -23,7 +23,14 @@ export class AttemptTimer {
    */
   join(timeoutMs: number, now: number): SharedLimit {
     let limit = this.#current;
-    if (!limit || limit.timeoutMs !== timeoutMs || limit.joins >= MAX_JOINS || now >= limit.closesAt || limit.fired) {
+    if (
+      !limit ||
+      limit.timeoutMs !== timeoutMs ||
+      limit.joins >= MAX_JOINS ||
+      now < limit.opensAt ||
+      now >= limit.closesAt ||
+      limit.fired
+    ) {
       limit = new SharedLimit(timeoutMs, now);
       this.#current = limit;
     }
@@ -46,6 +53,8 @@ export function sharingMs(timeoutMs: number): number {
 /** One shared limit: its controller, its timer, and how many of its attempts are in flight. */
 export class SharedLimit {
   readonly timeoutMs: number;
+  /** When it was made: an attempt starting earlier (the clock was set back) gets a new limit, never a late one. */
+  readonly opensAt: number;
   /** Attempts starting at or after this time get a new limit. */
   readonly closesAt: number;
   /** When the timer fires (in the clock of `now`). */
@@ -58,6 +67,7 @@ export class SharedLimit {
 
   constructor(timeoutMs: number, now: number) {
     this.timeoutMs = timeoutMs;
+    this.opensAt = now;
     this.closesAt = now + sharingMs(timeoutMs);
     this.firesAt = this.closesAt + timeoutMs;
   }

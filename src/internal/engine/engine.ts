@@ -226,10 +226,11 @@ export class Engine {
     // The attempt's time limit is a signal fetch obeys (so a timed-out exchange frees its connection),
     // shared with the attempts starting beside it (see ./attempt-timer.ts); linked to the call's signal
     // only when the call has one.
-    const limit = this.#timeLimits.join(timeoutMs, performance.now());
+    // The engine's clock, not `performance` (n8n's Code node has none).
+    const started = this.#clock.now();
+    const limit = this.#timeLimits.join(timeoutMs, started);
     const link = callSignal ? linkSignals([callSignal, limit.signal]) : undefined;
     const signal = link?.signal ?? limit.signal;
-    const started = this.#clock.now();
     const debug = p.log.enabled('debug');
     if (debug)
       p.log(
@@ -283,7 +284,7 @@ export class Engine {
     }
   }
 
-  /** The pacer's store failing (Redis down) costs pacing, never the call. */
+  /** The pacer's store failing (its server down) costs pacing, never the call. */
   #paceFailed(id: number, error: unknown): void {
     this.profile.log('warn', `${this.profile.service} req_${id} pacing: ${error as string}`);
   }

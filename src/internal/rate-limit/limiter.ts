@@ -90,7 +90,9 @@ export class RateLimiter {
   constructor(scope: string, options: RateLimiterOptions) {
     // Unchecked, a missing store would fail every look, and a failing store sends unpaced: silently.
     if (!options?.store)
-      throw new FmlConfigError('RateLimiter needs a store: a MemoryRateLimitStore or a RedisRateLimitStore.');
+      throw new FmlConfigError(
+        'RateLimiter needs a store: a MemoryRateLimitStore (one process) or a store the fleet shares.',
+      );
     this.#clock = options.clock ?? REAL_CLOCK;
     this.#store = options.store;
     this.#scope = scope;
