@@ -18,8 +18,8 @@ export class AttemptTimer {
   #current: SharedLimit | undefined;
 
   /**
-   * The limit of an attempt starting `now` (a monotonic clock in ms): its signal aborts `timeoutMs`, plus
-   * at most `sharingMs(timeoutMs)`, later. `release` it when the attempt ends.
+   * The limit of an attempt starting `now` (the engine's clock, in ms; one set back gets a new limit): its
+   * signal aborts `timeoutMs`, plus at most `sharingMs(timeoutMs)`, later. `release` it when the attempt ends.
    */
   join(timeoutMs: number, now: number): SharedLimit {
     let limit = this.#current;
